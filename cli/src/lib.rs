@@ -1,0 +1,1 @@
+//! driftq CLI

@@ -1,0 +1,998 @@
+//! [`PartitionLog`]: an append-only, segmented, checksummed log of record batches.
+//!
+//! Invariants:
+//! - offsets are dense: every offset from the low watermark to the high watermark is in exactly
+//!   one batch of exactly one segment, and segment `n + 1` starts where segment `n` ends;
+//! - only the last (active) segment is written; sealed segments are never modified, only deleted
+//!   whole by retention, and the active segment is never deleted;
+//! - under [`Durability::Always`] an append returns only after its bytes are fdatasync'ed, and
+//!   readers see only synced records, so nothing a reader saw can vanish in a crash;
+//! - a failed fsync is sticky: every later append fails, because the kernel may have dropped the
+//!   dirty pages and a retry could "succeed" without the data (PostgreSQL's fsyncgate);
+//! - the indexes are caches: on open they are checked against the log and rebuilt when they differ.
+//!
+//! Concurrency: one mutex per partition guards the write path; reads take it only to snapshot
+//! the segment they need and then read with `pread`, so readers never block on an fdatasync.
+//! Concurrent appends under `Always` share fdatasyncs (group commit): whoever finds no sync in
+//! progress syncs everything written so far, the others wait for it.
+//!
+//! Time is never read here: record timestamps and `now` arguments come from the caller.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::format::{self, DecodeError, Record, StoredRecord};
+use super::index::{
+    self, IndexPlanner, OFFSET_ENTRY_LEN, OffsetEntry, TIME_ENTRY_LEN, TimeEntry,
+};
+use super::segment::{
+    self, find_valid_batch_after, index_file_name, log_file_name, read_batch_at,
+    timeindex_file_name,
+};
+use super::{StorageError, io_err};
+
+/// When appended bytes are forced to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// An append returns after fdatasync; concurrent appends share one (group commit).
+    Always,
+    /// Appends return at once; the owner calls [`PartitionLog::sync`] on this period. A crash can
+    /// lose up to one period of acknowledged records.
+    Interval(Duration),
+    /// Never fsync except on roll-over and clean close; the OS writes back when it likes.
+    Never,
+}
+
+impl std::fmt::Display for Durability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Always => f.write_str("always"),
+            Self::Never => f.write_str("never"),
+            Self::Interval(d) => write!(f, "interval={}ms", d.as_millis()),
+        }
+    }
+}
+
+impl std::str::FromStr for Durability {
+    type Err = String;
+
+    /// Accepts `always`, `never`, `interval=<ms>ms|<s>s` (also `interval:`).
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "always" => return Ok(Self::Always),
+            "never" => return Ok(Self::Never),
+            _ => {}
+        }
+        let spec = s
+            .strip_prefix("interval=")
+            .or_else(|| s.strip_prefix("interval:"))
+            .ok_or_else(|| format!("unknown fsync mode {s:?}: use always, never or interval=<duration>"))?;
+        let d = parse_simple_duration(spec)?;
+        if d.is_zero() {
+            return Err("fsync interval must be greater than zero".into());
+        }
+        Ok(Self::Interval(d))
+    }
+}
+
+/// Parses `250ms`, `2s`, `1m`, or a bare number of milliseconds.
+pub fn parse_simple_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((s, ""), |i| s.split_at(i));
+    let n: u64 = num.parse().map_err(|_| format!("invalid duration {s:?}"))?;
+    let ms = match unit {
+        "" | "ms" => n,
+        "s" => n * 1000,
+        "m" => n * 60_000,
+        "h" => n * 3_600_000,
+        "d" => n * 86_400_000,
+        _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m, h or d")),
+    };
+    Ok(Duration::from_millis(ms))
+}
+
+/// How a log is opened and written.
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// Roll to a new segment once the active one would grow past this.
+    pub segment_bytes: u64,
+    /// Roll once the active segment's first record is this old (ms), if set.
+    pub segment_age_ms: Option<i64>,
+    pub durability: Durability,
+    /// On damage in the middle of the log, truncate there (keeping the cut bytes aside) instead
+    /// of refusing to open.
+    pub repair: bool,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            segment_bytes: 64 * 1024 * 1024,
+            segment_age_ms: Some(7 * 24 * 3_600_000),
+            durability: Durability::Always,
+            repair: false,
+        }
+    }
+}
+
+/// What an append assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    pub base_offset: u64,
+    /// One past the last offset written.
+    pub next_offset: u64,
+    /// Bytes the batch took on disk.
+    pub bytes: u64,
+}
+
+/// A torn tail that recovery cut off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    pub segment: PathBuf,
+    pub position: u64,
+    pub first_lost_offset: u64,
+    pub bytes: u64,
+    pub kept_at: PathBuf,
+}
+
+/// What opening found and fixed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecoveryReport {
+    pub segments: usize,
+    pub batches: u64,
+    pub torn_tail: Option<TornTail>,
+    pub indexes_rebuilt: Vec<PathBuf>,
+    /// Set when `repair` truncated damage in the middle of the log.
+    pub repaired: Option<String>,
+}
+
+/// Size and range of one segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentInfo {
+    pub base_offset: u64,
+    pub next_offset: u64,
+    pub bytes: u64,
+    pub first_timestamp: Option<i64>,
+    pub max_timestamp: Option<i64>,
+    pub path: PathBuf,
+}
+
+/// Segments retention removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub segments_deleted: usize,
+    pub bytes_deleted: u64,
+    pub new_low_watermark: u64,
+}
+
+#[derive(Debug)]
+struct SegmentFiles {
+    base: u64,
+    log_path: PathBuf,
+    log: File,
+    index: File,
+    timeindex: File,
+}
+
+#[derive(Debug, Clone)]
+struct Segment {
+    files: Arc<SegmentFiles>,
+    next_offset: u64,
+    size: u64,
+    first_ts: Option<i64>,
+    max_ts: Option<i64>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    /// Never empty; the last one is active.
+    segments: Vec<Segment>,
+    planner: IndexPlanner,
+    closed: bool,
+}
+
+impl Inner {
+    fn active(&self) -> &Segment {
+        // The vector is never empty: open creates a segment and retention keeps the last.
+        &self.segments[self.segments.len() - 1]
+    }
+
+    fn active_mut(&mut self) -> &mut Segment {
+        let last = self.segments.len() - 1;
+        &mut self.segments[last]
+    }
+}
+
+#[derive(Debug, Default)]
+struct SyncState {
+    syncing: bool,
+    durable_end: u64,
+    failed: Option<String>,
+}
+
+/// One partition's log. Cheap to share behind an `Arc`; every method takes `&self`.
+#[derive(Debug)]
+pub struct PartitionLog {
+    dir: PathBuf,
+    config: LogConfig,
+    inner: Mutex<Inner>,
+    sync: Mutex<SyncState>,
+    synced: Condvar,
+    written_end: AtomicU64,
+    durable_end: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind, never a half-written file
+    // position (positions are updated only after a write succeeds), so the data is usable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// fsyncs a directory so that creations, renames and deletions in it survive a crash.
+pub fn sync_dir(dir: &Path) -> Result<(), StorageError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_err(format!("fsync directory {}", dir.display()), e))
+}
+
+impl PartitionLog {
+    /// Opens (creating if needed) the log in `dir`, recovering a torn tail and rebuilding indexes.
+    pub fn open(dir: &Path, config: LogConfig) -> Result<(Self, RecoveryReport), StorageError> {
+        if !dir.exists() {
+            fs::create_dir_all(dir).map_err(|e| io_err(format!("create {}", dir.display()), e))?;
+            if let Some(parent) = dir.parent() {
+                sync_dir(parent)?;
+            }
+        }
+        let (mut listed, _strays) = segment::list_segments(dir)
+            .map_err(|e| io_err(format!("list {}", dir.display()), e))?;
+        let mut report = RecoveryReport::default();
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut planner = IndexPlanner::default();
+        let mut i = 0;
+        while i < listed.len() {
+            let (base, path) = listed[i].clone();
+            let is_last = i + 1 == listed.len();
+            if let Some(prev) = segments.last() {
+                if prev.next_offset != base {
+                    let reason = format!(
+                        "segment starts at offset {base} but the previous one ends at {}",
+                        prev.next_offset
+                    );
+                    return Err(StorageError::Corrupt {
+                        file: path,
+                        position: 0,
+                        offset: prev.next_offset,
+                        reason,
+                    });
+                }
+            }
+            let outcome = recover_segment(dir, base, &path, is_last, &config, &mut report)?;
+            if outcome.dropped_later && !is_last {
+                // `repair` cut this segment short: later segments no longer follow it.
+                for (later_base, later_path) in listed.drain(i + 1..) {
+                    move_aside_segment(dir, later_base, &later_path)?;
+                }
+            }
+            planner = outcome.planner;
+            segments.push(outcome.segment);
+            i += 1;
+        }
+        if segments.is_empty() {
+            segments.push(create_segment(dir, 0)?);
+            planner = IndexPlanner::default();
+        }
+        report.segments = segments.len();
+        let end = segments.last().map_or(0, |s| s.next_offset);
+        let log = Self {
+            dir: dir.to_path_buf(),
+            config,
+            inner: Mutex::new(Inner {
+                segments,
+                planner,
+                closed: false,
+            }),
+            sync: Mutex::new(SyncState {
+                durable_end: end,
+                ..SyncState::default()
+            }),
+            synced: Condvar::new(),
+            written_end: AtomicU64::new(end),
+            durable_end: AtomicU64::new(end),
+        };
+        Ok((log, report))
+    }
+
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &LogConfig {
+        &self.config
+    }
+
+    /// Appends `records` as one batch, stamping consecutive offsets. `now_ms` drives age-based
+    /// roll-over. Under `Always` this returns once the batch is on disk.
+    pub fn append(&self, records: &[Record], now_ms: i64) -> Result<Appended, StorageError> {
+        let appended = {
+            let mut inner = lock(&self.inner);
+            if inner.closed {
+                return Err(StorageError::Closed(self.dir.clone()));
+            }
+            self.check_not_failed()?;
+            let base_offset = inner.active().next_offset;
+            let bytes = format::encode_batch(base_offset, records).map_err(StorageError::InvalidBatch)?;
+            let len = bytes.len() as u64;
+            let active = inner.active();
+            let too_big = active.size > 0 && active.size + len > self.config.segment_bytes;
+            let too_old = match (active.first_ts, self.config.segment_age_ms) {
+                (Some(first), Some(age)) => now_ms.saturating_sub(first) >= age,
+                _ => false,
+            };
+            if too_big || too_old {
+                self.roll(&mut inner)?;
+            }
+            let position = inner.active().size;
+            let files = Arc::clone(&inner.active().files);
+            files
+                .log
+                .write_all_at(&bytes, position)
+                .map_err(|e| io_err(format!("write {}", files.log_path.display()), e))?;
+            let first_ts = records.first().map_or(now_ms, |r| r.timestamp);
+            let max_ts = records.iter().map(|r| r.timestamp).max().unwrap_or(first_ts);
+            let (offset_entry, time_entry) = inner.planner.next_batch(position, base_offset, max_ts);
+            write_index_entries(&files, offset_entry, time_entry)?;
+            let next_offset = base_offset + records.len() as u64;
+            let seg = inner.active_mut();
+            seg.size += len;
+            seg.next_offset = next_offset;
+            seg.first_ts.get_or_insert(first_ts);
+            seg.max_ts = Some(seg.max_ts.map_or(max_ts, |m| m.max(max_ts)));
+            self.written_end.store(next_offset, Ordering::Release);
+            if self.config.durability != Durability::Always {
+                self.durable_end.store(next_offset, Ordering::Release);
+            }
+            Appended {
+                base_offset,
+                next_offset,
+                bytes: len,
+            }
+        };
+        if self.config.durability == Durability::Always {
+            self.wait_durable(appended.next_offset)?;
+        }
+        Ok(appended)
+    }
+
+    fn check_not_failed(&self) -> Result<(), StorageError> {
+        match &lock(&self.sync).failed {
+            Some(reason) => Err(StorageError::FsyncFailed {
+                dir: self.dir.clone(),
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn record_sync_failure(&self, e: &io::Error) -> StorageError {
+        let reason = e.to_string();
+        tracing::error!(dir = %self.dir.display(), error = %reason, "fsync failed; the log refuses further writes");
+        lock(&self.sync).failed = Some(reason.clone());
+        self.synced.notify_all();
+        StorageError::FsyncFailed {
+            dir: self.dir.clone(),
+            reason,
+        }
+    }
+
+    /// Seals the active segment and starts a new one at its end offset.
+    fn roll(&self, inner: &mut Inner) -> Result<(), StorageError> {
+        let active = inner.active().clone();
+        if self.config.durability != Durability::Never {
+            active
+                .files
+                .log
+                .sync_data()
+                .map_err(|e| self.record_sync_failure(&e))?;
+            let mut st = lock(&self.sync);
+            st.durable_end = st.durable_end.max(active.next_offset);
+            self.durable_end.store(st.durable_end, Ordering::Release);
+        }
+        // Index files are caches, but syncing them at seal time saves a rebuild after a crash.
+        let _ = active.files.index.sync_data();
+        let _ = active.files.timeindex.sync_data();
+        let segment = create_segment(&self.dir, active.next_offset)?;
+        inner.segments.push(segment);
+        inner.planner = IndexPlanner::default();
+        Ok(())
+    }
+
+    /// Waits until every offset below `target` is on disk, syncing if nobody else is.
+    fn wait_durable(&self, target: u64) -> Result<(), StorageError> {
+        let mut st = lock(&self.sync);
+        loop {
+            if let Some(reason) = &st.failed {
+                return Err(StorageError::FsyncFailed {
+                    dir: self.dir.clone(),
+                    reason: reason.clone(),
+                });
+            }
+            if st.durable_end >= target {
+                return Ok(());
+            }
+            if st.syncing {
+                st = self.synced.wait(st).unwrap_or_else(std::sync::PoisonError::into_inner);
+                continue;
+            }
+            st.syncing = true;
+            drop(st);
+            let result = self.sync_active();
+            st = lock(&self.sync);
+            st.syncing = false;
+            match result {
+                Ok(end) => {
+                    st.durable_end = st.durable_end.max(end);
+                    self.durable_end.store(st.durable_end, Ordering::Release);
+                }
+                Err(e) => {
+                    let reason = e.to_string();
+                    tracing::error!(dir = %self.dir.display(), error = %reason, "fsync failed; the log refuses further writes");
+                    st.failed = Some(reason);
+                }
+            }
+            self.synced.notify_all();
+        }
+    }
+
+    /// fdatasyncs the active segment; returns the end offset that is now durable.
+    fn sync_active(&self) -> io::Result<u64> {
+        // Snapshot file and end together: bytes before `end` are in this file or in sealed
+        // segments, which were synced when they were sealed.
+        let (files, end) = {
+            let inner = lock(&self.inner);
+            (Arc::clone(&inner.active().files), inner.active().next_offset)
+        };
+        files.log.sync_data()?;
+        Ok(end)
+    }
+
+    /// Forces everything written so far to disk (the `Interval` owner calls this on its timer;
+    /// close calls it too).
+    pub fn sync(&self) -> Result<(), StorageError> {
+        self.wait_durable(self.written_end.load(Ordering::Acquire))
+    }
+
+    /// Syncs and refuses further appends.
+    pub fn close(&self) -> Result<(), StorageError> {
+        self.sync()?;
+        let mut inner = lock(&self.inner);
+        inner.closed = true;
+        let active = inner.active();
+        let _ = active.files.index.sync_data();
+        let _ = active.files.timeindex.sync_data();
+        Ok(())
+    }
+
+    /// First offset still stored.
+    #[must_use]
+    pub fn low_watermark(&self) -> u64 {
+        lock(&self.inner).segments[0].files.base
+    }
+
+    /// One past the last offset readers may see (under `Always`, the last durable one).
+    #[must_use]
+    pub fn high_watermark(&self) -> u64 {
+        self.durable_end.load(Ordering::Acquire)
+    }
+
+    /// Total bytes of all segments.
+    #[must_use]
+    pub fn size_bytes(&self) -> u64 {
+        lock(&self.inner).segments.iter().map(|s| s.size).sum()
+    }
+
+    /// Every segment's range and size, oldest first.
+    #[must_use]
+    pub fn segments(&self) -> Vec<SegmentInfo> {
+        lock(&self.inner)
+            .segments
+            .iter()
+            .map(|s| SegmentInfo {
+                base_offset: s.files.base,
+                next_offset: s.next_offset,
+                bytes: s.size,
+                first_timestamp: s.first_ts,
+                max_timestamp: s.max_ts,
+                path: s.files.log_path.clone(),
+            })
+            .collect()
+    }
+
+    /// Snapshot of the segment holding `offset` (or the first one after it), or `None` past the
+    /// end.
+    fn segment_for(&self, offset: u64) -> Option<Segment> {
+        let inner = lock(&self.inner);
+        let idx = inner.segments.partition_point(|s| s.next_offset <= offset);
+        inner.segments.get(idx).cloned()
+    }
+
+    /// Reads records from `from` (clamped up to the low watermark) until `max_records` records or
+    /// `max_bytes` of encoded records are collected; at least one record is returned when any is
+    /// available, so a record larger than the budget never stalls a reader.
+    pub fn read(
+        &self,
+        from: u64,
+        max_records: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<StoredRecord>, StorageError> {
+        let end = self.high_watermark();
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        let mut next = from.max(self.low_watermark());
+        let mut buf = Vec::new();
+        while next < end && out.len() < max_records {
+            let Some(seg) = self.segment_for(next) else {
+                break;
+            };
+            next = next.max(seg.files.base);
+            let mut position = lookup_position(&seg.files, next)?;
+            while position < seg.size && next < end && out.len() < max_records {
+                let header = match read_batch_at(&seg.files.log, position, seg.size, &mut buf) {
+                    Ok(Ok(h)) => h,
+                    Ok(Err(e)) => return Err(corrupt_at(&seg.files, position, next, &e)),
+                    Err(e) => return Err(io_err(format!("read {}", seg.files.log_path.display()), e)),
+                };
+                let batch_pos = position;
+                position += u64::from(header.length);
+                if header.next_offset() <= next {
+                    continue;
+                }
+                let (batch, _) = format::decode_batch(&buf)
+                    .map_err(|e| corrupt_at(&seg.files, batch_pos, next, &e))?;
+                for rec in batch.records {
+                    if rec.offset < next || rec.offset >= end {
+                        continue;
+                    }
+                    let size = rec.record.encoded_len();
+                    if out.len() >= max_records || (!out.is_empty() && bytes + size > max_bytes) {
+                        return Ok(out);
+                    }
+                    bytes += size;
+                    next = rec.offset + 1;
+                    out.push(rec);
+                }
+            }
+            if next < seg.next_offset {
+                // This segment had nothing more that is visible yet.
+                break;
+            }
+            next = next.max(seg.next_offset);
+        }
+        Ok(out)
+    }
+
+    /// The first offset whose record has a timestamp ≥ `timestamp_ms`, or the high watermark when
+    /// there is none.
+    pub fn offset_for_timestamp(&self, timestamp_ms: i64) -> Result<u64, StorageError> {
+        let end = self.high_watermark();
+        let candidates: Vec<Segment> = lock(&self.inner)
+            .segments
+            .iter()
+            .filter(|s| s.max_ts.is_some_and(|m| m >= timestamp_ms))
+            .cloned()
+            .collect();
+        let mut buf = Vec::new();
+        for seg in candidates {
+            let times = read_entries(&seg.files.timeindex, TIME_ENTRY_LEN)
+                .map_err(|e| io_err("read time index", e))?;
+            let start = index::decode_time_entries(seg.files.base, &times)
+                .into_iter()
+                .take_while(|e| e.timestamp < timestamp_ms)
+                .last()
+                .map_or(seg.files.base, |e| e.offset);
+            let mut position = lookup_position(&seg.files, start)?;
+            while position < seg.size {
+                let header = match read_batch_at(&seg.files.log, position, seg.size, &mut buf) {
+                    Ok(Ok(h)) => h,
+                    Ok(Err(e)) => return Err(corrupt_at(&seg.files, position, start, &e)),
+                    Err(e) => return Err(io_err("read log", e)),
+                };
+                let batch_pos = position;
+                position += u64::from(header.length);
+                if header.max_timestamp < timestamp_ms || header.next_offset() <= start {
+                    continue;
+                }
+                let (batch, _) =
+                    format::decode_batch(&buf).map_err(|e| corrupt_at(&seg.files, batch_pos, start, &e))?;
+                if let Some(r) = batch
+                    .records
+                    .iter()
+                    .find(|r| r.offset >= start && r.record.timestamp >= timestamp_ms)
+                {
+                    return Ok(r.offset.min(end));
+                }
+            }
+        }
+        Ok(end)
+    }
+
+    /// Deletes sealed segments that end at or before `offset`. Never the active segment.
+    pub fn delete_before(&self, offset: u64) -> Result<RetentionReport, StorageError> {
+        self.delete_sealed_while(|seg, _| seg.next_offset <= offset)
+    }
+
+    /// Applies retention: deletes sealed segments whose newest record is older than `max_age_ms`
+    /// (relative to `now_ms`), then the oldest sealed segments while the total is above
+    /// `max_bytes`.
+    pub fn apply_retention(
+        &self,
+        now_ms: i64,
+        max_age_ms: Option<i64>,
+        max_bytes: Option<u64>,
+    ) -> Result<RetentionReport, StorageError> {
+        let mut report = RetentionReport::default();
+        if let Some(age) = max_age_ms {
+            let r = self.delete_sealed_while(|seg, _| {
+                seg.max_ts.is_some_and(|m| now_ms.saturating_sub(m) > age)
+            })?;
+            report.segments_deleted += r.segments_deleted;
+            report.bytes_deleted += r.bytes_deleted;
+        }
+        if let Some(limit) = max_bytes {
+            let r = self.delete_sealed_while(|_, total| total > limit)?;
+            report.segments_deleted += r.segments_deleted;
+            report.bytes_deleted += r.bytes_deleted;
+        }
+        report.new_low_watermark = self.low_watermark();
+        Ok(report)
+    }
+
+    /// Deletes the oldest sealed segments while `pred(segment, total bytes)` holds.
+    fn delete_sealed_while(
+        &self,
+        mut pred: impl FnMut(&Segment, u64) -> bool,
+    ) -> Result<RetentionReport, StorageError> {
+        let removed: Vec<Segment> = {
+            let mut inner = lock(&self.inner);
+            let mut total: u64 = inner.segments.iter().map(|s| s.size).sum();
+            let mut n = 0;
+            while n + 1 < inner.segments.len() && pred(&inner.segments[n], total) {
+                total -= inner.segments[n].size;
+                n += 1;
+            }
+            inner.segments.drain(..n).collect()
+        };
+        let mut report = RetentionReport::default();
+        for seg in &removed {
+            let base = seg.files.base;
+            for name in [log_file_name(base), index_file_name(base), timeindex_file_name(base)] {
+                let path = self.dir.join(name);
+                match fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_err(format!("delete {}", path.display()), e)),
+                }
+            }
+            report.segments_deleted += 1;
+            report.bytes_deleted += seg.size;
+        }
+        if !removed.is_empty() {
+            sync_dir(&self.dir)?;
+            tracing::info!(dir = %self.dir.display(), segments = report.segments_deleted, bytes = report.bytes_deleted, "retention deleted segments");
+        }
+        report.new_low_watermark = self.low_watermark();
+        Ok(report)
+    }
+}
+
+fn corrupt_at(files: &SegmentFiles, position: u64, offset: u64, e: &DecodeError) -> StorageError {
+    StorageError::Corrupt {
+        file: files.log_path.clone(),
+        position,
+        offset,
+        reason: e.to_string(),
+    }
+}
+
+/// Byte position of the last indexed batch at or before `offset` (binary search with `pread`, so
+/// index files are never held in memory).
+fn lookup_position(files: &SegmentFiles, offset: u64) -> Result<u64, StorageError> {
+    let len = files
+        .index
+        .metadata()
+        .map_err(|e| io_err("stat index", e))?
+        .len();
+    let count = len / OFFSET_ENTRY_LEN as u64;
+    let (mut lo, mut hi) = (0u64, count);
+    let mut best = 0u64;
+    let mut entry = [0u8; OFFSET_ENTRY_LEN];
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        files
+            .index
+            .read_exact_at(&mut entry, mid * OFFSET_ENTRY_LEN as u64)
+            .map_err(|e| io_err("read index", e))?;
+        let e = index::decode_offset_entries(files.base, &entry);
+        let Some(e) = e.first() else { break };
+        if e.offset <= offset {
+            best = e.position;
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(best)
+}
+
+fn read_entries(file: &File, entry_len: usize) -> io::Result<Vec<u8>> {
+    let len = file.metadata()?.len() as usize;
+    let mut buf = vec![0u8; len - len % entry_len];
+    file.read_exact_at(&mut buf, 0)?;
+    Ok(buf)
+}
+
+fn write_index_entries(
+    files: &SegmentFiles,
+    offset_entry: Option<OffsetEntry>,
+    time_entry: Option<TimeEntry>,
+) -> Result<(), StorageError> {
+    if let Some(e) = offset_entry {
+        (&files.index)
+            .write_all(&index::encode_offset_entry(files.base, e))
+            .map_err(|err| io_err("append index entry", err))?;
+    }
+    if let Some(e) = time_entry {
+        (&files.timeindex)
+            .write_all(&index::encode_time_entry(files.base, e))
+            .map_err(|err| io_err("append time index entry", err))?;
+    }
+    Ok(())
+}
+
+fn open_rw(path: &Path, append: bool) -> Result<File, StorageError> {
+    OpenOptions::new()
+        .read(true)
+        .write(!append)
+        .append(append)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| io_err(format!("open {}", path.display()), e))
+}
+
+fn open_files(dir: &Path, base: u64) -> Result<SegmentFiles, StorageError> {
+    let log_path = dir.join(log_file_name(base));
+    Ok(SegmentFiles {
+        base,
+        log: open_rw(&log_path, false)?,
+        index: open_rw(&dir.join(index_file_name(base)), true)?,
+        timeindex: open_rw(&dir.join(timeindex_file_name(base)), true)?,
+        log_path,
+    })
+}
+
+fn create_segment(dir: &Path, base: u64) -> Result<Segment, StorageError> {
+    let files = open_files(dir, base)?;
+    sync_dir(dir)?;
+    Ok(Segment {
+        files: Arc::new(files),
+        next_offset: base,
+        size: 0,
+        first_ts: None,
+        max_ts: None,
+    })
+}
+
+struct SegmentOutcome {
+    segment: Segment,
+    planner: IndexPlanner,
+    /// `repair` truncated inside this segment, so segments after it must go.
+    dropped_later: bool,
+}
+
+/// Scans one segment batch by batch, handles a torn tail or damage, and rebuilds its indexes if
+/// they disagree with the log.
+fn recover_segment(
+    dir: &Path,
+    base: u64,
+    path: &Path,
+    is_last: bool,
+    config: &LogConfig,
+    report: &mut RecoveryReport,
+) -> Result<SegmentOutcome, StorageError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| io_err(format!("open {}", path.display()), e))?;
+    let file_len = file
+        .metadata()
+        .map_err(|e| io_err(format!("stat {}", path.display()), e))?
+        .len();
+    let mut planner = IndexPlanner::default();
+    let mut expected_index = Vec::new();
+    let mut expected_times = Vec::new();
+    let mut position = 0u64;
+    let mut next_offset = base;
+    let mut first_ts = None;
+    let mut max_ts: Option<i64> = None;
+    let mut buf = Vec::new();
+    let mut dropped_later = false;
+    while position < file_len {
+        let outcome = read_batch_at(&file, position, file_len, &mut buf)
+            .map_err(|e| io_err(format!("read {}", path.display()), e))?;
+        let problem = match outcome {
+            Ok(h) if h.base_offset != next_offset => DecodeError::Corrupt(format!(
+                "batch has base offset {} where {next_offset} was expected",
+                h.base_offset
+            )),
+            Ok(h) => {
+                let (oe, te) = planner.next_batch(position, h.base_offset, h.max_timestamp);
+                if let Some(e) = oe {
+                    expected_index.extend_from_slice(&index::encode_offset_entry(base, e));
+                }
+                if let Some(e) = te {
+                    expected_times.extend_from_slice(&index::encode_time_entry(base, e));
+                }
+                first_ts.get_or_insert(h.first_timestamp);
+                max_ts = Some(max_ts.map_or(h.max_timestamp, |m| m.max(h.max_timestamp)));
+                next_offset = h.next_offset();
+                position += u64::from(h.length);
+                report.batches += 1;
+                continue;
+            }
+            Err(e) => e,
+        };
+        let valid_after = find_valid_batch_after(&file, position, file_len)
+            .map_err(|e| io_err(format!("scan {}", path.display()), e))?;
+        let torn = is_last && valid_after.is_none();
+        if !torn && !config.repair {
+            return Err(StorageError::Corrupt {
+                file: path.to_path_buf(),
+                position,
+                offset: next_offset,
+                reason: match valid_after {
+                    Some(p) => format!("{problem}; a valid batch follows at byte {p}"),
+                    None => format!("{problem} (in a sealed segment)"),
+                },
+            });
+        }
+        let kept_at = cut_tail(dir, path, &file, position, file_len, next_offset)?;
+        let lost = TornTail {
+            segment: path.to_path_buf(),
+            position,
+            first_lost_offset: next_offset,
+            bytes: file_len - position,
+            kept_at,
+        };
+        if torn {
+            tracing::warn!(
+                segment = %path.display(), position, first_lost_offset = next_offset,
+                bytes = lost.bytes, kept_at = %lost.kept_at.display(),
+                "torn tail truncated ({problem})"
+            );
+            report.torn_tail = Some(lost);
+        } else {
+            let msg = format!(
+                "repair truncated {} at byte {position} (offset {next_offset}): {problem}; cut bytes kept at {}",
+                path.display(),
+                lost.kept_at.display()
+            );
+            tracing::warn!("{msg}");
+            report.repaired = Some(msg);
+            dropped_later = true;
+        }
+        break;
+    }
+    for (name, expected) in [
+        (index_file_name(base), &expected_index),
+        (timeindex_file_name(base), &expected_times),
+    ] {
+        let path = dir.join(name);
+        let actual = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_err(format!("read {}", path.display()), e)),
+        };
+        if &actual != expected {
+            rewrite_file(dir, &path, expected)?;
+            tracing::info!(index = %path.display(), "index disagreed with its log; rebuilt");
+            report.indexes_rebuilt.push(path);
+        }
+    }
+    let files = open_files(dir, base)?;
+    Ok(SegmentOutcome {
+        segment: Segment {
+            files: Arc::new(files),
+            next_offset,
+            size: position,
+            first_ts,
+            max_ts,
+        },
+        planner,
+        dropped_later,
+    })
+}
+
+/// Copies bytes `position..len` of a segment to `<segment>.torn-<offset>`, then truncates the
+/// segment there. The copy is synced before the truncation so the bytes are never only gone.
+fn cut_tail(
+    dir: &Path,
+    path: &Path,
+    file: &File,
+    position: u64,
+    len: u64,
+    first_lost_offset: u64,
+) -> Result<PathBuf, StorageError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let kept_at = dir.join(format!("{name}.torn-{first_lost_offset}"));
+    let mut tail = vec![0u8; (len - position) as usize];
+    file.read_exact_at(&mut tail, position)
+        .map_err(|e| io_err(format!("read {}", path.display()), e))?;
+    let mut out = File::create(&kept_at).map_err(|e| io_err(format!("create {}", kept_at.display()), e))?;
+    out.write_all(&tail)
+        .and_then(|()| out.sync_all())
+        .map_err(|e| io_err(format!("write {}", kept_at.display()), e))?;
+    file.set_len(position)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io_err(format!("truncate {}", path.display()), e))?;
+    sync_dir(dir)?;
+    Ok(kept_at)
+}
+
+/// Renames a segment that follows a repaired cut to `<name>.dropped`, keeping its bytes.
+fn move_aside_segment(dir: &Path, base: u64, path: &Path) -> Result<(), StorageError> {
+    let to = dir.join(format!("{}.dropped", log_file_name(base)));
+    fs::rename(path, &to).map_err(|e| io_err(format!("rename {}", path.display()), e))?;
+    for name in [index_file_name(base), timeindex_file_name(base)] {
+        let _ = fs::remove_file(dir.join(name));
+    }
+    sync_dir(dir)?;
+    tracing::warn!(segment = %path.display(), kept_at = %to.display(), "segment after a repaired cut moved aside");
+    Ok(())
+}
+
+/// Replaces a file atomically: write a temp file, fsync, rename, fsync the directory.
+pub fn rewrite_file(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    let tmp = path.with_extension("tmp");
+    let mut f = File::create(&tmp).map_err(|e| io_err(format!("create {}", tmp.display()), e))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| io_err(format!("write {}", tmp.display()), e))?;
+    fs::rename(&tmp, path).map_err(|e| io_err(format!("rename {}", tmp.display()), e))?;
+    sync_dir(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durability_parses() {
+        assert_eq!("always".parse::<Durability>(), Ok(Durability::Always));
+        assert_eq!(
+            "interval=250ms".parse::<Durability>(),
+            Ok(Durability::Interval(Duration::from_millis(250)))
+        );
+        assert_eq!(
+            "interval:2s".parse::<Durability>(),
+            Ok(Durability::Interval(Duration::from_secs(2)))
+        );
+        assert!("interval=0ms".parse::<Durability>().is_err());
+        assert!("sometimes".parse::<Durability>().is_err());
+    }
+
+    #[test]
+    fn header_len_matches_layout() {
+        assert_eq!(HEADER_LEN, 48);
+    }
+}

@@ -1,0 +1,239 @@
+//! Segment files: naming, reading batches at byte positions, and the read-only walk that
+//! recovery, `wal inspect` and `wal verify` share.
+//!
+//! A partition directory holds `<base>.log`, `<base>.index` and `<base>.timeindex` per segment,
+//! where `<base>` is the first offset the segment holds, printed as 20 decimal digits so that a
+//! plain sort of names is a sort by offset. Bytes cut off a torn tail are kept in
+//! `<base>.log.torn-<first lost offset>`.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use super::format::{self, Batch, BatchHeader, DecodeError, HEADER_LEN, MAGIC};
+
+/// File name of a segment's log.
+#[must_use]
+pub fn log_file_name(base: u64) -> String {
+    format!("{base:020}.log")
+}
+
+/// File name of a segment's offset index.
+#[must_use]
+pub fn index_file_name(base: u64) -> String {
+    format!("{base:020}.index")
+}
+
+/// File name of a segment's time index.
+#[must_use]
+pub fn timeindex_file_name(base: u64) -> String {
+    format!("{base:020}.timeindex")
+}
+
+/// Parses `<20 digits>.log` into its base offset.
+#[must_use]
+pub fn parse_log_file_name(name: &str) -> Option<u64> {
+    let digits = name.strip_suffix(".log")?;
+    if digits.len() != 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The segment logs in `dir`, sorted by base offset, with names that are not segment names
+/// returned separately (they are reported by `wal verify`, ignored by recovery).
+pub fn list_segments(dir: &Path) -> io::Result<(Vec<(u64, PathBuf)>, Vec<PathBuf>)> {
+    let mut segments = Vec::new();
+    let mut strays = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if let Some(base) = parse_log_file_name(&name) {
+            segments.push((base, entry.path()));
+        } else if name.ends_with(".log") {
+            strays.push(entry.path());
+        }
+    }
+    segments.sort_by_key(|(base, _)| *base);
+    strays.sort();
+    Ok((segments, strays))
+}
+
+/// Reads the batch starting at byte `position` of `file` (whose length is `file_len`) into `buf`,
+/// checking its CRC. `Incomplete` means the file ends inside the batch.
+pub fn read_batch_at(
+    file: &File,
+    position: u64,
+    file_len: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<Result<BatchHeader, DecodeError>> {
+    let available = file_len.saturating_sub(position);
+    let head_len = available.min(HEADER_LEN as u64) as usize;
+    buf.clear();
+    buf.resize(head_len, 0);
+    file.read_exact_at(buf, position)?;
+    let header = match format::decode_header(buf) {
+        Ok(h) => h,
+        Err(e) => return Ok(Err(e)),
+    };
+    let len = header.length as usize;
+    if (len as u64) > available {
+        return Ok(Err(DecodeError::Incomplete {
+            needed: len,
+            available: available as usize,
+        }));
+    }
+    buf.resize(len, 0);
+    file.read_exact_at(&mut buf[HEADER_LEN..], position + HEADER_LEN as u64)?;
+    let actual = format::batch_crc(buf);
+    if actual != header.crc {
+        return Ok(Err(DecodeError::Corrupt(format!(
+            "checksum mismatch: header says {:#010x}, bytes give {actual:#010x}",
+            header.crc
+        ))));
+    }
+    Ok(Ok(header))
+}
+
+/// Looks for a batch with a valid checksum starting anywhere after `from`. A bad batch followed by
+/// a good one is damage in the middle of the log; a bad batch followed by nothing valid is a torn
+/// tail. Reads in bounded chunks so a long tail does not need memory of its size.
+pub fn find_valid_batch_after(file: &File, from: u64, file_len: u64) -> io::Result<Option<u64>> {
+    const CHUNK: usize = 1 << 20;
+    let mut chunk = vec![0u8; CHUNK + MAGIC.len()];
+    let mut batch_buf = Vec::new();
+    let mut start = from + 1;
+    while start + MAGIC.len() as u64 <= file_len {
+        let n = ((file_len - start) as usize).min(chunk.len());
+        let window = &mut chunk[..n];
+        file.read_exact_at(window, start)?;
+        for i in 0..n.saturating_sub(MAGIC.len() - 1) {
+            if window[i..i + MAGIC.len()] == MAGIC {
+                let position = start + i as u64;
+                if let Ok(Ok(_)) = read_batch_at(file, position, file_len, &mut batch_buf) {
+                    return Ok(Some(position));
+                }
+            }
+        }
+        start += CHUNK as u64;
+    }
+    Ok(None)
+}
+
+/// What the read-only walk found at one position of a segment.
+#[derive(Debug)]
+pub enum WalkItem {
+    /// A batch that decoded; `crc_ok` is false when only the checksum is wrong.
+    Batch {
+        position: u64,
+        batch: Batch,
+        crc_ok: bool,
+    },
+    /// Bytes that are not a batch. The walk stops here.
+    Bad {
+        position: u64,
+        error: DecodeError,
+        /// Where a valid batch starts again, if anywhere: `None` means a torn tail.
+        valid_batch_after: Option<u64>,
+    },
+}
+
+/// Walks every batch of one segment file without modifying it, decoding damaged batches as far
+/// as their structure allows.
+pub struct SegmentWalker {
+    file: File,
+    len: u64,
+    position: u64,
+    done: bool,
+    buf: Vec<u8>,
+}
+
+impl SegmentWalker {
+    pub fn open(path: &Path) -> io::Result<Self> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(Self {
+            file,
+            len,
+            position: 0,
+            done: false,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Starts the walk at `position` (which must be a batch start, e.g. from the index).
+    pub fn seek(&mut self, position: u64) {
+        self.position = position;
+    }
+
+    #[must_use]
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn step(&mut self) -> io::Result<Option<WalkItem>> {
+        if self.done || self.position >= self.len {
+            return Ok(None);
+        }
+        let position = self.position;
+        let available = (self.len - position) as usize;
+        let head = available.min(HEADER_LEN);
+        self.buf.resize(head, 0);
+        self.file.read_exact_at(&mut self.buf, position)?;
+        let header = format::decode_header(&self.buf);
+        let decoded = match header {
+            Ok(h) if (h.length as usize) <= available => {
+                self.buf.resize(h.length as usize, 0);
+                self.file
+                    .read_exact_at(&mut self.buf[HEADER_LEN..], position + HEADER_LEN as u64)?;
+                format::decode_batch_lenient(&self.buf)
+            }
+            Ok(h) => Err(DecodeError::Incomplete {
+                needed: h.length as usize,
+                available,
+            }),
+            Err(e) => Err(e),
+        };
+        match decoded {
+            Ok((batch, len, crc_ok)) => {
+                self.position += len as u64;
+                Ok(Some(WalkItem::Batch {
+                    position,
+                    batch,
+                    crc_ok,
+                }))
+            }
+            Err(error) => {
+                self.done = true;
+                let valid_batch_after = find_valid_batch_after(&self.file, position, self.len)?;
+                Ok(Some(WalkItem::Bad {
+                    position,
+                    error,
+                    valid_batch_after,
+                }))
+            }
+        }
+    }
+}
+
+impl Iterator for SegmentWalker {
+    type Item = io::Result<WalkItem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.step() {
+            Ok(Some(item)) => Some(Ok(item)),
+            Ok(None) => None,
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
