@@ -156,10 +156,16 @@ pub enum DecodeError {
 pub fn encode_batch(base_offset: u64, records: &[Record]) -> Result<Vec<u8>, String> {
     let first = records.first().ok_or("a batch needs at least one record")?;
     let first_timestamp = first.timestamp;
-    let max_timestamp = records.iter().map(|r| r.timestamp).max().unwrap_or(first_timestamp);
+    let max_timestamp = records
+        .iter()
+        .map(|r| r.timestamp)
+        .max()
+        .unwrap_or(first_timestamp);
     let total: usize = HEADER_LEN + records.iter().map(Record::encoded_len).sum::<usize>();
     if total > MAX_BATCH_BYTES {
-        return Err(format!("batch of {total} bytes exceeds the {MAX_BATCH_BYTES}-byte limit"));
+        return Err(format!(
+            "batch of {total} bytes exceeds the {MAX_BATCH_BYTES}-byte limit"
+        ));
     }
     let count = u32::try_from(records.len()).map_err(|_| "too many records in one batch")?;
     let mut buf = Vec::with_capacity(total);
@@ -243,11 +249,15 @@ pub fn decode_header(buf: &[u8]) -> Result<BatchHeader, DecodeError> {
     }
     let version = r.u16()?;
     if version != VERSION {
-        return Err(DecodeError::Corrupt(format!("unknown format version {version}")));
+        return Err(DecodeError::Corrupt(format!(
+            "unknown format version {version}"
+        )));
     }
     let attributes = r.u16()?;
     if attributes != 0 {
-        return Err(DecodeError::Corrupt(format!("unknown attributes {attributes:#x}")));
+        return Err(DecodeError::Corrupt(format!(
+            "unknown attributes {attributes:#x}"
+        )));
     }
     let length = r.u32()?;
     let crc = r.u32()?;
@@ -257,7 +267,9 @@ pub fn decode_header(buf: &[u8]) -> Result<BatchHeader, DecodeError> {
     let first_timestamp = r.i64()?;
     let max_timestamp = r.i64()?;
     if (length as usize) < HEADER_LEN || length as usize > MAX_BATCH_BYTES {
-        return Err(DecodeError::Corrupt(format!("batch length {length} out of range")));
+        return Err(DecodeError::Corrupt(format!(
+            "batch length {length} out of range"
+        )));
     }
     if record_count == 0 {
         return Err(DecodeError::Corrupt("batch with zero records".into()));
@@ -386,12 +398,16 @@ impl<'a> Reader<'a> {
     }
 
     fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len()).ok_or_else(|| {
-            DecodeError::Corrupt(format!(
-                "field of {n} bytes overruns the batch ({} left)",
-                self.remaining()
-            ))
-        })?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| {
+                DecodeError::Corrupt(format!(
+                    "field of {n} bytes overruns the batch ({} left)",
+                    self.remaining()
+                ))
+            })?;
         let out = &self.buf[self.pos..end];
         self.pos = end;
         Ok(out)

@@ -41,9 +41,12 @@ pub fn parse_log_file_name(name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// The segment logs in `dir`, sorted by base offset, with names that are not segment names
-/// returned separately (they are reported by `wal verify`, ignored by recovery).
-pub fn list_segments(dir: &Path) -> io::Result<(Vec<(u64, PathBuf)>, Vec<PathBuf>)> {
+/// `(base offset, path)` of each segment log, sorted by base offset.
+pub type SegmentList = Vec<(u64, PathBuf)>;
+
+/// The segment logs in `dir`, sorted by base offset, with `.log` files whose names are not
+/// segment names returned separately (reported by `wal verify`, ignored by recovery).
+pub fn list_segments(dir: &Path) -> io::Result<(SegmentList, Vec<PathBuf>)> {
     let mut segments = Vec::new();
     let mut strays = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -131,6 +134,13 @@ pub enum WalkItem {
         batch: Batch,
         crc_ok: bool,
     },
+    /// A header that decodes and fits the file, over bytes that fail their checksum and do not
+    /// decode into records. The walk goes on after it, trusting the header's length.
+    Damaged {
+        position: u64,
+        header: BatchHeader,
+        error: DecodeError,
+    },
     /// Bytes that are not a batch. The walk stops here.
     Bad {
         position: u64,
@@ -193,7 +203,18 @@ impl SegmentWalker {
                 self.buf.resize(h.length as usize, 0);
                 self.file
                     .read_exact_at(&mut self.buf[HEADER_LEN..], position + HEADER_LEN as u64)?;
-                format::decode_batch_lenient(&self.buf)
+                let lenient = format::decode_batch_lenient(&self.buf);
+                if let Err(error) = &lenient {
+                    if format::batch_crc(&self.buf) != h.crc {
+                        self.position += u64::from(h.length);
+                        return Ok(Some(WalkItem::Damaged {
+                            position,
+                            header: h,
+                            error: error.clone(),
+                        }));
+                    }
+                }
+                lenient
             }
             Ok(h) => Err(DecodeError::Incomplete {
                 needed: h.length as usize,

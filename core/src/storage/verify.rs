@@ -85,7 +85,10 @@ pub fn verify_partition(dir: &Path) -> VerifyReport {
             None,
             "file_name",
             "<20-digit base offset>.log",
-            stray.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            stray
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         );
     }
     let mut expected_next: Option<u64> = None;
@@ -112,10 +115,20 @@ pub fn verify_partition(dir: &Path) -> VerifyReport {
 #[must_use]
 pub fn verify_segment_file(path: &Path) -> VerifyReport {
     let mut report = VerifyReport::default();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let base = parse_log_file_name(&name);
     if base.is_none() {
-        report.problem(path, None, None, "file_name", "<20-digit base offset>.log", name);
+        report.problem(
+            path,
+            None,
+            None,
+            "file_name",
+            "<20-digit base offset>.log",
+            name,
+        );
     }
     // A lone file is treated as a tail: damage at its end reads as a torn tail.
     verify_segment(path, base.unwrap_or(0), true, &mut report);
@@ -142,7 +155,14 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
     for item in &mut walker {
         match item {
             Err(e) => {
-                report.problem(path, None, Some(next), "io", "readable bytes", e.to_string());
+                report.problem(
+                    path,
+                    None,
+                    Some(next),
+                    "io",
+                    "readable bytes",
+                    e.to_string(),
+                );
                 clean_end = false;
                 break;
             }
@@ -181,6 +201,24 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
                 expected_times.extend(te);
                 next = h.next_offset();
             }
+            Ok(WalkItem::Damaged {
+                position,
+                header,
+                error,
+            }) => {
+                clean_end = false;
+                report.batches += 1;
+                report.problem(
+                    path,
+                    Some(position),
+                    Some(header.base_offset),
+                    "checksum",
+                    "a batch whose CRC32C matches its bytes",
+                    format!("a CRC mismatch, and the records do not decode ({error})"),
+                );
+                first = false;
+                next = header.next_offset();
+            }
             Ok(WalkItem::Bad {
                 position,
                 error,
@@ -199,15 +237,28 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
                     Some(next),
                     if torn { "torn_tail" } else { "corrupt_batch" },
                     "a complete, valid batch",
-                    format!("{found} ({} bytes to the end)", walker_len_hint(path, position)),
+                    format!(
+                        "{found} ({} bytes to the end)",
+                        walker_len_hint(path, position)
+                    ),
                 );
             }
         }
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     if clean_end {
-        check_index(&dir.join(index_file_name(base)), base, &expected_index, report);
-        check_timeindex(&dir.join(timeindex_file_name(base)), base, &expected_times, report);
+        check_index(
+            &dir.join(index_file_name(base)),
+            base,
+            &expected_index,
+            report,
+        );
+        check_timeindex(
+            &dir.join(timeindex_file_name(base)),
+            base,
+            &expected_times,
+            report,
+        );
     }
     next
 }
@@ -224,12 +275,7 @@ fn read_or_empty(path: &Path) -> Result<Vec<u8>, String> {
     }
 }
 
-fn check_index(
-    path: &Path,
-    base: u64,
-    expected: &[index::OffsetEntry],
-    report: &mut VerifyReport,
-) {
+fn check_index(path: &Path, base: u64, expected: &[index::OffsetEntry], report: &mut VerifyReport) {
     let bytes = match read_or_empty(path) {
         Ok(b) => b,
         Err(e) => return report.problem(path, None, None, "io", "a readable index", e),
@@ -253,8 +299,12 @@ fn check_index(
                 Some((i * OFFSET_ENTRY_LEN) as u64),
                 e.or(a).map(|x| x.offset),
                 "index_entry",
-                e.map_or("no entry".into(), |e| format!("offset {} at byte {}", e.offset, e.position)),
-                a.map_or("no entry".into(), |a| format!("offset {} at byte {}", a.offset, a.position)),
+                e.map_or("no entry".into(), |e| {
+                    format!("offset {} at byte {}", e.offset, e.position)
+                }),
+                a.map_or("no entry".into(), |a| {
+                    format!("offset {} at byte {}", a.offset, a.position)
+                }),
             );
         }
     }
@@ -289,8 +339,12 @@ fn check_timeindex(
                 Some((i * TIME_ENTRY_LEN) as u64),
                 e.or(a).map(|x| x.offset),
                 "timeindex_entry",
-                e.map_or("no entry".into(), |e| format!("timestamp {} at offset {}", e.timestamp, e.offset)),
-                a.map_or("no entry".into(), |a| format!("timestamp {} at offset {}", a.timestamp, a.offset)),
+                e.map_or("no entry".into(), |e| {
+                    format!("timestamp {} at offset {}", e.timestamp, e.offset)
+                }),
+                a.map_or("no entry".into(), |a| {
+                    format!("timestamp {} at offset {}", a.timestamp, a.offset)
+                }),
             );
         }
     }

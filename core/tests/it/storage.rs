@@ -56,7 +56,10 @@ fn arb_record() -> impl Strategy<Value = Record> {
     (
         any::<i64>(),
         proptest::option::of(proptest::collection::vec(any::<u8>(), 0..40)),
-        proptest::collection::vec(("[a-z-]{0,8}", proptest::collection::vec(any::<u8>(), 0..16)), 0..4),
+        proptest::collection::vec(
+            ("[a-z-]{0,8}", proptest::collection::vec(any::<u8>(), 0..16)),
+            0..4,
+        ),
         proptest::collection::vec(any::<u8>(), 0..200),
         proptest::option::of(proptest::collection::vec(any::<u8>(), 0..30)),
     )
@@ -137,7 +140,10 @@ fn torn_tail_at_every_byte_of_the_last_batch_recovers_to_the_previous_batch() {
         assert_eq!(torn.position, prev_end);
         assert_eq!(torn.first_lost_offset, 6);
         assert_eq!(torn.bytes, cut - prev_end);
-        assert_eq!(fs::read(&torn.kept_at).expect("kept"), &full[prev_end as usize..cut as usize]);
+        assert_eq!(
+            fs::read(&torn.kept_at).expect("kept"),
+            &full[prev_end as usize..cut as usize]
+        );
         assert_eq!(log.high_watermark(), 6);
         assert_eq!(fs::metadata(&path).expect("stat").len(), prev_end);
         let appended = log.append(&[rec(5, 99)], 0).expect("append after recovery");
@@ -152,16 +158,25 @@ fn torn_tail_at_every_byte_of_the_last_batch_recovers_to_the_previous_batch() {
 
 #[test]
 fn zeros_and_garbage_after_the_last_batch_are_a_torn_tail() {
-    for tail in [vec![0u8; 4096], b"\xde\xad\xbe\xef garbage that is not a batch".to_vec()] {
+    for tail in [
+        vec![0u8; 4096],
+        b"\xde\xad\xbe\xef garbage that is not a batch".to_vec(),
+    ] {
         let dir = tempfile::tempdir().expect("tempdir");
         let ends = write_batches(dir.path(), 2);
         let seg = log_files(dir.path())[0].clone();
-        OpenOptions::new().append(true).open(&seg).expect("open").write_all(&tail).expect("write");
+        OpenOptions::new()
+            .append(true)
+            .open(&seg)
+            .expect("open")
+            .write_all(&tail)
+            .expect("write");
         let report = verify_partition(dir.path());
         assert_eq!(report.problems.len(), 1, "{report:?}");
         assert_eq!(report.problems[0].kind, "torn_tail");
         assert_eq!(report.problems[0].position, Some(ends[1]));
-        let (log, rec_report) = PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
+        let (log, rec_report) =
+            PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
         assert_eq!(rec_report.torn_tail.expect("torn").bytes, tail.len() as u64);
         assert_eq!(log.high_watermark(), 6);
     }
@@ -176,9 +191,12 @@ fn a_bad_batch_followed_by_a_valid_one_in_the_tail_is_corruption() {
     let at = ends[0] as usize + 60; // inside the second batch's records
     bytes[at] ^= 0x01;
     fs::write(&seg, &bytes).expect("write");
-    let err = PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect_err("refuses");
+    let err =
+        PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect_err("refuses");
     match err {
-        StorageError::Corrupt { position, offset, .. } => {
+        StorageError::Corrupt {
+            position, offset, ..
+        } => {
             assert_eq!(position, ends[0]);
             assert_eq!(offset, 3);
         }
@@ -206,7 +224,11 @@ fn a_flipped_bit_in_a_sealed_segment_fails_open_and_verify_names_it() {
     let files = log_files(dir.path());
     assert!(files.len() > 3, "rolled into several segments");
     let sealed = &files[1];
-    let base: u64 = sealed.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse().ok()).expect("base");
+    let base: u64 = sealed
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse().ok())
+        .expect("base");
     // Find the second batch of the sealed segment and flip a bit in its value.
     let bytes = fs::read(sealed).expect("read");
     let (_, first_len) = format::decode_batch(&bytes).expect("first batch");
@@ -223,7 +245,12 @@ fn a_flipped_bit_in_a_sealed_segment_fails_open_and_verify_names_it() {
     assert_eq!(&p.file, sealed);
 
     match PartitionLog::open(dir.path(), config(2048, Durability::Never)) {
-        Err(StorageError::Corrupt { file, position, offset, .. }) => {
+        Err(StorageError::Corrupt {
+            file,
+            position,
+            offset,
+            ..
+        }) => {
             assert_eq!(&file, sealed);
             assert_eq!(position, first_len as u64);
             assert_eq!(offset, base + 1);
@@ -240,22 +267,39 @@ fn deleted_or_truncated_indexes_are_rebuilt_and_reads_are_unchanged() {
         log.append(&[rec(i, i as usize)], 0).expect("append");
     }
     let before = read_all(&log);
-    let seek_before: Vec<u64> = (0..2_000).step_by(97).map(|t| log.offset_for_timestamp(t).expect("seek")).collect();
+    let seek_before: Vec<u64> = (0..2_000)
+        .step_by(97)
+        .map(|t| log.offset_for_timestamp(t).expect("seek"))
+        .collect();
     log.close().expect("close");
     drop(log);
     let indexes: Vec<PathBuf> = fs::read_dir(dir.path())
         .expect("list")
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "index" || e == "timeindex"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "index" || e == "timeindex")
+        })
         .collect();
     assert!(indexes.len() >= 4);
     fs::remove_file(&indexes[0]).expect("delete");
     let len = fs::metadata(&indexes[1]).expect("stat").len();
-    OpenOptions::new().write(true).open(&indexes[1]).expect("open").set_len(len / 2 + 1).expect("truncate");
-    OpenOptions::new().append(true).open(&indexes[2]).expect("open").write_all(&[9; 8]).expect("garbage");
+    OpenOptions::new()
+        .write(true)
+        .open(&indexes[1])
+        .expect("open")
+        .set_len(len / 2 + 1)
+        .expect("truncate");
+    OpenOptions::new()
+        .append(true)
+        .open(&indexes[2])
+        .expect("open")
+        .write_all(&[9; 8])
+        .expect("garbage");
     assert!(!verify_partition(dir.path()).problems.is_empty());
 
-    let (log, report) = PartitionLog::open(dir.path(), config(64 * 1024, Durability::Never)).expect("open");
+    let (log, report) =
+        PartitionLog::open(dir.path(), config(64 * 1024, Durability::Never)).expect("open");
     assert!(report.indexes_rebuilt.len() >= 3, "{report:?}");
     assert_eq!(read_all(&log), before);
     for (i, t) in (0..2_000).step_by(97).enumerate() {
@@ -297,7 +341,11 @@ fn rotation_and_reopen_after_thousands_of_appends_across_segments() {
     // Budgets: records and bytes.
     assert_eq!(log.read(10, 7, usize::MAX).expect("read").len(), 7);
     let one = log.read(10, 100, 1).expect("read");
-    assert_eq!(one.len(), 1, "at least one record even over the byte budget");
+    assert_eq!(
+        one.len(),
+        1,
+        "at least one record even over the byte budget"
+    );
     assert!(verify_partition(dir.path()).problems.is_empty());
 }
 
@@ -318,18 +366,28 @@ fn age_based_roll_and_retention_by_age_and_size() {
     assert_eq!(segs.len(), 10, "{segs:?}");
     // Age: segments whose newest record is older than 3.5 s at t=9.999 s go (newest 0.09 s …
     // 6.09 s), whole segments only.
-    let r = log.apply_retention(9_999, Some(3_500), None).expect("retention");
+    let r = log
+        .apply_retention(9_999, Some(3_500), None)
+        .expect("retention");
     assert_eq!(r.segments_deleted, 7);
     assert_eq!(log.low_watermark(), 70);
     assert_eq!(log.read(0, 1, usize::MAX).expect("read")[0].offset, 70);
     // Size: keep at most two segments' worth of bytes; the active one always stays.
     let seg_size = log.segments()[0].bytes;
-    let r = log.apply_retention(9_999, None, Some(seg_size * 2)).expect("retention");
+    let r = log
+        .apply_retention(9_999, None, Some(seg_size * 2))
+        .expect("retention");
     assert_eq!(r.segments_deleted, 1);
     assert_eq!(log.segments().len(), 2);
-    let r = log.apply_retention(1_000_000, Some(0), Some(0)).expect("retention");
+    let r = log
+        .apply_retention(1_000_000, Some(0), Some(0))
+        .expect("retention");
     assert_eq!(r.segments_deleted, 1);
-    assert_eq!(log.segments().len(), 1, "the active segment is never deleted");
+    assert_eq!(
+        log.segments().len(),
+        1,
+        "the active segment is never deleted"
+    );
     assert_eq!(log.low_watermark(), 90);
     assert_eq!(log.high_watermark(), 100);
     let r = log.delete_before(100).expect("delete");
@@ -352,7 +410,10 @@ fn timestamp_seek_finds_the_first_record_at_or_after() {
         log.append(&[rec(ts, i as usize)], 0).expect("append");
     }
     for t in [-5, 0, 1, 10, 495, 4_999, 15_000, 29_990, 29_991, 99_999] {
-        let want = stamps.iter().position(|&s| s >= t).map_or(3_000, |p| p as u64);
+        let want = stamps
+            .iter()
+            .position(|&s| s >= t)
+            .map_or(3_000, |p| p as u64);
         assert_eq!(log.offset_for_timestamp(t).expect("seek"), want, "t={t}");
     }
 }
@@ -367,7 +428,9 @@ fn concurrent_always_appends_share_fsyncs_and_get_dense_offsets() {
             std::thread::spawn(move || {
                 (0..50)
                     .map(|i| {
-                        let a = log.append(&[rec(i, t * 100 + i as usize)], 0).expect("append");
+                        let a = log
+                            .append(&[rec(i, t * 100 + i as usize)], 0)
+                            .expect("append");
                         // Acknowledged means visible (durable) to readers.
                         assert!(log.high_watermark() >= a.next_offset);
                         a.base_offset
@@ -376,11 +439,17 @@ fn concurrent_always_appends_share_fsyncs_and_get_dense_offsets() {
             })
         })
         .collect();
-    let mut offsets: Vec<u64> = threads.into_iter().flat_map(|h| h.join().expect("thread")).collect();
+    let mut offsets: Vec<u64> = threads
+        .into_iter()
+        .flat_map(|h| h.join().expect("thread"))
+        .collect();
     offsets.sort_unstable();
     assert_eq!(offsets, (0..400).collect::<Vec<u64>>());
     log.close().expect("close");
-    assert!(log.append(&[rec(0, 0)], 0).is_err(), "closed log refuses appends");
+    assert!(
+        log.append(&[rec(0, 0)], 0).is_err(),
+        "closed log refuses appends"
+    );
     drop(log);
     let log = open(dir.path(), config(256 * 1024, Durability::Always));
     assert_eq!(read_all(&log).len(), 400);
@@ -390,6 +459,9 @@ fn concurrent_always_appends_share_fsyncs_and_get_dense_offsets() {
 fn an_empty_batch_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = open(dir.path(), config(1 << 20, Durability::Never));
-    assert!(matches!(log.append(&[], 0), Err(StorageError::InvalidBatch(_))));
+    assert!(matches!(
+        log.append(&[], 0),
+        Err(StorageError::InvalidBatch(_))
+    ));
     assert_eq!(log.high_watermark(), 0);
 }

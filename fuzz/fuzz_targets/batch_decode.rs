@@ -1,0 +1,21 @@
+//! Fuzzes the batch decoder: any bytes must decode, or be classified as incomplete or corrupt,
+//! without panicking or allocating beyond what the input can justify; a batch that decodes must
+//! re-encode to the same bytes.
+//!
+//! Run: `cargo +nightly fuzz run batch_decode` (from the repository root, with cargo-fuzz).
+#![no_main]
+
+use driftq_core::storage::format::{self, DecodeError};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    match format::decode_batch(data) {
+        Ok((batch, used)) => {
+            let records: Vec<_> = batch.records.into_iter().map(|r| r.record).collect();
+            let again = format::encode_batch(batch.header.base_offset, &records).expect("re-encode");
+            assert_eq!(&again[..], &data[..used]);
+        }
+        Err(DecodeError::Incomplete { .. } | DecodeError::Corrupt(_)) => {}
+    }
+    let _ = format::decode_batch_lenient(data);
+});

@@ -1,0 +1,4 @@
+//! End-to-end tests of the `driftq` binary.
+
+mod support;
+mod wal;

@@ -1,0 +1,64 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+use driftq_core::storage::format::Record;
+use driftq_core::storage::{Durability, LogConfig, PartitionLog};
+
+/// The `driftq` binary under test.
+pub fn driftq() -> Command {
+    let mut cmd = Command::cargo_bin("driftq").expect("driftq binary");
+    cmd.env_remove("DRIFTQ_URL").env("NO_COLOR", "1");
+    cmd
+}
+
+/// Writes `count` single-record batches into `dir` (a partition directory), rolling segments
+/// every `segment_bytes`. Record `i` has key `k<i>`, a header, and value `v<i>`; every fifth
+/// value is binary.
+pub fn write_partition(dir: &Path, count: usize, segment_bytes: u64) {
+    let (log, _) = PartitionLog::open(
+        dir,
+        LogConfig {
+            segment_bytes,
+            segment_age_ms: None,
+            durability: Durability::Never,
+            repair: false,
+        },
+    )
+    .expect("open log");
+    for i in 0..count {
+        let value = if i % 5 == 4 {
+            vec![0xff, 0x00, i as u8]
+        } else {
+            format!("v{i}").into_bytes()
+        };
+        let record = Record {
+            timestamp: 1_700_000_000_000 + i as i64,
+            key: Some(format!("k{i}").into_bytes()),
+            headers: vec![("trace".into(), format!("t{i}").into_bytes())],
+            value,
+            metadata: None,
+        };
+        log.append(&[record], 0).expect("append");
+    }
+    log.close().expect("close");
+}
+
+/// Every file under `dir` with its bytes, to prove a command changed nothing.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.display().to_string(), std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
