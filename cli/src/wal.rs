@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use driftq_core::broker::{MessageMeta, StateRecord};
 use driftq_core::storage::format::StoredRecord;
 use driftq_core::storage::index;
 use driftq_core::storage::segment::{
@@ -260,6 +261,37 @@ fn write_record(
 ) -> anyhow::Result<()> {
     let rec = &r.record;
     let size = rec.encoded_len();
+    let state = is_state_log(path).then(|| match StateRecord::decode(&rec.value) {
+        Ok(s) => (s.type_name().to_owned(), s.describe()),
+        Err(e) => ("undecodable".to_owned(), e.to_string()),
+    });
+    if let Some((kind, text)) = &state {
+        if json {
+            let v = json!({
+                "file": path.display().to_string(),
+                "offset": r.offset,
+                "position": position,
+                "timestamp": rfc3339_ms(rec.timestamp),
+                "timestamp_ms": rec.timestamp,
+                "size": size,
+                "crc_ok": crc_ok,
+                "state": {"type": kind, "record": text},
+            });
+            writeln!(out, "{v}")?;
+        } else {
+            writeln!(
+                out,
+                "offset={} pos={position} ts={} size={size} crc={} state={text}",
+                r.offset,
+                rfc3339_ms(rec.timestamp),
+                if crc_ok { "ok" } else { "BAD" },
+            )?;
+        }
+        return Ok(());
+    }
+    let meta = MessageMeta::decode(rec.metadata.as_deref())
+        .ok()
+        .filter(|m| !m.is_empty());
     if json {
         let headers: Vec<Value> = rec
             .headers
@@ -278,6 +310,7 @@ fn write_record(
             "headers": headers,
             "value": bytes_to_json(&rec.value),
             "metadata": rec.metadata.as_deref().map(bytes_to_json),
+            "envelope": meta.as_ref().map(|m| format!("{m:?}")),
         });
         writeln!(out, "{v}")?;
         return Ok(());
@@ -295,11 +328,11 @@ fn write_record(
             .collect::<Vec<_>>()
             .join(",")
     };
-    let meta = rec
-        .metadata
-        .as_deref()
-        .map(|m| format!(" meta={}", preview(m, max_preview)))
-        .unwrap_or_default();
+    let meta = match (&meta, rec.metadata.as_deref()) {
+        (Some(m), _) => format!(" meta={}", describe_meta(m)),
+        (None, Some(raw)) => format!(" meta={}", preview(raw, max_preview)),
+        (None, None) => String::new(),
+    };
     writeln!(
         out,
         "offset={} pos={position} ts={} size={size} crc={} key={key} headers={headers} value={}{meta}",
@@ -309,6 +342,63 @@ fn write_record(
         preview(&rec.value, max_preview),
     )?;
     Ok(())
+}
+
+/// The broker's state log lives in `<data-dir>/state/`.
+fn is_state_log(segment: &Path) -> bool {
+    segment
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "state")
+}
+
+/// The envelope, routing, DLQ origin and replay mark of a message, compactly.
+fn describe_meta(m: &MessageMeta) -> String {
+    let mut parts = Vec::new();
+    if let Some(e) = &m.envelope {
+        let mut f = Vec::new();
+        for (k, v) in [
+            ("run", &e.run_id),
+            ("step", &e.step_id),
+            ("tenant", &e.tenant_id),
+            ("idem", &e.idempotency_key),
+            ("target", &e.target_topic),
+        ] {
+            if !v.is_empty() {
+                f.push(format!("{k}={v}"));
+            }
+        }
+        if let Some(p) = e.retry_policy {
+            f.push(format!(
+                "retry={}x{}ms..{}ms",
+                p.max_attempts, p.backoff_ms, p.max_backoff_ms
+            ));
+        }
+        if let Some(d) = e.deadline_ns {
+            f.push(format!("deadline={}", rfc3339_ms(d / 1_000_000)));
+        }
+        parts.push(format!("envelope{{{}}}", f.join(",")));
+    }
+    if let Some(r) = &m.routing {
+        parts.push(format!("routing{{label={}}}", r.label));
+    }
+    if let Some(d) = &m.dlq {
+        parts.push(format!(
+            "dlq{{from={}/{}@{},attempts={},errors={}}}",
+            d.topic,
+            d.partition,
+            d.offset,
+            d.attempts,
+            d.errors.join("|")
+        ));
+    }
+    if let Some(r) = &m.replay {
+        parts.push(format!(
+            "replayed{{from={}/{}@{}}}",
+            r.dlq_topic, r.partition, r.offset
+        ));
+    }
+    parts.join(" ")
 }
 
 fn dump_index(base: u64, log_path: &Path, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -3,5 +3,8 @@
 //! # Layout
 //! - [`storage`]: the on-disk log (batch format, segments, indexes, recovery, fsync policy) and
 //!   the read-only verification behind `driftq wal`.
+//! - [`broker`]: topics, consumer groups with leases, retries, DLQ, idempotency, router hook —
+//!   a deterministic state machine over the storage logs.
 
+pub mod broker;
 pub mod storage;

@@ -240,3 +240,64 @@ fn usage_errors_exit_2_and_missing_paths_exit_4() {
         .code(4)
         .stderr(predicate::str::contains("no segment files"));
 }
+
+#[test]
+fn inspect_decodes_the_broker_state_log_by_record_type() {
+    use driftq_core::broker::{Broker, BrokerConfig, LeaseRef, ProduceMessage};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let broker = Broker::open(BrokerConfig::new(tmp.path()), None, 1_000).expect("open");
+    broker
+        .create_topic("jobs", 2, None, None, 1_000)
+        .expect("create");
+    let msg = ProduceMessage {
+        key: Some(b"k".to_vec()),
+        value: b"hello".to_vec(),
+        ..ProduceMessage::default()
+    };
+    broker
+        .produce("jobs", vec![msg], 1_000)
+        .pop()
+        .expect("one")
+        .expect("produced");
+    let d = broker
+        .poll("jobs", "workers", "w1", 1, 5_000, 1_000)
+        .expect("poll")
+        .pop()
+        .expect("delivery");
+    let lease = LeaseRef {
+        topic: "jobs",
+        group: "workers",
+        owner: "w1",
+        partition: d.message.partition,
+        offset: d.message.offset,
+    };
+    broker.ack(&lease, 1_001).expect("ack");
+    broker.close().expect("close");
+    drop(broker);
+
+    let out = driftq()
+        .args(["wal", "inspect"])
+        .arg(tmp.path().join("state"))
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for kind in ["TopicCreated", "GroupCreated", "Acked"] {
+        assert!(
+            text.contains(&format!("state={kind}")),
+            "{kind} missing in:\n{text}"
+        );
+    }
+    let out = driftq()
+        .args(["wal", "inspect", "-o", "json"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let lines = json_lines(&out.get_output().stdout);
+    assert!(lines.iter().any(|l| l["state"]["type"] == "Acked"));
+    assert!(lines.iter().any(|l| l["value"] == "hello"));
+    driftq()
+        .args(["wal", "verify"])
+        .arg(tmp.path())
+        .assert()
+        .code(0);
+}

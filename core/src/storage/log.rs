@@ -364,6 +364,51 @@ impl PartitionLog {
     /// Appends `records` as one batch, stamping consecutive offsets. `now_ms` drives age-based
     /// roll-over. Under `Always` this returns once the batch is on disk.
     pub fn append(&self, records: &[Record], now_ms: i64) -> Result<Appended, StorageError> {
+        let appended = self.append_deferred(records, now_ms)?;
+        self.wait_durable_for(&appended)?;
+        Ok(appended)
+    }
+
+    /// Waits until `appended` is as durable as this log's mode promises (a no-op except under
+    /// `Always`).
+    pub fn wait_durable_for(&self, appended: &Appended) -> Result<(), StorageError> {
+        if self.config.durability == Durability::Always {
+            self.wait_durable(appended.next_offset)?;
+        }
+        Ok(())
+    }
+
+    /// Seals the active segment now (if it holds anything) so the next append starts a new one.
+    pub fn roll_segment(&self) -> Result<(), StorageError> {
+        let mut inner = lock(&self.inner);
+        if inner.active().size == 0 {
+            return Ok(());
+        }
+        self.roll(&mut inner)
+    }
+
+    /// Bytes stored from the batch holding `offset` to the end (approximate by at most one
+    /// index interval, which is what backpressure needs).
+    pub fn bytes_from(&self, offset: u64) -> Result<u64, StorageError> {
+        let (tail, seg) = {
+            let inner = lock(&self.inner);
+            let idx = inner.segments.partition_point(|s| s.next_offset <= offset);
+            let tail: u64 = inner.segments.iter().skip(idx + 1).map(|s| s.size).sum();
+            (tail, inner.segments.get(idx).cloned())
+        };
+        let Some(seg) = seg else { return Ok(0) };
+        let position = lookup_position(&seg.files, offset)?;
+        Ok(tail + seg.size.saturating_sub(position))
+    }
+
+    /// Like [`Self::append`] but returns as soon as the batch is written (under `Always`: queued
+    /// for the next group commit); call [`Self::wait_durable_for`] before acknowledging it. Lets a
+    /// caller append under its own lock and wait for the fsync after releasing it.
+    pub fn append_deferred(
+        &self,
+        records: &[Record],
+        now_ms: i64,
+    ) -> Result<Appended, StorageError> {
         let appended = {
             self.unwritten.fetch_add(1, Ordering::AcqRel);
             let _unwritten = UnwrittenGuard(&self.unwritten);
@@ -424,9 +469,6 @@ impl PartitionLog {
                 bytes: len,
             }
         };
-        if self.config.durability == Durability::Always {
-            self.wait_durable(appended.next_offset)?;
-        }
         Ok(appended)
     }
 

@@ -1,1 +1,2 @@
+mod broker;
 mod storage;

@@ -1,0 +1,219 @@
+//! Per-(topic, group, partition) delivery state: the ack floor, acked offsets above it, failed
+//! messages waiting for redelivery, and the leases of messages in flight.
+//!
+//! Invariants:
+//! - every offset below `floor` is done (acked, dead-lettered, skipped or sought past);
+//! - `acked` holds only offsets ≥ `floor`, and `floor` is never in `acked` (it is advanced);
+//! - an offset is in at most one of `acked`, `retries`, `inflight`;
+//! - `cursor` ≥ `floor`: offsets at or past it were never handed out since the last restart or
+//!   seek; offsets below it are done, in flight, or in `retries`.
+//!
+//! Acks never jump: acking offset 9 marks 9 alone; the floor moves only over a contiguous run.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::envelope::RetryPolicy;
+use super::state::{Counters, GroupPartitionSnapshot, RetryEntry};
+
+/// How many past errors a message keeps.
+pub const MAX_ERRORS_KEPT: usize = 10;
+
+/// A message handed to one consumer until `deadline_ms`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub owner: String,
+    pub deadline_ms: i64,
+    pub delivered_ms: i64,
+    /// Deliveries so far, this one included (1 on first delivery).
+    pub attempts: u32,
+    pub errors: Vec<String>,
+    pub policy: RetryPolicy,
+    /// Consumer-side idempotency scope of the message, if it has a key.
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupPartition {
+    pub floor: u64,
+    pub acked: BTreeSet<u64>,
+    pub retries: BTreeMap<u64, RetryEntry>,
+    pub inflight: BTreeMap<u64, Lease>,
+    pub cursor: u64,
+    pub counters: Counters,
+}
+
+impl GroupPartition {
+    #[must_use]
+    pub fn starting_at(floor: u64) -> Self {
+        Self {
+            floor,
+            cursor: floor,
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn is_done(&self, offset: u64) -> bool {
+        offset < self.floor || self.acked.contains(&offset)
+    }
+
+    /// Marks `offset` done and advances the floor over any contiguous run.
+    pub fn mark_done(&mut self, offset: u64) {
+        self.retries.remove(&offset);
+        self.inflight.remove(&offset);
+        if offset >= self.floor {
+            self.acked.insert(offset);
+        }
+        while self.acked.remove(&self.floor) {
+            self.floor += 1;
+        }
+        self.cursor = self.cursor.max(self.floor);
+    }
+
+    /// Moves the floor to `floor`, forgetting everything about offsets before and after it
+    /// (a seek: everything from `floor` on will be delivered again).
+    pub fn reset_to(&mut self, floor: u64) {
+        self.floor = floor;
+        self.cursor = floor;
+        self.acked.clear();
+        self.retries.clear();
+        self.inflight.clear();
+    }
+
+    /// Moves the floor up to `low` because retention deleted what was below; returns how many
+    /// not-done messages were skipped.
+    pub fn skip_to(&mut self, low: u64) -> u64 {
+        if low <= self.floor {
+            return 0;
+        }
+        let already_done = self.acked.range(..low).count() as u64;
+        let skipped = low - self.floor - already_done;
+        self.acked = self.acked.split_off(&low);
+        self.retries = self.retries.split_off(&low);
+        self.inflight = self.inflight.split_off(&low);
+        self.floor = low;
+        while self.acked.remove(&self.floor) {
+            self.floor += 1;
+        }
+        self.cursor = self.cursor.max(self.floor);
+        skipped
+    }
+
+    /// Messages not yet done.
+    #[must_use]
+    pub fn lag(&self, high_watermark: u64) -> u64 {
+        high_watermark
+            .saturating_sub(self.floor)
+            .saturating_sub(self.acked.len() as u64)
+    }
+
+    /// Messages that could be delivered at `now_ms`.
+    #[must_use]
+    pub fn ready(&self, high_watermark: u64, now_ms: i64) -> u64 {
+        let known =
+            self.acked.range(self.cursor..).count() + self.retries.range(self.cursor..).count();
+        let fresh = high_watermark
+            .saturating_sub(self.cursor)
+            .saturating_sub(known as u64);
+        let retry = self
+            .retries
+            .values()
+            .filter(|e| e.next_eligible_ms <= now_ms)
+            .count() as u64;
+        fresh + retry
+    }
+
+    /// Records a failed delivery: the message waits in `retries` until `next_eligible_ms`.
+    pub fn schedule_retry(
+        &mut self,
+        offset: u64,
+        attempts: u32,
+        next_eligible_ms: i64,
+        errors: Vec<String>,
+    ) {
+        self.inflight.remove(&offset);
+        self.retries.insert(
+            offset,
+            RetryEntry {
+                attempts,
+                next_eligible_ms,
+                errors,
+            },
+        );
+    }
+
+    #[must_use]
+    pub fn snapshot(&self) -> GroupPartitionSnapshot {
+        // In-flight messages are snapshotted as what replay would make of them: their failed
+        // attempts (deliveries − 1) kept, eligible at once.
+        let mut retries: BTreeMap<u64, RetryEntry> = self.retries.clone();
+        for (offset, lease) in &self.inflight {
+            if lease.attempts > 1 {
+                retries.insert(
+                    *offset,
+                    RetryEntry {
+                        attempts: lease.attempts - 1,
+                        next_eligible_ms: lease.delivered_ms,
+                        errors: lease.errors.clone(),
+                    },
+                );
+            }
+        }
+        GroupPartitionSnapshot {
+            floor: self.floor,
+            acked: self.acked.iter().copied().collect(),
+            retries: retries.into_iter().collect(),
+            counters: self.counters,
+        }
+    }
+
+    #[must_use]
+    pub fn from_snapshot(s: &GroupPartitionSnapshot) -> Self {
+        Self {
+            floor: s.floor,
+            cursor: s.floor,
+            acked: s.acked.iter().copied().collect(),
+            retries: s.retries.iter().cloned().collect(),
+            inflight: BTreeMap::new(),
+            counters: s.counters,
+        }
+    }
+}
+
+/// Appends `error` to a bounded history.
+pub fn push_error(errors: &mut Vec<String>, error: String) {
+    errors.push(error);
+    if errors.len() > MAX_ERRORS_KEPT {
+        let excess = errors.len() - MAX_ERRORS_KEPT;
+        errors.drain(..excess);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acks_never_jump_the_floor() {
+        let mut gp = GroupPartition::starting_at(0);
+        gp.mark_done(9);
+        assert_eq!(gp.floor, 0);
+        assert!(!gp.is_done(3));
+        assert_eq!(gp.lag(10), 9);
+        for o in 0..9 {
+            gp.mark_done(o);
+        }
+        assert_eq!(gp.floor, 10);
+        assert!(gp.acked.is_empty());
+    }
+
+    #[test]
+    fn retention_skip_counts_only_undone_messages() {
+        let mut gp = GroupPartition::starting_at(0);
+        gp.mark_done(2);
+        gp.mark_done(7);
+        assert_eq!(gp.skip_to(5), 4);
+        assert_eq!(gp.floor, 5);
+        assert_eq!(gp.acked.iter().copied().collect::<Vec<_>>(), vec![7]);
+    }
+}

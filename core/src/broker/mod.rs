@@ -1,0 +1,2589 @@
+//! The broker: topics, partitions, consumer groups with leases, retries, DLQ, idempotency — as a
+//! deterministic state machine over logs.
+//!
+//! Inputs are method calls and an injected clock (`now_ms` on every call); outputs are log records
+//! (message batches in partition logs, [`state::StateRecord`]s in the state log) and replies.
+//! Nothing in here reads the wall clock or sleeps: lease expiry, retention and snapshots happen in
+//! [`Broker::tick`], which the owner calls on its timer.
+//!
+//! Invariants:
+//! - a state change is applied in memory and appended to the state log under the same lock, so
+//!   the log's order is the order changes happened; the caller's reply waits until the record is
+//!   durable (under `fsync always`);
+//! - replaying the state log from its last snapshot rebuilds the same state, except leases, which
+//!   are never logged: after a restart their messages are eligible again, failed attempts kept;
+//! - a delivery counts as an attempt only once it fails (lease expiry or nack): a delivery cut
+//!   short by a broker restart is not held against the message;
+//! - the produce path takes no broker-wide lock: a read lock on the topic map and the partition's
+//!   own log lock (plus the idempotency map for keyed messages);
+//! - nothing is dropped silently: failures past `max_attempts` go to `dlq.<topic>` before they
+//!   count as done; inside a `dlq.*` topic they are kept and counted as exhausted.
+//!
+//! Lock order: `snapshot` (read) → `topics` → a topic's `groups` → `producer_keys` / `replayed`.
+//! The state log and partition logs have their own internal locks and are taken last.
+
+pub mod codec;
+pub mod envelope;
+pub mod group;
+pub mod router;
+pub mod state;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::storage::{Durability, LogConfig, PartitionLog, Record, StorageError};
+pub use envelope::{DlqOrigin, Envelope, MessageMeta, ReplayMark, RetryPolicy, Routing};
+use group::{GroupPartition, Lease, push_error};
+pub use router::{RouteDecision, RouteInput, Router, RuleRouter, glob_match};
+pub use state::{Counters, FailCause, SeekCause, StateRecord, TopicMeta};
+
+/// Prefix of dead-letter topics.
+pub const DLQ_PREFIX: &str = "dlq.";
+/// Error recorded when a lease runs out (DriftQ's name for it).
+pub const LEASE_EXPIRED_ERROR: &str = "ack_timeout";
+const FORMAT_FILE: &str = "meta";
+const FORMAT_LINE: &str = "driftq data format 1";
+
+/// Broker settings. Limits apply per partition.
+#[derive(Debug, Clone)]
+pub struct BrokerConfig {
+    pub data_dir: PathBuf,
+    pub durability: Durability,
+    pub segment_bytes: u64,
+    /// Leases a group may hold per partition at once.
+    pub max_inflight: usize,
+    /// Unacked messages (relative to the slowest group) before produce is refused.
+    pub max_partition_msgs: u64,
+    /// Unacked bytes (relative to the slowest group) before produce is refused.
+    pub max_partition_bytes: u64,
+    pub idempotency_ttl_ms: i64,
+    /// Write a snapshot (and drop the state log before it) after this many state records.
+    pub snapshot_every: u64,
+    /// Truncate damaged logs at the damage instead of refusing to start.
+    pub repair: bool,
+}
+
+impl BrokerConfig {
+    #[must_use]
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            durability: Durability::Always,
+            segment_bytes: 64 * 1024 * 1024,
+            max_inflight: 1024,
+            max_partition_msgs: 1_000_000,
+            max_partition_bytes: 1 << 30,
+            idempotency_ttl_ms: 10 * 60 * 1000,
+            snapshot_every: 100_000,
+            repair: false,
+        }
+    }
+
+    fn log_config(&self) -> LogConfig {
+        LogConfig {
+            segment_bytes: self.segment_bytes,
+            segment_age_ms: None,
+            durability: self.durability,
+            repair: self.repair,
+        }
+    }
+}
+
+/// Everything the broker can refuse with. [`BrokerError::code`] is the stable wire code.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BrokerError {
+    #[error("topic {0} does not exist (create it first)")]
+    TopicNotFound(String),
+    #[error("topic {0} already exists")]
+    TopicExists(String),
+    #[error("consumer group {group} has never consumed from topic {topic}")]
+    GroupNotFound { topic: String, group: String },
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("partition {partition} out of range: topic {topic} has {partitions} partitions")]
+    PartitionOutOfRange {
+        topic: String,
+        partition: u32,
+        partitions: u32,
+    },
+    #[error("offset {offset} of {topic}/{partition} is not in flight for this group ({why})")]
+    NotInflight {
+        topic: String,
+        partition: u32,
+        offset: u64,
+        why: &'static str,
+    },
+    #[error("offset {offset} of {topic}/{partition} is leased to {holder}, not to {owner}")]
+    WrongOwner {
+        topic: String,
+        partition: u32,
+        offset: u64,
+        holder: String,
+        owner: String,
+    },
+    #[error("message deadline exceeded")]
+    DeadlineExceeded,
+    #[error("idempotency: key already in-flight")]
+    IdempotencyInFlight,
+    #[error("producer overload: {reason}")]
+    Overloaded {
+        reason: &'static str,
+        retry_after_ms: u64,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("storage: {0}")]
+    Storage(#[from] StorageError),
+    #[error("state log: {0}")]
+    State(#[from] codec::CodecError),
+}
+
+impl BrokerError {
+    /// Stable code for the wire (`{"error": CODE}`).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TopicNotFound(_) | Self::GroupNotFound { .. } => "NOT_FOUND",
+            Self::TopicExists(_) => "ALREADY_EXISTS",
+            Self::InvalidArgument(_)
+            | Self::PartitionOutOfRange { .. }
+            | Self::NotInflight { .. }
+            | Self::DeadlineExceeded
+            | Self::IdempotencyInFlight => "INVALID_ARGUMENT",
+            Self::WrongOwner { .. } | Self::Conflict(_) => "FAILED_PRECONDITION",
+            Self::Overloaded { .. } => "RESOURCE_EXHAUSTED",
+            Self::Storage(_) | Self::State(_) => "INTERNAL",
+        }
+    }
+}
+
+pub type Result<T, E = BrokerError> = std::result::Result<T, E>;
+
+/// One message to produce.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProduceMessage {
+    pub key: Option<Vec<u8>>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub value: Vec<u8>,
+    pub envelope: Option<Envelope>,
+    /// Explicit partition (the envelope's `partition_override` and a router win over it).
+    pub partition: Option<u32>,
+}
+
+/// Where a produced message went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Produced {
+    /// The final topic (after `target_topic` / router).
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+    /// The idempotency key was seen within the TTL: nothing was written, this is the first
+    /// write's position.
+    pub duplicate: bool,
+}
+
+/// A stored message with its broker metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+    pub timestamp_ms: i64,
+    pub key: Option<Vec<u8>>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub value: Vec<u8>,
+    pub meta: MessageMeta,
+}
+
+/// A message leased to a consumer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub message: Message,
+    pub group: String,
+    pub owner: String,
+    /// 1 on first delivery.
+    pub attempts: u32,
+    pub lease_deadline_ms: i64,
+    /// Error history, oldest first.
+    pub errors: Vec<String>,
+}
+
+/// Names one leased message: the consumer's handle for ack, nack and extend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseRef<'a> {
+    pub topic: &'a str,
+    pub group: &'a str,
+    pub owner: &'a str,
+    pub partition: u32,
+    pub offset: u64,
+}
+
+/// Where to move a group's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeekTo {
+    Start,
+    End,
+    Offset(u64),
+    Timestamp(i64),
+}
+
+/// Where to start reading a partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFrom {
+    Offset(u64),
+    Timestamp(i64),
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TickReport {
+    pub leases_expired: u64,
+    pub dead_lettered: u64,
+    pub segments_deleted: u64,
+    pub skipped_by_retention: u64,
+    pub snapshot_written: bool,
+}
+
+/// Selection and mode of a DLQ replay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplayRequest {
+    /// Source topic (`jobs`) or DLQ topic (`dlq.jobs`).
+    pub topic: String,
+    /// Where to put the messages; default: each message's origin topic.
+    pub to: Option<String>,
+    pub partition: Option<u32>,
+    /// Inclusive range of DLQ offsets.
+    pub offsets: Option<(u64, u64)>,
+    /// DLQ write time range, inclusive, ms.
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    pub key_glob: Option<String>,
+    pub header_glob: Option<(String, String)>,
+    pub error_glob: Option<String>,
+    pub limit: Option<usize>,
+    pub dry_run: bool,
+    /// Copy leaves the DLQ depth as it is; move takes the message out of it. Both mark the
+    /// message replayed.
+    pub copy: bool,
+    /// Replay messages already replayed before.
+    pub include_replayed: bool,
+}
+
+/// One message a replay moved (or would move).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayItem {
+    pub dlq_topic: String,
+    pub dlq_partition: u32,
+    pub dlq_offset: u64,
+    pub target_topic: String,
+    /// Set when the replay was done (not a dry run) and the write succeeded.
+    pub produced: Option<Produced>,
+    pub error: Option<String>,
+}
+
+/// A DLQ message as `dlq peek` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DlqMessage {
+    pub message: Message,
+    pub replayed: bool,
+    pub moved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionStats {
+    pub partition: u32,
+    pub low_watermark: u64,
+    pub high_watermark: u64,
+    pub bytes: u64,
+    pub segments: usize,
+    pub produced_messages: u64,
+    pub produced_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicStats {
+    pub name: String,
+    pub partitions: Vec<PartitionStats>,
+    pub retention_age_ms: Option<i64>,
+    pub retention_bytes: Option<u64>,
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupPartitionStats {
+    pub partition: u32,
+    pub floor: u64,
+    pub high_watermark: u64,
+    pub lag: u64,
+    pub ready: u64,
+    pub inflight: u64,
+    pub waiting_retry: u64,
+    pub oldest_unacked_age_ms: Option<i64>,
+    pub counters: Counters,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupStats {
+    pub topic: String,
+    pub group: String,
+    pub partitions: Vec<GroupPartitionStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DlqStats {
+    pub source_topic: String,
+    pub dlq_topic: String,
+    /// Messages in the DLQ topic not moved out by a replay.
+    pub depth: u64,
+    pub replayed: u64,
+}
+
+/// The snapshot behind `/v1/stats`, `group describe` and `driftq top`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub now_ms: i64,
+    pub topics: Vec<TopicStats>,
+    pub groups: Vec<GroupStats>,
+    pub dlq: Vec<DlqStats>,
+    pub router_errors: u64,
+    pub last_router_error: Option<String>,
+}
+
+/// A lease as `group inflight` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InflightInfo {
+    pub partition: u32,
+    pub offset: u64,
+    pub owner: String,
+    pub attempts: u32,
+    pub lease_deadline_ms: i64,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug)]
+struct Partition {
+    log: PartitionLog,
+    produced_messages: AtomicU64,
+    produced_bytes: AtomicU64,
+    /// Smallest ack floor among the topic's groups (`u64::MAX` without groups), for backpressure.
+    min_floor: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    partitions: Vec<GroupPartition>,
+    /// Consumer-side idempotency: scopes acked by this group → expiry.
+    committed_scopes: HashMap<String, i64>,
+    next_partition: usize,
+}
+
+#[derive(Debug)]
+struct Topic {
+    meta: TopicMeta,
+    dir: PathBuf,
+    partitions: Vec<Partition>,
+    groups: Mutex<BTreeMap<String, Group>>,
+    round_robin: AtomicU64,
+    deleted: AtomicBool,
+}
+
+impl Topic {
+    fn is_dlq(&self) -> bool {
+        self.meta.name.starts_with(DLQ_PREFIX)
+    }
+
+    fn partition(&self, p: u32) -> Result<&Partition> {
+        self.partitions
+            .get(p as usize)
+            .ok_or_else(|| BrokerError::PartitionOutOfRange {
+                topic: self.meta.name.clone(),
+                partition: p,
+                partitions: self.meta.partitions,
+            })
+    }
+
+    fn refresh_min_floors(&self, groups: &BTreeMap<String, Group>) {
+        for (i, part) in self.partitions.iter().enumerate() {
+            let min = groups
+                .values()
+                .filter_map(|g| g.partitions.get(i).map(|gp| gp.floor))
+                .min()
+                .unwrap_or(u64::MAX);
+            part.min_floor.store(min, Ordering::Release);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ProducerKey {
+    Pending,
+    Committed {
+        partition: u32,
+        offset: u64,
+        expires_ms: i64,
+    },
+}
+
+/// The broker. Share it behind an `Arc`; every method takes `&self`.
+#[derive(Debug)]
+pub struct Broker {
+    config: BrokerConfig,
+    state_log: PartitionLog,
+    topics: RwLock<BTreeMap<String, Arc<Topic>>>,
+    producer_keys: Mutex<HashMap<String, ProducerKey>>,
+    /// (dlq topic, partition, offset) → moved
+    replayed: Mutex<BTreeMap<(String, u32, u64), bool>>,
+    router: Option<Arc<dyn Router>>,
+    router_errors: AtomicU64,
+    last_router_error: Mutex<Option<String>>,
+    records_since_snapshot: AtomicU64,
+    /// State writers hold it shared; a snapshot holds it exclusively to see a consistent state.
+    snapshot: RwLock<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Topic names: `[A-Za-z0-9._-]{1,249}`.
+pub fn validate_topic_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 249
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(BrokerError::InvalidArgument(format!(
+            "invalid topic name {name:?}: use 1 to 249 of A-Z a-z 0-9 . _ -"
+        )))
+    }
+}
+
+/// FNV-1a 32 of the key, as DriftQ partitions.
+#[must_use]
+pub fn key_partition(key: &[u8], partitions: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % partitions.max(1)
+}
+
+/// Deterministic jitter of up to 10 % of `backoff_ms`, from the message's identity.
+fn jitter_ms(backoff_ms: u64, partition: u32, offset: u64, attempts: u32) -> u64 {
+    if backoff_ms < 10 {
+        return 0;
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in offset
+        .to_le_bytes()
+        .into_iter()
+        .chain(partition.to_le_bytes())
+        .chain(attempts.to_le_bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h % (backoff_ms / 10 + 1)
+}
+
+fn idempotency_scope(tenant: &str, topic: &str, key: &str) -> String {
+    format!("{tenant}\u{0}{topic}\u{0}{key}")
+}
+
+fn as_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Source topic of a DLQ name or the name itself.
+#[must_use]
+pub fn dlq_topic_for(source_or_dlq: &str) -> String {
+    if source_or_dlq.starts_with(DLQ_PREFIX) {
+        source_or_dlq.to_owned()
+    } else {
+        format!("{DLQ_PREFIX}{source_or_dlq}")
+    }
+}
+
+impl Broker {
+    /// Opens the data directory (creating it), replays the state log and opens every topic.
+    pub fn open(
+        config: BrokerConfig,
+        router: Option<Arc<dyn Router>>,
+        now_ms: i64,
+    ) -> Result<Self> {
+        let dir = &config.data_dir;
+        std::fs::create_dir_all(dir.join("topics"))
+            .map_err(|e| storage_io(format!("create {}", dir.display()), e))?;
+        check_format_file(dir)?;
+        let (state_log, report) = PartitionLog::open(&dir.join("state"), config.log_config())?;
+        if let Some(t) = &report.torn_tail {
+            tracing::warn!(
+                first_lost_offset = t.first_lost_offset,
+                bytes = t.bytes,
+                "state log torn tail truncated"
+            );
+        }
+        let broker = Self {
+            config,
+            state_log,
+            topics: RwLock::new(BTreeMap::new()),
+            producer_keys: Mutex::new(HashMap::new()),
+            replayed: Mutex::new(BTreeMap::new()),
+            router,
+            router_errors: AtomicU64::new(0),
+            last_router_error: Mutex::new(None),
+            records_since_snapshot: AtomicU64::new(0),
+            snapshot: RwLock::new(()),
+        };
+        broker.replay(now_ms)?;
+        Ok(broker)
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &BrokerConfig {
+        &self.config
+    }
+
+    fn replay(&self, now_ms: i64) -> Result<()> {
+        let end = self.state_log.high_watermark();
+        let mut next = self.state_log.low_watermark();
+        let mut applied = 0u64;
+        while next < end {
+            let batch = self.state_log.read(next, 4096, 8 << 20)?;
+            let Some(last) = batch.last() else { break };
+            next = last.offset + 1;
+            for stored in batch {
+                let rec = StateRecord::decode(&stored.record.value)?;
+                self.apply_replayed(rec, stored.record.timestamp)?;
+                applied += 1;
+            }
+        }
+        // Clamp positions to what the logs hold now (a `never`-mode crash can lose a tail).
+        for topic in read(&self.topics).values() {
+            let mut groups = lock(&topic.groups);
+            for g in groups.values_mut() {
+                for (i, gp) in g.partitions.iter_mut().enumerate() {
+                    if let Some(part) = topic.partitions.get(i) {
+                        let hw = part.log.high_watermark();
+                        if gp.floor > hw {
+                            gp.reset_to(hw);
+                        }
+                        gp.cursor = gp.floor;
+                    }
+                }
+                g.committed_scopes.retain(|_, exp| *exp > now_ms);
+            }
+            topic.refresh_min_floors(&groups);
+        }
+        lock(&self.producer_keys).retain(|_, k| match k {
+            ProducerKey::Committed { expires_ms, .. } => *expires_ms > now_ms,
+            ProducerKey::Pending => false,
+        });
+        self.records_since_snapshot
+            .store(applied, Ordering::Relaxed);
+        tracing::info!(
+            records = applied,
+            topics = read(&self.topics).len(),
+            "state replayed"
+        );
+        Ok(())
+    }
+
+    fn apply_replayed(&self, rec: StateRecord, at_ms: i64) -> Result<()> {
+        match rec {
+            StateRecord::TopicCreated(meta) => {
+                let topic = self.open_topic(meta)?;
+                write(&self.topics).insert(topic.meta.name.clone(), topic);
+            }
+            StateRecord::TopicDeleted { name } => {
+                if let Some(t) = write(&self.topics).remove(&name) {
+                    remove_topic_dir(&t.dir);
+                }
+            }
+            StateRecord::Snapshot(snap) => self.restore_snapshot(&snap)?,
+            StateRecord::ProducerKey {
+                scope,
+                partition,
+                offset,
+                expires_ms,
+            } => {
+                lock(&self.producer_keys).insert(
+                    scope,
+                    ProducerKey::Committed {
+                        partition,
+                        offset,
+                        expires_ms,
+                    },
+                );
+            }
+            StateRecord::Replayed {
+                dlq_topic,
+                partition,
+                offsets,
+                moved,
+            } => {
+                let mut r = lock(&self.replayed);
+                for o in offsets {
+                    r.insert((dlq_topic.clone(), partition, o), moved);
+                }
+            }
+            other => {
+                let topic_name = match &other {
+                    StateRecord::GroupCreated { topic, .. }
+                    | StateRecord::Acked { topic, .. }
+                    | StateRecord::Failed { topic, .. }
+                    | StateRecord::DeadLettered { topic, .. }
+                    | StateRecord::Seek { topic, .. } => topic.clone(),
+                    _ => return Ok(()),
+                };
+                let topic = read(&self.topics).get(&topic_name).cloned();
+                if let Some(topic) = topic {
+                    let mut groups = lock(&topic.groups);
+                    self.apply_group_record(&topic, &mut groups, &other, at_ms);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn restore_snapshot(&self, snap: &state::Snapshot) -> Result<()> {
+        let mut topics = BTreeMap::new();
+        for meta in &snap.topics {
+            let t = self.open_topic(meta.clone())?;
+            topics.insert(meta.name.clone(), t);
+        }
+        for g in &snap.groups {
+            if let Some(t) = topics.get(&g.topic) {
+                let mut groups = lock(&t.groups);
+                groups.insert(
+                    g.group.clone(),
+                    Group {
+                        partitions: g
+                            .partitions
+                            .iter()
+                            .map(GroupPartition::from_snapshot)
+                            .collect(),
+                        committed_scopes: g.committed_keys.iter().cloned().collect(),
+                        next_partition: 0,
+                    },
+                );
+            }
+        }
+        *write(&self.topics) = topics;
+        *lock(&self.producer_keys) = snap
+            .producer_keys
+            .iter()
+            .map(|(s, p, o, e)| {
+                (
+                    s.clone(),
+                    ProducerKey::Committed {
+                        partition: *p,
+                        offset: *o,
+                        expires_ms: *e,
+                    },
+                )
+            })
+            .collect();
+        *lock(&self.replayed) = snap
+            .replayed
+            .iter()
+            .map(|(t, p, o, m)| ((t.clone(), *p, *o), *m))
+            .collect();
+        Ok(())
+    }
+
+    fn open_topic(&self, meta: TopicMeta) -> Result<Arc<Topic>> {
+        let dir = self.config.data_dir.join("topics").join(&meta.name);
+        let mut partitions = Vec::with_capacity(meta.partitions as usize);
+        for p in 0..meta.partitions {
+            let (log, report) =
+                PartitionLog::open(&dir.join(p.to_string()), self.config.log_config())?;
+            if let Some(t) = &report.torn_tail {
+                tracing::warn!(topic = %meta.name, partition = p, first_lost_offset = t.first_lost_offset, bytes = t.bytes, "torn tail truncated");
+            }
+            partitions.push(Partition {
+                log,
+                produced_messages: AtomicU64::new(0),
+                produced_bytes: AtomicU64::new(0),
+                min_floor: AtomicU64::new(u64::MAX),
+            });
+        }
+        Ok(Arc::new(Topic {
+            meta,
+            dir,
+            partitions,
+            groups: Mutex::new(BTreeMap::new()),
+            round_robin: AtomicU64::new(0),
+            deleted: AtomicBool::new(false),
+        }))
+    }
+
+    /// Applies a group-level record to a topic's groups (the one code path for live changes and
+    /// replay).
+    fn apply_group_record(
+        &self,
+        topic: &Topic,
+        groups: &mut BTreeMap<String, Group>,
+        rec: &StateRecord,
+        at_ms: i64,
+    ) {
+        let ttl = self.config.idempotency_ttl_ms;
+        match rec {
+            StateRecord::GroupCreated { group, floors, .. } => {
+                groups.entry(group.clone()).or_insert_with(|| Group {
+                    partitions: (0..topic.partitions.len())
+                        .map(|i| GroupPartition::starting_at(floors.get(i).copied().unwrap_or(0)))
+                        .collect(),
+                    ..Group::default()
+                });
+            }
+            StateRecord::Acked {
+                group,
+                partition,
+                offsets,
+                scopes,
+                skipped,
+                ..
+            } => {
+                if let Some(g) = groups.get_mut(group) {
+                    for s in scopes {
+                        g.committed_scopes
+                            .insert(s.clone(), at_ms.saturating_add(ttl));
+                    }
+                    if let Some(gp) = g.partitions.get_mut(*partition as usize) {
+                        for o in offsets {
+                            gp.mark_done(*o);
+                        }
+                        if *skipped {
+                            gp.counters.skipped_duplicates += offsets.len() as u64;
+                        } else {
+                            gp.counters.acks += offsets.len() as u64;
+                        }
+                    }
+                }
+            }
+            StateRecord::Failed {
+                group,
+                partition,
+                offset,
+                attempts,
+                next_eligible_ms,
+                error,
+                cause,
+                exhausted,
+                ..
+            } => {
+                if let Some(gp) = groups
+                    .get_mut(group)
+                    .and_then(|g| g.partitions.get_mut(*partition as usize))
+                {
+                    let mut errors = gp
+                        .inflight
+                        .get(offset)
+                        .map(|l| l.errors.clone())
+                        .or_else(|| gp.retries.get(offset).map(|r| r.errors.clone()))
+                        .unwrap_or_default();
+                    push_error(&mut errors, error.clone());
+                    gp.schedule_retry(*offset, *attempts, *next_eligible_ms, errors);
+                    match cause {
+                        FailCause::Nack => gp.counters.nacks += 1,
+                        FailCause::LeaseExpired => gp.counters.lease_timeouts += 1,
+                    }
+                    gp.counters.redeliveries += 1;
+                    if *exhausted {
+                        gp.counters.exhausted += 1;
+                    }
+                }
+            }
+            StateRecord::DeadLettered {
+                group,
+                partition,
+                offset,
+                ..
+            } => {
+                if let Some(gp) = groups
+                    .get_mut(group)
+                    .and_then(|g| g.partitions.get_mut(*partition as usize))
+                {
+                    gp.mark_done(*offset);
+                    gp.counters.dead_lettered += 1;
+                }
+            }
+            StateRecord::Seek {
+                group,
+                partition,
+                floor,
+                cause,
+                ..
+            } => {
+                if let Some(gp) = groups
+                    .get_mut(group)
+                    .and_then(|g| g.partitions.get_mut(*partition as usize))
+                {
+                    match cause {
+                        SeekCause::User => gp.reset_to(*floor),
+                        SeekCause::Retention => {
+                            let skipped = gp.skip_to(*floor);
+                            gp.counters.skipped_by_retention += skipped;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Appends state records (not waiting for durability); the caller holds the locks that order
+    /// them and waits with [`Self::wait_state`] after releasing them.
+    fn log_state(
+        &self,
+        records: &[StateRecord],
+        now_ms: i64,
+    ) -> Result<Option<crate::storage::Appended>> {
+        if records.is_empty() {
+            return Ok(None);
+        }
+        let recs: Vec<Record> = records
+            .iter()
+            .map(|r| Record {
+                timestamp: now_ms,
+                key: Some(r.type_name().as_bytes().to_vec()),
+                headers: Vec::new(),
+                value: r.encode(),
+                metadata: None,
+            })
+            .collect();
+        let appended = self.state_log.append_deferred(&recs, now_ms)?;
+        self.records_since_snapshot
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        Ok(Some(appended))
+    }
+
+    fn wait_state(&self, appended: Option<crate::storage::Appended>) -> Result<()> {
+        if let Some(a) = appended {
+            self.state_log.wait_durable_for(&a)?;
+        }
+        Ok(())
+    }
+
+    fn topic(&self, name: &str) -> Result<Arc<Topic>> {
+        read(&self.topics)
+            .get(name)
+            .cloned()
+            .ok_or_else(|| BrokerError::TopicNotFound(name.to_owned()))
+    }
+
+    // ---- topics -------------------------------------------------------------------------
+
+    /// Creates a topic with `partitions` partitions (≥ 1).
+    pub fn create_topic(
+        &self,
+        name: &str,
+        partitions: u32,
+        retention_age_ms: Option<i64>,
+        retention_bytes: Option<u64>,
+        now_ms: i64,
+    ) -> Result<TopicMeta> {
+        validate_topic_name(name)?;
+        if partitions == 0 || partitions > 10_000 {
+            return Err(BrokerError::InvalidArgument(format!(
+                "invalid partitions {partitions}: use 1 to 10000"
+            )));
+        }
+        if retention_age_ms.is_some_and(|a| a <= 0) {
+            return Err(BrokerError::InvalidArgument(
+                "retention age must be positive".into(),
+            ));
+        }
+        let meta = TopicMeta {
+            name: name.to_owned(),
+            partitions,
+            retention_age_ms,
+            retention_bytes,
+        };
+        let _snap = read(&self.snapshot);
+        let appended = {
+            let mut topics = write(&self.topics);
+            if topics.contains_key(name) {
+                return Err(BrokerError::TopicExists(name.to_owned()));
+            }
+            // A leftover directory from an interrupted delete must not leak old data in.
+            remove_topic_dir(&self.config.data_dir.join("topics").join(name));
+            let appended = self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)?;
+            let topic = self.open_topic(meta.clone())?;
+            topics.insert(name.to_owned(), topic);
+            appended
+        };
+        self.wait_state(appended)?;
+        Ok(meta)
+    }
+
+    /// Deletes a topic and its data; its consumers get `TopicNotFound` from then on.
+    pub fn delete_topic(&self, name: &str, now_ms: i64) -> Result<()> {
+        let _snap = read(&self.snapshot);
+        let (appended, topic) = {
+            let mut topics = write(&self.topics);
+            let topic = topics
+                .remove(name)
+                .ok_or_else(|| BrokerError::TopicNotFound(name.to_owned()))?;
+            topic.deleted.store(true, Ordering::Release);
+            (
+                self.log_state(
+                    &[StateRecord::TopicDeleted {
+                        name: name.to_owned(),
+                    }],
+                    now_ms,
+                )?,
+                topic,
+            )
+        };
+        self.wait_state(appended)?;
+        for p in &topic.partitions {
+            let _ = p.log.close();
+        }
+        remove_topic_dir(&topic.dir);
+        Ok(())
+    }
+
+    /// Topic names, sorted.
+    #[must_use]
+    pub fn list_topics(&self) -> Vec<String> {
+        read(&self.topics).keys().cloned().collect()
+    }
+
+    pub fn topic_meta(&self, name: &str) -> Result<TopicMeta> {
+        Ok(self.topic(name)?.meta.clone())
+    }
+
+    // ---- produce ------------------------------------------------------------------------
+
+    /// Produces messages to `topic`; each gets its own result. Messages bound for the same
+    /// partition are written as one batch.
+    pub fn produce(
+        &self,
+        topic: &str,
+        messages: Vec<ProduceMessage>,
+        now_ms: i64,
+    ) -> Vec<Result<Produced>> {
+        self.produce_inner(topic, messages, now_ms, true)
+    }
+
+    fn produce_inner(
+        &self,
+        requested_topic: &str,
+        messages: Vec<ProduceMessage>,
+        now_ms: i64,
+        use_router: bool,
+    ) -> Vec<Result<Produced>> {
+        struct Planned {
+            index: usize,
+            topic: Arc<Topic>,
+            partition: u32,
+            record: Record,
+            scope: Option<String>,
+        }
+        let mut results: Vec<Option<Result<Produced>>> =
+            (0..messages.len()).map(|_| None).collect();
+        let mut planned: Vec<Planned> = Vec::new();
+        for (index, msg) in messages.into_iter().enumerate() {
+            match self.plan_message(requested_topic, msg, now_ms, use_router) {
+                Ok(PlanOutcome::Duplicate(p)) => results[index] = Some(Ok(p)),
+                Ok(PlanOutcome::Write {
+                    topic,
+                    partition,
+                    record,
+                    scope,
+                }) => {
+                    planned.push(Planned {
+                        index,
+                        topic,
+                        partition,
+                        record,
+                        scope,
+                    });
+                }
+                Err(e) => results[index] = Some(Err(e)),
+            }
+        }
+        // One batch per (topic, partition), in the order messages came.
+        let mut order: Vec<(String, u32)> = Vec::new();
+        let mut by_target: HashMap<(String, u32), Vec<Planned>> = HashMap::new();
+        for p in planned {
+            let k = (p.topic.meta.name.clone(), p.partition);
+            if !by_target.contains_key(&k) {
+                order.push(k.clone());
+            }
+            by_target.entry(k).or_default().push(p);
+        }
+        let mut key_records = Vec::new();
+        for k in order {
+            let Some(group) = by_target.remove(&k) else {
+                continue;
+            };
+            let topic = Arc::clone(&group[0].topic);
+            let part = &topic.partitions[k.1 as usize];
+            let records: Vec<Record> = group.iter().map(|p| p.record.clone()).collect();
+            match part.log.append(&records, now_ms) {
+                Ok(a) => {
+                    part.produced_messages
+                        .fetch_add(records.len() as u64, Ordering::Relaxed);
+                    let bytes: u64 = records
+                        .iter()
+                        .map(|r| {
+                            r.value.len() as u64 + r.key.as_ref().map_or(0, |k| k.len() as u64)
+                        })
+                        .sum();
+                    part.produced_bytes.fetch_add(bytes, Ordering::Relaxed);
+                    for (i, p) in group.into_iter().enumerate() {
+                        let offset = a.base_offset + i as u64;
+                        if let Some(scope) = p.scope {
+                            key_records.push(StateRecord::ProducerKey {
+                                scope,
+                                partition: p.partition,
+                                offset,
+                                expires_ms: now_ms.saturating_add(self.config.idempotency_ttl_ms),
+                            });
+                        }
+                        results[p.index] = Some(Ok(Produced {
+                            topic: k.0.clone(),
+                            partition: p.partition,
+                            offset,
+                            duplicate: false,
+                        }));
+                    }
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    let mut keys = lock(&self.producer_keys);
+                    for p in group {
+                        if let Some(scope) = &p.scope {
+                            keys.remove(scope);
+                        }
+                        results[p.index] = Some(Err(BrokerError::Storage(
+                            StorageError::InvalidBatch(msg.clone()),
+                        )));
+                    }
+                }
+            }
+        }
+        if !key_records.is_empty() {
+            let outcome = {
+                let _snap = read(&self.snapshot);
+                let mut keys = lock(&self.producer_keys);
+                for r in &key_records {
+                    if let StateRecord::ProducerKey {
+                        scope,
+                        partition,
+                        offset,
+                        expires_ms,
+                    } = r
+                    {
+                        keys.insert(
+                            scope.clone(),
+                            ProducerKey::Committed {
+                                partition: *partition,
+                                offset: *offset,
+                                expires_ms: *expires_ms,
+                            },
+                        );
+                    }
+                }
+                self.log_state(&key_records, now_ms)
+            };
+            // The messages are durable already; a failed key commit only weakens dedupe.
+            if let Err(e) = outcome.and_then(|a| self.wait_state(a)) {
+                tracing::error!(error = %e, "could not record idempotency keys");
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(BrokerError::InvalidArgument(
+                        "message was not processed".into(),
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    fn plan_message(
+        &self,
+        requested_topic: &str,
+        msg: ProduceMessage,
+        now_ms: i64,
+        use_router: bool,
+    ) -> Result<PlanOutcome> {
+        let mut envelope = msg.envelope.clone().unwrap_or_default();
+        let mut routing = None;
+        let mut router_partition = None;
+        if use_router {
+            if let Some(router) = &self.router {
+                let input = RouteInput {
+                    topic: requested_topic,
+                    key: msg.key.as_deref(),
+                    headers: &msg.headers,
+                    value: &msg.value,
+                };
+                match router.route(&input) {
+                    Ok(Some(d)) => {
+                        if let Some(t) = &d.target_topic {
+                            envelope.target_topic = t.clone();
+                        }
+                        router_partition = d.partition;
+                        routing = Some(Routing {
+                            label: d.label,
+                            meta: d.meta,
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.router_errors.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(topic = requested_topic, error = %e, "router failed; message produced without routing");
+                        *lock(&self.last_router_error) = Some(e);
+                    }
+                }
+            }
+        }
+        if let Some(deadline_ns) = envelope.deadline_ns {
+            if deadline_ns / 1_000_000 < now_ms {
+                return Err(BrokerError::DeadlineExceeded);
+            }
+        }
+        let final_topic = if envelope.target_topic.is_empty() {
+            requested_topic.to_owned()
+        } else {
+            envelope.target_topic.clone()
+        };
+        let topic = self.topic(&final_topic)?;
+        let n = topic.meta.partitions;
+        let partition = match router_partition
+            .or(envelope.partition_override)
+            .or(msg.partition)
+        {
+            Some(p) => p,
+            None => match msg.key.as_deref() {
+                Some(k) if !k.is_empty() => key_partition(k, n),
+                _ => (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32,
+            },
+        };
+        let part = topic.partition(partition)?;
+        let scope = (!envelope.idempotency_key.is_empty()).then(|| {
+            idempotency_scope(&envelope.tenant_id, &final_topic, &envelope.idempotency_key)
+        });
+        self.check_backpressure(part, &msg)?;
+        if let Some(scope) = &scope {
+            let mut keys = lock(&self.producer_keys);
+            match keys.get(scope) {
+                Some(ProducerKey::Committed {
+                    partition,
+                    offset,
+                    expires_ms,
+                }) if *expires_ms > now_ms => {
+                    return Ok(PlanOutcome::Duplicate(Produced {
+                        topic: final_topic,
+                        partition: *partition,
+                        offset: *offset,
+                        duplicate: true,
+                    }));
+                }
+                Some(ProducerKey::Pending) => return Err(BrokerError::IdempotencyInFlight),
+                _ => {
+                    keys.insert(scope.clone(), ProducerKey::Pending);
+                }
+            }
+        }
+        let meta = MessageMeta {
+            envelope: (!envelope.is_empty()).then_some(envelope),
+            routing,
+            dlq: None,
+            replay: None,
+        };
+        let record = Record {
+            timestamp: now_ms,
+            key: msg.key,
+            headers: msg.headers,
+            value: msg.value,
+            metadata: meta.encode(),
+        };
+        Ok(PlanOutcome::Write {
+            topic,
+            partition,
+            record,
+            scope,
+        })
+    }
+
+    fn check_backpressure(&self, part: &Partition, msg: &ProduceMessage) -> Result<()> {
+        let min_floor = part.min_floor.load(Ordering::Acquire);
+        if min_floor == u64::MAX {
+            return Ok(());
+        }
+        let hw = part.log.high_watermark();
+        let unacked = hw.saturating_sub(min_floor);
+        if unacked + 1 > self.config.max_partition_msgs {
+            return Err(BrokerError::Overloaded {
+                reason: "partition_buffer_full",
+                retry_after_ms: 1000,
+            });
+        }
+        let incoming = msg.value.len() as u64 + msg.key.as_ref().map_or(0, |k| k.len() as u64);
+        let bytes = if unacked == 0 {
+            0
+        } else {
+            part.log.bytes_from(min_floor)?
+        };
+        if bytes + incoming > self.config.max_partition_bytes {
+            return Err(BrokerError::Overloaded {
+                reason: "partition_buffer_bytes_full",
+                retry_after_ms: 1000,
+            });
+        }
+        Ok(())
+    }
+
+    // ---- reading ------------------------------------------------------------------------
+
+    fn to_message(topic: &str, partition: u32, stored: crate::storage::StoredRecord) -> Message {
+        let r = stored.record;
+        let meta = MessageMeta::decode(r.metadata.as_deref()).unwrap_or_else(|e| {
+            tracing::warn!(topic, partition, offset = stored.offset, error = %e, "undecodable message metadata");
+            MessageMeta::default()
+        });
+        Message {
+            topic: topic.to_owned(),
+            partition,
+            offset: stored.offset,
+            timestamp_ms: r.timestamp,
+            key: r.key,
+            headers: r.headers,
+            value: r.value,
+            meta,
+        }
+    }
+
+    /// Reads a partition without leases (a log reader), from an offset or timestamp.
+    pub fn read(
+        &self,
+        topic: &str,
+        partition: u32,
+        from: ReadFrom,
+        max: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<Message>> {
+        let t = self.topic(topic)?;
+        let part = t.partition(partition)?;
+        let start = match from {
+            ReadFrom::Offset(o) => o,
+            ReadFrom::Timestamp(ts) => part.log.offset_for_timestamp(ts)?,
+        };
+        Ok(part
+            .log
+            .read(start, max, max_bytes)?
+            .into_iter()
+            .map(|s| Self::to_message(topic, partition, s))
+            .collect())
+    }
+
+    // ---- consuming ----------------------------------------------------------------------
+
+    /// Leases up to `max` messages of `topic` to `owner` in `group` for `lease_ms`. Creates the
+    /// group (at each partition's start) on first use.
+    pub fn poll(
+        &self,
+        topic: &str,
+        group: &str,
+        owner: &str,
+        max: usize,
+        lease_ms: i64,
+        now_ms: i64,
+    ) -> Result<Vec<Delivery>> {
+        if group.is_empty() || owner.is_empty() {
+            return Err(BrokerError::InvalidArgument(
+                "group and owner are required".into(),
+            ));
+        }
+        if lease_ms <= 0 {
+            return Err(BrokerError::InvalidArgument(
+                "lease must be positive".into(),
+            ));
+        }
+        let t = self.topic(topic)?;
+        let _snap = read(&self.snapshot);
+        let mut records = Vec::new();
+        let mut out = Vec::new();
+        let appended = {
+            let mut groups = lock(&t.groups);
+            if !groups.contains_key(group) {
+                let rec = StateRecord::GroupCreated {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                    floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
+                };
+                self.apply_group_record(&t, &mut groups, &rec, now_ms);
+                records.push(rec);
+            }
+            let n = t.partitions.len();
+            let start = groups.get_mut(group).map_or(0, |g| {
+                let s = g.next_partition % n.max(1);
+                g.next_partition = s + 1;
+                s
+            });
+            for i in 0..n {
+                if out.len() >= max {
+                    break;
+                }
+                let p = (start + i) % n;
+                self.poll_partition(
+                    &t,
+                    &mut groups,
+                    group,
+                    owner,
+                    p as u32,
+                    max,
+                    lease_ms,
+                    now_ms,
+                    &mut out,
+                    &mut records,
+                )?;
+            }
+            t.refresh_min_floors(&groups);
+            self.log_state(&records, now_ms)?
+        };
+        self.wait_state(appended)?;
+        Ok(out)
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "internal step of a locked operation; the arguments are its context"
+    )]
+    fn poll_partition(
+        &self,
+        t: &Topic,
+        groups: &mut BTreeMap<String, Group>,
+        group: &str,
+        owner: &str,
+        p: u32,
+        max: usize,
+        lease_ms: i64,
+        now_ms: i64,
+        out: &mut Vec<Delivery>,
+        records: &mut Vec<StateRecord>,
+    ) -> Result<()> {
+        let part = &t.partitions[p as usize];
+        let low = part.log.low_watermark();
+        let hw = part.log.high_watermark();
+        let Some(g) = groups.get(group) else {
+            return Ok(());
+        };
+        let floor = g.partitions.get(p as usize).map_or(0, |gp| gp.floor);
+        if floor < low {
+            let rec = StateRecord::Seek {
+                topic: t.meta.name.clone(),
+                group: group.to_owned(),
+                partition: p,
+                floor: low,
+                cause: SeekCause::Retention,
+            };
+            tracing::warn!(topic = %t.meta.name, group, partition = p, from = floor, to = low, "retention deleted unconsumed messages; group skips ahead");
+            self.apply_group_record(t, groups, &rec, now_ms);
+            records.push(rec);
+        }
+        let max_inflight = self.config.max_inflight;
+        // Redeliveries first, oldest offset first.
+        loop {
+            let Some(g) = groups.get_mut(group) else {
+                return Ok(());
+            };
+            let Some(gp) = g.partitions.get_mut(p as usize) else {
+                return Ok(());
+            };
+            if out.len() >= max || gp.inflight.len() >= max_inflight {
+                return Ok(());
+            }
+            let Some(offset) = gp
+                .retries
+                .iter()
+                .find(|(_, e)| e.next_eligible_ms <= now_ms)
+                .map(|(o, _)| *o)
+            else {
+                break;
+            };
+            let Some(stored) = part
+                .log
+                .read(offset, 1, usize::MAX)?
+                .into_iter()
+                .find(|s| s.offset == offset)
+            else {
+                gp.retries.remove(&offset);
+                continue;
+            };
+            let msg = Self::to_message(&t.meta.name, p, stored);
+            self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
+        }
+        // Then messages never delivered since the last restart or seek.
+        loop {
+            let Some(g) = groups.get_mut(group) else {
+                return Ok(());
+            };
+            let Some(gp) = g.partitions.get_mut(p as usize) else {
+                return Ok(());
+            };
+            let room = max
+                .saturating_sub(out.len())
+                .min(max_inflight.saturating_sub(gp.inflight.len()));
+            if room == 0 || gp.cursor >= hw {
+                return Ok(());
+            }
+            let batch = part.log.read(gp.cursor, room.max(16), 4 << 20)?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for stored in batch {
+                let Some(g) = groups.get_mut(group) else {
+                    return Ok(());
+                };
+                let Some(gp) = g.partitions.get_mut(p as usize) else {
+                    return Ok(());
+                };
+                if out.len() >= max || gp.inflight.len() >= max_inflight {
+                    return Ok(());
+                }
+                let offset = stored.offset;
+                gp.cursor = gp.cursor.max(offset + 1);
+                if gp.is_done(offset)
+                    || gp.inflight.contains_key(&offset)
+                    || gp.retries.contains_key(&offset)
+                {
+                    continue;
+                }
+                let msg = Self::to_message(&t.meta.name, p, stored);
+                self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
+            }
+        }
+    }
+
+    /// Hands `msg` to `owner`, or skips it when the group already acked its idempotency scope.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "internal step of a locked operation; the arguments are its context"
+    )]
+    fn lease(
+        &self,
+        t: &Topic,
+        g: &mut Group,
+        group: &str,
+        owner: &str,
+        p: u32,
+        msg: Message,
+        lease_ms: i64,
+        now_ms: i64,
+        out: &mut Vec<Delivery>,
+        records: &mut Vec<StateRecord>,
+    ) {
+        let envelope = msg.meta.envelope.clone().unwrap_or_default();
+        let scope = (!envelope.idempotency_key.is_empty()).then(|| {
+            idempotency_scope(&envelope.tenant_id, &t.meta.name, &envelope.idempotency_key)
+        });
+        if let Some(s) = &scope {
+            if g.committed_scopes.get(s).is_some_and(|exp| *exp > now_ms) {
+                let rec = StateRecord::Acked {
+                    topic: t.meta.name.clone(),
+                    group: group.to_owned(),
+                    partition: p,
+                    offsets: vec![msg.offset],
+                    scopes: Vec::new(),
+                    skipped: true,
+                };
+                if let Some(gp) = g.partitions.get_mut(p as usize) {
+                    gp.mark_done(msg.offset);
+                    gp.counters.skipped_duplicates += 1;
+                }
+                records.push(rec);
+                return;
+            }
+        }
+        let Some(gp) = g.partitions.get_mut(p as usize) else {
+            return;
+        };
+        let previous = gp.retries.remove(&msg.offset).unwrap_or_default();
+        let attempts = previous.attempts + 1;
+        let deadline = now_ms.saturating_add(lease_ms);
+        gp.inflight.insert(
+            msg.offset,
+            Lease {
+                owner: owner.to_owned(),
+                deadline_ms: deadline,
+                delivered_ms: now_ms,
+                attempts,
+                errors: previous.errors.clone(),
+                policy: envelope.retry_policy.unwrap_or_default(),
+                scope,
+            },
+        );
+        out.push(Delivery {
+            message: msg,
+            group: group.to_owned(),
+            owner: owner.to_owned(),
+            attempts,
+            lease_deadline_ms: deadline,
+            errors: previous.errors,
+        });
+    }
+
+    fn check_owner<'a>(
+        t: &Topic,
+        g: &'a mut Group,
+        p: u32,
+        offset: u64,
+        owner: &str,
+    ) -> Result<&'a mut GroupPartition> {
+        let name = &t.meta.name;
+        let gp =
+            g.partitions
+                .get_mut(p as usize)
+                .ok_or_else(|| BrokerError::PartitionOutOfRange {
+                    topic: name.clone(),
+                    partition: p,
+                    partitions: t.meta.partitions,
+                })?;
+        match gp.inflight.get(&offset) {
+            Some(l) if l.owner == owner => Ok(gp),
+            Some(l) => Err(BrokerError::WrongOwner {
+                topic: name.clone(),
+                partition: p,
+                offset,
+                holder: l.owner.clone(),
+                owner: owner.to_owned(),
+            }),
+            None => Err(BrokerError::NotInflight {
+                topic: name.clone(),
+                partition: p,
+                offset,
+                why: if gp.is_done(offset) {
+                    "already acked or dead-lettered"
+                } else {
+                    "not delivered, or its lease expired and it awaits redelivery"
+                },
+            }),
+        }
+    }
+
+    fn with_group<R>(
+        &self,
+        topic: &str,
+        group: &str,
+        now_ms: i64,
+        f: impl FnOnce(&Topic, &mut Group, &mut Vec<StateRecord>) -> Result<R>,
+    ) -> Result<R> {
+        let t = self.topic(topic)?;
+        let _snap = read(&self.snapshot);
+        let mut records = Vec::new();
+        let (r, appended) = {
+            let mut groups = lock(&t.groups);
+            let g = groups
+                .get_mut(group)
+                .ok_or_else(|| BrokerError::GroupNotFound {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                })?;
+            let r = f(&t, g, &mut records)?;
+            let mut live = std::mem::take(&mut records);
+            for rec in &live {
+                self.apply_group_record(&t, &mut groups, rec, now_ms);
+            }
+            t.refresh_min_floors(&groups);
+            let appended = self.log_state(&live, now_ms)?;
+            live.clear();
+            (r, appended)
+        };
+        self.wait_state(appended)?;
+        Ok(r)
+    }
+
+    /// Acks one message held by `owner`.
+    pub fn ack(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<()> {
+        let LeaseRef {
+            topic,
+            group,
+            owner,
+            partition,
+            offset,
+        } = *r;
+        self.with_group(topic, group, now_ms, |t, g, records| {
+            let gp = Self::check_owner(t, g, partition, offset, owner)?;
+            let scopes = gp
+                .inflight
+                .get(&offset)
+                .and_then(|l| l.scope.clone())
+                .into_iter()
+                .collect();
+            records.push(StateRecord::Acked {
+                topic: topic.to_owned(),
+                group: group.to_owned(),
+                partition,
+                offsets: vec![offset],
+                scopes,
+                skipped: false,
+            });
+            Ok(())
+        })
+    }
+
+    /// Acks every offset of `partition` up to and including `offset`; each one must be done
+    /// already or held by `owner`. Returns how many were acked.
+    pub fn ack_cumulative(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<u64> {
+        let LeaseRef {
+            topic,
+            group,
+            owner,
+            partition,
+            offset,
+        } = *r;
+        self.with_group(topic, group, now_ms, |t, g, records| {
+            let name = t.meta.name.clone();
+            let gp = g.partitions.get_mut(partition as usize).ok_or_else(|| {
+                BrokerError::PartitionOutOfRange {
+                    topic: name.clone(),
+                    partition,
+                    partitions: t.meta.partitions,
+                }
+            })?;
+            if offset < gp.floor {
+                return Ok(0);
+            }
+            let mut offsets = Vec::new();
+            let mut scopes = Vec::new();
+            for o in gp.floor..=offset {
+                if gp.acked.contains(&o) {
+                    continue;
+                }
+                match gp.inflight.get(&o) {
+                    Some(l) if l.owner == owner => {
+                        offsets.push(o);
+                        scopes.extend(l.scope.clone());
+                    }
+                    Some(l) => {
+                        return Err(BrokerError::WrongOwner {
+                            topic: name,
+                            partition,
+                            offset: o,
+                            holder: l.owner.clone(),
+                            owner: owner.to_owned(),
+                        });
+                    }
+                    None => {
+                        return Err(BrokerError::NotInflight {
+                            topic: name,
+                            partition,
+                            offset: o,
+                            why: "the range is not fully in flight",
+                        });
+                    }
+                }
+            }
+            let n = offsets.len() as u64;
+            if n > 0 {
+                records.push(StateRecord::Acked {
+                    topic: name,
+                    group: group.to_owned(),
+                    partition,
+                    offsets,
+                    scopes,
+                    skipped: false,
+                });
+            }
+            Ok(n)
+        })
+    }
+
+    /// Fails one delivery: the message is redelivered after its backoff (or `delay_ms`), or goes
+    /// to the DLQ when it has used its attempts.
+    pub fn nack(
+        &self,
+        r: &LeaseRef<'_>,
+        reason: &str,
+        delay_ms: Option<u64>,
+        now_ms: i64,
+    ) -> Result<()> {
+        let LeaseRef {
+            topic,
+            group,
+            owner,
+            partition,
+            offset,
+        } = *r;
+        let reason = if reason.trim().is_empty() {
+            "nack"
+        } else {
+            reason
+        };
+        let t = self.topic(topic)?;
+        let _snap = read(&self.snapshot);
+        let appended = {
+            let mut groups = lock(&t.groups);
+            let g = groups
+                .get_mut(group)
+                .ok_or_else(|| BrokerError::GroupNotFound {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                })?;
+            let gp = Self::check_owner(&t, g, partition, offset, owner)?;
+            let lease = gp.inflight.get(&offset).cloned();
+            let mut records = Vec::new();
+            if let Some(lease) = lease {
+                self.fail_delivery(
+                    &t,
+                    group,
+                    partition,
+                    offset,
+                    &lease,
+                    FailCause::Nack,
+                    reason,
+                    delay_ms,
+                    now_ms,
+                    &mut records,
+                )?;
+            }
+            for rec in &records {
+                self.apply_group_record(&t, &mut groups, rec, now_ms);
+            }
+            t.refresh_min_floors(&groups);
+            self.log_state(&records, now_ms)?
+        };
+        self.wait_state(appended)
+    }
+
+    /// Extends a lease held by `owner` to `now + lease_ms`; returns the new deadline.
+    pub fn extend(&self, r: &LeaseRef<'_>, lease_ms: i64, now_ms: i64) -> Result<i64> {
+        let LeaseRef {
+            topic,
+            group,
+            owner,
+            partition,
+            offset,
+        } = *r;
+        if lease_ms <= 0 {
+            return Err(BrokerError::InvalidArgument(
+                "lease must be positive".into(),
+            ));
+        }
+        self.with_group(topic, group, now_ms, |t, g, _| {
+            let gp = Self::check_owner(t, g, partition, offset, owner)?;
+            let deadline = now_ms.saturating_add(lease_ms);
+            if let Some(l) = gp.inflight.get_mut(&offset) {
+                l.deadline_ms = deadline;
+            }
+            Ok(deadline)
+        })
+    }
+
+    /// Builds the record for a failed delivery (and writes the DLQ copy when attempts are used
+    /// up). The caller applies the records.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "internal step of a locked operation; the arguments are its context"
+    )]
+    fn fail_delivery(
+        &self,
+        t: &Topic,
+        group: &str,
+        partition: u32,
+        offset: u64,
+        lease: &Lease,
+        cause: FailCause,
+        error: &str,
+        delay_ms: Option<u64>,
+        now_ms: i64,
+        records: &mut Vec<StateRecord>,
+    ) -> Result<()> {
+        let policy = lease.policy;
+        let used_up = policy.max_attempts > 0 && lease.attempts >= policy.max_attempts;
+        if used_up && !t.is_dlq() {
+            let mut errors = lease.errors.clone();
+            push_error(&mut errors, error.to_owned());
+            let (dlq_partition, dlq_offset) = self.write_dead_letter(
+                t,
+                group,
+                partition,
+                offset,
+                lease.attempts,
+                errors,
+                now_ms,
+            )?;
+            records.push(StateRecord::DeadLettered {
+                topic: t.meta.name.clone(),
+                group: group.to_owned(),
+                partition,
+                offset,
+                attempts: lease.attempts,
+                dlq_partition,
+                dlq_offset,
+            });
+            return Ok(());
+        }
+        let backoff = delay_ms.unwrap_or_else(|| {
+            let b = policy.backoff_ms(lease.attempts);
+            b + jitter_ms(b, partition, offset, lease.attempts)
+        });
+        records.push(StateRecord::Failed {
+            topic: t.meta.name.clone(),
+            group: group.to_owned(),
+            partition,
+            offset,
+            attempts: lease.attempts,
+            next_eligible_ms: now_ms.saturating_add(as_i64(backoff)),
+            error: error.to_owned(),
+            cause,
+            exhausted: used_up,
+        });
+        Ok(())
+    }
+
+    /// Copies a message to `dlq.<topic>` (created on demand with the source's partition count),
+    /// durably, before the source group may count it done.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "internal step of a locked operation; the arguments are its context"
+    )]
+    fn write_dead_letter(
+        &self,
+        t: &Topic,
+        group: &str,
+        partition: u32,
+        offset: u64,
+        attempts: u32,
+        errors: Vec<String>,
+        now_ms: i64,
+    ) -> Result<(u32, u64)> {
+        let part = t.partition(partition)?;
+        let stored = part
+            .log
+            .read(offset, 1, usize::MAX)?
+            .into_iter()
+            .find(|s| s.offset == offset)
+            .ok_or_else(|| {
+                BrokerError::Conflict(format!(
+                    "message {offset} of {}/{partition} is gone (retention)",
+                    t.meta.name
+                ))
+            })?;
+        let dlq_name = dlq_topic_for(&t.meta.name);
+        let dlq = match self.topic(&dlq_name) {
+            Ok(d) => d,
+            Err(_) => {
+                let meta = TopicMeta {
+                    name: dlq_name.clone(),
+                    partitions: t.meta.partitions,
+                    retention_age_ms: None,
+                    retention_bytes: None,
+                };
+                let mut topics = write(&self.topics);
+                if let Some(d) = topics.get(&dlq_name) {
+                    Arc::clone(d)
+                } else {
+                    let appended =
+                        self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)?;
+                    self.wait_state(appended)?;
+                    let d = self.open_topic(meta)?;
+                    topics.insert(dlq_name.clone(), Arc::clone(&d));
+                    d
+                }
+            }
+        };
+        let mut meta = MessageMeta::decode(stored.record.metadata.as_deref()).unwrap_or_default();
+        meta.dlq = Some(DlqOrigin {
+            topic: t.meta.name.clone(),
+            group: group.to_owned(),
+            partition,
+            offset,
+            attempts,
+            errors,
+            routed_at_ms: now_ms,
+        });
+        meta.replay = None;
+        let dlq_partition = partition % dlq.meta.partitions.max(1);
+        let record = Record {
+            timestamp: now_ms,
+            key: stored.record.key,
+            headers: stored.record.headers,
+            value: stored.record.value,
+            metadata: meta.encode(),
+        };
+        let dpart = dlq.partition(dlq_partition)?;
+        let a = dpart.log.append(std::slice::from_ref(&record), now_ms)?;
+        dpart.produced_messages.fetch_add(1, Ordering::Relaxed);
+        dpart
+            .produced_bytes
+            .fetch_add(record.value.len() as u64, Ordering::Relaxed);
+        tracing::info!(topic = %t.meta.name, group, partition, offset, attempts, dlq = %dlq_name, "message dead-lettered");
+        Ok((dlq_partition, a.base_offset))
+    }
+
+    /// Moves a group's position (all partitions, or one) to `to`. Refused while the group holds
+    /// leases, unless `force`. Returns (partition, old floor, new floor).
+    pub fn seek(
+        &self,
+        topic: &str,
+        group: &str,
+        partition: Option<u32>,
+        to: SeekTo,
+        force: bool,
+        now_ms: i64,
+    ) -> Result<Vec<(u32, u64, u64)>> {
+        let t = self.topic(topic)?;
+        if let Some(p) = partition {
+            t.partition(p)?;
+        }
+        let _snap = read(&self.snapshot);
+        let (moves, appended) = {
+            let mut groups = lock(&t.groups);
+            if !groups.contains_key(group) {
+                let rec = StateRecord::GroupCreated {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                    floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
+                };
+                self.apply_group_record(&t, &mut groups, &rec, now_ms);
+                let a = self.log_state(&[rec], now_ms)?;
+                self.wait_state(a)?;
+            }
+            let g = groups
+                .get_mut(group)
+                .ok_or_else(|| BrokerError::GroupNotFound {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                })?;
+            let targets: Vec<u32> =
+                partition.map_or_else(|| (0..t.meta.partitions).collect(), |p| vec![p]);
+            let held: usize = targets
+                .iter()
+                .filter_map(|p| g.partitions.get(*p as usize))
+                .map(|gp| gp.inflight.len())
+                .sum();
+            if held > 0 && !force {
+                return Err(BrokerError::Conflict(format!(
+                    "group {group} holds {held} leases on {topic}; wait for them or force the seek"
+                )));
+            }
+            let mut records = Vec::new();
+            let mut moves = Vec::new();
+            for p in targets {
+                let part = t.partition(p)?;
+                let (low, hw) = (part.log.low_watermark(), part.log.high_watermark());
+                let floor = match to {
+                    SeekTo::Start => low,
+                    SeekTo::End => hw,
+                    SeekTo::Offset(o) => o.clamp(low, hw),
+                    SeekTo::Timestamp(ts) => part.log.offset_for_timestamp(ts)?.clamp(low, hw),
+                };
+                let old = g.partitions.get(p as usize).map_or(0, |gp| gp.floor);
+                moves.push((p, old, floor));
+                records.push(StateRecord::Seek {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                    partition: p,
+                    floor,
+                    cause: SeekCause::User,
+                });
+            }
+            for rec in &records {
+                self.apply_group_record(&t, &mut groups, rec, now_ms);
+            }
+            t.refresh_min_floors(&groups);
+            (moves, self.log_state(&records, now_ms)?)
+        };
+        self.wait_state(appended)?;
+        Ok(moves)
+    }
+
+    // ---- timers -------------------------------------------------------------------------
+
+    /// Expires leases, applies retention, expires idempotency keys and snapshots the state log
+    /// when due. The owner calls it on a timer (every 100–250 ms is plenty).
+    pub fn tick(&self, now_ms: i64) -> Result<TickReport> {
+        let mut report = TickReport::default();
+        let topics: Vec<Arc<Topic>> = read(&self.topics).values().cloned().collect();
+        for t in &topics {
+            if t.deleted.load(Ordering::Acquire) {
+                continue;
+            }
+            // Retention first, so expired leases of deleted messages are not dead-lettered.
+            if t.meta.retention_age_ms.is_some() || t.meta.retention_bytes.is_some() {
+                for part in &t.partitions {
+                    let r = part.log.apply_retention(
+                        now_ms,
+                        t.meta.retention_age_ms,
+                        t.meta.retention_bytes,
+                    )?;
+                    report.segments_deleted += r.segments_deleted as u64;
+                }
+            }
+            let _snap = read(&self.snapshot);
+            let appended = {
+                let mut groups = lock(&t.groups);
+                let mut records = Vec::new();
+                for (name, g) in groups.iter() {
+                    for (p, gp) in g.partitions.iter().enumerate() {
+                        let low = t.partitions[p].log.low_watermark();
+                        if gp.floor < low {
+                            let before = gp.lag(t.partitions[p].log.high_watermark());
+                            let after = t.partitions[p].log.high_watermark().saturating_sub(low);
+                            report.skipped_by_retention += before.saturating_sub(after);
+                            records.push(StateRecord::Seek {
+                                topic: t.meta.name.clone(),
+                                group: name.clone(),
+                                partition: p as u32,
+                                floor: low,
+                                cause: SeekCause::Retention,
+                            });
+                        }
+                        for (offset, lease) in
+                            gp.inflight.iter().filter(|(_, l)| l.deadline_ms <= now_ms)
+                        {
+                            report.leases_expired += 1;
+                            let before = records.len();
+                            self.fail_delivery(
+                                t,
+                                name,
+                                p as u32,
+                                *offset,
+                                lease,
+                                FailCause::LeaseExpired,
+                                LEASE_EXPIRED_ERROR,
+                                None,
+                                now_ms,
+                                &mut records,
+                            )?;
+                            if matches!(records.get(before), Some(StateRecord::DeadLettered { .. }))
+                            {
+                                report.dead_lettered += 1;
+                            }
+                        }
+                    }
+                }
+                for rec in &records {
+                    self.apply_group_record(t, &mut groups, rec, now_ms);
+                }
+                for g in groups.values_mut() {
+                    g.committed_scopes.retain(|_, exp| *exp > now_ms);
+                }
+                t.refresh_min_floors(&groups);
+                self.log_state(&records, now_ms)?
+            };
+            self.wait_state(appended)?;
+        }
+        lock(&self.producer_keys).retain(
+            |_, k| !matches!(k, ProducerKey::Committed { expires_ms, .. } if *expires_ms <= now_ms),
+        );
+        if self.records_since_snapshot.load(Ordering::Relaxed) >= self.config.snapshot_every {
+            self.write_snapshot(now_ms)?;
+            report.snapshot_written = true;
+        }
+        Ok(report)
+    }
+
+    /// Forces everything to disk (the owner calls this on its timer under `fsync interval`).
+    pub fn sync(&self) -> Result<()> {
+        self.state_log.sync()?;
+        for t in read(&self.topics).values() {
+            for p in &t.partitions {
+                p.log.sync()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the whole state as one record at the start of a fresh state-log segment, then
+    /// deletes the segments before it: a restart replays only from there.
+    pub fn write_snapshot(&self, now_ms: i64) -> Result<()> {
+        let _exclusive = write(&self.snapshot);
+        let snap = self.build_snapshot();
+        self.state_log.roll_segment()?;
+        let appended = self.log_state(&[StateRecord::Snapshot(Box::new(snap))], now_ms)?;
+        self.wait_state(appended)?;
+        if let Some(a) = appended {
+            self.state_log.delete_before(a.base_offset)?;
+        }
+        self.records_since_snapshot.store(0, Ordering::Relaxed);
+        tracing::info!("state snapshot written");
+        Ok(())
+    }
+
+    fn build_snapshot(&self) -> state::Snapshot {
+        let mut snap = state::Snapshot::default();
+        for t in read(&self.topics).values() {
+            snap.topics.push(t.meta.clone());
+            for (name, g) in lock(&t.groups).iter() {
+                snap.groups.push(state::GroupSnapshot {
+                    topic: t.meta.name.clone(),
+                    group: name.clone(),
+                    partitions: g.partitions.iter().map(GroupPartition::snapshot).collect(),
+                    committed_keys: g
+                        .committed_scopes
+                        .iter()
+                        .map(|(k, v)| (k.clone(), *v))
+                        .collect(),
+                });
+            }
+        }
+        for (scope, k) in lock(&self.producer_keys).iter() {
+            if let ProducerKey::Committed {
+                partition,
+                offset,
+                expires_ms,
+            } = k
+            {
+                snap.producer_keys
+                    .push((scope.clone(), *partition, *offset, *expires_ms));
+            }
+        }
+        snap.producer_keys.sort();
+        snap.replayed = lock(&self.replayed)
+            .iter()
+            .map(|((t, p, o), m)| (t.clone(), *p, *o, *m))
+            .collect();
+        snap
+    }
+
+    /// Syncs every log and refuses further writes.
+    pub fn close(&self) -> Result<()> {
+        self.sync()?;
+        for t in read(&self.topics).values() {
+            for p in &t.partitions {
+                p.log.close()?;
+            }
+        }
+        self.state_log.close()?;
+        Ok(())
+    }
+
+    // ---- DLQ ----------------------------------------------------------------------------
+
+    /// Messages of the DLQ of `topic` (`jobs` or `dlq.jobs`), oldest first, from every partition.
+    pub fn dlq_peek(&self, topic: &str, max: usize) -> Result<Vec<DlqMessage>> {
+        let dlq_name = dlq_topic_for(topic);
+        let t = self.topic(&dlq_name)?;
+        let replayed = lock(&self.replayed).clone();
+        let mut out = Vec::new();
+        for (p, part) in t.partitions.iter().enumerate() {
+            let mut next = part.log.low_watermark();
+            while out.len() < max && next < part.log.high_watermark() {
+                let batch = part.log.read(next, 1024, 8 << 20)?;
+                let Some(last) = batch.last() else { break };
+                next = last.offset + 1;
+                for s in batch {
+                    if out.len() >= max {
+                        break;
+                    }
+                    let moved = replayed
+                        .get(&(dlq_name.clone(), p as u32, s.offset))
+                        .copied();
+                    out.push(DlqMessage {
+                        message: Self::to_message(&dlq_name, p as u32, s),
+                        replayed: moved.is_some(),
+                        moved: moved.unwrap_or(false),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|m| {
+            (
+                m.message.timestamp_ms,
+                m.message.partition,
+                m.message.offset,
+            )
+        });
+        Ok(out)
+    }
+
+    /// Replays DLQ messages back to their origin (or `to`). Returns what moved, or with
+    /// `dry_run` what would.
+    pub fn dlq_replay(&self, req: &ReplayRequest, now_ms: i64) -> Result<Vec<ReplayItem>> {
+        let dlq_name = dlq_topic_for(&req.topic);
+        let t = self.topic(&dlq_name)?;
+        if let Some(p) = req.partition {
+            t.partition(p)?;
+        }
+        if let Some(to) = &req.to {
+            self.topic(to)?;
+        }
+        let replayed = lock(&self.replayed).clone();
+        let limit = req.limit.unwrap_or(usize::MAX);
+        let mut selected: Vec<Message> = Vec::new();
+        'parts: for (p, part) in t.partitions.iter().enumerate() {
+            if req.partition.is_some_and(|x| x as usize != p) {
+                continue;
+            }
+            let mut next = part.log.low_watermark().max(req.offsets.map_or(0, |r| r.0));
+            let end = part
+                .log
+                .high_watermark()
+                .min(req.offsets.map_or(u64::MAX, |r| r.1.saturating_add(1)));
+            while next < end {
+                let batch = part.log.read(next, 1024, 8 << 20)?;
+                let Some(last) = batch.last() else { break };
+                next = last.offset + 1;
+                for s in batch {
+                    if s.offset >= end || selected.len() >= limit {
+                        break 'parts;
+                    }
+                    if !req.include_replayed
+                        && replayed.contains_key(&(dlq_name.clone(), p as u32, s.offset))
+                    {
+                        continue;
+                    }
+                    let m = Self::to_message(&dlq_name, p as u32, s);
+                    if replay_matches(req, &m) {
+                        selected.push(m);
+                    }
+                }
+            }
+        }
+        let mut items = Vec::new();
+        let mut done: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
+        for m in selected {
+            let origin = m.meta.dlq.clone().unwrap_or_default();
+            let target = req.to.clone().unwrap_or_else(|| {
+                if origin.topic.is_empty() {
+                    req.topic.trim_start_matches(DLQ_PREFIX).to_owned()
+                } else {
+                    origin.topic.clone()
+                }
+            });
+            let mut item = ReplayItem {
+                dlq_topic: dlq_name.clone(),
+                dlq_partition: m.partition,
+                dlq_offset: m.offset,
+                target_topic: target.clone(),
+                produced: None,
+                error: None,
+            };
+            if !req.dry_run {
+                let msg = ProduceMessage {
+                    key: m.key.clone(),
+                    headers: m.headers.clone(),
+                    value: m.value.clone(),
+                    envelope: None,
+                    partition: Some(origin.partition),
+                };
+                match self.produce_replayed(&target, msg, &m, now_ms) {
+                    Ok(p) => {
+                        done.entry(m.partition).or_default().push(m.offset);
+                        item.produced = Some(p);
+                    }
+                    Err(e) => item.error = Some(e.to_string()),
+                }
+            }
+            items.push(item);
+        }
+        if !done.is_empty() {
+            let records: Vec<StateRecord> = done
+                .into_iter()
+                .map(|(partition, offsets)| StateRecord::Replayed {
+                    dlq_topic: dlq_name.clone(),
+                    partition,
+                    offsets,
+                    moved: !req.copy,
+                })
+                .collect();
+            let _snap = read(&self.snapshot);
+            let appended = {
+                let mut r = lock(&self.replayed);
+                for rec in &records {
+                    if let StateRecord::Replayed {
+                        dlq_topic,
+                        partition,
+                        offsets,
+                        moved,
+                    } = rec
+                    {
+                        for o in offsets {
+                            r.insert((dlq_topic.clone(), *partition, *o), *moved);
+                        }
+                    }
+                }
+                self.log_state(&records, now_ms)?
+            };
+            self.wait_state(appended)?;
+        }
+        Ok(items)
+    }
+
+    fn produce_replayed(
+        &self,
+        target: &str,
+        msg: ProduceMessage,
+        dlq_msg: &Message,
+        now_ms: i64,
+    ) -> Result<Produced> {
+        let t = self.topic(target)?;
+        let partition = msg
+            .partition
+            .filter(|p| *p < t.meta.partitions)
+            .unwrap_or_else(|| match msg.key.as_deref() {
+                Some(k) if !k.is_empty() => key_partition(k, t.meta.partitions),
+                _ => 0,
+            });
+        let part = t.partition(partition)?;
+        let mut meta = dlq_msg.meta.clone();
+        meta.dlq = None;
+        meta.replay = Some(ReplayMark {
+            dlq_topic: dlq_msg.topic.clone(),
+            partition: dlq_msg.partition,
+            offset: dlq_msg.offset,
+        });
+        let record = Record {
+            timestamp: now_ms,
+            key: msg.key,
+            headers: msg.headers,
+            value: msg.value,
+            metadata: meta.encode(),
+        };
+        let a = part.log.append(std::slice::from_ref(&record), now_ms)?;
+        part.produced_messages.fetch_add(1, Ordering::Relaxed);
+        part.produced_bytes
+            .fetch_add(record.value.len() as u64, Ordering::Relaxed);
+        Ok(Produced {
+            topic: target.to_owned(),
+            partition,
+            offset: a.base_offset,
+            duplicate: false,
+        })
+    }
+
+    // ---- stats --------------------------------------------------------------------------
+
+    /// One consistent-enough snapshot of everything the CLI and dashboard show. Cheap: no
+    /// message is read except the oldest unacked one per (group, partition) with lag.
+    #[must_use]
+    pub fn stats(&self, now_ms: i64) -> Stats {
+        let topics: Vec<Arc<Topic>> = read(&self.topics).values().cloned().collect();
+        let replayed = lock(&self.replayed).clone();
+        let mut out = Stats {
+            now_ms,
+            topics: Vec::new(),
+            groups: Vec::new(),
+            dlq: Vec::new(),
+            router_errors: self.router_errors.load(Ordering::Relaxed),
+            last_router_error: lock(&self.last_router_error).clone(),
+        };
+        for t in &topics {
+            let groups = lock(&t.groups);
+            out.topics.push(TopicStats {
+                name: t.meta.name.clone(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| PartitionStats {
+                        partition: i as u32,
+                        low_watermark: p.log.low_watermark(),
+                        high_watermark: p.log.high_watermark(),
+                        bytes: p.log.size_bytes(),
+                        segments: p.log.segments().len(),
+                        produced_messages: p.produced_messages.load(Ordering::Relaxed),
+                        produced_bytes: p.produced_bytes.load(Ordering::Relaxed),
+                    })
+                    .collect(),
+                retention_age_ms: t.meta.retention_age_ms,
+                retention_bytes: t.meta.retention_bytes,
+                groups: groups.keys().cloned().collect(),
+            });
+            for (name, g) in groups.iter() {
+                let partitions = g
+                    .partitions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, gp)| {
+                        let log = &t.partitions[i].log;
+                        let hw = log.high_watermark();
+                        let lag = gp.lag(hw);
+                        let oldest = if lag > 0 {
+                            log.read(gp.floor, 1, usize::MAX).ok().and_then(|v| {
+                                v.first()
+                                    .map(|r| now_ms.saturating_sub(r.record.timestamp).max(0))
+                            })
+                        } else {
+                            None
+                        };
+                        GroupPartitionStats {
+                            partition: i as u32,
+                            floor: gp.floor,
+                            high_watermark: hw,
+                            lag,
+                            ready: gp.ready(hw, now_ms),
+                            inflight: gp.inflight.len() as u64,
+                            waiting_retry: gp
+                                .retries
+                                .values()
+                                .filter(|e| e.next_eligible_ms > now_ms)
+                                .count() as u64,
+                            oldest_unacked_age_ms: oldest,
+                            counters: gp.counters,
+                        }
+                    })
+                    .collect();
+                out.groups.push(GroupStats {
+                    topic: t.meta.name.clone(),
+                    group: name.clone(),
+                    partitions,
+                });
+            }
+            if t.is_dlq() {
+                let total: u64 = t
+                    .partitions
+                    .iter()
+                    .map(|p| p.log.high_watermark() - p.log.low_watermark())
+                    .sum();
+                let mine = replayed.iter().filter(|((n, _, _), _)| n == &t.meta.name);
+                let (mut moved, mut count) = (0u64, 0u64);
+                for (_, m) in mine {
+                    count += 1;
+                    moved += u64::from(*m);
+                }
+                out.dlq.push(DlqStats {
+                    source_topic: t.meta.name.trim_start_matches(DLQ_PREFIX).to_owned(),
+                    dlq_topic: t.meta.name.clone(),
+                    depth: total.saturating_sub(moved),
+                    replayed: count,
+                });
+            }
+        }
+        out
+    }
+
+    /// Leases a group holds on a topic, by partition and offset.
+    pub fn inflight(&self, topic: &str, group: &str) -> Result<Vec<InflightInfo>> {
+        let t = self.topic(topic)?;
+        let groups = lock(&t.groups);
+        let g = groups
+            .get(group)
+            .ok_or_else(|| BrokerError::GroupNotFound {
+                topic: topic.to_owned(),
+                group: group.to_owned(),
+            })?;
+        Ok(g.partitions
+            .iter()
+            .enumerate()
+            .flat_map(|(p, gp)| {
+                gp.inflight.iter().map(move |(o, l)| InflightInfo {
+                    partition: p as u32,
+                    offset: *o,
+                    owner: l.owner.clone(),
+                    attempts: l.attempts,
+                    lease_deadline_ms: l.deadline_ms,
+                    last_error: l.errors.last().cloned(),
+                })
+            })
+            .collect())
+    }
+
+    /// Group names per topic.
+    #[must_use]
+    pub fn list_groups(&self) -> Vec<(String, String)> {
+        read(&self.topics)
+            .values()
+            .flat_map(|t| {
+                lock(&t.groups)
+                    .keys()
+                    .map(|g| (t.meta.name.clone(), g.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+enum PlanOutcome {
+    Duplicate(Produced),
+    Write {
+        topic: Arc<Topic>,
+        partition: u32,
+        record: Record,
+        scope: Option<String>,
+    },
+}
+
+fn replay_matches(req: &ReplayRequest, m: &Message) -> bool {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    if req.since_ms.is_some_and(|s| m.timestamp_ms < s)
+        || req.until_ms.is_some_and(|u| m.timestamp_ms > u)
+    {
+        return false;
+    }
+    if let Some(g) = &req.key_glob {
+        if !m.key.as_deref().is_some_and(|k| glob_match(g, &text(k))) {
+            return false;
+        }
+    }
+    if let Some((name, g)) = &req.header_glob {
+        if !m
+            .headers
+            .iter()
+            .any(|(n, v)| n == name && glob_match(g, &text(v)))
+        {
+            return false;
+        }
+    }
+    if let Some(g) = &req.error_glob {
+        let errors = m
+            .meta
+            .dlq
+            .as_ref()
+            .map(|d| d.errors.clone())
+            .unwrap_or_default();
+        if !errors.iter().any(|e| glob_match(g, e)) {
+            return false;
+        }
+    }
+    true
+}
+
+fn storage_io(context: String, e: std::io::Error) -> BrokerError {
+    BrokerError::Storage(StorageError::Io { context, source: e })
+}
+
+fn check_format_file(dir: &Path) -> Result<()> {
+    let path = dir.join(FORMAT_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) if text.trim() == FORMAT_LINE => Ok(()),
+        Ok(text) => Err(BrokerError::InvalidArgument(format!(
+            "{} says {:?}; this build reads {FORMAT_LINE:?}",
+            path.display(),
+            text.trim()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::storage::log::rewrite_file(dir, &path, format!("{FORMAT_LINE}\n").as_bytes())?;
+            Ok(())
+        }
+        Err(e) => Err(storage_io(format!("read {}", path.display()), e)),
+    }
+}
+
+fn remove_topic_dir(dir: &Path) {
+    if dir.exists() {
+        if let Err(e) = std::fs::remove_dir_all(dir) {
+            tracing::error!(dir = %dir.display(), error = %e, "could not remove a deleted topic's directory");
+        } else if let Some(parent) = dir.parent() {
+            let _ = crate::storage::log::sync_dir(parent);
+        }
+    }
+}

@@ -1,0 +1,634 @@
+//! The broker's state log: every change that matters, as records in the same segment/batch format
+//! as message logs (one [`StateRecord`] per storage record: its key is the type name, its value
+//! the encoding below, its timestamp the broker's `now`).
+//!
+//! ```text
+//! StateRecord v1 = | u8 version = 1 | u8 type | fields… |   (strings: u32 len + UTF-8)
+//!  1 TopicCreated  str name, u32 partitions, opt i64 retention_age_ms, opt u64 retention_bytes
+//!  2 TopicDeleted  str name
+//!  3 GroupCreated  str topic, str group, u64s floors (one per partition)
+//!  4 Acked         str topic, str group, u32 partition, u64s offsets, strs idempotency scopes, bool skipped
+//!  5 Failed        str topic, str group, u32 partition, u64 offset, u32 attempts,
+//!                  i64 next_eligible_ms, str error, u8 cause (0 lease expired, 1 nack),
+//!                  bool exhausted (past max_attempts in a dlq.* topic: kept, not moved)
+//!  6 DeadLettered  str topic, str group, u32 partition, u64 offset, u32 attempts,
+//!                  u32 dlq_partition, u64 dlq_offset
+//!  7 Seek          str topic, str group, u32 partition, u64 floor, u8 cause (0 user, 1 retention)
+//!  8 ProducerKey   str scope, u32 partition, u64 offset, i64 expires_ms
+//!  9 Replayed      str dlq_topic, u32 partition, u64s offsets, bool moved
+//! 10 Snapshot      the whole state (see `encode_snapshot`)
+//! ```
+//!
+//! Replaying these records in order, starting from the last snapshot, rebuilds exactly the state
+//! the broker had (leases excepted: they are not recorded, so their messages become eligible again
+//! with their failed-attempt counts kept).
+
+use super::codec::{CodecError, Reader, Writer};
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailCause {
+    LeaseExpired,
+    Nack,
+}
+
+/// Why a group's position moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeekCause {
+    User,
+    Retention,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicMeta {
+    pub name: String,
+    pub partitions: u32,
+    pub retention_age_ms: Option<i64>,
+    pub retention_bytes: Option<u64>,
+}
+
+/// A failed-but-not-done message waiting for its next delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RetryEntry {
+    /// Failed deliveries so far.
+    pub attempts: u32,
+    pub next_eligible_ms: i64,
+    /// Most recent last; bounded.
+    pub errors: Vec<String>,
+}
+
+/// Cumulative per-(topic, group, partition) counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counters {
+    pub acks: u64,
+    pub nacks: u64,
+    pub lease_timeouts: u64,
+    pub redeliveries: u64,
+    pub dead_lettered: u64,
+    pub skipped_duplicates: u64,
+    pub skipped_by_retention: u64,
+    /// Failures past `max_attempts` inside a `dlq.*` topic: kept, never dropped.
+    pub exhausted: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupPartitionSnapshot {
+    pub floor: u64,
+    pub acked: Vec<u64>,
+    pub retries: Vec<(u64, RetryEntry)>,
+    pub counters: Counters,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupSnapshot {
+    pub topic: String,
+    pub group: String,
+    pub partitions: Vec<GroupPartitionSnapshot>,
+    /// Consumer-side idempotency scopes this group acked, with their expiry.
+    pub committed_keys: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    pub topics: Vec<TopicMeta>,
+    pub groups: Vec<GroupSnapshot>,
+    /// (scope, partition, offset, expires_ms)
+    pub producer_keys: Vec<(String, u32, u64, i64)>,
+    /// (dlq topic, partition, offset, moved)
+    pub replayed: Vec<(String, u32, u64, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateRecord {
+    TopicCreated(TopicMeta),
+    TopicDeleted {
+        name: String,
+    },
+    GroupCreated {
+        topic: String,
+        group: String,
+        floors: Vec<u64>,
+    },
+    Acked {
+        topic: String,
+        group: String,
+        partition: u32,
+        offsets: Vec<u64>,
+        scopes: Vec<String>,
+        skipped: bool,
+    },
+    Failed {
+        topic: String,
+        group: String,
+        partition: u32,
+        offset: u64,
+        attempts: u32,
+        next_eligible_ms: i64,
+        error: String,
+        cause: FailCause,
+        exhausted: bool,
+    },
+    DeadLettered {
+        topic: String,
+        group: String,
+        partition: u32,
+        offset: u64,
+        attempts: u32,
+        dlq_partition: u32,
+        dlq_offset: u64,
+    },
+    Seek {
+        topic: String,
+        group: String,
+        partition: u32,
+        floor: u64,
+        cause: SeekCause,
+    },
+    ProducerKey {
+        scope: String,
+        partition: u32,
+        offset: u64,
+        expires_ms: i64,
+    },
+    Replayed {
+        dlq_topic: String,
+        partition: u32,
+        offsets: Vec<u64>,
+        moved: bool,
+    },
+    Snapshot(Box<Snapshot>),
+}
+
+const VERSION: u8 = 1;
+
+impl StateRecord {
+    /// The record type's name (the storage record's key; what `wal inspect` shows).
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::TopicCreated(_) => "TopicCreated",
+            Self::TopicDeleted { .. } => "TopicDeleted",
+            Self::GroupCreated { .. } => "GroupCreated",
+            Self::Acked { .. } => "Acked",
+            Self::Failed { .. } => "Failed",
+            Self::DeadLettered { .. } => "DeadLettered",
+            Self::Seek { .. } => "Seek",
+            Self::ProducerKey { .. } => "ProducerKey",
+            Self::Replayed { .. } => "Replayed",
+            Self::Snapshot(_) => "Snapshot",
+        }
+    }
+
+    #[must_use]
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.u8(VERSION);
+        match self {
+            Self::TopicCreated(t) => {
+                w.u8(1);
+                put_topic(&mut w, t);
+            }
+            Self::TopicDeleted { name } => {
+                w.u8(2).str(name);
+            }
+            Self::GroupCreated {
+                topic,
+                group,
+                floors,
+            } => {
+                w.u8(3).str(topic).str(group).u64s(floors);
+            }
+            Self::Acked {
+                topic,
+                group,
+                partition,
+                offsets,
+                scopes,
+                skipped,
+            } => {
+                w.u8(4)
+                    .str(topic)
+                    .str(group)
+                    .u32(*partition)
+                    .u64s(offsets)
+                    .strs(scopes)
+                    .bool(*skipped);
+            }
+            Self::Failed {
+                topic,
+                group,
+                partition,
+                offset,
+                attempts,
+                next_eligible_ms,
+                error,
+                cause,
+                exhausted,
+            } => {
+                w.u8(5)
+                    .str(topic)
+                    .str(group)
+                    .u32(*partition)
+                    .u64(*offset)
+                    .u32(*attempts)
+                    .i64(*next_eligible_ms)
+                    .str(error)
+                    .u8(match cause {
+                        FailCause::LeaseExpired => 0,
+                        FailCause::Nack => 1,
+                    })
+                    .bool(*exhausted);
+            }
+            Self::DeadLettered {
+                topic,
+                group,
+                partition,
+                offset,
+                attempts,
+                dlq_partition,
+                dlq_offset,
+            } => {
+                w.u8(6)
+                    .str(topic)
+                    .str(group)
+                    .u32(*partition)
+                    .u64(*offset)
+                    .u32(*attempts)
+                    .u32(*dlq_partition)
+                    .u64(*dlq_offset);
+            }
+            Self::Seek {
+                topic,
+                group,
+                partition,
+                floor,
+                cause,
+            } => {
+                w.u8(7)
+                    .str(topic)
+                    .str(group)
+                    .u32(*partition)
+                    .u64(*floor)
+                    .u8(match cause {
+                        SeekCause::User => 0,
+                        SeekCause::Retention => 1,
+                    });
+            }
+            Self::ProducerKey {
+                scope,
+                partition,
+                offset,
+                expires_ms,
+            } => {
+                w.u8(8)
+                    .str(scope)
+                    .u32(*partition)
+                    .u64(*offset)
+                    .i64(*expires_ms);
+            }
+            Self::Replayed {
+                dlq_topic,
+                partition,
+                offsets,
+                moved,
+            } => {
+                w.u8(9)
+                    .str(dlq_topic)
+                    .u32(*partition)
+                    .u64s(offsets)
+                    .bool(*moved);
+            }
+            Self::Snapshot(s) => {
+                w.u8(10);
+                put_snapshot(&mut w, s);
+            }
+        }
+        w.buf
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, CodecError> {
+        let mut r = Reader::new(bytes);
+        let version = r.u8()?;
+        if version != VERSION {
+            return Err(CodecError(format!(
+                "unknown state record version {version}"
+            )));
+        }
+        let rec = match r.u8()? {
+            1 => Self::TopicCreated(get_topic(&mut r)?),
+            2 => Self::TopicDeleted { name: r.str()? },
+            3 => Self::GroupCreated {
+                topic: r.str()?,
+                group: r.str()?,
+                floors: r.u64s()?,
+            },
+            4 => Self::Acked {
+                topic: r.str()?,
+                group: r.str()?,
+                partition: r.u32()?,
+                offsets: r.u64s()?,
+                scopes: r.strs()?,
+                skipped: r.bool()?,
+            },
+            5 => Self::Failed {
+                topic: r.str()?,
+                group: r.str()?,
+                partition: r.u32()?,
+                offset: r.u64()?,
+                attempts: r.u32()?,
+                next_eligible_ms: r.i64()?,
+                error: r.str()?,
+                cause: if r.u8()? == 0 {
+                    FailCause::LeaseExpired
+                } else {
+                    FailCause::Nack
+                },
+                exhausted: r.bool()?,
+            },
+            6 => Self::DeadLettered {
+                topic: r.str()?,
+                group: r.str()?,
+                partition: r.u32()?,
+                offset: r.u64()?,
+                attempts: r.u32()?,
+                dlq_partition: r.u32()?,
+                dlq_offset: r.u64()?,
+            },
+            7 => Self::Seek {
+                topic: r.str()?,
+                group: r.str()?,
+                partition: r.u32()?,
+                floor: r.u64()?,
+                cause: if r.u8()? == 0 {
+                    SeekCause::User
+                } else {
+                    SeekCause::Retention
+                },
+            },
+            8 => Self::ProducerKey {
+                scope: r.str()?,
+                partition: r.u32()?,
+                offset: r.u64()?,
+                expires_ms: r.i64()?,
+            },
+            9 => Self::Replayed {
+                dlq_topic: r.str()?,
+                partition: r.u32()?,
+                offsets: r.u64s()?,
+                moved: r.bool()?,
+            },
+            10 => Self::Snapshot(Box::new(get_snapshot(&mut r)?)),
+            t => return Err(CodecError(format!("unknown state record type {t}"))),
+        };
+        if !r.is_done() {
+            return Err(CodecError("trailing bytes after state record".into()));
+        }
+        Ok(rec)
+    }
+
+    /// One line for `wal inspect`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Snapshot(s) => format!(
+                "Snapshot {{ topics: {}, groups: {}, producer_keys: {}, replayed: {} }}",
+                s.topics.len(),
+                s.groups.len(),
+                s.producer_keys.len(),
+                s.replayed.len()
+            ),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+fn put_topic(w: &mut Writer, t: &TopicMeta) {
+    w.str(&t.name)
+        .u32(t.partitions)
+        .opt_i64(t.retention_age_ms)
+        .opt_u64(t.retention_bytes);
+}
+
+fn get_topic(r: &mut Reader<'_>) -> Result<TopicMeta, CodecError> {
+    Ok(TopicMeta {
+        name: r.str()?,
+        partitions: r.u32()?,
+        retention_age_ms: r.opt_i64()?,
+        retention_bytes: r.opt_u64()?,
+    })
+}
+
+fn put_counters(w: &mut Writer, c: &Counters) {
+    for v in [
+        c.acks,
+        c.nacks,
+        c.lease_timeouts,
+        c.redeliveries,
+        c.dead_lettered,
+        c.skipped_duplicates,
+        c.skipped_by_retention,
+        c.exhausted,
+    ] {
+        w.u64(v);
+    }
+}
+
+fn get_counters(r: &mut Reader<'_>) -> Result<Counters, CodecError> {
+    Ok(Counters {
+        acks: r.u64()?,
+        nacks: r.u64()?,
+        lease_timeouts: r.u64()?,
+        redeliveries: r.u64()?,
+        dead_lettered: r.u64()?,
+        skipped_duplicates: r.u64()?,
+        skipped_by_retention: r.u64()?,
+        exhausted: r.u64()?,
+    })
+}
+
+/// `| u32 n topics | topics | u32 n groups | groups | u32 n keys | keys | u32 n replayed | … |`
+fn put_snapshot(w: &mut Writer, s: &Snapshot) {
+    w.count(s.topics.len());
+    for t in &s.topics {
+        put_topic(w, t);
+    }
+    w.count(s.groups.len());
+    for g in &s.groups {
+        w.str(&g.topic).str(&g.group).count(g.partitions.len());
+        for p in &g.partitions {
+            w.u64(p.floor).u64s(&p.acked).count(p.retries.len());
+            for (offset, e) in &p.retries {
+                w.u64(*offset)
+                    .u32(e.attempts)
+                    .i64(e.next_eligible_ms)
+                    .strs(&e.errors);
+            }
+            put_counters(w, &p.counters);
+        }
+        w.count(g.committed_keys.len());
+        for (k, exp) in &g.committed_keys {
+            w.str(k).i64(*exp);
+        }
+    }
+    w.count(s.producer_keys.len());
+    for (scope, p, o, exp) in &s.producer_keys {
+        w.str(scope).u32(*p).u64(*o).i64(*exp);
+    }
+    w.count(s.replayed.len());
+    for (t, p, o, moved) in &s.replayed {
+        w.str(t).u32(*p).u64(*o).bool(*moved);
+    }
+}
+
+fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
+    let mut s = Snapshot::default();
+    for _ in 0..r.count()? {
+        s.topics.push(get_topic(r)?);
+    }
+    for _ in 0..r.count()? {
+        let mut g = GroupSnapshot {
+            topic: r.str()?,
+            group: r.str()?,
+            ..GroupSnapshot::default()
+        };
+        for _ in 0..r.count()? {
+            let mut p = GroupPartitionSnapshot {
+                floor: r.u64()?,
+                acked: r.u64s()?,
+                ..Default::default()
+            };
+            for _ in 0..r.count()? {
+                let offset = r.u64()?;
+                p.retries.push((
+                    offset,
+                    RetryEntry {
+                        attempts: r.u32()?,
+                        next_eligible_ms: r.i64()?,
+                        errors: r.strs()?,
+                    },
+                ));
+            }
+            p.counters = get_counters(r)?;
+            g.partitions.push(p);
+        }
+        for _ in 0..r.count()? {
+            g.committed_keys.push((r.str()?, r.i64()?));
+        }
+        s.groups.push(g);
+    }
+    for _ in 0..r.count()? {
+        s.producer_keys
+            .push((r.str()?, r.u32()?, r.u64()?, r.i64()?));
+    }
+    for _ in 0..r.count()? {
+        s.replayed.push((r.str()?, r.u32()?, r.u64()?, r.bool()?));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip() {
+        let snap = Snapshot {
+            topics: vec![TopicMeta {
+                name: "t".into(),
+                partitions: 2,
+                retention_age_ms: Some(5),
+                retention_bytes: None,
+            }],
+            groups: vec![GroupSnapshot {
+                topic: "t".into(),
+                group: "g".into(),
+                partitions: vec![GroupPartitionSnapshot {
+                    floor: 3,
+                    acked: vec![5, 7],
+                    retries: vec![(
+                        4,
+                        RetryEntry {
+                            attempts: 2,
+                            next_eligible_ms: 9,
+                            errors: vec!["e".into()],
+                        },
+                    )],
+                    counters: Counters {
+                        acks: 4,
+                        ..Counters::default()
+                    },
+                }],
+                committed_keys: vec![("t\0k".into(), 99)],
+            }],
+            producer_keys: vec![("s".into(), 1, 2, 3)],
+            replayed: vec![("dlq.t".into(), 0, 1, true)],
+        };
+        let records = vec![
+            StateRecord::TopicCreated(snap.topics[0].clone()),
+            StateRecord::TopicDeleted { name: "t".into() },
+            StateRecord::GroupCreated {
+                topic: "t".into(),
+                group: "g".into(),
+                floors: vec![0, 3],
+            },
+            StateRecord::Acked {
+                topic: "t".into(),
+                group: "g".into(),
+                partition: 1,
+                offsets: vec![1, 2],
+                scopes: vec!["x".into()],
+                skipped: true,
+            },
+            StateRecord::Failed {
+                topic: "t".into(),
+                group: "g".into(),
+                partition: 0,
+                offset: 4,
+                attempts: 2,
+                next_eligible_ms: 8,
+                error: "boom".into(),
+                cause: FailCause::Nack,
+                exhausted: true,
+            },
+            StateRecord::DeadLettered {
+                topic: "t".into(),
+                group: "g".into(),
+                partition: 0,
+                offset: 4,
+                attempts: 3,
+                dlq_partition: 1,
+                dlq_offset: 0,
+            },
+            StateRecord::Seek {
+                topic: "t".into(),
+                group: "g".into(),
+                partition: 0,
+                floor: 10,
+                cause: SeekCause::Retention,
+            },
+            StateRecord::ProducerKey {
+                scope: "s".into(),
+                partition: 0,
+                offset: 1,
+                expires_ms: 2,
+            },
+            StateRecord::Replayed {
+                dlq_topic: "dlq.t".into(),
+                partition: 0,
+                offsets: vec![3],
+                moved: false,
+            },
+            StateRecord::Snapshot(Box::new(snap)),
+        ];
+        for rec in records {
+            let bytes = rec.encode();
+            assert_eq!(
+                StateRecord::decode(&bytes),
+                Ok(rec.clone()),
+                "{}",
+                rec.type_name()
+            );
+            assert!(StateRecord::decode(&bytes[..bytes.len() - 1]).is_err());
+        }
+    }
+}

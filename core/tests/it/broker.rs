@@ -1,0 +1,1026 @@
+//! Broker semantics against real logs in a temp directory, with an injected clock.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use driftq_core::broker::{
+    Broker, BrokerConfig, BrokerError, Delivery, Envelope, LeaseRef, ProduceMessage, ReadFrom,
+    ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
+};
+use driftq_core::storage::Durability;
+use proptest::prelude::*;
+
+struct Harness {
+    dir: tempfile::TempDir,
+    config: BrokerConfig,
+    broker: Option<Broker>,
+    now: i64,
+}
+
+impl Harness {
+    fn new() -> Self {
+        Self::with(|_| {})
+    }
+
+    fn with(tweak: impl FnOnce(&mut BrokerConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = BrokerConfig::new(dir.path());
+        config.durability = Durability::Never;
+        tweak(&mut config);
+        let now = 1_700_000_000_000;
+        let broker = Broker::open(config.clone(), None, now).expect("open");
+        Self {
+            dir,
+            config,
+            broker: Some(broker),
+            now,
+        }
+    }
+
+    fn b(&self) -> &Broker {
+        self.broker.as_ref().expect("open broker")
+    }
+
+    fn restart(&mut self) {
+        if let Some(b) = self.broker.take() {
+            b.close().expect("close");
+        }
+        self.broker = Some(Broker::open(self.config.clone(), None, self.now).expect("reopen"));
+    }
+
+    /// Drops the broker without closing it, as a crash would (with `never` the page cache keeps
+    /// what was written, like a SIGKILL).
+    fn crash(&mut self) {
+        self.broker = None;
+        self.broker = Some(Broker::open(self.config.clone(), None, self.now).expect("reopen"));
+    }
+
+    fn topic(&self, name: &str, partitions: u32) {
+        self.b()
+            .create_topic(name, partitions, None, None, self.now)
+            .expect("create");
+    }
+
+    fn produce(&self, topic: &str, msg: ProduceMessage) -> (u32, u64, bool) {
+        let r = self
+            .b()
+            .produce(topic, vec![msg], self.now)
+            .pop()
+            .expect("one")
+            .expect("produced");
+        (r.partition, r.offset, r.duplicate)
+    }
+
+    fn poll(&self, topic: &str, group: &str, owner: &str, max: usize) -> Vec<Delivery> {
+        self.b()
+            .poll(topic, group, owner, max, 1_000, self.now)
+            .expect("poll")
+    }
+
+    fn ack(&self, d: &Delivery) -> Result<(), BrokerError> {
+        self.b().ack(&lease_ref(d), self.now)
+    }
+
+    fn tick(&mut self, advance_ms: i64) {
+        self.now += advance_ms;
+        self.b().tick(self.now).expect("tick");
+    }
+
+    fn stats(&self) -> Stats {
+        self.b().stats(self.now)
+    }
+
+    fn _path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn lease_ref(d: &Delivery) -> LeaseRef<'_> {
+    LeaseRef {
+        topic: &d.message.topic,
+        group: &d.group,
+        owner: &d.owner,
+        partition: d.message.partition,
+        offset: d.message.offset,
+    }
+}
+
+fn msg(value: &str) -> ProduceMessage {
+    ProduceMessage {
+        value: value.as_bytes().to_vec(),
+        ..ProduceMessage::default()
+    }
+}
+
+fn keyed(key: &str, value: &str) -> ProduceMessage {
+    ProduceMessage {
+        key: Some(key.as_bytes().to_vec()),
+        ..msg(value)
+    }
+}
+
+fn with_policy(value: &str, max_attempts: u32, backoff_ms: u64) -> ProduceMessage {
+    ProduceMessage {
+        envelope: Some(Envelope {
+            retry_policy: Some(RetryPolicy {
+                max_attempts,
+                backoff_ms,
+                max_backoff_ms: 0,
+            }),
+            ..Envelope::default()
+        }),
+        ..msg(value)
+    }
+}
+
+fn lag(stats: &Stats, topic: &str, group: &str) -> u64 {
+    stats
+        .groups
+        .iter()
+        .filter(|g| g.topic == topic && g.group == group)
+        .flat_map(|g| g.partitions.iter().map(|p| p.lag))
+        .sum()
+}
+
+#[test]
+fn topics_create_list_describe_delete() {
+    let h = Harness::new();
+    h.topic("orders", 3);
+    assert!(matches!(
+        h.b().create_topic("orders", 1, None, None, h.now),
+        Err(BrokerError::TopicExists(_))
+    ));
+    assert!(matches!(
+        h.b().create_topic("bad name", 1, None, None, h.now),
+        Err(BrokerError::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        h.b().create_topic("x", 0, None, None, h.now),
+        Err(BrokerError::InvalidArgument(_))
+    ));
+    h.topic("audit", 1);
+    assert_eq!(
+        h.b().list_topics(),
+        vec!["audit".to_string(), "orders".to_string()]
+    );
+    assert_eq!(h.b().topic_meta("orders").expect("meta").partitions, 3);
+    h.produce("orders", msg("a"));
+    h.b().delete_topic("orders", h.now).expect("delete");
+    assert!(!h.dir.path().join("topics/orders").exists());
+    assert!(matches!(
+        h.b().poll("orders", "g", "o", 1, 100, h.now),
+        Err(BrokerError::TopicNotFound(_))
+    ));
+    assert!(matches!(
+        h.b().delete_topic("orders", h.now),
+        Err(BrokerError::TopicNotFound(_))
+    ));
+    // Re-created topics start empty.
+    h.topic("orders", 1);
+    assert!(h.poll("orders", "g", "o", 10).is_empty());
+}
+
+#[test]
+fn partitioning_by_key_explicit_and_round_robin() {
+    let h = Harness::new();
+    h.topic("t", 4);
+    let (p1, _, _) = h.produce("t", keyed("user-7", "a"));
+    let (p2, _, _) = h.produce("t", keyed("user-7", "b"));
+    assert_eq!(p1, p2, "same key, same partition");
+    let rr: BTreeSet<u32> = (0..4)
+        .map(|i| h.produce("t", msg(&i.to_string())).0)
+        .collect();
+    assert_eq!(rr.len(), 4, "keyless messages spread round-robin");
+    let explicit = ProduceMessage {
+        partition: Some(2),
+        ..msg("x")
+    };
+    assert_eq!(h.produce("t", explicit).0, 2);
+    let out_of_range = ProduceMessage {
+        partition: Some(9),
+        ..msg("x")
+    };
+    let r = h
+        .b()
+        .produce("t", vec![out_of_range], h.now)
+        .pop()
+        .expect("one");
+    assert!(matches!(r, Err(BrokerError::PartitionOutOfRange { .. })));
+}
+
+#[test]
+fn produce_past_deadline_is_rejected_and_batches_get_per_message_results() {
+    let h = Harness::new();
+    h.topic("t", 1);
+    let late = ProduceMessage {
+        envelope: Some(Envelope {
+            deadline_ns: Some((h.now - 1) * 1_000_000),
+            ..Envelope::default()
+        }),
+        ..msg("late")
+    };
+    let results = h.b().produce("t", vec![msg("a"), late, msg("b")], h.now);
+    assert_eq!(results[0].as_ref().expect("a").offset, 0);
+    assert!(matches!(results[1], Err(BrokerError::DeadlineExceeded)));
+    assert_eq!(results[2].as_ref().expect("b").offset, 1);
+    // A message for an unknown topic is refused; there is no auto-create.
+    assert!(matches!(
+        h.b().produce("nope", vec![msg("x")], h.now)[0],
+        Err(BrokerError::TopicNotFound(_))
+    ));
+}
+
+#[test]
+fn owners_are_checked_and_errors_are_distinct() {
+    let h = Harness::new();
+    h.topic("t", 1);
+    h.produce("t", msg("a"));
+    let d = h.poll("t", "g", "alice", 1).pop().expect("delivery");
+    assert_eq!(d.attempts, 1);
+    let wrong = LeaseRef {
+        owner: "bob",
+        ..lease_ref(&d)
+    };
+    assert!(matches!(
+        h.b().ack(&wrong, h.now),
+        Err(BrokerError::WrongOwner { .. })
+    ));
+    assert!(matches!(
+        h.b().nack(&wrong, "x", None, h.now),
+        Err(BrokerError::WrongOwner { .. })
+    ));
+    h.ack(&d).expect("ack");
+    assert!(matches!(h.ack(&d), Err(BrokerError::NotInflight { .. })));
+    let never = LeaseRef {
+        offset: 7,
+        ..lease_ref(&d)
+    };
+    assert!(matches!(
+        h.b().ack(&never, h.now),
+        Err(BrokerError::NotInflight { .. })
+    ));
+    let no_group = LeaseRef {
+        group: "other",
+        ..lease_ref(&d)
+    };
+    assert!(matches!(
+        h.b().ack(&no_group, h.now),
+        Err(BrokerError::GroupNotFound { .. })
+    ));
+}
+
+#[test]
+fn groups_are_independent_and_inflight_is_limited() {
+    let h = Harness::with(|c| c.max_inflight = 2);
+    h.topic("t", 1);
+    for i in 0..5 {
+        h.produce("t", msg(&i.to_string()));
+    }
+    let a = h.poll("t", "g1", "o", 10);
+    assert_eq!(a.len(), 2, "max_inflight per partition");
+    assert!(h.poll("t", "g1", "o", 10).is_empty());
+    let b = h.poll("t", "g2", "o", 10);
+    assert_eq!(
+        b.iter().map(|d| d.message.offset).collect::<Vec<_>>(),
+        vec![0, 1]
+    );
+    h.ack(&a[0]).expect("ack");
+    let next = h.poll("t", "g1", "o", 10);
+    assert_eq!(
+        next.iter().map(|d| d.message.offset).collect::<Vec<_>>(),
+        vec![2]
+    );
+}
+
+/// §10 bug 1: an ack of a later offset must not commit earlier unacked ones.
+#[test]
+fn regression_no_ack_jump_over_unacked_offsets() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    for i in 0..3 {
+        h.produce("t", msg(&i.to_string()));
+    }
+    let ds = h.poll("t", "g", "o", 3);
+    h.ack(&ds[2]).expect("ack 2");
+    assert_eq!(lag(&h.stats(), "t", "g"), 2);
+    h.restart();
+    let again: Vec<u64> = h
+        .poll("t", "g", "o", 10)
+        .iter()
+        .map(|d| d.message.offset)
+        .collect();
+    assert_eq!(
+        again,
+        vec![0, 1],
+        "unacked offsets come back after restart; the acked one does not"
+    );
+}
+
+/// §10 bug 5: leases expire and messages are redelivered with no consumer connected.
+#[test]
+fn regression_redelivery_without_connected_consumers() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    h.produce("t", with_policy("a", 2, 0));
+    let d = h.poll("t", "g", "o1", 1).pop().expect("delivery");
+    assert_eq!(d.attempts, 1);
+    h.tick(1_001); // nobody polls; the tick alone expires the lease
+    let s = h.stats();
+    let gp = &s.groups[0].partitions[0];
+    assert_eq!(
+        (gp.inflight, gp.ready, gp.counters.lease_timeouts),
+        (0, 1, 1)
+    );
+    let d2 = h.poll("t", "g", "o2", 1).pop().expect("redelivery");
+    assert_eq!(d2.attempts, 2);
+    assert_eq!(d2.errors, vec!["ack_timeout".to_string()]);
+    h.tick(1_001); // the second failure exhausts max_attempts=2: DLQ, no consumer needed
+    let s = h.stats();
+    assert_eq!(s.dlq.len(), 1);
+    assert_eq!(s.dlq[0].depth, 1);
+    assert_eq!(lag(&s, "t", "g"), 0);
+}
+
+/// §10 bug 4: nack honours the backoff (and an explicit delay), first retry included.
+#[test]
+fn regression_nack_honours_backoff() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    h.produce("t", with_policy("a", 0, 1_000));
+    let d = h.poll("t", "g", "o", 1).pop().expect("delivery");
+    h.b()
+        .nack(&lease_ref(&d), "boom", None, h.now)
+        .expect("nack");
+    assert!(
+        h.poll("t", "g", "o", 1).is_empty(),
+        "not before the backoff"
+    );
+    h.now += 999;
+    assert!(h.poll("t", "g", "o", 1).is_empty(), "still within backoff");
+    h.now += 200; // backoff 1000 ms + up to 10 % jitter
+    let d = h.poll("t", "g", "o", 1).pop().expect("after backoff");
+    assert_eq!(d.attempts, 2);
+    assert_eq!(d.errors, vec!["boom".to_string()]);
+    // Second failure: 2000 ms; an explicit delay overrides it.
+    h.b()
+        .nack(&lease_ref(&d), "again", Some(50), h.now)
+        .expect("nack");
+    h.now += 49;
+    assert!(h.poll("t", "g", "o", 1).is_empty());
+    h.now += 1;
+    assert_eq!(
+        h.poll("t", "g", "o", 1)
+            .pop()
+            .expect("after delay")
+            .attempts,
+        3
+    );
+}
+
+/// §10 bug 6: a message failing inside a dlq.* topic is kept and counted, never dropped.
+#[test]
+fn regression_no_silent_dlq_of_dlq_drop() {
+    let mut h = Harness::new();
+    h.topic("jobs", 1);
+    h.produce("jobs", with_policy("poison", 1, 0));
+    let d = h.poll("jobs", "w", "o", 1).pop().expect("delivery");
+    h.b()
+        .nack(&lease_ref(&d), "bad input", None, h.now)
+        .expect("nack → DLQ");
+    // Consume the DLQ copy and fail it past its max_attempts.
+    let dd = h
+        .poll("dlq.jobs", "ops", "o", 1)
+        .pop()
+        .expect("dlq delivery");
+    assert_eq!(
+        dd.message.meta.dlq.as_ref().expect("origin").errors,
+        vec!["bad input".to_string()]
+    );
+    h.b()
+        .nack(&lease_ref(&dd), "still bad", None, h.now)
+        .expect("nack in dlq");
+    assert!(!h.b().list_topics().contains(&"dlq.dlq.jobs".to_string()));
+    let s = h.stats();
+    let ops = s
+        .groups
+        .iter()
+        .find(|g| g.group == "ops")
+        .expect("ops group");
+    assert_eq!(ops.partitions[0].counters.exhausted, 1);
+    assert_eq!(ops.partitions[0].lag, 1, "kept, not dropped");
+    h.tick(1);
+    assert_eq!(
+        h.poll("dlq.jobs", "ops", "o", 1)
+            .pop()
+            .expect("kept")
+            .attempts,
+        2
+    );
+}
+
+#[test]
+fn dlq_copy_keeps_message_and_origin_and_replay_marks_it() {
+    let mut h = Harness::new();
+    h.topic("jobs", 2);
+    let m = ProduceMessage {
+        key: Some(b"k1".to_vec()),
+        headers: vec![("h".into(), vec![0xff, 0])],
+        envelope: Some(Envelope {
+            tenant_id: "acme".into(),
+            retry_policy: Some(RetryPolicy {
+                max_attempts: 2,
+                backoff_ms: 0,
+                max_backoff_ms: 0,
+            }),
+            ..Envelope::default()
+        }),
+        ..msg("payload")
+    };
+    let (p, o, _) = h.produce("jobs", m);
+    for reason in ["e1", "e2"] {
+        let d = h.poll("jobs", "g", "o", 1).pop().expect("delivery");
+        h.b()
+            .nack(&lease_ref(&d), reason, None, h.now)
+            .expect("nack");
+    }
+    let peek = h.b().dlq_peek("jobs", 10).expect("peek");
+    assert_eq!(peek.len(), 1);
+    let dm = &peek[0].message;
+    assert_eq!(h.b().topic_meta("dlq.jobs").expect("dlq").partitions, 2);
+    assert_eq!(dm.key.as_deref(), Some(&b"k1"[..]));
+    assert_eq!(dm.headers, vec![("h".to_string(), vec![0xff, 0])]);
+    let origin = dm.meta.dlq.as_ref().expect("origin");
+    assert_eq!(
+        (
+            origin.topic.as_str(),
+            origin.partition,
+            origin.offset,
+            origin.attempts
+        ),
+        ("jobs", p, o, 2)
+    );
+    assert_eq!(origin.errors, vec!["e1".to_string(), "e2".to_string()]);
+    assert_eq!(
+        dm.meta.envelope.as_ref().expect("envelope").tenant_id,
+        "acme"
+    );
+
+    let dry = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "jobs".into(),
+                dry_run: true,
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("dry run");
+    assert_eq!(dry.len(), 1);
+    assert!(dry[0].produced.is_none());
+    assert_eq!(h.stats().dlq[0].depth, 1, "dry run changes nothing");
+    let none = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "jobs".into(),
+                error_glob: Some("nomatch*".into()),
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("filtered");
+    assert!(none.is_empty());
+    let done = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "dlq.jobs".into(),
+                error_glob: Some("e?".into()),
+                limit: Some(5),
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("replay");
+    let produced = done[0].produced.clone().expect("replayed");
+    assert_eq!(produced.topic, "jobs");
+    assert_eq!(h.stats().dlq[0].depth, 0);
+    let again = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "jobs".into(),
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("second replay");
+    assert!(
+        again.is_empty(),
+        "a replayed message does not replay twice by accident"
+    );
+    h.restart();
+    assert!(
+        h.b()
+            .dlq_replay(
+                &ReplayRequest {
+                    topic: "jobs".into(),
+                    ..ReplayRequest::default()
+                },
+                h.now
+            )
+            .expect("after restart")
+            .is_empty()
+    );
+    let back = h.poll("jobs", "g", "o", 10);
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].message.value, b"payload");
+    assert_eq!(
+        back[0].message.meta.replay.as_ref().expect("marked").offset,
+        0
+    );
+}
+
+#[test]
+fn producer_idempotency_dedupes_within_ttl_and_survives_restart() {
+    let mut h = Harness::new();
+    h.topic("t", 2);
+    let m = |tenant: &str| ProduceMessage {
+        envelope: Some(Envelope {
+            tenant_id: tenant.into(),
+            idempotency_key: "op-1".into(),
+            ..Envelope::default()
+        }),
+        ..msg("v")
+    };
+    let (p, o, dup) = h.produce("t", m("a"));
+    assert!(!dup);
+    assert_eq!(h.produce("t", m("a")), (p, o, true));
+    assert!(!h.produce("t", m("b")).2, "tenants are independent");
+    h.crash();
+    assert_eq!(
+        h.produce("t", m("a")),
+        (p, o, true),
+        "dedupe survives a crash"
+    );
+    h.now += 10 * 60 * 1000 + 1;
+    assert!(
+        !h.produce("t", m("a")).2,
+        "after the TTL the key is new again"
+    );
+    let total: u64 = h.stats().topics[0]
+        .partitions
+        .iter()
+        .map(|p| p.high_watermark)
+        .sum();
+    assert_eq!(total, 3);
+}
+
+#[test]
+fn consumer_side_idempotency_skips_keys_a_group_acked() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    let ttl = h.config.idempotency_ttl_ms;
+    let m = || ProduceMessage {
+        envelope: Some(Envelope {
+            idempotency_key: "effect-9".into(),
+            ..Envelope::default()
+        }),
+        ..msg("v")
+    };
+    h.produce("t", m());
+    h.now += ttl - 1;
+    let d = h.poll("t", "g", "o", 1).pop().expect("first");
+    h.ack(&d).expect("ack");
+    // The producer's dedupe window has passed: the same effect is written again...
+    h.now += 2;
+    let (_, offset, duplicate) = h.produce("t", m());
+    assert_eq!((offset, duplicate), (1, false));
+    h.restart();
+    // ...but the group that acked it skips it (durably, across the restart).
+    assert!(h.poll("t", "g", "o", 10).is_empty());
+    let s = h.stats();
+    let gp = &s
+        .groups
+        .iter()
+        .find(|g| g.group == "g")
+        .expect("g")
+        .partitions[0];
+    assert_eq!((gp.lag, gp.counters.skipped_duplicates), (0, 1));
+    // Another group has not acked it and gets both copies.
+    assert_eq!(h.poll("t", "g2", "o", 10).len(), 2);
+}
+
+#[test]
+fn seek_refused_with_leases_unless_forced_and_by_time() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    for i in 0..5 {
+        h.produce("t", msg(&i.to_string()));
+        h.now += 1_000;
+    }
+    let t2 = 1_700_000_002_000;
+    let ds = h.poll("t", "g", "o", 5);
+    for d in &ds[..3] {
+        h.ack(d).expect("ack");
+    }
+    assert!(matches!(
+        h.b().seek("t", "g", None, SeekTo::Start, false, h.now),
+        Err(BrokerError::Conflict(_))
+    ));
+    let moves = h
+        .b()
+        .seek("t", "g", None, SeekTo::Timestamp(t2), true, h.now)
+        .expect("forced");
+    assert_eq!(moves, vec![(0, 3, 2)]);
+    let again: Vec<u64> = h
+        .poll("t", "g", "o", 10)
+        .iter()
+        .map(|d| d.message.offset)
+        .collect();
+    assert_eq!(again, vec![2, 3, 4]);
+    h.restart();
+    let again: Vec<u64> = h
+        .poll("t", "g", "o", 10)
+        .iter()
+        .map(|d| d.message.offset)
+        .collect();
+    assert_eq!(again, vec![2, 3, 4], "seek is durable");
+    assert_eq!(
+        h.b()
+            .seek("t", "g", Some(0), SeekTo::End, true, h.now)
+            .expect("end"),
+        vec![(0, 2, 5)]
+    );
+    assert_eq!(lag(&h.stats(), "t", "g"), 0);
+}
+
+#[test]
+fn backpressure_relative_to_the_slowest_group() {
+    let h = Harness::with(|c| {
+        c.max_partition_msgs = 3;
+        c.max_partition_bytes = 1 << 20;
+    });
+    h.topic("t", 1);
+    for i in 0..5 {
+        h.produce("t", msg(&i.to_string())); // no group yet: nothing to fall behind
+    }
+    let ds = h.poll("t", "g", "o", 10); // group starts at 0: 5 unacked
+    let r = h
+        .b()
+        .produce("t", vec![msg("x")], h.now)
+        .pop()
+        .expect("one");
+    match r {
+        Err(BrokerError::Overloaded {
+            reason,
+            retry_after_ms,
+        }) => {
+            assert_eq!(reason, "partition_buffer_full");
+            assert!(retry_after_ms > 0);
+        }
+        other => panic!("expected overload, got {other:?}"),
+    }
+    for d in &ds {
+        h.ack(d).expect("ack");
+    }
+    h.produce("t", msg("fits again"));
+    let hb = Harness::with(|c| c.max_partition_bytes = 10);
+    hb.topic("t", 1);
+    hb.poll("t", "g", "o", 1);
+    hb.produce("t", msg("12345"));
+    let r = hb
+        .b()
+        .produce("t", vec![msg("67890")], hb.now)
+        .pop()
+        .expect("one");
+    assert!(
+        matches!(
+            r,
+            Err(BrokerError::Overloaded {
+                reason: "partition_buffer_bytes_full",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn router_labels_and_reroutes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = BrokerConfig::new(dir.path());
+    config.durability = Durability::Never;
+    let router = RuleRouter::parse(
+        "topic=orders key=vip-* => topic=orders.vip partition=1 label=vip meta:source=rules",
+    )
+    .expect("rules");
+    let b = Broker::open(config, Some(std::sync::Arc::new(router)), 0).expect("open");
+    b.create_topic("orders", 1, None, None, 0).expect("create");
+    b.create_topic("orders.vip", 2, None, None, 0)
+        .expect("create");
+    let r = b
+        .produce("orders", vec![keyed("vip-1", "x")], 0)
+        .pop()
+        .expect("one")
+        .expect("ok");
+    assert_eq!((r.topic.as_str(), r.partition), ("orders.vip", 1));
+    let m = b
+        .read("orders.vip", 1, ReadFrom::Offset(0), 1, usize::MAX)
+        .expect("read")
+        .pop()
+        .expect("msg");
+    let routing = m.meta.routing.expect("routing");
+    assert_eq!(routing.label, "vip");
+    assert_eq!(
+        routing.meta,
+        vec![("source".to_string(), "rules".to_string())]
+    );
+    let plain = b
+        .produce("orders", vec![keyed("joe", "y")], 0)
+        .pop()
+        .expect("one")
+        .expect("ok");
+    assert_eq!(plain.topic, "orders");
+}
+
+#[test]
+fn ack_cumulative_and_extend() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    for i in 0..4 {
+        h.produce("t", msg(&i.to_string()));
+    }
+    let ds = h.poll("t", "g", "o", 4);
+    let upto = LeaseRef {
+        offset: 2,
+        ..lease_ref(&ds[0])
+    };
+    assert!(matches!(
+        h.b()
+            .ack_cumulative(&LeaseRef { owner: "x", ..upto }, h.now),
+        Err(BrokerError::WrongOwner { .. })
+    ));
+    assert_eq!(h.b().ack_cumulative(&upto, h.now).expect("cumulative"), 3);
+    assert_eq!(lag(&h.stats(), "t", "g"), 1);
+    let deadline = h
+        .b()
+        .extend(&lease_ref(&ds[3]), 60_000, h.now)
+        .expect("extend");
+    assert_eq!(deadline, h.now + 60_000);
+    h.tick(5_000);
+    assert_eq!(
+        h.b().inflight("t", "g").expect("inflight").len(),
+        1,
+        "extended lease did not expire"
+    );
+}
+
+#[test]
+fn retention_moves_groups_forward_and_counts_the_skip() {
+    let mut h = Harness::with(|c| c.segment_bytes = 200);
+    h.b()
+        .create_topic("t", 1, Some(10_000), None, h.now)
+        .expect("create");
+    for i in 0..10 {
+        h.produce("t", msg(&format!("message number {i}")));
+    }
+    h.poll("t", "g", "o", 1).pop().expect("one");
+    h.tick(20_000);
+    let s = h.stats();
+    let low = s.topics[0].partitions[0].low_watermark;
+    assert!(low > 0, "segments were deleted");
+    let gp = &s.groups[0].partitions[0];
+    assert_eq!(gp.floor, low);
+    assert_eq!(gp.counters.skipped_by_retention, low);
+}
+
+#[test]
+fn snapshot_bounds_the_state_log_and_restart_replays_the_tail() {
+    let mut h = Harness::with(|c| c.snapshot_every = 50);
+    h.topic("t", 2);
+    for i in 0..200 {
+        h.produce("t", msg(&i.to_string()));
+    }
+    for _ in 0..20 {
+        for d in h.poll("t", "g", "o", 7) {
+            h.ack(&d).expect("ack");
+        }
+        h.tick(1);
+    }
+    let state_dir = h.dir.path().join("state");
+    let before = h.stats();
+    let logs = std::fs::read_dir(&state_dir)
+        .expect("state dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "log"))
+        })
+        .count();
+    assert!(
+        logs <= 2,
+        "old state segments are deleted after a snapshot ({logs})"
+    );
+    h.restart();
+    assert_eq!(h.stats().groups, before.groups);
+}
+
+fn delivery_key(d: &Delivery) -> (u32, u64, u32) {
+    (d.message.partition, d.message.offset, d.attempts)
+}
+
+#[test]
+fn restart_equivalence_same_stats_and_next_deliveries() {
+    let mut h = Harness::new();
+    h.topic("t", 3);
+    for i in 0..30 {
+        h.produce("t", with_policy(&i.to_string(), 3, 100));
+    }
+    let ds = h.poll("t", "g", "o", 12);
+    for d in ds.iter().step_by(2) {
+        h.ack(d).expect("ack");
+    }
+    for d in ds.iter().skip(1).step_by(4) {
+        h.b()
+            .nack(&lease_ref(d), "x", Some(0), h.now)
+            .expect("nack");
+    }
+    // Give back the remaining leases so the comparison is not about leases (never restored).
+    h.tick(1_001);
+    let before = h.stats();
+    let next_before: Vec<_> = h
+        .b()
+        .poll("t", "g2", "p", 50, 1_000, h.now)
+        .expect("poll")
+        .iter()
+        .map(delivery_key)
+        .collect();
+    h.restart();
+    let after = h.stats();
+    assert_eq!(
+        after.groups.iter().find(|g| g.group == "g"),
+        before.groups.iter().find(|g| g.group == "g")
+    );
+    let next_after: Vec<_> = h.poll("t", "g", "o", 50).iter().map(delivery_key).collect();
+    h.crash();
+    let next_after_crash: Vec<_> = h.poll("t", "g", "o", 50).iter().map(delivery_key).collect();
+    assert_eq!(next_after, next_after_crash);
+    assert!(!next_before.is_empty());
+}
+
+// ---- model test ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum Op {
+    Produce { key: Option<u8>, max_attempts: u32 },
+    Poll { owner: u8, max: usize },
+    Ack { pick: usize },
+    Nack { pick: usize },
+    Advance { ms: i64 },
+    Restart,
+    Crash,
+    Replay,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (proptest::option::of(0u8..4), 0u32..4).prop_map(|(key, max_attempts)| Op::Produce { key, max_attempts }),
+        3 => (0u8..2, 1usize..5).prop_map(|(owner, max)| Op::Poll { owner, max }),
+        3 => any::<usize>().prop_map(|pick| Op::Ack { pick }),
+        2 => any::<usize>().prop_map(|pick| Op::Nack { pick }),
+        2 => (1i64..3_000).prop_map(|ms| Op::Advance { ms }),
+        1 => Just(Op::Restart),
+        1 => Just(Op::Crash),
+        1 => Just(Op::Replay),
+    ]
+}
+
+/// What the model knows: every message, the ones acked, dead-lettered, and the leases the
+/// broker handed out (and that are still valid in the model's view).
+#[derive(Default)]
+struct Model {
+    produced: BTreeSet<(u32, u64)>,
+    acked: BTreeSet<(u32, u64)>,
+    dead: BTreeSet<(u32, u64)>,
+    held: Vec<Delivery>,
+    max_attempts_seen: BTreeMap<(u32, u64), u32>,
+    acks: u64,
+}
+
+fn check_delivery(model: &mut Model, d: &Delivery) -> Result<(), TestCaseError> {
+    let id = (d.message.partition, d.message.offset);
+    prop_assert!(
+        !model.acked.contains(&id),
+        "acked message {id:?} redelivered"
+    );
+    prop_assert!(
+        !model.dead.contains(&id),
+        "dead-lettered message {id:?} redelivered"
+    );
+    let seen = model.max_attempts_seen.entry(id).or_insert(0);
+    prop_assert!(
+        d.attempts >= *seen,
+        "attempts went down for {id:?}: {} < {}",
+        d.attempts,
+        seen
+    );
+    *seen = d.attempts;
+    Ok(())
+}
+
+fn record_dead(model: &mut Model, h: &Harness) {
+    if let Ok(peek) = h.b().dlq_peek("t", 10_000) {
+        for m in peek {
+            if let Some(o) = m.message.meta.dlq {
+                model.dead.insert((o.partition, o.offset));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn model_no_acked_redelivery_everything_ends_acked_or_dead(ops in proptest::collection::vec(op(), 1..60)) {
+        let mut h = Harness::new();
+        h.topic("t", 2);
+        let mut m = Model::default();
+        for op in ops {
+            match op {
+                Op::Produce { key, max_attempts } => {
+                    let mut pm = with_policy("v", max_attempts, 50);
+                    pm.key = key.map(|k| vec![k]);
+                    let (p, o, _) = h.produce("t", pm);
+                    m.produced.insert((p, o));
+                }
+                Op::Poll { owner, max } => {
+                    let ds = h.b().poll("t", "g", &format!("o{owner}"), max, 1_000, h.now).expect("poll");
+                    for d in ds {
+                        check_delivery(&mut m, &d)?;
+                        m.held.push(d);
+                    }
+                }
+                Op::Ack { pick } if !m.held.is_empty() => {
+                    let d = m.held.remove(pick % m.held.len());
+                    if h.ack(&d).is_ok() {
+                        m.acked.insert((d.message.partition, d.message.offset));
+                        m.acks += 1;
+                    }
+                }
+                Op::Nack { pick } if !m.held.is_empty() => {
+                    let d = m.held.remove(pick % m.held.len());
+                    let _ = h.b().nack(&lease_ref(&d), "model", None, h.now);
+                    record_dead(&mut m, &h);
+                }
+                Op::Advance { ms } => {
+                    h.tick(ms);
+                    record_dead(&mut m, &h);
+                }
+                Op::Restart => { h.restart(); m.held.clear(); }
+                Op::Crash => { h.crash(); m.held.clear(); }
+                Op::Replay => {
+                    let items = match h.b().dlq_replay(&ReplayRequest { topic: "t".into(), ..ReplayRequest::default() }, h.now) {
+                        Err(BrokerError::TopicNotFound(_)) => Vec::new(), // nothing dead-lettered yet
+                        other => other.expect("replay"),
+                    };
+                    for it in items {
+                        if let Some(p) = it.produced {
+                            m.produced.insert((p.partition, p.offset));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            // Lag and ack counter agree with the model at every step.
+            let s = h.stats();
+            let expected_lag = m.produced.len() as u64 - m.acked.len() as u64 - m.dead.len() as u64;
+            if s.groups.iter().any(|g| g.group == "g") {
+                prop_assert_eq!(lag(&s, "t", "g"), expected_lag);
+                let acks: u64 = s.groups.iter().filter(|g| g.topic == "t" && g.group == "g").flat_map(|g| g.partitions.iter().map(|p| p.counters.acks)).sum();
+                prop_assert_eq!(acks, m.acks);
+            }
+        }
+        // Drain: every produced message ends acked or in the DLQ.
+        for _ in 0..200 {
+            h.tick(60_000);
+            record_dead(&mut m, &h);
+            let ds = h.b().poll("t", "g", "drain", 100, 1_000, h.now).expect("poll");
+            for d in ds {
+                check_delivery(&mut m, &d)?;
+                h.ack(&d).expect("drain ack");
+                m.acked.insert((d.message.partition, d.message.offset));
+            }
+            if m.acked.len() + m.dead.len() >= m.produced.len() { break; }
+        }
+        let done: BTreeSet<(u32, u64)> = m.acked.union(&m.dead).copied().collect();
+        prop_assert_eq!(done, m.produced.clone());
+        if h.b().list_groups().iter().any(|(_, g)| g == "g") {
+            prop_assert_eq!(lag(&h.stats(), "t", "g"), 0);
+        }
+    }
+}
