@@ -1,19 +1,25 @@
 //! The `driftq` binary: parses the command line, sets up logging, runs the command and maps
 //! errors to exit codes. Everything else lives in the workspace's libraries.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use driftq_cli::serve_args::LogFormat;
 use driftq_cli::{Cli, Command, ExitError, exit};
+
+mod serve;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match &cli.command {
-        Command::Wal(cmd) => driftq_cli::wal::run(cmd, &mut out),
+        Command::Serve(args) => run_serve(args),
+        Command::Wal(cmd) => {
+            init_logging("warn", LogFormat::Text);
+            driftq_cli::wal::run(cmd, &mut out)
+        }
     };
     let _ = out.flush();
     match result {
@@ -42,11 +48,24 @@ fn one_line(err: &anyhow::Error) -> String {
         .join(": ")
 }
 
-fn init_logging() {
+fn run_serve(args: &driftq_cli::serve_args::ServeArgs) -> anyhow::Result<u8> {
+    let config = args.resolve()?;
+    init_logging(&config.log_level, config.log_format);
+    serve::run(config)?;
+    Ok(exit::OK)
+}
+
+/// Logs go to stderr. `DRIFTQ_LOG` (an `EnvFilter` spec) overrides the level.
+fn init_logging(level: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DRIFTQ_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_ansi(colour)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
 }

@@ -2,6 +2,7 @@
 //! tools. The binary (`src/main.rs`) only parses [`Cli`] and maps errors to exit codes.
 
 pub mod output;
+pub mod serve_args;
 pub mod wal;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +46,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the broker (HTTP API on --addr, data in --data-dir).
+    Serve(serve_args::ServeArgs),
     /// Read a data directory offline: decode records, check checksums and indexes.
     #[command(subcommand)]
     Wal(wal::WalCommand),

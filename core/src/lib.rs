@@ -6,5 +6,6 @@
 //! - [`broker`]: topics, consumer groups with leases, retries, DLQ, idempotency, router hook —
 //!   a deterministic state machine over the storage logs.
 
+pub mod api;
 pub mod broker;
 pub mod storage;

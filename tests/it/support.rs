@@ -25,6 +25,7 @@ pub fn write_partition(dir: &Path, count: usize, segment_bytes: u64) {
             segment_age_ms: None,
             durability: Durability::Never,
             repair: false,
+            on_sync: None,
         },
     )
     .expect("open log");

@@ -63,6 +63,8 @@ pub struct BrokerConfig {
     pub snapshot_every: u64,
     /// Truncate damaged logs at the damage instead of refusing to start.
     pub repair: bool,
+    /// Told the duration of every fdatasync (metrics).
+    pub on_sync: Option<crate::storage::SyncObserver>,
 }
 
 impl BrokerConfig {
@@ -78,6 +80,7 @@ impl BrokerConfig {
             idempotency_ttl_ms: 10 * 60 * 1000,
             snapshot_every: 100_000,
             repair: false,
+            on_sync: None,
         }
     }
 
@@ -87,6 +90,7 @@ impl BrokerConfig {
             segment_age_ms: None,
             durability: self.durability,
             repair: self.repair,
+            on_sync: self.on_sync.clone(),
         }
     }
 }

@@ -102,6 +102,16 @@ pub fn parse_simple_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_millis(ms))
 }
 
+/// Called with the duration of every fdatasync of an active segment (for latency metrics).
+#[derive(Clone)]
+pub struct SyncObserver(pub Arc<dyn Fn(Duration) + Send + Sync>);
+
+impl std::fmt::Debug for SyncObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SyncObserver")
+    }
+}
+
 /// How a log is opened and written.
 #[derive(Debug, Clone)]
 pub struct LogConfig {
@@ -113,6 +123,7 @@ pub struct LogConfig {
     /// On damage in the middle of the log, truncate there (keeping the cut bytes aside) instead
     /// of refusing to open.
     pub repair: bool,
+    pub on_sync: Option<SyncObserver>,
 }
 
 impl Default for LogConfig {
@@ -122,6 +133,7 @@ impl Default for LogConfig {
             segment_age_ms: Some(7 * 24 * 3_600_000),
             durability: Durability::Always,
             repair: false,
+            on_sync: None,
         }
     }
 }
@@ -597,7 +609,11 @@ impl PartitionLog {
         // Measured only to report fsync latency; never used to decide anything.
         let started = std::time::Instant::now();
         files.log.sync_data()?;
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let elapsed = started.elapsed();
+        if let Some(observer) = &self.config.on_sync {
+            (observer.0)(elapsed);
+        }
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
         self.sync_nanos.fetch_add(nanos, Ordering::Relaxed);
         self.syncs.fetch_add(1, Ordering::Relaxed);
         Ok(end)

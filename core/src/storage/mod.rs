@@ -18,7 +18,9 @@ pub mod verify;
 use std::path::PathBuf;
 
 pub use format::{Record, StoredRecord};
-pub use log::{Appended, Durability, LogConfig, PartitionLog, RecoveryReport, SegmentInfo};
+pub use log::{
+    Appended, Durability, LogConfig, PartitionLog, RecoveryReport, SegmentInfo, SyncObserver,
+};
 
 /// Everything the storage layer can fail with.
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,7 @@ fn config(segment_bytes: u64, durability: Durability) -> LogConfig {
         segment_age_ms: None,
         durability,
         repair: false,
+        on_sync: None,
     }
 }
 

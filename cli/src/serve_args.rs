@@ -1,0 +1,191 @@
+//! `driftq serve` flags and their resolution: flag > `DRIFTQ_*` environment > `--config` file >
+//! built-in default. The resolved [`ServeConfig`] is what `/v1/config` echoes.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`host:port`, or `:port` for all interfaces) [default: 127.0.0.1:8080]
+    #[arg(long, env = "DRIFTQ_ADDR")]
+    pub addr: Option<String>,
+    /// Data directory [default: ./driftq-data]
+    #[arg(long, env = "DRIFTQ_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// When writes reach the disk: always | interval=<duration> | never [default: always]
+    #[arg(long, env = "DRIFTQ_FSYNC")]
+    pub fsync: Option<String>,
+    /// Move the data directory to <dir>.bak.<unix-seconds> and start empty
+    #[arg(long, env = "DRIFTQ_RESET")]
+    pub reset: bool,
+    /// Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start
+    #[arg(long, env = "DRIFTQ_REPAIR")]
+    pub repair: bool,
+    /// error | warn | info | debug | trace [default: info]
+    #[arg(long, env = "DRIFTQ_LOG_LEVEL")]
+    pub log_level: Option<String>,
+    /// Log line format [default: text]
+    #[arg(long, env = "DRIFTQ_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Leases a group may hold per partition [default: 1024]
+    #[arg(long, env = "DRIFTQ_MAX_INFLIGHT")]
+    pub max_inflight: Option<usize>,
+    /// Unacked messages per partition (behind the slowest group) before produce gets 429 [default: 1000000]
+    #[arg(long, env = "DRIFTQ_MAX_PARTITION_MSGS")]
+    pub max_partition_msgs: Option<u64>,
+    /// Unacked bytes per partition (behind the slowest group) before produce gets 429 [default: 1073741824]
+    #[arg(long, env = "DRIFTQ_MAX_PARTITION_BYTES")]
+    pub max_partition_bytes: Option<u64>,
+    /// Largest message value + key accepted, in bytes [default: 1048576]
+    #[arg(long, env = "DRIFTQ_MAX_MESSAGE_BYTES")]
+    pub max_message_bytes: Option<usize>,
+    /// Largest request body accepted, in bytes [default: 16777216]
+    #[arg(long, env = "DRIFTQ_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Rule file for the produce router (see docs/API.md) [default: no router]
+    #[arg(long, env = "DRIFTQ_ROUTER_CONFIG")]
+    pub router_config: Option<PathBuf>,
+    /// Segment size before roll-over, in bytes [default: 67108864]
+    #[arg(long, env = "DRIFTQ_SEGMENT_BYTES")]
+    pub segment_bytes: Option<u64>,
+    /// TOML file with any of these settings (keys as the flags, with underscores)
+    #[arg(long, env = "DRIFTQ_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// The settings a server runs with, after precedence is applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServeConfig {
+    pub addr: String,
+    pub data_dir: PathBuf,
+    pub fsync: String,
+    pub reset: bool,
+    pub repair: bool,
+    pub log_level: String,
+    pub log_format: LogFormat,
+    pub max_inflight: usize,
+    pub max_partition_msgs: u64,
+    pub max_partition_bytes: u64,
+    pub max_message_bytes: usize,
+    pub max_body_bytes: usize,
+    pub router_config: Option<PathBuf>,
+    pub segment_bytes: u64,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./driftq-data"),
+            fsync: "always".into(),
+            reset: false,
+            repair: false,
+            log_level: "info".into(),
+            log_format: LogFormat::Text,
+            max_inflight: 1024,
+            max_partition_msgs: 1_000_000,
+            max_partition_bytes: 1 << 30,
+            max_message_bytes: 1 << 20,
+            max_body_bytes: 16 << 20,
+            router_config: None,
+            segment_bytes: 64 << 20,
+        }
+    }
+}
+
+/// What a `--config` file may set (every key optional; unknown keys are an error).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    addr: Option<String>,
+    data_dir: Option<PathBuf>,
+    fsync: Option<String>,
+    repair: Option<bool>,
+    log_level: Option<String>,
+    log_format: Option<LogFormat>,
+    max_inflight: Option<usize>,
+    max_partition_msgs: Option<u64>,
+    max_partition_bytes: Option<u64>,
+    max_message_bytes: Option<usize>,
+    max_body_bytes: Option<usize>,
+    router_config: Option<PathBuf>,
+    segment_bytes: Option<u64>,
+}
+
+impl ServeArgs {
+    /// Applies precedence: these args (flags and environment, as clap read them) over the
+    /// `--config` file over the defaults.
+    pub fn resolve(&self) -> anyhow::Result<ServeConfig> {
+        let file: FileConfig = match &self.config {
+            None => FileConfig::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+                toml_from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))?
+            }
+        };
+        let d = ServeConfig::default();
+        let mut addr = self.addr.clone().or(file.addr).unwrap_or(d.addr);
+        if addr.starts_with(':') {
+            addr = format!("0.0.0.0{addr}");
+        }
+        Ok(ServeConfig {
+            addr,
+            data_dir: self.data_dir.clone().or(file.data_dir).unwrap_or(d.data_dir),
+            fsync: self.fsync.clone().or(file.fsync).unwrap_or(d.fsync),
+            reset: self.reset,
+            repair: self.repair || file.repair.unwrap_or(false),
+            log_level: self.log_level.clone().or(file.log_level).unwrap_or(d.log_level),
+            log_format: self.log_format.or(file.log_format).unwrap_or(d.log_format),
+            max_inflight: self.max_inflight.or(file.max_inflight).unwrap_or(d.max_inflight),
+            max_partition_msgs: self.max_partition_msgs.or(file.max_partition_msgs).unwrap_or(d.max_partition_msgs),
+            max_partition_bytes: self.max_partition_bytes.or(file.max_partition_bytes).unwrap_or(d.max_partition_bytes),
+            max_message_bytes: self.max_message_bytes.or(file.max_message_bytes).unwrap_or(d.max_message_bytes),
+            max_body_bytes: self.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
+            router_config: self.router_config.clone().or(file.router_config),
+            segment_bytes: self.segment_bytes.or(file.segment_bytes).unwrap_or(d.segment_bytes),
+        })
+    }
+}
+
+fn toml_from_str(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_file_over_defaults() {
+        let dir = tempfile_dir();
+        let path = dir.join("driftq.toml");
+        std::fs::write(&path, "addr = \"127.0.0.1:9999\"\nmax_inflight = 7\nfsync = \"never\"\n").expect("write");
+        let args = ServeArgs { addr: Some(":7000".into()), config: Some(path.clone()), ..ServeArgs::default() };
+        let c = args.resolve().expect("resolve");
+        assert_eq!(c.addr, "0.0.0.0:7000");
+        assert_eq!(c.max_inflight, 7);
+        assert_eq!(c.fsync, "never");
+        assert_eq!(c.max_body_bytes, ServeConfig::default().max_body_bytes);
+        std::fs::write(&path, "bogus = 1\n").expect("write");
+        assert!(ServeArgs { config: Some(path), ..ServeArgs::default() }.resolve().is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("driftq-serve-args-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("mkdir");
+        d
+    }
+}

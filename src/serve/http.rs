@@ -1,0 +1,1083 @@
+//! Routes and handlers. Handlers are thin: parse (body or query, strictly), call the broker on
+//! the blocking pool, map the result. See `docs/API.md` for the contract.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use driftq_core::api::{Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns};
+use driftq_core::broker::{Broker, BrokerError, LeaseRef, ProduceMessage, ReadFrom, ReplayRequest, SeekTo, dlq_topic_for};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiResult};
+use super::{AppState, json as wire, now_ms};
+
+const DEFAULT_LEASE_MS: i64 = 2_000;
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+pub(crate) fn router(state: AppState) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/v1/healthz", get(healthz))
+        .route("/v1/version", get(version))
+        .route("/v1/config", get(config))
+        .route("/v1/stats", get(stats))
+        .route("/v1/topics", get(list_topics).post(create_topic))
+        .route("/v1/topics/{topic}", get(describe_topic).delete(delete_topic))
+        .route("/v1/topics/{topic}/messages", post(produce_batch))
+        .route("/v1/topics/{topic}/partitions/{partition}/messages", get(read_partition))
+        .route("/v1/topics/{topic}/groups/{group}", get(describe_group))
+        .route("/v1/topics/{topic}/groups/{group}/inflight", get(list_inflight))
+        .route("/v1/topics/{topic}/groups/{group}/poll", post(poll))
+        .route("/v1/topics/{topic}/groups/{group}/acks", post(ack_batch))
+        .route("/v1/topics/{topic}/groups/{group}/seek", post(seek))
+        .route("/v1/groups", get(list_groups))
+        .route("/v1/produce", post(produce))
+        .route("/v1/consume", get(consume))
+        .route("/v1/ack", post(ack))
+        .route("/v1/ack-cumulative", post(ack_cumulative))
+        .route("/v1/nack", post(nack))
+        .route("/v1/extend", post(extend))
+        .route("/v1/dlq", get(list_dlq))
+        .route("/v1/dlq/{topic}/messages", get(peek_dlq))
+        .route("/v1/dlq/{topic}/replay", post(replay_dlq))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().as_str().to_owned();
+    let resp = next.run(req).await;
+    let labels = vec![
+        ("route".to_owned(), route),
+        ("method".to_owned(), method),
+        ("status".to_owned(), resp.status().as_u16().to_string()),
+    ];
+    state.metrics.http_requests.get_or_create(&labels).inc();
+    resp
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint: use the /v1/* endpoints (see docs/API.md)")
+}
+
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", format!("method {method} not allowed here"))
+}
+
+/// Runs a blocking broker call on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    v1: bool,
+    f: impl FnOnce(&Broker, i64) -> Result<T, BrokerError> + Send + 'static,
+) -> ApiResult<T> {
+    let broker = std::sync::Arc::clone(&state.broker);
+    tokio::task::spawn_blocking(move || f(&broker, now_ms()))
+        .await
+        .map_err(|e| ApiError::internal(format!("handler panicked: {e}")))?
+        .map_err(|e| ApiError::from_broker(e, v1))
+}
+
+/// Body bytes, with 413 (as JSON) for bodies past the limit.
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(format!("request body too large: {}", e.body_text()))
+        } else {
+            ApiError::bad_request(e.body_text())
+        }
+    })
+}
+
+/// Strict JSON: unknown fields and wrong types are a 400 naming the problem.
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid json body: {e}")))
+}
+
+fn q<'a>(query: &'a HashMap<String, String>, names: &[&str]) -> Option<&'a str> {
+    names.iter().find_map(|n| query.get(*n)).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+fn q_int<T: std::str::FromStr>(query: &HashMap<String, String>, name: &str) -> ApiResult<Option<T>> {
+    match q(query, &[name]) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| ApiError::bad_request(format!("invalid {name}"))),
+    }
+}
+
+fn ok_json(v: Value) -> Response {
+    Json(v).into_response()
+}
+
+// ---- small endpoints ------------------------------------------------------------------------
+
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn version() -> Json<Value> {
+    Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "commit": option_env!("DRIFTQ_COMMIT").unwrap_or("unknown"),
+        "wal_enabled": true,
+    }))
+}
+
+async fn config(State(state): State<AppState>) -> Json<Value> {
+    let c = &state.config;
+    let mut v = serde_json::to_value(c.as_ref()).unwrap_or_else(|_| json!({}));
+    // DriftQ's names for the same settings, for its tools.
+    v["wal_path"] = json!(c.data_dir.display().to_string());
+    v["wal_sync_interval"] = json!(c.fsync);
+    Json(v)
+}
+
+async fn stats(State(state): State<AppState>) -> ApiResult<Response> {
+    let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    Ok(ok_json(wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"))))
+}
+
+async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
+    let m = std::sync::Arc::clone(&state.metrics);
+    let text = tokio::task::spawn_blocking(move || m.encode())
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut resp = text.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    Ok(resp)
+}
+
+// ---- topics ---------------------------------------------------------------------------------
+
+async fn list_topics(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({"topics": state.broker.list_topics()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateTopicJson {
+    name: String,
+    #[serde(default)]
+    partitions: Option<i64>,
+    #[serde(default)]
+    retention_ms: Option<i64>,
+    #[serde(default)]
+    retention_bytes: Option<u64>,
+}
+
+async fn create_topic(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let req = if body.is_empty() {
+        CreateTopicJson {
+            name: q(&query, &["name"]).unwrap_or_default().to_owned(),
+            partitions: q_int(&query, "partitions").map_err(|_| ApiError::bad_request("invalid partitions"))?,
+            retention_ms: q_int(&query, "retention_ms")?,
+            retention_bytes: q_int(&query, "retention_bytes")?,
+        }
+    } else {
+        parse_json(&body)?
+    };
+    let name = req.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(ApiError::bad_request("name is required"));
+    }
+    let partitions = match req.partitions {
+        None | Some(0) => 1,
+        Some(p) => u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partitions"))?,
+    };
+    let (age, bytes) = (req.retention_ms, req.retention_bytes);
+    let n = name.clone();
+    let meta = blocking(&state, true, move |b, now| b.create_topic(&n, partitions, age, bytes, now)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"status": "created", "name": meta.name, "partitions": meta.partitions})),
+    )
+        .into_response())
+}
+
+async fn describe_topic(State(state): State<AppState>, Path(topic): Path<String>) -> ApiResult<Response> {
+    let t = topic.clone();
+    let s = blocking(&state, false, move |b, now| {
+        b.topic_meta(&t)?;
+        Ok(b.stats(now))
+    })
+    .await?;
+    let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let all = wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"));
+    let topic_json = all["topics"]
+        .as_array()
+        .and_then(|ts| ts.iter().find(|t| t["name"] == topic.as_str()).cloned())
+        .ok_or_else(|| ApiError::not_found(format!("topic {topic} does not exist")))?;
+    let groups: Vec<Value> = all["groups"]
+        .as_array()
+        .map(|gs| gs.iter().filter(|g| g["topic"] == topic.as_str()).cloned().collect())
+        .unwrap_or_default();
+    let mut v = topic_json;
+    v["groups"] = json!(groups);
+    v["dlq"] = all["dlq"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["source_topic"] == topic.as_str()).cloned())
+        .unwrap_or(Value::Null);
+    Ok(ok_json(v))
+}
+
+async fn delete_topic(State(state): State<AppState>, Path(topic): Path<String>) -> ApiResult<Response> {
+    blocking(&state, false, move |b, now| b.delete_topic(&topic, now)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+// ---- produce --------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProduceJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    envelope: Option<WireEnvelope>,
+    #[serde(default)]
+    headers: Vec<Header>,
+    #[serde(default)]
+    partition: Option<i64>,
+}
+
+/// Builds an envelope from DriftQ's query parameters; `None` when none is given.
+fn envelope_from_query(query: &HashMap<String, String>) -> ApiResult<Option<WireEnvelope>> {
+    let s = |names: &[&str]| q(query, names).unwrap_or_default().to_owned();
+    let deadline = if let Some(v) = q(query, &["deadline_rfc3339", "deadline"]) {
+        parse_rfc3339_ns(v).map_err(|e| ApiError::bad_request(format!("invalid deadline_rfc3339: {e}")))?;
+        Some(v.to_owned())
+    } else if let Some(v) = q(query, &["deadline_ms"]) {
+        let ms: i64 = v.parse().map_err(|_| ApiError::bad_request(format!("invalid deadline_ms: {v}")))?;
+        Some(driftq_core::api::format_rfc3339_ms(ms))
+    } else {
+        None
+    };
+    let attempts: Option<i64> = q_int(query, "retry_max_attempts")?;
+    let backoff: Option<i64> = q_int(query, "retry_backoff_ms")?;
+    let max_backoff: Option<i64> = q_int(query, "retry_max_backoff_ms")?;
+    for (name, v) in [("retry_max_attempts", attempts), ("retry_backoff_ms", backoff), ("retry_max_backoff_ms", max_backoff)] {
+        if v.is_some_and(|v| v < 0) {
+            return Err(ApiError::bad_request(format!("invalid {name}")));
+        }
+    }
+    if (backoff.is_some() || max_backoff.is_some()) && attempts.unwrap_or(0) <= 0 {
+        return Err(ApiError::bad_request("retry_max_attempts must be > 0 when using retry backoff params"));
+    }
+    let retry_policy = (attempts.is_some() || backoff.is_some() || max_backoff.is_some()).then(|| WireRetryPolicy {
+        max_attempts: attempts.unwrap_or(0),
+        backoff_ms: backoff.unwrap_or(0),
+        max_backoff_ms: max_backoff.unwrap_or(0),
+    });
+    let partition_override = match q(query, &["partition_override"]) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<u32>()
+                .map(i64::from)
+                .map_err(|_| ApiError::bad_request("invalid partition_override"))?,
+        ),
+    };
+    let e = WireEnvelope {
+        run_id: s(&["run_id"]),
+        step_id: s(&["step_id"]),
+        parent_step_id: s(&["parent_step_id"]),
+        tenant_id: s(&["tenant_id", "tenant"]),
+        idempotency_key: s(&["idempotency_key", "idem_key"]),
+        target_topic: s(&["target_topic"]),
+        partition_override,
+        deadline,
+        retry_policy,
+    };
+    Ok((e != WireEnvelope::default()).then_some(e))
+}
+
+fn check_size(state: &AppState, m: &ProduceMessage) -> ApiResult<()> {
+    let size = m.value.len() + m.key.as_ref().map_or(0, Vec::len);
+    if size > state.config.max_message_bytes {
+        return Err(ApiError::too_large(format!(
+            "message of {size} bytes exceeds the {}-byte limit (--max-message-bytes)",
+            state.config.max_message_bytes
+        )));
+    }
+    Ok(())
+}
+
+fn to_produce_message(
+    key: Option<Vec<u8>>,
+    value: Vec<u8>,
+    headers: Vec<Header>,
+    partition: Option<i64>,
+    envelope: Option<&WireEnvelope>,
+) -> ApiResult<ProduceMessage> {
+    let headers = headers
+        .into_iter()
+        .map(|h| h.value.to_bytes().map(|v| (h.name, v)).map_err(ApiError::bad_request))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let partition = match partition {
+        None => None,
+        Some(p) => Some(u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partition"))?),
+    };
+    let envelope = envelope.map(WireEnvelope::to_envelope).transpose().map_err(ApiError::bad_request)?;
+    Ok(ProduceMessage { key, headers, value, envelope, partition })
+}
+
+fn note_rejection(state: &AppState, e: &ApiError) {
+    if let Some((reason, _)) = e.overload {
+        state
+            .metrics
+            .produce_rejected
+            .get_or_create(&vec![("reason".to_owned(), reason.to_owned())])
+            .inc();
+    }
+}
+
+async fn produce(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let (topic, msg) = if body.is_empty() {
+        let topic = q(&query, &["topic"]).unwrap_or_default().to_owned();
+        let value = query.get("value").cloned().unwrap_or_default();
+        if topic.is_empty() || value.is_empty() {
+            return Err(ApiError::bad_request("topic and value are required"));
+        }
+        let envelope = envelope_from_query(&query)?;
+        let key = query.get("key").filter(|k| !k.is_empty()).map(|k| k.as_bytes().to_vec());
+        let partition = q_int(&query, "partition")?;
+        (topic, to_produce_message(key, value.into_bytes(), Vec::new(), partition, envelope.as_ref())?)
+    } else {
+        let req: ProduceJson = parse_json(&body)?;
+        let topic = req.topic.trim().to_owned();
+        let value = req.value.unwrap_or_default();
+        if topic.is_empty() || value.is_empty() {
+            return Err(ApiError::bad_request("topic and value are required"));
+        }
+        let key = req.key.filter(|k| !k.is_empty()).map(String::into_bytes);
+        (topic, to_produce_message(key, value.into_bytes(), req.headers, req.partition, req.envelope.as_ref())?)
+    };
+    check_size(&state, &msg)?;
+    let started = Instant::now();
+    let t = topic.clone();
+    let mut results = blocking(&state, true, move |b, now| Ok(b.produce(&t, vec![msg], now))).await?;
+    state.metrics.append_seconds.observe(started.elapsed().as_secs_f64());
+    state.activity.notify_waiters();
+    let result = results.pop().ok_or_else(|| ApiError::internal("no produce result"))?;
+    match result {
+        Ok(p) => Ok(ok_json(json!({
+            "status": "produced",
+            "topic": topic,
+            "final_topic": p.topic,
+            "partition": p.partition,
+            "offset": p.offset,
+            "duplicate": p.duplicate,
+        }))),
+        Err(e) => {
+            let err = ApiError::from_broker(e, true);
+            note_rejection(&state, &err);
+            Err(err)
+        }
+    }
+}
+
+/// Parses a batch body: a JSON array of messages, or NDJSON (one message per line).
+fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
+    if text.trim_start().starts_with('[') {
+        return parse_json(body);
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| ApiError::bad_request(format!("invalid json on line {}: {e}", i + 1)))
+        })
+        .collect()
+}
+
+async fn produce_batch(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let wire_msgs = parse_batch(&body)?;
+    if wire_msgs.is_empty() {
+        return Err(ApiError::bad_request("no messages in the body"));
+    }
+    let mut msgs = Vec::with_capacity(wire_msgs.len());
+    for (i, m) in wire_msgs.into_iter().enumerate() {
+        let value = m
+            .value
+            .ok_or_else(|| ApiError::bad_request(format!("message {i}: value is required")))?
+            .to_bytes()
+            .map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
+        let key = m.key.map(|k| k.to_bytes()).transpose().map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
+        let pm = to_produce_message(key, value, m.headers, m.partition, m.envelope.as_ref())?;
+        check_size(&state, &pm)?;
+        msgs.push(pm);
+    }
+    let started = Instant::now();
+    let t = topic.clone();
+    let results = blocking(&state, false, move |b, now| Ok(b.produce(&t, msgs, now))).await?;
+    state.metrics.append_seconds.observe(started.elapsed().as_secs_f64());
+    state.activity.notify_waiters();
+    let mut failed = 0;
+    let out: Vec<Value> = results
+        .into_iter()
+        .map(|r| match r {
+            Ok(p) => json!({"topic": p.topic, "partition": p.partition, "offset": p.offset, "duplicate": p.duplicate}),
+            Err(e) => {
+                failed += 1;
+                let err = ApiError::from_broker(e, false);
+                note_rejection(&state, &err);
+                err.body()
+            }
+        })
+        .collect();
+    let produced = out.len() - failed;
+    Ok(ok_json(json!({"produced": produced, "failed": failed, "results": out})))
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+async fn read_partition(
+    State(state): State<AppState>,
+    Path((topic, partition)): Path<(String, u32)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let max: usize = q_int(&query, "max")?.unwrap_or(100).min(10_000);
+    let from = match (q_int::<u64>(&query, "offset")?, q(&query, &["timestamp"])) {
+        (Some(o), _) => ReadFrom::Offset(o),
+        (None, Some(ts)) => ReadFrom::Timestamp(parse_time_ms(ts)?),
+        (None, None) => ReadFrom::Offset(0),
+    };
+    let msgs = blocking(&state, false, move |b, _| b.read(&topic, partition, from, max, 8 << 20)).await?;
+    Ok(ok_json(json!({"messages": msgs.iter().map(wire::message).collect::<Vec<_>>()})))
+}
+
+/// Unix milliseconds or RFC 3339.
+fn parse_time_ms(s: &str) -> ApiResult<i64> {
+    if let Ok(ms) = s.parse::<i64>() {
+        return Ok(ms);
+    }
+    parse_rfc3339_ns(s)
+        .map(|ns| ns / 1_000_000)
+        .map_err(|e| ApiError::bad_request(format!("invalid time {s:?}: {e} (use unix ms or RFC 3339)")))
+}
+
+// ---- consuming ------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConsumeJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    lease_ms: Option<i64>,
+    #[serde(default)]
+    max: Option<usize>,
+    #[serde(default)]
+    wait_ms: Option<u64>,
+}
+
+fn consume_params(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<ConsumeJson> {
+    let req = if body.is_empty() {
+        ConsumeJson {
+            topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
+            group: q(query, &["group"]).unwrap_or_default().to_owned(),
+            owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
+            lease_ms: q_int(query, "lease_ms").map_err(|_| ApiError::bad_request("invalid lease_ms"))?,
+            max: q_int(query, "max")?,
+            wait_ms: q_int(query, "wait_ms")?,
+        }
+    } else {
+        parse_json(body)?
+    };
+    if req.lease_ms.is_some_and(|l| l < 0) {
+        return Err(ApiError::bad_request("invalid lease_ms"));
+    }
+    Ok(req)
+}
+
+fn lease_of(req: &ConsumeJson) -> i64 {
+    match req.lease_ms {
+        None | Some(0) => DEFAULT_LEASE_MS,
+        Some(l) => l,
+    }
+}
+
+async fn consume(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let req = consume_params(&query, &body)?;
+    let (topic, group, owner) = (req.topic.trim().to_owned(), req.group.trim().to_owned(), req.owner.trim().to_owned());
+    if topic.is_empty() || group.is_empty() || owner.is_empty() {
+        return Err(ApiError::bad_request("topic, group, and owner are required"));
+    }
+    state.broker.topic_meta(&topic).map_err(|e| ApiError::from_broker(e, true))?;
+    let lease_ms = lease_of(&req);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(256);
+    tokio::spawn(stream_loop(state, topic, group, owner, lease_ms, tx));
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
+    });
+    let mut resp = Response::new(Body::from_stream(stream));
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson; charset=utf-8"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(resp)
+}
+
+/// Feeds one consume stream: leases messages as they become ready and writes them as NDJSON;
+/// a blank line every few idle seconds keeps the connection (and proxies) alive. Ends when the
+/// client goes away, the topic is deleted, or the server shuts down.
+async fn stream_loop(
+    state: AppState,
+    topic: String,
+    group: String,
+    owner: String,
+    lease_ms: i64,
+    tx: tokio::sync::mpsc::Sender<Bytes>,
+) {
+    let mut shutdown = state.shutdown.clone();
+    let mut last_sent = Instant::now();
+    // Headers go out as soon as the handler returns; an early heartbeat flushes them through
+    // clients that wait for the first body bytes.
+    if tx.send(Bytes::from_static(b"\n")).await.is_err() {
+        return;
+    }
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let notified = state.activity.notified();
+        let (t, g, o) = (topic.clone(), group.clone(), owner.clone());
+        let batch = blocking(&state, true, move |b, now| b.poll(&t, &g, &o, 64, lease_ms, now)).await;
+        match batch {
+            Err(e) => {
+                let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();
+                line.push(b'\n');
+                let _ = tx.send(Bytes::from(line)).await;
+                return;
+            }
+            Ok(ds) if !ds.is_empty() => {
+                for d in &ds {
+                    let mut line = serde_json::to_vec(&wire::delivery(d, true)).unwrap_or_default();
+                    line.push(b'\n');
+                    if tx.send(Bytes::from(line)).await.is_err() {
+                        return; // client gone: its leases run out and the messages come back
+                    }
+                }
+                last_sent = Instant::now();
+                continue;
+            }
+            Ok(_) => {}
+        }
+        tokio::select! {
+            () = notified => {}
+            () = tokio::time::sleep(Duration::from_millis(250)) => {}
+            _ = shutdown.changed() => return,
+        }
+        if last_sent.elapsed() >= HEARTBEAT {
+            if tx.send(Bytes::from_static(b"\n")).await.is_err() {
+                return;
+            }
+            last_sent = Instant::now();
+        }
+    }
+}
+
+async fn poll(
+    State(state): State<AppState>,
+    Path((topic, group)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let mut req = consume_params(&query, &body)?;
+    if req.owner.trim().is_empty() {
+        return Err(ApiError::bad_request("owner is required"));
+    }
+    req.topic = topic;
+    req.group = group;
+    let max = req.max.unwrap_or(100).clamp(1, 10_000);
+    let wait = Duration::from_millis(req.wait_ms.unwrap_or(0).min(30_000));
+    let lease_ms = lease_of(&req);
+    let deadline = Instant::now() + wait;
+    loop {
+        let notified = state.activity.notified();
+        let (t, g, o) = (req.topic.clone(), req.group.clone(), req.owner.trim().to_owned());
+        let ds = blocking(&state, false, move |b, now| b.poll(&t, &g, &o, max, lease_ms, now)).await?;
+        let now = Instant::now();
+        if !ds.is_empty() || now >= deadline {
+            return Ok(ok_json(json!({"messages": ds.iter().map(|d| wire::delivery(d, false)).collect::<Vec<_>>()})));
+        }
+        let mut shutdown = state.shutdown.clone();
+        tokio::select! {
+            () = notified => {}
+            () = tokio::time::sleep((deadline - now).min(Duration::from_millis(250))) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AckJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    owner: String,
+    partition: Option<i64>,
+    offset: Option<i64>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    delay_ms: Option<i64>,
+    #[serde(default)]
+    lease_ms: Option<i64>,
+}
+
+/// Parsed ack/nack/extend request: the lease it names plus the optional extras.
+struct AckRequest {
+    topic: String,
+    group: String,
+    owner: String,
+    partition: u32,
+    offset: u64,
+    reason: String,
+    delay_ms: Option<u64>,
+    lease_ms: Option<i64>,
+}
+
+fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckRequest> {
+    let req: AckJson = if body.is_empty() {
+        let (p, o) = (q(query, &["partition"]), q(query, &["offset"]));
+        if p.is_none() || o.is_none() {
+            return Err(ApiError::bad_request("partition and offset are required"));
+        }
+        AckJson {
+            topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
+            group: q(query, &["group"]).unwrap_or_default().to_owned(),
+            owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
+            partition: Some(p.unwrap_or_default().parse().map_err(|_| ApiError::bad_request("invalid partition"))?),
+            offset: Some(o.unwrap_or_default().parse().map_err(|_| ApiError::bad_request("invalid offset"))?),
+            reason: q(query, &["reason"]).map(str::to_owned),
+            error: q(query, &["error"]).map(str::to_owned),
+            delay_ms: q_int(query, "delay_ms")?,
+            lease_ms: q_int(query, "lease_ms")?,
+        }
+    } else {
+        serde_json::from_slice(body).map_err(|e| {
+            let text = e.to_string();
+            match text.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+                Some(field) => ApiError::bad_request(format!("unknown field: {field}")),
+                None => ApiError::bad_request(format!("invalid json body: {text}")),
+            }
+        })?
+    };
+    let (topic, group, owner) = (req.topic.trim().to_owned(), req.group.trim().to_owned(), req.owner.trim().to_owned());
+    if topic.is_empty() || group.is_empty() || owner.is_empty() {
+        return Err(ApiError::bad_request("topic, group, and owner are required"));
+    }
+    let (Some(p), Some(o)) = (req.partition, req.offset) else {
+        return Err(ApiError::bad_request("partition and offset are required"));
+    };
+    let partition = u32::try_from(p).map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
+    let offset = u64::try_from(o).map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
+    let delay_ms = match req.delay_ms {
+        None => None,
+        Some(d) => Some(u64::try_from(d).map_err(|_| ApiError::bad_request("delay_ms cannot be negative"))?),
+    };
+    Ok(AckRequest {
+        topic,
+        group,
+        owner,
+        partition,
+        offset,
+        reason: req.reason.or(req.error).unwrap_or_default(),
+        delay_ms,
+        lease_ms: req.lease_ms,
+    })
+}
+
+async fn ack(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    blocking(&state, true, move |b, now| {
+        b.ack(&LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset }, now)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn ack_cumulative(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    blocking(&state, true, move |b, now| {
+        b.ack_cumulative(&LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset }, now)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn nack(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    blocking(&state, true, move |b, now| {
+        let lease = LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset };
+        b.nack(&lease, &r.reason, r.delay_ms, now)
+    })
+    .await?;
+    state.activity.notify_waiters();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn extend(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    let lease_ms = r.lease_ms.unwrap_or(30_000);
+    let deadline = blocking(&state, true, move |b, now| {
+        let lease = LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset };
+        b.extend(&lease, lease_ms, now)
+    })
+    .await?;
+    Ok(ok_json(json!({"lease_deadline_ms": deadline})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AckItem {
+    partition: i64,
+    offset: i64,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    nack: bool,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AckBatchJson {
+    #[serde(default)]
+    owner: String,
+    items: Vec<AckItem>,
+}
+
+async fn ack_batch(
+    State(state): State<AppState>,
+    Path((topic, group)): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let req: AckBatchJson = parse_json(&body_bytes(body)?)?;
+    let mut items = Vec::with_capacity(req.items.len());
+    for it in req.items {
+        let partition = u32::try_from(it.partition).map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
+        let offset = u64::try_from(it.offset).map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
+        let owner = it.owner.unwrap_or_else(|| req.owner.clone());
+        if owner.trim().is_empty() {
+            return Err(ApiError::bad_request("owner is required (per item or for the batch)"));
+        }
+        items.push((partition, offset, owner, it.nack, it.reason.unwrap_or_default()));
+    }
+    let results = blocking(&state, false, move |b, now| {
+        Ok(items
+            .iter()
+            .map(|(partition, offset, owner, nack, reason)| {
+                let lease = LeaseRef { topic: &topic, group: &group, owner, partition: *partition, offset: *offset };
+                if *nack { b.nack(&lease, reason, None, now) } else { b.ack(&lease, now) }
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    state.activity.notify_waiters();
+    let mut failed = 0;
+    let out: Vec<Value> = results
+        .into_iter()
+        .map(|r| match r {
+            Ok(()) => json!({"ok": true}),
+            Err(e) => {
+                failed += 1;
+                ApiError::from_broker(e, false).body()
+            }
+        })
+        .collect();
+    Ok(ok_json(json!({"acked": out.len() - failed, "failed": failed, "results": out})))
+}
+
+// ---- groups ---------------------------------------------------------------------------------
+
+async fn list_groups(State(state): State<AppState>) -> ApiResult<Response> {
+    let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let groups: Vec<Value> = s.groups.iter().map(|g| wire::group(&g.topic, &g.group, &g.partitions)).collect();
+    Ok(ok_json(json!({"groups": groups})))
+}
+
+async fn describe_group(
+    State(state): State<AppState>,
+    Path((topic, group)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let t = topic.clone();
+    let s = blocking(&state, false, move |b, now| {
+        b.topic_meta(&t)?;
+        Ok(b.stats(now))
+    })
+    .await?;
+    let g = s
+        .groups
+        .iter()
+        .find(|g| g.topic == topic && g.group == group)
+        .ok_or_else(|| ApiError::not_found(format!("consumer group {group} has never consumed from topic {topic}")))?;
+    let mut v = wire::group(&g.topic, &g.group, &g.partitions);
+    v["dlq_depth"] = s
+        .dlq
+        .iter()
+        .find(|d| d.source_topic == topic)
+        .map_or(json!(0), |d| json!(d.depth));
+    Ok(ok_json(v))
+}
+
+async fn list_inflight(
+    State(state): State<AppState>,
+    Path((topic, group)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let leases = blocking(&state, false, move |b, _| b.inflight(&topic, &group)).await?;
+    let now = now_ms();
+    let rows: Vec<Value> = leases
+        .iter()
+        .map(|l| {
+            json!({
+                "partition": l.partition,
+                "offset": l.offset,
+                "owner": l.owner,
+                "attempts": l.attempts,
+                "lease_deadline_ms": l.lease_deadline_ms,
+                "lease_remaining_ms": l.lease_deadline_ms - now,
+                "last_error": l.last_error,
+            })
+        })
+        .collect();
+    Ok(ok_json(json!({"inflight": rows})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeekJson {
+    to: Value,
+    #[serde(default)]
+    partition: Option<u32>,
+    #[serde(default)]
+    force: bool,
+}
+
+fn parse_seek_to(v: &Value) -> ApiResult<SeekTo> {
+    match v {
+        Value::Number(n) => n.as_u64().map(SeekTo::Offset).ok_or_else(|| ApiError::bad_request("offset cannot be negative")),
+        Value::String(s) => match s.as_str() {
+            "start" | "beginning" | "earliest" => Ok(SeekTo::Start),
+            "end" | "latest" => Ok(SeekTo::End),
+            other => match other.strip_prefix('@') {
+                Some(ts) => parse_time_ms(ts).map(SeekTo::Timestamp),
+                None => other
+                    .parse()
+                    .map(SeekTo::Offset)
+                    .map_err(|_| ApiError::bad_request(format!("invalid seek target {other:?}: use start, end, an offset or @time"))),
+            },
+        },
+        _ => Err(ApiError::bad_request("to must be start, end, an offset or @time")),
+    }
+}
+
+async fn seek(
+    State(state): State<AppState>,
+    Path((topic, group)): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let req: SeekJson = parse_json(&body_bytes(body)?)?;
+    let to = parse_seek_to(&req.to)?;
+    let moves = blocking(&state, false, move |b, now| b.seek(&topic, &group, req.partition, to, req.force, now)).await?;
+    state.activity.notify_waiters();
+    let rows: Vec<Value> = moves.iter().map(|(p, from, to)| json!({"partition": p, "from": from, "to": to})).collect();
+    Ok(ok_json(json!({"moved": rows})))
+}
+
+// ---- DLQ ------------------------------------------------------------------------------------
+
+async fn list_dlq(State(state): State<AppState>) -> ApiResult<Response> {
+    let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let rows: Vec<Value> = s
+        .dlq
+        .iter()
+        .map(|d| json!({"source_topic": d.source_topic, "dlq_topic": d.dlq_topic, "depth": d.depth, "replayed": d.replayed}))
+        .collect();
+    Ok(ok_json(json!({"dlq": rows})))
+}
+
+async fn peek_dlq(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let max: usize = q_int(&query, "max")?.unwrap_or(100).min(10_000);
+    let msgs = blocking(&state, false, move |b, _| b.dlq_peek(&topic, max)).await?;
+    let rows: Vec<Value> = msgs
+        .iter()
+        .map(|m| {
+            let mut v = wire::message(&m.message);
+            v["replayed"] = json!(m.replayed);
+            v["moved"] = json!(m.moved);
+            v
+        })
+        .collect();
+    Ok(ok_json(json!({"messages": rows})))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReplayJson {
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    partition: Option<u32>,
+    #[serde(default)]
+    offset_from: Option<u64>,
+    #[serde(default)]
+    offset_to: Option<u64>,
+    #[serde(default)]
+    since: Option<String>,
+    #[serde(default)]
+    until: Option<String>,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    header: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    copy: bool,
+    #[serde(default)]
+    include_replayed: bool,
+}
+
+async fn replay_dlq(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let r: ReplayJson = if body.is_empty() { ReplayJson::default() } else { parse_json(&body)? };
+    let header_glob = match &r.header {
+        None => None,
+        Some(h) => {
+            let (n, g) = h.split_once('=').ok_or_else(|| ApiError::bad_request("header filter is name=GLOB"))?;
+            Some((n.to_owned(), g.to_owned()))
+        }
+    };
+    let offsets = match (r.offset_from, r.offset_to) {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(0), b.unwrap_or(u64::MAX))),
+    };
+    let req = ReplayRequest {
+        topic: dlq_topic_for(&topic),
+        to: r.to.clone(),
+        partition: r.partition,
+        offsets,
+        since_ms: r.since.as_deref().map(parse_time_ms).transpose()?,
+        until_ms: r.until.as_deref().map(parse_time_ms).transpose()?,
+        key_glob: r.key.clone(),
+        header_glob,
+        error_glob: r.error.clone(),
+        limit: r.limit,
+        dry_run: r.dry_run,
+        copy: r.copy,
+        include_replayed: r.include_replayed,
+    };
+    let items = blocking(&state, false, move |b, now| b.dlq_replay(&req, now)).await?;
+    state.activity.notify_waiters();
+    let failed = items.iter().filter(|i| i.error.is_some()).count();
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            json!({
+                "dlq_topic": i.dlq_topic,
+                "dlq_partition": i.dlq_partition,
+                "dlq_offset": i.dlq_offset,
+                "target_topic": i.target_topic,
+                "partition": i.produced.as_ref().map(|p| p.partition),
+                "offset": i.produced.as_ref().map(|p| p.offset),
+                "error": i.error,
+            })
+        })
+        .collect();
+    Ok(ok_json(json!({
+        "dry_run": r.dry_run,
+        "selected": items.len(),
+        "replayed": if r.dry_run { 0 } else { items.len() - failed },
+        "failed": failed,
+        "items": rows,
+    })))
+}
+
+// Keep the wire type in scope for docs and future use by the batch parser.
+const _: fn(&[u8]) -> WireBytes = WireBytes::from_bytes;

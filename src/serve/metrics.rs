@@ -1,0 +1,153 @@
+//! Prometheus metrics. HTTP request counts and latency histograms live in a registry; the broker's
+//! numbers (lag, inflight, acks, DLQ…) are read from one stats snapshot at scrape time by a
+//! collector, so they are never out of step with `/v1/stats`. Label values are topic, group and
+//! partition names, route templates and fixed reason words — never free text.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use driftq_core::broker::Broker;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+type Labels = Vec<(String, String)>;
+
+#[derive(Debug)]
+pub(crate) struct Metrics {
+    registry: Registry,
+    pub http_requests: Family<Labels, Counter>,
+    pub produce_rejected: Family<Labels, Counter>,
+    pub append_seconds: Histogram,
+    pub fsync_seconds: Histogram,
+}
+
+fn latency_histogram() -> Histogram {
+    // 50 µs … ~1.6 s
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+}
+
+impl Metrics {
+    pub(crate) fn new(broker: Arc<Broker>) -> Self {
+        let mut registry = Registry::default();
+        let http_requests = Family::<Labels, Counter>::default();
+        let produce_rejected = Family::<Labels, Counter>::default();
+        let append_seconds = latency_histogram();
+        let fsync_seconds = latency_histogram();
+        registry.register("http_requests", "HTTP requests by route template, method and status", http_requests.clone());
+        registry.register("produce_rejected", "Produce requests refused by backpressure, by reason", produce_rejected.clone());
+        registry.register(
+            "broker_append_duration_seconds",
+            "Time to append a produce batch, fsync included under --fsync always",
+            append_seconds.clone(),
+        );
+        registry.register("broker_fsync_duration_seconds", "Duration of each fdatasync of a log", fsync_seconds.clone());
+        registry.register_collector(Box::new(BrokerCollector { broker }));
+        Self { registry, http_requests, produce_rejected, append_seconds, fsync_seconds }
+    }
+
+    pub(crate) fn observe_fsync(&self, d: Duration) {
+        self.fsync_seconds.observe(d.as_secs_f64());
+    }
+
+    pub(crate) fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
+        Ok(out)
+    }
+}
+
+#[derive(Debug)]
+struct BrokerCollector {
+    broker: Arc<Broker>,
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn counter_family(
+    encoder: &mut DescriptorEncoder<'_>,
+    name: &str,
+    help: &str,
+    rows: &[(Labels, u64)],
+) -> Result<(), std::fmt::Error> {
+    let mut metric = encoder.encode_descriptor(name, help, None, prometheus_client::metrics::MetricType::Counter)?;
+    for (l, v) in rows {
+        ConstCounter::new(*v).encode(metric.encode_family(l)?)?;
+    }
+    Ok(())
+}
+
+fn gauge_family(
+    encoder: &mut DescriptorEncoder<'_>,
+    name: &str,
+    help: &str,
+    rows: &[(Labels, i64)],
+) -> Result<(), std::fmt::Error> {
+    let mut metric = encoder.encode_descriptor(name, help, None, prometheus_client::metrics::MetricType::Gauge)?;
+    for (l, v) in rows {
+        ConstGauge::new(*v).encode(metric.encode_family(l)?)?;
+    }
+    Ok(())
+}
+
+impl Collector for BrokerCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let now = super::now_ms();
+        let s = self.broker.stats(now);
+        let mut produced = Vec::new();
+        let mut produced_bytes = Vec::new();
+        let mut messages = Vec::new();
+        for t in &s.topics {
+            let l = labels(&[("topic", &t.name)]);
+            produced.push((l.clone(), t.partitions.iter().map(|p| p.produced_messages).sum()));
+            produced_bytes.push((l.clone(), t.partitions.iter().map(|p| p.produced_bytes).sum()));
+            messages.push((l, i64::try_from(t.partitions.iter().map(|p| p.high_watermark - p.low_watermark).sum::<u64>()).unwrap_or(i64::MAX)));
+        }
+        counter_family(&mut encoder, "produced_messages", "Messages produced since the server started", &produced)?;
+        counter_family(&mut encoder, "produced_bytes", "Key and value bytes produced since the server started", &produced_bytes)?;
+        gauge_family(&mut encoder, "topic_messages", "Messages stored per topic", &messages)?;
+        let (mut acks, mut nacks, mut redeliveries, mut timeouts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut inflight, mut lag) = (Vec::new(), Vec::new());
+        let mut dlq_by_topic: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        for g in &s.groups {
+            let l = labels(&[("topic", &g.topic), ("group", &g.group)]);
+            let sum = |f: &dyn Fn(&driftq_core::broker::GroupPartitionStats) -> u64| g.partitions.iter().map(f).sum::<u64>();
+            acks.push((l.clone(), sum(&|p| p.counters.acks)));
+            nacks.push((l.clone(), sum(&|p| p.counters.nacks)));
+            redeliveries.push((l.clone(), sum(&|p| p.counters.redeliveries)));
+            timeouts.push((l, sum(&|p| p.counters.lease_timeouts)));
+            *dlq_by_topic.entry(g.topic.clone()).or_default() += sum(&|p| p.counters.dead_lettered);
+            for p in &g.partitions {
+                let part = p.partition.to_string();
+                let pl = labels(&[("topic", &g.topic), ("group", &g.group), ("partition", &part)]);
+                inflight.push((pl.clone(), i64::try_from(p.inflight).unwrap_or(i64::MAX)));
+                lag.push((pl, i64::try_from(p.lag).unwrap_or(i64::MAX)));
+            }
+        }
+        counter_family(&mut encoder, "message_acks", "Acked messages", &acks)?;
+        counter_family(&mut encoder, "message_nacks", "Nacked deliveries", &nacks)?;
+        counter_family(&mut encoder, "message_redeliveries", "Deliveries that failed and were scheduled again", &redeliveries)?;
+        counter_family(&mut encoder, "message_lease_timeouts", "Leases that expired unacked", &timeouts)?;
+        gauge_family(&mut encoder, "inflight_messages", "Messages leased and not yet acked", &inflight)?;
+        gauge_family(&mut encoder, "consumer_lag", "Messages not yet acked by the group", &lag)?;
+        let dlq: Vec<(Labels, u64)> = dlq_by_topic
+            .into_iter()
+            .map(|(t, v)| (labels(&[("topic", &t), ("reason", "max_attempts_reached")]), v))
+            .collect();
+        counter_family(&mut encoder, "dlq_messages", "Messages moved to dlq.<topic>", &dlq)?;
+        let depth: Vec<(Labels, i64)> = s
+            .dlq
+            .iter()
+            .map(|d| (labels(&[("topic", &d.source_topic)]), i64::try_from(d.depth).unwrap_or(i64::MAX)))
+            .collect();
+        gauge_family(&mut encoder, "dlq_depth", "Messages waiting in dlq.<topic>", &depth)?;
+        counter_family(&mut encoder, "router_errors", "Router failures (messages produced without routing)", &[(Vec::new(), s.router_errors)])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,221 @@
+//! `driftq serve`: the broker behind an axum HTTP server.
+//!
+//! The server owns time: it reads the clock once per request and hands `now_ms` to the broker,
+//! and a ticker drives lease expiry, retention and snapshots ([`Broker::tick`]). Blocking broker
+//! calls (file I/O, fsync waits) run on tokio's blocking pool. On SIGINT/SIGTERM the server stops
+//! accepting, ends consume streams, then syncs and closes every log before exiting 0.
+
+mod error;
+mod http;
+mod json;
+mod metrics;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use driftq_cli::serve_args::ServeConfig;
+use driftq_core::broker::{Broker, BrokerConfig, Router, RuleRouter};
+use driftq_core::storage::{Durability, SyncObserver};
+use tokio::sync::{Notify, watch};
+
+/// Wall-clock milliseconds: the only place the server reads the time for the broker.
+pub(crate) fn now_ms() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Shared by every handler.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    pub broker: Arc<Broker>,
+    pub config: Arc<ServeConfig>,
+    /// Woken after anything that can make messages deliverable (produce, nack, tick).
+    pub activity: Arc<Notify>,
+    pub shutdown: watch::Receiver<bool>,
+    pub metrics: Arc<metrics::Metrics>,
+    pub started: Instant,
+}
+
+/// Moves `dir` to `<dir>.bak.<unix-seconds>` (DriftQ's `-reset-wal`).
+fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let secs = now_ms() / 1000;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "driftq-data".into());
+    let backup = dir.with_file_name(format!("{name}.bak.{secs}"));
+    std::fs::rename(dir, &backup)
+        .with_context(|| format!("--reset: cannot move {} to {}", dir.display(), backup.display()))?;
+    tracing::warn!(from = %dir.display(), to = %backup.display(), "--reset: data directory moved aside");
+    Ok(())
+}
+
+/// Runs the server until SIGINT/SIGTERM. Returns after a clean shutdown.
+pub fn run(config: ServeConfig) -> anyhow::Result<()> {
+    let durability: Durability = config
+        .fsync
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("--fsync: {e}"))?;
+    let addr: SocketAddr = config
+        .addr
+        .parse()
+        .with_context(|| format!("--addr {:?} is not host:port", config.addr))?;
+    if config.reset {
+        reset_data_dir(&config.data_dir)?;
+    }
+    let router: Option<Arc<dyn Router>> = match &config.router_config {
+        None => None,
+        Some(path) => {
+            let r = RuleRouter::from_file(path).map_err(|e| anyhow::anyhow!(e))?;
+            tracing::info!(rules = r.len(), path = %path.display(), "router loaded");
+            Some(Arc::new(r))
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(config, durability, addr, router))
+}
+
+async fn serve(
+    config: ServeConfig,
+    durability: Durability,
+    addr: SocketAddr,
+    router: Option<Arc<dyn Router>>,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    // The fsync observer needs the metrics, and the metrics need the broker: break the cycle
+    // with a slot filled once the metrics exist.
+    let fsync_slot: Arc<std::sync::OnceLock<Arc<metrics::Metrics>>> = Arc::new(std::sync::OnceLock::new());
+    let slot = Arc::clone(&fsync_slot);
+    let mut bc = BrokerConfig::new(&config.data_dir);
+    bc.durability = durability;
+    bc.segment_bytes = config.segment_bytes;
+    bc.max_inflight = config.max_inflight;
+    bc.max_partition_msgs = config.max_partition_msgs;
+    bc.max_partition_bytes = config.max_partition_bytes;
+    bc.repair = config.repair;
+    bc.on_sync = Some(SyncObserver(Arc::new(move |d| {
+        if let Some(m) = slot.get() {
+            m.observe_fsync(d);
+        }
+    })));
+    let broker = tokio::task::spawn_blocking(move || Broker::open(bc, router, now_ms()))
+        .await
+        .context("broker start panicked")?
+        .context("cannot open the data directory")?;
+    let broker = Arc::new(broker);
+    let metrics = Arc::new(metrics::Metrics::new(Arc::clone(&broker)));
+    let _ = fsync_slot.set(Arc::clone(&metrics));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let state = AppState {
+        broker: Arc::clone(&broker),
+        config: Arc::new(config.clone()),
+        activity: Arc::new(Notify::new()),
+        shutdown: shutdown_rx.clone(),
+        metrics,
+        started,
+    };
+    let ticker = tokio::spawn(tick_loop(state.clone(), durability));
+    tracing::info!(
+        addr = %local,
+        data_dir = %config.data_dir.display(),
+        fsync = %durability,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "broker starting"
+    );
+    // The line tests and scripts wait for: the bound address (useful with port 0).
+    eprintln!("driftq listening on http://{local} (data dir {})", config.data_dir.display());
+    let app = http::router(state);
+    let mut stop = shutdown_rx.clone();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutdown requested");
+        let _ = shutdown_tx.send(true);
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await
+        .context("server failed")?;
+    ticker.abort();
+    let b = Arc::clone(&broker);
+    tokio::task::spawn_blocking(move || b.close())
+        .await
+        .context("close panicked")?
+        .context("could not flush the logs on shutdown")?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// Drives the broker's timers: lease expiry, retention, snapshots every 100 ms, and fsync on the
+/// interval under `--fsync interval=…`.
+async fn tick_loop(state: AppState, durability: Durability) {
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let sync_every = match durability {
+        Durability::Interval(d) => Some(d),
+        _ => None,
+    };
+    let mut last_sync = Instant::now();
+    loop {
+        tick.tick().await;
+        let broker = Arc::clone(&state.broker);
+        let due_sync = sync_every.is_some_and(|d| last_sync.elapsed() >= d);
+        if due_sync {
+            last_sync = Instant::now();
+        }
+        let result = tokio::task::spawn_blocking(move || {
+            let report = broker.tick(now_ms());
+            if due_sync {
+                broker.sync()?;
+            }
+            report
+        })
+        .await;
+        match result {
+            Ok(Ok(report)) => {
+                if report.leases_expired > 0 || report.dead_lettered > 0 {
+                    tracing::debug!(expired = report.leases_expired, dlq = report.dead_lettered, "tick");
+                }
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, "tick failed"),
+            Err(e) => tracing::error!(error = %e, "tick panicked"),
+        }
+        state.activity.notify_waiters();
+    }
+}
