@@ -132,7 +132,8 @@ impl ServeArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
-                toml_from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))?
+                toml_from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))?
             }
         };
         let d = ServeConfig::default();
@@ -142,19 +143,45 @@ impl ServeArgs {
         }
         Ok(ServeConfig {
             addr,
-            data_dir: self.data_dir.clone().or(file.data_dir).unwrap_or(d.data_dir),
+            data_dir: self
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or(d.data_dir),
             fsync: self.fsync.clone().or(file.fsync).unwrap_or(d.fsync),
             reset: self.reset,
             repair: self.repair || file.repair.unwrap_or(false),
-            log_level: self.log_level.clone().or(file.log_level).unwrap_or(d.log_level),
+            log_level: self
+                .log_level
+                .clone()
+                .or(file.log_level)
+                .unwrap_or(d.log_level),
             log_format: self.log_format.or(file.log_format).unwrap_or(d.log_format),
-            max_inflight: self.max_inflight.or(file.max_inflight).unwrap_or(d.max_inflight),
-            max_partition_msgs: self.max_partition_msgs.or(file.max_partition_msgs).unwrap_or(d.max_partition_msgs),
-            max_partition_bytes: self.max_partition_bytes.or(file.max_partition_bytes).unwrap_or(d.max_partition_bytes),
-            max_message_bytes: self.max_message_bytes.or(file.max_message_bytes).unwrap_or(d.max_message_bytes),
-            max_body_bytes: self.max_body_bytes.or(file.max_body_bytes).unwrap_or(d.max_body_bytes),
+            max_inflight: self
+                .max_inflight
+                .or(file.max_inflight)
+                .unwrap_or(d.max_inflight),
+            max_partition_msgs: self
+                .max_partition_msgs
+                .or(file.max_partition_msgs)
+                .unwrap_or(d.max_partition_msgs),
+            max_partition_bytes: self
+                .max_partition_bytes
+                .or(file.max_partition_bytes)
+                .unwrap_or(d.max_partition_bytes),
+            max_message_bytes: self
+                .max_message_bytes
+                .or(file.max_message_bytes)
+                .unwrap_or(d.max_message_bytes),
+            max_body_bytes: self
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(d.max_body_bytes),
             router_config: self.router_config.clone().or(file.router_config),
-            segment_bytes: self.segment_bytes.or(file.segment_bytes).unwrap_or(d.segment_bytes),
+            segment_bytes: self
+                .segment_bytes
+                .or(file.segment_bytes)
+                .unwrap_or(d.segment_bytes),
         })
     }
 }
@@ -171,15 +198,30 @@ mod tests {
     fn flags_win_over_file_over_defaults() {
         let dir = tempfile_dir();
         let path = dir.join("driftq.toml");
-        std::fs::write(&path, "addr = \"127.0.0.1:9999\"\nmax_inflight = 7\nfsync = \"never\"\n").expect("write");
-        let args = ServeArgs { addr: Some(":7000".into()), config: Some(path.clone()), ..ServeArgs::default() };
+        std::fs::write(
+            &path,
+            "addr = \"127.0.0.1:9999\"\nmax_inflight = 7\nfsync = \"never\"\n",
+        )
+        .expect("write");
+        let args = ServeArgs {
+            addr: Some(":7000".into()),
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
         let c = args.resolve().expect("resolve");
         assert_eq!(c.addr, "0.0.0.0:7000");
         assert_eq!(c.max_inflight, 7);
         assert_eq!(c.fsync, "never");
         assert_eq!(c.max_body_bytes, ServeConfig::default().max_body_bytes);
         std::fs::write(&path, "bogus = 1\n").expect("write");
-        assert!(ServeArgs { config: Some(path), ..ServeArgs::default() }.resolve().is_err());
+        assert!(
+            ServeArgs {
+                config: Some(path),
+                ..ServeArgs::default()
+            }
+            .resolve()
+            .is_err()
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

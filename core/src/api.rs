@@ -58,7 +58,10 @@ pub struct WireRetryPolicy {
     pub max_backoff_ms: i64,
 }
 
-#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn is_zero(v: &i64) -> bool {
     *v == 0
 }
@@ -105,7 +108,8 @@ impl WireEnvelope {
             Some(p) => Some(RetryPolicy {
                 max_attempts: u32::try_from(p.max_attempts)
                     .map_err(|_| "invalid retry_max_attempts".to_owned())?,
-                backoff_ms: u64::try_from(p.backoff_ms).map_err(|_| "invalid retry_backoff_ms".to_owned())?,
+                backoff_ms: u64::try_from(p.backoff_ms)
+                    .map_err(|_| "invalid retry_backoff_ms".to_owned())?,
                 max_backoff_ms: u64::try_from(p.max_backoff_ms)
                     .map_err(|_| "invalid retry_max_backoff_ms".to_owned())?,
             }),
@@ -155,7 +159,10 @@ pub fn parse_rfc3339_ns(s: &str) -> Result<i64, String> {
 pub fn format_rfc3339_ns(ns: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ns))
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| ns.to_string())
 }
 
@@ -188,7 +195,10 @@ mod tests {
     fn deadlines_parse_with_offsets_and_format_in_utc() {
         let z = parse_rfc3339_ns("2025-12-21T12:00:00Z").expect("z");
         assert_eq!(parse_rfc3339_ns("2025-12-21T13:00:00+01:00"), Ok(z));
-        assert_eq!(parse_rfc3339_ns("2025-12-21T12:00:00.000001+00:00"), Ok(z + 1_000));
+        assert_eq!(
+            parse_rfc3339_ns("2025-12-21T12:00:00.000001+00:00"),
+            Ok(z + 1_000)
+        );
         assert_eq!(format_rfc3339_ns(z), "2025-12-21T12:00:00Z");
         assert!(parse_rfc3339_ns("yesterday").is_err());
     }
@@ -204,15 +214,30 @@ mod tests {
 
     #[test]
     fn envelope_validation() {
-        let bad = WireEnvelope { partition_override: Some(-1), ..WireEnvelope::default() };
-        assert!(bad.to_envelope().is_err());
-        let neg = WireEnvelope {
-            retry_policy: Some(WireRetryPolicy { max_attempts: 1, backoff_ms: -5, max_backoff_ms: 0 }),
+        let bad = WireEnvelope {
+            partition_override: Some(-1),
             ..WireEnvelope::default()
         };
-        assert_eq!(neg.to_envelope(), Err("invalid retry_backoff_ms".to_owned()));
-        let e: WireEnvelope = serde_json::from_str(r#"{"tenant_id":"t","deadline":"2030-01-01T00:00:00Z"}"#).expect("parse");
+        assert!(bad.to_envelope().is_err());
+        let neg = WireEnvelope {
+            retry_policy: Some(WireRetryPolicy {
+                max_attempts: 1,
+                backoff_ms: -5,
+                max_backoff_ms: 0,
+            }),
+            ..WireEnvelope::default()
+        };
+        assert_eq!(
+            neg.to_envelope(),
+            Err("invalid retry_backoff_ms".to_owned())
+        );
+        let e: WireEnvelope =
+            serde_json::from_str(r#"{"tenant_id":"t","deadline":"2030-01-01T00:00:00Z"}"#)
+                .expect("parse");
         assert!(e.to_envelope().expect("valid").deadline_ns.is_some());
-        assert!(serde_json::from_str::<WireEnvelope>(r#"{"labels":{}}"#).is_err(), "unknown fields are refused");
+        assert!(
+            serde_json::from_str::<WireEnvelope>(r#"{"labels":{}}"#).is_err(),
+            "unknown fields are refused"
+        );
     }
 }

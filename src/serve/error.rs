@@ -17,7 +17,12 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), overload: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            overload: None,
+        }
     }
 
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
@@ -41,13 +46,22 @@ impl ApiError {
     pub(crate) fn from_broker(e: BrokerError, v1: bool) -> Self {
         let message = e.to_string();
         match e {
-            BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. } if v1 => Self::bad_request(message),
-            BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. } => Self::not_found(message),
-            BrokerError::TopicExists(_) => Self::new(StatusCode::CONFLICT, "ALREADY_EXISTS", message),
+            BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. } if v1 => {
+                Self::bad_request(message)
+            }
+            BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. } => {
+                Self::not_found(message)
+            }
+            BrokerError::TopicExists(_) => {
+                Self::new(StatusCode::CONFLICT, "ALREADY_EXISTS", message)
+            }
             BrokerError::WrongOwner { .. } | BrokerError::Conflict(_) => {
                 Self::new(StatusCode::CONFLICT, "FAILED_PRECONDITION", message)
             }
-            BrokerError::Overloaded { reason, retry_after_ms } => Self {
+            BrokerError::Overloaded {
+                reason,
+                retry_after_ms,
+            } => Self {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 code: "RESOURCE_EXHAUSTED",
                 message,

@@ -13,8 +13,12 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use driftq_core::api::{Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns};
-use driftq_core::broker::{Broker, BrokerError, LeaseRef, ProduceMessage, ReadFrom, ReplayRequest, SeekTo, dlq_topic_for};
+use driftq_core::api::{
+    Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns,
+};
+use driftq_core::broker::{
+    Broker, BrokerError, LeaseRef, ProduceMessage, ReadFrom, ReplayRequest, SeekTo, dlq_topic_for,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -33,11 +37,20 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/config", get(config))
         .route("/v1/stats", get(stats))
         .route("/v1/topics", get(list_topics).post(create_topic))
-        .route("/v1/topics/{topic}", get(describe_topic).delete(delete_topic))
+        .route(
+            "/v1/topics/{topic}",
+            get(describe_topic).delete(delete_topic),
+        )
         .route("/v1/topics/{topic}/messages", post(produce_batch))
-        .route("/v1/topics/{topic}/partitions/{partition}/messages", get(read_partition))
+        .route(
+            "/v1/topics/{topic}/partitions/{partition}/messages",
+            get(read_partition),
+        )
         .route("/v1/topics/{topic}/groups/{group}", get(describe_group))
-        .route("/v1/topics/{topic}/groups/{group}/inflight", get(list_inflight))
+        .route(
+            "/v1/topics/{topic}/groups/{group}/inflight",
+            get(list_inflight),
+        )
         .route("/v1/topics/{topic}/groups/{group}/poll", post(poll))
         .route("/v1/topics/{topic}/groups/{group}/acks", post(ack_batch))
         .route("/v1/topics/{topic}/groups/{group}/seek", post(seek))
@@ -54,7 +67,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
 }
@@ -80,7 +96,11 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed(method: Method) -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", format!("method {method} not allowed here"))
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("method {method} not allowed here"),
+    )
 }
 
 /// Runs a blocking broker call on the blocking pool.
@@ -109,17 +129,28 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
 
 /// Strict JSON: unknown fields and wrong types are a 400 naming the problem.
 fn parse_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("invalid json body: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid json body: {e}")))
 }
 
 fn q<'a>(query: &'a HashMap<String, String>, names: &[&str]) -> Option<&'a str> {
-    names.iter().find_map(|n| query.get(*n)).map(|s| s.trim()).filter(|s| !s.is_empty())
+    names
+        .iter()
+        .find_map(|n| query.get(*n))
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
 }
 
-fn q_int<T: std::str::FromStr>(query: &HashMap<String, String>, name: &str) -> ApiResult<Option<T>> {
+fn q_int<T: std::str::FromStr>(
+    query: &HashMap<String, String>,
+    name: &str,
+) -> ApiResult<Option<T>> {
     match q(query, &[name]) {
         None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| ApiError::bad_request(format!("invalid {name}"))),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError::bad_request(format!("invalid {name}"))),
     }
 }
 
@@ -197,7 +228,8 @@ async fn create_topic(
     let req = if body.is_empty() {
         CreateTopicJson {
             name: q(&query, &["name"]).unwrap_or_default().to_owned(),
-            partitions: q_int(&query, "partitions").map_err(|_| ApiError::bad_request("invalid partitions"))?,
+            partitions: q_int(&query, "partitions")
+                .map_err(|_| ApiError::bad_request("invalid partitions"))?,
             retention_ms: q_int(&query, "retention_ms")?,
             retention_bytes: q_int(&query, "retention_bytes")?,
         }
@@ -214,7 +246,10 @@ async fn create_topic(
     };
     let (age, bytes) = (req.retention_ms, req.retention_bytes);
     let n = name.clone();
-    let meta = blocking(&state, true, move |b, now| b.create_topic(&n, partitions, age, bytes, now)).await?;
+    let meta = blocking(&state, true, move |b, now| {
+        b.create_topic(&n, partitions, age, bytes, now)
+    })
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"status": "created", "name": meta.name, "partitions": meta.partitions})),
@@ -222,7 +257,10 @@ async fn create_topic(
         .into_response())
 }
 
-async fn describe_topic(State(state): State<AppState>, Path(topic): Path<String>) -> ApiResult<Response> {
+async fn describe_topic(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+) -> ApiResult<Response> {
     let t = topic.clone();
     let s = blocking(&state, false, move |b, now| {
         b.topic_meta(&t)?;
@@ -237,18 +275,30 @@ async fn describe_topic(State(state): State<AppState>, Path(topic): Path<String>
         .ok_or_else(|| ApiError::not_found(format!("topic {topic} does not exist")))?;
     let groups: Vec<Value> = all["groups"]
         .as_array()
-        .map(|gs| gs.iter().filter(|g| g["topic"] == topic.as_str()).cloned().collect())
+        .map(|gs| {
+            gs.iter()
+                .filter(|g| g["topic"] == topic.as_str())
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     let mut v = topic_json;
     v["groups"] = json!(groups);
     v["dlq"] = all["dlq"]
         .as_array()
-        .and_then(|d| d.iter().find(|d| d["source_topic"] == topic.as_str()).cloned())
+        .and_then(|d| {
+            d.iter()
+                .find(|d| d["source_topic"] == topic.as_str())
+                .cloned()
+        })
         .unwrap_or(Value::Null);
     Ok(ok_json(v))
 }
 
-async fn delete_topic(State(state): State<AppState>, Path(topic): Path<String>) -> ApiResult<Response> {
+async fn delete_topic(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+) -> ApiResult<Response> {
     blocking(&state, false, move |b, now| b.delete_topic(&topic, now)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -276,10 +326,13 @@ struct ProduceJson {
 fn envelope_from_query(query: &HashMap<String, String>) -> ApiResult<Option<WireEnvelope>> {
     let s = |names: &[&str]| q(query, names).unwrap_or_default().to_owned();
     let deadline = if let Some(v) = q(query, &["deadline_rfc3339", "deadline"]) {
-        parse_rfc3339_ns(v).map_err(|e| ApiError::bad_request(format!("invalid deadline_rfc3339: {e}")))?;
+        parse_rfc3339_ns(v)
+            .map_err(|e| ApiError::bad_request(format!("invalid deadline_rfc3339: {e}")))?;
         Some(v.to_owned())
     } else if let Some(v) = q(query, &["deadline_ms"]) {
-        let ms: i64 = v.parse().map_err(|_| ApiError::bad_request(format!("invalid deadline_ms: {v}")))?;
+        let ms: i64 = v
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid deadline_ms: {v}")))?;
         Some(driftq_core::api::format_rfc3339_ms(ms))
     } else {
         None
@@ -287,19 +340,28 @@ fn envelope_from_query(query: &HashMap<String, String>) -> ApiResult<Option<Wire
     let attempts: Option<i64> = q_int(query, "retry_max_attempts")?;
     let backoff: Option<i64> = q_int(query, "retry_backoff_ms")?;
     let max_backoff: Option<i64> = q_int(query, "retry_max_backoff_ms")?;
-    for (name, v) in [("retry_max_attempts", attempts), ("retry_backoff_ms", backoff), ("retry_max_backoff_ms", max_backoff)] {
+    for (name, v) in [
+        ("retry_max_attempts", attempts),
+        ("retry_backoff_ms", backoff),
+        ("retry_max_backoff_ms", max_backoff),
+    ] {
         if v.is_some_and(|v| v < 0) {
             return Err(ApiError::bad_request(format!("invalid {name}")));
         }
     }
     if (backoff.is_some() || max_backoff.is_some()) && attempts.unwrap_or(0) <= 0 {
-        return Err(ApiError::bad_request("retry_max_attempts must be > 0 when using retry backoff params"));
+        return Err(ApiError::bad_request(
+            "retry_max_attempts must be > 0 when using retry backoff params",
+        ));
     }
-    let retry_policy = (attempts.is_some() || backoff.is_some() || max_backoff.is_some()).then(|| WireRetryPolicy {
-        max_attempts: attempts.unwrap_or(0),
-        backoff_ms: backoff.unwrap_or(0),
-        max_backoff_ms: max_backoff.unwrap_or(0),
-    });
+    let retry_policy =
+        (attempts.is_some() || backoff.is_some() || max_backoff.is_some()).then(|| {
+            WireRetryPolicy {
+                max_attempts: attempts.unwrap_or(0),
+                backoff_ms: backoff.unwrap_or(0),
+                max_backoff_ms: max_backoff.unwrap_or(0),
+            }
+        });
     let partition_override = match q(query, &["partition_override"]) {
         None => None,
         Some(v) => Some(
@@ -342,14 +404,28 @@ fn to_produce_message(
 ) -> ApiResult<ProduceMessage> {
     let headers = headers
         .into_iter()
-        .map(|h| h.value.to_bytes().map(|v| (h.name, v)).map_err(ApiError::bad_request))
+        .map(|h| {
+            h.value
+                .to_bytes()
+                .map(|v| (h.name, v))
+                .map_err(ApiError::bad_request)
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     let partition = match partition {
         None => None,
         Some(p) => Some(u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partition"))?),
     };
-    let envelope = envelope.map(WireEnvelope::to_envelope).transpose().map_err(ApiError::bad_request)?;
-    Ok(ProduceMessage { key, headers, value, envelope, partition })
+    let envelope = envelope
+        .map(WireEnvelope::to_envelope)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
+    Ok(ProduceMessage {
+        key,
+        headers,
+        value,
+        envelope,
+        partition,
+    })
 }
 
 fn note_rejection(state: &AppState, e: &ApiError) {
@@ -375,9 +451,21 @@ async fn produce(
             return Err(ApiError::bad_request("topic and value are required"));
         }
         let envelope = envelope_from_query(&query)?;
-        let key = query.get("key").filter(|k| !k.is_empty()).map(|k| k.as_bytes().to_vec());
+        let key = query
+            .get("key")
+            .filter(|k| !k.is_empty())
+            .map(|k| k.as_bytes().to_vec());
         let partition = q_int(&query, "partition")?;
-        (topic, to_produce_message(key, value.into_bytes(), Vec::new(), partition, envelope.as_ref())?)
+        (
+            topic,
+            to_produce_message(
+                key,
+                value.into_bytes(),
+                Vec::new(),
+                partition,
+                envelope.as_ref(),
+            )?,
+        )
     } else {
         let req: ProduceJson = parse_json(&body)?;
         let topic = req.topic.trim().to_owned();
@@ -386,15 +474,32 @@ async fn produce(
             return Err(ApiError::bad_request("topic and value are required"));
         }
         let key = req.key.filter(|k| !k.is_empty()).map(String::into_bytes);
-        (topic, to_produce_message(key, value.into_bytes(), req.headers, req.partition, req.envelope.as_ref())?)
+        (
+            topic,
+            to_produce_message(
+                key,
+                value.into_bytes(),
+                req.headers,
+                req.partition,
+                req.envelope.as_ref(),
+            )?,
+        )
     };
     check_size(&state, &msg)?;
     let started = Instant::now();
     let t = topic.clone();
-    let mut results = blocking(&state, true, move |b, now| Ok(b.produce(&t, vec![msg], now))).await?;
-    state.metrics.append_seconds.observe(started.elapsed().as_secs_f64());
+    let mut results = blocking(&state, true, move |b, now| {
+        Ok(b.produce(&t, vec![msg], now))
+    })
+    .await?;
+    state
+        .metrics
+        .append_seconds
+        .observe(started.elapsed().as_secs_f64());
     state.activity.notify_waiters();
-    let result = results.pop().ok_or_else(|| ApiError::internal("no produce result"))?;
+    let result = results
+        .pop()
+        .ok_or_else(|| ApiError::internal("no produce result"))?;
     match result {
         Ok(p) => Ok(ok_json(json!({
             "status": "produced",
@@ -422,7 +527,8 @@ fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| ApiError::bad_request(format!("invalid json on line {}: {e}", i + 1)))
+            serde_json::from_str(l)
+                .map_err(|e| ApiError::bad_request(format!("invalid json on line {}: {e}", i + 1)))
         })
         .collect()
 }
@@ -444,7 +550,11 @@ async fn produce_batch(
             .ok_or_else(|| ApiError::bad_request(format!("message {i}: value is required")))?
             .to_bytes()
             .map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
-        let key = m.key.map(|k| k.to_bytes()).transpose().map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
+        let key = m
+            .key
+            .map(|k| k.to_bytes())
+            .transpose()
+            .map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
         let pm = to_produce_message(key, value, m.headers, m.partition, m.envelope.as_ref())?;
         check_size(&state, &pm)?;
         msgs.push(pm);
@@ -452,7 +562,10 @@ async fn produce_batch(
     let started = Instant::now();
     let t = topic.clone();
     let results = blocking(&state, false, move |b, now| Ok(b.produce(&t, msgs, now))).await?;
-    state.metrics.append_seconds.observe(started.elapsed().as_secs_f64());
+    state
+        .metrics
+        .append_seconds
+        .observe(started.elapsed().as_secs_f64());
     state.activity.notify_waiters();
     let mut failed = 0;
     let out: Vec<Value> = results
@@ -468,7 +581,9 @@ async fn produce_batch(
         })
         .collect();
     let produced = out.len() - failed;
-    Ok(ok_json(json!({"produced": produced, "failed": failed, "results": out})))
+    Ok(ok_json(
+        json!({"produced": produced, "failed": failed, "results": out}),
+    ))
 }
 
 // ---- reading --------------------------------------------------------------------------------
@@ -484,8 +599,13 @@ async fn read_partition(
         (None, Some(ts)) => ReadFrom::Timestamp(parse_time_ms(ts)?),
         (None, None) => ReadFrom::Offset(0),
     };
-    let msgs = blocking(&state, false, move |b, _| b.read(&topic, partition, from, max, 8 << 20)).await?;
-    Ok(ok_json(json!({"messages": msgs.iter().map(wire::message).collect::<Vec<_>>()})))
+    let msgs = blocking(&state, false, move |b, _| {
+        b.read(&topic, partition, from, max, 8 << 20)
+    })
+    .await?;
+    Ok(ok_json(
+        json!({"messages": msgs.iter().map(wire::message).collect::<Vec<_>>()}),
+    ))
 }
 
 /// Unix milliseconds or RFC 3339.
@@ -493,9 +613,9 @@ fn parse_time_ms(s: &str) -> ApiResult<i64> {
     if let Ok(ms) = s.parse::<i64>() {
         return Ok(ms);
     }
-    parse_rfc3339_ns(s)
-        .map(|ns| ns / 1_000_000)
-        .map_err(|e| ApiError::bad_request(format!("invalid time {s:?}: {e} (use unix ms or RFC 3339)")))
+    parse_rfc3339_ns(s).map(|ns| ns / 1_000_000).map_err(|e| {
+        ApiError::bad_request(format!("invalid time {s:?}: {e} (use unix ms or RFC 3339)"))
+    })
 }
 
 // ---- consuming ------------------------------------------------------------------------------
@@ -523,7 +643,8 @@ fn consume_params(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<Con
             topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
             group: q(query, &["group"]).unwrap_or_default().to_owned(),
             owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
-            lease_ms: q_int(query, "lease_ms").map_err(|_| ApiError::bad_request("invalid lease_ms"))?,
+            lease_ms: q_int(query, "lease_ms")
+                .map_err(|_| ApiError::bad_request("invalid lease_ms"))?,
             max: q_int(query, "max")?,
             wait_ms: q_int(query, "wait_ms")?,
         }
@@ -550,11 +671,20 @@ async fn consume(
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req = consume_params(&query, &body)?;
-    let (topic, group, owner) = (req.topic.trim().to_owned(), req.group.trim().to_owned(), req.owner.trim().to_owned());
+    let (topic, group, owner) = (
+        req.topic.trim().to_owned(),
+        req.group.trim().to_owned(),
+        req.owner.trim().to_owned(),
+    );
     if topic.is_empty() || group.is_empty() || owner.is_empty() {
-        return Err(ApiError::bad_request("topic, group, and owner are required"));
+        return Err(ApiError::bad_request(
+            "topic, group, and owner are required",
+        ));
     }
-    state.broker.topic_meta(&topic).map_err(|e| ApiError::from_broker(e, true))?;
+    state
+        .broker
+        .topic_meta(&topic)
+        .map_err(|e| ApiError::from_broker(e, true))?;
     let lease_ms = lease_of(&req);
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(256);
     tokio::spawn(stream_loop(state, topic, group, owner, lease_ms, tx));
@@ -562,8 +692,12 @@ async fn consume(
         rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
     });
     let mut resp = Response::new(Body::from_stream(stream));
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson; charset=utf-8"));
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson; charset=utf-8"),
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(resp)
 }
 
@@ -591,7 +725,10 @@ async fn stream_loop(
         }
         let notified = state.activity.notified();
         let (t, g, o) = (topic.clone(), group.clone(), owner.clone());
-        let batch = blocking(&state, true, move |b, now| b.poll(&t, &g, &o, 64, lease_ms, now)).await;
+        let batch = blocking(&state, true, move |b, now| {
+            b.poll(&t, &g, &o, 64, lease_ms, now)
+        })
+        .await;
         match batch {
             Err(e) => {
                 let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();
@@ -645,11 +782,20 @@ async fn poll(
     let deadline = Instant::now() + wait;
     loop {
         let notified = state.activity.notified();
-        let (t, g, o) = (req.topic.clone(), req.group.clone(), req.owner.trim().to_owned());
-        let ds = blocking(&state, false, move |b, now| b.poll(&t, &g, &o, max, lease_ms, now)).await?;
+        let (t, g, o) = (
+            req.topic.clone(),
+            req.group.clone(),
+            req.owner.trim().to_owned(),
+        );
+        let ds = blocking(&state, false, move |b, now| {
+            b.poll(&t, &g, &o, max, lease_ms, now)
+        })
+        .await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
-            return Ok(ok_json(json!({"messages": ds.iter().map(|d| wire::delivery(d, false)).collect::<Vec<_>>()})));
+            return Ok(ok_json(
+                json!({"messages": ds.iter().map(|d| wire::delivery(d, false)).collect::<Vec<_>>()}),
+            ));
         }
         let mut shutdown = state.shutdown.clone();
         tokio::select! {
@@ -703,8 +849,16 @@ fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckReq
             topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
             group: q(query, &["group"]).unwrap_or_default().to_owned(),
             owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
-            partition: Some(p.unwrap_or_default().parse().map_err(|_| ApiError::bad_request("invalid partition"))?),
-            offset: Some(o.unwrap_or_default().parse().map_err(|_| ApiError::bad_request("invalid offset"))?),
+            partition: Some(
+                p.unwrap_or_default()
+                    .parse()
+                    .map_err(|_| ApiError::bad_request("invalid partition"))?,
+            ),
+            offset: Some(
+                o.unwrap_or_default()
+                    .parse()
+                    .map_err(|_| ApiError::bad_request("invalid offset"))?,
+            ),
             reason: q(query, &["reason"]).map(str::to_owned),
             error: q(query, &["error"]).map(str::to_owned),
             delay_ms: q_int(query, "delay_ms")?,
@@ -713,24 +867,37 @@ fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckReq
     } else {
         serde_json::from_slice(body).map_err(|e| {
             let text = e.to_string();
-            match text.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+            match text
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split('`').next())
+            {
                 Some(field) => ApiError::bad_request(format!("unknown field: {field}")),
                 None => ApiError::bad_request(format!("invalid json body: {text}")),
             }
         })?
     };
-    let (topic, group, owner) = (req.topic.trim().to_owned(), req.group.trim().to_owned(), req.owner.trim().to_owned());
+    let (topic, group, owner) = (
+        req.topic.trim().to_owned(),
+        req.group.trim().to_owned(),
+        req.owner.trim().to_owned(),
+    );
     if topic.is_empty() || group.is_empty() || owner.is_empty() {
-        return Err(ApiError::bad_request("topic, group, and owner are required"));
+        return Err(ApiError::bad_request(
+            "topic, group, and owner are required",
+        ));
     }
     let (Some(p), Some(o)) = (req.partition, req.offset) else {
         return Err(ApiError::bad_request("partition and offset are required"));
     };
-    let partition = u32::try_from(p).map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
-    let offset = u64::try_from(o).map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
+    let partition =
+        u32::try_from(p).map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
+    let offset =
+        u64::try_from(o).map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
     let delay_ms = match req.delay_ms {
         None => None,
-        Some(d) => Some(u64::try_from(d).map_err(|_| ApiError::bad_request("delay_ms cannot be negative"))?),
+        Some(d) => Some(
+            u64::try_from(d).map_err(|_| ApiError::bad_request("delay_ms cannot be negative"))?,
+        ),
     };
     Ok(AckRequest {
         topic,
@@ -751,7 +918,16 @@ async fn ack(
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     blocking(&state, true, move |b, now| {
-        b.ack(&LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset }, now)
+        b.ack(
+            &LeaseRef {
+                topic: &r.topic,
+                group: &r.group,
+                owner: &r.owner,
+                partition: r.partition,
+                offset: r.offset,
+            },
+            now,
+        )
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -764,7 +940,16 @@ async fn ack_cumulative(
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     blocking(&state, true, move |b, now| {
-        b.ack_cumulative(&LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset }, now)
+        b.ack_cumulative(
+            &LeaseRef {
+                topic: &r.topic,
+                group: &r.group,
+                owner: &r.owner,
+                partition: r.partition,
+                offset: r.offset,
+            },
+            now,
+        )
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -777,7 +962,13 @@ async fn nack(
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     blocking(&state, true, move |b, now| {
-        let lease = LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset };
+        let lease = LeaseRef {
+            topic: &r.topic,
+            group: &r.group,
+            owner: &r.owner,
+            partition: r.partition,
+            offset: r.offset,
+        };
         b.nack(&lease, &r.reason, r.delay_ms, now)
     })
     .await?;
@@ -793,7 +984,13 @@ async fn extend(
     let r = ack_request(&query, &body_bytes(body)?)?;
     let lease_ms = r.lease_ms.unwrap_or(30_000);
     let deadline = blocking(&state, true, move |b, now| {
-        let lease = LeaseRef { topic: &r.topic, group: &r.group, owner: &r.owner, partition: r.partition, offset: r.offset };
+        let lease = LeaseRef {
+            topic: &r.topic,
+            group: &r.group,
+            owner: &r.owner,
+            partition: r.partition,
+            offset: r.offset,
+        };
         b.extend(&lease, lease_ms, now)
     })
     .await?;
@@ -829,20 +1026,40 @@ async fn ack_batch(
     let req: AckBatchJson = parse_json(&body_bytes(body)?)?;
     let mut items = Vec::with_capacity(req.items.len());
     for it in req.items {
-        let partition = u32::try_from(it.partition).map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
-        let offset = u64::try_from(it.offset).map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
+        let partition = u32::try_from(it.partition)
+            .map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
+        let offset = u64::try_from(it.offset)
+            .map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
         let owner = it.owner.unwrap_or_else(|| req.owner.clone());
         if owner.trim().is_empty() {
-            return Err(ApiError::bad_request("owner is required (per item or for the batch)"));
+            return Err(ApiError::bad_request(
+                "owner is required (per item or for the batch)",
+            ));
         }
-        items.push((partition, offset, owner, it.nack, it.reason.unwrap_or_default()));
+        items.push((
+            partition,
+            offset,
+            owner,
+            it.nack,
+            it.reason.unwrap_or_default(),
+        ));
     }
     let results = blocking(&state, false, move |b, now| {
         Ok(items
             .iter()
             .map(|(partition, offset, owner, nack, reason)| {
-                let lease = LeaseRef { topic: &topic, group: &group, owner, partition: *partition, offset: *offset };
-                if *nack { b.nack(&lease, reason, None, now) } else { b.ack(&lease, now) }
+                let lease = LeaseRef {
+                    topic: &topic,
+                    group: &group,
+                    owner,
+                    partition: *partition,
+                    offset: *offset,
+                };
+                if *nack {
+                    b.nack(&lease, reason, None, now)
+                } else {
+                    b.ack(&lease, now)
+                }
             })
             .collect::<Vec<_>>())
     })
@@ -859,14 +1076,20 @@ async fn ack_batch(
             }
         })
         .collect();
-    Ok(ok_json(json!({"acked": out.len() - failed, "failed": failed, "results": out})))
+    Ok(ok_json(
+        json!({"acked": out.len() - failed, "failed": failed, "results": out}),
+    ))
 }
 
 // ---- groups ---------------------------------------------------------------------------------
 
 async fn list_groups(State(state): State<AppState>) -> ApiResult<Response> {
     let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
-    let groups: Vec<Value> = s.groups.iter().map(|g| wire::group(&g.topic, &g.group, &g.partitions)).collect();
+    let groups: Vec<Value> = s
+        .groups
+        .iter()
+        .map(|g| wire::group(&g.topic, &g.group, &g.partitions))
+        .collect();
     Ok(ok_json(json!({"groups": groups})))
 }
 
@@ -884,7 +1107,11 @@ async fn describe_group(
         .groups
         .iter()
         .find(|g| g.topic == topic && g.group == group)
-        .ok_or_else(|| ApiError::not_found(format!("consumer group {group} has never consumed from topic {topic}")))?;
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "consumer group {group} has never consumed from topic {topic}"
+            ))
+        })?;
     let mut v = wire::group(&g.topic, &g.group, &g.partitions);
     v["dlq_depth"] = s
         .dlq
@@ -929,19 +1156,25 @@ struct SeekJson {
 
 fn parse_seek_to(v: &Value) -> ApiResult<SeekTo> {
     match v {
-        Value::Number(n) => n.as_u64().map(SeekTo::Offset).ok_or_else(|| ApiError::bad_request("offset cannot be negative")),
+        Value::Number(n) => n
+            .as_u64()
+            .map(SeekTo::Offset)
+            .ok_or_else(|| ApiError::bad_request("offset cannot be negative")),
         Value::String(s) => match s.as_str() {
             "start" | "beginning" | "earliest" => Ok(SeekTo::Start),
             "end" | "latest" => Ok(SeekTo::End),
             other => match other.strip_prefix('@') {
                 Some(ts) => parse_time_ms(ts).map(SeekTo::Timestamp),
-                None => other
-                    .parse()
-                    .map(SeekTo::Offset)
-                    .map_err(|_| ApiError::bad_request(format!("invalid seek target {other:?}: use start, end, an offset or @time"))),
+                None => other.parse().map(SeekTo::Offset).map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "invalid seek target {other:?}: use start, end, an offset or @time"
+                    ))
+                }),
             },
         },
-        _ => Err(ApiError::bad_request("to must be start, end, an offset or @time")),
+        _ => Err(ApiError::bad_request(
+            "to must be start, end, an offset or @time",
+        )),
     }
 }
 
@@ -952,9 +1185,15 @@ async fn seek(
 ) -> ApiResult<Response> {
     let req: SeekJson = parse_json(&body_bytes(body)?)?;
     let to = parse_seek_to(&req.to)?;
-    let moves = blocking(&state, false, move |b, now| b.seek(&topic, &group, req.partition, to, req.force, now)).await?;
+    let moves = blocking(&state, false, move |b, now| {
+        b.seek(&topic, &group, req.partition, to, req.force, now)
+    })
+    .await?;
     state.activity.notify_waiters();
-    let rows: Vec<Value> = moves.iter().map(|(p, from, to)| json!({"partition": p, "from": from, "to": to})).collect();
+    let rows: Vec<Value> = moves
+        .iter()
+        .map(|(p, from, to)| json!({"partition": p, "from": from, "to": to}))
+        .collect();
     Ok(ok_json(json!({"moved": rows})))
 }
 
@@ -1026,11 +1265,17 @@ async fn replay_dlq(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
-    let r: ReplayJson = if body.is_empty() { ReplayJson::default() } else { parse_json(&body)? };
+    let r: ReplayJson = if body.is_empty() {
+        ReplayJson::default()
+    } else {
+        parse_json(&body)?
+    };
     let header_glob = match &r.header {
         None => None,
         Some(h) => {
-            let (n, g) = h.split_once('=').ok_or_else(|| ApiError::bad_request("header filter is name=GLOB"))?;
+            let (n, g) = h
+                .split_once('=')
+                .ok_or_else(|| ApiError::bad_request("header filter is name=GLOB"))?;
             Some((n.to_owned(), g.to_owned()))
         }
     };

@@ -5,11 +5,16 @@ use driftq_core::broker::{Delivery, DlqOrigin, GroupPartitionStats, Message, Rou
 use serde_json::{Value, json};
 
 fn headers(h: &[(String, Vec<u8>)]) -> Value {
-    Value::Array(h.iter().map(|(n, v)| json!({"name": n, "value": Bytes::from_bytes(v)})).collect())
+    Value::Array(
+        h.iter()
+            .map(|(n, v)| json!({"name": n, "value": Bytes::from_bytes(v)}))
+            .collect(),
+    )
 }
 
 fn routing(r: &Routing) -> Value {
-    let meta: serde_json::Map<String, Value> = r.meta.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let meta: serde_json::Map<String, Value> =
+        r.meta.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let mut v = json!({"label": r.label});
     if !meta.is_empty() {
         v["meta"] = Value::Object(meta);
@@ -53,7 +58,8 @@ pub(crate) fn message(m: &Message) -> Value {
         v["dlq"] = origin(d);
     }
     if let Some(r) = &m.meta.replay {
-        v["replayed_from"] = json!({"topic": r.dlq_topic, "partition": r.partition, "offset": r.offset});
+        v["replayed_from"] =
+            json!({"topic": r.dlq_topic, "partition": r.partition, "offset": r.offset});
     }
     v
 }

@@ -38,16 +38,34 @@ impl Metrics {
         let produce_rejected = Family::<Labels, Counter>::default();
         let append_seconds = latency_histogram();
         let fsync_seconds = latency_histogram();
-        registry.register("http_requests", "HTTP requests by route template, method and status", http_requests.clone());
-        registry.register("produce_rejected", "Produce requests refused by backpressure, by reason", produce_rejected.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route template, method and status",
+            http_requests.clone(),
+        );
+        registry.register(
+            "produce_rejected",
+            "Produce requests refused by backpressure, by reason",
+            produce_rejected.clone(),
+        );
         registry.register(
             "broker_append_duration_seconds",
             "Time to append a produce batch, fsync included under --fsync always",
             append_seconds.clone(),
         );
-        registry.register("broker_fsync_duration_seconds", "Duration of each fdatasync of a log", fsync_seconds.clone());
+        registry.register(
+            "broker_fsync_duration_seconds",
+            "Duration of each fdatasync of a log",
+            fsync_seconds.clone(),
+        );
         registry.register_collector(Box::new(BrokerCollector { broker }));
-        Self { registry, http_requests, produce_rejected, append_seconds, fsync_seconds }
+        Self {
+            registry,
+            http_requests,
+            produce_rejected,
+            append_seconds,
+            fsync_seconds,
+        }
     }
 
     pub(crate) fn observe_fsync(&self, d: Duration) {
@@ -67,7 +85,10 @@ struct BrokerCollector {
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 fn counter_family(
@@ -76,7 +97,12 @@ fn counter_family(
     help: &str,
     rows: &[(Labels, u64)],
 ) -> Result<(), std::fmt::Error> {
-    let mut metric = encoder.encode_descriptor(name, help, None, prometheus_client::metrics::MetricType::Counter)?;
+    let mut metric = encoder.encode_descriptor(
+        name,
+        help,
+        None,
+        prometheus_client::metrics::MetricType::Counter,
+    )?;
     for (l, v) in rows {
         ConstCounter::new(*v).encode(metric.encode_family(l)?)?;
     }
@@ -89,7 +115,12 @@ fn gauge_family(
     help: &str,
     rows: &[(Labels, i64)],
 ) -> Result<(), std::fmt::Error> {
-    let mut metric = encoder.encode_descriptor(name, help, None, prometheus_client::metrics::MetricType::Gauge)?;
+    let mut metric = encoder.encode_descriptor(
+        name,
+        help,
+        None,
+        prometheus_client::metrics::MetricType::Gauge,
+    )?;
     for (l, v) in rows {
         ConstGauge::new(*v).encode(metric.encode_family(l)?)?;
     }
@@ -105,19 +136,53 @@ impl Collector for BrokerCollector {
         let mut messages = Vec::new();
         for t in &s.topics {
             let l = labels(&[("topic", &t.name)]);
-            produced.push((l.clone(), t.partitions.iter().map(|p| p.produced_messages).sum()));
-            produced_bytes.push((l.clone(), t.partitions.iter().map(|p| p.produced_bytes).sum()));
-            messages.push((l, i64::try_from(t.partitions.iter().map(|p| p.high_watermark - p.low_watermark).sum::<u64>()).unwrap_or(i64::MAX)));
+            produced.push((
+                l.clone(),
+                t.partitions.iter().map(|p| p.produced_messages).sum(),
+            ));
+            produced_bytes.push((
+                l.clone(),
+                t.partitions.iter().map(|p| p.produced_bytes).sum(),
+            ));
+            messages.push((
+                l,
+                i64::try_from(
+                    t.partitions
+                        .iter()
+                        .map(|p| p.high_watermark - p.low_watermark)
+                        .sum::<u64>(),
+                )
+                .unwrap_or(i64::MAX),
+            ));
         }
-        counter_family(&mut encoder, "produced_messages", "Messages produced since the server started", &produced)?;
-        counter_family(&mut encoder, "produced_bytes", "Key and value bytes produced since the server started", &produced_bytes)?;
-        gauge_family(&mut encoder, "topic_messages", "Messages stored per topic", &messages)?;
-        let (mut acks, mut nacks, mut redeliveries, mut timeouts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        counter_family(
+            &mut encoder,
+            "produced_messages",
+            "Messages produced since the server started",
+            &produced,
+        )?;
+        counter_family(
+            &mut encoder,
+            "produced_bytes",
+            "Key and value bytes produced since the server started",
+            &produced_bytes,
+        )?;
+        gauge_family(
+            &mut encoder,
+            "topic_messages",
+            "Messages stored per topic",
+            &messages,
+        )?;
+        let (mut acks, mut nacks, mut redeliveries, mut timeouts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut inflight, mut lag) = (Vec::new(), Vec::new());
-        let mut dlq_by_topic: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        let mut dlq_by_topic: std::collections::BTreeMap<String, u64> =
+            std::collections::BTreeMap::new();
         for g in &s.groups {
             let l = labels(&[("topic", &g.topic), ("group", &g.group)]);
-            let sum = |f: &dyn Fn(&driftq_core::broker::GroupPartitionStats) -> u64| g.partitions.iter().map(f).sum::<u64>();
+            let sum = |f: &dyn Fn(&driftq_core::broker::GroupPartitionStats) -> u64| {
+                g.partitions.iter().map(f).sum::<u64>()
+            };
             acks.push((l.clone(), sum(&|p| p.counters.acks)));
             nacks.push((l.clone(), sum(&|p| p.counters.nacks)));
             redeliveries.push((l.clone(), sum(&|p| p.counters.redeliveries)));
@@ -125,29 +190,78 @@ impl Collector for BrokerCollector {
             *dlq_by_topic.entry(g.topic.clone()).or_default() += sum(&|p| p.counters.dead_lettered);
             for p in &g.partitions {
                 let part = p.partition.to_string();
-                let pl = labels(&[("topic", &g.topic), ("group", &g.group), ("partition", &part)]);
+                let pl = labels(&[
+                    ("topic", &g.topic),
+                    ("group", &g.group),
+                    ("partition", &part),
+                ]);
                 inflight.push((pl.clone(), i64::try_from(p.inflight).unwrap_or(i64::MAX)));
                 lag.push((pl, i64::try_from(p.lag).unwrap_or(i64::MAX)));
             }
         }
         counter_family(&mut encoder, "message_acks", "Acked messages", &acks)?;
         counter_family(&mut encoder, "message_nacks", "Nacked deliveries", &nacks)?;
-        counter_family(&mut encoder, "message_redeliveries", "Deliveries that failed and were scheduled again", &redeliveries)?;
-        counter_family(&mut encoder, "message_lease_timeouts", "Leases that expired unacked", &timeouts)?;
-        gauge_family(&mut encoder, "inflight_messages", "Messages leased and not yet acked", &inflight)?;
-        gauge_family(&mut encoder, "consumer_lag", "Messages not yet acked by the group", &lag)?;
+        counter_family(
+            &mut encoder,
+            "message_redeliveries",
+            "Deliveries that failed and were scheduled again",
+            &redeliveries,
+        )?;
+        counter_family(
+            &mut encoder,
+            "message_lease_timeouts",
+            "Leases that expired unacked",
+            &timeouts,
+        )?;
+        gauge_family(
+            &mut encoder,
+            "inflight_messages",
+            "Messages leased and not yet acked",
+            &inflight,
+        )?;
+        gauge_family(
+            &mut encoder,
+            "consumer_lag",
+            "Messages not yet acked by the group",
+            &lag,
+        )?;
         let dlq: Vec<(Labels, u64)> = dlq_by_topic
             .into_iter()
-            .map(|(t, v)| (labels(&[("topic", &t), ("reason", "max_attempts_reached")]), v))
+            .map(|(t, v)| {
+                (
+                    labels(&[("topic", &t), ("reason", "max_attempts_reached")]),
+                    v,
+                )
+            })
             .collect();
-        counter_family(&mut encoder, "dlq_messages", "Messages moved to dlq.<topic>", &dlq)?;
+        counter_family(
+            &mut encoder,
+            "dlq_messages",
+            "Messages moved to dlq.<topic>",
+            &dlq,
+        )?;
         let depth: Vec<(Labels, i64)> = s
             .dlq
             .iter()
-            .map(|d| (labels(&[("topic", &d.source_topic)]), i64::try_from(d.depth).unwrap_or(i64::MAX)))
+            .map(|d| {
+                (
+                    labels(&[("topic", &d.source_topic)]),
+                    i64::try_from(d.depth).unwrap_or(i64::MAX),
+                )
+            })
             .collect();
-        gauge_family(&mut encoder, "dlq_depth", "Messages waiting in dlq.<topic>", &depth)?;
-        counter_family(&mut encoder, "router_errors", "Router failures (messages produced without routing)", &[(Vec::new(), s.router_errors)])?;
+        gauge_family(
+            &mut encoder,
+            "dlq_depth",
+            "Messages waiting in dlq.<topic>",
+            &depth,
+        )?;
+        counter_family(
+            &mut encoder,
+            "router_errors",
+            "Router failures (messages produced without routing)",
+            &[(Vec::new(), s.router_errors)],
+        )?;
         Ok(())
     }
 }

@@ -47,10 +47,18 @@ fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     let secs = now_ms() / 1000;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "driftq-data".into());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "driftq-data".into());
     let backup = dir.with_file_name(format!("{name}.bak.{secs}"));
-    std::fs::rename(dir, &backup)
-        .with_context(|| format!("--reset: cannot move {} to {}", dir.display(), backup.display()))?;
+    std::fs::rename(dir, &backup).with_context(|| {
+        format!(
+            "--reset: cannot move {} to {}",
+            dir.display(),
+            backup.display()
+        )
+    })?;
     tracing::warn!(from = %dir.display(), to = %backup.display(), "--reset: data directory moved aside");
     Ok(())
 }
@@ -92,7 +100,8 @@ async fn serve(
     let started = Instant::now();
     // The fsync observer needs the metrics, and the metrics need the broker: break the cycle
     // with a slot filled once the metrics exist.
-    let fsync_slot: Arc<std::sync::OnceLock<Arc<metrics::Metrics>>> = Arc::new(std::sync::OnceLock::new());
+    let fsync_slot: Arc<std::sync::OnceLock<Arc<metrics::Metrics>>> =
+        Arc::new(std::sync::OnceLock::new());
     let slot = Arc::clone(&fsync_slot);
     let mut bc = BrokerConfig::new(&config.data_dir);
     bc.durability = durability;
@@ -135,7 +144,10 @@ async fn serve(
         "broker starting"
     );
     // The line tests and scripts wait for: the bound address (useful with port 0).
-    eprintln!("driftq listening on http://{local} (data dir {})", config.data_dir.display());
+    eprintln!(
+        "driftq listening on http://{local} (data dir {})",
+        config.data_dir.display()
+    );
     let app = http::router(state);
     let mut stop = shutdown_rx.clone();
     tokio::spawn(async move {
@@ -163,14 +175,15 @@ async fn wait_for_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot listen for SIGTERM");
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -210,7 +223,11 @@ async fn tick_loop(state: AppState, durability: Durability) {
         match result {
             Ok(Ok(report)) => {
                 if report.leases_expired > 0 || report.dead_lettered > 0 {
-                    tracing::debug!(expired = report.leases_expired, dlq = report.dead_lettered, "tick");
+                    tracing::debug!(
+                        expired = report.leases_expired,
+                        dlq = report.dead_lettered,
+                        "tick"
+                    );
                 }
             }
             Ok(Err(e)) => tracing::error!(error = %e, "tick failed"),

@@ -1,4 +1,7 @@
 //! End-to-end tests of the `driftq` binary.
 
+mod crash;
+mod http;
+mod server;
 mod support;
 mod wal;

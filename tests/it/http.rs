@@ -1,0 +1,639 @@
+//! The HTTP API end to end against the real binary: DriftQ v1 compatibility (the contract's §9
+//! tests that apply), our extensions, error shapes, limits.
+
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::server::Server;
+
+fn error_code(r: reqwest::blocking::Response) -> (u16, String) {
+    let status = r.status().as_u16();
+    let body: Value = r.json().expect("json error body");
+    assert!(
+        body["message"].is_string(),
+        "error body has a message: {body}"
+    );
+    (
+        status,
+        body["error"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Reads an NDJSON stream the way DriftQ's SDKs do: skip blank lines, decode each JSON value.
+struct StreamReader {
+    lines: std::io::Lines<BufReader<reqwest::blocking::Response>>,
+}
+
+impl StreamReader {
+    fn open(s: &Server, query: &str) -> Self {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(None)
+            .build()
+            .expect("client");
+        let r = client
+            .get(format!("{}/v1/consume?{query}", s.url))
+            .header("Accept", "application/x-ndjson")
+            .send()
+            .expect("consume");
+        assert_eq!(r.status(), 200);
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(ct.contains("application/x-ndjson"), "{ct}");
+        Self {
+            lines: BufReader::new(r).lines(),
+        }
+    }
+
+    fn next(&mut self) -> Value {
+        loop {
+            let line = self.lines.next().expect("stream open").expect("read");
+            if !line.trim().is_empty() {
+                return serde_json::from_str(&line).expect("json line");
+            }
+        }
+    }
+}
+
+#[test]
+fn root_and_unknown_paths_are_json_404_and_wrong_methods_json_405() {
+    let s = Server::start(&[]);
+    for path in ["/", "/produce", "/healthz", "/v1/nope", "/v1/topics/x/y/z"] {
+        let (status, code) = error_code(s.get(path));
+        assert_eq!((status, code.as_str()), (404, "NOT_FOUND"), "{path}");
+    }
+    assert_eq!(s.json("/v1/healthz")["status"], "ok");
+    let r = s.post("/v1/healthz", &json!({}));
+    assert_eq!(
+        r.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("GET,HEAD")
+    );
+    assert_eq!(error_code(r), (405, "METHOD_NOT_ALLOWED".into()));
+    let r = s
+        .http
+        .delete(format!("{}/v1/topics", s.url))
+        .send()
+        .expect("delete");
+    assert_eq!(error_code(r).0, 405);
+    let v = s.json("/v1/version");
+    assert_eq!(v["wal_enabled"], true);
+    assert!(v["version"].is_string());
+    let c = s.json("/v1/config");
+    assert_eq!(c["fsync"], "always");
+    assert_eq!(c["addr"], "127.0.0.1:0");
+}
+
+#[test]
+fn topics_create_list_json_and_query_duplicate_409_describe_delete() {
+    let s = Server::start(&[]);
+    assert_eq!(s.json("/v1/topics"), json!({"topics": []}));
+    let r = s.post("/v1/topics", &json!({"name": "t1", "partitions": 2}));
+    assert_eq!(r.status(), 201);
+    assert_eq!(
+        r.json::<Value>().expect("json"),
+        json!({"status": "created", "name": "t1", "partitions": 2})
+    );
+    assert_eq!(
+        s.post_query("/v1/topics?name=t2&partitions=1").status(),
+        201
+    );
+    assert_eq!(s.json("/v1/topics")["topics"], json!(["t1", "t2"]));
+    assert_eq!(
+        error_code(s.post("/v1/topics", &json!({"name": "t1"}))),
+        (409, "ALREADY_EXISTS".into())
+    );
+    assert_eq!(
+        error_code(s.post_query("/v1/topics?name=bad%20name")).0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post_query("/v1/topics?name=x&partitions=-1")).0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post("/v1/topics", &json!({"name": "x", "bogus": 1}))).0,
+        400
+    );
+    assert_eq!(error_code(s.post("/v1/topics", &json!({"name": 5}))).0, 400);
+    let d = s.json("/v1/topics/t1");
+    assert_eq!(d["partitions"].as_array().map(Vec::len), Some(2));
+    let r = s
+        .http
+        .delete(format!("{}/v1/topics/t2", s.url))
+        .send()
+        .expect("delete");
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        error_code(s.get("/v1/topics/t2")),
+        (404, "NOT_FOUND".into())
+    );
+}
+
+#[test]
+fn produce_json_and_query_forms_and_errors() {
+    let s = Server::start(&[]);
+    s.create_topic("t1", 1);
+    let r: Value = s
+        .post("/v1/produce", &json!({"topic": "t1", "value": "a"}))
+        .json()
+        .expect("json");
+    assert_eq!(
+        (r["status"].clone(), r["topic"].clone(), r["offset"].clone()),
+        (json!("produced"), json!("t1"), json!(0))
+    );
+    let r: Value = s.post_query("/v1/produce?topic=t1&value=b&key=k&tenant=acme&retry_max_attempts=3&retry_backoff_ms=10").json().expect("json");
+    assert_eq!(r["offset"], 1);
+    assert_eq!(error_code(s.post_query("/v1/produce?topic=t1")).0, 400);
+    assert_eq!(
+        error_code(s.post_query("/v1/produce?topic=nope&value=x")).0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post_query("/v1/produce?topic=t1&value=x&retry_backoff_ms=10")).0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post_query("/v1/produce?topic=t1&value=x&retry_max_attempts=-1")).0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post_query("/v1/produce?topic=t1&value=x&partition_override=9")).0,
+        400
+    );
+    assert_eq!(
+        error_code(
+            s.post_query("/v1/produce?topic=t1&value=x&deadline_rfc3339=2001-01-01T00:00:00Z")
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post(
+            "/v1/produce",
+            &json!({"topic": "t1", "value": "x", "envelope": {"labels": {}}})
+        ))
+        .0,
+        400
+    );
+    assert_eq!(
+        error_code(s.post("/v1/produce", &json!({"topic": "t1", "value": 5}))).0,
+        400
+    );
+    let r = s
+        .http
+        .post(format!("{}/v1/produce", s.url))
+        .body("{not json")
+        .send()
+        .expect("post");
+    assert_eq!(error_code(r).0, 400);
+    // Idempotent produce says it was a duplicate and returns the first position.
+    let body = json!({"topic": "t1", "value": "once", "envelope": {"idempotency_key": "k1", "tenant_id": "t"}});
+    let first: Value = s.post("/v1/produce", &body).json().expect("json");
+    let again: Value = s.post("/v1/produce", &body).json().expect("json");
+    assert_eq!(again["duplicate"], true);
+    assert_eq!(again["offset"], first["offset"]);
+    // Stored data is intact after all the bad requests.
+    let msgs = s.json("/v1/topics/t1/partitions/0/messages?offset=0");
+    assert_eq!(msgs["messages"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn huge_bodies_and_messages_get_413() {
+    let s = Server::start(&["--max-body-bytes", "1000", "--max-message-bytes", "100"]);
+    s.create_topic("t", 1);
+    let big = "x".repeat(5_000);
+    let r = s.post("/v1/produce", &json!({"topic": "t", "value": big}));
+    assert_eq!(error_code(r), (413, "PAYLOAD_TOO_LARGE".into()));
+    let r = s.post(
+        "/v1/produce",
+        &json!({"topic": "t", "value": "y".repeat(200)}),
+    );
+    assert_eq!(error_code(r).0, 413);
+    assert_eq!(s.json("/v1/topics/t")["messages"], 0);
+}
+
+#[test]
+fn consume_stream_sends_headers_at_once_and_ndjson_fields() {
+    let s = Server::start(&[]);
+    s.create_topic("t1", 1);
+    // Headers arrive although nothing is there to consume yet.
+    let started = Instant::now();
+    let mut stream = StreamReader::open(&s, "topic=t1&group=g&owner=o");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    s.post(
+        "/v1/produce",
+        &json!({"topic": "t1", "value": "a", "key": "k"}),
+    );
+    let m = stream.next();
+    assert_eq!(
+        (
+            m["partition"].clone(),
+            m["offset"].clone(),
+            m["value"].clone(),
+            m["attempts"].clone()
+        ),
+        (json!(0), json!(0), json!("a"), json!(1))
+    );
+    assert_eq!(m["key"], "k");
+    assert_eq!(m["last_error"], "");
+    assert_eq!(
+        error_code(
+            s.http
+                .get(format!("{}/v1/consume?topic=t1&group=g", s.url))
+                .send()
+                .expect("get")
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        error_code(
+            s.http
+                .get(format!("{}/v1/consume?topic=nope&group=g&owner=o", s.url))
+                .send()
+                .expect("get")
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        error_code(
+            s.http
+                .get(format!(
+                    "{}/v1/consume?topic=t1&group=g&owner=o&lease_ms=-5",
+                    s.url
+                ))
+                .send()
+                .expect("get")
+        )
+        .0,
+        400
+    );
+}
+
+#[test]
+fn group_offsets_are_independent_and_owners_enforced() {
+    let s = Server::start(&[]);
+    s.create_topic("t1", 1);
+    for v in ["a", "b"] {
+        s.post("/v1/produce", &json!({"topic": "t1", "value": v}));
+    }
+    let mut g1 = StreamReader::open(&s, "topic=t1&group=g1&owner=o1&lease_ms=60000");
+    let a = g1.next();
+    assert_eq!(a["value"], "a");
+    let ack = |owner: &str, offset: &Value| json!({"topic": "t1", "group": "g1", "owner": owner, "partition": 0, "offset": offset});
+    assert_eq!(
+        error_code(s.post("/v1/ack", &ack("intruder", &a["offset"]))),
+        (409, "FAILED_PRECONDITION".into())
+    );
+    assert_eq!(
+        error_code(s.post("/v1/nack", &ack("intruder", &a["offset"]))),
+        (409, "FAILED_PRECONDITION".into())
+    );
+    assert_eq!(s.post("/v1/ack", &ack("o1", &a["offset"])).status(), 204);
+    assert_eq!(
+        error_code(s.post("/v1/ack", &ack("o1", &a["offset"]))).0,
+        400,
+        "not in flight any more"
+    );
+    let mut extra = ack("o1", &a["offset"]);
+    extra["bogus"] = json!(1);
+    let (status, _) = error_code(s.post("/v1/ack", &extra));
+    assert_eq!(status, 400);
+    assert_eq!(
+        error_code(s.post(
+            "/v1/ack",
+            &json!({"topic": "t1", "group": "g1", "owner": "o1"})
+        ))
+        .0,
+        400,
+        "missing partition/offset is rejected"
+    );
+    let b = g1.next();
+    assert_eq!(b["value"], "b");
+    // A new group starts at the beginning.
+    let mut g2 = StreamReader::open(&s, "topic=t1&group=g2&owner=o2");
+    assert_eq!(g2.next()["value"], "a");
+    // Query-form ack and nack.
+    assert_eq!(
+        s.post_query("/v1/ack?topic=t1&group=g1&owner=o1&partition=0&offset=1")
+            .status(),
+        204
+    );
+    assert_eq!(
+        error_code(s.post_query("/v1/ack?topic=t1&group=g1&owner=o1")).0,
+        400
+    );
+}
+
+#[test]
+fn backpressure_maps_to_429_with_retry_after() {
+    let s = Server::start(&["--max-partition-msgs", "2"]);
+    s.create_topic("t", 1);
+    let r: Value = s
+        .post(
+            "/v1/topics/t/groups/g/poll",
+            &json!({"owner": "o", "max": 1}),
+        )
+        .json()
+        .expect("poll");
+    assert_eq!(
+        r["messages"],
+        json!([]),
+        "the group exists now and has acked nothing"
+    );
+    for v in ["1", "2"] {
+        assert_eq!(
+            s.post("/v1/produce", &json!({"topic": "t", "value": v}))
+                .status(),
+            200
+        );
+    }
+    let r = s.post("/v1/produce", &json!({"topic": "t", "value": "3"}));
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().get("retry-after").is_some());
+    let body: Value = r.json().expect("json");
+    assert_eq!(body["error"], "RESOURCE_EXHAUSTED");
+    assert_eq!(body["reason"], "partition_buffer_full");
+    assert!(body["retry_after_ms"].as_u64().unwrap_or(0) > 0);
+    let metrics = s.get("/metrics").text().expect("metrics");
+    assert!(
+        metrics.contains("produce_rejected_total{reason=\"partition_buffer_full\"} 1"),
+        "{metrics}"
+    );
+
+    let s = Server::start(&["--max-partition-bytes", "10"]);
+    s.create_topic("t", 1);
+    s.post("/v1/topics/t/groups/g/poll", &json!({"owner": "o"}));
+    assert_eq!(
+        s.post("/v1/produce", &json!({"topic": "t", "value": "12345"}))
+            .status(),
+        200
+    );
+    assert_eq!(
+        s.post("/v1/produce", &json!({"topic": "t", "value": "67890"}))
+            .status(),
+        429
+    );
+}
+
+#[test]
+fn max_inflight_holds_messages_until_ack() {
+    let s = Server::start(&["--max-inflight", "1"]);
+    s.create_topic("t", 1);
+    for v in ["m1", "m2"] {
+        s.post("/v1/produce", &json!({"topic": "t", "value": v}));
+    }
+    let first: Value = s
+        .post(
+            "/v1/topics/t/groups/g/poll",
+            &json!({"owner": "o", "max": 10, "lease_ms": 60000}),
+        )
+        .json()
+        .expect("poll");
+    assert_eq!(first["messages"].as_array().map(Vec::len), Some(1));
+    let none: Value = s
+        .post(
+            "/v1/topics/t/groups/g/poll",
+            &json!({"owner": "o", "max": 10, "wait_ms": 300}),
+        )
+        .json()
+        .expect("poll");
+    assert_eq!(none["messages"], json!([]));
+    let m = &first["messages"][0];
+    assert_eq!(s.post("/v1/ack", &json!({"topic": "t", "group": "g", "owner": "o", "partition": 0, "offset": m["offset"]})).status(), 204);
+    let next: Value = s
+        .post(
+            "/v1/topics/t/groups/g/poll",
+            &json!({"owner": "o", "max": 10}),
+        )
+        .json()
+        .expect("poll");
+    assert_eq!(next["messages"][0]["value"], "m2");
+}
+
+#[test]
+fn extensions_batch_produce_poll_acks_groups_inflight_seek_dlq_stats() {
+    let s = Server::start(&[]);
+    s.create_topic("jobs", 2);
+    // Batch produce: a JSON array with a binary value, and NDJSON.
+    let r: Value = s
+        .post("/v1/topics/jobs/messages", &json!([
+            {"key": "k1", "value": "hello", "headers": [{"name": "h", "value": "1"}, {"name": "h", "value": "2"}]},
+            {"value": {"base64": "/wA="}, "partition": 1, "envelope": {"retry_policy": {"max_attempts": 1}}},
+        ]))
+        .json()
+        .expect("batch");
+    assert_eq!(
+        (r["produced"].clone(), r["failed"].clone()),
+        (json!(2), json!(0))
+    );
+    let ndjson = "{\"value\":\"x\"}\n\n{\"value\":\"y\",\"partition\":0}\n";
+    let r: Value = s
+        .http
+        .post(format!("{}/v1/topics/jobs/messages", s.url))
+        .body(ndjson)
+        .send()
+        .expect("post")
+        .json()
+        .expect("json");
+    assert_eq!(r["produced"], 2);
+    let r = s
+        .http
+        .post(format!("{}/v1/topics/jobs/messages", s.url))
+        .body("{\"value\":")
+        .send()
+        .expect("post");
+    assert_eq!(error_code(r).0, 400);
+    // Pull-style consume.
+    let polled: Value = s
+        .post(
+            "/v1/topics/jobs/groups/w/poll",
+            &json!({"owner": "w1", "max": 10, "lease_ms": 60000}),
+        )
+        .json()
+        .expect("poll");
+    let msgs = polled["messages"].as_array().expect("messages").clone();
+    assert_eq!(msgs.len(), 4);
+    let binary = msgs
+        .iter()
+        .find(|m| m["value"] == json!({"base64": "/wA="}))
+        .expect("binary value round-trips");
+    let hello = msgs.iter().find(|m| m["value"] == "hello").expect("hello");
+    assert_eq!(
+        hello["headers"],
+        json!([{"name": "h", "value": "1"}, {"name": "h", "value": "2"}])
+    );
+    // Inflight listing and lease extension.
+    let inflight = s.json("/v1/topics/jobs/groups/w/inflight");
+    assert_eq!(inflight["inflight"].as_array().map(Vec::len), Some(4));
+    let ext: Value = s.post("/v1/extend", &json!({"topic": "jobs", "group": "w", "owner": "w1", "partition": hello["partition"], "offset": hello["offset"], "lease_ms": 120000})).json().expect("extend");
+    assert!(ext["lease_deadline_ms"].as_i64().unwrap_or(0) > 0);
+    // Batch acks (one bad) and a nack that sends the binary message to the DLQ.
+    let items: Vec<Value> = msgs
+        .iter()
+        .filter(|m| m["value"] != json!({"base64": "/wA="}))
+        .map(|m| json!({"partition": m["partition"], "offset": m["offset"]}))
+        .chain([json!({"partition": 0, "offset": 99})])
+        .collect();
+    let acked: Value = s
+        .post(
+            "/v1/topics/jobs/groups/w/acks",
+            &json!({"owner": "w1", "items": items}),
+        )
+        .json()
+        .expect("acks");
+    assert_eq!(
+        (acked["acked"].clone(), acked["failed"].clone()),
+        (json!(3), json!(1))
+    );
+    assert_eq!(s.post("/v1/nack", &json!({"topic": "jobs", "group": "w", "owner": "w1", "partition": binary["partition"], "offset": binary["offset"], "reason": "bad bytes"})).status(), 204);
+    // Groups and DLQ views.
+    let g = s.json("/v1/topics/jobs/groups/w");
+    assert_eq!(
+        (
+            g["lag"].clone(),
+            g["inflight"].clone(),
+            g["dlq"].clone(),
+            g["dlq_depth"].clone()
+        ),
+        (json!(0), json!(0), json!(1), json!(1))
+    );
+    assert!(
+        s.json("/v1/groups")["groups"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|g| g["group"] == "w"))
+    );
+    assert_eq!(s.json("/v1/dlq")["dlq"][0]["depth"], 1);
+    let peek = s.json("/v1/dlq/jobs/messages");
+    assert_eq!(peek["messages"][0]["dlq"]["errors"], json!(["bad bytes"]));
+    assert_eq!(peek["messages"][0]["value"], json!({"base64": "/wA="}));
+    let dry: Value = s
+        .post("/v1/dlq/jobs/replay", &json!({"dry_run": true}))
+        .json()
+        .expect("dry");
+    assert_eq!(
+        (dry["selected"].clone(), dry["replayed"].clone()),
+        (json!(1), json!(0))
+    );
+    let done: Value = s
+        .post("/v1/dlq/jobs/replay", &json!({"error": "bad*"}))
+        .json()
+        .expect("replay");
+    assert_eq!(done["replayed"], 1);
+    assert_eq!(s.json("/v1/dlq")["dlq"][0]["depth"], 0);
+    // Seek back to the start (refused while leases are held, unless forced).
+    let again: Value = s
+        .post("/v1/topics/jobs/groups/w/poll", &json!({"owner": "w1"}))
+        .json()
+        .expect("poll");
+    assert_eq!(
+        again["messages"].as_array().map(Vec::len),
+        Some(1),
+        "the replayed message"
+    );
+    assert_eq!(
+        error_code(s.post("/v1/topics/jobs/groups/w/seek", &json!({"to": "start"}))).0,
+        409
+    );
+    let moved: Value = s
+        .post(
+            "/v1/topics/jobs/groups/w/seek",
+            &json!({"to": "start", "force": true}),
+        )
+        .json()
+        .expect("seek");
+    assert_eq!(moved["moved"].as_array().map(Vec::len), Some(2));
+    assert_eq!(s.json("/v1/topics/jobs/groups/w")["lag"], 5);
+    // Reads by offset and time; stats.
+    let read = s.json("/v1/topics/jobs/partitions/1/messages?offset=0&max=1");
+    assert_eq!(read["messages"].as_array().map(Vec::len), Some(1));
+    let by_time = s.json("/v1/topics/jobs/partitions/0/messages?timestamp=2000-01-01T00:00:00Z");
+    assert!(
+        by_time["messages"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty())
+    );
+    let stats = s.json("/v1/stats");
+    assert!(
+        stats["topics"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["name"] == "dlq.jobs"))
+    );
+    assert_eq!(
+        error_code(s.get("/v1/topics/nope/partitions/0/messages")).0,
+        404
+    );
+    assert_eq!(
+        error_code(s.get("/v1/topics/jobs/partitions/7/messages")).0,
+        400
+    );
+}
+
+#[test]
+fn metrics_have_driftq_names_and_labels() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    s.post("/v1/produce", &json!({"topic": "t", "value": "a"}));
+    let polled: Value = s
+        .post("/v1/topics/t/groups/g/poll", &json!({"owner": "o"}))
+        .json()
+        .expect("poll");
+    let m = &polled["messages"][0];
+    s.post(
+        "/v1/ack",
+        &json!({"topic": "t", "group": "g", "owner": "o", "partition": 0, "offset": m["offset"]}),
+    );
+    let text = s.get("/metrics").text().expect("metrics");
+    for needle in [
+        "message_acks_total{topic=\"t\",group=\"g\"} 1",
+        "consumer_lag{topic=\"t\",group=\"g\",partition=\"0\"} 0",
+        "inflight_messages{topic=\"t\",group=\"g\",partition=\"0\"} 0",
+        "produced_messages_total{topic=\"t\"} 1",
+        "broker_fsync_duration_seconds_count",
+        "broker_append_duration_seconds_count",
+        "http_requests_total{route=\"/v1/produce\",method=\"POST\",status=\"200\"} 1",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+}
+
+#[test]
+fn graceful_shutdown_ends_streams_and_exits_zero_and_reset_moves_data_aside() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &["--log-format", "json"]);
+    s.create_topic("t", 1);
+    let stream = StreamReader::open(&s, "topic=t&group=g&owner=o");
+    assert_eq!(s.terminate(), Some(0));
+    drop(stream);
+    assert!(
+        s.logs().contains("\"message\":\"broker starting\""),
+        "{}",
+        s.logs()
+    );
+    let s = Server::start_on(&dir, &["--reset"]);
+    assert_eq!(s.json("/v1/topics")["topics"], json!([]));
+    let backups: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("data.bak."))
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert!(
+        backups[0].path().join("state").exists(),
+        "the old data is kept"
+    );
+}
+
+#[test]
+fn log_level_error_hides_the_startup_line() {
+    let mut s = Server::start(&["--log-level", "error"]);
+    assert!(!s.logs().contains("broker starting"));
+    assert_eq!(s.terminate(), Some(0));
+}

@@ -1,0 +1,153 @@
+//! The one helper that starts a real `driftq serve` on 127.0.0.1:0 with a temp data dir.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::{Client, Response};
+use serde_json::Value;
+
+pub(crate) struct Server {
+    child: Option<Child>,
+    pub url: String,
+    pub logs: Arc<Mutex<Vec<String>>>,
+    _tmp: Option<tempfile::TempDir>,
+    pub http: Client,
+}
+
+impl Server {
+    /// Starts a server on a fresh temp data dir with `args` added.
+    pub(crate) fn start(args: &[&str]) -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let mut s = Self::start_on(&dir, args);
+        s._tmp = Some(tmp);
+        s
+    }
+
+    /// Starts a server on `data_dir` (kept by the caller).
+    pub(crate) fn start_on(data_dir: &Path, args: &[&str]) -> Self {
+        let bin = assert_cmd::cargo::cargo_bin("driftq");
+        let mut child = Command::new(bin)
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("DRIFTQ_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn driftq serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = Arc::clone(&logs);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("driftq listening on ") {
+                    let url = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(url);
+                }
+                sink.lock().expect("logs").push(line);
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("server did not start: {:?}", logs.lock().expect("logs"));
+            }
+        };
+        let http = Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Self {
+            child: Some(child),
+            url,
+            logs,
+            _tmp: None,
+            http,
+        }
+    }
+
+    /// SIGKILL: no flush, no goodbye.
+    pub(crate) fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM and wait; returns the exit status code.
+    pub(crate) fn terminate(&mut self) -> Option<i32> {
+        let mut c = self.child.take()?;
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(status)) = c.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                let _ = c.kill();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .expect("GET")
+    }
+
+    pub(crate) fn post(&self, path: &str, body: &Value) -> Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .expect("POST")
+    }
+
+    pub(crate) fn post_query(&self, path_and_query: &str) -> Response {
+        self.http
+            .post(format!("{}{path_and_query}", self.url))
+            .send()
+            .expect("POST")
+    }
+
+    pub(crate) fn json(&self, path: &str) -> Value {
+        let r = self.get(path);
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().expect("json")
+    }
+
+    pub(crate) fn create_topic(&self, name: &str, partitions: u32) {
+        let r = self.post(
+            "/v1/topics",
+            &serde_json::json!({"name": name, "partitions": partitions}),
+        );
+        assert_eq!(r.status(), 201, "create {name}");
+    }
+
+    pub(crate) fn logs(&self) -> String {
+        self.logs.lock().expect("logs").join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
