@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match &cli.command {
         Command::Serve(args) => run_serve(args),
+        Command::Bench(cmd) => {
+            init_logging("warn", LogFormat::Text);
+            driftq_cli::bench::run(cmd, &mut out)
+        }
         Command::Wal(cmd) => {
             init_logging("warn", LogFormat::Text);
             driftq_cli::wal::run(cmd, &mut out)

@@ -1,6 +1,7 @@
 //! driftq's command-line side: the clap command tree, output rendering and the offline WAL
 //! tools. The binary (`src/main.rs`) only parses [`Cli`] and maps errors to exit codes.
 
+pub mod bench;
 pub mod output;
 pub mod serve_args;
 pub mod wal;
@@ -48,6 +49,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the broker (HTTP API on --addr, data in --data-dir).
     Serve(serve_args::ServeArgs),
+    /// Load-test a server: throughput and latency percentiles.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Read a data directory offline: decode records, check checksums and indexes.
     #[command(subcommand)]
     Wal(wal::WalCommand),

@@ -10,11 +10,49 @@ use serde::{Deserialize, Serialize};
 use crate::broker::{Envelope, RetryPolicy};
 
 /// Binary-safe bytes in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Bytes {
     Text(String),
     Base64 { base64: String },
+}
+
+/// Hand-written so that the common case (a string) is parsed in place; serde's derived untagged
+/// enums buffer every value first, which dominated produce-path CPU.
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or {\"base64\": \"...\"}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Bytes, E> {
+                Ok(Bytes::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Bytes, E> {
+                Ok(Bytes::Text(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Bytes, A::Error> {
+                let mut b64 = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    if k != "base64" || b64.is_some() {
+                        return Err(serde::de::Error::custom(format!(
+                            "unexpected field {k:?} in bytes object (only \"base64\")"
+                        )));
+                    }
+                    b64 = Some(map.next_value::<String>()?);
+                }
+                b64.map(|base64| Bytes::Base64 { base64 }).ok_or_else(|| {
+                    serde::de::Error::custom("bytes object needs a \"base64\" field")
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Bytes {
@@ -25,6 +63,14 @@ impl Bytes {
             Err(_) => Self::Base64 {
                 base64: base64::engine::general_purpose::STANDARD.encode(b),
             },
+        }
+    }
+
+    /// Consumes the value without copying text.
+    pub fn into_bytes(self) -> Result<Vec<u8>, String> {
+        match self {
+            Self::Text(s) => Ok(s.into_bytes()),
+            other => other.to_bytes(),
         }
     }
 

@@ -64,30 +64,99 @@ pub(crate) fn message(m: &Message) -> Value {
     v
 }
 
+/// A delivery on the wire. A typed struct rather than a `json!` value: consume is a hot path and
+/// building `Value` maps dominated its CPU.
+#[derive(serde::Serialize)]
+pub(crate) struct WireDelivery<'a> {
+    topic: &'a str,
+    group: &'a str,
+    owner: &'a str,
+    partition: u32,
+    offset: u64,
+    attempts: u32,
+    timestamp_ms: i64,
+    timestamp: String,
+    lease_deadline_ms: i64,
+    key: Option<Bytes>,
+    value: Bytes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_base64: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_base64: Option<Bytes>,
+    headers: Vec<Header<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    envelope: Option<WireEnvelope>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    routing: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dlq: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replayed_from: Option<Value>,
+    errors: &'a [String],
+    last_error: String,
+}
+
+#[derive(serde::Serialize)]
+struct Header<'a> {
+    name: &'a str,
+    value: Bytes,
+}
+
 /// A delivery. `v1` keeps DriftQ's NDJSON shape (key and value as plain strings, lossy for
 /// invalid UTF-8, with `value_base64` / `key_base64` beside them when they are not text); the
 /// extensions use binary-safe values.
-pub(crate) fn delivery(d: &Delivery, v1: bool) -> Value {
+pub(crate) fn delivery(d: &Delivery, v1: bool) -> WireDelivery<'_> {
     let m = &d.message;
-    let mut v = message(m);
-    v["group"] = json!(d.group);
-    v["owner"] = json!(d.owner);
-    v["attempts"] = json!(d.attempts);
-    v["lease_deadline_ms"] = json!(d.lease_deadline_ms);
-    v["errors"] = json!(d.errors);
-    v["last_error"] = json!(d.errors.join(" | "));
-    if v1 {
-        let key = m.key.clone().unwrap_or_default();
-        v["key"] = json!(String::from_utf8_lossy(&key));
-        v["value"] = json!(String::from_utf8_lossy(&m.value));
-        if std::str::from_utf8(&key).is_err() {
-            v["key_base64"] = json!(Bytes::from_bytes(&key));
-        }
-        if std::str::from_utf8(&m.value).is_err() {
-            v["value_base64"] = json!(Bytes::from_bytes(&m.value));
-        }
+    let (key, value, key_base64, value_base64) = if v1 {
+        let key = m.key.as_deref().unwrap_or_default();
+        let lossy = |b: &[u8]| Bytes::Text(String::from_utf8_lossy(b).into_owned());
+        let raw = |b: &[u8]| {
+            std::str::from_utf8(b)
+                .is_err()
+                .then(|| Bytes::from_bytes(b))
+        };
+        (Some(lossy(key)), lossy(&m.value), raw(key), raw(&m.value))
+    } else {
+        (
+            m.key.as_deref().map(Bytes::from_bytes),
+            Bytes::from_bytes(&m.value),
+            None,
+            None,
+        )
+    };
+    WireDelivery {
+        topic: &m.topic,
+        group: &d.group,
+        owner: &d.owner,
+        partition: m.partition,
+        offset: m.offset,
+        attempts: d.attempts,
+        timestamp_ms: m.timestamp_ms,
+        timestamp: format_rfc3339_ms(m.timestamp_ms),
+        lease_deadline_ms: d.lease_deadline_ms,
+        key,
+        value,
+        key_base64,
+        value_base64,
+        headers: m
+            .headers
+            .iter()
+            .map(|(n, v)| Header {
+                name: n,
+                value: Bytes::from_bytes(v),
+            })
+            .collect(),
+        envelope: m.meta.envelope.as_ref().map(WireEnvelope::from_envelope),
+        routing: m.meta.routing.as_ref().map(routing),
+        dlq: m.meta.dlq.as_ref().map(origin),
+        replayed_from: m
+            .meta
+            .replay
+            .as_ref()
+            .map(|r| json!({"topic": r.dlq_topic, "partition": r.partition, "offset": r.offset})),
+        errors: &d.errors,
+        last_error: d.errors.join(" | "),
     }
-    v
 }
 
 pub(crate) fn group_partition(p: &GroupPartitionStats) -> Value {

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `driftq` binary.
 
+mod bench;
 mod crash;
 mod http;
 mod server;

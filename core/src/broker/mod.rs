@@ -1006,8 +1006,11 @@ impl Broker {
         let mut results: Vec<Option<Result<Produced>>> =
             (0..messages.len()).map(|_| None).collect();
         let mut planned: Vec<Planned> = Vec::new();
+        // Keyless messages of one call stick to one partition per topic (as Kafka's sticky
+        // partitioner does): one batch, one fsync, instead of one per partition.
+        let mut sticky: HashMap<String, u32> = HashMap::new();
         for (index, msg) in messages.into_iter().enumerate() {
-            match self.plan_message(requested_topic, msg, now_ms, use_router) {
+            match self.plan_message(requested_topic, msg, now_ms, use_router, &mut sticky) {
                 Ok(PlanOutcome::Duplicate(p)) => results[index] = Some(Ok(p)),
                 Ok(PlanOutcome::Write {
                     topic,
@@ -1043,7 +1046,11 @@ impl Broker {
             };
             let topic = Arc::clone(&group[0].topic);
             let part = &topic.partitions[k.1 as usize];
-            let records: Vec<Record> = group.iter().map(|p| p.record.clone()).collect();
+            let mut group = group;
+            let records: Vec<Record> = group
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p.record))
+                .collect();
             match part.log.append(&records, now_ms) {
                 Ok(a) => {
                     part.produced_messages
@@ -1134,6 +1141,7 @@ impl Broker {
         msg: ProduceMessage,
         now_ms: i64,
         use_router: bool,
+        sticky: &mut HashMap<String, u32>,
     ) -> Result<PlanOutcome> {
         let mut envelope = msg.envelope.clone().unwrap_or_default();
         let mut routing = None;
@@ -1185,7 +1193,9 @@ impl Broker {
             Some(p) => p,
             None => match msg.key.as_deref() {
                 Some(k) if !k.is_empty() => key_partition(k, n),
-                _ => (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32,
+                _ => *sticky.entry(final_topic.clone()).or_insert_with(|| {
+                    (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32
+                }),
             },
         };
         let part = topic.partition(partition)?;
@@ -1649,6 +1659,55 @@ impl Broker {
                 skipped: false,
             });
             Ok(())
+        })
+    }
+
+    /// Acks many messages of one topic and group in one state-log batch (one fsync). Each item
+    /// is checked like [`Self::ack`] and gets its own result; failures do not stop the others.
+    pub fn ack_batch(
+        &self,
+        topic: &str,
+        group: &str,
+        items: &[(&str, u32, u64)],
+        now_ms: i64,
+    ) -> Result<Vec<Result<()>>> {
+        self.with_group(topic, group, now_ms, |t, g, records| {
+            let mut by_partition: BTreeMap<u32, (Vec<u64>, Vec<String>)> = BTreeMap::new();
+            let mut results = Vec::with_capacity(items.len());
+            let mut taken: std::collections::BTreeSet<(u32, u64)> =
+                std::collections::BTreeSet::new();
+            for (owner, partition, offset) in items {
+                let checked = Self::check_owner(t, g, *partition, *offset, owner)
+                    .map(|gp| gp.inflight.get(offset).and_then(|l| l.scope.clone()));
+                match checked {
+                    Ok(_) if !taken.insert((*partition, *offset)) => {
+                        results.push(Err(BrokerError::NotInflight {
+                            topic: topic.to_owned(),
+                            partition: *partition,
+                            offset: *offset,
+                            why: "acked twice in one batch",
+                        }))
+                    }
+                    Ok(scope) => {
+                        let entry = by_partition.entry(*partition).or_default();
+                        entry.0.push(*offset);
+                        entry.1.extend(scope);
+                        results.push(Ok(()));
+                    }
+                    Err(e) => results.push(Err(e)),
+                }
+            }
+            for (partition, (offsets, scopes)) in by_partition {
+                records.push(StateRecord::Acked {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                    partition,
+                    offsets,
+                    scopes,
+                    skipped: false,
+                });
+            }
+            Ok(results)
         })
     }
 

@@ -1,0 +1,622 @@
+//! `driftq bench`: load against a running server (or one it starts, `--embedded`), with
+//! throughput and latency percentiles (hdrhistogram). Loopback only in tests; bounded by
+//! `--messages` and `--duration`.
+
+use std::io::{BufRead, BufReader, IsTerminal};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Subcommand};
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+
+use crate::OutputFormat;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Produce messages as fast as the server takes them.
+    Produce(BenchArgs),
+    /// Produce first (not timed), then consume and ack everything (timed).
+    Consume(BenchArgs),
+    /// Produce and consume at once; latency is produce-to-consume.
+    E2e(BenchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Server URL
+    #[arg(long, env = "DRIFTQ_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// Start a server on a temp data dir for the run (ignores --url)
+    #[arg(long)]
+    pub embedded: bool,
+    /// fsync mode of the embedded server
+    #[arg(long, default_value = "always")]
+    pub fsync: String,
+    #[arg(long, default_value = "bench")]
+    pub topic: String,
+    /// Partitions when the topic is created
+    #[arg(long, default_value_t = 4)]
+    pub partitions: u32,
+    #[arg(long, default_value_t = 100_000)]
+    pub messages: u64,
+    /// Value size in bytes
+    #[arg(long, default_value_t = 1024)]
+    pub size: usize,
+    /// Messages per request (produce) / per poll (consume)
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    #[arg(long, default_value_t = 4)]
+    pub producers: usize,
+    #[arg(long, default_value_t = 2)]
+    pub consumers: usize,
+    /// Stop after this long even if messages remain (e.g. 30s)
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub duration: Option<Duration>,
+    /// Target produce rate in messages/s across producers (default: as fast as possible)
+    #[arg(long)]
+    pub rate: Option<u64>,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+/// A server started for the run, killed when dropped.
+struct Embedded {
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_embedded(fsync: &str) -> anyhow::Result<(Embedded, String)> {
+    let dir = tempfile::tempdir()?;
+    let exe = std::env::current_exe().context("cannot find the driftq executable")?;
+    let mut child = Command::new(exe)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--log-level",
+            "warn",
+            "--fsync",
+            fsync,
+            "--data-dir",
+        ])
+        .arg(dir.path().join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot start the embedded server")?;
+    let stderr = child.stderr.take().context("no stderr")?;
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(rest) = line.strip_prefix("driftq listening on ") {
+                    break rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                }
+            }
+            _ => bail!("the embedded server exited before listening"),
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok((Embedded { child, _dir: dir }, url))
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    messages: u64,
+    bytes: u64,
+    errors: u64,
+    latency: Option<Histogram<u64>>,
+}
+
+fn histogram() -> Histogram<u64> {
+    // 1 µs .. 60 s, 3 significant digits.
+    Histogram::new_with_bounds(1, 60_000_000, 3)
+        .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable_hist()))
+}
+
+fn unreachable_hist() -> Histogram<u64> {
+    // `Histogram::new(3)` only fails for sigfig > 5; keep a typed fallback anyway.
+    Histogram::new_with_max(1_000_000, 2).unwrap_or_else(|e| panic!("hdrhistogram: {e}"))
+}
+
+/// Runs a bench; prints the report; returns the exit code.
+pub fn run(cmd: &BenchCommand, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
+    let (mode, args) = match cmd {
+        BenchCommand::Produce(a) => ("produce", a),
+        BenchCommand::Consume(a) => ("consume", a),
+        BenchCommand::E2e(a) => ("e2e", a),
+    };
+    if args.batch == 0 || args.producers == 0 || args.consumers == 0 || args.messages == 0 {
+        bail!("--messages, --batch, --producers and --consumers must be at least 1");
+    }
+    let (embedded, url) = if args.embedded {
+        let (e, u) = start_embedded(&args.fsync)?;
+        (Some(e), u)
+    } else {
+        (None, args.url.trim_end_matches('/').to_owned())
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(bench(mode, args, &url))?;
+    drop(embedded);
+    match args.output {
+        OutputFormat::Json => writeln!(out, "{report}")?,
+        OutputFormat::Table => writeln!(out, "{}", table(&report))?,
+    }
+    Ok(crate::exit::OK)
+}
+
+fn payload(size: usize) -> String {
+    "x".repeat(size)
+}
+
+async fn ensure_topic(
+    http: &reqwest::Client,
+    url: &str,
+    topic: &str,
+    partitions: u32,
+) -> anyhow::Result<()> {
+    let r = http
+        .post(format!("{url}/v1/topics"))
+        .json(&json!({"name": topic, "partitions": partitions}))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach the server at {url}"))?;
+    if r.status().is_success() || r.status() == 409 {
+        Ok(())
+    } else {
+        bail!(
+            "cannot create topic {topic}: {}",
+            r.text().await.unwrap_or_default()
+        )
+    }
+}
+
+fn progress(total: u64, label: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+    {
+        pb.set_style(style);
+    }
+    pb.set_message(label.to_owned());
+    Some(pb)
+}
+
+struct Shared {
+    remaining: AtomicU64,
+    stop: AtomicBool,
+    done: AtomicU64,
+}
+
+impl Shared {
+    /// Claims up to `n` messages of the budget.
+    fn claim(&self, n: u64) -> u64 {
+        let mut cur = self.remaining.load(Ordering::Relaxed);
+        loop {
+            if cur == 0 || self.stop.load(Ordering::Relaxed) {
+                return 0;
+            }
+            let take = cur.min(n);
+            match self.remaining.compare_exchange(
+                cur,
+                cur - take,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return take,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+}
+
+async fn produce_worker(
+    http: reqwest::Client,
+    url: String,
+    args: BenchArgs,
+    shared: Arc<Shared>,
+    pb: Option<indicatif::ProgressBar>,
+    e2e: bool,
+) -> Tally {
+    let mut t = Tally {
+        latency: Some(histogram()),
+        ..Tally::default()
+    };
+    let value = payload(args.size);
+    // The same request bodies every time: encode them once, so the client spends its CPU on
+    // sending, not on JSON.
+    let batch_url = format!("{url}/v1/topics/{}/messages", args.topic);
+    let single = json!({"topic": args.topic, "value": value}).to_string();
+    let full_batch =
+        serde_json::to_string(&vec![json!({"value": value}); args.batch]).unwrap_or_default();
+    let per_producer_rate = args.rate.map(|r| r as f64 / args.producers as f64);
+    let started = Instant::now();
+    loop {
+        let n = shared.claim(args.batch as u64);
+        if n == 0 {
+            break;
+        }
+        if let Some(rate) = per_producer_rate {
+            let due = Duration::from_secs_f64(t.messages as f64 / rate);
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        let sent_at = now_us();
+        let begin = Instant::now();
+        let result = if args.batch == 1 && !e2e {
+            http.post(format!("{url}/v1/produce"))
+                .body(single.clone())
+                .send()
+                .await
+        } else if !e2e && n == args.batch as u64 {
+            http.post(&batch_url).body(full_batch.clone()).send().await
+        } else {
+            // e2e stamps each request with its send time, for produce→consume latency.
+            let msgs: Vec<Value> = (0..n)
+                .map(|_| json!({"value": value, "headers": [{"name": "bench-sent-us", "value": sent_at.to_string()}]}))
+                .collect();
+            http.post(&batch_url).json(&msgs).send().await
+        };
+        let ok = match result {
+            Ok(r) if r.status().is_success() => {
+                if args.batch == 1 && !e2e {
+                    true
+                } else {
+                    r.json::<Value>()
+                        .await
+                        .map(|v| v["failed"] == 0)
+                        .unwrap_or(false)
+                }
+            }
+            _ => false,
+        };
+        let us = u64::try_from(begin.elapsed().as_micros())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        if ok {
+            t.messages += n;
+            t.bytes += n * args.size as u64;
+            if let Some(h) = t.latency.as_mut() {
+                let _ = h.record(us);
+            }
+            shared.done.fetch_add(n, Ordering::Relaxed);
+            if let Some(pb) = &pb {
+                pb.inc(n);
+            }
+        } else {
+            t.errors += 1;
+            shared.remaining.fetch_add(n, Ordering::AcqRel);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    t
+}
+
+async fn consume_worker(
+    http: reqwest::Client,
+    url: String,
+    args: BenchArgs,
+    owner: String,
+    shared: Arc<Shared>,
+    pb: Option<indicatif::ProgressBar>,
+    e2e: bool,
+) -> Tally {
+    let mut t = Tally {
+        latency: Some(histogram()),
+        ..Tally::default()
+    };
+    let poll_url = format!("{url}/v1/topics/{}/groups/bench/poll", args.topic);
+    let ack_url = format!("{url}/v1/topics/{}/groups/bench/acks", args.topic);
+    while !shared.stop.load(Ordering::Relaxed) && shared.remaining.load(Ordering::Relaxed) > 0 {
+        let begin = Instant::now();
+        let body = json!({"owner": owner, "max": args.batch, "lease_ms": 60_000, "wait_ms": 200});
+        let Ok(r) = http.post(&poll_url).json(&body).send().await else {
+            t.errors += 1;
+            continue;
+        };
+        let Ok(v) = r.json::<Value>().await else {
+            t.errors += 1;
+            continue;
+        };
+        let msgs = v["messages"].as_array().cloned().unwrap_or_default();
+        if msgs.is_empty() {
+            continue;
+        }
+        let received_us = now_us();
+        let items: Vec<Value> = msgs
+            .iter()
+            .map(|m| json!({"partition": m["partition"], "offset": m["offset"]}))
+            .collect();
+        let acked = http
+            .post(&ack_url)
+            .json(&json!({"owner": owner, "items": items}))
+            .send()
+            .await
+            .ok()
+            .map(|r| r.status().is_success())
+            .unwrap_or(false);
+        if !acked {
+            t.errors += 1;
+            continue;
+        }
+        let n = msgs.len() as u64;
+        t.messages += n;
+        t.bytes += msgs
+            .iter()
+            .map(|m| m["value"].as_str().map_or(0, str::len) as u64)
+            .sum::<u64>();
+        if let Some(h) = t.latency.as_mut() {
+            if e2e {
+                for m in &msgs {
+                    let sent = m["headers"][0]["value"]
+                        .as_str()
+                        .and_then(|s| s.parse::<u64>().ok());
+                    if let Some(sent) = sent {
+                        let _ = h.record(received_us.saturating_sub(sent).max(1));
+                    }
+                }
+            } else {
+                let _ = h.record(
+                    u64::try_from(begin.elapsed().as_micros())
+                        .unwrap_or(u64::MAX)
+                        .max(1),
+                );
+            }
+        }
+        let left = shared.remaining.fetch_sub(
+            n.min(shared.remaining.load(Ordering::Relaxed)),
+            Ordering::AcqRel,
+        );
+        let _ = left;
+        if let Some(pb) = &pb {
+            pb.inc(n);
+        }
+    }
+    t
+}
+
+fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+fn merge(tallies: Vec<Tally>) -> Tally {
+    let mut all = Tally {
+        latency: Some(histogram()),
+        ..Tally::default()
+    };
+    for t in tallies {
+        all.messages += t.messages;
+        all.bytes += t.bytes;
+        all.errors += t.errors;
+        if let (Some(a), Some(b)) = (all.latency.as_mut(), t.latency.as_ref()) {
+            let _ = a.add(b);
+        }
+    }
+    all
+}
+
+fn summary(name: &str, t: &Tally, secs: f64) -> Value {
+    let h = t.latency.as_ref();
+    let q = |p: f64| h.map_or(0.0, |h| h.value_at_quantile(p) as f64 / 1000.0);
+    json!({
+        "phase": name,
+        "messages": t.messages,
+        "errors": t.errors,
+        "seconds": (secs * 1000.0).round() / 1000.0,
+        "msgs_per_sec": (t.messages as f64 / secs).round(),
+        "mb_per_sec": ((t.bytes as f64 / 1e6 / secs) * 10.0).round() / 10.0,
+        "latency_ms": {
+            "p50": q(0.5), "p90": q(0.9), "p99": q(0.99), "p999": q(0.999),
+            "max": h.map_or(0.0, |h| h.max() as f64 / 1000.0),
+            "samples": h.map_or(0, Histogram::len),
+        },
+    })
+}
+
+async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    ensure_topic(&http, url, &args.topic, args.partitions).await?;
+    let deadline = args.duration.map(|d| Instant::now() + d);
+    let mut phases = Vec::new();
+    let produce_phase = |label: &'static str, e2e: bool| {
+        let shared = Arc::new(Shared {
+            remaining: AtomicU64::new(args.messages),
+            stop: AtomicBool::new(false),
+            done: AtomicU64::new(0),
+        });
+        let pb = progress(args.messages, label);
+        let handles: Vec<_> = (0..args.producers)
+            .map(|_| {
+                tokio::spawn(produce_worker(
+                    http.clone(),
+                    url.to_owned(),
+                    args.clone(),
+                    Arc::clone(&shared),
+                    pb.clone(),
+                    e2e,
+                ))
+            })
+            .collect();
+        (shared, pb, handles)
+    };
+    let stopper = |shared: Arc<Shared>| {
+        tokio::spawn(async move {
+            if let Some(d) = deadline {
+                tokio::time::sleep_until(d.into()).await;
+                shared.stop.store(true, Ordering::Relaxed);
+            }
+        })
+    };
+    match mode {
+        "produce" => {
+            let begin = Instant::now();
+            let (shared, pb, handles) = produce_phase("produce", false);
+            let stop = stopper(Arc::clone(&shared));
+            let tallies = futures_util::future::join_all(handles)
+                .await
+                .into_iter()
+                .filter_map(Result::ok)
+                .collect();
+            stop.abort();
+            if let Some(pb) = pb {
+                pb.finish_and_clear();
+            }
+            phases.push(summary(
+                "produce",
+                &merge(tallies),
+                begin.elapsed().as_secs_f64(),
+            ));
+        }
+        "consume" | "e2e" => {
+            let e2e = mode == "e2e";
+            let begin = Instant::now();
+            let (pshared, ppb, phandles) = produce_phase("produce", e2e);
+            let mut phandles = Some(phandles);
+            let pstop = stopper(Arc::clone(&pshared));
+            let mut produce_secs = 0.0;
+            let mut produce_tallies = Vec::new();
+            if !e2e {
+                produce_tallies =
+                    futures_util::future::join_all(phandles.take().unwrap_or_default())
+                        .await
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .collect();
+                produce_secs = begin.elapsed().as_secs_f64();
+                if let Some(pb) = &ppb {
+                    pb.finish_and_clear();
+                }
+            }
+            let produced_target = if e2e {
+                args.messages
+            } else {
+                pshared.done.load(Ordering::Relaxed)
+            };
+            let cshared = Arc::new(Shared {
+                remaining: AtomicU64::new(produced_target),
+                stop: AtomicBool::new(false),
+                done: AtomicU64::new(0),
+            });
+            let cstop = stopper(Arc::clone(&cshared));
+            let cbegin = Instant::now();
+            let cpb = progress(produced_target, "consume");
+            let chandles: Vec<_> = (0..args.consumers)
+                .map(|i| {
+                    tokio::spawn(consume_worker(
+                        http.clone(),
+                        url.to_owned(),
+                        args.clone(),
+                        format!("bench-{i}"),
+                        Arc::clone(&cshared),
+                        cpb.clone(),
+                        e2e,
+                    ))
+                })
+                .collect();
+            if e2e {
+                produce_tallies =
+                    futures_util::future::join_all(phandles.take().unwrap_or_default())
+                        .await
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .collect();
+                produce_secs = begin.elapsed().as_secs_f64();
+            }
+            let ctallies = futures_util::future::join_all(chandles)
+                .await
+                .into_iter()
+                .filter_map(Result::ok)
+                .collect();
+            pstop.abort();
+            cstop.abort();
+            for pb in [ppb, cpb].into_iter().flatten() {
+                pb.finish_and_clear();
+            }
+            phases.push(summary("produce", &merge(produce_tallies), produce_secs));
+            let name = if e2e {
+                "e2e (produce→consume latency)"
+            } else {
+                "consume+ack"
+            };
+            phases.push(summary(
+                name,
+                &merge(ctallies),
+                cbegin.elapsed().as_secs_f64(),
+            ));
+        }
+        _ => bail!("unknown bench mode {mode}"),
+    }
+    Ok(json!({
+        "mode": mode,
+        "url": url,
+        "topic": args.topic,
+        "partitions": args.partitions,
+        "size": args.size,
+        "batch": args.batch,
+        "producers": args.producers,
+        "consumers": args.consumers,
+        "phases": phases,
+    }))
+}
+
+fn table(report: &Value) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    t.set_header([
+        "phase", "messages", "errors", "seconds", "msgs/s", "MB/s", "p50 ms", "p90 ms", "p99 ms",
+        "p99.9 ms", "max ms",
+    ]);
+    for p in report["phases"].as_array().cloned().unwrap_or_default() {
+        let l = &p["latency_ms"];
+        t.add_row([
+            p["phase"].as_str().unwrap_or_default().to_owned(),
+            p["messages"].to_string(),
+            p["errors"].to_string(),
+            p["seconds"].to_string(),
+            p["msgs_per_sec"].to_string(),
+            p["mb_per_sec"].to_string(),
+            l["p50"].to_string(),
+            l["p90"].to_string(),
+            l["p99"].to_string(),
+            l["p999"].to_string(),
+            l["max"].to_string(),
+        ]);
+    }
+    format!(
+        "driftq bench {} — {} × {} B, batch {}, {} producers, {} consumers, {} partitions\n{t}",
+        report["mode"].as_str().unwrap_or_default(),
+        report["phases"][0]["messages"],
+        report["size"],
+        report["batch"],
+        report["producers"],
+        report["consumers"],
+        report["partitions"]
+    )
+}

@@ -1,0 +1,40 @@
+//! `driftq bench` runs a bounded load against an embedded server and reports JSON.
+
+use serde_json::Value;
+
+use crate::support::driftq;
+
+#[test]
+fn bench_modes_report_throughput_and_latency() {
+    for mode in ["produce", "consume", "e2e"] {
+        let out = driftq()
+            .args([
+                "bench",
+                mode,
+                "--embedded",
+                "--fsync",
+                "never",
+                "--messages",
+                "300",
+                "--batch",
+                "20",
+                "--size",
+                "64",
+                "-o",
+                "json",
+            ])
+            .assert()
+            .success();
+        let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+        let phases = report["phases"].as_array().expect("phases");
+        assert!(!phases.is_empty(), "{mode}");
+        let last = phases.last().expect("phase");
+        assert_eq!(last["messages"], 300, "{mode}: {report}");
+        assert!(last["msgs_per_sec"].as_f64().unwrap_or(0.0) > 0.0);
+        assert!(last["latency_ms"]["p99"].as_f64().unwrap_or(-1.0) >= 0.0);
+    }
+    driftq()
+        .args(["bench", "produce", "--messages", "0", "--embedded"])
+        .assert()
+        .code(1);
+}
