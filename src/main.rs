@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use driftq_cli::serve_args::LogFormat;
-use driftq_cli::{Cli, Command, ExitError, exit};
+use driftq_cli::{Cli, Command, exit};
 
 mod serve;
 
@@ -16,30 +16,23 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match &cli.command {
         Command::Serve(args) => run_serve(args),
-        Command::Bench(cmd) => {
+        _ => {
             init_logging("warn", LogFormat::Text);
-            driftq_cli::bench::run(cmd, &mut out)
-        }
-        Command::Wal(cmd) => {
-            init_logging("warn", LogFormat::Text);
-            driftq_cli::wal::run(cmd, &mut out)
+            driftq_cli::run_client(&cli, &mut out)
         }
     };
     let _ = out.flush();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            // A closed pipe (`driftq wal inspect … | head`) is not an error worth reporting.
+            // A closed pipe (`driftq consume … | head`) is not an error worth reporting.
             if let Some(io) = err.downcast_ref::<std::io::Error>() {
                 if io.kind() == std::io::ErrorKind::BrokenPipe {
                     return ExitCode::from(exit::OK);
                 }
             }
-            let code = err
-                .downcast_ref::<ExitError>()
-                .map_or(exit::ERROR, |e| e.code);
             eprintln!("driftq: {}", one_line(&err));
-            ExitCode::from(code)
+            ExitCode::from(driftq_cli::exit_code_of(&err))
         }
     }
 }

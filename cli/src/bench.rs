@@ -27,9 +27,6 @@ pub enum BenchCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
-    /// Server URL
-    #[arg(long, env = "DRIFTQ_URL", default_value = "http://127.0.0.1:8080")]
-    pub url: String,
     /// Start a server on a temp data dir for the run (ignores --url)
     #[arg(long)]
     pub embedded: bool,
@@ -136,7 +133,7 @@ fn unreachable_hist() -> Histogram<u64> {
 }
 
 /// Runs a bench; prints the report; returns the exit code.
-pub fn run(cmd: &BenchCommand, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
+pub fn run(cmd: &BenchCommand, url: &str, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
     let (mode, args) = match cmd {
         BenchCommand::Produce(a) => ("produce", a),
         BenchCommand::Consume(a) => ("consume", a),
@@ -149,7 +146,7 @@ pub fn run(cmd: &BenchCommand, out: &mut dyn std::io::Write) -> anyhow::Result<u
         let (e, u) = start_embedded(&args.fsync)?;
         (Some(e), u)
     } else {
-        (None, args.url.trim_end_matches('/').to_owned())
+        (None, url.trim_end_matches('/').to_owned())
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

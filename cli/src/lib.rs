@@ -2,6 +2,8 @@
 //! tools. The binary (`src/main.rs`) only parses [`Cli`] and maps errors to exit codes.
 
 pub mod bench;
+pub mod client;
+pub mod cmd;
 pub mod output;
 pub mod serve_args;
 pub mod wal;
@@ -35,12 +37,25 @@ impl ExitError {
 }
 
 const AFTER_HELP: &str = "\
+Server: --url > DRIFTQ_URL > http://127.0.0.1:8080.
 Exit codes: 0 ok, 1 error, 2 usage, 3 partial success, 4 not found / verification failed.";
+
+/// Where clients look for the server unless told otherwise.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 
 /// driftq: a durable message broker and its operator toolkit in one binary.
 #[derive(Debug, Parser)]
-#[command(name = "driftq", version, about, after_help = AFTER_HELP, propagate_version = true)]
+#[command(
+    name = "driftq",
+    version,
+    about = "A durable message broker and its operator toolkit in one binary",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
 pub struct Cli {
+    /// Server URL (client commands)
+    #[arg(long, global = true, env = "DRIFTQ_URL", hide_env_values = true, default_value = DEFAULT_URL)]
+    pub url: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -49,12 +64,78 @@ pub struct Cli {
 pub enum Command {
     /// Run the broker (HTTP API on --addr, data in --data-dir).
     Serve(serve_args::ServeArgs),
+    /// Create, list, describe and delete topics.
+    #[command(subcommand)]
+    Topic(cmd::topic::TopicCommand),
+    /// Produce messages: from the argument, stdin or a file.
+    Produce(cmd::produce::ProduceArgs),
+    /// Consume messages as a group member (leases; ack after printing on a terminal).
+    Consume(cmd::consume::ConsumeArgs),
+    /// Ack leased messages (one, or many from `consume -o json` lines with --stdin).
+    Ack(cmd::settle::SettleArgs),
+    /// Nack leased messages: redeliver after the backoff (or --delay), or dead-letter.
+    Nack(cmd::settle::SettleArgs),
+    /// Extend a lease.
+    Extend(cmd::settle::SettleArgs),
+    /// Consumer groups: list, describe, inflight, seek.
+    #[command(subcommand)]
+    Group(cmd::group::GroupCommand),
+    /// Dead-letter queues: list, peek, replay.
+    #[command(subcommand)]
+    Dlq(cmd::dlq::DlqCommand),
     /// Load-test a server: throughput and latency percentiles.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
     /// Read a data directory offline: decode records, check checksums and indexes.
     #[command(subcommand)]
     Wal(wal::WalCommand),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages (driftq.1 and one per subcommand) into DIR.
+    Man {
+        #[arg(default_value = "man")]
+        dir: std::path::PathBuf,
+    },
+}
+
+/// Runs a client command (everything but `serve`); returns the exit code.
+pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
+    let client = || client::Client::new(&cli.url);
+    match &cli.command {
+        Command::Serve(_) => Err(anyhow::anyhow!("serve is run by the binary")),
+        Command::Topic(c) => cmd::topic::run(c, &client()?, out),
+        Command::Produce(a) => cmd::produce::run(a, &client()?, out),
+        Command::Consume(a) => cmd::consume::run(a, &client()?, out),
+        Command::Ack(a) => cmd::settle::run(cmd::settle::Verb::Ack, a, &client()?, out),
+        Command::Nack(a) => cmd::settle::run(cmd::settle::Verb::Nack, a, &client()?, out),
+        Command::Extend(a) => cmd::settle::run(cmd::settle::Verb::Extend, a, &client()?, out),
+        Command::Group(c) => cmd::group::run(c, &client()?, out),
+        Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
+        Command::Bench(c) => bench::run(c, &cli.url, out),
+        Command::Wal(c) => wal::run(c, out),
+        Command::Completions { shell } => cmd::docs::completions(*shell, out),
+        Command::Man { dir } => {
+            for f in cmd::docs::man(dir)? {
+                writeln!(out, "{}", dir.join(f).display())?;
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// Maps a client error to its documented exit code (4 for not found).
+#[must_use]
+pub fn exit_code_of(err: &anyhow::Error) -> u8 {
+    if let Some(e) = err.downcast_ref::<ExitError>() {
+        return e.code;
+    }
+    match err.downcast_ref::<client::ClientError>() {
+        Some(e) if e.status() == Some(404) => exit::NOT_FOUND_OR_FAILED_CHECK,
+        _ => exit::ERROR,
+    }
 }
 
 /// Machine or human output.
@@ -65,4 +146,14 @@ pub enum OutputFormat {
     Table,
     /// JSON for scripts (NDJSON for streams of records).
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `driftq` binary.
 
 mod bench;
+mod cli;
 mod crash;
 mod http;
 mod server;

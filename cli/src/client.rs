@@ -1,0 +1,299 @@
+//! The typed HTTP client of the driftq API, usable as a small Rust SDK. Blocking (reqwest), one
+//! connection pool per client. Every server error comes back as [`ClientError::Server`] with the
+//! server's code and message; an unreachable server as one clear line naming the URL.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// What a call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(
+        "cannot reach driftq at {url}: {reason} (is `driftq serve` running? set --url or DRIFTQ_URL)"
+    )]
+    Unreachable { url: String, reason: String },
+    #[error("{message} ({code}, HTTP {status})")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("unexpected answer from {url}: {reason}")]
+    Protocol { url: String, reason: String },
+}
+
+impl ClientError {
+    /// HTTP status for server errors.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Server { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+pub type ClientResult<T> = Result<T, ClientError>;
+
+/// A driftq server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::blocking::Client,
+}
+
+/// One lease, as `ack`/`nack`/`extend` name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub topic: String,
+    pub group: String,
+    pub owner: String,
+    pub partition: u32,
+    pub offset: u64,
+}
+
+impl Lease {
+    fn body(&self) -> Value {
+        json!({"topic": self.topic, "group": self.group, "owner": self.owner, "partition": self.partition, "offset": self.offset})
+    }
+}
+
+fn seg(s: &str) -> String {
+    // Topic and group names are restricted to URL-safe characters except for groups; escape
+    // what a path segment cannot hold.
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Client {
+    pub fn new(url: &str) -> ClientResult<Self> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| ClientError::Protocol {
+                url: url.to_owned(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            base: url.trim_end_matches('/').to_owned(),
+            http,
+        })
+    }
+
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    fn send(&self, req: reqwest::blocking::RequestBuilder) -> ClientResult<Value> {
+        let resp = req.send().map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e
+                .to_string()
+                .split(": ")
+                .last()
+                .unwrap_or("connection failed")
+                .to_owned(),
+        })?;
+        let status = resp.status().as_u16();
+        let text = resp.text().map_err(|e| ClientError::Protocol {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
+        if status >= 400 {
+            let v: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|_| json!({"error": "HTTP", "message": text}));
+            return Err(ClientError::Server {
+                status,
+                code: v["error"].as_str().unwrap_or("ERROR").to_owned(),
+                message: v["message"].as_str().unwrap_or("request failed").to_owned(),
+            });
+        }
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| ClientError::Protocol {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    pub fn get(&self, path: &str) -> ClientResult<Value> {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> ClientResult<Value> {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(body))
+    }
+
+    pub fn delete(&self, path: &str) -> ClientResult<Value> {
+        self.send(self.http.delete(format!("{}{path}", self.base)))
+    }
+
+    pub fn health(&self) -> ClientResult<Value> {
+        self.get("/v1/healthz")
+    }
+
+    pub fn stats(&self) -> ClientResult<Value> {
+        self.get("/v1/stats")
+    }
+
+    pub fn list_topics(&self) -> ClientResult<Vec<String>> {
+        let v = self.get("/v1/topics")?;
+        Ok(v["topics"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    pub fn create_topic(
+        &self,
+        name: &str,
+        partitions: u32,
+        retention_ms: Option<i64>,
+        retention_bytes: Option<u64>,
+    ) -> ClientResult<Value> {
+        let mut body = json!({"name": name, "partitions": partitions});
+        if let Some(r) = retention_ms {
+            body["retention_ms"] = json!(r);
+        }
+        if let Some(b) = retention_bytes {
+            body["retention_bytes"] = json!(b);
+        }
+        self.post("/v1/topics", &body)
+    }
+
+    pub fn describe_topic(&self, name: &str) -> ClientResult<Value> {
+        self.get(&format!("/v1/topics/{}", seg(name)))
+    }
+
+    pub fn delete_topic(&self, name: &str) -> ClientResult<()> {
+        self.delete(&format!("/v1/topics/{}", seg(name)))
+            .map(|_| ())
+    }
+
+    /// Batch produce: `messages` are wire messages (`{"key"?,"value","headers"?,"partition"?,"envelope"?}`).
+    pub fn produce_batch(&self, topic: &str, messages: &[Value]) -> ClientResult<Value> {
+        self.post(
+            &format!("/v1/topics/{}/messages", seg(topic)),
+            &Value::Array(messages.to_vec()),
+        )
+    }
+
+    pub fn poll(
+        &self,
+        topic: &str,
+        group: &str,
+        owner: &str,
+        max: usize,
+        lease_ms: i64,
+        wait_ms: u64,
+    ) -> ClientResult<Vec<Value>> {
+        let body = json!({"owner": owner, "max": max, "lease_ms": lease_ms, "wait_ms": wait_ms});
+        let v = self.post(
+            &format!("/v1/topics/{}/groups/{}/poll", seg(topic), seg(group)),
+            &body,
+        )?;
+        Ok(v["messages"].as_array().cloned().unwrap_or_default())
+    }
+
+    pub fn ack(&self, lease: &Lease) -> ClientResult<()> {
+        self.post("/v1/ack", &lease.body()).map(|_| ())
+    }
+
+    pub fn nack(&self, lease: &Lease, reason: &str, delay_ms: Option<u64>) -> ClientResult<()> {
+        let mut body = lease.body();
+        body["reason"] = json!(reason);
+        if let Some(d) = delay_ms {
+            body["delay_ms"] = json!(d);
+        }
+        self.post("/v1/nack", &body).map(|_| ())
+    }
+
+    pub fn extend(&self, lease: &Lease, lease_ms: i64) -> ClientResult<i64> {
+        let mut body = lease.body();
+        body["lease_ms"] = json!(lease_ms);
+        Ok(self.post("/v1/extend", &body)?["lease_deadline_ms"]
+            .as_i64()
+            .unwrap_or_default())
+    }
+
+    /// Acks (or nacks) many leases of one topic and group; per-item results.
+    pub fn ack_batch(&self, topic: &str, group: &str, items: &[Value]) -> ClientResult<Value> {
+        self.post(
+            &format!("/v1/topics/{}/groups/{}/acks", seg(topic), seg(group)),
+            &json!({"items": items}),
+        )
+    }
+
+    pub fn groups(&self) -> ClientResult<Vec<Value>> {
+        Ok(self.get("/v1/groups")?["groups"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    pub fn describe_group(&self, topic: &str, group: &str) -> ClientResult<Value> {
+        self.get(&format!("/v1/topics/{}/groups/{}", seg(topic), seg(group)))
+    }
+
+    pub fn inflight(&self, topic: &str, group: &str) -> ClientResult<Vec<Value>> {
+        Ok(self.get(&format!(
+            "/v1/topics/{}/groups/{}/inflight",
+            seg(topic),
+            seg(group)
+        ))?["inflight"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    pub fn seek(
+        &self,
+        topic: &str,
+        group: &str,
+        to: &Value,
+        partition: Option<u32>,
+        force: bool,
+    ) -> ClientResult<Value> {
+        let mut body = json!({"to": to, "force": force});
+        if let Some(p) = partition {
+            body["partition"] = json!(p);
+        }
+        self.post(
+            &format!("/v1/topics/{}/groups/{}/seek", seg(topic), seg(group)),
+            &body,
+        )
+    }
+
+    pub fn dlq_list(&self) -> ClientResult<Vec<Value>> {
+        Ok(self.get("/v1/dlq")?["dlq"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    pub fn dlq_peek(&self, topic: &str, max: usize) -> ClientResult<Vec<Value>> {
+        Ok(
+            self.get(&format!("/v1/dlq/{}/messages?max={max}", seg(topic)))?["messages"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+
+    pub fn dlq_replay(&self, topic: &str, body: &Value) -> ClientResult<Value> {
+        self.post(&format!("/v1/dlq/{}/replay", seg(topic)), body)
+    }
+}

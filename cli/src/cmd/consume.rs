@@ -1,0 +1,281 @@
+//! `driftq consume TOPIC -g GROUP`: lease messages, print them, ack them (or leave them leased
+//! with `--no-ack` for a script to ack later from the JSON lines).
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::bail;
+use clap::Args;
+use driftq_core::api::Bytes;
+use driftq_core::broker::glob_match;
+use serde_json::{Value, json};
+
+use super::{parse_duration, parse_time_ms};
+use crate::client::Client;
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    pub topic: String,
+    #[arg(short, long)]
+    pub group: String,
+    /// Stop after N messages
+    #[arg(short = 'n', long)]
+    pub count: Option<u64>,
+    /// Keep waiting for new messages (the default unless -n or --until-end)
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Stop when nothing is left to consume
+    #[arg(long)]
+    pub until_end: bool,
+    /// Move the group first: start | end | OFFSET | -N (N before the end) | @TIME
+    #[arg(long, allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// Only print matching messages: key=GLOB | header:NAME=GLOB | value=GLOB (repeatable, all must match)
+    #[arg(long)]
+    pub filter: Vec<String>,
+    /// Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Ack each message after printing it (default on a terminal)
+    #[arg(long, conflicts_with = "no_ack")]
+    pub ack: bool,
+    /// Leave messages leased (default when piped): ack them later with `driftq ack --stdin`
+    #[arg(long)]
+    pub no_ack: bool,
+    /// Consumer name that holds the leases [default: <hostname>-<pid>]
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Lease length
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    pub lease: std::time::Duration,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+struct Filter {
+    kind: FilterKind,
+    glob: String,
+}
+
+enum FilterKind {
+    Key,
+    Value,
+    Header(String),
+}
+
+fn parse_filter(s: &str) -> anyhow::Result<Filter> {
+    let Some((what, glob)) = s.split_once('=') else {
+        bail!("filter {s:?} is not key=GLOB, header:NAME=GLOB or value=GLOB")
+    };
+    let kind = match what {
+        "key" => FilterKind::Key,
+        "value" => FilterKind::Value,
+        other => match other.strip_prefix("header:") {
+            Some(n) if !n.is_empty() => FilterKind::Header(n.to_owned()),
+            _ => bail!("filter {s:?} is not key=GLOB, header:NAME=GLOB or value=GLOB"),
+        },
+    };
+    Ok(Filter {
+        kind,
+        glob: glob.to_owned(),
+    })
+}
+
+fn text(v: &Value) -> String {
+    match serde_json::from_value::<Bytes>(v.clone())
+        .ok()
+        .and_then(|b| b.to_bytes().ok())
+    {
+        Some(b) => String::from_utf8_lossy(&b).into_owned(),
+        None => String::new(),
+    }
+}
+
+fn matches(filters: &[Filter], m: &Value) -> bool {
+    filters.iter().all(|f| match &f.kind {
+        FilterKind::Key => !m["key"].is_null() && glob_match(&f.glob, &text(&m["key"])),
+        FilterKind::Value => glob_match(&f.glob, &text(&m["value"])),
+        FilterKind::Header(name) => m["headers"].as_array().is_some_and(|hs| {
+            hs.iter()
+                .any(|h| h["name"] == name.as_str() && glob_match(&f.glob, &text(&h["value"])))
+        }),
+    })
+}
+
+fn render(template: &str, m: &Value) -> String {
+    let mut out = String::new();
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            }
+            continue;
+        }
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push_str(m["topic"].as_str().unwrap_or_default()),
+            Some('p') => out.push_str(&m["partition"].to_string()),
+            Some('o') => out.push_str(&m["offset"].to_string()),
+            Some('k') => out.push_str(&text(&m["key"])),
+            Some('v') => out.push_str(&text(&m["value"])),
+            Some('T') => out.push_str(m["timestamp"].as_str().unwrap_or_default()),
+            Some('a') => out.push_str(&m["attempts"].to_string()),
+            Some('e') => out.push_str(m["last_error"].as_str().unwrap_or_default()),
+            Some('h') => {
+                let hs: Vec<String> = m["headers"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "{}={}",
+                            h["name"].as_str().unwrap_or_default(),
+                            text(&h["value"])
+                        )
+                    })
+                    .collect();
+                out.push_str(&hs.join(","));
+            }
+            Some('%') => out.push('%'),
+            Some(o) => {
+                out.push('%');
+                out.push(o);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+/// Default consumer name: unique per process so two scripts of one group do not share leases.
+fn default_owner() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "driftq".into());
+    format!("{host}-{}", std::process::id())
+}
+
+/// Moves the group to `from` before consuming.
+fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()> {
+    if let Some(n) = from.strip_prefix('-') {
+        let n: u64 = n
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--from -N needs a number"))?;
+        let t = client.describe_topic(&a.topic)?;
+        for p in t["partitions"].as_array().cloned().unwrap_or_default() {
+            let (low, high) = (
+                p["low_watermark"].as_u64().unwrap_or(0),
+                p["high_watermark"].as_u64().unwrap_or(0),
+            );
+            let part = u32::try_from(p["partition"].as_u64().unwrap_or(0)).unwrap_or(0);
+            client.seek(
+                &a.topic,
+                &a.group,
+                &json!(high.saturating_sub(n).max(low)),
+                Some(part),
+                false,
+            )?;
+        }
+        return Ok(());
+    }
+    let to = match from {
+        "start" | "end" => json!(from),
+        t if t.starts_with('@') => json!(format!(
+            "@{}",
+            parse_time_ms(&t[1..]).map_err(anyhow::Error::msg)?
+        )),
+        o => json!(
+            o.parse::<u64>()
+                .map_err(|_| anyhow::anyhow!("--from must be start, end, OFFSET, -N or @TIME"))?
+        ),
+    };
+    client.seek(&a.topic, &a.group, &to, None, false)?;
+    Ok(())
+}
+
+pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let filters = a
+        .filter
+        .iter()
+        .map(|f| parse_filter(f))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let ack = if a.no_ack {
+        false
+    } else {
+        a.ack || std::io::stdout().is_terminal()
+    };
+    let owner = a.owner.clone().unwrap_or_else(default_owner);
+    let lease_ms = i64::try_from(a.lease.as_millis())
+        .unwrap_or(i64::MAX)
+        .max(1);
+    if let Some(from) = &a.from {
+        seek_from(client, a, from)?;
+    }
+    let stop_at_end = a.until_end || (a.count.is_some() && !a.follow);
+    let mut printed = 0u64;
+    loop {
+        let want = a.count.map_or(500, |n| {
+            usize::try_from(n - printed).unwrap_or(500).min(500)
+        });
+        let wait = if stop_at_end { 500 } else { 5_000 };
+        let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
+        if msgs.is_empty() {
+            if stop_at_end {
+                break;
+            }
+            continue;
+        }
+        let mut to_ack = Vec::new();
+        for m in &msgs {
+            if matches(&filters, m) {
+                match (&a.format, a.output) {
+                    (Some(t), _) => writeln!(out, "{}", render(t, m))?,
+                    (None, OutputFormat::Json) => writeln!(out, "{m}")?,
+                    (None, OutputFormat::Table) => {
+                        writeln!(out, "{}", render("%t/%p@%o %k: %v", m))?
+                    }
+                }
+                printed += 1;
+            }
+            to_ack
+                .push(json!({"partition": m["partition"], "offset": m["offset"], "owner": owner}));
+        }
+        out.flush()?;
+        if ack {
+            let r = client.ack_batch(&a.topic, &a.group, &to_ack)?;
+            if r["failed"].as_u64().unwrap_or(0) > 0 {
+                eprintln!("driftq: {} acks failed (leases expired?)", r["failed"]);
+            }
+        }
+        if a.count.is_some_and(|n| printed >= n) {
+            break;
+        }
+    }
+    Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_and_filters() {
+        let m = json!({"topic": "t", "partition": 1, "offset": 7, "key": "vip-1", "value": {"base64": "/w=="}, "headers": [{"name": "r", "value": "eu"}], "attempts": 2, "timestamp": "x", "last_error": ""});
+        assert_eq!(
+            render("%t/%p@%o %k %a %h\\t|%%", &m),
+            "t/1@7 vip-1 2 r=eu\t|%"
+        );
+        let f = |s: &str| parse_filter(s).expect("filter");
+        assert!(matches(&[f("key=vip-*"), f("header:r=e?")], &m));
+        assert!(!matches(&[f("key=x*")], &m));
+        assert!(parse_filter("bogus").is_err());
+    }
+}

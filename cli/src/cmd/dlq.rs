@@ -1,0 +1,290 @@
+//! `driftq dlq list|peek|replay`. TOPIC is the source topic (`jobs` means `dlq.jobs`); the DLQ's
+//! full name works too.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::{colour_ok, confirm, table};
+use crate::client::Client;
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// DLQ topics and their depths.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show DLQ messages without consuming them: origin, attempts, error history.
+    Peek(PeekArgs),
+    /// Put DLQ messages back on their origin topic (or --to another).
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PeekArgs {
+    pub topic: String,
+    #[arg(short = 'n', long, default_value_t = 20)]
+    pub max: usize,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    pub topic: String,
+    /// Target topic [default: each message's origin]
+    #[arg(long)]
+    pub to: Option<String>,
+    /// DLQ offsets A-B (inclusive)
+    #[arg(long)]
+    pub offsets: Option<String>,
+    #[arg(long)]
+    pub partition: Option<u32>,
+    /// Dead-lettered at or after (RFC 3339 or unix ms)
+    #[arg(long)]
+    pub since: Option<String>,
+    #[arg(long)]
+    pub until: Option<String>,
+    /// key=GLOB | header:NAME=GLOB | error=GLOB (repeatable)
+    #[arg(long)]
+    pub filter: Vec<String>,
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// At most N messages per second
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
+    /// Print the plan; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Copy (leave the DLQ depth as is) instead of move
+    #[arg(long)]
+    pub copy: bool,
+    /// Include messages replayed before
+    #[arg(long)]
+    pub include_replayed: bool,
+    /// Do not ask
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
+    let mut body =
+        json!({"dry_run": a.dry_run, "copy": a.copy, "include_replayed": a.include_replayed});
+    for (k, v) in [("to", &a.to), ("since", &a.since), ("until", &a.until)] {
+        if let Some(v) = v {
+            body[k] = json!(v);
+        }
+    }
+    if let Some(p) = a.partition {
+        body["partition"] = json!(p);
+    }
+    if let Some(r) = &a.offsets {
+        let (x, y) = r
+            .split_once('-')
+            .ok_or_else(|| anyhow::anyhow!("--offsets is A-B"))?;
+        body["offset_from"] = json!(x.trim().parse::<u64>()?);
+        body["offset_to"] = json!(y.trim().parse::<u64>()?);
+    }
+    for f in &a.filter {
+        let Some((what, glob)) = f.split_once('=') else {
+            bail!("filter {f:?} is not key=GLOB, header:NAME=GLOB or error=GLOB")
+        };
+        match what {
+            "key" => body["key"] = json!(glob),
+            "error" => body["error"] = json!(glob),
+            h if h.starts_with("header:") => body["header"] = json!(format!("{}={glob}", &h[7..])),
+            _ => bail!("filter {f:?} is not key=GLOB, header:NAME=GLOB or error=GLOB"),
+        }
+    }
+    Ok(body)
+}
+
+fn parse_rate(s: &str) -> anyhow::Result<u64> {
+    let n = s.trim_end_matches("/s").trim();
+    let r: u64 = n.parse().map_err(|_| anyhow::anyhow!("--rate is N/s"))?;
+    if r == 0 {
+        bail!("--rate must be at least 1/s");
+    }
+    Ok(r)
+}
+
+pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    match cmd {
+        DlqCommand::List(a) => {
+            let rows = client.dlq_list()?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{}", json!({"dlq": rows}))?,
+                OutputFormat::Table => {
+                    let mut t = table(&["source topic", "dlq topic", "depth", "replayed"]);
+                    for r in &rows {
+                        t.add_row(vec![
+                            r["source_topic"].as_str().unwrap_or_default().to_owned(),
+                            r["dlq_topic"].as_str().unwrap_or_default().to_owned(),
+                            r["depth"].to_string(),
+                            r["replayed"].to_string(),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+            Ok(exit::OK)
+        }
+        DlqCommand::Peek(a) => {
+            let msgs = client.dlq_peek(&a.topic, a.max)?;
+            match a.output {
+                OutputFormat::Json => {
+                    for m in &msgs {
+                        writeln!(out, "{m}")?;
+                    }
+                }
+                OutputFormat::Table => {
+                    let mut t = table(&[
+                        "dlq offset",
+                        "origin",
+                        "attempts",
+                        "errors",
+                        "key",
+                        "value",
+                        "replayed",
+                    ]);
+                    for m in &msgs {
+                        let d = &m["dlq"];
+                        let show =
+                            |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                        t.add_row(vec![
+                            format!("{}@{}", m["partition"], m["offset"]),
+                            format!(
+                                "{}/{}@{}",
+                                d["topic"].as_str().unwrap_or_default(),
+                                d["partition"],
+                                d["offset"]
+                            ),
+                            d["attempts"].to_string(),
+                            d["last_error"].as_str().unwrap_or_default().to_owned(),
+                            show(&m["key"]),
+                            show(&m["value"]).chars().take(40).collect(),
+                            if m["moved"] == true {
+                                "moved".into()
+                            } else if m["replayed"] == true {
+                                "copied".into()
+                            } else {
+                                "-".into()
+                            },
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+            Ok(exit::OK)
+        }
+        DlqCommand::Replay(a) => replay(a, client, out),
+    }
+}
+
+fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut body = replay_body(a)?;
+    // Always plan first: the dry run is the preview, and its count sizes the progress bar.
+    let mut plan_body = body.clone();
+    plan_body["dry_run"] = json!(true);
+    if let Some(l) = a.limit {
+        plan_body["limit"] = json!(l);
+    }
+    let plan = client.dlq_replay(&a.topic, &plan_body)?;
+    let selected = plan["selected"].as_u64().unwrap_or(0);
+    if a.dry_run || selected == 0 {
+        match a.output {
+            OutputFormat::Json => writeln!(out, "{plan}")?,
+            OutputFormat::Table => {
+                let mut t = table(&["dlq message", "→ target topic"]);
+                for i in plan["items"].as_array().cloned().unwrap_or_default() {
+                    t.add_row(vec![
+                        format!(
+                            "{}/{}@{}",
+                            i["dlq_topic"].as_str().unwrap_or_default(),
+                            i["dlq_partition"],
+                            i["dlq_offset"]
+                        ),
+                        i["target_topic"].as_str().unwrap_or_default().to_owned(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+                writeln!(
+                    out,
+                    "{} would be replayed{}",
+                    selected,
+                    if a.dry_run {
+                        " (dry run: nothing changed)"
+                    } else {
+                        ""
+                    }
+                )?;
+            }
+        }
+        return Ok(exit::OK);
+    }
+    confirm(
+        a.yes,
+        &format!("replay {selected} messages from the DLQ of {}", a.topic),
+    )?;
+    let rate = a.rate.as_deref().map(parse_rate).transpose()?;
+    let pb = colour_ok().then(|| indicatif::ProgressBar::new(selected));
+    let (mut replayed, mut failed) = (0u64, 0u64);
+    let mut items = Vec::new();
+    let limit = a.limit.map_or(selected, |l| (l as u64).min(selected));
+    while replayed + failed < limit {
+        let chunk = rate.unwrap_or(limit).min(limit - replayed - failed);
+        body["limit"] = json!(chunk);
+        let started = Instant::now();
+        let r = client.dlq_replay(&a.topic, &body)?;
+        let n = r["selected"].as_u64().unwrap_or(0);
+        replayed += r["replayed"].as_u64().unwrap_or(0);
+        failed += r["failed"].as_u64().unwrap_or(0);
+        items.extend(r["items"].as_array().cloned().unwrap_or_default());
+        if let Some(pb) = &pb {
+            pb.inc(n);
+        }
+        if n == 0 {
+            break;
+        }
+        if rate.is_some() {
+            if let Some(wait) = Duration::from_secs(1).checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
+    }
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    match a.output {
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            json!({"selected": selected, "replayed": replayed, "failed": failed, "items": items})
+        )?,
+        OutputFormat::Table => writeln!(
+            out,
+            "replayed {replayed} of {selected} messages{}",
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        )?,
+    }
+    Ok(match (replayed, failed) {
+        (_, 0) => exit::OK,
+        (0, _) => exit::ERROR,
+        _ => exit::PARTIAL,
+    })
+}

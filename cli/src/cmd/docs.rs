@@ -1,0 +1,46 @@
+//! `driftq completions SHELL` and `driftq man [DIR]`: generated from the clap tree; the files in
+//! `completions/` and `man/` are these outputs, and a test fails when they are stale.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::Cli;
+
+/// Writes the completion script for `shell`.
+pub fn completions(shell: Shell, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "driftq", out);
+    Ok(crate::exit::OK)
+}
+
+/// Writes `driftq.1` and one page per subcommand (`driftq-topic-create.1`, …) into `dir`.
+pub fn man(dir: &Path) -> anyhow::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    write_pages(&Cli::command(), "driftq", dir, &mut written)?;
+    Ok(written)
+}
+
+fn write_pages(
+    cmd: &clap::Command,
+    name: &str,
+    dir: &Path,
+    written: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let cmd = cmd.clone().name(name.to_owned());
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    let file = format!("{name}.1");
+    std::fs::write(dir.join(&file), buf)?;
+    written.push(file);
+    for sub in cmd.get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        write_pages(sub, &format!("{name}-{}", sub.get_name()), dir, written)?;
+    }
+    Ok(())
+}

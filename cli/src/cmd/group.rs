@@ -1,0 +1,226 @@
+//! `driftq group list|describe|seek|inflight`.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::{confirm, human_ms, parse_time_ms, table};
+use crate::client::Client;
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Per-partition view of one group on one topic.
+    Describe(GroupArgs),
+    /// Who holds which lease, until when, and how many attempts.
+    Inflight(GroupArgs),
+    /// Move a group's position: start | end | OFFSET | @TIME.
+    Seek(SeekArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupArgs {
+    pub topic: String,
+    #[arg(short, long)]
+    pub group: String,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SeekArgs {
+    pub topic: String,
+    #[arg(short, long)]
+    pub group: String,
+    /// start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)
+    #[arg(long, allow_hyphen_values = true)]
+    pub to: String,
+    #[arg(short, long)]
+    pub partition: Option<u32>,
+    /// Seek even while the group holds leases
+    #[arg(long)]
+    pub force: bool,
+    /// Do not ask
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+fn age(v: &Value) -> String {
+    v.as_i64().map_or_else(|| "-".to_owned(), human_ms)
+}
+
+/// The stable JSON row of a group (`lag`, `ready`, `inflight`, `oldest_unacked_age_ms`, `dlq`).
+fn row(g: &Value) -> Value {
+    json!({
+        "topic": g["topic"], "group": g["group"], "lag": g["lag"], "ready": g["ready"], "inflight": g["inflight"],
+        "oldest_unacked_age_ms": g["oldest_unacked_age_ms"], "dlq": g["dlq"], "acks": g["acks"], "nacks": g["nacks"],
+        "redeliveries": g["redeliveries"],
+    })
+}
+
+pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    match cmd {
+        GroupCommand::List(a) => {
+            let groups = client.groups()?;
+            match a.output {
+                OutputFormat::Json => writeln!(
+                    out,
+                    "{}",
+                    json!({"groups": groups.iter().map(row).collect::<Vec<_>>()})
+                )?,
+                OutputFormat::Table => {
+                    let mut t = table(&[
+                        "topic",
+                        "group",
+                        "lag",
+                        "ready",
+                        "inflight",
+                        "oldest unacked",
+                        "dlq",
+                    ]);
+                    for g in &groups {
+                        t.add_row(vec![
+                            g["topic"].as_str().unwrap_or_default().to_owned(),
+                            g["group"].as_str().unwrap_or_default().to_owned(),
+                            g["lag"].to_string(),
+                            g["ready"].to_string(),
+                            g["inflight"].to_string(),
+                            age(&g["oldest_unacked_age_ms"]),
+                            g["dlq"].to_string(),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+        }
+        GroupCommand::Describe(a) => {
+            let g = client.describe_group(&a.topic, &a.group)?;
+            match a.output {
+                OutputFormat::Json => {
+                    let mut v = row(&g);
+                    v["dlq_depth"] = g["dlq_depth"].clone();
+                    v["partitions"] = g["partitions"].clone();
+                    writeln!(out, "{v}")?;
+                }
+                OutputFormat::Table => {
+                    writeln!(
+                        out,
+                        "group {} on {}: lag {}, inflight {}, dlq {} (depth {})",
+                        a.group, a.topic, g["lag"], g["inflight"], g["dlq"], g["dlq_depth"]
+                    )?;
+                    let mut t = table(&[
+                        "partition",
+                        "committed",
+                        "high",
+                        "lag",
+                        "ready",
+                        "inflight",
+                        "oldest unacked",
+                        "acks",
+                        "nacks",
+                        "redeliveries",
+                        "dlq",
+                    ]);
+                    for p in g["partitions"].as_array().cloned().unwrap_or_default() {
+                        t.add_row(vec![
+                            p["partition"].to_string(),
+                            p["committed"].to_string(),
+                            p["high_watermark"].to_string(),
+                            p["lag"].to_string(),
+                            p["ready"].to_string(),
+                            p["inflight"].to_string(),
+                            age(&p["oldest_unacked_age_ms"]),
+                            p["acks"].to_string(),
+                            p["nacks"].to_string(),
+                            p["redeliveries"].to_string(),
+                            p["dlq"].to_string(),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+        }
+        GroupCommand::Inflight(a) => {
+            let rows = client.inflight(&a.topic, &a.group)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{}", json!({"inflight": rows}))?,
+                OutputFormat::Table => {
+                    let mut t = table(&[
+                        "partition",
+                        "offset",
+                        "owner",
+                        "attempts",
+                        "lease left",
+                        "last error",
+                    ]);
+                    for r in &rows {
+                        t.add_row(vec![
+                            r["partition"].to_string(),
+                            r["offset"].to_string(),
+                            r["owner"].as_str().unwrap_or_default().to_owned(),
+                            r["attempts"].to_string(),
+                            age(&r["lease_remaining_ms"]),
+                            r["last_error"].as_str().unwrap_or("-").to_owned(),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+        }
+        GroupCommand::Seek(a) => {
+            let to = match a.to.as_str() {
+                "start" | "end" => json!(a.to),
+                t if t.starts_with('@') => json!(format!(
+                    "@{}",
+                    parse_time_ms(&t[1..]).map_err(anyhow::Error::msg)?
+                )),
+                o => json!(
+                    o.parse::<u64>()
+                        .map_err(|_| anyhow::anyhow!("--to must be start, end, OFFSET or @TIME"))?
+                ),
+            };
+            // Preview what moves before doing it.
+            let g = client.describe_group(&a.topic, &a.group).ok();
+            if let Some(g) = &g {
+                for p in g["partitions"].as_array().cloned().unwrap_or_default() {
+                    if a.partition.is_none_or(|x| p["partition"] == x) {
+                        eprintln!(
+                            "partition {}: committed {} (lag {}) → {}",
+                            p["partition"], p["committed"], p["lag"], to
+                        );
+                    }
+                }
+            }
+            confirm(
+                a.yes,
+                &format!("move group {} on {} to {}", a.group, a.topic, a.to),
+            )?;
+            let r = client.seek(&a.topic, &a.group, &to, a.partition, a.force)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{r}")?,
+                OutputFormat::Table => {
+                    for m in r["moved"].as_array().cloned().unwrap_or_default() {
+                        writeln!(
+                            out,
+                            "partition {}: {} → {}",
+                            m["partition"], m["from"], m["to"]
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(exit::OK)
+}

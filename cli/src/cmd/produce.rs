@@ -1,0 +1,281 @@
+//! `driftq produce TOPIC [VALUE]`: one message from the argument, or one per line from stdin or
+//! `--file`, sent in batches. `--input json` reads exactly what `driftq consume -o json` prints
+//! (binary values as `{"base64": …}`), so consume → produce is a lossless round trip.
+
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use driftq_core::api::{Bytes, Header, WireEnvelope, WireMessage, WireRetryPolicy};
+use serde_json::{Value, json};
+
+use super::{colour_ok, parse_duration, parse_time_ms};
+use crate::client::Client;
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum InputFormat {
+    /// Each line is a value (no trailing newline).
+    #[default]
+    Lines,
+    /// Each line is a JSON message as `consume -o json` prints it.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    pub topic: String,
+    /// The value; without it, messages are read from stdin (or --file), one per line
+    pub value: Option<String>,
+    /// Read messages from this file instead of stdin
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub input: InputFormat,
+    #[arg(short, long)]
+    pub key: Option<String>,
+    /// Header name=value (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+    #[arg(short, long)]
+    pub partition: Option<u32>,
+    #[arg(long)]
+    pub tenant: Option<String>,
+    #[arg(long)]
+    pub run_id: Option<String>,
+    #[arg(long)]
+    pub step_id: Option<String>,
+    #[arg(long)]
+    pub idempotency_key: Option<String>,
+    #[arg(long)]
+    pub max_attempts: Option<u32>,
+    /// Retry backoff base (e.g. 500ms)
+    #[arg(long, value_parser = parse_duration)]
+    pub backoff: Option<std::time::Duration>,
+    /// Retry backoff cap (e.g. 30s)
+    #[arg(long, value_parser = parse_duration)]
+    pub max_backoff: Option<std::time::Duration>,
+    /// Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)
+    #[arg(long)]
+    pub deadline: Option<String>,
+    #[arg(long)]
+    pub target_topic: Option<String>,
+    /// Messages per request when reading many
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+fn ms(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn envelope_from_flags(a: &ProduceArgs) -> anyhow::Result<Option<WireEnvelope>> {
+    let deadline = match &a.deadline {
+        None => None,
+        Some(d) => {
+            let ms = match d.strip_prefix('+') {
+                Some(ahead) => {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap_or_default();
+                    i64::try_from(
+                        (now + parse_duration(ahead).map_err(anyhow::Error::msg)?).as_millis(),
+                    )
+                    .unwrap_or(i64::MAX)
+                }
+                None => parse_time_ms(d).map_err(anyhow::Error::msg)?,
+            };
+            Some(driftq_core::api::format_rfc3339_ms(ms))
+        }
+    };
+    let retry_policy = (a.max_attempts.is_some() || a.backoff.is_some() || a.max_backoff.is_some())
+        .then(|| WireRetryPolicy {
+            max_attempts: i64::from(a.max_attempts.unwrap_or(0)),
+            backoff_ms: a.backoff.map_or(0, ms),
+            max_backoff_ms: a.max_backoff.map_or(0, ms),
+        });
+    let e = WireEnvelope {
+        run_id: a.run_id.clone().unwrap_or_default(),
+        step_id: a.step_id.clone().unwrap_or_default(),
+        tenant_id: a.tenant.clone().unwrap_or_default(),
+        idempotency_key: a.idempotency_key.clone().unwrap_or_default(),
+        target_topic: a.target_topic.clone().unwrap_or_default(),
+        deadline,
+        retry_policy,
+        ..WireEnvelope::default()
+    };
+    Ok((e != WireEnvelope::default()).then_some(e))
+}
+
+fn headers_from_flags(a: &ProduceArgs) -> anyhow::Result<Vec<Header>> {
+    a.headers
+        .iter()
+        .map(|h| {
+            let (n, v) = h
+                .split_once('=')
+                .with_context(|| format!("header {h:?} is not NAME=VALUE"))?;
+            Ok(Header {
+                name: n.to_owned(),
+                value: Bytes::Text(v.to_owned()),
+            })
+        })
+        .collect()
+}
+
+pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    if a.batch == 0 {
+        bail!("--batch must be at least 1");
+    }
+    let envelope = envelope_from_flags(a)?;
+    let headers = headers_from_flags(a)?;
+    let base = |value: Vec<u8>| -> Value {
+        let m = WireMessage {
+            key: a.key.as_deref().map(|k| Bytes::Text(k.to_owned())),
+            value: Some(Bytes::from_bytes(&value)),
+            headers: headers.clone(),
+            partition: a.partition.map(i64::from),
+            envelope: envelope.clone(),
+        };
+        serde_json::to_value(m).unwrap_or_default()
+    };
+    if let Some(v) = &a.value {
+        let r = client.produce_batch(&a.topic, &[base(v.clone().into_bytes())])?;
+        return report(a, &r, 1, out);
+    }
+    let reader: Box<dyn BufRead> = match &a.file {
+        Some(path) => Box::new(BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )),
+        None => Box::new(BufReader::new(std::io::stdin())),
+    };
+    let total_hint = a
+        .file
+        .as_ref()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len());
+    let pb = (colour_ok() && (a.file.is_some() || !std::io::stdin().is_terminal())).then(|| {
+        let pb = indicatif::ProgressBar::new(total_hint.unwrap_or(0));
+        if total_hint.is_none() {
+            pb.set_length(0);
+        }
+        pb.set_message("producing");
+        pb
+    });
+    let (mut produced, mut failed, mut sent) = (0u64, 0u64, 0u64);
+    let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
+    let mut flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let r = client.produce_batch(&a.topic, batch)?;
+        produced += r["produced"].as_u64().unwrap_or(0);
+        failed += r["failed"].as_u64().unwrap_or(0);
+        sent += batch.len() as u64;
+        if a.output == OutputFormat::Json {
+            for res in r["results"].as_array().cloned().unwrap_or_default() {
+                writeln!(out, "{res}")?;
+            }
+        } else if let Some(first) = r["results"]
+            .as_array()
+            .and_then(|rs| rs.iter().find(|x| x["error"].is_string()))
+        {
+            eprintln!(
+                "driftq: some messages were refused: {}",
+                first["message"].as_str().unwrap_or_default()
+            );
+        }
+        if let Some(pb) = &pb {
+            pb.inc(batch.len() as u64);
+        }
+        batch.clear();
+        Ok(())
+    };
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.context("cannot read input")?;
+        let msg = match a.input {
+            InputFormat::Lines => base(line.into_bytes()),
+            InputFormat::Json => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let m: WireMessage = serde_json::from_str(&line).with_context(|| {
+                    format!("line {}: not a message as `consume -o json` prints", i + 1)
+                })?;
+                let mut v =
+                    json!({"value": m.value.with_context(|| format!("line {}: no value", i + 1))?});
+                if let Some(k) = m
+                    .key
+                    .or_else(|| a.key.as_deref().map(|k| Bytes::Text(k.to_owned())))
+                {
+                    v["key"] = json!(k);
+                }
+                let mut hs = m.headers;
+                hs.extend(headers.clone());
+                if !hs.is_empty() {
+                    v["headers"] = json!(hs);
+                }
+                if let Some(e) = m.envelope.or_else(|| envelope.clone()) {
+                    v["envelope"] = json!(e);
+                }
+                if let Some(p) = a.partition {
+                    v["partition"] = json!(p);
+                }
+                v
+            }
+        };
+        batch.push(msg);
+        if batch.len() >= a.batch {
+            flush(&mut batch, out)?;
+        }
+    }
+    flush(&mut batch, out)?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    let summary = json!({"produced": produced, "failed": failed, "sent": sent});
+    if a.output == OutputFormat::Table {
+        writeln!(
+            out,
+            "produced {produced} messages to {}{}",
+            a.topic,
+            if failed > 0 {
+                format!(", {failed} refused")
+            } else {
+                String::new()
+            }
+        )?;
+    } else if sent == 0 {
+        writeln!(out, "{summary}")?;
+    }
+    Ok(match (produced, failed) {
+        (_, 0) => exit::OK,
+        (0, _) => exit::ERROR,
+        _ => exit::PARTIAL,
+    })
+}
+
+fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let res = &r["results"][0];
+    if let Some(msg) = res["message"].as_str() {
+        bail!("{msg} ({})", res["error"].as_str().unwrap_or("ERROR"));
+    }
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{res}")?,
+        OutputFormat::Table => writeln!(
+            out,
+            "produced {n} message to {}/{} at offset {}{}",
+            res["topic"].as_str().unwrap_or(&a.topic),
+            res["partition"],
+            res["offset"],
+            if res["duplicate"] == true {
+                " (duplicate: already written)"
+            } else {
+                ""
+            }
+        )?,
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,166 @@
+//! `driftq topic create|list|describe|delete`.
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::{confirm, parse_duration, parse_size, table};
+use crate::client::Client;
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Subcommand)]
+pub enum TopicCommand {
+    /// Create a topic.
+    Create(CreateArgs),
+    /// List topics.
+    #[command(visible_alias = "ls")]
+    List(OutArgs),
+    /// Partitions, watermarks, sizes, groups and DLQ of a topic.
+    Describe(NameArgs),
+    /// Delete a topic and its data.
+    #[command(visible_alias = "rm")]
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutArgs {
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    pub name: String,
+    #[arg(short, long, default_value_t = 1)]
+    pub partitions: u32,
+    /// Delete whole segments older than this (e.g. 7d)
+    #[arg(long, value_parser = parse_duration)]
+    pub retention_age: Option<std::time::Duration>,
+    /// Keep at most this much per partition (e.g. 10GiB)
+    #[arg(long, value_parser = parse_size)]
+    pub retention_bytes: Option<u64>,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    pub name: String,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    pub name: String,
+    /// Do not ask
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    match cmd {
+        TopicCommand::Create(a) => {
+            let age = a
+                .retention_age
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            let v = client.create_topic(&a.name, a.partitions, age, a.retention_bytes)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{v}")?,
+                OutputFormat::Table => writeln!(
+                    out,
+                    "created topic {} with {} partitions",
+                    v["name"].as_str().unwrap_or_default(),
+                    v["partitions"]
+                )?,
+            }
+        }
+        TopicCommand::List(a) => {
+            let stats = client.stats()?;
+            let topics = stats["topics"].as_array().cloned().unwrap_or_default();
+            match a.output {
+                OutputFormat::Json => {
+                    let rows: Vec<Value> = topics
+                        .iter()
+                        .map(|t| json!({"name": t["name"], "partitions": t["partitions"].as_array().map_or(0, Vec::len), "messages": t["messages"], "bytes": t["bytes"]}))
+                        .collect();
+                    writeln!(out, "{}", json!({"topics": rows}))?;
+                }
+                OutputFormat::Table => {
+                    let mut t = table(&["topic", "partitions", "messages", "bytes", "groups"]);
+                    for topic in &topics {
+                        t.add_row(vec![
+                            topic["name"].as_str().unwrap_or_default().to_owned(),
+                            topic["partitions"]
+                                .as_array()
+                                .map_or(0, Vec::len)
+                                .to_string(),
+                            topic["messages"].to_string(),
+                            topic["bytes"].to_string(),
+                            topic["groups"].as_array().map_or(0, Vec::len).to_string(),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+        }
+        TopicCommand::Describe(a) => {
+            let v = client.describe_topic(&a.name)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{v}")?,
+                OutputFormat::Table => {
+                    writeln!(
+                        out,
+                        "topic {}: {} messages, {} bytes",
+                        a.name, v["messages"], v["bytes"]
+                    )?;
+                    let mut t =
+                        table(&["partition", "low", "high", "messages", "bytes", "segments"]);
+                    for p in v["partitions"].as_array().cloned().unwrap_or_default() {
+                        t.add_row(vec![
+                            p["partition"].to_string(),
+                            p["low_watermark"].to_string(),
+                            p["high_watermark"].to_string(),
+                            p["messages"].to_string(),
+                            p["bytes"].to_string(),
+                            p["segments"].to_string(),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                    for g in v["groups"].as_array().cloned().unwrap_or_default() {
+                        writeln!(
+                            out,
+                            "group {}: lag {}, inflight {}, dlq {}",
+                            g["group"].as_str().unwrap_or_default(),
+                            g["lag"],
+                            g["inflight"],
+                            g["dlq"]
+                        )?;
+                    }
+                    if let Some(d) = v["dlq"].as_object() {
+                        writeln!(
+                            out,
+                            "dlq {}: depth {}",
+                            d.get("dlq_topic")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default(),
+                            d.get("depth").cloned().unwrap_or_default()
+                        )?;
+                    }
+                }
+            }
+        }
+        TopicCommand::Delete(a) => {
+            confirm(a.yes, &format!("delete topic {} and all its data", a.name))?;
+            client.delete_topic(&a.name)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{}", json!({"deleted": a.name}))?,
+                OutputFormat::Table => writeln!(out, "deleted topic {}", a.name)?,
+            }
+        }
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,1566 @@
+#compdef driftq
+
+autoload -U is-at-least
+
+_driftq() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq_commands" \
+"*::: :->driftq" \
+&& ret=0
+    case $state in
+    (driftq)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-command-$line[1]:"
+        case $line[1] in
+            (serve)
+_arguments "${_arguments_options[@]}" : \
+'--addr=[Address to listen on (\`host\:port\`, or \`\:port\` for all interfaces) \[default\: 127.0.0.1\:8080\]]:ADDR:_default' \
+'--data-dir=[Data directory \[default\: ./driftq-data\]]:DATA_DIR:_files' \
+'--fsync=[When writes reach the disk\: always | interval=<duration> | never \[default\: always\]]:FSYNC:_default' \
+'--log-level=[error | warn | info | debug | trace \[default\: info\]]:LOG_LEVEL:_default' \
+'--log-format=[Log line format \[default\: text\]]:LOG_FORMAT:(text json)' \
+'--max-inflight=[Leases a group may hold per partition \[default\: 1024\]]:MAX_INFLIGHT:_default' \
+'--max-partition-msgs=[Unacked messages per partition (behind the slowest group) before produce gets 429 \[default\: 1000000\]]:MAX_PARTITION_MSGS:_default' \
+'--max-partition-bytes=[Unacked bytes per partition (behind the slowest group) before produce gets 429 \[default\: 1073741824\]]:MAX_PARTITION_BYTES:_default' \
+'--max-message-bytes=[Largest message value + key accepted, in bytes \[default\: 1048576\]]:MAX_MESSAGE_BYTES:_default' \
+'--max-body-bytes=[Largest request body accepted, in bytes \[default\: 16777216\]]:MAX_BODY_BYTES:_default' \
+'--router-config=[Rule file for the produce router (see docs/API.md) \[default\: no router\]]:ROUTER_CONFIG:_files' \
+'--segment-bytes=[Segment size before roll-over, in bytes \[default\: 67108864\]]:SEGMENT_BYTES:_default' \
+'--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
+'--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(topic)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__topic_commands" \
+"*::: :->topic" \
+&& ret=0
+
+    case $state in
+    (topic)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-topic-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+'-p+[]:PARTITIONS:_default' \
+'--partitions=[]:PARTITIONS:_default' \
+'--retention-age=[Delete whole segments older than this (e.g. 7d)]:RETENTION_AGE:_default' \
+'--retention-bytes=[Keep at most this much per partition (e.g. 10GiB)]:RETENTION_BYTES:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(describe)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(rm)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__topic__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-topic-help-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(describe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(produce)
+_arguments "${_arguments_options[@]}" : \
+'--file=[Read messages from this file instead of stdin]:FILE:_files' \
+'--input=[]:INPUT:((lines\:"Each line is a value (no trailing newline)"
+json\:"Each line is a JSON message as \`consume -o json\` prints it"))' \
+'-k+[]:KEY:_default' \
+'--key=[]:KEY:_default' \
+'*-H+[Header name=value (repeatable)]:NAME=VALUE:_default' \
+'*--header=[Header name=value (repeatable)]:NAME=VALUE:_default' \
+'-p+[]:PARTITION:_default' \
+'--partition=[]:PARTITION:_default' \
+'--tenant=[]:TENANT:_default' \
+'--run-id=[]:RUN_ID:_default' \
+'--step-id=[]:STEP_ID:_default' \
+'--idempotency-key=[]:IDEMPOTENCY_KEY:_default' \
+'--max-attempts=[]:MAX_ATTEMPTS:_default' \
+'--backoff=[Retry backoff base (e.g. 500ms)]:BACKOFF:_default' \
+'--max-backoff=[Retry backoff cap (e.g. 30s)]:MAX_BACKOFF:_default' \
+'--deadline=[Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)]:DEADLINE:_default' \
+'--target-topic=[]:TARGET_TOPIC:_default' \
+'--batch=[Messages per request when reading many]:BATCH:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+'::value -- The value; without it, messages are read from stdin (or --file), one per line:_default' \
+&& ret=0
+;;
+(consume)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'-n+[Stop after N messages]:COUNT:_default' \
+'--count=[Stop after N messages]:COUNT:_default' \
+'--from=[Move the group first\: start | end | OFFSET | -N (N before the end) | @TIME]:FROM:_default' \
+'*--filter=[Only print matching messages\: key=GLOB | header\:NAME=GLOB | value=GLOB (repeatable, all must match)]:FILTER:_default' \
+'--format=[Line template\: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error]:FORMAT:_default' \
+'--owner=[Consumer name that holds the leases \[default\: <hostname>-<pid>\]]:OWNER:_default' \
+'--lease=[Lease length]:LEASE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
+'--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
+'--until-end[Stop when nothing is left to consume]' \
+'(--no-ack)--ack[Ack each message after printing it (default on a terminal)]' \
+'--no-ack[Leave messages leased (default when piped)\: ack them later with \`driftq ack --stdin\`]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+&& ret=0
+;;
+(ack)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'--owner=[]:OWNER:_default' \
+'-p+[]:PARTITION:_default' \
+'--partition=[]:PARTITION:_default' \
+'--offset=[]:OFFSET:_default' \
+'--reason=[Why (nack only)]:REASON:_default' \
+'--delay=[Redeliver after this long instead of the backoff (nack only)]:DELAY:_default' \
+'--lease=[New lease length (extend only)]:LEASE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::topic -- Topic (not needed with --stdin):_default' \
+&& ret=0
+;;
+(nack)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'--owner=[]:OWNER:_default' \
+'-p+[]:PARTITION:_default' \
+'--partition=[]:PARTITION:_default' \
+'--offset=[]:OFFSET:_default' \
+'--reason=[Why (nack only)]:REASON:_default' \
+'--delay=[Redeliver after this long instead of the backoff (nack only)]:DELAY:_default' \
+'--lease=[New lease length (extend only)]:LEASE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::topic -- Topic (not needed with --stdin):_default' \
+&& ret=0
+;;
+(extend)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'--owner=[]:OWNER:_default' \
+'-p+[]:PARTITION:_default' \
+'--partition=[]:PARTITION:_default' \
+'--offset=[]:OFFSET:_default' \
+'--reason=[Why (nack only)]:REASON:_default' \
+'--delay=[Redeliver after this long instead of the backoff (nack only)]:DELAY:_default' \
+'--lease=[New lease length (extend only)]:LEASE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::topic -- Topic (not needed with --stdin):_default' \
+&& ret=0
+;;
+(group)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__group_commands" \
+"*::: :->group" \
+&& ret=0
+
+    case $state in
+    (group)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-group-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(describe)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+&& ret=0
+;;
+(inflight)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+&& ret=0
+;;
+(seek)
+_arguments "${_arguments_options[@]}" : \
+'-g+[]:GROUP:_default' \
+'--group=[]:GROUP:_default' \
+'--to=[start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)]:TO:_default' \
+'-p+[]:PARTITION:_default' \
+'--partition=[]:PARTITION:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--force[Seek even while the group holds leases]' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__group__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-group-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(describe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inflight)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(seek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(dlq)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__dlq_commands" \
+"*::: :->dlq" \
+&& ret=0
+
+    case $state in
+    (dlq)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-dlq-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(peek)
+_arguments "${_arguments_options[@]}" : \
+'-n+[]:MAX:_default' \
+'--max=[]:MAX:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+&& ret=0
+;;
+(replay)
+_arguments "${_arguments_options[@]}" : \
+'--to=[Target topic \[default\: each message'\''s origin\]]:TO:_default' \
+'--offsets=[DLQ offsets A-B (inclusive)]:OFFSETS:_default' \
+'--partition=[]:PARTITION:_default' \
+'--since=[Dead-lettered at or after (RFC 3339 or unix ms)]:SINCE:_default' \
+'--until=[]:UNTIL:_default' \
+'*--filter=[key=GLOB | header\:NAME=GLOB | error=GLOB (repeatable)]:FILTER:_default' \
+'--limit=[]:LIMIT:_default' \
+'--rate=[At most N messages per second]:N/s:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--dry-run[Print the plan; change nothing]' \
+'--copy[Copy (leave the DLQ depth as is) instead of move]' \
+'--include-replayed[Include messages replayed before]' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__dlq__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-dlq-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(peek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(replay)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(bench)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__bench_commands" \
+"*::: :->bench" \
+&& ret=0
+
+    case $state in
+    (bench)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-bench-command-$line[1]:"
+        case $line[1] in
+            (produce)
+_arguments "${_arguments_options[@]}" : \
+'--fsync=[fsync mode of the embedded server]:FSYNC:_default' \
+'--topic=[]:TOPIC:_default' \
+'--partitions=[Partitions when the topic is created]:PARTITIONS:_default' \
+'--messages=[]:MESSAGES:_default' \
+'--size=[Value size in bytes]:SIZE:_default' \
+'--batch=[Messages per request (produce) / per poll (consume)]:BATCH:_default' \
+'--producers=[]:PRODUCERS:_default' \
+'--consumers=[]:CONSUMERS:_default' \
+'--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
+'--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(consume)
+_arguments "${_arguments_options[@]}" : \
+'--fsync=[fsync mode of the embedded server]:FSYNC:_default' \
+'--topic=[]:TOPIC:_default' \
+'--partitions=[Partitions when the topic is created]:PARTITIONS:_default' \
+'--messages=[]:MESSAGES:_default' \
+'--size=[Value size in bytes]:SIZE:_default' \
+'--batch=[Messages per request (produce) / per poll (consume)]:BATCH:_default' \
+'--producers=[]:PRODUCERS:_default' \
+'--consumers=[]:CONSUMERS:_default' \
+'--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
+'--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(e2e)
+_arguments "${_arguments_options[@]}" : \
+'--fsync=[fsync mode of the embedded server]:FSYNC:_default' \
+'--topic=[]:TOPIC:_default' \
+'--partitions=[Partitions when the topic is created]:PARTITIONS:_default' \
+'--messages=[]:MESSAGES:_default' \
+'--size=[Value size in bytes]:SIZE:_default' \
+'--batch=[Messages per request (produce) / per poll (consume)]:BATCH:_default' \
+'--producers=[]:PRODUCERS:_default' \
+'--consumers=[]:CONSUMERS:_default' \
+'--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
+'--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__bench__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-bench-help-command-$line[1]:"
+        case $line[1] in
+            (produce)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(consume)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(e2e)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(wal)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__wal_commands" \
+"*::: :->wal" \
+&& ret=0
+
+    case $state in
+    (wal)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-wal-command-$line[1]:"
+        case $line[1] in
+            (inspect)
+_arguments "${_arguments_options[@]}" : \
+'--from=[Start at this offset]:OFFSET:_default' \
+'--limit=[Stop after this many records]:N:_default' \
+'-o+[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--full[Print keys, headers and values in full instead of a preview]' \
+'--index[Dump index and time-index entries instead of records]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':path -- Data directory, partition directory, or one `.log` segment file:_files' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':path -- Data directory, partition directory, or one `.log` segment file:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__wal__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-wal-help-command-$line[1]:"
+        case $line[1] in
+            (inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::dir:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-command-$line[1]:"
+        case $line[1] in
+            (serve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(topic)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__topic_commands" \
+"*::: :->topic" \
+&& ret=0
+
+    case $state in
+    (topic)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-topic-command-$line[1]:"
+        case $line[1] in
+            (create)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(describe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(produce)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(consume)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(ack)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(nack)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(extend)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(group)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__group_commands" \
+"*::: :->group" \
+&& ret=0
+
+    case $state in
+    (group)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-group-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(describe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inflight)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(seek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(dlq)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__dlq_commands" \
+"*::: :->dlq" \
+&& ret=0
+
+    case $state in
+    (dlq)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-dlq-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(peek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(replay)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(bench)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__bench_commands" \
+"*::: :->bench" \
+&& ret=0
+
+    case $state in
+    (bench)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-bench-command-$line[1]:"
+        case $line[1] in
+            (produce)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(consume)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(e2e)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(wal)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__wal_commands" \
+"*::: :->wal" \
+&& ret=0
+
+    case $state in
+    (wal)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-wal-command-$line[1]:"
+        case $line[1] in
+            (inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_driftq_commands] )) ||
+_driftq_commands() {
+    local commands; commands=(
+'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
+'topic:Create, list, describe and delete topics' \
+'produce:Produce messages\: from the argument, stdin or a file' \
+'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
+'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
+'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
+'extend:Extend a lease' \
+'group:Consumer groups\: list, describe, inflight, seek' \
+'dlq:Dead-letter queues\: list, peek, replay' \
+'bench:Load-test a server\: throughput and latency percentiles' \
+'wal:Read a data directory offline\: decode records, check checksums and indexes' \
+'completions:Print a shell completion script' \
+'man:Write man pages (driftq.1 and one per subcommand) into DIR' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__ack_commands] )) ||
+_driftq__subcmd__ack_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq ack commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench_commands] )) ||
+_driftq__subcmd__bench_commands() {
+    local commands; commands=(
+'produce:Produce messages as fast as the server takes them' \
+'consume:Produce first (not timed), then consume and ack everything (timed)' \
+'e2e:Produce and consume at once; latency is produce-to-consume' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq bench commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__consume_commands] )) ||
+_driftq__subcmd__bench__subcmd__consume_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__e2e_commands] )) ||
+_driftq__subcmd__bench__subcmd__e2e_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench e2e commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__help_commands] )) ||
+_driftq__subcmd__bench__subcmd__help_commands() {
+    local commands; commands=(
+'produce:Produce messages as fast as the server takes them' \
+'consume:Produce first (not timed), then consume and ack everything (timed)' \
+'e2e:Produce and consume at once; latency is produce-to-consume' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq bench help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__help__subcmd__consume_commands] )) ||
+_driftq__subcmd__bench__subcmd__help__subcmd__consume_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench help consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__help__subcmd__e2e_commands] )) ||
+_driftq__subcmd__bench__subcmd__help__subcmd__e2e_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench help e2e commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__bench__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__help__subcmd__produce_commands] )) ||
+_driftq__subcmd__bench__subcmd__help__subcmd__produce_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench help produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__bench__subcmd__produce_commands] )) ||
+_driftq__subcmd__bench__subcmd__produce_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq bench produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__completions_commands] )) ||
+_driftq__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq completions commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__consume_commands] )) ||
+_driftq__subcmd__consume_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq_commands] )) ||
+_driftq__subcmd__dlq_commands() {
+    local commands; commands=(
+'list:DLQ topics and their depths' \
+'ls:DLQ topics and their depths' \
+'peek:Show DLQ messages without consuming them\: origin, attempts, error history' \
+'replay:Put DLQ messages back on their origin topic (or --to another)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq dlq commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__help_commands] )) ||
+_driftq__subcmd__dlq__subcmd__help_commands() {
+    local commands; commands=(
+'list:DLQ topics and their depths' \
+'peek:Show DLQ messages without consuming them\: origin, attempts, error history' \
+'replay:Put DLQ messages back on their origin topic (or --to another)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq dlq help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__dlq__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__help__subcmd__list_commands] )) ||
+_driftq__subcmd__dlq__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq help list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__help__subcmd__peek_commands] )) ||
+_driftq__subcmd__dlq__subcmd__help__subcmd__peek_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq help peek commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__help__subcmd__replay_commands] )) ||
+_driftq__subcmd__dlq__subcmd__help__subcmd__replay_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq help replay commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__list_commands] )) ||
+_driftq__subcmd__dlq__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__peek_commands] )) ||
+_driftq__subcmd__dlq__subcmd__peek_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq peek commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__dlq__subcmd__replay_commands] )) ||
+_driftq__subcmd__dlq__subcmd__replay_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq dlq replay commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__extend_commands] )) ||
+_driftq__subcmd__extend_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq extend commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group_commands] )) ||
+_driftq__subcmd__group_commands() {
+    local commands; commands=(
+'list:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
+'ls:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
+'describe:Per-partition view of one group on one topic' \
+'inflight:Who holds which lease, until when, and how many attempts' \
+'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq group commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__describe_commands] )) ||
+_driftq__subcmd__group__subcmd__describe_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group describe commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help_commands] )) ||
+_driftq__subcmd__group__subcmd__help_commands() {
+    local commands; commands=(
+'list:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
+'describe:Per-partition view of one group on one topic' \
+'inflight:Who holds which lease, until when, and how many attempts' \
+'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq group help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__describe_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__describe_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help describe commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__inflight_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__inflight_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help inflight commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__list_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__seek_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__seek_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help seek commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__inflight_commands] )) ||
+_driftq__subcmd__group__subcmd__inflight_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group inflight commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__list_commands] )) ||
+_driftq__subcmd__group__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__seek_commands] )) ||
+_driftq__subcmd__group__subcmd__seek_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group seek commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help_commands] )) ||
+_driftq__subcmd__help_commands() {
+    local commands; commands=(
+'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
+'topic:Create, list, describe and delete topics' \
+'produce:Produce messages\: from the argument, stdin or a file' \
+'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
+'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
+'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
+'extend:Extend a lease' \
+'group:Consumer groups\: list, describe, inflight, seek' \
+'dlq:Dead-letter queues\: list, peek, replay' \
+'bench:Load-test a server\: throughput and latency percentiles' \
+'wal:Read a data directory offline\: decode records, check checksums and indexes' \
+'completions:Print a shell completion script' \
+'man:Write man pages (driftq.1 and one per subcommand) into DIR' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__ack_commands] )) ||
+_driftq__subcmd__help__subcmd__ack_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help ack commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__bench_commands] )) ||
+_driftq__subcmd__help__subcmd__bench_commands() {
+    local commands; commands=(
+'produce:Produce messages as fast as the server takes them' \
+'consume:Produce first (not timed), then consume and ack everything (timed)' \
+'e2e:Produce and consume at once; latency is produce-to-consume' \
+    )
+    _describe -t commands 'driftq help bench commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__bench__subcmd__consume_commands] )) ||
+_driftq__subcmd__help__subcmd__bench__subcmd__consume_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help bench consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__bench__subcmd__e2e_commands] )) ||
+_driftq__subcmd__help__subcmd__bench__subcmd__e2e_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help bench e2e commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__bench__subcmd__produce_commands] )) ||
+_driftq__subcmd__help__subcmd__bench__subcmd__produce_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help bench produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__completions_commands] )) ||
+_driftq__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help completions commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__consume_commands] )) ||
+_driftq__subcmd__help__subcmd__consume_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__dlq_commands] )) ||
+_driftq__subcmd__help__subcmd__dlq_commands() {
+    local commands; commands=(
+'list:DLQ topics and their depths' \
+'peek:Show DLQ messages without consuming them\: origin, attempts, error history' \
+'replay:Put DLQ messages back on their origin topic (or --to another)' \
+    )
+    _describe -t commands 'driftq help dlq commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__dlq__subcmd__list_commands] )) ||
+_driftq__subcmd__help__subcmd__dlq__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help dlq list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__dlq__subcmd__peek_commands] )) ||
+_driftq__subcmd__help__subcmd__dlq__subcmd__peek_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help dlq peek commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__dlq__subcmd__replay_commands] )) ||
+_driftq__subcmd__help__subcmd__dlq__subcmd__replay_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help dlq replay commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__extend_commands] )) ||
+_driftq__subcmd__help__subcmd__extend_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help extend commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group_commands] )) ||
+_driftq__subcmd__help__subcmd__group_commands() {
+    local commands; commands=(
+'list:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
+'describe:Per-partition view of one group on one topic' \
+'inflight:Who holds which lease, until when, and how many attempts' \
+'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
+    )
+    _describe -t commands 'driftq help group commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__describe_commands] )) ||
+_driftq__subcmd__help__subcmd__group__subcmd__describe_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help group describe commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__inflight_commands] )) ||
+_driftq__subcmd__help__subcmd__group__subcmd__inflight_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help group inflight commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__list_commands] )) ||
+_driftq__subcmd__help__subcmd__group__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help group list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__seek_commands] )) ||
+_driftq__subcmd__help__subcmd__group__subcmd__seek_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help group seek commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__man_commands] )) ||
+_driftq__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help man commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__nack_commands] )) ||
+_driftq__subcmd__help__subcmd__nack_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help nack commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__produce_commands] )) ||
+_driftq__subcmd__help__subcmd__produce_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__serve_commands] )) ||
+_driftq__subcmd__help__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help serve commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic_commands] )) ||
+_driftq__subcmd__help__subcmd__topic_commands() {
+    local commands; commands=(
+'create:Create a topic' \
+'list:List topics' \
+'describe:Partitions, watermarks, sizes, groups and DLQ of a topic' \
+'delete:Delete a topic and its data' \
+    )
+    _describe -t commands 'driftq help topic commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__create_commands] )) ||
+_driftq__subcmd__help__subcmd__topic__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help topic create commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__delete_commands] )) ||
+_driftq__subcmd__help__subcmd__topic__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help topic delete commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__describe_commands] )) ||
+_driftq__subcmd__help__subcmd__topic__subcmd__describe_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help topic describe commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__list_commands] )) ||
+_driftq__subcmd__help__subcmd__topic__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help topic list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__wal_commands] )) ||
+_driftq__subcmd__help__subcmd__wal_commands() {
+    local commands; commands=(
+'inspect:Print every record\: offset, byte position, timestamp, size, CRC, key, headers, value' \
+'verify:Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong' \
+    )
+    _describe -t commands 'driftq help wal commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__wal__subcmd__inspect_commands] )) ||
+_driftq__subcmd__help__subcmd__wal__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help wal inspect commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__wal__subcmd__verify_commands] )) ||
+_driftq__subcmd__help__subcmd__wal__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help wal verify commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__man_commands] )) ||
+_driftq__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq man commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__nack_commands] )) ||
+_driftq__subcmd__nack_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq nack commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__produce_commands] )) ||
+_driftq__subcmd__produce_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__serve_commands] )) ||
+_driftq__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq serve commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic_commands] )) ||
+_driftq__subcmd__topic_commands() {
+    local commands; commands=(
+'create:Create a topic' \
+'list:List topics' \
+'ls:List topics' \
+'describe:Partitions, watermarks, sizes, groups and DLQ of a topic' \
+'delete:Delete a topic and its data' \
+'rm:Delete a topic and its data' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq topic commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__create_commands] )) ||
+_driftq__subcmd__topic__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic create commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__delete_commands] )) ||
+_driftq__subcmd__topic__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic delete commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__describe_commands] )) ||
+_driftq__subcmd__topic__subcmd__describe_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic describe commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help_commands] )) ||
+_driftq__subcmd__topic__subcmd__help_commands() {
+    local commands; commands=(
+'create:Create a topic' \
+'list:List topics' \
+'describe:Partitions, watermarks, sizes, groups and DLQ of a topic' \
+'delete:Delete a topic and its data' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq topic help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__create_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__create_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help create commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__delete_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help delete commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__describe_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__describe_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help describe commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__list_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__list_commands] )) ||
+_driftq__subcmd__topic__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal_commands] )) ||
+_driftq__subcmd__wal_commands() {
+    local commands; commands=(
+'inspect:Print every record\: offset, byte position, timestamp, size, CRC, key, headers, value' \
+'verify:Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq wal commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__help_commands] )) ||
+_driftq__subcmd__wal__subcmd__help_commands() {
+    local commands; commands=(
+'inspect:Print every record\: offset, byte position, timestamp, size, CRC, key, headers, value' \
+'verify:Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq wal help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__wal__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__help__subcmd__inspect_commands] )) ||
+_driftq__subcmd__wal__subcmd__help__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal help inspect commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__help__subcmd__verify_commands] )) ||
+_driftq__subcmd__wal__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal help verify commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__inspect_commands] )) ||
+_driftq__subcmd__wal__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal inspect commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__verify_commands] )) ||
+_driftq__subcmd__wal__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal verify commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_driftq" ]; then
+    _driftq "$@"
+else
+    compdef _driftq driftq
+fi

@@ -1,0 +1,597 @@
+//! The operator CLI against a real server: every command's happy path, error path and JSON
+//! shape; the scripting and DLQ scenarios; the lossless consume → produce round trip; generated
+//! completions and man pages are up to date; help snapshots.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+use crate::server::Server;
+use crate::support::driftq;
+
+fn cli(s: &Server) -> assert_cmd::Command {
+    let mut c = driftq();
+    c.args(["--url", &s.url]);
+    c
+}
+
+fn json_lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn stdout_json(a: &assert_cmd::assert::Assert) -> Value {
+    serde_json::from_slice(&a.get_output().stdout).expect("json stdout")
+}
+
+fn lag(s: &Server, topic: &str, group: &str) -> u64 {
+    let a = cli(s)
+        .args(["group", "describe", topic, "-g", group, "-o", "json"])
+        .assert()
+        .success();
+    stdout_json(&a)["lag"].as_u64().expect("lag")
+}
+
+#[test]
+fn topic_commands_happy_and_error_paths() {
+    let s = Server::start(&[]);
+    cli(&s)
+        .args([
+            "topic",
+            "create",
+            "orders",
+            "-p",
+            "3",
+            "--retention-age",
+            "7d",
+            "--retention-bytes",
+            "1GiB",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "created topic orders with 3 partitions",
+        ));
+    let a = cli(&s)
+        .args(["topic", "ls", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["topics"][0]["name"], "orders");
+    assert_eq!(stdout_json(&a)["topics"][0]["partitions"], 3);
+    let a = cli(&s)
+        .args(["topic", "describe", "orders", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["retention_age_ms"], 7 * 86_400_000);
+    cli(&s)
+        .args(["topic", "create", "orders"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    cli(&s).args(["topic", "describe", "nope"]).assert().code(4);
+    cli(&s)
+        .args(["topic", "create", "x", "--retention-bytes", "lots"])
+        .assert()
+        .code(2);
+    cli(&s)
+        .args(["topic", "rm", "orders"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("without --yes"));
+    cli(&s)
+        .args(["topic", "rm", "orders", "--yes"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["topic", "describe", "orders"])
+        .assert()
+        .code(4);
+    driftq()
+        .args(["--url", "http://127.0.0.1:9", "topic", "ls"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "cannot reach driftq at http://127.0.0.1:9",
+        ));
+}
+
+#[test]
+fn produce_consume_with_envelope_filters_formats_and_positions() {
+    let s = Server::start(&[]);
+    cli(&s).args(["topic", "create", "t"]).assert().success();
+    let a = cli(&s)
+        .args([
+            "produce",
+            "t",
+            "hello",
+            "-k",
+            "vip-1",
+            "-H",
+            "region=eu",
+            "-H",
+            "region=us",
+            "--tenant",
+            "acme",
+            "--max-attempts",
+            "3",
+            "--backoff",
+            "500ms",
+            "--deadline",
+            "+1h",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["offset"], 0);
+    cli(&s)
+        .args(["produce", "t", "-k", "k"])
+        .write_stdin("a\nb\nc\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("produced 3 messages"));
+    let a = cli(&s)
+        .args([
+            "consume",
+            "t",
+            "-g",
+            "g",
+            "--until-end",
+            "--no-ack",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    let msgs = json_lines(&a.get_output().stdout);
+    assert_eq!(msgs.len(), 4);
+    assert_eq!(
+        msgs[0]["headers"],
+        json!([{"name": "region", "value": "eu"}, {"name": "region", "value": "us"}])
+    );
+    assert_eq!(msgs[0]["envelope"]["tenant_id"], "acme");
+    assert_eq!(
+        msgs[0]["envelope"]["retry_policy"],
+        json!({"max_attempts": 3, "backoff_ms": 500})
+    );
+    for field in [
+        "topic",
+        "partition",
+        "offset",
+        "attempts",
+        "key",
+        "headers",
+        "value",
+        "owner",
+        "group",
+    ] {
+        assert!(!msgs[0][field].is_null(), "{field} in {}", msgs[0]);
+    }
+    let a = cli(&s)
+        .args([
+            "consume",
+            "t",
+            "-g",
+            "g2",
+            "--until-end",
+            "--ack",
+            "--filter",
+            "key=vip-*",
+            "--format",
+            "%p/%o %k=%v [%h] a%a",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stdout).trim(),
+        "0/0 vip-1=hello [region=eu,region=us] a1"
+    );
+    // --from moves the group: -1 re-reads the last message only.
+    let a = cli(&s)
+        .args([
+            "consume", "t", "-g", "g2", "--from", "-1", "-n", "1", "--format", "%v",
+        ])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&a.get_output().stdout).trim(), "c");
+    cli(&s)
+        .args(["consume", "t", "-g", "g3", "--from", "end", "--until-end"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    cli(&s)
+        .args(["consume", "nope", "-g", "g", "-n", "1"])
+        .assert()
+        .code(4);
+    cli(&s)
+        .args(["consume", "t", "-g", "g", "--filter", "bogus"])
+        .assert()
+        .code(1);
+    // Group views.
+    let a = cli(&s)
+        .args(["group", "list", "-o", "json"])
+        .assert()
+        .success();
+    let g = stdout_json(&a)["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["group"] == "g")
+        .cloned()
+        .expect("g");
+    for f in ["lag", "ready", "inflight", "oldest_unacked_age_ms", "dlq"] {
+        assert!(g.get(f).is_some(), "{f}");
+    }
+    assert_eq!(g["inflight"], 4);
+    let a = cli(&s)
+        .args(["group", "inflight", "t", "-g", "g", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_json(&a)["inflight"].as_array().map(Vec::len),
+        Some(4)
+    );
+    cli(&s)
+        .args(["group", "seek", "t", "-g", "g", "--to", "start", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("holds 4 leases"));
+    cli(&s)
+        .args([
+            "group", "seek", "t", "-g", "g", "--to", "end", "--yes", "--force", "-o", "json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(lag(&s, "t", "g"), 0);
+}
+
+#[test]
+fn scripting_scenario_two_no_ack_consumers_then_ack_from_json_lines() {
+    let s = Server::start(&[]);
+    cli(&s)
+        .args(["topic", "create", "jobs", "-p", "2"])
+        .assert()
+        .success();
+    let lines: String = (0..1000).map(|i| format!("job-{i}\n")).collect();
+    cli(&s)
+        .args(["produce", "jobs"])
+        .write_stdin(lines)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("produced 1000 messages"));
+    // Two consumer processes of one group, side by side.
+    let spawn = |owner: &str| {
+        Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+            .args([
+                "--url",
+                &s.url,
+                "consume",
+                "jobs",
+                "-g",
+                "workers",
+                "--until-end",
+                "--no-ack",
+                "--owner",
+                owner,
+                "--lease",
+                "5m",
+                "-o",
+                "json",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn consumer")
+    };
+    let (a, b) = (spawn("w1"), spawn("w2"));
+    let (a, b) = (
+        a.wait_with_output().expect("w1"),
+        b.wait_with_output().expect("w2"),
+    );
+    let (la, lb) = (json_lines(&a.stdout), json_lines(&b.stdout));
+    assert_eq!(
+        la.len() + lb.len(),
+        1000,
+        "each message went to exactly one consumer"
+    );
+    let offsets: std::collections::BTreeSet<(u64, u64)> = la
+        .iter()
+        .chain(&lb)
+        .map(|m| {
+            (
+                m["partition"].as_u64().expect("p"),
+                m["offset"].as_u64().expect("o"),
+            )
+        })
+        .collect();
+    assert_eq!(offsets.len(), 1000);
+    assert_eq!(lag(&s, "jobs", "workers"), 1000);
+    // A script acks everything from the JSON lines.
+    let mut both = a.stdout.clone();
+    both.extend_from_slice(&b.stdout);
+    cli(&s)
+        .args(["ack", "--stdin"])
+        .write_stdin(both)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("acked 1000 messages"));
+    assert_eq!(lag(&s, "jobs", "workers"), 0);
+    // Acking again: every line fails, exit 1.
+    let mut again = a.stdout.clone();
+    again.truncate(again.iter().position(|b| *b == b'\n').map_or(0, |p| p + 1));
+    cli(&s)
+        .args(["ack", "--stdin"])
+        .write_stdin(again)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
+    let s = Server::start(&[]);
+    cli(&s).args(["topic", "create", "jobs"]).assert().success();
+    cli(&s)
+        .args([
+            "produce",
+            "jobs",
+            "poison",
+            "-k",
+            "p1",
+            "--max-attempts",
+            "1",
+        ])
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args([
+            "consume", "jobs", "-g", "w", "-n", "1", "--no-ack", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let line = a.get_output().stdout.clone();
+    cli(&s)
+        .args(["nack", "--stdin", "--reason", "cannot parse"])
+        .write_stdin(line)
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args(["dlq", "list", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["dlq"][0]["depth"], 1);
+    let a = cli(&s)
+        .args(["dlq", "peek", "jobs", "-o", "json"])
+        .assert()
+        .success();
+    let peeked = json_lines(&a.get_output().stdout);
+    assert_eq!(peeked[0]["dlq"]["topic"], "jobs");
+    assert_eq!(peeked[0]["dlq"]["errors"], json!(["cannot parse"]));
+    assert_eq!(peeked[0]["dlq"]["attempts"], 1);
+    cli(&s)
+        .args(["dlq", "peek", "jobs"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cannot parse"));
+    cli(&s)
+        .args(["dlq", "replay", "jobs", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 would be replayed (dry run"));
+    let a = cli(&s)
+        .args(["dlq", "replay", "jobs", "--dry-run", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["selected"], 1);
+    cli(&s)
+        .args(["dlq", "replay", "jobs"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("without --yes"));
+    cli(&s)
+        .args([
+            "dlq",
+            "replay",
+            "dlq.jobs",
+            "--filter",
+            "error=cannot*",
+            "--rate",
+            "10/s",
+            "--yes",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replayed 1 of 1"));
+    let a = cli(&s)
+        .args(["dlq", "list", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["dlq"][0]["depth"], 0);
+    let a = cli(&s)
+        .args([
+            "consume", "jobs", "-g", "w", "-n", "1", "--ack", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let again = json_lines(&a.get_output().stdout);
+    assert_eq!(again[0]["value"], "poison");
+    assert_eq!(again[0]["key"], "p1");
+    cli(&s)
+        .args(["dlq", "replay", "jobs", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 would be replayed"));
+    cli(&s).args(["dlq", "peek", "nope"]).assert().code(4);
+}
+
+#[test]
+fn consume_json_into_produce_json_round_trips_bytes_exactly() {
+    let s = Server::start(&[]);
+    for t in ["src", "dst"] {
+        cli(&s).args(["topic", "create", t]).assert().success();
+    }
+    let input = [
+        json!({"key": "plain", "value": "text value", "headers": [{"name": "h", "value": "1"}, {"name": "h", "value": "2"}]}),
+        json!({"key": {"base64": "AP8="}, "value": {"base64": "//79AAE="}, "headers": [{"name": "bin", "value": {"base64": "gA=="}}]}),
+        json!({"value": "no key, ünïcödé ✓"}),
+    ];
+    let stdin: String = input.iter().map(|v| format!("{v}\n")).collect();
+    cli(&s)
+        .args(["produce", "src", "--input", "json"])
+        .write_stdin(stdin)
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args(["consume", "src", "-g", "copy", "--until-end", "-o", "json"])
+        .assert()
+        .success();
+    let consumed = a.get_output().stdout.clone();
+    cli(&s)
+        .args(["produce", "dst", "--input", "json"])
+        .write_stdin(consumed)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("produced 3 messages"));
+    let a = cli(&s)
+        .args(["consume", "dst", "-g", "check", "--until-end", "-o", "json"])
+        .assert()
+        .success();
+    let out = json_lines(&a.get_output().stdout);
+    assert_eq!(out.len(), 3);
+    for (want, got) in input.iter().zip(&out) {
+        assert_eq!(got["value"], want["value"]);
+        assert_eq!(got["key"], want.get("key").cloned().unwrap_or(Value::Null));
+        assert_eq!(
+            got["headers"],
+            want.get("headers").cloned().unwrap_or(json!([]))
+        );
+    }
+}
+
+#[test]
+fn single_ack_nack_extend_commands() {
+    let s = Server::start(&[]);
+    cli(&s).args(["topic", "create", "t"]).assert().success();
+    cli(&s).args(["produce", "t", "x"]).assert().success();
+    let a = cli(&s)
+        .args([
+            "consume", "t", "-g", "g", "-n", "1", "--no-ack", "--owner", "me", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let m = &json_lines(&a.get_output().stdout)[0];
+    let (p, o) = (m["partition"].to_string(), m["offset"].to_string());
+    let base = ["t", "-g", "g", "--partition", &p, "--offset", &o];
+    cli(&s)
+        .arg("extend")
+        .args(base)
+        .args(["--owner", "me", "--lease", "10m"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("extended to"));
+    cli(&s)
+        .arg("ack")
+        .args(base)
+        .args(["--owner", "you"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("leased to me, not to you"));
+    cli(&s)
+        .arg("nack")
+        .args(base)
+        .args(["--owner", "me", "--delay", "1h", "-o", "json"])
+        .assert()
+        .success();
+    cli(&s)
+        .arg("ack")
+        .args(base)
+        .args(["--owner", "me"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not in flight"));
+    cli(&s)
+        .args(["ack", "t", "-g", "g"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--owner is required"));
+}
+
+#[test]
+fn completions_and_man_pages_are_up_to_date() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let a = driftq()
+            .env_remove("DRIFTQ_URL")
+            .args(["completions", shell])
+            .assert()
+            .success();
+        let committed = std::fs::read(root.join("completions").join(format!("driftq.{shell}")))
+            .expect("committed completion");
+        assert!(
+            a.get_output().stdout == committed,
+            "completions/driftq.{shell} is stale: run `driftq completions {shell} > completions/driftq.{shell}`"
+        );
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    driftq()
+        .env_remove("DRIFTQ_URL")
+        .arg("man")
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let mut generated: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    generated.sort();
+    let mut committed: Vec<String> = std::fs::read_dir(root.join("man"))
+        .expect("man dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    committed.sort();
+    assert_eq!(generated, committed, "man/ is stale: run `driftq man man`");
+    for f in generated {
+        assert!(
+            std::fs::read(tmp.path().join(&f)).ok()
+                == std::fs::read(root.join("man").join(&f)).ok(),
+            "man/{f} is stale: run `driftq man man`"
+        );
+    }
+}
+
+#[test]
+fn help_snapshots() {
+    for args in [
+        vec!["--help"],
+        vec!["consume", "--help"],
+        vec!["produce", "--help"],
+        vec!["dlq", "replay", "--help"],
+        vec!["serve", "--help"],
+    ] {
+        let out = driftq()
+            .env_remove("DRIFTQ_URL")
+            .env("COLUMNS", "100")
+            .args(&args)
+            .output()
+            .expect("run");
+        let name = format!(
+            "help_{}",
+            args.iter()
+                .filter(|a| !a.starts_with('-'))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("_")
+        );
+        insta::assert_snapshot!(name, String::from_utf8_lossy(&out.stdout));
+    }
+    let mut bad = driftq();
+    bad.arg("bogus")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand"));
+    let _ = std::io::stderr().flush();
+}
