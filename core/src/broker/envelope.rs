@@ -27,6 +27,12 @@ pub struct RetryPolicy {
 impl RetryPolicy {
     /// Delay before delivery `failed + 1` after `failed` failed deliveries:
     /// `min(max_backoff_ms, backoff_ms · 2^(failed−1))`, 0 without a base (max applies when set).
+    ///
+    /// ```
+    /// use driftq_core::broker::RetryPolicy;
+    /// let p = RetryPolicy { max_attempts: 5, backoff_ms: 100, max_backoff_ms: 300 };
+    /// assert_eq!([1, 2, 3, 4].map(|n| p.backoff_ms(n)), [100, 200, 300, 300]);
+    /// ```
     #[must_use]
     pub fn backoff_ms(&self, failed: u32) -> u64 {
         if self.backoff_ms == 0 || failed == 0 {
