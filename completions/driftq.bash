@@ -52,6 +52,9 @@ _driftq() {
             driftq,serve)
                 cmd="driftq__subcmd__serve"
                 ;;
+            driftq,top)
+                cmd="driftq__subcmd__top"
+                ;;
             driftq,topic)
                 cmd="driftq__subcmd__topic"
                 ;;
@@ -178,6 +181,9 @@ _driftq() {
             driftq__subcmd__help,serve)
                 cmd="driftq__subcmd__help__subcmd__serve"
                 ;;
+            driftq__subcmd__help,top)
+                cmd="driftq__subcmd__help__subcmd__top"
+                ;;
             driftq__subcmd__help,topic)
                 cmd="driftq__subcmd__help__subcmd__topic"
                 ;;
@@ -293,7 +299,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-h -V --url --help --version serve topic produce consume ack nack extend group dlq bench wal completions man help"
+            opts="-h -V --url --help --version serve topic produce consume ack nack extend group dlq top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1249,7 +1255,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help)
-            opts="serve topic produce consume ack nack extend group dlq bench wal completions man help"
+            opts="serve topic produce consume ack nack extend group dlq top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1557,6 +1563,20 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1916,6 +1936,28 @@ _driftq() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__top)
+            opts="-h -V --interval --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -589,6 +589,16 @@ esac
     ;;
 esac
 ;;
+(top)
+_arguments "${_arguments_options[@]}" : \
+'--interval=[Refresh interval]:INTERVAL:_default' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (bench)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
@@ -943,6 +953,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(top)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (bench)
 _arguments "${_arguments_options[@]}" : \
 ":: :_driftq__subcmd__help__subcmd__bench_commands" \
@@ -1028,6 +1042,7 @@ _driftq_commands() {
 'extend:Extend a lease' \
 'group:Consumer groups\: list, describe, inflight, seek' \
 'dlq:Dead-letter queues\: list, peek, replay' \
+'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
 'completions:Print a shell completion script' \
@@ -1247,6 +1262,7 @@ _driftq__subcmd__help_commands() {
 'extend:Extend a lease' \
 'group:Consumer groups\: list, describe, inflight, seek' \
 'dlq:Dead-letter queues\: list, peek, replay' \
+'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
 'completions:Print a shell completion script' \
@@ -1378,6 +1394,11 @@ _driftq__subcmd__help__subcmd__serve_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help serve commands' commands "$@"
 }
+(( $+functions[_driftq__subcmd__help__subcmd__top_commands] )) ||
+_driftq__subcmd__help__subcmd__top_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help top commands' commands "$@"
+}
 (( $+functions[_driftq__subcmd__help__subcmd__topic_commands] )) ||
 _driftq__subcmd__help__subcmd__topic_commands() {
     local commands; commands=(
@@ -1445,6 +1466,11 @@ _driftq__subcmd__produce_commands() {
 _driftq__subcmd__serve_commands() {
     local commands; commands=()
     _describe -t commands 'driftq serve commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__top_commands] )) ||
+_driftq__subcmd__top_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq top commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__topic_commands] )) ||
 _driftq__subcmd__topic_commands() {

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match &cli.command {
         Command::Serve(args) => run_serve(args),
+        Command::Top(args) => driftq_tui::run(&cli.url, args.interval).map(|()| exit::OK),
         _ => {
             init_logging("warn", LogFormat::Text);
             driftq_cli::run_client(&cli, &mut out)

@@ -83,6 +83,8 @@ pub enum Command {
     /// Dead-letter queues: list, peek, replay.
     #[command(subcommand)]
     Dlq(cmd::dlq::DlqCommand),
+    /// Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys).
+    Top(TopArgs),
     /// Load-test a server: throughput and latency percentiles.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -101,11 +103,21 @@ pub enum Command {
     },
 }
 
-/// Runs a client command (everything but `serve`); returns the exit code.
+/// `driftq top` flags.
+#[derive(Debug, clap::Args)]
+pub struct TopArgs {
+    /// Refresh interval
+    #[arg(long, default_value = "1s", value_parser = cmd::parse_duration)]
+    pub interval: std::time::Duration,
+}
+
+/// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
     let client = || client::Client::new(&cli.url);
     match &cli.command {
-        Command::Serve(_) => Err(anyhow::anyhow!("serve is run by the binary")),
+        Command::Serve(_) | Command::Top(_) => {
+            Err(anyhow::anyhow!("serve and top are run by the binary"))
+        }
         Command::Topic(c) => cmd::topic::run(c, &client()?, out),
         Command::Produce(a) => cmd::produce::run(a, &client()?, out),
         Command::Consume(a) => cmd::consume::run(a, &client()?, out),

@@ -6,4 +6,5 @@ mod crash;
 mod http;
 mod server;
 mod support;
+mod top;
 mod wal;

@@ -1,0 +1,116 @@
+//! `driftq top` in a real terminal: tmux runs it against a live server, and the numbers on the
+//! screen must match `driftq group describe -o json`.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::server::Server;
+use crate::support::driftq;
+
+fn tmux(socket: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(["-L", socket])
+        .args(args)
+        .output()
+        .expect("tmux is needed for this test (.ci/run installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn top_in_tmux_shows_what_group_describe_reports() {
+    let s = Server::start(&[]);
+    let cli = |args: &[&str]| {
+        let mut c = driftq();
+        c.args(["--url", &s.url]).args(args);
+        c
+    };
+    cli(&["topic", "create", "orders", "-p", "2"])
+        .assert()
+        .success();
+    cli(&["produce", "orders"])
+        .write_stdin((0..50).map(|i| format!("m{i}\n")).collect::<String>())
+        .assert()
+        .success();
+    cli(&["consume", "orders", "-g", "billing", "-n", "20", "--ack"])
+        .assert()
+        .success();
+    let leased = cli(&[
+        "consume", "orders", "-g", "billing", "-n", "6", "--no-ack", "--lease", "10m", "-o", "json",
+    ])
+    .assert()
+    .success();
+    let lines: Vec<&[u8]> = leased
+        .get_output()
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    // Nack two of the six, to be redelivered in an hour: leased 4, waiting 2.
+    cli(&["nack", "--stdin", "--reason", "boom"])
+        .write_stdin(lines[..2].join(&b'\n'))
+        .assert()
+        .success();
+    let described = cli(&["group", "describe", "orders", "-g", "billing", "-o", "json"])
+        .assert()
+        .success();
+    let want: Value = serde_json::from_slice(&described.get_output().stdout).expect("json");
+
+    let socket = format!("driftq-test-{}", std::process::id());
+    let bin = assert_cmd::cargo::cargo_bin("driftq");
+    let command = format!("{} --url {} top --interval 200ms", bin.display(), s.url);
+    tmux(
+        &socket,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "top",
+            "-x",
+            "120",
+            "-y",
+            "32",
+            &command,
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut screen = String::new();
+    let mut row = None;
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(300));
+        screen = tmux(&socket, &["capture-pane", "-p", "-t", "top"]);
+        row = screen
+            .lines()
+            .find(|l| l.contains("│billing"))
+            .map(str::to_owned);
+        if row.is_some() && screen.contains("connected") {
+            break;
+        }
+    }
+    tmux(&socket, &["send-keys", "-t", "top", "q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux(&socket, &["kill-server"]);
+    let row = row.unwrap_or_else(|| panic!("no billing row on screen:\n{screen}"));
+    let cells: Vec<&str> = row.trim_matches('│').split_whitespace().collect();
+    // group, topic, lag, ready, inflight, …
+    assert_eq!(cells[0], "billing", "{row}");
+    assert_eq!(cells[1], "orders");
+    assert_eq!(
+        cells[2],
+        want["lag"].to_string(),
+        "lag on screen vs describe: {row}"
+    );
+    assert_eq!(
+        cells[3],
+        want["ready"].to_string(),
+        "ready on screen vs describe: {row}"
+    );
+    assert_eq!(
+        cells[4],
+        want["inflight"].to_string(),
+        "inflight on screen vs describe: {row}"
+    );
+    assert_eq!(want["lag"], 30);
+    assert_eq!(want["inflight"], 4);
+}

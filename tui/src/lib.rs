@@ -1,0 +1,149 @@
+//! `driftq top`: the live dashboard. A background thread polls the server (`/v1/stats`, and a
+//! group's leases when one is open) and sends snapshots to the UI loop; drawing is a pure
+//! function of [`app::App`], so it renders into ratatui's `TestBackend` in tests.
+//!
+//! The terminal is restored on exit, on error and on panic (`ratatui::init` installs the panic
+//! hook; `ratatui::restore` runs on every return path).
+
+pub mod app;
+pub mod stats;
+pub mod ui;
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+
+use app::{Action, App, Key, View};
+use driftq_cli::client::Client;
+
+enum Update {
+    Stats(Result<stats::Stats, String>),
+    Leases(Vec<stats::Lease>),
+}
+
+/// What the poller should fetch next.
+#[derive(Clone)]
+struct Want {
+    interval: Duration,
+    paused: bool,
+    group: Option<(String, String)>,
+}
+
+fn fetch_loop(
+    client: &Client,
+    want: &mpsc::Receiver<Want>,
+    tx: &mpsc::Sender<Update>,
+    mut current: Want,
+) {
+    let mut next = Instant::now();
+    loop {
+        // Take the newest wish; wake early when it changes.
+        let timeout = next.saturating_duration_since(Instant::now());
+        match want.recv_timeout(timeout) {
+            Ok(w) => {
+                current = w;
+                next = Instant::now();
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        next = Instant::now() + current.interval;
+        if current.paused {
+            continue;
+        }
+        let stats = client
+            .stats()
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::from_value::<stats::Stats>(v).map_err(|e| e.to_string()));
+        if tx.send(Update::Stats(stats)).is_err() {
+            return;
+        }
+        if let Some((topic, group)) = &current.group {
+            if let Ok(rows) = client.inflight(topic, group) {
+                let leases = rows
+                    .into_iter()
+                    .filter_map(|r| serde_json::from_value(r).ok())
+                    .collect();
+                if tx.send(Update::Leases(leases)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn to_key(code: KeyCode, mods: KeyModifiers) -> Option<Key> {
+    Some(match code {
+        KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => Key::Ctrl(c),
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Backspace => Key::Backspace,
+        _ => return None,
+    })
+}
+
+fn want_of(app: &App) -> Want {
+    Want {
+        interval: app.interval,
+        paused: app.paused,
+        group: match &app.view {
+            View::Group { topic, group } => Some((topic.clone(), group.clone())),
+            _ => None,
+        },
+    }
+}
+
+/// Runs the dashboard until the user quits.
+pub fn run(url: &str, interval: Duration) -> anyhow::Result<()> {
+    let client = Client::new(url)?;
+    let mut app = App::new(url, interval);
+    let (tx, rx) = mpsc::channel();
+    let (want_tx, want_rx) = mpsc::channel();
+    let first = want_of(&app);
+    std::thread::spawn(move || fetch_loop(&client, &want_rx, &tx, first));
+    let mut terminal = ratatui::init();
+    let result = (|| -> anyhow::Result<()> {
+        loop {
+            terminal.draw(|f| ui::draw(f, &app))?;
+            // Drain updates, then wait for a key at most a frame.
+            while let Ok(u) = rx.try_recv() {
+                match u {
+                    Update::Stats(Ok(s)) => app.on_snapshot(s),
+                    Update::Stats(Err(e)) => app.on_error(e),
+                    Update::Leases(l) => app.on_leases(l),
+                }
+            }
+            if event::poll(Duration::from_millis(100))? {
+                if let Event::Key(k) = event::read()? {
+                    if k.kind != KeyEventKind::Press {
+                        continue;
+                    }
+                    let Some(key) = to_key(k.code, k.modifiers) else {
+                        continue;
+                    };
+                    let before = want_of(&app);
+                    match app.on_key(key) {
+                        Action::Quit => return Ok(()),
+                        Action::Refresh | Action::None => {}
+                    }
+                    let after = want_of(&app);
+                    if after.interval != before.interval
+                        || after.paused != before.paused
+                        || after.group != before.group
+                    {
+                        let _ = want_tx.send(after);
+                    }
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    result
+}

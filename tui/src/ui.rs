@@ -1,0 +1,553 @@
+//! Drawing: a pure function of [`App`], so tests render it into ratatui's `TestBackend`. Only
+//! the rows that fit are built, so 10,000 groups cost what a screenful costs.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table};
+
+use crate::app::{App, Connection, Pane, View};
+
+fn human(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=9_999_999 => format!("{:.1}k", n as f64 / 1e3),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+fn bytes(n: u64) -> String {
+    match n {
+        0..=1023 => format!("{n}B"),
+        1024..=1_048_575 => format!("{:.1}KiB", n as f64 / 1024.0),
+        1_048_576..=1_073_741_823 => format!("{:.1}MiB", n as f64 / 1_048_576.0),
+        _ => format!("{:.1}GiB", n as f64 / 1_073_741_824.0),
+    }
+}
+
+fn age(ms: Option<i64>) -> String {
+    match ms {
+        None => "-".into(),
+        Some(ms) if ms < 1_000 => format!("{ms}ms"),
+        Some(ms) if ms < 60_000 => format!("{}s", ms / 1000),
+        Some(ms) if ms < 3_600_000 => format!("{}m{}s", ms / 60_000, (ms / 1000) % 60),
+        Some(ms) => format!("{}h{}m", ms / 3_600_000, (ms / 60_000) % 60),
+    }
+}
+
+/// The window of `len` rows that shows `selected` in `height` lines.
+fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
+    if len <= height {
+        return 0..len;
+    }
+    let start = selected
+        .saturating_sub(height.saturating_sub(1))
+        .min(len - height);
+    start..start + height
+}
+
+fn base_style(app: &App) -> Style {
+    if matches!(app.connection, Connection::Lost { .. }) {
+        Style::default().fg(Color::DarkGray)
+    } else {
+        Style::default()
+    }
+}
+
+fn pane_block<'a>(title: String, focused: bool, app: &App) -> Block<'a> {
+    let style = if focused {
+        Style::default()
+            .fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        base_style(app)
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, style))
+}
+
+/// Draws the whole dashboard.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(5),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    draw_header(frame, app, header);
+    match &app.view {
+        View::Main => draw_main(frame, app, body),
+        View::Topic(name) => draw_topic(frame, app, body, name),
+        View::Group { topic, group } => draw_group(frame, app, body, topic, group),
+    }
+    let hint = if app.editing_filter {
+        format!("filter: {}█  (Enter to apply, Esc to stop)", app.filter)
+    } else {
+        format!(
+            "q quit  Tab pane  j/k move  Enter open  Esc back  / filter{}  s sort:{}  p {}  +/- {}ms  ? help",
+            if app.filter.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", app.filter)
+            },
+            app.sort.label(),
+            if app.paused { "resume" } else { "pause" },
+            app.interval.as_millis()
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(hint).style(Style::default().fg(Color::DarkGray)),
+        footer,
+    );
+    if app.show_help {
+        draw_help(frame);
+    }
+}
+
+fn draw_header(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let (state, colour) = match &app.connection {
+        Connection::Connecting => ("connecting…".to_owned(), Color::Yellow),
+        Connection::Connected if app.paused => ("connected (paused)".to_owned(), Color::Yellow),
+        Connection::Connected => ("connected".to_owned(), Color::Green),
+        Connection::Lost { error } => (format!("DISCONNECTED — {error} — retrying"), Color::Red),
+    };
+    let up = app.stats.uptime_ms / 1000;
+    let line1 = Line::from(vec![
+        Span::styled("driftq top ", Style::default().add_modifier(Modifier::BOLD)),
+        Span::raw(format!(
+            "{}  v{}  up {}h{:02}m{:02}s  ",
+            app.url,
+            app.stats.version,
+            up / 3600,
+            (up / 60) % 60,
+            up % 60
+        )),
+        Span::styled(
+            state,
+            Style::default().fg(colour).add_modifier(Modifier::BOLD),
+        ),
+    ]);
+    let line2 = Line::from(format!(
+        "produce {:.0} msg/s   ack {:.0} msg/s   topics {}   groups {}   dlq {}   refresh {}ms",
+        app.total_produce_rate,
+        app.total_ack_rate,
+        app.stats.topics.len(),
+        app.stats.groups.len(),
+        app.stats.dlq.iter().map(|d| d.depth).sum::<u64>(),
+        app.interval.as_millis()
+    ));
+    frame.render_widget(
+        Paragraph::new(vec![line1, line2])
+            .block(Block::default().borders(Borders::BOTTOM))
+            .style(base_style(app)),
+        area,
+    );
+}
+
+fn draw_main(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let [top, middle] =
+        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+    let [topics, sparks] =
+        Layout::horizontal([Constraint::Percentage(65), Constraint::Percentage(35)]).areas(top);
+    let [groups, dlq] =
+        Layout::horizontal([Constraint::Percentage(75), Constraint::Percentage(25)]).areas(middle);
+    draw_topics(frame, app, topics);
+    draw_sparkline(frame, app, sparks);
+    draw_groups(frame, app, groups);
+    draw_dlq(frame, app, dlq);
+}
+
+fn selected_style(app: &App, pane: Pane, is_selected: bool) -> Style {
+    if is_selected && app.pane == pane {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        base_style(app)
+    }
+}
+
+fn draw_topics(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let rows_idx = app.topic_rows();
+    let sel = app.selection("topics");
+    let visible = window(
+        rows_idx.len(),
+        sel,
+        usize::from(area.height.saturating_sub(3)),
+    );
+    let rows: Vec<Row<'_>> = rows_idx[visible.clone()]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let t = &app.stats.topics[i];
+            let rate = app
+                .topic_rates
+                .get(&t.name)
+                .and_then(|h| h.back().copied())
+                .unwrap_or(0);
+            Row::new(vec![
+                Cell::from(t.name.clone()),
+                Cell::from(t.partitions.len().to_string()),
+                Cell::from(human(t.messages)),
+                Cell::from(bytes(t.bytes)),
+                Cell::from(format!("{}/s", human(rate))),
+            ])
+            .style(selected_style(app, Pane::Topics, visible.start + k == sel))
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(12),
+            Constraint::Length(5),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ],
+    )
+    .header(
+        Row::new(vec!["topic", "parts", "messages", "bytes", "produce"])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .block(pane_block(
+        format!(" Topics ({}) ", rows_idx.len()),
+        app.pane == Pane::Topics,
+        app,
+    ));
+    frame.render_widget(table, area);
+}
+
+fn draw_sparkline(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let rows = app.topic_rows();
+    let name = rows
+        .get(app.selection("topics"))
+        .map(|&i| app.stats.topics[i].name.clone());
+    let data: Vec<u64> = name
+        .as_ref()
+        .and_then(|n| app.topic_rates.get(n))
+        .map(|h| h.iter().copied().collect())
+        .unwrap_or_default();
+    let title = format!(
+        " {} msg/s, last {} samples ",
+        name.unwrap_or_else(|| "-".into()),
+        data.len()
+    );
+    let spark = Sparkline::default()
+        .block(Block::default().borders(Borders::ALL).title(title))
+        .data(&data)
+        .style(base_style(app).fg(Color::Cyan));
+    frame.render_widget(spark, area);
+}
+
+fn draw_groups(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let rows_idx = app.group_rows();
+    let sel = app.selection("groups");
+    let visible = window(
+        rows_idx.len(),
+        sel,
+        usize::from(area.height.saturating_sub(3)),
+    );
+    let rows: Vec<Row<'_>> = rows_idx[visible.clone()]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let g = &app.stats.groups[i];
+            let key = (g.topic.clone(), g.group.clone());
+            let rate = app.ack_rates.get(&key).copied().unwrap_or(0.0);
+            let mut style = selected_style(app, Pane::Groups, visible.start + k == sel);
+            if app.behind.get(&key).copied().unwrap_or(false)
+                && !matches!(app.connection, Connection::Lost { .. })
+            {
+                style = style.fg(Color::Red).add_modifier(Modifier::BOLD);
+            }
+            Row::new(vec![
+                Cell::from(g.group.clone()),
+                Cell::from(g.topic.clone()),
+                Cell::from(human(g.lag)),
+                Cell::from(human(g.ready)),
+                Cell::from(human(g.inflight)),
+                Cell::from(age(g.oldest_unacked_age_ms)),
+                Cell::from(format!("{rate:.0}/s")),
+                Cell::from(human(g.redeliveries)),
+                Cell::from(human(g.dlq)),
+            ])
+            .style(style)
+        })
+        .collect();
+    let widths = [
+        Constraint::Min(10),
+        Constraint::Min(10),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(5),
+    ];
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new(vec![
+                "group", "topic", "lag", "ready", "inflight", "oldest", "acks", "redeliv", "dlq",
+            ])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+        )
+        .block(pane_block(
+            format!(" Groups ({}) ", rows_idx.len()),
+            app.pane == Pane::Groups,
+            app,
+        ));
+    frame.render_widget(table, area);
+}
+
+fn draw_dlq(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let rows_idx = app.dlq_rows();
+    let sel = app.selection("dlq");
+    let visible = window(
+        rows_idx.len(),
+        sel,
+        usize::from(area.height.saturating_sub(3)),
+    );
+    let rows: Vec<Row<'_>> = rows_idx[visible.clone()]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let d = &app.stats.dlq[i];
+            let growth = app.dlq_growth.get(&d.dlq_topic).copied().unwrap_or(0);
+            let mut style = selected_style(app, Pane::Dlq, visible.start + k == sel);
+            if growth > 0 {
+                style = style.fg(Color::Red);
+            }
+            Row::new(vec![
+                Cell::from(d.source_topic.clone()),
+                Cell::from(human(d.depth)),
+                Cell::from(format!("{growth:+}")),
+            ])
+            .style(style)
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(8),
+            Constraint::Length(6),
+            Constraint::Length(5),
+        ],
+    )
+    .header(
+        Row::new(vec!["source", "depth", "Δ"]).style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .block(pane_block(
+        format!(" DLQ ({}) ", rows_idx.len()),
+        app.pane == Pane::Dlq,
+        app,
+    ));
+    frame.render_widget(table, area);
+}
+
+fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
+    let Some(t) = app.stats.topics.iter().find(|t| t.name == name) else {
+        frame.render_widget(
+            Paragraph::new(format!("topic {name} is gone (Esc to go back)"))
+                .block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    };
+    let rows: Vec<Row<'_>> = t
+        .partitions
+        .iter()
+        .take(usize::from(area.height.saturating_sub(3)))
+        .map(|p| {
+            Row::new(vec![
+                p.partition.to_string(),
+                p.low_watermark.to_string(),
+                p.high_watermark.to_string(),
+                human(p.messages),
+                bytes(p.bytes),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(9),
+            Constraint::Length(12),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ],
+    )
+    .header(
+        Row::new(vec!["partition", "low", "high", "messages", "bytes"])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .block(pane_block(
+        format!(" Topic {name} — partitions (Esc back) "),
+        true,
+        app,
+    ))
+    .style(base_style(app));
+    frame.render_widget(table, area);
+}
+
+fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: &str) {
+    let [parts, leases] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let Some(g) = app
+        .stats
+        .groups
+        .iter()
+        .find(|g| g.topic == topic && g.group == group)
+    else {
+        frame.render_widget(
+            Paragraph::new(format!("group {group} on {topic} is gone (Esc to go back)"))
+                .block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    };
+    let rows: Vec<Row<'_>> = g
+        .partitions
+        .iter()
+        .take(usize::from(parts.height.saturating_sub(3)))
+        .map(|p| {
+            Row::new(vec![
+                p.partition.to_string(),
+                p.committed.to_string(),
+                p.high_watermark.to_string(),
+                human(p.lag),
+                human(p.ready),
+                human(p.inflight),
+                age(p.oldest_unacked_age_ms),
+                human(p.acks),
+                human(p.dlq),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(5),
+    ];
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new(vec![
+                "partition",
+                "committed",
+                "high",
+                "lag",
+                "ready",
+                "inflight",
+                "oldest",
+                "acks",
+                "dlq",
+            ])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+        )
+        .block(pane_block(
+            format!(" Group {group} on {topic} (Esc back) "),
+            true,
+            app,
+        ))
+        .style(base_style(app));
+    frame.render_widget(table, parts);
+    let rows: Vec<Row<'_>> = app
+        .leases
+        .iter()
+        .take(usize::from(leases.height.saturating_sub(3)))
+        .map(|l| {
+            Row::new(vec![
+                l.partition.to_string(),
+                l.offset.to_string(),
+                l.owner.clone(),
+                l.attempts.to_string(),
+                age(Some(l.lease_remaining_ms.max(0))),
+                l.last_error.clone().unwrap_or_else(|| "-".into()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Min(12),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Min(10),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            "partition",
+            "offset",
+            "owner",
+            "attempts",
+            "lease",
+            "last error",
+        ])
+        .style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" In flight ({}) ", app.leases.len())),
+    )
+    .style(base_style(app));
+    frame.render_widget(table, leases);
+}
+
+/// Every key, in one place.
+pub const HELP: &[(&str, &str)] = &[
+    ("q, Ctrl-C", "quit"),
+    ("Tab / Shift-Tab, h/l", "next / previous pane"),
+    ("↑ ↓, j k", "move the selection"),
+    (
+        "Enter",
+        "open: a topic's partitions, a group's partitions and leases",
+    ),
+    ("Esc", "back (or clear the filter)"),
+    ("/", "filter by name (Enter to apply)"),
+    ("s", "cycle sort: name, lag, rate"),
+    ("p", "pause / resume refreshing"),
+    ("+ / -", "slower / faster refresh"),
+    ("?", "this help (any key closes it)"),
+];
+
+fn draw_help(frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let w = area.width.min(70);
+    let h = area
+        .height
+        .min(u16::try_from(HELP.len() + 4).unwrap_or(u16::MAX));
+    let popup = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let lines: Vec<Line<'_>> = HELP
+        .iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{k:>22}  "),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(*v),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys ")),
+        popup,
+    );
+}

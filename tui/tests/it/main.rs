@@ -1,0 +1,112 @@
+//! Dashboard tests: rendering into `TestBackend` (insta snapshots) and app-state behaviour.
+
+mod app_state;
+mod render;
+
+use driftq_tui::stats::{DlqStat, GroupPartitionStat, GroupStat, PartitionStat, Stats, TopicStat};
+
+/// A fixed snapshot at `now_ms` with `written` messages in `orders` and the given acks.
+pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth: u64) -> Stats {
+    Stats {
+        version: "0.1.0".into(),
+        now_ms,
+        uptime_ms: 3_723_000,
+        topics: vec![
+            TopicStat {
+                name: "orders".into(),
+                partitions: vec![
+                    PartitionStat {
+                        partition: 0,
+                        low_watermark: 0,
+                        high_watermark: written / 2,
+                        messages: written / 2,
+                        bytes: written * 512,
+                    },
+                    PartitionStat {
+                        partition: 1,
+                        low_watermark: 0,
+                        high_watermark: written - written / 2,
+                        messages: written - written / 2,
+                        bytes: written * 512,
+                    },
+                ],
+                messages: written,
+                bytes: written * 1024,
+            },
+            TopicStat {
+                name: "audit".into(),
+                partitions: vec![PartitionStat {
+                    partition: 0,
+                    low_watermark: 0,
+                    high_watermark: 7,
+                    messages: 7,
+                    bytes: 700,
+                }],
+                messages: 7,
+                bytes: 700,
+            },
+            TopicStat {
+                name: "dlq.orders".into(),
+                partitions: vec![PartitionStat {
+                    partition: 0,
+                    high_watermark: dlq_depth,
+                    messages: dlq_depth,
+                    ..PartitionStat::default()
+                }],
+                messages: dlq_depth,
+                bytes: 0,
+            },
+        ],
+        groups: vec![
+            GroupStat {
+                topic: "orders".into(),
+                group: "billing".into(),
+                lag,
+                ready: lag.saturating_sub(3),
+                inflight: 3,
+                oldest_unacked_age_ms: Some(45_000),
+                acks,
+                nacks: 2,
+                redeliveries: 4,
+                dlq: dlq_depth,
+                partitions: vec![
+                    GroupPartitionStat {
+                        partition: 0,
+                        committed: 10,
+                        high_watermark: written / 2,
+                        lag: lag / 2,
+                        ready: 1,
+                        inflight: 2,
+                        oldest_unacked_age_ms: Some(45_000),
+                        acks: acks / 2,
+                        dlq: 0,
+                    },
+                    GroupPartitionStat {
+                        partition: 1,
+                        committed: 11,
+                        high_watermark: written - written / 2,
+                        lag: lag - lag / 2,
+                        ready: 0,
+                        inflight: 1,
+                        oldest_unacked_age_ms: Some(1_500),
+                        acks: acks - acks / 2,
+                        dlq: dlq_depth,
+                    },
+                ],
+            },
+            GroupStat {
+                topic: "audit".into(),
+                group: "archiver".into(),
+                lag: 0,
+                acks: 7,
+                ..GroupStat::default()
+            },
+        ],
+        dlq: vec![DlqStat {
+            source_topic: "orders".into(),
+            dlq_topic: "dlq.orders".into(),
+            depth: dlq_depth,
+            replayed: 0,
+        }],
+    }
+}
