@@ -862,6 +862,18 @@ struct AckRequest {
     lease_ms: Option<i64>,
 }
 
+impl AckRequest {
+    fn lease(&self) -> LeaseRef<'_> {
+        LeaseRef {
+            topic: &self.topic,
+            group: &self.group,
+            owner: &self.owner,
+            partition: self.partition,
+            offset: self.offset,
+        }
+    }
+}
+
 fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckRequest> {
     let req: AckJson = if body.is_empty() {
         let (p, o) = (q(query, &["partition"]), q(query, &["offset"]));
@@ -940,19 +952,7 @@ async fn ack(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    blocking(&state, true, move |b, now| {
-        b.ack(
-            &LeaseRef {
-                topic: &r.topic,
-                group: &r.group,
-                owner: &r.owner,
-                partition: r.partition,
-                offset: r.offset,
-            },
-            now,
-        )
-    })
-    .await?;
+    blocking(&state, true, move |b, now| b.ack(&r.lease(), now)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -963,16 +963,7 @@ async fn ack_cumulative(
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     blocking(&state, true, move |b, now| {
-        b.ack_cumulative(
-            &LeaseRef {
-                topic: &r.topic,
-                group: &r.group,
-                owner: &r.owner,
-                partition: r.partition,
-                offset: r.offset,
-            },
-            now,
-        )
+        b.ack_cumulative(&r.lease(), now)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -985,13 +976,7 @@ async fn nack(
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     blocking(&state, true, move |b, now| {
-        let lease = LeaseRef {
-            topic: &r.topic,
-            group: &r.group,
-            owner: &r.owner,
-            partition: r.partition,
-            offset: r.offset,
-        };
+        let lease = r.lease();
         b.nack(&lease, &r.reason, r.delay_ms, now)
     })
     .await?;
@@ -1007,13 +992,7 @@ async fn extend(
     let r = ack_request(&query, &body_bytes(body)?)?;
     let lease_ms = r.lease_ms.unwrap_or(30_000);
     let deadline = blocking(&state, true, move |b, now| {
-        let lease = LeaseRef {
-            topic: &r.topic,
-            group: &r.group,
-            owner: &r.owner,
-            partition: r.partition,
-            offset: r.offset,
-        };
+        let lease = r.lease();
         b.extend(&lease, lease_ms, now)
     })
     .await?;

@@ -347,10 +347,10 @@ fn draw_dlq(frame: &mut Frame<'_>, app: &App, area: Rect) {
 
 fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
     let Some(t) = app.stats.topics.iter().find(|t| t.name == name) else {
-        frame.render_widget(
-            Paragraph::new(format!("topic {name} is gone (Esc to go back)"))
-                .block(Block::default().borders(Borders::ALL)),
+        gone(
+            frame,
             area,
+            format!("topic {name} is gone (Esc to go back)"),
         );
         return;
     };
@@ -400,10 +400,10 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         .iter()
         .find(|g| g.topic == topic && g.group == group)
     else {
-        frame.render_widget(
-            Paragraph::new(format!("group {group} on {topic} is gone (Esc to go back)"))
-                .block(Block::default().borders(Borders::ALL)),
+        gone(
+            frame,
             area,
+            format!("group {group} on {topic} is gone (Esc to go back)"),
         );
         return;
     };
@@ -502,6 +502,14 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
     )
     .style(base_style(app));
     frame.render_widget(table, leases);
+}
+
+/// Says that the thing a drill-down shows no longer exists.
+fn gone(frame: &mut Frame<'_>, area: Rect, text: String) {
+    frame.render_widget(
+        Paragraph::new(text).block(Block::default().borders(Borders::ALL)),
+        area,
+    );
 }
 
 /// Every key, in one place.
