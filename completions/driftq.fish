@@ -260,8 +260,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Target topic [default: each message\'s origin]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l offsets -d 'DLQ offsets A-B (inclusive)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l partition -r
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Dead-lettered at or after (RFC 3339 or unix ms)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Dead-lettered at or before (same forms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'key=GLOB | header:NAME=GLOB | error=GLOB (repeatable)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'At most N messages per second' -r

@@ -532,8 +532,8 @@ _arguments "${_arguments_options[@]}" : \
 '--to=[Target topic \[default\: each message'\''s origin\]]:TO:_default' \
 '--offsets=[DLQ offsets A-B (inclusive)]:OFFSETS:_default' \
 '--partition=[]:PARTITION:_default' \
-'--since=[Dead-lettered at or after (RFC 3339 or unix ms)]:SINCE:_default' \
-'--until=[]:UNTIL:_default' \
+'--since=[Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)]:SINCE:_default' \
+'--until=[Dead-lettered at or before (same forms)]:UNTIL:_default' \
 '*--filter=[key=GLOB | header\:NAME=GLOB | error=GLOB (repeatable)]:FILTER:_default' \
 '--limit=[]:LIMIT:_default' \
 '--rate=[At most N messages per second]:N/s:_default' \

@@ -135,6 +135,11 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success()
         .stdout(predicate::str::contains("produced 3 messages"));
+    cli(&s)
+        .args(["produce", "t", "late", "--deadline", "-1h"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("deadline exceeded"));
     let a = cli(&s)
         .args([
             "consume",
@@ -387,6 +392,38 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["selected"], 1);
+    let a = cli(&s)
+        .args([
+            "dlq",
+            "replay",
+            "jobs",
+            "--dry-run",
+            "--since",
+            "-1h",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["selected"], 1);
+    let a = cli(&s)
+        .args([
+            "dlq",
+            "replay",
+            "jobs",
+            "--dry-run",
+            "--until",
+            "-1h",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_json(&a)["selected"],
+        0,
+        "dead-lettered just now, not an hour ago"
+    );
     cli(&s)
         .args(["dlq", "replay", "jobs"])
         .assert()

@@ -49,10 +49,11 @@ pub struct ReplayArgs {
     pub offsets: Option<String>,
     #[arg(long)]
     pub partition: Option<u32>,
-    /// Dead-lettered at or after (RFC 3339 or unix ms)
-    #[arg(long)]
+    /// Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)
+    #[arg(long, allow_hyphen_values = true)]
     pub since: Option<String>,
-    #[arg(long)]
+    /// Dead-lettered at or before (same forms)
+    #[arg(long, allow_hyphen_values = true)]
     pub until: Option<String>,
     /// key=GLOB | header:NAME=GLOB | error=GLOB (repeatable)
     #[arg(long)]
@@ -81,9 +82,16 @@ pub struct ReplayArgs {
 fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
     let mut body =
         json!({"dry_run": a.dry_run, "copy": a.copy, "include_replayed": a.include_replayed});
-    for (k, v) in [("to", &a.to), ("since", &a.since), ("until", &a.until)] {
+    if let Some(to) = &a.to {
+        body["to"] = json!(to);
+    }
+    for (k, v) in [("since", &a.since), ("until", &a.until)] {
         if let Some(v) = v {
-            body[k] = json!(v);
+            body[k] = json!(
+                super::parse_time_ms(v)
+                    .map_err(anyhow::Error::msg)?
+                    .to_string()
+            );
         }
     }
     if let Some(p) = a.partition {

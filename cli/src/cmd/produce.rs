@@ -57,7 +57,7 @@ pub struct ProduceArgs {
     #[arg(long, value_parser = parse_duration)]
     pub max_backoff: Option<std::time::Duration>,
     /// Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub deadline: Option<String>,
     #[arg(long)]
     pub target_topic: Option<String>,
