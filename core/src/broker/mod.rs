@@ -19,8 +19,11 @@
 //! - nothing is dropped silently: failures past `max_attempts` go to `dlq.<topic>` before they
 //!   count as done; inside a `dlq.*` topic they are kept and counted as exhausted.
 //!
-//! Lock order: `snapshot` (read) → `topics` → a topic's `groups` → `producer_keys` / `replayed`.
-//! The state log and partition logs have their own internal locks and are taken last.
+//! Lock order: `snapshot` (read) → a topic's `groups` → `topics` (only to create a DLQ topic) →
+//! `producer_keys` / `replayed`. The topic map is never held while a `groups` lock is taken
+//! (callers clone the `Arc<Topic>`s first), except by the snapshot, which holds `snapshot`
+//! exclusively so no group lock is held by anyone else. The state log and partition logs have
+//! their own internal locks and are taken last.
 
 pub mod codec;
 pub mod envelope;
@@ -2563,8 +2566,11 @@ impl Broker {
     /// Group names per topic.
     #[must_use]
     pub fn list_groups(&self) -> Vec<(String, String)> {
-        read(&self.topics)
-            .values()
+        // Release the topic map before taking group locks: a tick holding a group lock may need
+        // the map to create a DLQ topic (lock order: topics are never held across groups).
+        let topics: Vec<Arc<Topic>> = read(&self.topics).values().cloned().collect();
+        topics
+            .iter()
             .flat_map(|t| {
                 lock(&t.groups)
                     .keys()
