@@ -3,6 +3,7 @@
 //! runs it hundreds of times.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -186,4 +187,41 @@ fn sigkill_mid_load_loses_nothing_acknowledged() {
     for round in 0..ROUNDS {
         one_round(round);
     }
+}
+
+#[test]
+fn interval_and_never_modes_keep_written_data_across_sigkill() {
+    for mode in ["interval=50ms", "never"] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let mut s = Server::start_on(&dir, &["--fsync", mode]);
+        assert_eq!(s.json("/v1/config")["fsync"], mode);
+        s.create_topic("t", 1);
+        for i in 0..20 {
+            assert_eq!(
+                s.post(
+                    "/v1/produce",
+                    &json!({"topic": "t", "value": format!("m{i}")})
+                )
+                .status(),
+                200
+            );
+        }
+        // A process crash keeps the page cache: nothing acknowledged is lost in these modes
+        // either (a power loss could lose up to the interval; see the README).
+        s.kill9();
+        let s = Server::start_on(&dir, &["--fsync", mode]);
+        let msgs = s.json("/v1/topics/t/partitions/0/messages?offset=0&max=100");
+        assert_eq!(
+            msgs["messages"].as_array().map(Vec::len),
+            Some(20),
+            "{mode}"
+        );
+    }
+    let bad = Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+        .args(["serve", "--fsync", "sometimes", "--addr", "127.0.0.1:0"])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fsync mode"));
 }
