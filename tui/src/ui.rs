@@ -36,6 +36,11 @@ fn age(ms: Option<i64>) -> String {
     }
 }
 
+/// A bold header row.
+fn header(cells: Vec<&'static str>) -> Row<'static> {
+    Row::new(cells).style(Style::default().add_modifier(Modifier::BOLD))
+}
+
 /// The window of `len` rows that shows `selected` in `height` lines.
 fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
     if len <= height {
@@ -205,10 +210,9 @@ fn draw_topics(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Constraint::Length(10),
         ],
     )
-    .header(
-        Row::new(vec!["topic", "parts", "messages", "bytes", "produce"])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
+    .header(header(vec![
+        "topic", "parts", "messages", "bytes", "produce",
+    ]))
     .block(pane_block(
         format!(" Topics ({}) ", rows_idx.len()),
         app.pane == Pane::Topics,
@@ -286,12 +290,9 @@ fn draw_groups(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Constraint::Length(5),
     ];
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(vec![
-                "group", "topic", "lag", "ready", "inflight", "oldest", "acks", "redeliv", "dlq",
-            ])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-        )
+        .header(header(vec![
+            "group", "topic", "lag", "ready", "inflight", "oldest", "acks", "redeliv", "dlq",
+        ]))
         .block(pane_block(
             format!(" Groups ({}) ", rows_idx.len()),
             app.pane == Pane::Groups,
@@ -334,9 +335,7 @@ fn draw_dlq(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Constraint::Length(5),
         ],
     )
-    .header(
-        Row::new(vec!["source", "depth", "Δ"]).style(Style::default().add_modifier(Modifier::BOLD)),
-    )
+    .header(header(vec!["source", "depth", "Δ"]))
     .block(pane_block(
         format!(" DLQ ({}) ", rows_idx.len()),
         app.pane == Pane::Dlq,
@@ -378,10 +377,13 @@ fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
             Constraint::Length(10),
         ],
     )
-    .header(
-        Row::new(vec!["partition", "low", "high", "messages", "bytes"])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
+    .header(header(vec![
+        "partition",
+        "low",
+        "high",
+        "messages",
+        "bytes",
+    ]))
     .block(pane_block(
         format!(" Topic {name} — partitions (Esc back) "),
         true,
@@ -437,20 +439,17 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         Constraint::Length(5),
     ];
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(vec![
-                "partition",
-                "committed",
-                "high",
-                "lag",
-                "ready",
-                "inflight",
-                "oldest",
-                "acks",
-                "dlq",
-            ])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-        )
+        .header(header(vec![
+            "partition",
+            "committed",
+            "high",
+            "lag",
+            "ready",
+            "inflight",
+            "oldest",
+            "acks",
+            "dlq",
+        ]))
         .block(pane_block(
             format!(" Group {group} on {topic} (Esc back) "),
             true,
@@ -484,17 +483,14 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
             Constraint::Min(10),
         ],
     )
-    .header(
-        Row::new(vec![
-            "partition",
-            "offset",
-            "owner",
-            "attempts",
-            "lease",
-            "last error",
-        ])
-        .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
+    .header(header(vec![
+        "partition",
+        "offset",
+        "owner",
+        "attempts",
+        "lease",
+        "last error",
+    ]))
     .block(
         Block::default()
             .borders(Borders::ALL)

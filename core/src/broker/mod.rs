@@ -1011,9 +1011,9 @@ impl Broker {
         let mut planned: Vec<Planned> = Vec::new();
         // Keyless messages of one call stick to one partition per topic (as Kafka's sticky
         // partitioner does): one batch, one fsync, instead of one per partition.
-        let mut sticky: HashMap<String, u32> = HashMap::new();
+        let mut call = ProduceCall::default();
         for (index, msg) in messages.into_iter().enumerate() {
-            match self.plan_message(requested_topic, msg, now_ms, use_router, &mut sticky) {
+            match self.plan_message(requested_topic, msg, now_ms, use_router, &mut call) {
                 Ok(PlanOutcome::Duplicate(p)) => results[index] = Some(Ok(p)),
                 Ok(PlanOutcome::Write {
                     topic,
@@ -1144,7 +1144,7 @@ impl Broker {
         msg: ProduceMessage,
         now_ms: i64,
         use_router: bool,
-        sticky: &mut HashMap<String, u32>,
+        call: &mut ProduceCall,
     ) -> Result<PlanOutcome> {
         let mut envelope = msg.envelope.clone().unwrap_or_default();
         let mut routing = None;
@@ -1196,7 +1196,7 @@ impl Broker {
             Some(p) => p,
             None => match msg.key.as_deref() {
                 Some(k) if !k.is_empty() => key_partition(k, n),
-                _ => *sticky.entry(final_topic.clone()).or_insert_with(|| {
+                _ => *call.sticky.entry(final_topic.clone()).or_insert_with(|| {
                     (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32
                 }),
             },
@@ -1205,7 +1205,11 @@ impl Broker {
         let scope = (!envelope.idempotency_key.is_empty()).then(|| {
             idempotency_scope(&envelope.tenant_id, &final_topic, &envelope.idempotency_key)
         });
-        self.check_backpressure(part, &msg)?;
+        let backlog = call
+            .backlog_bytes
+            .entry((final_topic.clone(), partition))
+            .or_insert(None);
+        self.check_backpressure(part, &msg, backlog)?;
         if let Some(scope) = &scope {
             let mut keys = lock(&self.producer_keys);
             match keys.get(scope) {
@@ -1248,7 +1252,14 @@ impl Broker {
         })
     }
 
-    fn check_backpressure(&self, part: &Partition, msg: &ProduceMessage) -> Result<()> {
+    /// `backlog` caches the bytes behind the slowest group for the rest of one produce call: the
+    /// index lookups it takes should not be repeated for every message of a batch.
+    fn check_backpressure(
+        &self,
+        part: &Partition,
+        msg: &ProduceMessage,
+        backlog: &mut Option<u64>,
+    ) -> Result<()> {
         let min_floor = part.min_floor.load(Ordering::Acquire);
         if min_floor == u64::MAX {
             return Ok(());
@@ -1262,10 +1273,14 @@ impl Broker {
             });
         }
         let incoming = msg.value.len() as u64 + msg.key.as_ref().map_or(0, |k| k.len() as u64);
-        let bytes = if unacked == 0 {
-            0
-        } else {
-            part.log.bytes_from(min_floor)?
+        let bytes = match *backlog {
+            Some(b) => b,
+            None if unacked == 0 => 0,
+            None => {
+                let b = part.log.bytes_from(min_floor)?;
+                *backlog = Some(b);
+                b
+            }
         };
         if bytes + incoming > self.config.max_partition_bytes {
             return Err(BrokerError::Overloaded {
@@ -2579,6 +2594,14 @@ impl Broker {
             })
             .collect()
     }
+}
+
+/// Per-call memory of a produce: the sticky partition of keyless messages per topic, and the
+/// backlog bytes per (topic, partition) once looked up.
+#[derive(Default)]
+struct ProduceCall {
+    sticky: HashMap<String, u32>,
+    backlog_bytes: HashMap<(String, u32), Option<u64>>,
 }
 
 enum PlanOutcome {
