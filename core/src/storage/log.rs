@@ -10,6 +10,10 @@
 //! - a failed fsync is sticky: every later append fails, because the kernel may have dropped the
 //!   dirty pages and a retry could "succeed" without the data (PostgreSQL's fsyncgate);
 //! - the indexes are caches: on open they are checked against the log and rebuilt when they differ.
+//!   The active segment's entries are buffered in memory and written in chunks (every
+//!   [`INDEX_WRITE_CHUNK`] bytes of entries, at roll-over and at close), so the append path does
+//!   not dirty two more inodes per fdatasync; after a crash the tail segment's index is completed
+//!   by the recovery scan, which reads that segment anyway.
 //!
 //! Concurrency: one mutex per partition guards the write path; reads take it only to snapshot
 //! the segment they need and then read with `pread`, so readers never block on an fdatasync.
@@ -23,7 +27,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::format::{self, DecodeError, Record, StoredRecord};
@@ -195,6 +199,93 @@ struct SegmentFiles {
     log: File,
     index: File,
     timeindex: File,
+    /// Encoded index entries that follow the files' contents but are not written yet.
+    unwritten_index: Mutex<UnwrittenIndex>,
+}
+
+#[derive(Debug, Default)]
+struct UnwrittenIndex {
+    offsets: Vec<u8>,
+    times: Vec<u8>,
+}
+
+/// Bytes of buffered `.index` entries that trigger a write (512 entries ≈ 2 MiB of log).
+pub const INDEX_WRITE_CHUNK: usize = 4096;
+
+impl SegmentFiles {
+    /// Queues index entries for this segment, writing the queue once it reaches a chunk.
+    fn add_index_entries(
+        &self,
+        offset_entry: Option<OffsetEntry>,
+        time_entry: Option<TimeEntry>,
+    ) -> Result<(), StorageError> {
+        if offset_entry.is_none() && time_entry.is_none() {
+            return Ok(());
+        }
+        let mut unwritten = lock(&self.unwritten_index);
+        if let Some(e) = offset_entry {
+            unwritten
+                .offsets
+                .extend_from_slice(&index::encode_offset_entry(self.base, e));
+        }
+        if let Some(e) = time_entry {
+            unwritten
+                .times
+                .extend_from_slice(&index::encode_time_entry(self.base, e));
+        }
+        if unwritten.offsets.len() >= INDEX_WRITE_CHUNK {
+            self.write_index_entries(&mut unwritten)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every queued index entry to the index files.
+    fn flush_index(&self) -> Result<(), StorageError> {
+        self.write_index_entries(&mut lock(&self.unwritten_index))
+    }
+
+    fn write_index_entries(&self, unwritten: &mut UnwrittenIndex) -> Result<(), StorageError> {
+        if !unwritten.offsets.is_empty() {
+            (&self.index)
+                .write_all(&unwritten.offsets)
+                .map_err(|err| io_err("append index entries", err))?;
+            unwritten.offsets.clear();
+        }
+        if !unwritten.times.is_empty() {
+            (&self.timeindex)
+                .write_all(&unwritten.times)
+                .map_err(|err| io_err("append time index entries", err))?;
+            unwritten.times.clear();
+        }
+        Ok(())
+    }
+
+    /// The last buffered `.index` entry at or before `offset`, if any.
+    fn unwritten_position(&self, offset: u64) -> Option<u64> {
+        let unwritten = lock(&self.unwritten_index);
+        index::decode_offset_entries(self.base, &unwritten.offsets)
+            .into_iter()
+            .take_while(|e| e.offset <= offset)
+            .last()
+            .map(|e| e.position)
+    }
+
+    /// Every `.timeindex` entry, written or not, in order.
+    fn time_entries(&self) -> io::Result<Vec<TimeEntry>> {
+        // File first, then the buffer: a flush in between can only hide entries (a seek then
+        // starts earlier), never reorder them.
+        let mut bytes = read_entries(&self.timeindex, TIME_ENTRY_LEN)?;
+        bytes.extend_from_slice(&lock(&self.unwritten_index).times);
+        Ok(index::decode_time_entries(self.base, &bytes))
+    }
+}
+
+impl Drop for SegmentFiles {
+    fn drop(&mut self) {
+        // Best effort, so that a log dropped without `close` leaves complete indexes for offline
+        // tools; a failure here only costs a rebuild on the next open.
+        let _ = self.flush_index();
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -239,6 +330,9 @@ struct SyncState {
     syncing: bool,
     durable_end: u64,
     failed: Option<String>,
+    /// Threads parked until the sync in progress ends. Each is unparked by name, so a finished
+    /// sync wakes exactly its waiters and none of them has to take a lock to learn the outcome.
+    waiters: Vec<std::thread::Thread>,
 }
 
 /// One partition's log. Cheap to share behind an `Arc`; every method takes `&self`.
@@ -248,7 +342,8 @@ pub struct PartitionLog {
     config: LogConfig,
     inner: Mutex<Inner>,
     sync: Mutex<SyncState>,
-    synced: Condvar,
+    /// Bumped (under `sync`) every time a sync ends, successful or not: what parked waiters watch.
+    syncs_ended: AtomicU64,
     written_end: AtomicU64,
     durable_end: AtomicU64,
     /// Appends that have started but not yet written their bytes: a sync leader lets them land
@@ -351,7 +446,7 @@ impl PartitionLog {
                 durable_end: end,
                 ..SyncState::default()
             }),
-            synced: Condvar::new(),
+            syncs_ended: AtomicU64::new(0),
             written_end: AtomicU64::new(end),
             durable_end: AtomicU64::new(end),
             unwritten: AtomicUsize::new(0),
@@ -463,7 +558,7 @@ impl PartitionLog {
                 .unwrap_or(first_ts);
             let (offset_entry, time_entry) =
                 inner.planner.next_batch(position, base_offset, max_ts);
-            write_index_entries(&files, offset_entry, time_entry)?;
+            files.add_index_entries(offset_entry, time_entry)?;
             let next_offset = base_offset + records.len() as u64;
             let seg = inner.active_mut();
             seg.size += len;
@@ -497,8 +592,8 @@ impl PartitionLog {
     fn record_sync_failure(&self, e: &io::Error) -> StorageError {
         let reason = e.to_string();
         tracing::error!(dir = %self.dir.display(), error = %reason, "fsync failed; the log refuses further writes");
+        // Nobody waits on this: waiters park only while a sync runs, and its end wakes them.
         lock(&self.sync).failed = Some(reason.clone());
-        self.synced.notify_all();
         StorageError::FsyncFailed {
             dir: self.dir.clone(),
             reason,
@@ -508,6 +603,7 @@ impl PartitionLog {
     /// Seals the active segment and starts a new one at its end offset.
     fn roll(&self, inner: &mut Inner) -> Result<(), StorageError> {
         let active = inner.active().clone();
+        active.files.flush_index()?;
         if !inner.pending.is_empty() {
             let pending = std::mem::take(&mut inner.pending);
             active
@@ -529,8 +625,11 @@ impl PartitionLog {
 
     /// Waits until every offset below `target` is on disk, syncing if nobody else is.
     fn wait_durable(&self, target: u64) -> Result<(), StorageError> {
-        let mut st = lock(&self.sync);
         loop {
+            if self.durable_end.load(Ordering::Acquire) >= target {
+                return Ok(());
+            }
+            let mut st = lock(&self.sync);
             if let Some(reason) = &st.failed {
                 return Err(StorageError::FsyncFailed {
                     dir: self.dir.clone(),
@@ -541,26 +640,38 @@ impl PartitionLog {
                 return Ok(());
             }
             if st.syncing {
-                st = self
-                    .synced
-                    .wait(st)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let generation = self.syncs_ended.load(Ordering::Acquire);
+                st.waiters.push(std::thread::current());
+                drop(st);
+                // `park` may return early (a stale unpark from an earlier round): the generation
+                // tells whether the sync this thread queued behind has really ended.
+                while self.syncs_ended.load(Ordering::Acquire) == generation {
+                    std::thread::park();
+                }
                 continue;
             }
             st.syncing = true;
             drop(st);
-            // Group commit: give appends that are under way, and as many as the last group
-            // had, a chance to land before this fdatasync; a lone writer never waits.
-            let expected = self.last_group.load(Ordering::Acquire);
-            for _ in 0..GROUP_COMMIT_YIELDS {
-                let landed = self.appends_since_sync.load(Ordering::Acquire);
-                if self.unwritten.load(Ordering::Acquire) == 0 && landed >= expected {
-                    break;
-                }
-                std::thread::yield_now();
+            self.lead_sync();
+        }
+    }
+
+    /// One group commit, run by the waiter that found no sync in progress: gathers the appends
+    /// under way, syncs, publishes the new durable end and unparks everyone who waited.
+    fn lead_sync(&self) {
+        // Give appends that are under way, and as many as the last group had, a chance to land
+        // before this fdatasync; a lone writer never waits.
+        let expected = self.last_group.load(Ordering::Acquire);
+        for _ in 0..GROUP_COMMIT_YIELDS {
+            let landed = self.appends_since_sync.load(Ordering::Acquire);
+            if self.unwritten.load(Ordering::Acquire) == 0 && landed >= expected {
+                break;
             }
-            let result = self.sync_active();
-            st = lock(&self.sync);
+            std::thread::yield_now();
+        }
+        let result = self.sync_active();
+        let waiters = {
+            let mut st = lock(&self.sync);
             st.syncing = false;
             match result {
                 Ok(end) => {
@@ -573,7 +684,14 @@ impl PartitionLog {
                     st.failed = Some(reason);
                 }
             }
-            self.synced.notify_all();
+            self.syncs_ended.fetch_add(1, Ordering::AcqRel);
+            std::mem::take(&mut st.waiters)
+        };
+        // Everyone who waited on this sync, and its leader, is likely to append again soon: the
+        // next leader waits for that many (boundedly) so that one fdatasync covers them all.
+        self.last_group.store(waiters.len() + 1, Ordering::Release);
+        for waiter in waiters {
+            waiter.unpark();
         }
     }
 
@@ -583,8 +701,7 @@ impl PartitionLog {
         // segments, which were synced when they were sealed.
         let snapshot = {
             let mut inner = lock(&self.inner);
-            let group = self.appends_since_sync.swap(0, Ordering::AcqRel);
-            self.last_group.store(group.max(1), Ordering::Release);
+            self.appends_since_sync.store(0, Ordering::Release);
             let pending = std::mem::take(&mut inner.pending);
             let sealed = std::mem::take(&mut inner.unsynced_sealed);
             let active = inner.active();
@@ -631,6 +748,7 @@ impl PartitionLog {
         let mut inner = lock(&self.inner);
         inner.closed = true;
         let active = inner.active();
+        active.files.flush_index()?;
         let _ = active.files.index.sync_data();
         let _ = active.files.timeindex.sync_data();
         Ok(())
@@ -760,9 +878,10 @@ impl PartitionLog {
             .collect();
         let mut buf = Vec::new();
         for seg in candidates {
-            let times = read_entries(&seg.files.timeindex, TIME_ENTRY_LEN)
-                .map_err(|e| io_err("read time index", e))?;
-            let start = index::decode_time_entries(seg.files.base, &times)
+            let start = seg
+                .files
+                .time_entries()
+                .map_err(|e| io_err("read time index", e))?
                 .into_iter()
                 .take_while(|e| e.timestamp < timestamp_ms)
                 .last()
@@ -880,6 +999,10 @@ fn corrupt_at(files: &SegmentFiles, position: u64, offset: u64, e: &DecodeError)
 /// Byte position of the last indexed batch at or before `offset` (binary search with `pread`, so
 /// index files are never held in memory).
 fn lookup_position(files: &SegmentFiles, offset: u64) -> Result<u64, StorageError> {
+    // Buffered entries all follow the written ones, so a hit there is the best one.
+    if let Some(position) = files.unwritten_position(offset) {
+        return Ok(position);
+    }
     let len = files
         .index
         .metadata()
@@ -914,24 +1037,6 @@ fn read_entries(file: &File, entry_len: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn write_index_entries(
-    files: &SegmentFiles,
-    offset_entry: Option<OffsetEntry>,
-    time_entry: Option<TimeEntry>,
-) -> Result<(), StorageError> {
-    if let Some(e) = offset_entry {
-        (&files.index)
-            .write_all(&index::encode_offset_entry(files.base, e))
-            .map_err(|err| io_err("append index entry", err))?;
-    }
-    if let Some(e) = time_entry {
-        (&files.timeindex)
-            .write_all(&index::encode_time_entry(files.base, e))
-            .map_err(|err| io_err("append time index entry", err))?;
-    }
-    Ok(())
-}
-
 fn open_rw(path: &Path, append: bool) -> Result<File, StorageError> {
     OpenOptions::new()
         .read(true)
@@ -951,6 +1056,7 @@ fn open_files(dir: &Path, base: u64) -> Result<SegmentFiles, StorageError> {
         index: open_rw(&dir.join(index_file_name(base)), true)?,
         timeindex: open_rw(&dir.join(timeindex_file_name(base)), true)?,
         log_path,
+        unwritten_index: Mutex::new(UnwrittenIndex::default()),
     })
 }
 

@@ -420,6 +420,45 @@ fn timestamp_seek_finds_the_first_record_at_or_after() {
 }
 
 #[test]
+fn the_active_segments_index_is_buffered_and_a_crash_only_costs_a_rebuild() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 1 MiB segments: every index entry of the ~600 KiB written stays in the in-memory chunk.
+    let log = open(dir.path(), config(1 << 20, Durability::Never));
+    for i in 0..1_000 {
+        log.append(&[rec(i * 10, i as usize)], 0).expect("append");
+    }
+    let index = dir.path().join(format!("{:020}.index", 0));
+    assert_eq!(
+        fs::metadata(&index).expect("stat").len(),
+        0,
+        "entries are buffered, not yet written"
+    );
+    // Reads and seeks use the buffered entries.
+    for from in [0, 1, 333, 998, 999] {
+        let got = log.read(from, 2, usize::MAX).expect("read");
+        assert_eq!(got.first().map(|r| r.offset), Some(from));
+    }
+    for (t, want) in [(0, 0), (5, 1), (4_990, 499), (9_990, 999), (10_000, 1_000)] {
+        assert_eq!(log.offset_for_timestamp(t).expect("seek"), want, "t={t}");
+    }
+    let before = read_all(&log);
+    // A crash: no close, no drop, so the buffered entries never reach the file.
+    std::mem::forget(log);
+    let report = verify_partition(dir.path());
+    assert!(
+        report.problems.is_empty(),
+        "a short index on the last segment is normal: {report:?}"
+    );
+    let (log, recovery) =
+        PartitionLog::open(dir.path(), config(1 << 20, Durability::Never)).expect("open");
+    assert!(recovery.indexes_rebuilt.contains(&index), "{recovery:?}");
+    assert!(fs::metadata(&index).expect("stat").len() > 0);
+    assert_eq!(read_all(&log), before);
+    log.close().expect("close");
+    assert!(verify_partition(dir.path()).problems.is_empty());
+}
+
+#[test]
 fn concurrent_always_appends_share_fsyncs_and_get_dense_offsets() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = Arc::new(open(dir.path(), config(256 * 1024, Durability::Always)));
