@@ -59,7 +59,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML 
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -s h -l help -d 'Print help'

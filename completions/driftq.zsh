@@ -47,8 +47,9 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 && ret=0

@@ -8,17 +8,38 @@ use clap::Parser;
 use driftq_cli::serve_args::LogFormat;
 use driftq_cli::{Cli, Command, exit};
 
+mod logfmt;
 mod serve;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let service = if raw
+        .first()
+        .and_then(|p| std::path::Path::new(p).file_stem())
+        .is_some_and(|s| s == "driftqd")
+    {
+        "driftqd"
+    } else {
+        "driftq"
+    };
+    let line = match driftq_cli::driftqd::command_line(raw) {
+        Ok(line) => line,
+        Err(message) => {
+            eprintln!("{service}: {message}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let mut cli = Cli::parse_from(line.args);
+    if let Command::Serve(args) = &mut cli.command {
+        args.ignored_driftqd_flags = line.ignored;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match &cli.command {
-        Command::Serve(args) => run_serve(args),
+        Command::Serve(args) => run_serve(args, service),
         Command::Top(args) => driftq_tui::run(&cli.url, args.interval).map(|()| exit::OK),
         _ => {
-            init_logging("warn", LogFormat::Text);
+            init_logging("warn", LogFormat::Text, service);
             driftq_cli::run_client(&cli, &mut out)
         }
     };
@@ -46,15 +67,21 @@ fn one_line(err: &anyhow::Error) -> String {
         .join(": ")
 }
 
-fn run_serve(args: &driftq_cli::serve_args::ServeArgs) -> anyhow::Result<u8> {
+fn run_serve(
+    args: &driftq_cli::serve_args::ServeArgs,
+    service: &'static str,
+) -> anyhow::Result<u8> {
     let config = args.resolve()?;
-    init_logging(&config.log_level, config.log_format);
+    init_logging(&config.log_level, config.log_format, service);
+    for flag in &args.ignored_driftqd_flags {
+        tracing::warn!(flag = %flag, "driftqd flag accepted and ignored: driftq has no equivalent");
+    }
     serve::run(config)?;
     Ok(exit::OK)
 }
 
 /// Logs go to stderr. `DRIFTQ_LOG` (an `EnvFilter` spec) overrides the level.
-fn init_logging(level: &str, format: LogFormat) {
+fn init_logging(level: &str, format: LogFormat, service: &'static str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DRIFTQ_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -64,6 +91,8 @@ fn init_logging(level: &str, format: LogFormat) {
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Json => builder
+            .event_format(logfmt::SlogJson { service })
+            .try_init(),
     };
 }

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod client;
 pub mod cmd;
+pub mod driftqd;
 pub mod output;
 pub mod serve_args;
 pub mod wal;
@@ -63,6 +64,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the broker (HTTP API on --addr, data in --data-dir).
+    ///
+    /// DriftQ v1's `driftqd` command line works too: Go-style flags (`-addr :8080`, `-wal DIR`,
+    /// `-reset-wal`, `-wal-sync-interval 0`, …), and the binary run under the name `driftqd`
+    /// (a symlink) is `driftq serve`. See README, "Replacing driftqd".
     Serve(serve_args::ServeArgs),
     /// Create, list, describe and delete topics.
     #[command(subcommand)]

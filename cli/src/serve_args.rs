@@ -59,9 +59,15 @@ pub struct ServeArgs {
     /// Segment size before roll-over, in bytes [default: 67108864]
     #[arg(long, env = "DRIFTQ_SEGMENT_BYTES")]
     pub segment_bytes: Option<u64>,
+    /// Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers
+    #[arg(long, env = "DRIFTQ_ACCESS_LOG")]
+    pub access_log: bool,
     /// TOML file with any of these settings (keys as the flags, with underscores)
     #[arg(long, env = "DRIFTQ_CONFIG")]
     pub config: Option<PathBuf>,
+    /// DriftQ (`driftqd`) flags given on the command line that driftq accepts without effect.
+    #[arg(skip)]
+    pub ignored_driftqd_flags: Vec<String>,
 }
 
 /// The settings a server runs with, after precedence is applied.
@@ -81,6 +87,7 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
     pub router_config: Option<PathBuf>,
     pub segment_bytes: u64,
+    pub access_log: bool,
 }
 
 impl Default for ServeConfig {
@@ -100,6 +107,7 @@ impl Default for ServeConfig {
             max_body_bytes: 16 << 20,
             router_config: None,
             segment_bytes: 64 << 20,
+            access_log: false,
         }
     }
 }
@@ -121,6 +129,7 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     router_config: Option<PathBuf>,
     segment_bytes: Option<u64>,
+    access_log: Option<bool>,
 }
 
 impl ServeArgs {
@@ -182,6 +191,7 @@ impl ServeArgs {
                 .segment_bytes
                 .or(file.segment_bytes)
                 .unwrap_or(d.segment_bytes),
+            access_log: self.access_log || file.access_log.unwrap_or(d.access_log),
         })
     }
 }

@@ -19,6 +19,7 @@ use driftq_core::api::{
 use driftq_core::broker::{
     Broker, BrokerError, LeaseRef, ProduceMessage, ReadFrom, ReplayRequest, SeekTo, dlq_topic_for,
 };
+use driftq_core::storage::Durability;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -31,7 +32,8 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 
 pub(crate) fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
-    Router::new()
+    let access_log = state.config.access_log;
+    let router = Router::new()
         .route("/v1/healthz", get(healthz))
         .route("/v1/version", get(version))
         .route("/v1/config", get(config))
@@ -71,8 +73,71 @@ pub(crate) fn router(state: AppState) -> Router {
             state.clone(),
             count_requests,
         ))
-        .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit));
+    let router = if access_log {
+        router.layer(middleware::from_fn(log_access))
+    } else {
+        router
+    };
+    router.with_state(state)
+}
+
+/// DriftQ's request middleware: echoes `X-Request-Id` / `X-Trace-Id` (or creates them, 24 hex
+/// characters) and logs one `http` line per request, at error level for 5xx.
+async fn log_access(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let req_id = request_id(&req, "x-request-id");
+    let trace_id = request_id(&req, "x-trace-id");
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let remote_ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let mut resp = next.run(req).await;
+    for (name, id) in [("x-request-id", &req_id), ("x-trace-id", &trace_id)] {
+        if let Ok(v) = HeaderValue::from_str(id) {
+            resp.headers_mut().insert(name, v);
+        }
+    }
+    let status = resp.status().as_u16();
+    // Streams have no known size; they log 0 bytes, as DriftQ's counting writer did at start.
+    let bytes = axum::body::HttpBody::size_hint(resp.body())
+        .exact()
+        .unwrap_or(0);
+    let duration_ms = started.elapsed().as_secs_f64() * 1e3;
+    if status >= 500 {
+        tracing::error!(trace_id, req_id, method = %method, path, status, bytes, duration_ms, remote_ip, "http");
+    } else {
+        tracing::info!(trace_id, req_id, method = %method, path, status, bytes, duration_ms, remote_ip, "http");
+    }
+    resp
+}
+
+/// The client's id when it sent a sane one, else a new one.
+fn request_id(req: &Request, name: &str) -> String {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map_or_else(new_id, str::to_owned)
+}
+
+/// 24 hex characters, unique per process (a counter) and unpredictable across processes (std's
+/// randomly keyed hasher).
+fn new_id() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static KEYS: OnceLock<RandomState> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let keys = KEYS.get_or_init(RandomState::new);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let high = keys.hash_one((n, 0u8));
+    let low = keys.hash_one((n, 1u8)) as u32;
+    format!("{high:016x}{low:08x}")
 }
 
 async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -177,7 +242,13 @@ async fn config(State(state): State<AppState>) -> Json<Value> {
     let mut v = serde_json::to_value(c.as_ref()).unwrap_or_else(|_| json!({}));
     // DriftQ's names for the same settings, for its tools.
     v["wal_path"] = json!(c.data_dir.display().to_string());
-    v["wal_sync_interval"] = json!(c.fsync);
+    // A Go duration: "0s" is DriftQ's fsync-every-append; `never` has no DriftQ spelling.
+    v["wal_sync_interval"] = json!(match c.fsync.parse::<Durability>() {
+        Ok(Durability::Always) => "0s".to_owned(),
+        Ok(Durability::Interval(d)) if d.as_millis() % 1000 == 0 => format!("{}s", d.as_secs()),
+        Ok(Durability::Interval(d)) => format!("{}ms", d.as_millis()),
+        _ => c.fsync.clone(),
+    });
     Json(v)
 }
 

@@ -156,12 +156,15 @@ async fn serve(
         tracing::info!("shutdown requested");
         let _ = shutdown_tx.send(true);
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|s| *s).await;
-        })
-        .await
-        .context("server failed")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stop.wait_for(|s| *s).await;
+    })
+    .await
+    .context("server failed")?;
     ticker.abort();
     let b = Arc::clone(&broker);
     tokio::task::spawn_blocking(move || b.close())

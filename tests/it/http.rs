@@ -611,7 +611,7 @@ fn graceful_shutdown_ends_streams_and_exits_zero_and_reset_moves_data_aside() {
     assert_eq!(s.terminate(), Some(0));
     drop(stream);
     assert!(
-        s.logs().contains("\"message\":\"broker starting\""),
+        s.logs().contains("\"msg\":\"broker starting\""),
         "{}",
         s.logs()
     );
@@ -634,4 +634,117 @@ fn log_level_error_hides_the_startup_line() {
     let mut s = Server::start(&["--log-level", "error"]);
     assert!(!s.logs().contains("broker starting"));
     assert_eq!(s.terminate(), Some(0));
+}
+
+#[test]
+fn runs_as_driftqd_with_its_go_style_flags_json_logs_and_access_log() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("driftq.wal");
+    let mut s = Server::start_as_driftqd(
+        tmp.path(),
+        &data,
+        &[
+            "-log-format",
+            "json",
+            "-log-level=warning",
+            "--max-partition-msgs",
+            "2",
+            "-max-inflight=0",
+            "-wal-sync-interval",
+            "0",
+            "-access-log",
+            "-otel-enabled",
+            "-engine-store",
+            "file",
+        ],
+    );
+    let config = s.json("/v1/config");
+    assert_eq!(config["max_partition_msgs"], 2);
+    assert_eq!(config["max_inflight"], 1024, "0 keeps the default");
+    assert_eq!(config["wal_sync_interval"], "0s");
+    assert_eq!(config["fsync"], "always");
+    assert_eq!(config["access_log"], true);
+    assert_eq!(config["log_level"], "warn");
+    assert_eq!(config["wal_path"], data.display().to_string());
+    assert!(data.is_dir(), "-wal names the data directory");
+
+    let echoed = s
+        .http
+        .get(format!("{}/v1/healthz", s.url))
+        .header("X-Request-Id", "req-42")
+        .send()
+        .expect("GET");
+    assert_eq!(echoed.headers()["x-request-id"], "req-42");
+    let made = s.get("/v1/version");
+    for name in ["x-request-id", "x-trace-id"] {
+        let id = made.headers()[name].to_str().expect("ascii").to_owned();
+        assert_eq!(id.len(), 24, "{name}: {id}");
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{name}: {id}");
+    }
+    assert_eq!(s.terminate(), Some(0));
+    let logs = s.logs();
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let warned = lines
+        .iter()
+        .find(|l| l["flag"] == "-otel-enabled")
+        .unwrap_or_else(|| panic!("ignored flag warned about:\n{logs}"));
+    assert_eq!(warned["service"], "driftqd");
+    assert_eq!(warned["level"], "WARN");
+    assert!(
+        !logs.contains("broker starting"),
+        "info is below -log-level warning"
+    );
+    // Access lines are info too: at warning level none is written.
+    assert!(!lines.iter().any(|l| l["msg"] == "http"));
+
+    let mut s =
+        Server::start_as_driftqd(tmp.path(), &data, &["-log-format=json", "-access-log=true"]);
+    s.get("/v1/healthz");
+    s.get("/v1/nope");
+    assert_eq!(s.terminate(), Some(0));
+    let logs = s.logs();
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let start = lines
+        .iter()
+        .find(|l| l["msg"] == "broker starting")
+        .unwrap_or_else(|| panic!("startup line:\n{logs}"));
+    assert_eq!(start["service"], "driftqd");
+    assert!(
+        start["addr"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("127.0.0.1:"))
+    );
+    let access: Vec<&Value> = lines.iter().filter(|l| l["msg"] == "http").collect();
+    assert_eq!(access.len(), 2, "{logs}");
+    assert_eq!(access[0]["path"], "/v1/healthz");
+    assert_eq!(access[0]["status"], 200);
+    assert_eq!(access[0]["method"], "GET");
+    assert_eq!(access[0]["remote_ip"], "127.0.0.1");
+    assert!(access[0]["duration_ms"].is_number());
+    assert_eq!(access[1]["status"], 404);
+    assert_eq!(access[0]["req_id"].as_str().map(str::len), Some(24));
+
+    // A v1 WAL file where driftq wants a directory is a clear usage error, not a crash.
+    let old_wal = tmp.path().join("old.wal");
+    std::fs::write(&old_wal, "{}\n").expect("write");
+    let out = std::process::Command::new(tmp.path().join("driftqd"))
+        .arg("-wal")
+        .arg(&old_wal)
+        .output()
+        .expect("run driftqd");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("data directory"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(
+        std::fs::read(&old_wal).expect("read"),
+        b"{}\n",
+        "left alone"
+    );
 }

@@ -29,11 +29,30 @@ impl Server {
 
     /// Starts a server on `data_dir` (kept by the caller).
     pub(crate) fn start_on(data_dir: &Path, args: &[&str]) -> Self {
-        let bin = assert_cmd::cargo::cargo_bin("driftq");
-        let mut child = Command::new(bin)
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("driftq"));
+        cmd.args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
-            .args(args)
+            .args(args);
+        Self::spawn(cmd)
+    }
+
+    /// Starts the binary the way DriftQ v1's `driftqd` was started: under that name (a symlink
+    /// in `link_dir`), with Go-style flags, `-wal` naming `data_dir`.
+    pub(crate) fn start_as_driftqd(link_dir: &Path, data_dir: &Path, args: &[&str]) -> Self {
+        let link = link_dir.join("driftqd");
+        if !link.exists() {
+            std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("driftq"), &link)
+                .expect("symlink driftqd");
+        }
+        let mut cmd = Command::new(link);
+        cmd.args(["-addr", "127.0.0.1:0", "-wal"])
+            .arg(data_dir)
+            .args(args);
+        Self::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
             .env("NO_COLOR", "1")
             .env_remove("DRIFTQ_LOG")
             .stdin(Stdio::null())
