@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 use hdrhistogram::Histogram;
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use crate::OutputFormat;
@@ -311,6 +313,54 @@ async fn produce_worker(
     t
 }
 
+/// The part of a poll reply the bench reads.
+#[derive(serde::Deserialize)]
+struct PollReply<'a> {
+    #[serde(borrow)]
+    messages: Vec<Polled<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Polled<'a> {
+    partition: u32,
+    offset: u64,
+    #[serde(default, rename = "value", deserialize_with = "text_len")]
+    value_len: u64,
+    #[serde(default, borrow)]
+    headers: Vec<PolledHeader<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PolledHeader<'a> {
+    #[serde(default, borrow)]
+    value: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// Length of a text value without keeping it (0 for a binary `{"base64": …}` value).
+fn text_len<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct Len;
+    impl<'de> serde::de::Visitor<'de> for Len {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a message value")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<u64, E> {
+            Ok(v.len() as u64)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<u64, A::Error> {
+            while map
+                .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(0)
+        }
+        fn visit_unit<E>(self) -> Result<u64, E> {
+            Ok(0)
+        }
+    }
+    d.deserialize_any(Len)
+}
+
 async fn consume_worker(
     http: reqwest::Client,
     url: String,
@@ -333,22 +383,35 @@ async fn consume_worker(
             t.errors += 1;
             continue;
         };
-        let Ok(v) = r.json::<Value>().await else {
+        let Ok(raw) = r.bytes().await else {
             t.errors += 1;
             continue;
         };
-        let msgs = v["messages"].as_array().cloned().unwrap_or_default();
-        if msgs.is_empty() {
+        // Typed and borrowing: the client shares the machine with the server, so it reads only
+        // what it needs and copies no values.
+        let Ok(reply) = serde_json::from_slice::<PollReply<'_>>(&raw) else {
+            t.errors += 1;
+            continue;
+        };
+        if reply.messages.is_empty() {
             continue;
         }
         let received_us = now_us();
-        let items: Vec<Value> = msgs
-            .iter()
-            .map(|m| json!({"partition": m["partition"], "offset": m["offset"]}))
-            .collect();
+        let mut ack = String::with_capacity(64 + reply.messages.len() * 40);
+        let _ = write!(ack, "{{\"owner\":{},\"items\":[", json!(owner));
+        for (i, m) in reply.messages.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "," };
+            let _ = write!(
+                ack,
+                "{sep}{{\"partition\":{},\"offset\":{}}}",
+                m.partition, m.offset
+            );
+        }
+        ack.push_str("]}");
         let acked = http
             .post(&ack_url)
-            .json(&json!({"owner": owner, "items": items}))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(ack)
             .send()
             .await
             .ok()
@@ -358,17 +421,16 @@ async fn consume_worker(
             t.errors += 1;
             continue;
         }
-        let n = msgs.len() as u64;
+        let n = reply.messages.len() as u64;
         t.messages += n;
-        t.bytes += msgs
-            .iter()
-            .map(|m| m["value"].as_str().map_or(0, str::len) as u64)
-            .sum::<u64>();
+        t.bytes += reply.messages.iter().map(|m| m.value_len).sum::<u64>();
         if let Some(h) = t.latency.as_mut() {
             if e2e {
-                for m in &msgs {
-                    let sent = m["headers"][0]["value"]
-                        .as_str()
+                for m in &reply.messages {
+                    let sent = m
+                        .headers
+                        .first()
+                        .and_then(|h| h.value.as_deref())
                         .and_then(|s| s.parse::<u64>().ok());
                     if let Some(sent) = sent {
                         let _ = h.record(received_us.saturating_sub(sent).max(1));

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -590,15 +591,15 @@ async fn produce(
 
 /// Parses a batch body: a JSON array of messages, or NDJSON (one message per line).
 fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
-    if text.trim_start().starts_with('[') {
+    // No whole-body UTF-8 pass: the JSON parser validates every string it reads anyway.
+    if body.trim_ascii_start().starts_with(b"[") {
         return parse_json(body);
     }
-    text.lines()
+    body.split(|&b| b == b'\n')
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l)
+            serde_json::from_slice(l)
                 .map_err(|e| ApiError::bad_request(format!("invalid json on line {}: {e}", i + 1)))
         })
         .collect()
@@ -643,17 +644,24 @@ async fn produce_batch(
     let mut failed = 0usize;
     let mut body = String::with_capacity(64 + total * 64);
     body.push_str("{\"results\":[");
+    // Every result of a call names the same topic (or a few, with a router): quote it once.
+    let mut quoted: Option<(String, String)> = None;
     for (i, r) in results.into_iter().enumerate() {
         if i > 0 {
             body.push(',');
         }
         match r {
             Ok(p) => {
-                let topic = serde_json::to_string(&p.topic).unwrap_or_default();
-                body.push_str(&format!(
+                if quoted.as_ref().is_none_or(|(name, _)| *name != p.topic) {
+                    let json = serde_json::to_string(&p.topic).unwrap_or_default();
+                    quoted = Some((p.topic.clone(), json));
+                }
+                let topic = quoted.as_ref().map_or("\"\"", |(_, json)| json.as_str());
+                let _ = write!(
+                    body,
                     "{{\"topic\":{topic},\"partition\":{},\"offset\":{},\"duplicate\":{}}}",
                     p.partition, p.offset, p.duplicate
-                ));
+                );
             }
             Err(e) => {
                 failed += 1;
@@ -663,10 +671,11 @@ async fn produce_batch(
             }
         }
     }
-    body.push_str(&format!(
+    let _ = write!(
+        body,
         "],\"produced\":{},\"failed\":{failed}}}",
         total - failed
-    ));
+    );
     let mut resp = body.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -542,8 +542,11 @@ impl PartitionLog {
             if self.config.durability == Durability::Always {
                 if inner.pending.is_empty() {
                     inner.pending_position = position;
+                    // The first batch of a group becomes the buffer: no copy.
+                    inner.pending = bytes;
+                } else {
+                    inner.pending.extend_from_slice(&bytes);
                 }
-                inner.pending.extend_from_slice(&bytes);
             } else {
                 files
                     .log
