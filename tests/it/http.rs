@@ -683,10 +683,7 @@ fn runs_as_driftqd_with_its_go_style_flags_json_logs_and_access_log() {
     }
     assert_eq!(s.terminate(), Some(0));
     let logs = s.logs();
-    let lines: Vec<Value> = logs
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let lines = s.json_logs();
     let warned = lines
         .iter()
         .find(|l| l["flag"] == "-otel-enabled")
@@ -706,10 +703,7 @@ fn runs_as_driftqd_with_its_go_style_flags_json_logs_and_access_log() {
     s.get("/v1/nope");
     assert_eq!(s.terminate(), Some(0));
     let logs = s.logs();
-    let lines: Vec<Value> = logs
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let lines = s.json_logs();
     let start = lines
         .iter()
         .find(|l| l["msg"] == "broker starting")

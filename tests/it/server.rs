@@ -160,6 +160,16 @@ impl Server {
         assert_eq!(r.status(), 201, "create {name}");
     }
 
+    /// The log lines that are JSON objects (`--log-format json`), parsed.
+    pub(crate) fn json_logs(&self) -> Vec<Value> {
+        self.logs
+            .lock()
+            .expect("logs")
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
     pub(crate) fn logs(&self) -> String {
         self.logs.lock().expect("logs").join("\n")
     }
