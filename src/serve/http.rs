@@ -891,14 +891,12 @@ async fn poll(
         .await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
-            #[derive(serde::Serialize)]
-            struct Messages<'a> {
-                messages: Vec<wire::WireDelivery<'a>>,
-            }
-            let body = Messages {
-                messages: ds.iter().map(|d| wire::delivery(d, false)).collect(),
-            };
-            return Ok(Json(body).into_response());
+            let mut resp = wire::deliveries_reply(&ds).into_response();
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            return Ok(resp);
         }
         let mut shutdown = state.shutdown.clone();
         tokio::select! {

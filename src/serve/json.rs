@@ -78,7 +78,9 @@ pub(crate) struct WireDelivery<'a> {
     timestamp: String,
     lease_deadline_ms: i64,
     key: Option<Bytes>,
-    value: Bytes,
+    /// `None` only for [`deliveries_reply`], which writes the value itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     key_base64: Option<Bytes>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,6 +108,59 @@ struct Header<'a> {
 /// invalid UTF-8, with `value_base64` / `key_base64` beside them when they are not text); the
 /// extensions use binary-safe values.
 pub(crate) fn delivery(d: &Delivery, v1: bool) -> WireDelivery<'_> {
+    delivery_with(d, v1, true)
+}
+
+/// The pull-consume reply `{"messages": [...]}`, binary-safe. Values are most of its bytes, so
+/// each is copied verbatim when it is text that needs no JSON escaping (checked 32 bytes at a
+/// time) instead of going through serde's byte-by-byte escaper; anything else is serialized.
+pub(crate) fn deliveries_reply(ds: &[Delivery]) -> Vec<u8> {
+    let values: usize = ds.iter().map(|d| d.message.value.len()).sum();
+    let mut out = Vec::with_capacity(values + ds.len() * 320 + 16);
+    out.extend_from_slice(b"{\"messages\":[");
+    for (i, d) in ds.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let start = out.len();
+        if serde_json::to_writer(&mut out, &delivery_with(d, false, false)).is_err() {
+            out.truncate(start);
+            continue;
+        }
+        // The object ends with `}`: put `"value": …` before it.
+        out.pop();
+        out.extend_from_slice(b",\"value\":");
+        let value = &d.message.value;
+        match std::str::from_utf8(value) {
+            Ok(text) if !needs_json_escape(text.as_bytes()) => {
+                out.push(b'"');
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'"');
+            }
+            _ => {
+                if serde_json::to_writer(&mut out, &Bytes::from_bytes(value)).is_err() {
+                    out.extend_from_slice(b"null");
+                }
+            }
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Whether JSON needs any byte of `s` escaped (control characters, `"` and `\\`).
+fn needs_json_escape(s: &[u8]) -> bool {
+    let bad = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let mut chunks = s.chunks_exact(32);
+    // No early exit inside a chunk, so the compiler can check it with vector instructions.
+    let any_bad = chunks
+        .by_ref()
+        .any(|c| c.iter().fold(false, |acc, &b| acc | bad(b)));
+    any_bad || chunks.remainder().iter().any(|&b| bad(b))
+}
+
+fn delivery_with(d: &Delivery, v1: bool, with_value: bool) -> WireDelivery<'_> {
     let m = &d.message;
     let (key, value, key_base64, value_base64) = if v1 {
         let key = m.key.as_deref().unwrap_or_default();
@@ -115,11 +170,16 @@ pub(crate) fn delivery(d: &Delivery, v1: bool) -> WireDelivery<'_> {
                 .is_err()
                 .then(|| Bytes::from_bytes(b))
         };
-        (Some(lossy(key)), lossy(&m.value), raw(key), raw(&m.value))
+        (
+            Some(lossy(key)),
+            Some(lossy(&m.value)),
+            raw(key),
+            raw(&m.value),
+        )
     } else {
         (
             m.key.as_deref().map(Bytes::from_bytes),
-            Bytes::from_bytes(&m.value),
+            with_value.then(|| Bytes::from_bytes(&m.value)),
             None,
             None,
         )
@@ -245,4 +305,34 @@ pub(crate) fn stats(s: &Stats, uptime_ms: u64, version: &str) -> Value {
         "router_errors": s.router_errors,
         "last_router_error": s.last_router_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_json_escape;
+
+    #[test]
+    fn escape_check_agrees_with_serde_json_at_every_position() {
+        for len in [0usize, 1, 31, 32, 33, 63, 64, 65, 100] {
+            let plain = "a".repeat(len);
+            assert!(!needs_json_escape(plain.as_bytes()));
+            for at in 0..len {
+                for bad in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
+                    let mut s: Vec<char> = plain.chars().collect();
+                    s[at] = bad;
+                    let s: String = s.into_iter().collect();
+                    let escaped = serde_json::to_string(&s).expect("json");
+                    assert_ne!(escaped, format!("\"{s}\""), "serde escapes {bad:?}");
+                    assert!(needs_json_escape(s.as_bytes()), "len {len} at {at} {bad:?}");
+                }
+            }
+        }
+        for fine in ["héllo wörld ✓", "\u{7f}", "' / <>"] {
+            assert_eq!(
+                serde_json::to_string(fine).expect("json"),
+                format!("\"{fine}\"")
+            );
+            assert!(!needs_json_escape(fine.as_bytes()), "{fine:?}");
+        }
+    }
 }
