@@ -15,8 +15,7 @@ fn main() -> ExitCode {
     let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let service = if raw
         .first()
-        .and_then(|p| std::path::Path::new(p).file_stem())
-        .is_some_and(|s| s == "driftqd")
+        .is_some_and(|p| driftq_cli::driftqd::invoked_as_driftqd(p))
     {
         "driftqd"
     } else {

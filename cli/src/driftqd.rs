@@ -23,7 +23,7 @@
 //!
 //! Every other `-name` is taken as driftq's own `--name`, so `-data-dir x` works too.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
 /// A command line ready for clap, and the DriftQ flags it accepted without effect.
@@ -56,6 +56,14 @@ const IGNORED_BOOLS: &[&str] = &[
 /// driftq's own boolean `serve` flags (they never take the next argument as a value).
 const OWN_BOOLS: &[&str] = &["reset", "repair", "access-log", "help"];
 
+/// Whether the binary was started under the name `driftqd` (`program` is `argv[0]`).
+#[must_use]
+pub fn invoked_as_driftqd(program: &OsStr) -> bool {
+    Path::new(program)
+        .file_stem()
+        .is_some_and(|s| s == "driftqd")
+}
+
 /// Rewrites `raw` (program name first) when it is a `driftqd` invocation or `serve` with
 /// Go-style flags; any other command line comes back unchanged.
 ///
@@ -63,10 +71,7 @@ const OWN_BOOLS: &[&str] = &["reset", "repair", "access-log", "help"];
 /// A message for the user when a DriftQ flag has a value driftq cannot honour.
 pub fn command_line(raw: Vec<OsString>) -> Result<CommandLine, String> {
     let program = raw.first().cloned().unwrap_or_default();
-    let invoked_as_driftqd = Path::new(&program)
-        .file_stem()
-        .is_some_and(|s| s == "driftqd");
-    let (head, tail): (Vec<OsString>, &[OsString]) = if invoked_as_driftqd {
+    let (head, tail): (Vec<OsString>, &[OsString]) = if invoked_as_driftqd(&program) {
         (vec![program, "serve".into()], raw.get(1..).unwrap_or(&[]))
     } else if raw.get(1).is_some_and(|a| a == "serve") {
         (raw[..2].to_vec(), &raw[2..])

@@ -265,27 +265,28 @@ fn write_record(
         Ok(s) => (s.type_name().to_owned(), s.describe()),
         Err(e) => ("undecodable".to_owned(), e.to_string()),
     });
+    // What every line says, state record or message.
+    let mut v = json!({
+        "file": path.display().to_string(),
+        "offset": r.offset,
+        "position": position,
+        "timestamp": rfc3339_ms(rec.timestamp),
+        "timestamp_ms": rec.timestamp,
+        "size": size,
+        "crc_ok": crc_ok,
+    });
+    let line_start = format!(
+        "offset={} pos={position} ts={} size={size} crc={}",
+        r.offset,
+        rfc3339_ms(rec.timestamp),
+        if crc_ok { "ok" } else { "BAD" },
+    );
     if let Some((kind, text)) = &state {
         if json {
-            let v = json!({
-                "file": path.display().to_string(),
-                "offset": r.offset,
-                "position": position,
-                "timestamp": rfc3339_ms(rec.timestamp),
-                "timestamp_ms": rec.timestamp,
-                "size": size,
-                "crc_ok": crc_ok,
-                "state": {"type": kind, "record": text},
-            });
+            v["state"] = json!({"type": kind, "record": text});
             writeln!(out, "{v}")?;
         } else {
-            writeln!(
-                out,
-                "offset={} pos={position} ts={} size={size} crc={} state={text}",
-                r.offset,
-                rfc3339_ms(rec.timestamp),
-                if crc_ok { "ok" } else { "BAD" },
-            )?;
+            writeln!(out, "{line_start} state={text}")?;
         }
         return Ok(());
     }
@@ -298,20 +299,11 @@ fn write_record(
             .iter()
             .map(|(n, v)| json!({"name": n, "value": bytes_to_json(v)}))
             .collect();
-        let v = json!({
-            "file": path.display().to_string(),
-            "offset": r.offset,
-            "position": position,
-            "timestamp": rfc3339_ms(rec.timestamp),
-            "timestamp_ms": rec.timestamp,
-            "size": size,
-            "crc_ok": crc_ok,
-            "key": rec.key.as_deref().map(bytes_to_json),
-            "headers": headers,
-            "value": bytes_to_json(&rec.value),
-            "metadata": rec.metadata.as_deref().map(bytes_to_json),
-            "envelope": meta.as_ref().map(|m| format!("{m:?}")),
-        });
+        v["key"] = json!(rec.key.as_deref().map(bytes_to_json));
+        v["headers"] = Value::Array(headers);
+        v["value"] = bytes_to_json(&rec.value);
+        v["metadata"] = json!(rec.metadata.as_deref().map(bytes_to_json));
+        v["envelope"] = json!(meta.as_ref().map(|m| format!("{m:?}")));
         writeln!(out, "{v}")?;
         return Ok(());
     }
@@ -335,10 +327,7 @@ fn write_record(
     };
     writeln!(
         out,
-        "offset={} pos={position} ts={} size={size} crc={} key={key} headers={headers} value={}{meta}",
-        r.offset,
-        rfc3339_ms(rec.timestamp),
-        if crc_ok { "ok" } else { "BAD" },
+        "{line_start} key={key} headers={headers} value={}{meta}",
         preview(&rec.value, max_preview),
     )?;
     Ok(())

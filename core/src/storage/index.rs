@@ -60,14 +60,24 @@ pub fn encode_time_entry(base: u64, e: TimeEntry) -> [u8; TIME_ENTRY_LEN] {
 pub fn decode_offset_entries(base: u64, bytes: &[u8]) -> Vec<OffsetEntry> {
     bytes
         .chunks_exact(OFFSET_ENTRY_LEN)
-        .map(|c| {
-            let (o, p) = c.split_at(4);
-            OffsetEntry {
-                offset: base + u64::from(u32::from_le_bytes(o.try_into().unwrap_or_default())),
-                position: u64::from(u32::from_le_bytes(p.try_into().unwrap_or_default())),
-            }
-        })
+        .map(|c| decode_offset_entry(base, c))
         .collect()
+}
+
+/// Decodes one `.index` entry from the first [`OFFSET_ENTRY_LEN`] bytes of `entry` (missing
+/// bytes read as zero; callers pass whole entries).
+#[must_use]
+pub fn decode_offset_entry(base: u64, entry: &[u8]) -> OffsetEntry {
+    let u32_at = |at: usize| {
+        entry
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    OffsetEntry {
+        offset: base + u64::from(u32_at(0)),
+        position: u64::from(u32_at(4)),
+    }
 }
 
 /// Decodes every whole `.timeindex` entry in `bytes`.

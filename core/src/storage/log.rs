@@ -260,14 +260,27 @@ impl SegmentFiles {
         Ok(())
     }
 
-    /// The last buffered `.index` entry at or before `offset`, if any.
+    /// The last buffered `.index` entry at or before `offset`, if any (a binary search over the
+    /// encoded entries: every read of the active segment asks, so nothing is allocated).
     fn unwritten_position(&self, offset: u64) -> Option<u64> {
         let unwritten = lock(&self.unwritten_index);
-        index::decode_offset_entries(self.base, &unwritten.offsets)
-            .into_iter()
-            .take_while(|e| e.offset <= offset)
-            .last()
-            .map(|e| e.position)
+        let entry = |i: usize| {
+            let start = i * OFFSET_ENTRY_LEN;
+            unwritten
+                .offsets
+                .get(start..start + OFFSET_ENTRY_LEN)
+                .map(|b| index::decode_offset_entry(self.base, b))
+        };
+        let (mut lo, mut hi) = (0, unwritten.offsets.len() / OFFSET_ENTRY_LEN);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if entry(mid).is_some_and(|e| e.offset <= offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        entry(lo.checked_sub(1)?).map(|e| e.position)
     }
 
     /// Every `.timeindex` entry, written or not, in order.
@@ -1021,8 +1034,7 @@ fn lookup_position(files: &SegmentFiles, offset: u64) -> Result<u64, StorageErro
             .index
             .read_exact_at(&mut entry, mid * OFFSET_ENTRY_LEN as u64)
             .map_err(|e| io_err("read index", e))?;
-        let e = index::decode_offset_entries(files.base, &entry);
-        let Some(e) = e.first() else { break };
+        let e = index::decode_offset_entry(files.base, &entry);
         if e.offset <= offset {
             best = e.position;
             lo = mid + 1;
