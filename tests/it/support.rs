@@ -26,6 +26,7 @@ pub fn write_partition(dir: &Path, count: usize, segment_bytes: u64) {
             durability: Durability::Never,
             repair: false,
             on_sync: None,
+            sync_fault: None,
         },
     )
     .expect("open log");

@@ -68,6 +68,8 @@ pub struct BrokerConfig {
     pub repair: bool,
     /// Told the duration of every fdatasync (metrics).
     pub on_sync: Option<crate::storage::SyncObserver>,
+    /// Fault injection for tests of a failing disk (see [`crate::storage::SyncFault`]).
+    pub sync_fault: Option<crate::storage::SyncFault>,
 }
 
 impl BrokerConfig {
@@ -84,6 +86,7 @@ impl BrokerConfig {
             snapshot_every: 100_000,
             repair: false,
             on_sync: None,
+            sync_fault: None,
         }
     }
 
@@ -94,6 +97,7 @@ impl BrokerConfig {
             durability: self.durability,
             repair: self.repair,
             on_sync: self.on_sync.clone(),
+            sync_fault: self.sync_fault.clone(),
         }
     }
 }

@@ -116,6 +116,18 @@ impl std::fmt::Debug for SyncObserver {
     }
 }
 
+/// Fault injection: called right before every fdatasync of log data, and an error it returns
+/// stands for that fdatasync's failure. A disk that fails on demand cannot be had in a test, so
+/// the failure path is tested through this; nothing sets it in production.
+#[derive(Clone)]
+pub struct SyncFault(pub Arc<dyn Fn() -> io::Result<()> + Send + Sync>);
+
+impl std::fmt::Debug for SyncFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SyncFault")
+    }
+}
+
 /// How a log is opened and written.
 #[derive(Debug, Clone)]
 pub struct LogConfig {
@@ -128,6 +140,7 @@ pub struct LogConfig {
     /// of refusing to open.
     pub repair: bool,
     pub on_sync: Option<SyncObserver>,
+    pub sync_fault: Option<SyncFault>,
 }
 
 impl Default for LogConfig {
@@ -138,6 +151,7 @@ impl Default for LogConfig {
             durability: Durability::Always,
             repair: false,
             on_sync: None,
+            sync_fault: None,
         }
     }
 }
@@ -731,7 +745,7 @@ impl PartitionLog {
         };
         let (files, end, pending, pending_position, sealed) = snapshot;
         for seg in sealed {
-            seg.log.sync_data()?;
+            self.fdatasync(&seg.log)?;
             // Index files are caches: a lost entry costs a rebuild on open, not data.
             let _ = seg.index.sync_data();
             let _ = seg.timeindex.sync_data();
@@ -741,7 +755,7 @@ impl PartitionLog {
         }
         // Measured only to report fsync latency; never used to decide anything.
         let started = std::time::Instant::now();
-        files.log.sync_data()?;
+        self.fdatasync(&files.log)?;
         let elapsed = started.elapsed();
         if let Some(observer) = &self.config.on_sync {
             (observer.0)(elapsed);
@@ -750,6 +764,13 @@ impl PartitionLog {
         self.sync_nanos.fetch_add(nanos, Ordering::Relaxed);
         self.syncs.fetch_add(1, Ordering::Relaxed);
         Ok(end)
+    }
+
+    fn fdatasync(&self, file: &File) -> io::Result<()> {
+        if let Some(fault) = &self.config.sync_fault {
+            (fault.0)()?;
+        }
+        file.sync_data()
     }
 
     /// Forces everything written so far to disk (the `Interval` owner calls this on its timer;

@@ -19,7 +19,8 @@ use std::path::PathBuf;
 
 pub use format::{Record, StoredRecord};
 pub use log::{
-    Appended, Durability, LogConfig, PartitionLog, RecoveryReport, SegmentInfo, SyncObserver,
+    Appended, Durability, LogConfig, PartitionLog, RecoveryReport, SegmentInfo, SyncFault,
+    SyncObserver,
 };
 
 /// Everything the storage layer can fail with.

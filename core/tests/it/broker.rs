@@ -270,6 +270,64 @@ fn owners_are_checked_and_errors_are_distinct() {
 }
 
 #[test]
+fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledged() {
+    let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&failing);
+    let mut h = Harness::with(move |c| {
+        c.durability = Durability::Always;
+        c.sync_fault = Some(driftq_core::storage::SyncFault(std::sync::Arc::new(
+            move || {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    Err(std::io::Error::other("injected EIO"))
+                } else {
+                    Ok(())
+                }
+            },
+        )));
+    });
+    h.topic("t", 1);
+    h.produce("t", msg("kept"));
+    failing.store(true, std::sync::atomic::Ordering::SeqCst);
+    let refused = h
+        .b()
+        .produce("t", vec![msg("lost")], h.now)
+        .pop()
+        .expect("one");
+    let err = refused.expect_err("the fdatasync failed");
+    assert_eq!(err.code(), "INTERNAL");
+    assert!(err.to_string().contains("injected EIO"), "{err}");
+    failing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let still = h
+        .b()
+        .produce("t", vec![msg("after")], h.now)
+        .pop()
+        .expect("one");
+    assert!(
+        still
+            .expect_err("sticky")
+            .to_string()
+            .contains("refuses writes"),
+        "a partition whose fdatasync failed never acknowledges again before a restart"
+    );
+    // Reads go on: what was acknowledged is delivered, nothing else.
+    let got = h.poll("t", "g", "w", 10);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].message.value, b"kept");
+    h.crash();
+    h.produce("t", msg("after restart"));
+    let values: Vec<_> = h
+        .poll("t", "g2", "w", 10)
+        .into_iter()
+        .map(|d| d.message.value)
+        .collect();
+    assert_eq!(values.first().map(Vec::as_slice), Some(&b"kept"[..]));
+    assert_eq!(
+        values.last().map(Vec::as_slice),
+        Some(&b"after restart"[..])
+    );
+}
+
+#[test]
 fn groups_are_independent_and_inflight_is_limited() {
     let h = Harness::with(|c| c.max_inflight = 2);
     h.topic("t", 1);

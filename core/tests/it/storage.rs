@@ -18,6 +18,7 @@ fn config(segment_bytes: u64, durability: Durability) -> LogConfig {
         durability,
         repair: false,
         on_sync: None,
+        sync_fault: None,
     }
 }
 
@@ -504,4 +505,76 @@ fn an_empty_batch_is_refused() {
         Err(StorageError::InvalidBatch(_))
     ));
     assert_eq!(log.high_watermark(), 0);
+}
+
+/// A switchable fault for every fdatasync of a log: what a failing disk would do.
+fn failing_syncs() -> (
+    Arc<std::sync::atomic::AtomicBool>,
+    driftq_core::storage::SyncFault,
+) {
+    let failing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&failing);
+    let fault = driftq_core::storage::SyncFault(Arc::new(move || {
+        if flag.load(std::sync::atomic::Ordering::SeqCst) {
+            Err(std::io::Error::other("injected EIO"))
+        } else {
+            Ok(())
+        }
+    }));
+    (failing, fault)
+}
+
+#[test]
+fn a_failed_fdatasync_is_sticky_and_acknowledges_nothing_it_did_not_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (failing, fault) = failing_syncs();
+    let cfg = LogConfig {
+        sync_fault: Some(fault),
+        ..config(1 << 30, Durability::Always)
+    };
+    let (log, _) = PartitionLog::open(dir.path(), cfg).expect("open");
+    let log = Arc::new(log);
+    log.append(&[rec(1, 1)], 0)
+        .expect("append before the fault");
+    failing.store(true, std::sync::atomic::Ordering::SeqCst);
+    // Every appender of the failed group commit hears about it, none is acknowledged.
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let log = Arc::clone(&log);
+                s.spawn(move || log.append(&[rec(2, 100 + i)], 0))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    for r in &results {
+        match r {
+            Err(StorageError::FsyncFailed { reason, .. }) => assert!(reason.contains("injected")),
+            other => panic!("expected FsyncFailed, got {other:?}"),
+        }
+    }
+    assert_eq!(log.high_watermark(), 1, "nothing unsynced becomes visible");
+    // The disk "recovers", but the kernel may have dropped the dirty pages: the log must not
+    // retry and acknowledge.
+    failing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let err = log.append(&[rec(3, 3)], 0).expect_err("sticky");
+    assert!(matches!(err, StorageError::FsyncFailed { .. }), "{err:?}");
+    assert!(err.to_string().contains("refuses writes"), "{err}");
+    assert!(matches!(log.sync(), Err(StorageError::FsyncFailed { .. })));
+    assert_eq!(read_all(&log).len(), 1);
+    assert_eq!(read_all(&log)[0].1, rec(1, 1));
+    drop(log);
+    // Restarting recovers from what is on disk: the acknowledged record is there, and appends
+    // work again.
+    let (log, _) =
+        PartitionLog::open(dir.path(), config(1 << 30, Durability::Always)).expect("reopen");
+    let all = read_all(&log);
+    assert_eq!(all[0].1, rec(1, 1));
+    let appended = log.append(&[rec(4, 4)], 0).expect("append after restart");
+    assert_eq!(appended.base_offset, all.len() as u64);
+    log.close().expect("close");
+    assert!(verify_partition(dir.path()).problems.is_empty());
 }
