@@ -11,6 +11,11 @@ use driftq_cli::{Cli, Command, exit};
 mod logfmt;
 mod serve;
 
+/// The server allocates and frees a buffer or two per message on every path (JSON in, records
+/// out); glibc's allocator was ~20 % of the server's samples under consume + ack.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let service = if raw
