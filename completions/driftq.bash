@@ -232,6 +232,9 @@ _driftq() {
             driftq__subcmd__help__subcmd__topic,list)
                 cmd="driftq__subcmd__help__subcmd__topic__subcmd__list"
                 ;;
+            driftq__subcmd__help__subcmd__wal,import)
+                cmd="driftq__subcmd__help__subcmd__wal__subcmd__import"
+                ;;
             driftq__subcmd__help__subcmd__wal,inspect)
                 cmd="driftq__subcmd__help__subcmd__wal__subcmd__inspect"
                 ;;
@@ -277,6 +280,9 @@ _driftq() {
             driftq__subcmd__wal,help)
                 cmd="driftq__subcmd__wal__subcmd__help"
                 ;;
+            driftq__subcmd__wal,import)
+                cmd="driftq__subcmd__wal__subcmd__import"
+                ;;
             driftq__subcmd__wal,inspect)
                 cmd="driftq__subcmd__wal__subcmd__inspect"
                 ;;
@@ -285,6 +291,9 @@ _driftq() {
                 ;;
             driftq__subcmd__wal__subcmd__help,help)
                 cmd="driftq__subcmd__wal__subcmd__help__subcmd__help"
+                ;;
+            driftq__subcmd__wal__subcmd__help,import)
+                cmd="driftq__subcmd__wal__subcmd__help__subcmd__import"
                 ;;
             driftq__subcmd__wal__subcmd__help,inspect)
                 cmd="driftq__subcmd__wal__subcmd__help__subcmd__inspect"
@@ -1661,8 +1670,22 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__wal)
-            opts="inspect verify"
+            opts="inspect verify import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__wal__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2195,7 +2218,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal)
-            opts="-h -V --url --help --version inspect verify help"
+            opts="-h -V --url --help --version inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2213,7 +2236,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__help)
-            opts="inspect verify help"
+            opts="inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2227,6 +2250,20 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__wal__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2261,6 +2298,36 @@ _driftq() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__wal__subcmd__import)
+            opts="-o -h -V --data-dir --output --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

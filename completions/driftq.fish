@@ -342,12 +342,13 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify help" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify help" -s h -l help -d 'Print help'
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify help" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify help" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l from -d 'Start at this offset' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l limit -d 'Stop after this many records' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format (json: one object per line, binary-safe)' -r -f -a "table\t'Aligned text for people'
@@ -362,8 +363,15 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format (json: the report as one object)' -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s h -l help -d 'Print help'
@@ -402,3 +410,4 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'

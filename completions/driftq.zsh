@@ -774,6 +774,21 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ':path -- Data directory, partition directory, or one `.log` segment file:_files' \
 && ret=0
 ;;
+(import)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[The data directory to create; it must not exist]:DIR:_files' \
+'-o+[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':wal -- The DriftQ v1 WAL file (read only):_files' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_driftq__subcmd__wal__subcmd__help_commands" \
@@ -791,6 +806,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(import)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1003,6 +1022,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(import)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1435,8 +1458,14 @@ _driftq__subcmd__help__subcmd__wal_commands() {
     local commands; commands=(
 'inspect:Print every record\: offset, byte position, timestamp, size, CRC, key, headers, value' \
 'verify:Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong' \
+'import:Import a DriftQ v1 WAL (JSON Lines, \`driftqd -wal\`) into a new data directory\: topics, messages and group positions' \
     )
     _describe -t commands 'driftq help wal commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__wal__subcmd__import_commands] )) ||
+_driftq__subcmd__help__subcmd__wal__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help wal import commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__wal__subcmd__inspect_commands] )) ||
 _driftq__subcmd__help__subcmd__wal__subcmd__inspect_commands() {
@@ -1547,6 +1576,7 @@ _driftq__subcmd__wal_commands() {
     local commands; commands=(
 'inspect:Print every record\: offset, byte position, timestamp, size, CRC, key, headers, value' \
 'verify:Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong' \
+'import:Import a DriftQ v1 WAL (JSON Lines, \`driftqd -wal\`) into a new data directory\: topics, messages and group positions' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq wal commands' commands "$@"
@@ -1556,6 +1586,7 @@ _driftq__subcmd__wal__subcmd__help_commands() {
     local commands; commands=(
 'inspect:Print every record\: offset, byte position, timestamp, size, CRC, key, headers, value' \
 'verify:Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong' \
+'import:Import a DriftQ v1 WAL (JSON Lines, \`driftqd -wal\`) into a new data directory\: topics, messages and group positions' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq wal help commands' commands "$@"
@@ -1564,6 +1595,11 @@ _driftq__subcmd__wal__subcmd__help_commands() {
 _driftq__subcmd__wal__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'driftq wal help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__help__subcmd__import_commands] )) ||
+_driftq__subcmd__wal__subcmd__help__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal help import commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__wal__subcmd__help__subcmd__inspect_commands] )) ||
 _driftq__subcmd__wal__subcmd__help__subcmd__inspect_commands() {
@@ -1574,6 +1610,11 @@ _driftq__subcmd__wal__subcmd__help__subcmd__inspect_commands() {
 _driftq__subcmd__wal__subcmd__help__subcmd__verify_commands() {
     local commands; commands=()
     _describe -t commands 'driftq wal help verify commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__wal__subcmd__import_commands] )) ||
+_driftq__subcmd__wal__subcmd__import_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq wal import commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__wal__subcmd__inspect_commands] )) ||
 _driftq__subcmd__wal__subcmd__inspect_commands() {

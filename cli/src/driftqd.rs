@@ -12,7 +12,7 @@
 //! | driftqd | driftq serve |
 //! |---|---|
 //! | `-addr A` | `--addr A` |
-//! | `-wal PATH` | `--data-dir PATH` (driftq keeps a directory; an existing v1 WAL *file* there is refused) |
+//! | `-wal PATH` | `--data-dir PATH` (driftq keeps a directory; an existing v1 WAL *file* there is refused, pointing at `driftq wal import`) |
 //! | `-reset-wal` | `--reset` |
 //! | `-log-level L` | `--log-level L` (`warning` → `warn`; unknown → `info`, as DriftQ did) |
 //! | `-log-format F` | `--log-format F` (unknown → `text`, as DriftQ did) |
@@ -149,7 +149,7 @@ fn translate_one(
             if Path::new(&path).is_file() {
                 return Err(format!(
                     "{path} is a file (a DriftQ v1 WAL?): driftq keeps a data directory; \
-                     pass -wal a new path (v1 WALs are not imported)"
+                     import it first with `driftq wal import {path} --data-dir DIR`, then pass -wal DIR"
                 ));
             }
             push("data-dir", Some(path));

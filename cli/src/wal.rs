@@ -1,11 +1,14 @@
 //! `driftq wal inspect` and `driftq wal verify`: offline, read-only views of a data directory,
-//! a partition directory or a single segment file. Nothing here opens a file for writing.
+//! a partition directory or a single segment file; they never open a file for writing.
+//! `driftq wal import` builds a *new* data directory from a DriftQ v1 WAL and touches nothing
+//! else.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use driftq_core::broker::{MessageMeta, StateRecord};
+use driftq_core::import::import_v1_wal;
 use driftq_core::storage::format::StoredRecord;
 use driftq_core::storage::index;
 use driftq_core::storage::segment::{
@@ -24,6 +27,21 @@ pub enum WalCommand {
     Inspect(InspectArgs),
     /// Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong.
     Verify(VerifyArgs),
+    /// Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics,
+    /// messages and group positions.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The DriftQ v1 WAL file (read only).
+    pub wal: PathBuf,
+    /// The data directory to create; it must not exist.
+    #[arg(long, value_name = "DIR", default_value = "./driftq-data")]
+    pub data_dir: PathBuf,
+    /// Output format (json: the report as one object).
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -61,7 +79,65 @@ pub fn run(cmd: &WalCommand, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
         WalCommand::Inspect(args) => inspect(args, out),
         WalCommand::Verify(args) => verify(args, out),
+        WalCommand::Import(args) => import(args, out),
     }
+}
+
+fn import(args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    if !args.wal.is_file() {
+        return Err(ExitError::not_found(format!("{} is not a file", args.wal.display())).into());
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let report = import_v1_wal(&args.wal, &args.data_dir, now_ms).map_err(|e| ExitError {
+        code: exit::ERROR,
+        message: format!("import failed: {e}"),
+    })?;
+    if args.output == OutputFormat::Json {
+        let mut v = serde_json::to_value(&report)?;
+        v["wal"] = json!(args.wal.display().to_string());
+        v["data_dir"] = json!(args.data_dir.display().to_string());
+        writeln!(out, "{v}")?;
+        return Ok(exit::OK);
+    }
+    writeln!(
+        out,
+        "imported {} messages in {} topics and {} group positions from {} ({} lines) into {}",
+        report.messages,
+        report.topics.len(),
+        report.groups,
+        args.wal.display(),
+        report.lines,
+        args.data_dir.display()
+    )?;
+    for (topic, partitions) in &report.topics {
+        writeln!(out, "  topic {topic}: {partitions} partitions")?;
+    }
+    if let Some(torn) = &report.torn_tail {
+        writeln!(
+            out,
+            "skipped a torn last line (line {}, {} bytes): a write DriftQ never finished",
+            torn.line, torn.bytes
+        )?;
+    }
+    for (count, what) in [
+        (
+            report.skipped_retry_states,
+            "retry-state records (last_error hints)",
+        ),
+        (
+            report.skipped_consume_keys,
+            "consume-scope idempotency records",
+        ),
+        (report.skipped_unknown_records, "records of unknown types"),
+        (report.dropped_labels, "messages' internal labels"),
+    ] {
+        if count > 0 {
+            writeln!(out, "not imported: {count} {what}")?;
+        }
+    }
+    Ok(exit::OK)
 }
 
 /// What a path given to `wal` names.

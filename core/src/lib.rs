@@ -5,7 +5,9 @@
 //!   the read-only verification behind `driftq wal`.
 //! - [`broker`]: topics, consumer groups with leases, retries, DLQ, idempotency, router hook —
 //!   a deterministic state machine over the storage logs.
+//! - [`import`]: migration from DriftQ v1's JSON-lines WAL into a new data directory.
 
 pub mod api;
 pub mod broker;
+pub mod import;
 pub mod storage;

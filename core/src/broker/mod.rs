@@ -184,6 +184,14 @@ pub struct ProduceMessage {
     pub partition: Option<u32>,
 }
 
+/// A message as another broker stored it, for [`Broker::restore_messages`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RestoredMessage {
+    pub key: Option<Vec<u8>>,
+    pub value: Vec<u8>,
+    pub meta: MessageMeta,
+}
+
 /// Where a produced message went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Produced {
@@ -1101,35 +1109,7 @@ impl Broker {
                 }
             }
         }
-        if !key_records.is_empty() {
-            let outcome = {
-                let _snap = read(&self.snapshot);
-                let mut keys = lock(&self.producer_keys);
-                for r in &key_records {
-                    if let StateRecord::ProducerKey {
-                        scope,
-                        partition,
-                        offset,
-                        expires_ms,
-                    } = r
-                    {
-                        keys.insert(
-                            scope.clone(),
-                            ProducerKey::Committed {
-                                partition: *partition,
-                                offset: *offset,
-                                expires_ms: *expires_ms,
-                            },
-                        );
-                    }
-                }
-                self.log_state(&key_records, now_ms)
-            };
-            // The messages are durable already; a failed key commit only weakens dedupe.
-            if let Err(e) = outcome.and_then(|a| self.wait_state(a)) {
-                tracing::error!(error = %e, "could not record idempotency keys");
-            }
-        }
+        self.commit_producer_keys(&key_records, now_ms);
         results
             .into_iter()
             .map(|r| {
@@ -1140,6 +1120,93 @@ impl Broker {
                 })
             })
             .collect()
+    }
+
+    /// Records committed producer idempotency keys (in memory and in the state log). The
+    /// messages are durable already, so a failure only weakens dedupe and is logged.
+    fn commit_producer_keys(&self, key_records: &[StateRecord], now_ms: i64) {
+        if key_records.is_empty() {
+            return;
+        }
+        let outcome = {
+            let _snap = read(&self.snapshot);
+            let mut keys = lock(&self.producer_keys);
+            for r in key_records {
+                if let StateRecord::ProducerKey {
+                    scope,
+                    partition,
+                    offset,
+                    expires_ms,
+                } = r
+                {
+                    keys.insert(
+                        scope.clone(),
+                        ProducerKey::Committed {
+                            partition: *partition,
+                            offset: *offset,
+                            expires_ms: *expires_ms,
+                        },
+                    );
+                }
+            }
+            self.log_state(key_records, now_ms)
+        };
+        // The messages are durable already; a failed key commit only weakens dedupe.
+        if let Err(e) = outcome.and_then(|a| self.wait_state(a)) {
+            tracing::error!(error = %e, "could not record idempotency keys");
+        }
+    }
+
+    /// Appends `messages` to one partition as they are (a migration from another broker): no
+    /// router, deadline, idempotency check or target-topic redirect applies, and backpressure
+    /// does not either. Envelope idempotency keys are committed as a produce would commit them,
+    /// so dedupe holds across the move. Returns the offset of the first message.
+    pub fn restore_messages(
+        &self,
+        topic: &str,
+        partition: u32,
+        messages: Vec<RestoredMessage>,
+        now_ms: i64,
+    ) -> Result<u64> {
+        let t = self.topic(topic)?;
+        let part = t.partition(partition)?;
+        let mut scopes = Vec::with_capacity(messages.len());
+        let mut bytes = 0u64;
+        let records: Vec<Record> = messages
+            .into_iter()
+            .map(|m| {
+                scopes.push(m.meta.envelope.as_ref().and_then(|e| {
+                    (!e.idempotency_key.is_empty())
+                        .then(|| idempotency_scope(&e.tenant_id, topic, &e.idempotency_key))
+                }));
+                bytes += m.value.len() as u64 + m.key.as_ref().map_or(0, |k| k.len() as u64);
+                Record {
+                    timestamp: now_ms,
+                    key: m.key,
+                    headers: Vec::new(),
+                    value: m.value,
+                    metadata: m.meta.encode(),
+                }
+            })
+            .collect();
+        let appended = part.log.append(&records, now_ms)?;
+        part.produced_messages
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        part.produced_bytes.fetch_add(bytes, Ordering::Relaxed);
+        let key_records: Vec<StateRecord> = scopes
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, scope)| {
+                Some(StateRecord::ProducerKey {
+                    scope: scope?,
+                    partition,
+                    offset: appended.base_offset + i as u64,
+                    expires_ms: now_ms.saturating_add(self.config.idempotency_ttl_ms),
+                })
+            })
+            .collect();
+        self.commit_producer_keys(&key_records, now_ms);
+        Ok(appended.base_offset)
     }
 
     fn plan_message(

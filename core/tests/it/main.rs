@@ -1,2 +1,3 @@
 mod broker;
+mod import;
 mod storage;
