@@ -490,6 +490,13 @@ fn extensions_batch_produce_poll_acks_groups_inflight_seek_dlq_stats() {
         (acked["acked"].clone(), acked["failed"].clone()),
         (json!(3), json!(1))
     );
+    let results = acked["results"].as_array().expect("per-item results");
+    assert_eq!(results.len(), 4);
+    assert!(
+        results[..3].iter().all(|r| r == &json!({"ok": true})),
+        "{acked}"
+    );
+    assert_eq!(results[3]["error"], "INVALID_ARGUMENT", "{acked}");
     assert_eq!(s.post("/v1/nack", &json!({"topic": "jobs", "group": "w", "owner": "w1", "partition": binary["partition"], "offset": binary["offset"], "reason": "bad bytes"})).status(), 204);
     // Groups and DLQ views.
     let g = s.json("/v1/topics/jobs/groups/w");
