@@ -168,18 +168,25 @@ struct Plan {
     good_lines: u64,
 }
 
-fn lines(path: &Path) -> Result<impl Iterator<Item = io::Result<Vec<u8>>>, ImportError> {
-    let file = File::open(path).map_err(|source| ImportError::Io {
+/// The file's lines with their 1-based numbers.
+fn numbered_lines(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<(u64, Vec<u8>), ImportError>>, ImportError> {
+    let io = |source| ImportError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path).map_err(io)?);
+    let mut line_no = 0u64;
     Ok(std::iter::from_fn(move || {
         let mut line = Vec::new();
         match reader.read_until(b'\n', &mut line) {
             Ok(0) => None,
-            Ok(_) => Some(Ok(line)),
-            Err(e) => Some(Err(e)),
+            Ok(_) => {
+                line_no += 1;
+                Some(Ok((line_no, line)))
+            }
+            Err(e) => Some(Err(io(e))),
         }
     }))
 }
@@ -198,13 +205,9 @@ fn partition_of(rec: &V1Record, what: &str) -> Result<u32, String> {
 fn scan(wal: &Path) -> Result<Plan, ImportError> {
     let mut plan = Plan::default();
     let mut pending_bad: Option<(u64, u64, String)> = None;
-    let mut line_no = 0u64;
-    for line in lines(wal)? {
-        let line = line.map_err(|source| ImportError::Io {
-            path: wal.to_path_buf(),
-            source,
-        })?;
-        line_no += 1;
+    for item in numbered_lines(wal)? {
+        let (line_no, line) = item?;
+        plan.report.lines = line_no;
         if let Some((n, _, reason)) = pending_bad.take() {
             // Something follows the bad line, so it was not a torn tail.
             return Err(ImportError::BadLine {
@@ -265,7 +268,6 @@ fn scan(wal: &Path) -> Result<Plan, ImportError> {
     if let Some((line, bytes, _)) = pending_bad {
         plan.report.torn_tail = Some(TornLine { line, bytes });
     }
-    plan.report.lines = line_no;
     Ok(plan)
 }
 
@@ -371,13 +373,8 @@ fn write(wal: &Path, dir: &Path, plan: &Plan, now_ms: i64) -> Result<ImportRepor
         broker.create_topic(topic, (*partitions).max(1), None, None, now_ms)?;
     }
     let mut buffered = Buffered::default();
-    let mut line_no = 0u64;
-    for line in lines(wal)? {
-        let line = line.map_err(|source| ImportError::Io {
-            path: wal.to_path_buf(),
-            source,
-        })?;
-        line_no += 1;
+    for item in numbered_lines(wal)? {
+        let (line_no, line) = item?;
         if line_no > plan.good_lines {
             break;
         }

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use driftq_core::broker::{
-    Broker, BrokerConfig, BrokerError, Delivery, Envelope, LeaseRef, ProduceMessage, ReadFrom,
-    ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
+    Broker, BrokerConfig, BrokerError, Delivery, Envelope, LeaseRef, ProduceMessage, Produced,
+    ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
 };
 use driftq_core::storage::Durability;
 use proptest::prelude::*;
@@ -62,13 +62,15 @@ impl Harness {
     }
 
     fn produce(&self, topic: &str, msg: ProduceMessage) -> (u32, u64, bool) {
-        let r = self
-            .b()
+        let r = self.try_produce(topic, msg).expect("produced");
+        (r.partition, r.offset, r.duplicate)
+    }
+
+    fn try_produce(&self, topic: &str, msg: ProduceMessage) -> Result<Produced, BrokerError> {
+        self.b()
             .produce(topic, vec![msg], self.now)
             .pop()
-            .expect("one")
-            .expect("produced");
-        (r.partition, r.offset, r.duplicate)
+            .expect("one result per message")
     }
 
     fn poll(&self, topic: &str, group: &str, owner: &str, max: usize) -> Vec<Delivery> {
@@ -288,22 +290,14 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
     h.topic("t", 1);
     h.produce("t", msg("kept"));
     failing.store(true, std::sync::atomic::Ordering::SeqCst);
-    let refused = h
-        .b()
-        .produce("t", vec![msg("lost")], h.now)
-        .pop()
-        .expect("one");
-    let err = refused.expect_err("the fdatasync failed");
+    let err = h
+        .try_produce("t", msg("lost"))
+        .expect_err("the fdatasync failed");
     assert_eq!(err.code(), "INTERNAL");
     assert!(err.to_string().contains("injected EIO"), "{err}");
     failing.store(false, std::sync::atomic::Ordering::SeqCst);
-    let still = h
-        .b()
-        .produce("t", vec![msg("after")], h.now)
-        .pop()
-        .expect("one");
     assert!(
-        still
+        h.try_produce("t", msg("after"))
             .expect_err("sticky")
             .to_string()
             .contains("refuses writes"),
