@@ -522,6 +522,11 @@ fn jitter_ms(backoff_ms: u64, partition: u32, offset: u64, attempts: u32) -> u64
     h % (backoff_ms / 10 + 1)
 }
 
+/// How far before the last state record a produce may have appended messages whose key records
+/// a crash then lost: far more than the fdatasync between the two writes takes, so that
+/// [`Broker::recover_producer_keys`] reads only a recent tail of each partition.
+const KEY_RECOVERY_WINDOW_MS: i64 = 5_000;
+
 fn idempotency_scope(tenant: &str, topic: &str, key: &str) -> String {
     format!("{tenant}\u{0}{topic}\u{0}{key}")
 }
@@ -584,16 +589,22 @@ impl Broker {
         let end = self.state_log.high_watermark();
         let mut next = self.state_log.low_watermark();
         let mut applied = 0u64;
+        let mut last_state_ms = None;
         while next < end {
             let batch = self.state_log.read(next, 4096, 8 << 20)?;
             let Some(last) = batch.last() else { break };
             next = last.offset + 1;
             for stored in batch {
                 let rec = StateRecord::decode(&stored.record.value)?;
+                last_state_ms = Some(stored.record.timestamp);
                 self.apply_replayed(rec, stored.record.timestamp)?;
                 applied += 1;
             }
         }
+        let window_start = now_ms
+            .saturating_sub(self.config.idempotency_ttl_ms)
+            .max(last_state_ms.map_or(i64::MIN, |t| t.saturating_sub(KEY_RECOVERY_WINDOW_MS)));
+        self.recover_producer_keys(window_start)?;
         // Clamp positions to what the logs hold now (a `never`-mode crash can lose a tail).
         for topic in read(&self.topics).values() {
             let mut groups = lock(&topic.groups);
@@ -622,6 +633,73 @@ impl Broker {
             topics = read(&self.topics).len(),
             "state replayed"
         );
+        Ok(())
+    }
+
+    /// Re-derives producer idempotency keys from the messages appended since `window_start_ms`.
+    /// A produce makes its messages durable first and its key records second, so a crash in
+    /// between leaves a keyed message without its key; its producer got no reply and will
+    /// retry, which must be a duplicate. The key is in the message's own envelope, so the
+    /// partitions' recent tails say what the state log missed (as DriftQ v1 rebuilt its keys
+    /// from its WAL). Keys already known keep their entry unless this message is newer.
+    fn recover_producer_keys(&self, window_start_ms: i64) -> Result<()> {
+        let ttl = self.config.idempotency_ttl_ms;
+        let mut recovered = 0u64;
+        let topics: Vec<Arc<Topic>> = read(&self.topics).values().cloned().collect();
+        for topic in topics {
+            for (p, part) in topic.partitions.iter().enumerate() {
+                let partition = u32::try_from(p).unwrap_or(u32::MAX);
+                let mut next = part.log.offset_for_timestamp(window_start_ms)?;
+                let end = part.log.high_watermark();
+                while next < end {
+                    let batch = part.log.read(next, 4096, 8 << 20)?;
+                    let Some(last) = batch.last() else { break };
+                    next = last.offset + 1;
+                    let mut keys = lock(&self.producer_keys);
+                    for stored in batch {
+                        let Ok(meta) = MessageMeta::decode(stored.record.metadata.as_deref())
+                        else {
+                            continue;
+                        };
+                        // DLQ copies and replays are written without producer idempotency.
+                        if meta.dlq.is_some() || meta.replay.is_some() {
+                            continue;
+                        }
+                        let Some(env) = meta.envelope.filter(|e| !e.idempotency_key.is_empty())
+                        else {
+                            continue;
+                        };
+                        let scope = idempotency_scope(
+                            &env.tenant_id,
+                            &topic.meta.name,
+                            &env.idempotency_key,
+                        );
+                        let expires_ms = stored.record.timestamp.saturating_add(ttl);
+                        let known = keys.get(&scope).is_some_and(|k| {
+                            matches!(k, ProducerKey::Committed { expires_ms: e, .. } if *e >= expires_ms)
+                        });
+                        if !known {
+                            let was_missing = !keys.contains_key(&scope);
+                            keys.insert(
+                                scope,
+                                ProducerKey::Committed {
+                                    partition,
+                                    offset: stored.offset,
+                                    expires_ms,
+                                },
+                            );
+                            recovered += u64::from(was_missing);
+                        }
+                    }
+                }
+            }
+        }
+        if recovered > 0 {
+            tracing::info!(
+                keys = recovered,
+                "producer idempotency keys recovered from message envelopes"
+            );
+        }
         Ok(())
     }
 
@@ -1159,8 +1237,9 @@ impl Broker {
 
     /// Appends `messages` to one partition as they are (a migration from another broker): no
     /// router, deadline, idempotency check or target-topic redirect applies, and backpressure
-    /// does not either. Envelope idempotency keys are committed as a produce would commit them,
-    /// so dedupe holds across the move. Returns the offset of the first message.
+    /// does not either. Envelope idempotency keys are committed as a produce would commit them
+    /// (not those of DLQ copies and replays, which a produce never writes), so dedupe holds
+    /// across the move. Returns the offset of the first message.
     pub fn restore_messages(
         &self,
         topic: &str,
@@ -1175,8 +1254,9 @@ impl Broker {
         let records: Vec<Record> = messages
             .into_iter()
             .map(|m| {
+                let written_by_produce = m.meta.dlq.is_none() && m.meta.replay.is_none();
                 scopes.push(m.meta.envelope.as_ref().and_then(|e| {
-                    (!e.idempotency_key.is_empty())
+                    (written_by_produce && !e.idempotency_key.is_empty())
                         .then(|| idempotency_scope(&e.tenant_id, topic, &e.idempotency_key))
                 }));
                 bytes += m.value.len() as u64 + m.key.as_ref().map_or(0, |k| k.len() as u64);

@@ -630,6 +630,75 @@ fn producer_idempotency_dedupes_within_ttl_and_survives_restart() {
 }
 
 #[test]
+fn a_crash_between_a_keyed_message_and_its_key_record_still_dedupes_the_retry() {
+    let mut h = Harness::with(|c| c.durability = Durability::Always);
+    h.topic("t", 2);
+    let keyed = |value: &str| ProduceMessage {
+        envelope: Some(Envelope {
+            tenant_id: "acme".into(),
+            idempotency_key: "order-7".into(),
+            ..Envelope::default()
+        }),
+        ..msg(value)
+    };
+    let (partition, offset, duplicate) = h.produce("t", keyed("first"));
+    assert!(!duplicate);
+    // The crash: the message's fdatasync happened, the key record's did not. Cut the state
+    // log's last batch, which must be that key record.
+    h.broker
+        .take()
+        .expect("open broker")
+        .close()
+        .expect("close");
+    let state_dir = h.dir.path().join("state");
+    let segment = std::fs::read_dir(&state_dir)
+        .expect("ls state")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .max()
+        .expect("a state segment");
+    let mut last = None;
+    for item in driftq_core::storage::segment::SegmentWalker::open(&segment).expect("walk") {
+        if let driftq_core::storage::segment::WalkItem::Batch {
+            position, batch, ..
+        } = item.expect("read")
+        {
+            last = Some((position, batch));
+        }
+    }
+    let (position, batch) = last.expect("a state batch");
+    let record = driftq_core::broker::StateRecord::decode(&batch.records[0].record.value)
+        .expect("state record");
+    assert!(
+        matches!(record, driftq_core::broker::StateRecord::ProducerKey { .. }),
+        "{record:?}"
+    );
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&segment)
+        .expect("open segment")
+        .set_len(position)
+        .expect("cut the key record");
+    h.now += 1_000;
+    h.broker = Some(Broker::open(h.config.clone(), None, h.now).expect("reopen"));
+    let retried = h.produce("t", keyed("retry"));
+    assert_eq!(
+        retried,
+        (partition, offset, true),
+        "the retry is a duplicate of the message the crash kept"
+    );
+    let stored: usize = (0..2)
+        .map(|p| {
+            h.b()
+                .read("t", p, ReadFrom::Offset(0), 10, 1 << 20)
+                .expect("read")
+                .len()
+        })
+        .sum();
+    assert_eq!(stored, 1, "nothing was written twice");
+}
+
+#[test]
 fn consumer_side_idempotency_skips_keys_a_group_acked() {
     let mut h = Harness::new();
     h.topic("t", 1);
