@@ -522,9 +522,10 @@ fn jitter_ms(backoff_ms: u64, partition: u32, offset: u64, attempts: u32) -> u64
     h % (backoff_ms / 10 + 1)
 }
 
-/// How far before the last state record a produce may have appended messages whose key records
-/// a crash then lost: far more than the fdatasync between the two writes takes, so that
-/// [`Broker::recover_producer_keys`] reads only a recent tail of each partition.
+/// How long before its partition's last message a keyed message may have been appended and
+/// still have lost its key record in a crash: far more than the fdatasync between the two
+/// writes takes, and short enough that [`Broker::recover_producer_keys`] reads only a recent
+/// tail of each partition.
 const KEY_RECOVERY_WINDOW_MS: i64 = 5_000;
 
 fn idempotency_scope(tenant: &str, topic: &str, key: &str) -> String {
@@ -589,22 +590,17 @@ impl Broker {
         let end = self.state_log.high_watermark();
         let mut next = self.state_log.low_watermark();
         let mut applied = 0u64;
-        let mut last_state_ms = None;
         while next < end {
             let batch = self.state_log.read(next, 4096, 8 << 20)?;
             let Some(last) = batch.last() else { break };
             next = last.offset + 1;
             for stored in batch {
                 let rec = StateRecord::decode(&stored.record.value)?;
-                last_state_ms = Some(stored.record.timestamp);
                 self.apply_replayed(rec, stored.record.timestamp)?;
                 applied += 1;
             }
         }
-        let window_start = now_ms
-            .saturating_sub(self.config.idempotency_ttl_ms)
-            .max(last_state_ms.map_or(i64::MIN, |t| t.saturating_sub(KEY_RECOVERY_WINDOW_MS)));
-        self.recover_producer_keys(window_start)?;
+        self.recover_producer_keys(now_ms)?;
         // Clamp positions to what the logs hold now (a `never`-mode crash can lose a tail).
         for topic in read(&self.topics).values() {
             let mut groups = lock(&topic.groups);
@@ -636,20 +632,28 @@ impl Broker {
         Ok(())
     }
 
-    /// Re-derives producer idempotency keys from the messages appended since `window_start_ms`.
-    /// A produce makes its messages durable first and its key records second, so a crash in
-    /// between leaves a keyed message without its key; its producer got no reply and will
-    /// retry, which must be a duplicate. The key is in the message's own envelope, so the
-    /// partitions' recent tails say what the state log missed (as DriftQ v1 rebuilt its keys
-    /// from its WAL). Keys already known keep their entry unless this message is newer.
-    fn recover_producer_keys(&self, window_start_ms: i64) -> Result<()> {
+    /// Re-derives producer idempotency keys from each partition's last messages. A produce
+    /// makes its messages durable first and its key records second, so a crash in between
+    /// leaves a keyed message without its key; its producer got no reply and will retry, which
+    /// must be a duplicate. The key is in the message's own envelope (DriftQ v1 rebuilt its keys
+    /// from its WAL the same way). Only messages within [`KEY_RECOVERY_WINDOW_MS`] of their
+    /// partition's last one can have lost their key record, and only unexpired ones matter, so
+    /// open reads a short tail of each partition. Keys already known keep their entry unless
+    /// this message is newer.
+    fn recover_producer_keys(&self, now_ms: i64) -> Result<()> {
         let ttl = self.config.idempotency_ttl_ms;
         let mut recovered = 0u64;
         let topics: Vec<Arc<Topic>> = read(&self.topics).values().cloned().collect();
         for topic in topics {
             for (p, part) in topic.partitions.iter().enumerate() {
                 let partition = u32::try_from(p).unwrap_or(u32::MAX);
-                let mut next = part.log.offset_for_timestamp(window_start_ms)?;
+                let Some(last_ms) = part.log.segments().last().and_then(|s| s.max_timestamp) else {
+                    continue;
+                };
+                let window_start = last_ms
+                    .saturating_sub(KEY_RECOVERY_WINDOW_MS)
+                    .max(now_ms.saturating_sub(ttl));
+                let mut next = part.log.offset_for_timestamp(window_start)?;
                 let end = part.log.high_watermark();
                 while next < end {
                     let batch = part.log.read(next, 4096, 8 << 20)?;
