@@ -647,7 +647,9 @@ impl Broker {
         for topic in topics {
             for (p, part) in topic.partitions.iter().enumerate() {
                 let partition = u32::try_from(p).unwrap_or(u32::MAX);
-                let Some(last_ms) = part.log.segments().last().and_then(|s| s.max_timestamp) else {
+                // The newest segment that holds anything (a just-rolled one is empty).
+                let segments = part.log.segments();
+                let Some(last_ms) = segments.iter().rev().find_map(|s| s.max_timestamp) else {
                     continue;
                 };
                 let window_start = last_ms
