@@ -31,6 +31,7 @@ pub mod group;
 pub mod router;
 pub mod state;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -681,20 +682,24 @@ impl Broker {
                             &env.idempotency_key,
                         );
                         let expires_ms = stored.record.timestamp.saturating_add(ttl);
-                        let known = keys.get(&scope).is_some_and(|k| {
-                            matches!(k, ProducerKey::Committed { expires_ms: e, .. } if *e >= expires_ms)
-                        });
-                        if !known {
-                            let was_missing = !keys.contains_key(&scope);
-                            keys.insert(
-                                scope,
-                                ProducerKey::Committed {
-                                    partition,
-                                    offset: stored.offset,
-                                    expires_ms,
-                                },
-                            );
-                            recovered += u64::from(was_missing);
+                        let key = ProducerKey::Committed {
+                            partition,
+                            offset: stored.offset,
+                            expires_ms,
+                        };
+                        match keys.entry(scope) {
+                            Entry::Vacant(slot) => {
+                                slot.insert(key);
+                                recovered += 1;
+                            }
+                            // A newer message under the same key (the older key had expired
+                            // when it was produced) is the one a retry refers to.
+                            Entry::Occupied(mut slot) => {
+                                if matches!(slot.get(), ProducerKey::Committed { expires_ms: e, .. } if *e < expires_ms)
+                                {
+                                    slot.insert(key);
+                                }
+                            }
                         }
                     }
                 }
