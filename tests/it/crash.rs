@@ -189,6 +189,106 @@ fn sigkill_mid_load_loses_nothing_acknowledged() {
     }
 }
 
+/// Idempotent produce across a crash: producers whose request died with the server retry it
+/// with the same key after the restart (what an SDK does), and every key ends up stored exactly
+/// once — including a message that was made durable but whose key record the kill cut off.
+#[test]
+fn keyed_produce_retried_after_sigkill_is_stored_exactly_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &["--fsync", "always"]);
+    s.create_topic("k", 2);
+    let url = s.url.clone();
+    let body = |key: &str| json!({"topic": "k", "value": key, "envelope": {"idempotency_key": key, "tenant_id": "acme"}});
+    // Per producer: the keys acknowledged, then the one in flight when the server died.
+    let mut threads = Vec::new();
+    let acked_total = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for t in 0..4 {
+        let (url, acked_total) = (url.clone(), Arc::clone(&acked_total));
+        threads.push(std::thread::spawn(move || {
+            let http = reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .expect("client");
+            let mut acked = Vec::new();
+            for i in 0..5_000 {
+                let key = format!("t{t}-{i}");
+                let ok = http
+                    .post(format!("{url}/v1/produce"))
+                    .json(&body(&key))
+                    .send()
+                    .is_ok_and(|r| r.status() == 200);
+                if !ok {
+                    return (acked, Some(key));
+                }
+                acked.push(key);
+                acked_total.fetch_add(1, Ordering::Relaxed);
+            }
+            (acked, None)
+        }));
+    }
+    let started = Instant::now();
+    while acked_total.load(Ordering::Relaxed) < 300 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    s.kill9();
+    let outcomes: Vec<(Vec<String>, Option<String>)> = threads
+        .into_iter()
+        .map(|t| t.join().expect("producer"))
+        .collect();
+    let acked: Vec<&String> = outcomes.iter().flat_map(|(a, _)| a).collect();
+    assert!(
+        acked.len() >= 300,
+        "load ran ({} acknowledged)",
+        acked.len()
+    );
+
+    let s = Server::start_on(&dir, &["--fsync", "always"]);
+    // The retries: an acknowledged key is always a duplicate; an unknown outcome may be either.
+    for key in &acked {
+        let r: Value = s.post("/v1/produce", &body(key)).json().expect("retry");
+        assert_eq!(
+            r["duplicate"], true,
+            "acknowledged {key} written again: {r}"
+        );
+    }
+    for key in outcomes.iter().filter_map(|(_, k)| k.as_ref()) {
+        let r = s.post("/v1/produce", &body(key));
+        assert_eq!(r.status(), 200, "retry of in-flight {key}");
+    }
+    // Every key is stored exactly once.
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for p in 0..2 {
+        let mut next = 0u64;
+        loop {
+            let page = s.json(&format!(
+                "/v1/topics/k/partitions/{p}/messages?offset={next}&max=1000"
+            ));
+            let msgs = page["messages"].as_array().cloned().unwrap_or_default();
+            let Some(last) = msgs.last() else { break };
+            next = last["offset"].as_u64().expect("offset") + 1;
+            for m in msgs {
+                *count
+                    .entry(m["value"].as_str().unwrap_or_default().to_owned())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "stored more than once: {twice:?}");
+    for key in acked
+        .iter()
+        .copied()
+        .chain(outcomes.iter().filter_map(|(_, k)| k.as_ref()))
+    {
+        assert_eq!(count.get(key.as_str()), Some(&1), "{key} missing");
+    }
+    assert_eq!(
+        count.len(),
+        acked.len() + outcomes.iter().filter(|(_, k)| k.is_some()).count()
+    );
+}
+
 #[test]
 fn interval_and_never_modes_keep_written_data_across_sigkill() {
     for mode in ["interval=50ms", "never"] {
