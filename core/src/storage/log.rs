@@ -116,11 +116,16 @@ impl std::fmt::Debug for SyncObserver {
     }
 }
 
-/// Fault injection: called right before every fdatasync of log data, and an error it returns
-/// stands for that fdatasync's failure. A disk that fails on demand cannot be had in a test, so
-/// the failure path is tested through this; nothing sets it in production.
+/// Fault injection and power-loss bookkeeping for tests: called right before every fdatasync
+/// of log data with the segment's path and the length that fdatasync makes durable; an error it
+/// returns stands for that fdatasync's failure. A disk that fails, or loses power, on demand
+/// cannot be had in a test, so those paths are tested through this; nothing sets it in
+/// production.
 #[derive(Clone)]
-pub struct SyncFault(pub Arc<dyn Fn() -> io::Result<()> + Send + Sync>);
+pub struct SyncFault(pub Arc<SyncHook>);
+
+/// What a [`SyncFault`] calls: segment path, length made durable.
+pub type SyncHook = dyn Fn(&Path, u64) -> io::Result<()> + Send + Sync;
 
 impl std::fmt::Debug for SyncFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -337,7 +342,7 @@ struct Inner {
     /// Byte position in the active segment where `pending` goes.
     pending_position: u64,
     /// Sealed segments written since the last sync; the next sync fdatasyncs them first.
-    unsynced_sealed: Vec<Arc<SegmentFiles>>,
+    unsynced_sealed: Vec<(Arc<SegmentFiles>, u64)>,
 }
 
 impl Inner {
@@ -421,6 +426,7 @@ impl PartitionLog {
         let (mut listed, _strays) = segment::list_segments(dir)
             .map_err(|e| io_err(format!("list {}", dir.display()), e))?;
         let mut report = RecoveryReport::default();
+        drop_empty_trailing_segments(dir, &mut listed)?;
         let mut segments: Vec<Segment> = Vec::new();
         let mut planner = IndexPlanner::default();
         let mut i = 0;
@@ -645,7 +651,9 @@ impl PartitionLog {
         if self.config.durability != Durability::Never {
             // Not synced here, under the lock: the next sync leader does it before it claims
             // any offset of the new segment durable.
-            inner.unsynced_sealed.push(Arc::clone(&active.files));
+            inner
+                .unsynced_sealed
+                .push((Arc::clone(&active.files), active.size));
         }
         let segment = create_segment(&self.dir, active.next_offset)?;
         inner.segments.push(segment);
@@ -738,14 +746,15 @@ impl PartitionLog {
             (
                 Arc::clone(&active.files),
                 active.next_offset,
+                active.size,
                 pending,
                 inner.pending_position,
                 sealed,
             )
         };
-        let (files, end, pending, pending_position, sealed) = snapshot;
-        for seg in sealed {
-            self.fdatasync(&seg.log)?;
+        let (files, end, size, pending, pending_position, sealed) = snapshot;
+        for (seg, sealed_size) in sealed {
+            self.fdatasync(&seg, sealed_size)?;
             // Index files are caches: a lost entry costs a rebuild on open, not data.
             let _ = seg.index.sync_data();
             let _ = seg.timeindex.sync_data();
@@ -755,7 +764,7 @@ impl PartitionLog {
         }
         // Measured only to report fsync latency; never used to decide anything.
         let started = std::time::Instant::now();
-        self.fdatasync(&files.log)?;
+        self.fdatasync(&files, size)?;
         let elapsed = started.elapsed();
         if let Some(observer) = &self.config.on_sync {
             (observer.0)(elapsed);
@@ -766,11 +775,12 @@ impl PartitionLog {
         Ok(end)
     }
 
-    fn fdatasync(&self, file: &File) -> io::Result<()> {
+    /// fdatasyncs a segment whose first `len` bytes are written.
+    fn fdatasync(&self, files: &SegmentFiles, len: u64) -> io::Result<()> {
         if let Some(fault) = &self.config.sync_fault {
-            (fault.0)()?;
+            (fault.0)(&files.log_path, len)?;
         }
-        file.sync_data()
+        files.log.sync_data()
     }
 
     /// Forces everything written so far to disk (the `Interval` owner calls this on its timer;
@@ -1267,6 +1277,52 @@ fn cut_tail(
         .map_err(|e| io_err(format!("truncate {}", path.display()), e))?;
     sync_dir(dir)?;
     Ok(kept_at)
+}
+
+/// Removes empty segments at the end of the list. A roll creates the next segment (and syncs
+/// the directory) before the previous one's last bytes are synced, so after a power loss the
+/// previous segment may have lost its tail while the new one exists with nothing in it; that
+/// previous segment is then the real end of the log, and its torn tail is recovered as such.
+/// Never the first segment: a log always keeps one.
+fn drop_empty_trailing_segments(
+    dir: &Path,
+    listed: &mut Vec<(u64, PathBuf)>,
+) -> Result<(), StorageError> {
+    let mut dropped = false;
+    while listed.len() > 1 {
+        let Some((base, path)) = listed.last().cloned() else {
+            break;
+        };
+        let len = fs::metadata(&path)
+            .map_err(|e| io_err(format!("stat {}", path.display()), e))?
+            .len();
+        if len > 0 {
+            break;
+        }
+        for name in [
+            log_file_name(base),
+            index_file_name(base),
+            timeindex_file_name(base),
+        ] {
+            match fs::remove_file(dir.join(name)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(io_err(
+                        format!("remove empty segment {}", path.display()),
+                        e,
+                    ));
+                }
+            }
+        }
+        tracing::info!(segment = %path.display(), "empty last segment removed; the one before it is the end of the log");
+        listed.pop();
+        dropped = true;
+    }
+    if dropped {
+        sync_dir(dir)?;
+    }
+    Ok(())
 }
 
 /// Renames a segment that follows a repaired cut to `<name>.dropped`, keeping its bytes.

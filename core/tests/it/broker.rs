@@ -278,7 +278,7 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
     let mut h = Harness::with(move |c| {
         c.durability = Durability::Always;
         c.sync_fault = Some(driftq_core::storage::SyncFault(std::sync::Arc::new(
-            move || {
+            move |_, _| {
                 if flag.load(std::sync::atomic::Ordering::SeqCst) {
                     Err(std::io::Error::other("injected EIO"))
                 } else {
