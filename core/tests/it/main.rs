@@ -1,3 +1,4 @@
 mod broker;
 mod import;
+mod power;
 mod storage;

@@ -587,22 +587,13 @@ fn a_failed_fdatasync_is_sticky_and_acknowledges_nothing_it_did_not_sync() {
 /// emptied. Reopening must keep every acknowledged record, and nothing else is promised.
 #[test]
 fn power_loss_after_any_acknowledgement_keeps_every_acknowledged_record() {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::BTreeMap;
     use std::sync::Mutex;
     for (round, partial) in [(0u64, false), (1, true), (2, true), (3, false)] {
         let dir = tempfile::tempdir().expect("tempdir");
-        let synced: Arc<Mutex<HashMap<PathBuf, u64>>> = Arc::default();
-        let fault = {
-            let synced = Arc::clone(&synced);
-            driftq_core::storage::SyncFault(Arc::new(move |path, len| {
-                let mut m = synced.lock().expect("lock");
-                let slot = m.entry(path.to_path_buf()).or_insert(0);
-                *slot = (*slot).max(len);
-                Ok(())
-            }))
-        };
+        let power = crate::power::PowerLoss::default();
         let cfg = LogConfig {
-            sync_fault: Some(fault),
+            sync_fault: Some(power.hook()),
             ..config(16 * 1024, Durability::Always)
         };
         let log = Arc::new(open(dir.path(), cfg));
@@ -625,37 +616,13 @@ fn power_loss_after_any_acknowledgement_keeps_every_acknowledged_record() {
                 std::thread::yield_now();
             }
             let acknowledged = acked.lock().expect("lock").clone();
-            let lengths = synced.lock().expect("lock").clone();
-            (acknowledged, lengths)
+            (acknowledged, power.synced())
         });
         let (acknowledged, lengths) = snapshot;
         // A crash: no close. Then what the disk kept.
         drop(Arc::try_unwrap(log).map(std::mem::forget));
         let segments = log_files(dir.path());
-        let last_synced = segments
-            .iter()
-            .rposition(|p| lengths.get(p).is_some_and(|&l| l > 0))
-            .expect("something was synced");
-        for (i, seg) in segments.iter().enumerate() {
-            let len = fs::metadata(seg).expect("stat").len();
-            // Segments created after the last sync exist (their creation synced the directory)
-            // but hold nothing that was synced.
-            let keep = match lengths.get(seg) {
-                _ if i > last_synced => 0,
-                Some(&synced) if partial && i == last_synced && len > synced => {
-                    // Some of the unsynced tail reached the disk: a cut anywhere in it.
-                    synced + (round * 7919 + len) % (len - synced + 1)
-                }
-                Some(&synced) => synced,
-                None => 0,
-            };
-            assert!(keep <= len);
-            OpenOptions::new()
-                .write(true)
-                .open(seg)
-                .and_then(|f| f.set_len(keep))
-                .expect("cut");
-        }
+        crate::power::PowerLoss::cut(dir.path(), &lengths, partial.then_some(round));
         // What `wal verify` makes of it: a torn tail and stale index entries at most — never
         // damage in the middle of the log.
         let found = verify_partition(dir.path());
