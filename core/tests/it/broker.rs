@@ -321,8 +321,8 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
     );
 }
 
-/// Power loss under load (see `power.rs`): producers and an acking consumer run against one
-/// broker; at a moment mid-load the acknowledged produces and acks are taken, then every log
+/// Power loss under load (see `power.rs`): producers, an acking consumer and a ticker writing
+/// state snapshots run against one broker; at a moment mid-load the acknowledged produces and acks are taken, then every log
 /// (partitions and state) is cut back to what its fdatasyncs covered. After reopening, every
 /// acknowledged produce is readable, no acknowledged ack is undone, and every other message
 /// comes back.
@@ -336,6 +336,7 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
         let mut h = Harness::with(|c| {
             c.durability = Durability::Always;
             c.segment_bytes = 8 * 1024;
+            c.snapshot_every = 50;
             c.sync_fault = Some(power.hook());
         });
         h.topic("p", 2);
@@ -380,6 +381,14 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
                     }
                 });
             }
+            // Ticks write snapshots (every 50 state records) and drop the state log before them.
+            let stop_ticks = &stop;
+            s.spawn(move || {
+                while !stop_ticks.load(Ordering::Relaxed) {
+                    b.tick(now).expect("tick");
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+            });
             let mut waited = 0;
             while (produced.lock().expect("lock").len() < 400
                 || acked.lock().expect("lock").len() < 40)
@@ -403,6 +412,16 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
         // The crash, then what the disk kept.
         h.broker = None;
         let root = h.dir.path().to_path_buf();
+        let first_state_segment = std::fs::read_dir(root.join("state"))
+            .expect("ls state")
+            .filter_map(|e| e.expect("entry").file_name().into_string().ok())
+            .filter(|n| n.ends_with(".log"))
+            .min()
+            .expect("a state segment");
+        assert_ne!(
+            first_state_segment, "00000000000000000000.log",
+            "snapshots dropped the state log's start"
+        );
         crate::power::PowerLoss::cut(&root.join("state"), &synced, seed);
         for p in 0..2 {
             crate::power::PowerLoss::cut(&root.join("topics/p").join(p.to_string()), &synced, seed);
