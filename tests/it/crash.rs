@@ -15,6 +15,27 @@ use crate::support::driftq;
 
 const ROUNDS: usize = 3;
 
+/// Every (offset, text value) stored in one partition, read page by page over HTTP.
+fn stored_values(s: &Server, topic: &str, partition: u64) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut next = 0u64;
+    loop {
+        let page = s.json(&format!(
+            "/v1/topics/{topic}/partitions/{partition}/messages?offset={next}&max=1000"
+        ));
+        let msgs = page["messages"].as_array().cloned().unwrap_or_default();
+        let Some(last) = msgs.last() else { break };
+        next = last["offset"].as_u64().expect("offset") + 1;
+        for m in msgs {
+            out.push((
+                m["offset"].as_u64().expect("offset"),
+                m["value"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+    }
+    out
+}
+
 fn one_round(round: usize) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
@@ -112,22 +133,7 @@ fn one_round(round: usize) {
     let mut s = Server::start_on(&dir, &["--fsync", "always"]);
     // Every acknowledged produce is readable, with its value.
     for p in 0..2u64 {
-        let mut next = 0u64;
-        let mut seen = BTreeMap::new();
-        loop {
-            let page = s.json(&format!(
-                "/v1/topics/c/partitions/{p}/messages?offset={next}&max=1000"
-            ));
-            let msgs = page["messages"].as_array().cloned().unwrap_or_default();
-            let Some(last) = msgs.last() else { break };
-            next = last["offset"].as_u64().expect("offset") + 1;
-            for m in msgs {
-                seen.insert(
-                    m["offset"].as_u64().expect("offset"),
-                    m["value"].as_str().unwrap_or_default().to_owned(),
-                );
-            }
-        }
+        let seen: BTreeMap<u64, String> = stored_values(&s, "c", p).into_iter().collect();
         for ((pp, o), value) in produced.iter().filter(|((pp, _), _)| *pp == p) {
             assert_eq!(
                 seen.get(o),
@@ -259,19 +265,8 @@ fn keyed_produce_retried_after_sigkill_is_stored_exactly_once() {
     // Every key is stored exactly once.
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
     for p in 0..2 {
-        let mut next = 0u64;
-        loop {
-            let page = s.json(&format!(
-                "/v1/topics/k/partitions/{p}/messages?offset={next}&max=1000"
-            ));
-            let msgs = page["messages"].as_array().cloned().unwrap_or_default();
-            let Some(last) = msgs.last() else { break };
-            next = last["offset"].as_u64().expect("offset") + 1;
-            for m in msgs {
-                *count
-                    .entry(m["value"].as_str().unwrap_or_default().to_owned())
-                    .or_default() += 1;
-            }
+        for (_, value) in stored_values(&s, "k", p) {
+            *count.entry(value).or_default() += 1;
         }
     }
     let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();

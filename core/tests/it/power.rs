@@ -36,12 +36,7 @@ impl PowerLoss {
     /// writeback). Segments after the last synced one are emptied: their creation synced the
     /// directory, nothing synced their bytes.
     pub fn cut(dir: &Path, synced: &HashMap<PathBuf, u64>, seed: Option<u64>) {
-        let mut segments: Vec<PathBuf> = fs::read_dir(dir)
-            .expect("list")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "log"))
-            .collect();
-        segments.sort();
+        let segments = crate::storage::log_files(dir);
         let last_synced = segments
             .iter()
             .rposition(|p| synced.get(p).is_some_and(|&l| l > 0));

@@ -44,7 +44,8 @@ fn read_all(log: &PartitionLog) -> Vec<(u64, Record)> {
         .collect()
 }
 
-fn log_files(dir: &Path) -> Vec<PathBuf> {
+/// A log directory's segment files, oldest first.
+pub(crate) fn log_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
         .expect("list")
         .map(|e| e.expect("entry").path())
