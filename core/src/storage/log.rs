@@ -648,12 +648,19 @@ impl PartitionLog {
                 .write_all_at(&pending, inner.pending_position)
                 .map_err(|e| self.record_sync_failure(&e))?;
         }
-        if self.config.durability != Durability::Never {
+        match self.config.durability {
             // Not synced here, under the lock: the next sync leader does it before it claims
-            // any offset of the new segment durable.
-            inner
+            // any offset of the new segment durable, and before it writes any byte there.
+            Durability::Always => inner
                 .unsynced_sealed
-                .push((Arc::clone(&active.files), active.size));
+                .push((Arc::clone(&active.files), active.size)),
+            // Appends write straight to the file under `interval`: the new segment must not get
+            // a byte before this one is durable, or a power loss could leave a torn tail here
+            // followed by data there, which open takes for damage. One fdatasync per segment.
+            Durability::Interval(_) => self
+                .fdatasync(&active.files, active.size)
+                .map_err(|e| self.record_sync_failure(&e))?,
+            Durability::Never => {}
         }
         let segment = create_segment(&self.dir, active.next_offset)?;
         inner.segments.push(segment);

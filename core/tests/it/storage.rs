@@ -687,3 +687,35 @@ fn a_torn_tail_before_an_empty_new_segment_is_the_end_of_the_log() {
     log.close().expect("close");
     assert!(verify_partition(dir.path()).problems.is_empty());
 }
+
+#[test]
+fn under_interval_a_sealed_segment_is_durable_before_the_next_one_gets_a_byte() {
+    // Appends write straight to the file under `interval`; without a sync at roll-over a power
+    // loss could keep the new segment's bytes but tear the old one's tail.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let power = crate::power::PowerLoss::default();
+    let cfg = LogConfig {
+        sync_fault: Some(power.hook()),
+        // A timer that never fires here: only roll-overs sync.
+        ..config(
+            2048,
+            Durability::Interval(std::time::Duration::from_secs(3600)),
+        )
+    };
+    let log = open(dir.path(), cfg);
+    for i in 0..60 {
+        log.append(&[rec(i, i as usize)], 0).expect("append");
+    }
+    let segments = log_files(dir.path());
+    assert!(segments.len() >= 3, "{segments:?}");
+    let synced = power.synced();
+    for seg in &segments[..segments.len() - 1] {
+        assert_eq!(
+            synced.get(seg).copied(),
+            Some(fs::metadata(seg).expect("stat").len()),
+            "{} sealed without being synced whole",
+            seg.display()
+        );
+    }
+    assert!(!synced.contains_key(&segments[segments.len() - 1]));
+}
