@@ -457,9 +457,7 @@ async fn consume_worker(
 }
 
 fn now_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+    u64::try_from(crate::since_epoch().as_micros()).unwrap_or(u64::MAX)
 }
 
 fn merge(tallies: Vec<Tally>) -> Tally {

@@ -42,6 +42,14 @@ Server: --url > DRIFTQ_URL > http://127.0.0.1:8080.
 Exit codes: 0 ok, 1 error, 2 usage, 3 partial success, 4 not found / verification failed.";
 
 /// Where clients look for the server unless told otherwise.
+/// Time since the Unix epoch by the wall clock (zero if the clock is before it): the one place
+/// the client reads it, for relative times the user types and for stamps.
+pub(crate) fn since_epoch() -> std::time::Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 
 /// driftq: a durable message broker and its operator toolkit in one binary.

@@ -87,9 +87,7 @@ fn import(args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     if !args.wal.is_file() {
         return Err(ExitError::not_found(format!("{} is not a file", args.wal.display())).into());
     }
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let now_ms = i64::try_from(crate::since_epoch().as_millis()).unwrap_or(i64::MAX);
     let report = import_v1_wal(&args.wal, &args.data_dir, now_ms).map_err(|e| ExitError {
         code: exit::ERROR,
         message: format!("import failed: {e}"),

@@ -145,7 +145,7 @@ pub fn import_v1_wal(wal: &Path, target: &Path, now_ms: i64) -> Result<ImportRep
                 source,
             };
             fs::rename(&building, target).map_err(io)?;
-            sync_dir(&parent).map_err(|e| io(io::Error::other(e.to_string())))?;
+            sync_dir(&parent).map_err(BrokerError::from)?;
             Ok(report)
         }
         Err(e) => {
@@ -370,7 +370,7 @@ fn write(wal: &Path, dir: &Path, plan: &Plan, now_ms: i64) -> Result<ImportRepor
     config.durability = Durability::Always;
     let broker = Broker::open(config, None, now_ms)?;
     for (topic, partitions) in &report.topics {
-        broker.create_topic(topic, (*partitions).max(1), None, None, now_ms)?;
+        broker.create_topic(topic, *partitions, None, None, now_ms)?;
     }
     let mut buffered = Buffered::default();
     for item in numbered_lines(wal)? {
@@ -431,9 +431,6 @@ fn write(wal: &Path, dir: &Path, plan: &Plan, now_ms: i64) -> Result<ImportRepor
         report.groups += 1;
     }
     broker.close()?;
-    sync_dir(dir).map_err(|e| ImportError::Io {
-        path: dir.to_path_buf(),
-        source: io::Error::other(e.to_string()),
-    })?;
+    sync_dir(dir).map_err(BrokerError::from)?;
     Ok(report)
 }

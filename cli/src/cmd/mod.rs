@@ -88,9 +88,7 @@ pub fn parse_time_ms(s: &str) -> Result<i64, String> {
     let s = s.trim();
     if let Some(ago) = s.strip_prefix('-') {
         let d = parse_duration(ago)?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let now = crate::since_epoch();
         return Ok(i64::try_from(now.saturating_sub(d).as_millis()).unwrap_or(i64::MAX));
     }
     if let Ok(ms) = s.parse::<i64>() {

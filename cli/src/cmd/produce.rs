@@ -78,9 +78,7 @@ fn envelope_from_flags(a: &ProduceArgs) -> anyhow::Result<Option<WireEnvelope>> 
         Some(d) => {
             let ms = match d.strip_prefix('+') {
                 Some(ahead) => {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap_or_default();
+                    let now = crate::since_epoch();
                     i64::try_from(
                         (now + parse_duration(ahead).map_err(anyhow::Error::msg)?).as_millis(),
                     )

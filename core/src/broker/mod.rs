@@ -392,6 +392,19 @@ struct Partition {
     min_floor: AtomicU64,
 }
 
+impl Partition {
+    /// Counts appended produce records (messages, key + value bytes) for the metrics.
+    fn count_produced(&self, records: &[Record]) {
+        let bytes: u64 = records
+            .iter()
+            .map(|r| r.value.len() as u64 + r.key.as_ref().map_or(0, |k| k.len() as u64))
+            .sum();
+        self.produced_messages
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        self.produced_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
 #[derive(Debug, Default)]
 struct Group {
     partitions: Vec<GroupPartition>,
@@ -1157,15 +1170,7 @@ impl Broker {
                 .collect();
             match part.log.append(&records, now_ms) {
                 Ok(a) => {
-                    part.produced_messages
-                        .fetch_add(records.len() as u64, Ordering::Relaxed);
-                    let bytes: u64 = records
-                        .iter()
-                        .map(|r| {
-                            r.value.len() as u64 + r.key.as_ref().map_or(0, |k| k.len() as u64)
-                        })
-                        .sum();
-                    part.produced_bytes.fetch_add(bytes, Ordering::Relaxed);
+                    part.count_produced(&records);
                     for (i, p) in group.into_iter().enumerate() {
                         let offset = a.base_offset + i as u64;
                         if let Some(scope) = p.scope {
@@ -1261,7 +1266,6 @@ impl Broker {
         let t = self.topic(topic)?;
         let part = t.partition(partition)?;
         let mut scopes = Vec::with_capacity(messages.len());
-        let mut bytes = 0u64;
         let records: Vec<Record> = messages
             .into_iter()
             .map(|m| {
@@ -1270,7 +1274,6 @@ impl Broker {
                     (written_by_produce && !e.idempotency_key.is_empty())
                         .then(|| idempotency_scope(&e.tenant_id, topic, &e.idempotency_key))
                 }));
-                bytes += m.value.len() as u64 + m.key.as_ref().map_or(0, |k| k.len() as u64);
                 Record {
                     timestamp: now_ms,
                     key: m.key,
@@ -1281,9 +1284,7 @@ impl Broker {
             })
             .collect();
         let appended = part.log.append(&records, now_ms)?;
-        part.produced_messages
-            .fetch_add(records.len() as u64, Ordering::Relaxed);
-        part.produced_bytes.fetch_add(bytes, Ordering::Relaxed);
+        part.count_produced(&records);
         let key_records: Vec<StateRecord> = scopes
             .into_iter()
             .enumerate()
