@@ -182,6 +182,31 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::from_broker(e, v1))
 }
 
+/// Produces `msgs`: appended on this worker (an append only copies into the group commit's
+/// buffer), then durable without a thread parked per request — on two cores the blocking pool's
+/// hand-offs cost more than the append. Keyed messages, which the broker makes durable before it
+/// returns, go through the blocking pool.
+async fn produce_messages(
+    state: &AppState,
+    v1: bool,
+    topic: String,
+    msgs: Vec<ProduceMessage>,
+) -> ApiResult<Vec<Result<driftq_core::broker::Produced, BrokerError>>> {
+    let keyed = msgs.iter().any(|m| {
+        m.envelope
+            .as_ref()
+            .is_some_and(|e| !e.idempotency_key.is_empty())
+    });
+    if keyed {
+        return blocking(state, v1, move |b, now| Ok(b.produce(&topic, msgs, now))).await;
+    }
+    Ok(state
+        .broker
+        .produce_deferred(&topic, msgs, now_ms())
+        .durable()
+        .await)
+}
+
 /// Body bytes, with 413 (as JSON) for bodies past the limit.
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|e| {
@@ -570,10 +595,7 @@ async fn produce(
     check_size(&state, &msg)?;
     let started = Instant::now();
     let t = topic.clone();
-    let mut results = blocking(&state, true, move |b, now| {
-        Ok(b.produce(&t, vec![msg], now))
-    })
-    .await?;
+    let mut results = produce_messages(&state, true, t, vec![msg]).await?;
     state
         .metrics
         .append_seconds
@@ -643,7 +665,7 @@ async fn produce_batch(
     }
     let started = Instant::now();
     let t = topic.clone();
-    let results = blocking(&state, false, move |b, now| Ok(b.produce(&t, msgs, now))).await?;
+    let results = produce_messages(&state, false, t, msgs).await?;
     state
         .metrics
         .append_seconds
@@ -1030,7 +1052,14 @@ async fn ack(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    blocking(&state, true, move |b, now| b.ack(&r.lease(), now)).await?;
+    // Appended on this worker, durable without a parked thread (see `produce_messages`).
+    state
+        .broker
+        .ack_deferred(&r.lease(), now_ms())
+        .map_err(|e| ApiError::from_broker(e, true))?
+        .durable()
+        .await
+        .map_err(|e| ApiError::from_broker(e, true))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -1098,6 +1127,43 @@ struct AckBatchJson {
     items: Vec<AckItem>,
 }
 
+/// A batch with nacks: acks in one state-log batch (one fsync), nacks one by one, on the
+/// blocking pool.
+async fn ack_and_nack(
+    state: &AppState,
+    topic: String,
+    group: String,
+    items: Vec<(u32, u64, std::sync::Arc<str>, bool, String)>,
+) -> ApiResult<Vec<Result<(), BrokerError>>> {
+    blocking(state, false, move |b, now| {
+        // Acks go in one state-log batch (one fsync); nacks one by one.
+        let acks: Vec<(&str, u32, u64)> = items
+            .iter()
+            .filter(|it| !it.3)
+            .map(|(p, o, owner, _, _)| (&**owner, *p, *o))
+            .collect();
+        let mut ack_results = b.ack_batch(&topic, &group, &acks, now)?.into_iter();
+        Ok(items
+            .iter()
+            .map(|(partition, offset, owner, nack, reason)| {
+                if *nack {
+                    let lease = LeaseRef {
+                        topic: &topic,
+                        group: &group,
+                        owner,
+                        partition: *partition,
+                        offset: *offset,
+                    };
+                    b.nack(&lease, reason, None, now)
+                } else {
+                    ack_results.next().unwrap_or(Ok(()))
+                }
+            })
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
 async fn ack_batch(
     State(state): State<AppState>,
     Path((topic, group)): Path<(String, String)>,
@@ -1129,33 +1195,22 @@ async fn ack_batch(
             it.reason.unwrap_or_default(),
         ));
     }
-    let results = blocking(&state, false, move |b, now| {
-        // Acks go in one state-log batch (one fsync); nacks one by one.
+    let results = if items.iter().all(|it| !it.3) {
+        // Acks only: appended on this worker, durable without a parked thread.
         let acks: Vec<(&str, u32, u64)> = items
             .iter()
-            .filter(|it| !it.3)
             .map(|(p, o, owner, _, _)| (&**owner, *p, *o))
             .collect();
-        let mut ack_results = b.ack_batch(&topic, &group, &acks, now)?.into_iter();
-        Ok(items
-            .iter()
-            .map(|(partition, offset, owner, nack, reason)| {
-                if *nack {
-                    let lease = LeaseRef {
-                        topic: &topic,
-                        group: &group,
-                        owner,
-                        partition: *partition,
-                        offset: *offset,
-                    };
-                    b.nack(&lease, reason, None, now)
-                } else {
-                    ack_results.next().unwrap_or(Ok(()))
-                }
-            })
-            .collect::<Vec<_>>())
-    })
-    .await?;
+        state
+            .broker
+            .ack_batch_deferred(&topic, &group, &acks, now_ms())
+            .map_err(|e| ApiError::from_broker(e, false))?
+            .durable()
+            .await
+            .map_err(|e| ApiError::from_broker(e, false))?
+    } else {
+        ack_and_nack(&state, topic, group, items).await?
+    };
     state.activity.notify_waiters();
     // Written directly: a consumer acks every message, and a `Value` per item was measurable.
     let total = results.len();

@@ -156,6 +156,13 @@ async fn serve(
         tracing::info!("shutdown requested");
         let _ = shutdown_tx.send(true);
     });
+    // Replies go out as soon as they are written: with Nagle on, a reply written in two parts
+    // waits for the client's delayed ACK before its second part leaves.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -37,7 +37,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::storage::{Durability, LogConfig, PartitionLog, Record, StorageError};
+use crate::storage::{
+    Appended, Durability, DurableWait, LogConfig, PartitionLog, Record, StorageError, SyncPool,
+};
 pub use envelope::{DlqOrigin, Envelope, MessageMeta, ReplayMark, RetryPolicy, Routing};
 use group::{GroupPartition, Lease, push_error};
 pub use router::{RouteDecision, RouteInput, Router, RuleRouter, glob_match};
@@ -183,6 +185,91 @@ pub struct ProduceMessage {
     pub envelope: Option<Envelope>,
     /// Explicit partition (the envelope's `partition_override` and a router win over it).
     pub partition: Option<u32>,
+}
+
+/// Produce results that hold only once their messages are durable (see
+/// [`Broker::produce_deferred`]).
+#[derive(Debug)]
+#[must_use = "the results hold only once the messages are durable"]
+pub struct DeferredProduce {
+    results: Vec<Result<Produced>>,
+    /// Per appended batch: its log, its end, and the results it decides.
+    batches: Vec<(Arc<PartitionLog>, Appended, Vec<usize>)>,
+    pool: Arc<SyncPool>,
+}
+
+impl DeferredProduce {
+    /// Blocks until the messages are durable; one result per message, in order.
+    pub fn wait(self) -> Vec<Result<Produced>> {
+        let outcomes = self
+            .batches
+            .iter()
+            .map(|(log, a, _)| log.wait_durable_for(a))
+            .collect();
+        self.finish(outcomes)
+    }
+
+    /// Resolves once the messages are durable, without parking a thread per call.
+    pub async fn durable(self) -> Vec<Result<Produced>> {
+        let waits = self
+            .batches
+            .iter()
+            .map(|(log, a, _)| (Arc::clone(log), a.next_offset))
+            .collect();
+        let outcomes = DurableWait::new(Arc::clone(&self.pool), waits).await;
+        self.finish(outcomes)
+    }
+
+    fn finish(
+        mut self,
+        outcomes: Vec<std::result::Result<(), StorageError>>,
+    ) -> Vec<Result<Produced>> {
+        for ((_, _, indices), outcome) in self.batches.iter().zip(outcomes) {
+            if let Err(e) = outcome {
+                let msg = e.to_string();
+                for &i in indices {
+                    self.results[i] = Err(write_failure(&msg));
+                }
+            }
+        }
+        self.results
+    }
+}
+
+/// A message's write failed (one error per message of a failed batch: the storage error itself
+/// is not `Clone`).
+fn write_failure(msg: &str) -> BrokerError {
+    BrokerError::Storage(StorageError::InvalidBatch(msg.to_owned()))
+}
+
+/// A broker result that holds only once the state records behind it are durable.
+#[derive(Debug)]
+#[must_use = "the result holds only once durable"]
+pub struct Deferred<T> {
+    value: T,
+    appended: Option<(Arc<PartitionLog>, Appended)>,
+    pool: Arc<SyncPool>,
+}
+
+impl<T> Deferred<T> {
+    /// Blocks until durable.
+    pub fn wait(self) -> Result<T> {
+        if let Some((log, a)) = &self.appended {
+            log.wait_durable_for(a)?;
+        }
+        Ok(self.value)
+    }
+
+    /// Resolves once durable, without parking a thread per call.
+    pub async fn durable(self) -> Result<T> {
+        if let Some((log, a)) = self.appended {
+            let outcomes = DurableWait::new(self.pool, vec![(log, a.next_offset)]).await;
+            for outcome in outcomes {
+                outcome?;
+            }
+        }
+        Ok(self.value)
+    }
 }
 
 /// A message as another broker stored it, for [`Broker::restore_messages`].
@@ -385,7 +472,7 @@ pub struct InflightInfo {
 
 #[derive(Debug)]
 struct Partition {
-    log: PartitionLog,
+    log: Arc<PartitionLog>,
     produced_messages: AtomicU64,
     produced_bytes: AtomicU64,
     /// Smallest ack floor among the topic's groups (`u64::MAX` without groups), for backpressure.
@@ -464,7 +551,9 @@ enum ProducerKey {
 #[derive(Debug)]
 pub struct Broker {
     config: BrokerConfig,
-    state_log: PartitionLog,
+    state_log: Arc<PartitionLog>,
+    /// Runs the group commits that async waiters ([`Deferred`]) claim.
+    sync_pool: Arc<SyncPool>,
     topics: RwLock<BTreeMap<String, Arc<Topic>>>,
     producer_keys: Mutex<HashMap<String, ProducerKey>>,
     /// (dlq topic, partition, offset) → moved
@@ -475,6 +564,13 @@ pub struct Broker {
     records_since_snapshot: AtomicU64,
     /// State writers hold it shared; a snapshot holds it exclusively to see a consistent state.
     snapshot: RwLock<()>,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        // The pool's threads hold it alive; a broker dropped without `close` still stops them.
+        self.sync_pool.close();
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -542,6 +638,10 @@ fn jitter_ms(backoff_ms: u64, partition: u32, offset: u64, attempts: u32) -> u64
 /// tail of each partition.
 const KEY_RECOVERY_WINDOW_MS: i64 = 5_000;
 
+/// How many fdatasyncs of different logs the sync pool runs at once for async waiters
+/// (concurrent fdatasyncs of different files overlap on the device).
+const SYNC_POOL_THREADS: usize = 8;
+
 fn idempotency_scope(tenant: &str, topic: &str, key: &str) -> String {
     format!("{tenant}\u{0}{topic}\u{0}{key}")
 }
@@ -581,7 +681,8 @@ impl Broker {
         }
         let broker = Self {
             config,
-            state_log,
+            state_log: Arc::new(state_log),
+            sync_pool: SyncPool::new(SYNC_POOL_THREADS),
             topics: RwLock::new(BTreeMap::new()),
             producer_keys: Mutex::new(HashMap::new()),
             replayed: Mutex::new(BTreeMap::new()),
@@ -840,7 +941,7 @@ impl Broker {
                 tracing::warn!(topic = %meta.name, partition = p, first_lost_offset = t.first_lost_offset, bytes = t.bytes, "torn tail truncated");
             }
             partitions.push(Partition {
-                log,
+                log: Arc::new(log),
                 produced_messages: AtomicU64::new(0),
                 produced_bytes: AtomicU64::new(0),
                 min_floor: AtomicU64::new(u64::MAX),
@@ -1103,6 +1204,19 @@ impl Broker {
         messages: Vec<ProduceMessage>,
         now_ms: i64,
     ) -> Vec<Result<Produced>> {
+        self.produce_inner(topic, messages, now_ms, true).wait()
+    }
+
+    /// Like [`Self::produce`] but returns once the messages are appended: their results hold
+    /// once [`DeferredProduce::durable`] (async, no thread parked per call) or
+    /// [`DeferredProduce::wait`] returns. Messages with idempotency keys are made durable before
+    /// this returns, blocking: their key records may reach the disk only after them.
+    pub fn produce_deferred(
+        &self,
+        topic: &str,
+        messages: Vec<ProduceMessage>,
+        now_ms: i64,
+    ) -> DeferredProduce {
         self.produce_inner(topic, messages, now_ms, true)
     }
 
@@ -1112,7 +1226,7 @@ impl Broker {
         messages: Vec<ProduceMessage>,
         now_ms: i64,
         use_router: bool,
-    ) -> Vec<Result<Produced>> {
+    ) -> DeferredProduce {
         struct Planned {
             index: usize,
             topic: Arc<Topic>,
@@ -1156,7 +1270,9 @@ impl Broker {
             }
             by_target.entry(k).or_default().push(p);
         }
-        let mut key_records = Vec::new();
+        let mut batches = Vec::new();
+        // (batch, scope, partition, offset) of keyed messages written
+        let mut scoped: Vec<(usize, String, u32, u64)> = Vec::new();
         for k in order {
             let Some(group) = by_target.remove(&k) else {
                 continue;
@@ -1168,18 +1284,14 @@ impl Broker {
                 .iter_mut()
                 .map(|p| std::mem::take(&mut p.record))
                 .collect();
-            match part.log.append(&records, now_ms) {
+            match part.log.append_deferred(&records, now_ms) {
                 Ok(a) => {
                     part.count_produced(&records);
+                    let mut indices = Vec::with_capacity(group.len());
                     for (i, p) in group.into_iter().enumerate() {
                         let offset = a.base_offset + i as u64;
                         if let Some(scope) = p.scope {
-                            key_records.push(StateRecord::ProducerKey {
-                                scope,
-                                partition: p.partition,
-                                offset,
-                                expires_ms: now_ms.saturating_add(self.config.idempotency_ttl_ms),
-                            });
+                            scoped.push((batches.len(), scope, p.partition, offset));
                         }
                         results[p.index] = Some(Ok(Produced {
                             topic: k.0.clone(),
@@ -1187,7 +1299,9 @@ impl Broker {
                             offset,
                             duplicate: false,
                         }));
+                        indices.push(p.index);
                     }
+                    batches.push((Arc::clone(&part.log), a, indices));
                 }
                 Err(e) => {
                     let msg = e.to_string();
@@ -1196,24 +1310,58 @@ impl Broker {
                         if let Some(scope) = &p.scope {
                             keys.remove(scope);
                         }
-                        results[p.index] = Some(Err(BrokerError::Storage(
-                            StorageError::InvalidBatch(msg.clone()),
-                        )));
+                        results[p.index] = Some(Err(write_failure(&msg)));
                     }
                 }
             }
         }
-        self.commit_producer_keys(&key_records, now_ms);
-        results
-            .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(BrokerError::InvalidArgument(
-                        "message was not processed".into(),
-                    ))
+        let deferred = DeferredProduce {
+            results: results
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_or_else(|| {
+                        Err(BrokerError::InvalidArgument(
+                            "message was not processed".into(),
+                        ))
+                    })
                 })
-            })
-            .collect()
+                .collect(),
+            batches,
+            pool: Arc::clone(&self.sync_pool),
+        };
+        if scoped.is_empty() {
+            return deferred;
+        }
+        // A key record must not reach the disk before its message: after a crash it would
+        // dedupe the retry of a message that was lost.
+        let outcomes: Vec<bool> = deferred
+            .batches
+            .iter()
+            .map(|(log, a, _)| log.wait_durable_for(a).is_ok())
+            .collect();
+        let mut key_records = Vec::new();
+        {
+            let mut keys = lock(&self.producer_keys);
+            for (batch, scope, partition, offset) in scoped {
+                if outcomes.get(batch).copied().unwrap_or(false) {
+                    key_records.push(StateRecord::ProducerKey {
+                        scope,
+                        partition,
+                        offset,
+                        expires_ms: now_ms.saturating_add(self.config.idempotency_ttl_ms),
+                    });
+                } else {
+                    keys.remove(&scope);
+                }
+            }
+        }
+        let results = deferred.wait();
+        self.commit_producer_keys(&key_records, now_ms);
+        DeferredProduce {
+            results,
+            batches: Vec::new(),
+            pool: Arc::clone(&self.sync_pool),
+        }
     }
 
     /// Records committed producer idempotency keys (in memory and in the state log). The
@@ -1789,33 +1937,47 @@ impl Broker {
         now_ms: i64,
         f: impl FnOnce(&Topic, &mut Group, &mut Vec<StateRecord>) -> Result<R>,
     ) -> Result<R> {
+        self.with_group_deferred(topic, group, now_ms, f)?.wait()
+    }
+
+    /// [`Self::with_group`] whose caller waits for the state records to be durable.
+    fn with_group_deferred<R>(
+        &self,
+        topic: &str,
+        group: &str,
+        now_ms: i64,
+        f: impl FnOnce(&Topic, &mut Group, &mut Vec<StateRecord>) -> Result<R>,
+    ) -> Result<Deferred<R>> {
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);
         let mut records = Vec::new();
-        let (r, appended) = {
-            let mut groups = lock(&t.groups);
-            let g = groups
-                .get_mut(group)
-                .ok_or_else(|| BrokerError::GroupNotFound {
-                    topic: topic.to_owned(),
-                    group: group.to_owned(),
-                })?;
-            let r = f(&t, g, &mut records)?;
-            let mut live = std::mem::take(&mut records);
-            for rec in &live {
-                self.apply_group_record(&t, &mut groups, rec, now_ms);
-            }
-            t.refresh_min_floors(&groups);
-            let appended = self.log_state(&live, now_ms)?;
-            live.clear();
-            (r, appended)
-        };
-        self.wait_state(appended)?;
-        Ok(r)
+        let mut groups = lock(&t.groups);
+        let g = groups
+            .get_mut(group)
+            .ok_or_else(|| BrokerError::GroupNotFound {
+                topic: topic.to_owned(),
+                group: group.to_owned(),
+            })?;
+        let value = f(&t, g, &mut records)?;
+        for rec in &records {
+            self.apply_group_record(&t, &mut groups, rec, now_ms);
+        }
+        t.refresh_min_floors(&groups);
+        let appended = self.log_state(&records, now_ms)?;
+        Ok(Deferred {
+            value,
+            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
+            pool: Arc::clone(&self.sync_pool),
+        })
     }
 
     /// Acks one message held by `owner`.
     pub fn ack(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<()> {
+        self.ack_deferred(r, now_ms)?.wait()
+    }
+
+    /// [`Self::ack`] whose caller waits for durability.
+    pub fn ack_deferred(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<Deferred<()>> {
         let LeaseRef {
             topic,
             group,
@@ -1823,7 +1985,7 @@ impl Broker {
             partition,
             offset,
         } = *r;
-        self.with_group(topic, group, now_ms, |t, g, records| {
+        self.with_group_deferred(topic, group, now_ms, |t, g, records| {
             let gp = Self::check_owner(t, g, partition, offset, owner)?;
             let scopes = gp
                 .inflight
@@ -1852,7 +2014,18 @@ impl Broker {
         items: &[(&str, u32, u64)],
         now_ms: i64,
     ) -> Result<Vec<Result<()>>> {
-        self.with_group(topic, group, now_ms, |t, g, records| {
+        self.ack_batch_deferred(topic, group, items, now_ms)?.wait()
+    }
+
+    /// [`Self::ack_batch`] whose caller waits for durability.
+    pub fn ack_batch_deferred(
+        &self,
+        topic: &str,
+        group: &str,
+        items: &[(&str, u32, u64)],
+        now_ms: i64,
+    ) -> Result<Deferred<Vec<Result<()>>>> {
+        self.with_group_deferred(topic, group, now_ms, |t, g, records| {
             let mut by_partition: BTreeMap<u32, (Vec<u64>, Vec<String>)> = BTreeMap::new();
             let mut results = Vec::with_capacity(items.len());
             let mut taken: std::collections::BTreeSet<(u32, u64)> =
@@ -2417,6 +2590,7 @@ impl Broker {
             }
         }
         self.state_log.close()?;
+        self.sync_pool.close();
         Ok(())
     }
 

@@ -18,7 +18,10 @@
 //! Concurrency: one mutex per partition guards the write path; reads take it only to snapshot
 //! the segment they need and then read with `pread`, so readers never block on an fdatasync.
 //! Concurrent appends under `Always` share fdatasyncs (group commit): whoever finds no sync in
-//! progress syncs everything written so far, the others wait for it.
+//! progress syncs everything written so far, the others wait for it. An async caller waits
+//! without a thread: [`PartitionLog::poll_durable`] registers its waker, and when no sync is
+//! running hands the caller the duty to run the next one ([`PartitionLog::lead_claimed_sync`],
+//! on a thread of its choosing — [`super::SyncPool`]); every sync's end wakes every waiter.
 //!
 //! Time is never read here: record timestamps and `now` arguments come from the caller.
 
@@ -365,6 +368,19 @@ struct SyncState {
     /// Threads parked until the sync in progress ends. Each is unparked by name, so a finished
     /// sync wakes exactly its waiters and none of them has to take a lock to learn the outcome.
     waiters: Vec<std::thread::Thread>,
+    /// Async waiters parked until the sync in progress ends (see [`PartitionLog::poll_durable`]).
+    async_waiters: Vec<std::task::Waker>,
+}
+
+/// What [`PartitionLog::poll_durable`] found.
+#[derive(Debug)]
+pub enum DurablePoll {
+    /// Durable (or promised by this log's mode), or the log failed.
+    Ready(Result<(), StorageError>),
+    /// Not yet; the waker is woken when a sync ends. With `must_lead`, no sync was running and
+    /// the caller has claimed the next one: it must call [`PartitionLog::lead_claimed_sync`]
+    /// exactly once, or every waiter of this log waits forever.
+    Pending { must_lead: bool },
 }
 
 /// One partition's log. Cheap to share behind an `Arc`; every method takes `&self`.
@@ -516,6 +532,36 @@ impl PartitionLog {
             self.wait_durable(appended.next_offset)?;
         }
         Ok(())
+    }
+
+    /// Checks whether every offset below `target` is durable; if not, registers `waker` to be
+    /// woken when the next sync ends (see [`DurablePoll`]). Never blocks on the disk.
+    pub fn poll_durable(&self, target: u64, waker: &std::task::Waker) -> DurablePoll {
+        if self.config.durability != Durability::Always
+            || self.durable_end.load(Ordering::Acquire) >= target
+        {
+            return DurablePoll::Ready(Ok(()));
+        }
+        let mut st = lock(&self.sync);
+        if let Some(reason) = &st.failed {
+            return DurablePoll::Ready(Err(StorageError::FsyncFailed {
+                dir: self.dir.clone(),
+                reason: reason.clone(),
+            }));
+        }
+        if st.durable_end >= target {
+            return DurablePoll::Ready(Ok(()));
+        }
+        st.async_waiters.push(waker.clone());
+        let must_lead = !st.syncing;
+        st.syncing = true;
+        DurablePoll::Pending { must_lead }
+    }
+
+    /// Runs the group commit a [`DurablePoll::Pending`] with `must_lead` claimed: blocks for one
+    /// fdatasync, then wakes every waiter.
+    pub fn lead_claimed_sync(&self) {
+        self.lead_sync(false);
     }
 
     /// Seals the active segment now (if it holds anything) so the next append starts a new one.
@@ -697,16 +743,23 @@ impl PartitionLog {
             }
             st.syncing = true;
             drop(st);
-            self.lead_sync();
+            self.lead_sync(true);
         }
     }
 
-    /// One group commit, run by the waiter that found no sync in progress: gathers the appends
-    /// under way, syncs, publishes the new durable end and unparks everyone who waited.
-    fn lead_sync(&self) {
-        // Give appends that are under way, and as many as the last group had, a chance to land
-        // before this fdatasync; a lone writer never waits.
-        let expected = self.last_group.load(Ordering::Acquire);
+    /// One group commit, run by the waiter that found no sync in progress (`leader_appends`:
+    /// it will append again itself) or for an async one: gathers the appends under way, syncs,
+    /// publishes the new durable end and wakes everyone who waited.
+    fn lead_sync(&self, leader_appends: bool) {
+        // Give appends that are under way, and (when the waiters are threads that append again
+        // as soon as they wake) as many as the last group had, a chance to land before this
+        // fdatasync; a lone writer never waits. Async waiters' next appends come a network
+        // round trip later: waiting for them only burns the CPU they need.
+        let expected = if leader_appends {
+            self.last_group.load(Ordering::Acquire)
+        } else {
+            0
+        };
         for _ in 0..GROUP_COMMIT_YIELDS {
             let landed = self.appends_since_sync.load(Ordering::Acquire);
             if self.unwritten.load(Ordering::Acquire) == 0 && landed >= expected {
@@ -715,7 +768,7 @@ impl PartitionLog {
             std::thread::yield_now();
         }
         let result = self.sync_active();
-        let waiters = {
+        let (waiters, async_waiters) = {
             let mut st = lock(&self.sync);
             st.syncing = false;
             match result {
@@ -730,13 +783,24 @@ impl PartitionLog {
                 }
             }
             self.syncs_ended.fetch_add(1, Ordering::AcqRel);
-            std::mem::take(&mut st.waiters)
+            (
+                std::mem::take(&mut st.waiters),
+                std::mem::take(&mut st.async_waiters),
+            )
         };
         // Everyone who waited on this sync, and its leader, is likely to append again soon: the
         // next leader waits for that many (boundedly) so that one fdatasync covers them all.
-        self.last_group.store(waiters.len() + 1, Ordering::Release);
+        self.last_group.store(
+            waiters.len() + async_waiters.len() + usize::from(leader_appends),
+            Ordering::Release,
+        );
         for waiter in waiters {
             waiter.unpark();
+        }
+        // A woken async waiter whose target this sync did not cover registers again and, as
+        // the sync has ended, claims the next one.
+        for waker in async_waiters {
+            waker.wake();
         }
     }
 

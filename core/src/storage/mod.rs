@@ -7,11 +7,14 @@
 //! - [`index`]: sparse offset and time indexes, and the rule that decides their entries.
 //! - [`segment`]: segment file names, positional batch reads, the read-only walker.
 //! - [`log`]: [`PartitionLog`]: append, read, seek by time, retention, durability, recovery.
+//! - [`pool`]: [`DurableWait`], a future for durability, and the [`SyncPool`] that runs the
+//!   group commits its waiters claim.
 //! - [`verify`]: the offline checks behind `driftq wal verify`.
 
 pub mod format;
 pub mod index;
 pub mod log;
+pub mod pool;
 pub mod segment;
 pub mod verify;
 
@@ -19,9 +22,10 @@ use std::path::PathBuf;
 
 pub use format::{Record, StoredRecord};
 pub use log::{
-    Appended, Durability, LogConfig, PartitionLog, RecoveryReport, SegmentInfo, SyncFault,
-    SyncObserver,
+    Appended, Durability, DurablePoll, LogConfig, PartitionLog, RecoveryReport, SegmentInfo,
+    SyncFault, SyncObserver,
 };
+pub use pool::{DurableWait, SyncPool};
 
 /// Everything the storage layer can fail with.
 #[derive(Debug, thiserror::Error)]
