@@ -287,12 +287,27 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
             },
         )));
     });
-    h.topic("t", 1);
+    h.topic("t", 2);
     h.produce("t", msg("kept"));
     failing.store(true, std::sync::atomic::Ordering::SeqCst);
+    let on = |partition: u32, value: &str| ProduceMessage {
+        partition: Some(partition),
+        ..msg(value)
+    };
     let err = h
-        .try_produce("t", msg("lost"))
+        .try_produce("t", on(0, "lost"))
         .expect_err("the fdatasync failed");
+    assert_eq!(err.code(), "INTERNAL");
+    assert!(err.to_string().contains("injected EIO"), "{err}");
+    // The same through the async path the server takes: appended, then the wait fails.
+    let err = crate::pool::block_on(
+        h.b()
+            .produce_deferred("t", vec![on(1, "lost too")], h.now)
+            .durable(),
+    )
+    .pop()
+    .expect("one result")
+    .expect_err("the fdatasync failed");
     assert_eq!(err.code(), "INTERNAL");
     assert!(err.to_string().contains("injected EIO"), "{err}");
     failing.store(false, std::sync::atomic::Ordering::SeqCst);
@@ -314,11 +329,9 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
         .into_iter()
         .map(|d| d.message.value)
         .collect();
-    assert_eq!(values.first().map(Vec::as_slice), Some(&b"kept"[..]));
-    assert_eq!(
-        values.last().map(Vec::as_slice),
-        Some(&b"after restart"[..])
-    );
+    // (What the failed fdatasyncs wrote may be back too: this crash keeps the page cache.)
+    assert!(values.iter().any(|v| v == b"kept"), "{values:?}");
+    assert!(values.iter().any(|v| v == b"after restart"), "{values:?}");
 }
 
 /// Power loss under load (see `power.rs`): producers, an acking consumer and a ticker writing
@@ -355,11 +368,16 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
                             break;
                         }
                         let value = format!("t{t}-{i}-{}", "v".repeat(200)).into_bytes();
-                        let r = b
-                            .produce("p", vec![msg_bytes(value.clone())], now)
-                            .pop()
-                            .expect("one")
-                            .expect("produce");
+                        let messages = vec![msg_bytes(value.clone())];
+                        // One producer waits the way the server's handlers do.
+                        let r = if t == 0 {
+                            crate::pool::block_on(b.produce_deferred("p", messages, now).durable())
+                        } else {
+                            b.produce("p", messages, now)
+                        }
+                        .pop()
+                        .expect("one")
+                        .expect("produce");
                         produced
                             .lock()
                             .expect("lock")
@@ -375,7 +393,13 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
                             let id = (d.message.partition, d.message.offset);
                             if id.1 % 2 == 0 {
                                 attempted.lock().expect("lock").insert(id);
-                                b.ack(&lease_ref(&d), now).expect("ack");
+                                if id.1 % 4 == 0 {
+                                    let deferred =
+                                        b.ack_deferred(&lease_ref(&d), now).expect("ack");
+                                    crate::pool::block_on(deferred.durable()).expect("ack durable");
+                                } else {
+                                    b.ack(&lease_ref(&d), now).expect("ack");
+                                }
                                 acked.lock().expect("lock").insert(id);
                             }
                         }

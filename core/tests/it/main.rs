@@ -1,4 +1,5 @@
 mod broker;
 mod import;
+mod pool;
 mod power;
 mod storage;

@@ -581,6 +581,7 @@ fn a_failed_fdatasync_is_sticky_and_acknowledges_nothing_it_did_not_sync() {
 }
 
 /// Power loss: everything an fdatasync did not cover may be gone, in any amount. Eight writers
+/// (half of them waiting as futures through a sync pool)
 /// append under `always` across small segments; at a moment chosen mid-load the acknowledged
 /// appends and the synced lengths are taken (in that order, so every acknowledgement is covered);
 /// then each segment is cut back to its synced length — exactly there, or at a point inside the
@@ -598,14 +599,22 @@ fn power_loss_after_any_acknowledgement_keeps_every_acknowledged_record() {
             ..config(16 * 1024, Durability::Always)
         };
         let log = Arc::new(open(dir.path(), cfg));
+        let pool = driftq_core::storage::SyncPool::new(2);
         let acked: Arc<Mutex<BTreeMap<u64, Record>>> = Arc::default();
         let snapshot = std::thread::scope(|s| {
             for w in 0..8usize {
-                let (log, acked) = (Arc::clone(&log), Arc::clone(&acked));
+                let (log, acked, pool) = (Arc::clone(&log), Arc::clone(&acked), Arc::clone(&pool));
                 s.spawn(move || {
                     for i in 0..400 {
                         let r = rec(i as i64, w * 1000 + i);
-                        let a = log.append(std::slice::from_ref(&r), 0).expect("append");
+                        // Half the writers are acknowledged the way the server's async
+                        // handlers are: through a future and the sync pool.
+                        let a = if w % 2 == 0 {
+                            crate::pool::append_async(&log, &pool, std::slice::from_ref(&r))
+                        } else {
+                            log.append(std::slice::from_ref(&r), 0)
+                        }
+                        .expect("append");
                         acked.lock().expect("lock").insert(a.base_offset, r);
                     }
                 });
@@ -621,6 +630,7 @@ fn power_loss_after_any_acknowledgement_keeps_every_acknowledged_record() {
         });
         let (acknowledged, lengths) = snapshot;
         // A crash: no close. Then what the disk kept.
+        pool.close();
         drop(Arc::try_unwrap(log).map(std::mem::forget));
         let segments = log_files(dir.path());
         crate::power::PowerLoss::cut(dir.path(), &lengths, partial.then_some(round));
