@@ -207,6 +207,27 @@ async fn produce_messages(
         .await)
 }
 
+/// Leases up to `max` messages on this worker (what a poll reads is what was just written, in
+/// the page cache) and waits without a parked thread for the rare state record it writes (a
+/// group's creation, a retention skip).
+async fn poll_now(
+    state: &AppState,
+    v1: bool,
+    topic: &str,
+    group: &str,
+    owner: &str,
+    max: usize,
+    lease_ms: i64,
+) -> ApiResult<Vec<driftq_core::broker::Delivery>> {
+    state
+        .broker
+        .poll_deferred(topic, group, owner, max, lease_ms, now_ms())
+        .map_err(|e| ApiError::from_broker(e, v1))?
+        .durable()
+        .await
+        .map_err(|e| ApiError::from_broker(e, v1))
+}
+
 /// Body bytes, with 413 (as JSON) for bodies past the limit.
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     body.map_err(|e| {
@@ -849,11 +870,7 @@ async fn stream_loop(
             return;
         }
         let notified = state.activity.notified();
-        let (t, g, o) = (topic.clone(), group.clone(), owner.clone());
-        let batch = blocking(&state, true, move |b, now| {
-            b.poll(&t, &g, &o, 64, lease_ms, now)
-        })
-        .await;
+        let batch = poll_now(&state, true, &topic, &group, &owner, 64, lease_ms).await;
         match batch {
             Err(e) => {
                 let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();
@@ -907,15 +924,8 @@ async fn poll(
     let deadline = Instant::now() + wait;
     loop {
         let notified = state.activity.notified();
-        let (t, g, o) = (
-            req.topic.clone(),
-            req.group.clone(),
-            req.owner.trim().to_owned(),
-        );
-        let ds = blocking(&state, false, move |b, now| {
-            b.poll(&t, &g, &o, max, lease_ms, now)
-        })
-        .await?;
+        let owner = req.owner.trim();
+        let ds = poll_now(&state, false, &req.topic, &req.group, owner, max, lease_ms).await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
             return Ok(json_text(wire::deliveries_reply(&ds)));

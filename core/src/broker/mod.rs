@@ -1658,6 +1658,21 @@ impl Broker {
         lease_ms: i64,
         now_ms: i64,
     ) -> Result<Vec<Delivery>> {
+        self.poll_deferred(topic, group, owner, max, lease_ms, now_ms)?
+            .wait()
+    }
+
+    /// [`Self::poll`] whose caller waits for durability (of the group's creation, when this
+    /// poll created it).
+    pub fn poll_deferred(
+        &self,
+        topic: &str,
+        group: &str,
+        owner: &str,
+        max: usize,
+        lease_ms: i64,
+        now_ms: i64,
+    ) -> Result<Deferred<Vec<Delivery>>> {
         if group.is_empty() || owner.is_empty() {
             return Err(BrokerError::InvalidArgument(
                 "group and owner are required".into(),
@@ -1710,8 +1725,11 @@ impl Broker {
             t.refresh_min_floors(&groups);
             self.log_state(&records, now_ms)?
         };
-        self.wait_state(appended)?;
-        Ok(out)
+        Ok(Deferred {
+            value: out,
+            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
+            pool: Arc::clone(&self.sync_pool),
+        })
     }
 
     #[expect(
