@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Wake, Waker};
 
 use driftq_core::storage::format::Record;
@@ -116,15 +116,7 @@ fn async_and_thread_waiters_share_group_commits_and_each_sees_its_append_durable
 #[test]
 fn a_failed_fdatasync_fails_every_async_waiter_of_its_group_and_stays_failed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let failing = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&failing);
-    let fault = SyncFault(Arc::new(move |_, _| {
-        if flag.load(Ordering::SeqCst) {
-            Err(std::io::Error::other("injected EIO"))
-        } else {
-            Ok(())
-        }
-    }));
+    let (failing, fault) = crate::storage::failing_syncs();
     let log = Arc::new(
         PartitionLog::open(dir.path(), always(Some(fault)))
             .expect("open")

@@ -509,7 +509,7 @@ fn an_empty_batch_is_refused() {
 }
 
 /// A switchable fault for every fdatasync of a log: what a failing disk would do.
-fn failing_syncs() -> (
+pub(crate) fn failing_syncs() -> (
     Arc<std::sync::atomic::AtomicBool>,
     driftq_core::storage::SyncFault,
 ) {
