@@ -38,7 +38,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::storage::{
-    Appended, Durability, DurableWait, LogConfig, PartitionLog, Record, StorageError, SyncPool,
+    Appended, Durability, DurableWait, LogConfig, PartitionLog, Record, StorageError, StoredRecord,
+    SyncPool,
 };
 pub use envelope::{DlqOrigin, Envelope, MessageMeta, ReplayMark, RetryPolicy, Routing};
 use group::{GroupPartition, Lease, push_error};
@@ -477,9 +478,35 @@ struct Partition {
     produced_bytes: AtomicU64,
     /// Smallest ack floor among the topic's groups (`u64::MAX` without groups), for backpressure.
     min_floor: AtomicU64,
+    /// Records a poll decoded but did not hand out, starting at the offset the next poll of
+    /// that group asks for: a poll for one message would otherwise decode (and checksum) its
+    /// whole batch again each time. Records are immutable, so whatever is here is still right.
+    read_ahead: Mutex<Vec<StoredRecord>>,
 }
 
+/// At most this many decoded records wait in a partition's read-ahead.
+const READ_AHEAD_RECORDS: usize = 64;
+
 impl Partition {
+    /// Up to `want` records from `from` for a poll, taking what an earlier poll read past first.
+    fn read_for_poll(&self, from: u64, want: usize) -> Result<Vec<StoredRecord>> {
+        {
+            let mut ahead = lock(&self.read_ahead);
+            if ahead.first().is_some_and(|r| r.offset == from) {
+                let n = want.min(ahead.len());
+                return Ok(ahead.drain(..n).collect());
+            }
+        }
+        Ok(self.log.read(from, want.max(16), 4 << 20)?)
+    }
+
+    /// Keeps records a poll read but did not hand out, for the poll that continues there.
+    fn keep_read_ahead(&self, rest: Vec<StoredRecord>) {
+        if !rest.is_empty() && rest.len() <= READ_AHEAD_RECORDS {
+            *lock(&self.read_ahead) = rest;
+        }
+    }
+
     /// Counts appended produce records (messages, key + value bytes) for the metrics.
     fn count_produced(&self, records: &[Record]) {
         let bytes: u64 = records
@@ -945,6 +972,7 @@ impl Broker {
                 produced_messages: AtomicU64::new(0),
                 produced_bytes: AtomicU64::new(0),
                 min_floor: AtomicU64::new(u64::MAX),
+                read_ahead: Mutex::new(Vec::new()),
             });
         }
         Ok(Arc::new(Topic {
@@ -1604,7 +1632,7 @@ impl Broker {
 
     // ---- reading ------------------------------------------------------------------------
 
-    fn to_message(topic: &str, partition: u32, stored: crate::storage::StoredRecord) -> Message {
+    fn to_message(topic: &str, partition: u32, stored: StoredRecord) -> Message {
         let r = stored.record;
         let meta = MessageMeta::decode(r.metadata.as_deref()).unwrap_or_else(|e| {
             tracing::warn!(topic, partition, offset = stored.offset, error = %e, "undecodable message metadata");
@@ -1814,11 +1842,12 @@ impl Broker {
             if room == 0 || gp.cursor >= hw {
                 return Ok(());
             }
-            let batch = part.log.read(gp.cursor, room.max(16), 4 << 20)?;
+            let batch = part.read_for_poll(gp.cursor, room)?;
             if batch.is_empty() {
                 return Ok(());
             }
-            for stored in batch {
+            let mut batch = batch.into_iter();
+            while let Some(stored) = batch.next() {
                 let Some(g) = groups.get_mut(group) else {
                     return Ok(());
                 };
@@ -1826,6 +1855,7 @@ impl Broker {
                     return Ok(());
                 };
                 if out.len() >= max || gp.inflight.len() >= max_inflight {
+                    part.keep_read_ahead(std::iter::once(stored).chain(batch).collect());
                     return Ok(());
                 }
                 let offset = stored.offset;

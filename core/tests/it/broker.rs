@@ -1323,3 +1323,41 @@ proptest! {
         }
     }
 }
+
+/// One-message polls out of one large batch, two groups interleaved and one consumer that lets
+/// its lease lapse: every message reaches every group exactly once, in order, and the expired one
+/// comes back — whatever a poll decoded past its `max` and kept for the next one.
+#[test]
+fn one_message_polls_of_a_large_batch_deliver_each_message_once_per_group() {
+    let mut h = Harness::new();
+    h.topic("big", 1);
+    let values: Vec<String> = (0..150).map(|i| format!("m{i}")).collect();
+    let results = h
+        .b()
+        .produce("big", values.iter().map(|v| msg(v)).collect(), h.now);
+    assert!(results.iter().all(Result::is_ok));
+    let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut held = None;
+    for round in 0..150 {
+        for group in ["a", "b"] {
+            let got = h.poll("big", group, "w", 1);
+            assert_eq!(got.len(), 1, "round {round}, group {group}");
+            let d = &got[0];
+            // Group b leaves message 40 unacked: its lease runs out and it comes back.
+            if group == "b" && d.message.offset == 40 && held.is_none() {
+                held = Some(d.message.offset);
+                continue;
+            }
+            h.ack(d).expect("ack");
+            seen.entry(group)
+                .or_default()
+                .push(String::from_utf8(d.message.value.clone()).expect("utf8"));
+        }
+    }
+    assert_eq!(seen["a"], values);
+    assert_eq!(seen["b"].len(), 149);
+    h.tick(2_000);
+    let back = h.poll("big", "b", "w", 10);
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].message.offset, back[0].attempts), (40, 2));
+}
