@@ -67,7 +67,7 @@ impl ApiError {
                 message,
                 overload: Some((reason, retry_after_ms)),
             },
-            BrokerError::Storage(_) | BrokerError::State(_) => {
+            BrokerError::Storage(_) | BrokerError::WriteFailed(_) | BrokerError::State(_) => {
                 tracing::error!(error = %message, "storage failure");
                 Self::internal(message)
             }

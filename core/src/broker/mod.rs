@@ -152,6 +152,10 @@ pub enum BrokerError {
     Conflict(String),
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
+    /// A message's write or fdatasync failed: the storage error's text, once per message of
+    /// the batch (the storage error itself is not `Clone`).
+    #[error("storage: {0}")]
+    WriteFailed(String),
     #[error("state log: {0}")]
     State(#[from] codec::CodecError),
 }
@@ -170,7 +174,7 @@ impl BrokerError {
             | Self::IdempotencyInFlight => "INVALID_ARGUMENT",
             Self::WrongOwner { .. } | Self::Conflict(_) => "FAILED_PRECONDITION",
             Self::Overloaded { .. } => "RESOURCE_EXHAUSTED",
-            Self::Storage(_) | Self::State(_) => "INTERNAL",
+            Self::Storage(_) | Self::WriteFailed(_) | Self::State(_) => "INTERNAL",
         }
     }
 }
@@ -237,10 +241,9 @@ impl DeferredProduce {
     }
 }
 
-/// A message's write failed (one error per message of a failed batch: the storage error itself
-/// is not `Clone`).
+/// A message's write failed (one error per message of a failed batch).
 fn write_failure(msg: &str) -> BrokerError {
-    BrokerError::Storage(StorageError::InvalidBatch(msg.to_owned()))
+    BrokerError::WriteFailed(msg.to_owned())
 }
 
 /// A broker result that holds only once the state records behind it are durable.

@@ -299,6 +299,7 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
         .expect_err("the fdatasync failed");
     assert_eq!(err.code(), "INTERNAL");
     assert!(err.to_string().contains("injected EIO"), "{err}");
+    assert!(!err.to_string().contains("invalid batch"), "{err}");
     // The same through the async path the server takes: appended, then the wait fails.
     let err = crate::pool::block_on(
         h.b()
