@@ -183,28 +183,18 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Produces `msgs`: appended on this worker (an append only copies into the group commit's
-/// buffer), then durable without a thread parked per request — on two cores the blocking pool's
-/// hand-offs cost more than the append. Keyed messages, which the broker makes durable before it
-/// returns, go through the blocking pool.
+/// buffer), then durable — idempotency keys after their messages — without a thread parked per
+/// request: on two cores the blocking pool's hand-offs cost more than the append.
 async fn produce_messages(
     state: &AppState,
-    v1: bool,
     topic: String,
     msgs: Vec<ProduceMessage>,
-) -> ApiResult<Vec<Result<driftq_core::broker::Produced, BrokerError>>> {
-    let keyed = msgs.iter().any(|m| {
-        m.envelope
-            .as_ref()
-            .is_some_and(|e| !e.idempotency_key.is_empty())
-    });
-    if keyed {
-        return blocking(state, v1, move |b, now| Ok(b.produce(&topic, msgs, now))).await;
-    }
-    Ok(state
+) -> Vec<Result<driftq_core::broker::Produced, BrokerError>> {
+    state
         .broker
         .produce_deferred(&topic, msgs, now_ms())
-        .durable()
-        .await)
+        .durable(&state.broker)
+        .await
 }
 
 /// Leases up to `max` messages on this worker (what a poll reads is what was just written, in
@@ -616,7 +606,7 @@ async fn produce(
     check_size(&state, &msg)?;
     let started = Instant::now();
     let t = topic.clone();
-    let mut results = produce_messages(&state, true, t, vec![msg]).await?;
+    let mut results = produce_messages(&state, t, vec![msg]).await;
     state
         .metrics
         .append_seconds
@@ -686,7 +676,7 @@ async fn produce_batch(
     }
     let started = Instant::now();
     let t = topic.clone();
-    let results = produce_messages(&state, false, t, msgs).await?;
+    let results = produce_messages(&state, t, msgs).await;
     state
         .metrics
         .append_seconds

@@ -200,36 +200,59 @@ pub struct DeferredProduce {
     results: Vec<Result<Produced>>,
     /// Per appended batch: its log, its end, and the results it decides.
     batches: Vec<(Arc<PartitionLog>, Appended, Vec<usize>)>,
-    pool: Arc<SyncPool>,
+    /// Keyed messages written, as (batch, scope, partition, offset): their key records go to
+    /// the state log once their batch is durable — never before, or a crash could leave a key
+    /// that dedupes the retry of a message that was lost.
+    keys: Vec<(usize, String, u32, u64)>,
+    now_ms: i64,
 }
 
 impl DeferredProduce {
-    /// Blocks until the messages are durable; one result per message, in order.
-    pub fn wait(self) -> Vec<Result<Produced>> {
+    /// Blocks until the messages (and their idempotency keys) are durable; one result per
+    /// message, in order.
+    pub fn wait(self, broker: &Broker) -> Vec<Result<Produced>> {
         let outcomes = self
             .batches
             .iter()
             .map(|(log, a, _)| log.wait_durable_for(a))
             .collect();
-        self.finish(outcomes)
+        let (results, keys) = self.finish(outcomes, broker);
+        if let Some(keys) = keys {
+            log_key_commit(keys.and_then(Deferred::wait));
+        }
+        results
     }
 
-    /// Resolves once the messages are durable, without parking a thread per call.
-    pub async fn durable(self) -> Vec<Result<Produced>> {
+    /// Resolves once the messages (and their idempotency keys) are durable, without parking a
+    /// thread per call.
+    pub async fn durable(self, broker: &Broker) -> Vec<Result<Produced>> {
         let waits = self
             .batches
             .iter()
             .map(|(log, a, _)| (Arc::clone(log), a.next_offset))
             .collect();
-        let outcomes = DurableWait::new(Arc::clone(&self.pool), waits).await;
-        self.finish(outcomes)
+        let outcomes = DurableWait::new(Arc::clone(&broker.sync_pool), waits).await;
+        let (results, keys) = self.finish(outcomes, broker);
+        if let Some(keys) = keys {
+            let committed = match keys {
+                Ok(deferred) => deferred.durable().await,
+                Err(e) => Err(e),
+            };
+            log_key_commit(committed);
+        }
+        results
     }
 
+    /// Applies the durability outcomes to the results and commits the keys of the messages
+    /// that made it (appended, not yet durable); forgets the keys of those that did not.
     fn finish(
         mut self,
         outcomes: Vec<std::result::Result<(), StorageError>>,
-    ) -> Vec<Result<Produced>> {
+        broker: &Broker,
+    ) -> (Vec<Result<Produced>>, Option<Result<Deferred<()>>>) {
+        let mut durable = Vec::with_capacity(outcomes.len());
         for ((_, _, indices), outcome) in self.batches.iter().zip(outcomes) {
+            durable.push(outcome.is_ok());
             if let Err(e) = outcome {
                 let msg = e.to_string();
                 for &i in indices {
@@ -237,7 +260,35 @@ impl DeferredProduce {
                 }
             }
         }
-        self.results
+        if self.keys.is_empty() {
+            return (self.results, None);
+        }
+        let mut key_records = Vec::new();
+        {
+            let mut known = lock(&broker.producer_keys);
+            for (batch, scope, partition, offset) in self.keys {
+                if durable.get(batch).copied().unwrap_or(false) {
+                    key_records.push(StateRecord::ProducerKey {
+                        scope,
+                        partition,
+                        offset,
+                        expires_ms: self.now_ms.saturating_add(broker.config.idempotency_ttl_ms),
+                    });
+                } else {
+                    known.remove(&scope);
+                }
+            }
+        }
+        let committed = broker.commit_producer_keys(&key_records, self.now_ms);
+        (self.results, Some(committed))
+    }
+}
+
+/// The messages are durable already when their keys are committed: a failed key commit only
+/// weakens dedupe, so it is logged rather than failing the produce.
+fn log_key_commit(outcome: Result<()>) {
+    if let Err(e) = outcome {
+        tracing::error!(error = %e, "could not record idempotency keys");
     }
 }
 
@@ -1235,13 +1286,13 @@ impl Broker {
         messages: Vec<ProduceMessage>,
         now_ms: i64,
     ) -> Vec<Result<Produced>> {
-        self.produce_inner(topic, messages, now_ms, true).wait()
+        self.produce_inner(topic, messages, now_ms, true).wait(self)
     }
 
-    /// Like [`Self::produce`] but returns once the messages are appended: their results hold
-    /// once [`DeferredProduce::durable`] (async, no thread parked per call) or
-    /// [`DeferredProduce::wait`] returns. Messages with idempotency keys are made durable before
-    /// this returns, blocking: their key records may reach the disk only after them.
+    /// Like [`Self::produce`] but returns once the messages are appended (never blocking on the
+    /// disk): their results hold once [`DeferredProduce::durable`] (async, no thread parked per
+    /// call) or [`DeferredProduce::wait`] returns, which also commit idempotency keys after the
+    /// messages they name are durable.
     pub fn produce_deferred(
         &self,
         topic: &str,
@@ -1346,7 +1397,7 @@ impl Broker {
                 }
             }
         }
-        let deferred = DeferredProduce {
+        DeferredProduce {
             results: results
                 .into_iter()
                 .map(|r| {
@@ -1358,76 +1409,44 @@ impl Broker {
                 })
                 .collect(),
             batches,
-            pool: Arc::clone(&self.sync_pool),
-        };
-        if scoped.is_empty() {
-            return deferred;
-        }
-        // A key record must not reach the disk before its message: after a crash it would
-        // dedupe the retry of a message that was lost.
-        let outcomes: Vec<bool> = deferred
-            .batches
-            .iter()
-            .map(|(log, a, _)| log.wait_durable_for(a).is_ok())
-            .collect();
-        let mut key_records = Vec::new();
-        {
-            let mut keys = lock(&self.producer_keys);
-            for (batch, scope, partition, offset) in scoped {
-                if outcomes.get(batch).copied().unwrap_or(false) {
-                    key_records.push(StateRecord::ProducerKey {
-                        scope,
-                        partition,
-                        offset,
-                        expires_ms: now_ms.saturating_add(self.config.idempotency_ttl_ms),
-                    });
-                } else {
-                    keys.remove(&scope);
-                }
-            }
-        }
-        let results = deferred.wait();
-        self.commit_producer_keys(&key_records, now_ms);
-        DeferredProduce {
-            results,
-            batches: Vec::new(),
-            pool: Arc::clone(&self.sync_pool),
+            keys: scoped,
+            now_ms,
         }
     }
 
-    /// Records committed producer idempotency keys (in memory and in the state log). The
-    /// messages are durable already, so a failure only weakens dedupe and is logged.
-    fn commit_producer_keys(&self, key_records: &[StateRecord], now_ms: i64) {
-        if key_records.is_empty() {
-            return;
-        }
-        let outcome = {
-            let _snap = read(&self.snapshot);
-            let mut keys = lock(&self.producer_keys);
-            for r in key_records {
-                if let StateRecord::ProducerKey {
-                    scope,
-                    partition,
-                    offset,
-                    expires_ms,
-                } = r
-                {
-                    keys.insert(
-                        scope.clone(),
-                        ProducerKey::Committed {
-                            partition: *partition,
-                            offset: *offset,
-                            expires_ms: *expires_ms,
-                        },
-                    );
-                }
+    /// Records committed producer idempotency keys, in memory and appended to the state log; the
+    /// caller waits for them to be durable.
+    fn commit_producer_keys(
+        &self,
+        key_records: &[StateRecord],
+        now_ms: i64,
+    ) -> Result<Deferred<()>> {
+        let _snap = read(&self.snapshot);
+        let mut keys = lock(&self.producer_keys);
+        for r in key_records {
+            if let StateRecord::ProducerKey {
+                scope,
+                partition,
+                offset,
+                expires_ms,
+            } = r
+            {
+                keys.insert(
+                    scope.clone(),
+                    ProducerKey::Committed {
+                        partition: *partition,
+                        offset: *offset,
+                        expires_ms: *expires_ms,
+                    },
+                );
             }
-            self.log_state(key_records, now_ms)
-        };
-        // The messages are durable already; a failed key commit only weakens dedupe.
-        if let Err(e) = outcome.and_then(|a| self.wait_state(a)) {
-            tracing::error!(error = %e, "could not record idempotency keys");
         }
+        let appended = self.log_state(key_records, now_ms)?;
+        Ok(Deferred {
+            value: (),
+            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
+            pool: Arc::clone(&self.sync_pool),
+        })
     }
 
     /// Appends `messages` to one partition as they are (a migration from another broker): no
@@ -1476,7 +1495,10 @@ impl Broker {
                 })
             })
             .collect();
-        self.commit_producer_keys(&key_records, now_ms);
+        log_key_commit(
+            self.commit_producer_keys(&key_records, now_ms)
+                .and_then(Deferred::wait),
+        );
         Ok(appended.base_offset)
     }
 

@@ -66,9 +66,11 @@ impl Harness {
         (r.partition, r.offset, r.duplicate)
     }
 
+    /// Produces the way the server does: appended, then awaited (keys committed after the
+    /// message is durable). Tests that call `Broker::produce` directly cover the blocking path.
     fn try_produce(&self, topic: &str, msg: ProduceMessage) -> Result<Produced, BrokerError> {
-        self.b()
-            .produce(topic, vec![msg], self.now)
+        let deferred = self.b().produce_deferred(topic, vec![msg], self.now);
+        crate::pool::block_on(deferred.durable(self.b()))
             .pop()
             .expect("one result per message")
     }
@@ -304,7 +306,7 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
     let err = crate::pool::block_on(
         h.b()
             .produce_deferred("t", vec![on(1, "lost too")], h.now)
-            .durable(),
+            .durable(h.b()),
     )
     .pop()
     .expect("one result")
@@ -372,7 +374,7 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
                         let messages = vec![msg_bytes(value.clone())];
                         // One producer waits the way the server's handlers do.
                         let r = if t == 0 {
-                            crate::pool::block_on(b.produce_deferred("p", messages, now).durable())
+                            crate::pool::block_on(b.produce_deferred("p", messages, now).durable(b))
                         } else {
                             b.produce("p", messages, now)
                         }
