@@ -1180,6 +1180,15 @@ impl Broker {
         Ok(Some(appended))
     }
 
+    /// `value`, holding once the state records appended for it (if any) are durable.
+    fn after_state<T>(&self, value: T, appended: Option<Appended>) -> Deferred<T> {
+        Deferred {
+            value,
+            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
+            pool: Arc::clone(&self.sync_pool),
+        }
+    }
+
     fn wait_state(&self, appended: Option<crate::storage::Appended>) -> Result<()> {
         if let Some(a) = appended {
             self.state_log.wait_durable_for(&a)?;
@@ -1442,11 +1451,7 @@ impl Broker {
             }
         }
         let appended = self.log_state(key_records, now_ms)?;
-        Ok(Deferred {
-            value: (),
-            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
-            pool: Arc::clone(&self.sync_pool),
-        })
+        Ok(self.after_state((), appended))
     }
 
     /// Appends `messages` to one partition as they are (a migration from another broker): no
@@ -1778,11 +1783,7 @@ impl Broker {
             t.refresh_min_floors(&groups);
             self.log_state(&records, now_ms)?
         };
-        Ok(Deferred {
-            value: out,
-            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
-            pool: Arc::clone(&self.sync_pool),
-        })
+        Ok(self.after_state(out, appended))
     }
 
     #[expect(
@@ -2037,11 +2038,7 @@ impl Broker {
         }
         t.refresh_min_floors(&groups);
         let appended = self.log_state(&records, now_ms)?;
-        Ok(Deferred {
-            value,
-            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
-            pool: Arc::clone(&self.sync_pool),
-        })
+        Ok(self.after_state(value, appended))
     }
 
     /// Acks one message held by `owner`.
