@@ -18,7 +18,8 @@ use driftq_core::api::{
     Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns,
 };
 use driftq_core::broker::{
-    Broker, BrokerError, LeaseRef, ProduceMessage, ReadFrom, ReplayRequest, SeekTo, dlq_topic_for,
+    Broker, BrokerError, Deferred, Delivery, LeaseRef, ProduceMessage, Produced, ReadFrom,
+    ReplayRequest, SeekTo, dlq_topic_for,
 };
 use driftq_core::storage::Durability;
 use serde::Deserialize;
@@ -189,7 +190,7 @@ async fn produce_messages(
     state: &AppState,
     topic: String,
     msgs: Vec<ProduceMessage>,
-) -> Vec<Result<driftq_core::broker::Produced, BrokerError>> {
+) -> Vec<Result<Produced, BrokerError>> {
     state
         .broker
         .produce_deferred(&topic, msgs, now_ms())
@@ -208,14 +209,20 @@ async fn poll_now(
     owner: &str,
     max: usize,
     lease_ms: i64,
-) -> ApiResult<Vec<driftq_core::broker::Delivery>> {
-    state
+) -> ApiResult<Vec<Delivery>> {
+    let deferred = state
         .broker
-        .poll_deferred(topic, group, owner, max, lease_ms, now_ms())
-        .map_err(|e| ApiError::from_broker(e, v1))?
-        .durable()
-        .await
-        .map_err(|e| ApiError::from_broker(e, v1))
+        .poll_deferred(topic, group, owner, max, lease_ms, now_ms());
+    durable(deferred, v1).await
+}
+
+/// Awaits a deferred broker call; failing to append or to make it durable is the call's error.
+async fn durable<T>(deferred: Result<Deferred<T>, BrokerError>, v1: bool) -> ApiResult<T> {
+    let outcome = match deferred {
+        Ok(d) => d.durable().await,
+        Err(e) => Err(e),
+    };
+    outcome.map_err(|e| ApiError::from_broker(e, v1))
 }
 
 /// Body bytes, with 413 (as JSON) for bodies past the limit.
@@ -1053,13 +1060,7 @@ async fn ack(
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
-    state
-        .broker
-        .ack_deferred(&r.lease(), now_ms())
-        .map_err(|e| ApiError::from_broker(e, true))?
-        .durable()
-        .await
-        .map_err(|e| ApiError::from_broker(e, true))?;
+    durable(state.broker.ack_deferred(&r.lease(), now_ms()), true).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -1201,13 +1202,10 @@ async fn ack_batch(
             .iter()
             .map(|(p, o, owner, _, _)| (&**owner, *p, *o))
             .collect();
-        state
+        let deferred = state
             .broker
-            .ack_batch_deferred(&topic, &group, &acks, now_ms())
-            .map_err(|e| ApiError::from_broker(e, false))?
-            .durable()
-            .await
-            .map_err(|e| ApiError::from_broker(e, false))?
+            .ack_batch_deferred(&topic, &group, &acks, now_ms());
+        durable(deferred, false).await?
     } else {
         ack_and_nack(&state, topic, group, items).await?
     };
