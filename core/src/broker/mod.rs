@@ -538,8 +538,10 @@ struct Partition {
     read_ahead: Mutex<Vec<StoredRecord>>,
 }
 
-/// At most this many decoded records wait in a partition's read-ahead.
+/// At most this many decoded records, and this many bytes of them, wait in a partition's
+/// read-ahead: a few small messages are what it is for.
 const READ_AHEAD_RECORDS: usize = 64;
+const READ_AHEAD_BYTES: usize = 256 * 1024;
 
 impl Partition {
     /// Up to `want` records from `from` for a poll, taking what an earlier poll read past first.
@@ -556,7 +558,11 @@ impl Partition {
 
     /// Keeps records a poll read but did not hand out, for the poll that continues there.
     fn keep_read_ahead(&self, rest: Vec<StoredRecord>) {
-        if !rest.is_empty() && rest.len() <= READ_AHEAD_RECORDS {
+        let bytes: usize = rest
+            .iter()
+            .map(|r| r.record.value.len() + r.record.key.as_ref().map_or(0, Vec::len))
+            .sum();
+        if !rest.is_empty() && rest.len() <= READ_AHEAD_RECORDS && bytes <= READ_AHEAD_BYTES {
             *lock(&self.read_ahead) = rest;
         }
     }
