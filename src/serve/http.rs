@@ -198,9 +198,11 @@ async fn produce_messages(
         .await
 }
 
-/// Leases up to `max` messages on this worker (what a poll reads is what was just written, in
-/// the page cache) and waits without a parked thread for the rare state record it writes (a
-/// group's creation, a retention skip).
+/// Leases up to `max` messages on this worker when they come from the active segments (what a
+/// consumer near the head reads was just written and is in the page cache) and waits without a
+/// parked thread for the rare state record it writes (a group's creation, a retention skip). A
+/// poll that starts in a sealed segment — a consumer replaying a backlog — may wait on the disk,
+/// so it runs on the blocking pool instead of stalling every connection of this worker.
 async fn poll_now(
     state: &AppState,
     v1: bool,
@@ -210,6 +212,13 @@ async fn poll_now(
     max: usize,
     lease_ms: i64,
 ) -> ApiResult<Vec<Delivery>> {
+    if state.broker.poll_reads_sealed(topic, group, now_ms()) {
+        let (topic, group, owner) = (topic.to_owned(), group.to_owned(), owner.to_owned());
+        return blocking(state, v1, move |b, now| {
+            b.poll(&topic, &group, &owner, max, lease_ms, now)
+        })
+        .await;
+    }
     let deferred = state
         .broker
         .poll_deferred(topic, group, owner, max, lease_ms, now_ms());

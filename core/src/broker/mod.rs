@@ -1726,6 +1726,28 @@ impl Broker {
             .wait()
     }
 
+    /// Whether a poll of `group` would start reading below some partition's active segment
+    /// (its cursor or a due retry is there; a group not created yet starts at the low
+    /// watermark). Such reads may go to the disk, so an async caller runs the poll where it may
+    /// block. Only a hint: the answer may change before the poll runs.
+    pub fn poll_reads_sealed(&self, topic: &str, group: &str, now_ms: i64) -> bool {
+        let Ok(t) = self.topic(topic) else {
+            return false;
+        };
+        let groups = lock(&t.groups);
+        t.partitions.iter().enumerate().any(|(p, part)| {
+            let next = match groups.get(group).and_then(|g| g.partitions.get(p)) {
+                Some(gp) => gp
+                    .retries
+                    .iter()
+                    .find(|(_, e)| e.next_eligible_ms <= now_ms)
+                    .map_or(gp.cursor, |(o, _)| (*o).min(gp.cursor)),
+                None => part.log.low_watermark(),
+            };
+            next < part.log.high_watermark() && next < part.log.active_base_offset()
+        })
+    }
+
     /// [`Self::poll`] whose caller waits for durability (of the group's creation, when this
     /// poll created it).
     pub fn poll_deferred(

@@ -890,6 +890,13 @@ impl PartitionLog {
         lock(&self.inner).segments[0].files.base
     }
 
+    /// First offset of the active segment: offsets below it are in sealed segments, which a
+    /// reader far behind the writer may have to fetch from disk rather than the page cache.
+    #[must_use]
+    pub fn active_base_offset(&self) -> u64 {
+        lock(&self.inner).active().files.base
+    }
+
     /// One past the last offset readers may see (under `Always`, the last durable one).
     #[must_use]
     pub fn high_watermark(&self) -> u64 {

@@ -1099,6 +1099,46 @@ fn retention_moves_groups_forward_and_counts_the_skip() {
 }
 
 #[test]
+fn polls_that_start_in_a_sealed_segment_are_told_apart_from_polls_at_the_head() {
+    // Every message fills a segment: offsets below the last one are in sealed segments.
+    let mut h = Harness::with(|c| c.segment_bytes = 100);
+    h.topic("t", 1);
+    h.produce("t", msg("first message, long enough to fill a segment"));
+    h.produce("t", msg("second message, long enough to fill a segment"));
+    h.produce("t", msg("third message, long enough to fill a segment"));
+    let b = h.b();
+    assert!(
+        b.poll_reads_sealed("t", "new-group", h.now),
+        "a new group starts at the low watermark, in a sealed segment"
+    );
+    let first = h.poll("t", "g", "o", 2);
+    assert_eq!(first.len(), 2);
+    assert!(
+        !h.b().poll_reads_sealed("t", "g", h.now),
+        "the cursor reached the active segment"
+    );
+    h.b()
+        .nack(&lease_ref(&first[0]), "again", Some(0), h.now)
+        .expect("nack");
+    assert!(
+        h.b().poll_reads_sealed("t", "g", h.now),
+        "a due retry of offset 0 is read from a sealed segment"
+    );
+    let again = h.poll("t", "g", "o", 10);
+    let offsets: Vec<u64> = again.iter().map(|d| d.message.offset).collect();
+    assert_eq!(offsets, [0, 2], "the retry first, then the rest");
+    for d in again.iter().chain(&first[1..]) {
+        h.ack(d).expect("ack");
+    }
+    assert!(!h.b().poll_reads_sealed("t", "g", h.now), "caught up");
+    h.tick(1);
+    assert!(
+        !h.b().poll_reads_sealed("no-such-topic", "g", h.now),
+        "an unknown topic is the poll's error to report, not a reason to block"
+    );
+}
+
+#[test]
 fn snapshot_bounds_the_state_log_and_restart_replays_the_tail() {
     let mut h = Harness::with(|c| c.snapshot_every = 50);
     h.topic("t", 2);
