@@ -757,7 +757,10 @@ fn a_backlog_in_sealed_segments_is_consumed_in_order_by_pull_and_stream() {
     let s = Server::start(&["--segment-bytes", "300"]);
     s.create_topic("t", 1);
     for i in 0..40 {
-        let r = s.post("/v1/produce", &json!({"topic": "t", "value": format!("m{i}")}));
+        let r = s.post(
+            "/v1/produce",
+            &json!({"topic": "t", "value": format!("m{i}")}),
+        );
         assert_eq!(r.status(), 200);
     }
     let segments = s.json("/v1/topics/t")["partitions"][0]["segments"].clone();
@@ -784,7 +787,12 @@ fn a_backlog_in_sealed_segments_is_consumed_in_order_by_pull_and_stream() {
     assert_eq!(pulled, expected);
     let mut stream = StreamReader::open(&s, "topic=t&group=stream&owner=o");
     let streamed: Vec<String> = (0..40)
-        .map(|_| stream.next()["value"].as_str().unwrap_or_default().to_owned())
+        .map(|_| {
+            stream.next()["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
     assert_eq!(streamed, expected);
 }

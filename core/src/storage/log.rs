@@ -21,7 +21,9 @@
 //! progress syncs everything written so far, the others wait for it. An async caller waits
 //! without a thread: [`PartitionLog::poll_durable`] registers its waker, and when no sync is
 //! running hands the caller the duty to run the next one ([`PartitionLog::lead_claimed_sync`],
-//! on a thread of its choosing — [`super::SyncPool`]); every sync's end wakes every waiter.
+//! on a thread of its choosing — [`super::SyncPool`]); every sync's end wakes every waiter. A
+//! claimed sync that ends while appends written during it wait keeps the claim and runs again
+//! at once, so a busy partition's fdatasyncs follow each other without a hand-off between.
 //!
 //! Time is never read here: record timestamps and `now` arguments come from the caller.
 
@@ -559,9 +561,14 @@ impl PartitionLog {
     }
 
     /// Runs the group commit a [`DurablePoll::Pending`] with `must_lead` claimed: blocks for one
-    /// fdatasync, then wakes every waiter.
-    pub fn lead_claimed_sync(&self) {
-        self.lead_sync(false);
+    /// fdatasync, then wakes every waiter. Returns `true` when the caller still holds the claim:
+    /// appends written during this sync have waiters, so the next group commit is due at once
+    /// and the caller must call this again. Without that, the next sync would start only after
+    /// a woken waiter ran on some thread and claimed it — a hand-off that left the disk idle
+    /// between syncs.
+    #[must_use = "a kept claim must be run, or every waiter of this log waits forever"]
+    pub fn lead_claimed_sync(&self) -> bool {
+        self.lead_sync(false)
     }
 
     /// Seals the active segment now (if it holds anything) so the next append starts a new one.
@@ -743,14 +750,16 @@ impl PartitionLog {
             }
             st.syncing = true;
             drop(st);
-            self.lead_sync(true);
+            let kept = self.lead_sync(true);
+            debug_assert!(!kept, "a thread leader never keeps the claim");
         }
     }
 
     /// One group commit, run by the waiter that found no sync in progress (`leader_appends`:
     /// it will append again itself) or for an async one: gathers the appends under way, syncs,
-    /// publishes the new durable end and wakes everyone who waited.
-    fn lead_sync(&self, leader_appends: bool) {
+    /// publishes the new durable end and wakes everyone who waited. For an async claim, returns
+    /// whether the claim is kept for the next sync (see [`Self::lead_claimed_sync`]).
+    fn lead_sync(&self, leader_appends: bool) -> bool {
         // Give appends that are under way, and (when the waiters are threads that append again
         // as soon as they wake) as many as the last group had, a chance to land before this
         // fdatasync; a lone writer never waits. Async waiters' next appends come a network
@@ -768,9 +777,8 @@ impl PartitionLog {
             std::thread::yield_now();
         }
         let result = self.sync_active();
-        let (waiters, async_waiters) = {
+        let (waiters, async_waiters, keep_claim) = {
             let mut st = lock(&self.sync);
-            st.syncing = false;
             match result {
                 Ok(end) => {
                     st.durable_end = st.durable_end.max(end);
@@ -782,10 +790,18 @@ impl PartitionLog {
                     st.failed = Some(reason);
                 }
             }
+            // Someone waits and bytes past the new durable end are written: under `Always`
+            // every append is waited for, so those are (mostly) the waiters' own.
+            let keep_claim = !leader_appends
+                && st.failed.is_none()
+                && (!st.waiters.is_empty() || !st.async_waiters.is_empty())
+                && self.written_end.load(Ordering::Acquire) > st.durable_end;
+            st.syncing = keep_claim;
             self.syncs_ended.fetch_add(1, Ordering::AcqRel);
             (
                 std::mem::take(&mut st.waiters),
                 std::mem::take(&mut st.async_waiters),
+                keep_claim,
             )
         };
         // Everyone who waited on this sync, and its leader, is likely to append again soon: the
@@ -802,6 +818,7 @@ impl PartitionLog {
         for waker in async_waiters {
             waker.wake();
         }
+        keep_claim
     }
 
     /// fdatasyncs the active segment; returns the end offset that is now durable.

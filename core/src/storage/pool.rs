@@ -58,7 +58,7 @@ impl SyncPool {
         let mut q = lock(&self.queue);
         if q.closed {
             drop(q);
-            log.lead_claimed_sync();
+            while log.lead_claimed_sync() {}
             return;
         }
         q.logs.push_back(log);
@@ -80,7 +80,7 @@ impl SyncPool {
                     let queued: Vec<_> = q.logs.drain(..).collect();
                     drop(q);
                     for log in queued {
-                        log.lead_claimed_sync();
+                        while log.lead_claimed_sync() {}
                     }
                 }
                 // The running threads will get to it.
@@ -108,7 +108,12 @@ impl SyncPool {
                     q.idle -= 1;
                 }
             };
-            log.lead_claimed_sync();
+            if log.lead_claimed_sync() {
+                // The next sync of this log is due at once. Behind the logs already queued, so
+                // one busy log cannot starve the others; this thread usually takes it next,
+                // without a wake-up.
+                lock(&self.queue).logs.push_back(log);
+            }
         }
     }
 

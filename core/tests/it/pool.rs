@@ -8,7 +8,8 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use driftq_core::storage::format::Record;
 use driftq_core::storage::{
-    Durability, DurableWait, LogConfig, PartitionLog, StorageError, SyncFault, SyncPool,
+    Durability, DurablePoll, DurableWait, LogConfig, PartitionLog, StorageError, SyncFault,
+    SyncPool,
 };
 
 /// Wakes a parked thread: the smallest executor that can drive a future to completion.
@@ -180,4 +181,82 @@ fn without_always_an_append_is_ready_at_once() {
     let pool = SyncPool::new(1);
     let a = append_async(&log, &pool, &[record(0)]).expect("append");
     assert_eq!((a.base_offset, log.sync_count()), (0, 0));
+}
+
+/// A waker that counts its wake-ups.
+#[derive(Default)]
+struct CountingWaker(std::sync::atomic::AtomicUsize);
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
+    // The fdatasync hook appends B and registers B's waiter while A's sync runs: the situation
+    // of a busy partition, where the next group forms during the current fdatasync.
+    let cell: Arc<std::sync::OnceLock<Arc<PartitionLog>>> = Arc::default();
+    let b_waker = Arc::new(CountingWaker::default());
+    let b_end = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let hook = {
+        let (cell, b_waker, b_end) = (Arc::clone(&cell), Arc::clone(&b_waker), Arc::clone(&b_end));
+        SyncFault(Arc::new(move |_: &std::path::Path, _| {
+            let Some(log) = cell.get() else { return Ok(()) };
+            if b_end.load(Ordering::SeqCst) == 0 {
+                let b = log.append_deferred(&[record(1)], 0).expect("append B");
+                b_end.store(b.next_offset, Ordering::SeqCst);
+                let waker = Waker::from(Arc::clone(&b_waker));
+                match log.poll_durable(b.next_offset, &waker) {
+                    DurablePoll::Pending { must_lead } => {
+                        assert!(!must_lead, "A's sync is running: B must not claim another");
+                    }
+                    DurablePoll::Ready(r) => panic!("B cannot be durable yet: {r:?}"),
+                }
+            }
+            Ok(())
+        }))
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = Arc::new(
+        PartitionLog::open(dir.path(), always(Some(hook)))
+            .expect("open")
+            .0,
+    );
+    let _ = cell.set(Arc::clone(&log));
+    let a = log.append_deferred(&[record(0)], 0).expect("append A");
+    let a_waker = Waker::from(Arc::new(CountingWaker::default()));
+    assert!(matches!(
+        log.poll_durable(a.next_offset, &a_waker),
+        DurablePoll::Pending { must_lead: true }
+    ));
+
+    assert!(
+        log.lead_claimed_sync(),
+        "B was written during the sync and waits: the claim is kept for the next sync"
+    );
+    assert_eq!(b_waker.0.load(Ordering::SeqCst), 1, "B's waiter was woken");
+    let b_next = b_end.load(Ordering::SeqCst);
+    assert_eq!(
+        log.high_watermark(),
+        a.next_offset,
+        "A is durable, B not yet"
+    );
+    let other = Waker::from(Arc::new(CountingWaker::default()));
+    assert!(
+        matches!(
+            log.poll_durable(b_next, &other),
+            DurablePoll::Pending { must_lead: false }
+        ),
+        "while the claim is kept, nobody else claims a sync"
+    );
+
+    assert!(!log.lead_claimed_sync(), "nothing is left to sync");
+    assert_eq!(log.high_watermark(), b_next);
+    assert!(matches!(
+        log.poll_durable(b_next, &other),
+        DurablePoll::Ready(Ok(()))
+    ));
+    assert_eq!(log.sync_count(), 2);
 }
