@@ -193,10 +193,13 @@ impl Wake for CountingWaker {
     }
 }
 
-#[test]
-fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
-    // The fdatasync hook appends B and registers B's waiter while A's sync runs: the situation
-    // of a busy partition, where the next group forms during the current fdatasync.
+/// Appends A, claims its sync and runs it while the fdatasync hook appends B (`b_len` value
+/// bytes) and registers B's waiter: the situation of a busy partition, where the next group
+/// forms during the current fdatasync. Returns the log, whether the claim was kept, B's end.
+fn sync_with_an_append_during_it(
+    dir: &std::path::Path,
+    b_len: usize,
+) -> (Arc<PartitionLog>, bool, u64) {
     let cell: Arc<std::sync::OnceLock<Arc<PartitionLog>>> = Arc::default();
     let b_waker = Arc::new(CountingWaker::default());
     let b_end = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -205,7 +208,9 @@ fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
         SyncFault(Arc::new(move |_: &std::path::Path, _| {
             let Some(log) = cell.get() else { return Ok(()) };
             if b_end.load(Ordering::SeqCst) == 0 {
-                let b = log.append_deferred(&[record(1)], 0).expect("append B");
+                let b = log
+                    .append_deferred(&[Record::new(0, vec![b'b'; b_len])], 0)
+                    .expect("append B");
                 b_end.store(b.next_offset, Ordering::SeqCst);
                 let waker = Waker::from(Arc::clone(&b_waker));
                 match log.poll_durable(b.next_offset, &waker) {
@@ -218,12 +223,7 @@ fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
             Ok(())
         }))
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = Arc::new(
-        PartitionLog::open(dir.path(), always(Some(hook)))
-            .expect("open")
-            .0,
-    );
+    let log = Arc::new(PartitionLog::open(dir, always(Some(hook))).expect("open").0);
     let _ = cell.set(Arc::clone(&log));
     let a = log.append_deferred(&[record(0)], 0).expect("append A");
     let a_waker = Waker::from(Arc::new(CountingWaker::default()));
@@ -231,17 +231,23 @@ fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
         log.poll_durable(a.next_offset, &a_waker),
         DurablePoll::Pending { must_lead: true }
     ));
-
-    assert!(
-        log.lead_claimed_sync(),
-        "B was written during the sync and waits: the claim is kept for the next sync"
-    );
+    let kept = log.lead_claimed_sync();
     assert_eq!(b_waker.0.load(Ordering::SeqCst), 1, "B's waiter was woken");
-    let b_next = b_end.load(Ordering::SeqCst);
     assert_eq!(
         log.high_watermark(),
         a.next_offset,
         "A is durable, B not yet"
+    );
+    (log, kept, b_end.load(Ordering::SeqCst))
+}
+
+#[test]
+fn a_claimed_sync_keeps_the_claim_while_a_large_append_written_during_it_waits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, kept, b_next) = sync_with_an_append_during_it(dir.path(), 40 * 1024);
+    assert!(
+        kept,
+        "40 KiB written during the sync wait: the claim is kept"
     );
     let other = Waker::from(Arc::new(CountingWaker::default()));
     assert!(
@@ -251,7 +257,6 @@ fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
         ),
         "while the claim is kept, nobody else claims a sync"
     );
-
     assert!(!log.lead_claimed_sync(), "nothing is left to sync");
     assert_eq!(log.high_watermark(), b_next);
     assert!(matches!(
@@ -259,4 +264,21 @@ fn a_claimed_sync_keeps_the_claim_while_appends_written_during_it_wait() {
         DurablePoll::Ready(Ok(()))
     ));
     assert_eq!(log.sync_count(), 2);
+}
+
+#[test]
+fn a_small_append_written_during_a_claimed_sync_claims_the_next_one_itself() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (log, kept, b_next) = sync_with_an_append_during_it(dir.path(), 100);
+    assert!(
+        !kept,
+        "a small group is left to form until its waiter claims the sync"
+    );
+    let woken_b = Waker::from(Arc::new(CountingWaker::default()));
+    assert!(matches!(
+        log.poll_durable(b_next, &woken_b),
+        DurablePoll::Pending { must_lead: true }
+    ));
+    assert!(!log.lead_claimed_sync());
+    assert_eq!(log.high_watermark(), b_next);
 }
