@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures this machine's own disk baseline for docs/PERFORMANCE.md: buffered sequential write
-# bandwidth and 4 KiB write+fdatasync latency, with fio, in a temp dir on the filesystem that
-# holds TMPDIR (the one the benchmarks write to).
+# bandwidth, 4 KiB write+fdatasync latency, and the bandwidth of synced 100 / 400 KiB writes (the
+# ceiling of `--fsync always` throughput), with fio, in a temp dir on the filesystem that holds
+# TMPDIR (the one the benchmarks write to).
 set -euo pipefail
 command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/driftq-fio.XXXXXX")
@@ -11,12 +12,30 @@ fio --name=seqwrite --directory="$dir" --rw=write --bs=256k --size=2G --ioengine
 rm -f "$dir"/seqwrite*
 fio --name=fsynclat --directory="$dir" --rw=write --bs=4k --size=64M --ioengine=sync \
     --fdatasync=1 --output-format=json >"$dir/sync.json"
-python3 - "$dir/seq.json" "$dir/sync.json" <<'PY'
+# The ceiling of `--fsync always`: sequential writes each followed by fdatasync, at the sizes a
+# group commit of 100-message requests writes (one file), and 4 files at once (4 partitions).
+for bs in 100k 400k; do
+    fio --name="synced$bs" --directory="$dir" --rw=write --bs="$bs" --size=256M --ioengine=sync \
+        --fdatasync=1 --output-format=json >"$dir/synced$bs.json"
+    rm -f "$dir"/synced"$bs".*.*
+done
+fio --name=synced4 --directory="$dir" --rw=write --bs=100k --size=64M --numjobs=4 \
+    --ioengine=sync --fdatasync=1 --group_reporting --output-format=json >"$dir/synced4.json"
+python3 - "$dir" <<'PY'
 import json, sys
-seq = json.load(open(sys.argv[1]))["jobs"][0]["write"]
-sync = json.load(open(sys.argv[2]))["jobs"][0]["sync"]["lat_ns"]
+d = sys.argv[1]
+def job(name):
+    return json.load(open(f"{d}/{name}.json"))["jobs"][0]
+seq = job("seq")["write"]
+sync = job("sync")["sync"]["lat_ns"]
 p = sync["percentile"]
 print(f"buffered sequential write (256 KiB blocks, 2 GiB): {seq['bw_bytes'] / 1e6:.0f} MB/s")
 print(f"4 KiB write + fdatasync: mean {sync['mean'] / 1e3:.0f} us, p50 {p['50.000000'] / 1e3:.0f} us, "
       f"p99 {p['99.000000'] / 1e3:.0f} us ({1e9 / sync['mean']:.0f} syncs/s)")
+for name, what in [("synced100k", "100 KiB writes, fdatasync after each, one file"),
+                   ("synced400k", "400 KiB writes, fdatasync after each, one file"),
+                   ("synced4", "100 KiB writes, fdatasync after each, 4 files at once")]:
+    w = job(name)["write"]
+    print(f"{what}: {w['bw_bytes'] / 1e6:.0f} MB/s ({w['iops']:.0f} writes/s, "
+          f"mean {1e6 / w['iops'] if name != 'synced4' else 4e6 / w['iops']:.0f} us each)")
 PY
