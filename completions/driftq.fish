@@ -33,7 +33,7 @@ complete -c driftq -n "__fish_driftq_needs_command" -f -a "produce" -d 'Produce 
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "consume" -d 'Consume messages as a group member (leases; ack after printing on a terminal)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
-complete -c driftq -n "__fish_driftq_needs_command" -f -a "extend" -d 'Extend a lease'
+complete -c driftq -n "__fish_driftq_needs_command" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "group" -d 'Consumer groups: list, describe, inflight, seek'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
@@ -72,36 +72,36 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "rm" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s p -l partitions -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s p -l partitions -d 'Number of partitions (fixed once created)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l retention-age -d 'Delete whole segments older than this (e.g. 7d)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l retention-bytes -d 'Keep at most this much per partition (e.g. 10GiB)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
@@ -113,34 +113,34 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l file -d 'Read messages from this file instead of stdin' -r -F
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l input -r -f -a "lines\t'Each line is a value (no trailing newline)'
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l input -d 'How to read messages from stdin or --file' -r -f -a "lines\t'Each line is a value (no trailing newline)'
 json\t'Each line is a JSON message as `consume -o json` prints it'"
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -s k -l key -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -s k -l key -d 'Message key: messages with the same key go to the same partition, in order' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s H -l header -d 'Header name=value (repeatable)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -s p -l partition -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l tenant -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l run-id -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l step-id -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l idempotency-key -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l max-attempts -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -s p -l partition -d 'Partition to write to instead of the key hash or round robin' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l tenant -d 'Envelope: tenant the message belongs to' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l run-id -d 'Envelope: run id of the agent run' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l step-id -d 'Envelope: step id within the run' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l idempotency-key -d 'Envelope: a producer retry with the same key is stored once (reply says duplicate)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l max-attempts -d 'Deliveries before the message goes to the dead-letter topic dlq.<topic>' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l backoff -d 'Retry backoff base (e.g. 500ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l max-backoff -d 'Retry backoff cap (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l deadline -d 'Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l target-topic -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l target-topic -d 'Envelope: store the message in this topic instead of TOPIC' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l batch -d 'Messages per request when reading many' -r
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand consume" -s g -l group -r
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -s g -l group -d 'Consumer group: groups consume independently; members of one share the messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s n -l count -d 'Stop after N messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l from -d 'Move the group first: start | end | OFFSET | -N (N before the end) | @TIME' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l filter -d 'Only print matching messages: key=GLOB | header:NAME=GLOB | value=GLOB (repeatable, all must match)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l format -d 'Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l owner -d 'Consumer name that holds the leases [default: <hostname>-<pid>]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l lease -d 'Lease length' -r
-complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new messages (the default unless -n or --until-end)'
@@ -149,43 +149,37 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ack -d 'Ack ea
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-ack -d 'Leave messages leased (default when piped): ack them later with `driftq ack --stdin`'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -s g -l group -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l owner -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -s p -l partition -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l offset -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l reason -d 'Why (nack only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l delay -d 'Redeliver after this long instead of the backoff (nack only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l lease -d 'New lease length (extend only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -s g -l group -d 'Consumer group holding the lease' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l owner -d 'Lease owner: the consumer name the message was leased to (`owner` in `consume -o json`)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -s p -l partition -d 'Partition of the leased message' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l offset -d 'Offset of the leased message' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them'
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -s g -l group -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l owner -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -s p -l partition -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l offset -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why (nack only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l delay -d 'Redeliver after this long instead of the backoff (nack only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l lease -d 'New lease length (extend only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -s g -l group -d 'Consumer group holding the lease' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l owner -d 'Lease owner: the consumer name the message was leased to (`owner` in `consume -o json`)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -s p -l partition -d 'Partition of the leased message' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l offset -d 'Offset of the leased message' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why: kept with the message, shown by `group inflight` and in the DLQ' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l delay -d 'Redeliver after this long instead of the message\'s retry backoff' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them'
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -s g -l group -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l owner -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -s p -l partition -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l offset -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l reason -d 'Why (nack only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l delay -d 'Redeliver after this long instead of the backoff (nack only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New lease length (extend only)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -s g -l group -d 'Consumer group holding the lease' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l owner -d 'Lease owner: the consumer name the message was leased to (`owner` in `consume -o json`)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -s p -l partition -d 'Partition of the leased message' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l offset -d 'Offset of the leased message' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New lease length, counted from now' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them'
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -l url -d 'Server URL (client commands)' -r
@@ -197,32 +191,32 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -r
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -r
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s g -l group -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s g -l group -d 'Consumer group to move' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l to -d 'start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s p -l partition -r
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s p -l partition -d 'Move only this partition [default: all]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l force -d 'Seek even while the group holds leases'
@@ -242,31 +236,31 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "peek" -d 'Show DLQ messages without consuming them: origin, attempts, error history'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -r
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Target topic [default: each message\'s origin]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l offsets -d 'DLQ offsets A-B (inclusive)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l partition -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l partition -d 'Only this DLQ partition' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l since -d 'Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l until -d 'Dead-lettered at or before (same forms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l filter -d 'key=GLOB | header:NAME=GLOB | error=GLOB (repeatable)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'At most N messages per second' -r
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan; change nothing'
@@ -291,48 +285,48 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l fsync -d 'fsync mode of the embedded server' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l topic -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l topic -d 'Topic to load (created when missing)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l partitions -d 'Partitions when the topic is created' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l messages -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l messages -d 'Messages to produce (and consume)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l size -d 'Value size in bytes' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l batch -d 'Messages per request (produce) / per poll (consume)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l producers -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l consumers -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l producers -d 'Concurrent producer connections' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l fsync -d 'fsync mode of the embedded server' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l topic -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l topic -d 'Topic to load (created when missing)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l partitions -d 'Partitions when the topic is created' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l messages -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l messages -d 'Messages to produce (and consume)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l size -d 'Value size in bytes' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l batch -d 'Messages per request (produce) / per poll (consume)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l producers -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l consumers -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l producers -d 'Concurrent producer connections' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l fsync -d 'fsync mode of the embedded server' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l topic -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l topic -d 'Topic to load (created when missing)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l partitions -d 'Partitions when the topic is created' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l messages -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l messages -d 'Messages to produce (and consume)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l size -d 'Value size in bytes' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l batch -d 'Messages per request (produce) / per poll (consume)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l producers -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l consumers -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l producers -d 'Concurrent producer connections' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -r -f -a "table\t'Aligned text for people'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
@@ -385,7 +379,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; ack after printing on a terminal)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "extend" -d 'Extend a lease'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, seek'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'

@@ -73,27 +73,27 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (create)
 _arguments "${_arguments_options[@]}" : \
-'-p+[]:PARTITIONS:_default' \
-'--partitions=[]:PARTITIONS:_default' \
+'-p+[Number of partitions (fixed once created)]:PARTITIONS:_default' \
+'--partitions=[Number of partitions (fixed once created)]:PARTITIONS:_default' \
 '--retention-age=[Delete whole segments older than this (e.g. 7d)]:RETENTION_AGE:_default' \
 '--retention-bytes=[Keep at most this much per partition (e.g. 10GiB)]:RETENTION_BYTES:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':name:_default' \
+':name -- Topic name\: 1-249 of A-Z a-z 0-9 . _ -:_default' \
 && ret=0
 ;;
 (list)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -104,9 +104,9 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (ls)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -117,23 +117,23 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (describe)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':name:_default' \
+':name -- Topic name:_default' \
 && ret=0
 ;;
 (delete)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--yes[Do not ask]' \
@@ -141,14 +141,14 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':name:_default' \
+':name -- Topic name:_default' \
 && ret=0
 ;;
 (rm)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--yes[Do not ask]' \
@@ -156,7 +156,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':name:_default' \
+':name -- Topic name:_default' \
 && ret=0
 ;;
 (help)
@@ -202,41 +202,41 @@ esac
 (produce)
 _arguments "${_arguments_options[@]}" : \
 '--file=[Read messages from this file instead of stdin]:FILE:_files' \
-'--input=[]:INPUT:((lines\:"Each line is a value (no trailing newline)"
+'--input=[How to read messages from stdin or --file]:INPUT:((lines\:"Each line is a value (no trailing newline)"
 json\:"Each line is a JSON message as \`consume -o json\` prints it"))' \
-'-k+[]:KEY:_default' \
-'--key=[]:KEY:_default' \
+'-k+[Message key\: messages with the same key go to the same partition, in order]:KEY:_default' \
+'--key=[Message key\: messages with the same key go to the same partition, in order]:KEY:_default' \
 '*-H+[Header name=value (repeatable)]:NAME=VALUE:_default' \
 '*--header=[Header name=value (repeatable)]:NAME=VALUE:_default' \
-'-p+[]:PARTITION:_default' \
-'--partition=[]:PARTITION:_default' \
-'--tenant=[]:TENANT:_default' \
-'--run-id=[]:RUN_ID:_default' \
-'--step-id=[]:STEP_ID:_default' \
-'--idempotency-key=[]:IDEMPOTENCY_KEY:_default' \
-'--max-attempts=[]:MAX_ATTEMPTS:_default' \
+'-p+[Partition to write to instead of the key hash or round robin]:PARTITION:_default' \
+'--partition=[Partition to write to instead of the key hash or round robin]:PARTITION:_default' \
+'--tenant=[Envelope\: tenant the message belongs to]:TENANT:_default' \
+'--run-id=[Envelope\: run id of the agent run]:RUN_ID:_default' \
+'--step-id=[Envelope\: step id within the run]:STEP_ID:_default' \
+'--idempotency-key=[Envelope\: a producer retry with the same key is stored once (reply says duplicate)]:IDEMPOTENCY_KEY:_default' \
+'--max-attempts=[Deliveries before the message goes to the dead-letter topic dlq.<topic>]:MAX_ATTEMPTS:_default' \
 '--backoff=[Retry backoff base (e.g. 500ms)]:BACKOFF:_default' \
 '--max-backoff=[Retry backoff cap (e.g. 30s)]:MAX_BACKOFF:_default' \
 '--deadline=[Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)]:DEADLINE:_default' \
-'--target-topic=[]:TARGET_TOPIC:_default' \
+'--target-topic=[Envelope\: store the message in this topic instead of TOPIC]:TARGET_TOPIC:_default' \
 '--batch=[Messages per request when reading many]:BATCH:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Topic to produce to:_default' \
 '::value -- The value; without it, messages are read from stdin (or --file), one per line:_default' \
 && ret=0
 ;;
 (consume)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
+'-g+[Consumer group\: groups consume independently; members of one share the messages]:GROUP:_default' \
+'--group=[Consumer group\: groups consume independently; members of one share the messages]:GROUP:_default' \
 '-n+[Stop after N messages]:COUNT:_default' \
 '--count=[Stop after N messages]:COUNT:_default' \
 '--from=[Move the group first\: start | end | OFFSET | -N (N before the end) | @TIME]:FROM:_default' \
@@ -244,9 +244,9 @@ _arguments "${_arguments_options[@]}" : \
 '--format=[Line template\: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error]:FORMAT:_default' \
 '--owner=[Consumer name that holds the leases \[default\: <hostname>-<pid>\]]:OWNER:_default' \
 '--lease=[Lease length]:LEASE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
@@ -258,79 +258,73 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Topic to consume from:_default' \
 && ret=0
 ;;
 (ack)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
-'--owner=[]:OWNER:_default' \
-'-p+[]:PARTITION:_default' \
-'--partition=[]:PARTITION:_default' \
-'--offset=[]:OFFSET:_default' \
-'--reason=[Why (nack only)]:REASON:_default' \
-'--delay=[Redeliver after this long instead of the backoff (nack only)]:DELAY:_default' \
-'--lease=[New lease length (extend only)]:LEASE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-g+[Consumer group holding the lease]:GROUP:_default' \
+'--group=[Consumer group holding the lease]:GROUP:_default' \
+'--owner=[Lease owner\: the consumer name the message was leased to (\`owner\` in \`consume -o json\`)]:OWNER:_default' \
+'-p+[Partition of the leased message]:PARTITION:_default' \
+'--partition=[Partition of the leased message]:PARTITION:_default' \
+'--offset=[Offset of the leased message]:OFFSET:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
-'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them]' \
+'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::topic -- Topic (not needed with --stdin):_default' \
+'::topic -- Topic of the leased message (not needed with --stdin):_default' \
 && ret=0
 ;;
 (nack)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
-'--owner=[]:OWNER:_default' \
-'-p+[]:PARTITION:_default' \
-'--partition=[]:PARTITION:_default' \
-'--offset=[]:OFFSET:_default' \
-'--reason=[Why (nack only)]:REASON:_default' \
-'--delay=[Redeliver after this long instead of the backoff (nack only)]:DELAY:_default' \
-'--lease=[New lease length (extend only)]:LEASE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-g+[Consumer group holding the lease]:GROUP:_default' \
+'--group=[Consumer group holding the lease]:GROUP:_default' \
+'--owner=[Lease owner\: the consumer name the message was leased to (\`owner\` in \`consume -o json\`)]:OWNER:_default' \
+'-p+[Partition of the leased message]:PARTITION:_default' \
+'--partition=[Partition of the leased message]:PARTITION:_default' \
+'--offset=[Offset of the leased message]:OFFSET:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--reason=[Why\: kept with the message, shown by \`group inflight\` and in the DLQ]:REASON:_default' \
+'--delay=[Redeliver after this long instead of the message'\''s retry backoff]:DELAY:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
-'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them]' \
+'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::topic -- Topic (not needed with --stdin):_default' \
+'::topic -- Topic of the leased message (not needed with --stdin):_default' \
 && ret=0
 ;;
 (extend)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
-'--owner=[]:OWNER:_default' \
-'-p+[]:PARTITION:_default' \
-'--partition=[]:PARTITION:_default' \
-'--offset=[]:OFFSET:_default' \
-'--reason=[Why (nack only)]:REASON:_default' \
-'--delay=[Redeliver after this long instead of the backoff (nack only)]:DELAY:_default' \
-'--lease=[New lease length (extend only)]:LEASE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-g+[Consumer group holding the lease]:GROUP:_default' \
+'--group=[Consumer group holding the lease]:GROUP:_default' \
+'--owner=[Lease owner\: the consumer name the message was leased to (\`owner\` in \`consume -o json\`)]:OWNER:_default' \
+'-p+[Partition of the leased message]:PARTITION:_default' \
+'--partition=[Partition of the leased message]:PARTITION:_default' \
+'--offset=[Offset of the leased message]:OFFSET:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--lease=[New lease length, counted from now]:LENGTH:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
-'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them]' \
+'--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::topic -- Topic (not needed with --stdin):_default' \
+'::topic -- Topic of the leased message (not needed with --stdin):_default' \
 && ret=0
 ;;
 (group)
@@ -352,9 +346,9 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (list)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -365,9 +359,9 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (ls)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -378,46 +372,46 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (describe)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-g+[Consumer group]:GROUP:_default' \
+'--group=[Consumer group]:GROUP:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Topic the group consumes:_default' \
 && ret=0
 ;;
 (inflight)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-g+[Consumer group]:GROUP:_default' \
+'--group=[Consumer group]:GROUP:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Topic the group consumes:_default' \
 && ret=0
 ;;
 (seek)
 _arguments "${_arguments_options[@]}" : \
-'-g+[]:GROUP:_default' \
-'--group=[]:GROUP:_default' \
+'-g+[Consumer group to move]:GROUP:_default' \
+'--group=[Consumer group to move]:GROUP:_default' \
 '--to=[start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)]:TO:_default' \
-'-p+[]:PARTITION:_default' \
-'--partition=[]:PARTITION:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-p+[Move only this partition \[default\: all\]]:PARTITION:_default' \
+'--partition=[Move only this partition \[default\: all\]]:PARTITION:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--force[Seek even while the group holds leases]' \
@@ -426,7 +420,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Topic the group consumes:_default' \
 && ret=0
 ;;
 (help)
@@ -488,9 +482,9 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (list)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -501,9 +495,9 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (ls)
 _arguments "${_arguments_options[@]}" : \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -514,33 +508,33 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (peek)
 _arguments "${_arguments_options[@]}" : \
-'-n+[]:MAX:_default' \
-'--max=[]:MAX:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-n+[Show at most this many messages]:MAX:_default' \
+'--max=[Show at most this many messages]:MAX:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Origin topic (its DLQ is dlq.<topic>) or the DLQ topic itself:_default' \
 && ret=0
 ;;
 (replay)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Target topic \[default\: each message'\''s origin\]]:TO:_default' \
 '--offsets=[DLQ offsets A-B (inclusive)]:OFFSETS:_default' \
-'--partition=[]:PARTITION:_default' \
+'--partition=[Only this DLQ partition]:PARTITION:_default' \
 '--since=[Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)]:SINCE:_default' \
 '--until=[Dead-lettered at or before (same forms)]:UNTIL:_default' \
 '*--filter=[key=GLOB | header\:NAME=GLOB | error=GLOB (repeatable)]:FILTER:_default' \
-'--limit=[]:LIMIT:_default' \
+'--limit=[Replay at most this many messages]:LIMIT:_default' \
 '--rate=[At most N messages per second]:N/s:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--dry-run[Print the plan; change nothing]' \
@@ -551,7 +545,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':topic:_default' \
+':topic -- Origin topic (its DLQ is dlq.<topic>) or the DLQ topic itself:_default' \
 && ret=0
 ;;
 (help)
@@ -620,18 +614,18 @@ _arguments "${_arguments_options[@]}" : \
             (produce)
 _arguments "${_arguments_options[@]}" : \
 '--fsync=[fsync mode of the embedded server]:FSYNC:_default' \
-'--topic=[]:TOPIC:_default' \
+'--topic=[Topic to load (created when missing)]:TOPIC:_default' \
 '--partitions=[Partitions when the topic is created]:PARTITIONS:_default' \
-'--messages=[]:MESSAGES:_default' \
+'--messages=[Messages to produce (and consume)]:MESSAGES:_default' \
 '--size=[Value size in bytes]:SIZE:_default' \
 '--batch=[Messages per request (produce) / per poll (consume)]:BATCH:_default' \
-'--producers=[]:PRODUCERS:_default' \
-'--consumers=[]:CONSUMERS:_default' \
+'--producers=[Concurrent producer connections]:PRODUCERS:_default' \
+'--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
@@ -644,18 +638,18 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (consume)
 _arguments "${_arguments_options[@]}" : \
 '--fsync=[fsync mode of the embedded server]:FSYNC:_default' \
-'--topic=[]:TOPIC:_default' \
+'--topic=[Topic to load (created when missing)]:TOPIC:_default' \
 '--partitions=[Partitions when the topic is created]:PARTITIONS:_default' \
-'--messages=[]:MESSAGES:_default' \
+'--messages=[Messages to produce (and consume)]:MESSAGES:_default' \
 '--size=[Value size in bytes]:SIZE:_default' \
 '--batch=[Messages per request (produce) / per poll (consume)]:BATCH:_default' \
-'--producers=[]:PRODUCERS:_default' \
-'--consumers=[]:CONSUMERS:_default' \
+'--producers=[Concurrent producer connections]:PRODUCERS:_default' \
+'--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
@@ -668,18 +662,18 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (e2e)
 _arguments "${_arguments_options[@]}" : \
 '--fsync=[fsync mode of the embedded server]:FSYNC:_default' \
-'--topic=[]:TOPIC:_default' \
+'--topic=[Topic to load (created when missing)]:TOPIC:_default' \
 '--partitions=[Partitions when the topic is created]:PARTITIONS:_default' \
-'--messages=[]:MESSAGES:_default' \
+'--messages=[Messages to produce (and consume)]:MESSAGES:_default' \
 '--size=[Value size in bytes]:SIZE:_default' \
 '--batch=[Messages per request (produce) / per poll (consume)]:BATCH:_default' \
-'--producers=[]:PRODUCERS:_default' \
-'--consumers=[]:CONSUMERS:_default' \
+'--producers=[Concurrent producer connections]:PRODUCERS:_default' \
+'--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
-'-o+[]:OUTPUT:((table\:"Aligned text for people"
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[]:OUTPUT:((table\:"Aligned text for people"
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
@@ -832,7 +826,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':shell:(bash elvish fish powershell zsh)' \
+':shell -- Shell to complete for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
 (man)
@@ -842,7 +836,7 @@ _arguments "${_arguments_options[@]}" : \
 '--help[Print help]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::dir:_files' \
+'::dir -- Directory to write the pages into (created when missing):_files' \
 && ret=0
 ;;
 (help)
@@ -1063,7 +1057,7 @@ _driftq_commands() {
 'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
 'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
-'extend:Extend a lease' \
+'extend:Extend leases (one, or many from \`consume -o json\` lines with --stdin)' \
 'group:Consumer groups\: list, describe, inflight, seek' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
@@ -1283,7 +1277,7 @@ _driftq__subcmd__help_commands() {
 'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
 'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
-'extend:Extend a lease' \
+'extend:Extend leases (one, or many from \`consume -o json\` lines with --stdin)' \
 'group:Consumer groups\: list, describe, inflight, seek' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \

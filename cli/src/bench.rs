@@ -35,11 +35,13 @@ pub struct BenchArgs {
     /// fsync mode of the embedded server
     #[arg(long, default_value = "always")]
     pub fsync: String,
+    /// Topic to load (created when missing)
     #[arg(long, default_value = "bench")]
     pub topic: String,
     /// Partitions when the topic is created
     #[arg(long, default_value_t = 4)]
     pub partitions: u32,
+    /// Messages to produce (and consume)
     #[arg(long, default_value_t = 100_000)]
     pub messages: u64,
     /// Value size in bytes
@@ -48,8 +50,10 @@ pub struct BenchArgs {
     /// Messages per request (produce) / per poll (consume)
     #[arg(long, default_value_t = 100)]
     pub batch: usize,
+    /// Concurrent producer connections
     #[arg(long, default_value_t = 4)]
     pub producers: usize,
+    /// Concurrent consumers (consume and e2e)
     #[arg(long, default_value_t = 2)]
     pub consumers: usize,
     /// Stop after this long even if messages remain (e.g. 30s)
@@ -58,6 +62,7 @@ pub struct BenchArgs {
     /// Target produce rate in messages/s across producers (default: as fast as possible)
     #[arg(long)]
     pub rate: Option<u64>,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }

@@ -85,11 +85,11 @@ pub enum Command {
     /// Consume messages as a group member (leases; ack after printing on a terminal).
     Consume(cmd::consume::ConsumeArgs),
     /// Ack leased messages (one, or many from `consume -o json` lines with --stdin).
-    Ack(cmd::settle::SettleArgs),
+    Ack(cmd::settle::AckArgs),
     /// Nack leased messages: redeliver after the backoff (or --delay), or dead-letter.
-    Nack(cmd::settle::SettleArgs),
-    /// Extend a lease.
-    Extend(cmd::settle::SettleArgs),
+    Nack(cmd::settle::NackArgs),
+    /// Extend leases (one, or many from `consume -o json` lines with --stdin).
+    Extend(cmd::settle::ExtendArgs),
     /// Consumer groups: list, describe, inflight, seek.
     #[command(subcommand)]
     Group(cmd::group::GroupCommand),
@@ -106,11 +106,13 @@ pub enum Command {
     Wal(wal::WalCommand),
     /// Print a shell completion script.
     Completions {
+        /// Shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Write man pages (driftq.1 and one per subcommand) into DIR.
     Man {
+        /// Directory to write the pages into (created when missing)
         #[arg(default_value = "man")]
         dir: std::path::PathBuf,
     },
@@ -134,9 +136,11 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
         Command::Topic(c) => cmd::topic::run(c, &client()?, out),
         Command::Produce(a) => cmd::produce::run(a, &client()?, out),
         Command::Consume(a) => cmd::consume::run(a, &client()?, out),
-        Command::Ack(a) => cmd::settle::run(cmd::settle::Verb::Ack, a, &client()?, out),
-        Command::Nack(a) => cmd::settle::run(cmd::settle::Verb::Nack, a, &client()?, out),
-        Command::Extend(a) => cmd::settle::run(cmd::settle::Verb::Extend, a, &client()?, out),
+        Command::Ack(a) => cmd::settle::run(cmd::settle::Verb::Ack, &a.lease, &client()?, out),
+        Command::Nack(a) => cmd::settle::run(cmd::settle::Verb::nack(a), &a.lease, &client()?, out),
+        Command::Extend(a) => {
+            cmd::settle::run(cmd::settle::Verb::extend(a), &a.lease, &client()?, out)
+        }
         Command::Group(c) => cmd::group::run(c, &client()?, out),
         Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
         Command::Bench(c) => bench::run(c, &cli.url, out),

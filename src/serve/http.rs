@@ -1127,6 +1127,18 @@ struct AckItem {
     nack: bool,
     #[serde(default)]
     reason: Option<String>,
+    /// A nack's redelivery delay instead of the retry backoff.
+    #[serde(default)]
+    delay_ms: Option<u64>,
+}
+
+/// One item of a batch ack/nack, checked.
+struct Settlement {
+    partition: u32,
+    offset: u64,
+    owner: std::sync::Arc<str>,
+    /// `Some((reason, delay_ms))` for a nack.
+    nack: Option<(String, Option<u64>)>,
 }
 
 #[derive(Deserialize)]
@@ -1143,31 +1155,30 @@ async fn ack_and_nack(
     state: &AppState,
     topic: String,
     group: String,
-    items: Vec<(u32, u64, std::sync::Arc<str>, bool, String)>,
+    items: Vec<Settlement>,
 ) -> ApiResult<Vec<Result<(), BrokerError>>> {
     blocking(state, false, move |b, now| {
         // Acks go in one state-log batch (one fsync); nacks one by one.
         let acks: Vec<(&str, u32, u64)> = items
             .iter()
-            .filter(|it| !it.3)
-            .map(|(p, o, owner, _, _)| (&**owner, *p, *o))
+            .filter(|it| it.nack.is_none())
+            .map(|it| (&*it.owner, it.partition, it.offset))
             .collect();
         let mut ack_results = b.ack_batch(&topic, &group, &acks, now)?.into_iter();
         Ok(items
             .iter()
-            .map(|(partition, offset, owner, nack, reason)| {
-                if *nack {
+            .map(|it| match &it.nack {
+                Some((reason, delay_ms)) => {
                     let lease = LeaseRef {
                         topic: &topic,
                         group: &group,
-                        owner,
-                        partition: *partition,
-                        offset: *offset,
+                        owner: &it.owner,
+                        partition: it.partition,
+                        offset: it.offset,
                     };
-                    b.nack(&lease, reason, None, now)
-                } else {
-                    ack_results.next().unwrap_or(Ok(()))
+                    b.nack(&lease, reason, *delay_ms, now)
                 }
+                None => ack_results.next().unwrap_or(Ok(())),
             })
             .collect::<Vec<_>>())
     })
@@ -1197,19 +1208,25 @@ async fn ack_batch(
                 "owner is required (per item or for the batch)",
             ));
         }
-        items.push((
+        if !it.nack && (it.reason.is_some() || it.delay_ms.is_some()) {
+            return Err(ApiError::bad_request(
+                "reason and delay_ms belong to nacks (\"nack\": true)",
+            ));
+        }
+        items.push(Settlement {
             partition,
             offset,
             owner,
-            it.nack,
-            it.reason.unwrap_or_default(),
-        ));
+            nack: it
+                .nack
+                .then(|| (it.reason.unwrap_or_default(), it.delay_ms)),
+        });
     }
-    let results = if items.iter().all(|it| !it.3) {
+    let results = if items.iter().all(|it| it.nack.is_none()) {
         // Acks only: appended on this worker, durable without a parked thread.
         let acks: Vec<(&str, u32, u64)> = items
             .iter()
-            .map(|(p, o, owner, _, _)| (&**owner, *p, *o))
+            .map(|it| (&*it.owner, it.partition, it.offset))
             .collect();
         let deferred = state
             .broker

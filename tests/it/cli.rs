@@ -558,6 +558,73 @@ fn single_ack_nack_extend_commands() {
 }
 
 #[test]
+fn stdin_nack_honours_delay_and_extend_reads_stdin_and_each_verb_takes_only_its_flags() {
+    let s = Server::start(&[]);
+    cli(&s).args(["topic", "create", "t"]).assert().success();
+    for v in ["a", "b"] {
+        cli(&s).args(["produce", "t", v]).assert().success();
+    }
+    let a = cli(&s)
+        .args([
+            "consume", "t", "-g", "g", "-n", "2", "--no-ack", "--lease", "5s", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let leased = a.get_output().stdout.clone();
+    assert_eq!(json_lines(&leased).len(), 2);
+    cli(&s)
+        .args(["extend", "--stdin", "--lease", "10m", "-o", "json"])
+        .write_stdin(leased.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("extended to").count(2));
+    let inflight = |s: &Server| {
+        let a = cli(s)
+            .args(["group", "inflight", "t", "-g", "g", "-o", "json"])
+            .assert()
+            .success();
+        stdout_json(&a)["inflight"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let leases = inflight(&s);
+    assert_eq!(leases.len(), 2);
+    for lease in leases {
+        let left = lease["lease_remaining_ms"].as_i64().unwrap_or(0);
+        assert!(left > 60_000, "extended to 10 minutes: {lease}");
+    }
+    cli(&s)
+        .args(["nack", "--stdin", "--reason", "later", "--delay", "1h"])
+        .write_stdin(leased)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nacked 2 messages"));
+    // Nacked with an hour's delay: nothing is ready now, although nothing is in flight.
+    assert!(inflight(&s).is_empty());
+    cli(&s)
+        .args(["consume", "t", "-g", "g", "--until-end", "-o", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    for (verb, flag) in [
+        ("ack", "--reason"),
+        ("ack", "--delay"),
+        ("ack", "--lease"),
+        ("extend", "--reason"),
+        ("nack", "--lease"),
+    ] {
+        cli(&s)
+            .args([verb, "t", "-g", "g", flag, "1s"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "unexpected argument '{flag}'"
+            )));
+    }
+}
+
+#[test]
 fn completions_and_man_pages_are_up_to_date() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {

@@ -796,3 +796,41 @@ fn a_backlog_in_sealed_segments_is_consumed_in_order_by_pull_and_stream() {
         .collect();
     assert_eq!(streamed, expected);
 }
+
+#[test]
+fn batch_nack_items_take_a_delay_and_ack_items_refuse_nack_fields() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    s.post("/v1/produce", &json!({"topic": "t", "value": "v"}));
+    let polled: Value = s
+        .post(
+            "/v1/topics/t/groups/g/poll",
+            &json!({"owner": "o", "max": 1}),
+        )
+        .json()
+        .expect("poll");
+    let offset = polled["messages"][0]["offset"].clone();
+    let r = s.post(
+        "/v1/topics/t/groups/g/acks",
+        &json!({"owner": "o", "items": [{"partition": 0, "offset": offset, "reason": "x"}]}),
+    );
+    assert_eq!(error_code(r), (400, "INVALID_ARGUMENT".to_owned()));
+    let r: Value = s
+        .post(
+            "/v1/topics/t/groups/g/acks",
+            &json!({"owner": "o", "items": [{"partition": 0, "offset": offset, "nack": true, "reason": "later", "delay_ms": 3_600_000}]}),
+        )
+        .json()
+        .expect("acks");
+    assert_eq!(r["failed"], 0, "{r}");
+    let again: Value = s
+        .post(
+            "/v1/topics/t/groups/g/poll",
+            &json!({"owner": "o", "max": 1}),
+        )
+        .json()
+        .expect("poll");
+    assert_eq!(again["messages"], json!([]), "redelivery waits an hour");
+    let group = s.json("/v1/topics/t/groups/g");
+    assert_eq!(group["nacks"], 1, "{group}");
+}

@@ -15,7 +15,9 @@ use crate::{OutputFormat, exit};
 
 #[derive(Debug, Args)]
 pub struct ConsumeArgs {
+    /// Topic to consume from
     pub topic: String,
+    /// Consumer group: groups consume independently; members of one share the messages
     #[arg(short, long)]
     pub group: String,
     /// Stop after N messages
@@ -48,6 +50,7 @@ pub struct ConsumeArgs {
     /// Lease length
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub lease: std::time::Duration,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }

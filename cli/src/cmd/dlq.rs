@@ -25,21 +25,26 @@ pub enum DlqCommand {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct PeekArgs {
+    /// Origin topic (its DLQ is dlq.<topic>) or the DLQ topic itself
     pub topic: String,
+    /// Show at most this many messages
     #[arg(short = 'n', long, default_value_t = 20)]
     pub max: usize,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
+    /// Origin topic (its DLQ is dlq.<topic>) or the DLQ topic itself
     pub topic: String,
     /// Target topic [default: each message's origin]
     #[arg(long)]
@@ -47,6 +52,7 @@ pub struct ReplayArgs {
     /// DLQ offsets A-B (inclusive)
     #[arg(long)]
     pub offsets: Option<String>,
+    /// Only this DLQ partition
     #[arg(long)]
     pub partition: Option<u32>,
     /// Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)
@@ -58,6 +64,7 @@ pub struct ReplayArgs {
     /// key=GLOB | header:NAME=GLOB | error=GLOB (repeatable)
     #[arg(long)]
     pub filter: Vec<String>,
+    /// Replay at most this many messages
     #[arg(long)]
     pub limit: Option<usize>,
     /// At most N messages per second
@@ -75,6 +82,7 @@ pub struct ReplayArgs {
     /// Do not ask
     #[arg(long)]
     pub yes: bool,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }

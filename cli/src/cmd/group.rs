@@ -24,27 +24,34 @@ pub enum GroupCommand {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct GroupArgs {
+    /// Topic the group consumes
     pub topic: String,
+    /// Consumer group
     #[arg(short, long)]
     pub group: String,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct SeekArgs {
+    /// Topic the group consumes
     pub topic: String,
+    /// Consumer group to move
     #[arg(short, long)]
     pub group: String,
     /// start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)
     #[arg(long, allow_hyphen_values = true)]
     pub to: String,
+    /// Move only this partition [default: all]
     #[arg(short, long)]
     pub partition: Option<u32>,
     /// Seek even while the group holds leases
@@ -53,6 +60,7 @@ pub struct SeekArgs {
     /// Do not ask
     #[arg(long)]
     pub yes: bool,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }

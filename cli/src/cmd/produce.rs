@@ -25,29 +25,38 @@ pub enum InputFormat {
 
 #[derive(Debug, Args)]
 pub struct ProduceArgs {
+    /// Topic to produce to
     pub topic: String,
     /// The value; without it, messages are read from stdin (or --file), one per line
     pub value: Option<String>,
     /// Read messages from this file instead of stdin
     #[arg(long)]
     pub file: Option<PathBuf>,
+    /// How to read messages from stdin or --file
     #[arg(long, value_enum, default_value_t)]
     pub input: InputFormat,
+    /// Message key: messages with the same key go to the same partition, in order
     #[arg(short, long)]
     pub key: Option<String>,
     /// Header name=value (repeatable)
     #[arg(short = 'H', long = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
+    /// Partition to write to instead of the key hash or round robin
     #[arg(short, long)]
     pub partition: Option<u32>,
+    /// Envelope: tenant the message belongs to
     #[arg(long)]
     pub tenant: Option<String>,
+    /// Envelope: run id of the agent run
     #[arg(long)]
     pub run_id: Option<String>,
+    /// Envelope: step id within the run
     #[arg(long)]
     pub step_id: Option<String>,
+    /// Envelope: a producer retry with the same key is stored once (reply says duplicate)
     #[arg(long)]
     pub idempotency_key: Option<String>,
+    /// Deliveries before the message goes to the dead-letter topic dlq.<topic>
     #[arg(long)]
     pub max_attempts: Option<u32>,
     /// Retry backoff base (e.g. 500ms)
@@ -59,11 +68,13 @@ pub struct ProduceArgs {
     /// Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)
     #[arg(long, allow_hyphen_values = true)]
     pub deadline: Option<String>,
+    /// Envelope: store the message in this topic instead of TOPIC
     #[arg(long)]
     pub target_topic: Option<String>,
     /// Messages per request when reading many
     #[arg(long, default_value_t = 100)]
     pub batch: usize,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }

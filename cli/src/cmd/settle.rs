@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use clap::Args;
 use serde_json::{Value, json};
 
@@ -12,42 +12,100 @@ use super::parse_duration;
 use crate::client::{Client, Lease};
 use crate::{OutputFormat, exit};
 
+/// Which leased message to settle: named by flags, or read from stdin.
 #[derive(Debug, Args)]
-pub struct SettleArgs {
-    /// Topic (not needed with --stdin)
+pub struct LeaseArgs {
+    /// Topic of the leased message (not needed with --stdin)
     pub topic: Option<String>,
+    /// Consumer group holding the lease
     #[arg(short, long)]
     pub group: Option<String>,
+    /// Lease owner: the consumer name the message was leased to (`owner` in `consume -o json`)
     #[arg(long)]
     pub owner: Option<String>,
+    /// Partition of the leased message
     #[arg(short, long)]
     pub partition: Option<u32>,
+    /// Offset of the leased message
     #[arg(long)]
     pub offset: Option<u64>,
-    /// Read the messages to settle from stdin, as `consume -o json` prints them
+    /// Read the messages to settle from stdin, as `consume -o json` prints them (one JSON
+    /// object per line; the flags above fill in what a line lacks)
     #[arg(long)]
     pub stdin: bool,
-    /// Why (nack only)
-    #[arg(long)]
-    pub reason: Option<String>,
-    /// Redeliver after this long instead of the backoff (nack only)
-    #[arg(long, value_parser = parse_duration)]
-    pub delay: Option<std::time::Duration>,
-    /// New lease length (extend only)
-    #[arg(long, value_parser = parse_duration, default_value = "30s")]
-    pub lease: std::time::Duration,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    Ack,
-    Nack,
-    Extend,
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
-fn one(a: &SettleArgs) -> anyhow::Result<Lease> {
+#[derive(Debug, Args)]
+pub struct NackArgs {
+    #[command(flatten)]
+    pub lease: LeaseArgs,
+    /// Why: kept with the message, shown by `group inflight` and in the DLQ
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Redeliver after this long instead of the message's retry backoff
+    #[arg(long, value_parser = parse_duration)]
+    pub delay: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtendArgs {
+    #[command(flatten)]
+    pub lease: LeaseArgs,
+    /// New lease length, counted from now
+    #[arg(long = "lease", value_parser = parse_duration, default_value = "30s")]
+    pub length: std::time::Duration,
+}
+
+/// What to do with each lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb<'a> {
+    Ack,
+    Nack {
+        reason: &'a str,
+        delay_ms: Option<u64>,
+    },
+    Extend {
+        lease_ms: i64,
+    },
+}
+
+impl<'a> Verb<'a> {
+    #[must_use]
+    pub fn nack(a: &'a NackArgs) -> Self {
+        Self::Nack {
+            reason: a.reason.as_deref().unwrap_or("nack"),
+            delay_ms: a
+                .delay
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        }
+    }
+
+    #[must_use]
+    pub fn extend(a: &ExtendArgs) -> Self {
+        Self::Extend {
+            lease_ms: i64::try_from(a.length.as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+
+    fn past_tense(self) -> &'static str {
+        match self {
+            Self::Ack => "acked",
+            Self::Nack { .. } => "nacked",
+            Self::Extend { .. } => "extended",
+        }
+    }
+}
+
+fn one(a: &LeaseArgs) -> anyhow::Result<Lease> {
     let missing = |what: &str| anyhow::anyhow!("{what} is required (or use --stdin)");
     Ok(Lease {
         topic: a.topic.clone().ok_or_else(|| missing("TOPIC"))?,
@@ -58,32 +116,40 @@ fn one(a: &SettleArgs) -> anyhow::Result<Lease> {
     })
 }
 
-pub fn run(verb: Verb, a: &SettleArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+/// Settles one lease; returns what to print ("acked", "extended to …").
+fn settle_one(verb: Verb<'_>, lease: &Lease, client: &Client) -> anyhow::Result<String> {
+    Ok(match verb {
+        Verb::Ack => {
+            client.ack(lease)?;
+            "acked".to_owned()
+        }
+        Verb::Nack { reason, delay_ms } => {
+            client.nack(lease, reason, delay_ms)?;
+            "nacked".to_owned()
+        }
+        Verb::Extend { lease_ms } => {
+            let deadline = client.extend(lease, lease_ms)?;
+            format!(
+                "extended to {}",
+                driftq_core::api::format_rfc3339_ms(deadline)
+            )
+        }
+    })
+}
+
+fn messages(n: u64) -> &'static str {
+    if n == 1 { "message" } else { "messages" }
+}
+
+pub fn run(
+    verb: Verb<'_>,
+    a: &LeaseArgs,
+    client: &Client,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
     if !a.stdin {
         let lease = one(a)?;
-        let word = match verb {
-            Verb::Ack => {
-                client.ack(&lease)?;
-                "acked".to_owned()
-            }
-            Verb::Nack => {
-                let delay = a
-                    .delay
-                    .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-                client.nack(&lease, a.reason.as_deref().unwrap_or("nack"), delay)?;
-                "nacked".to_owned()
-            }
-            Verb::Extend => {
-                let deadline = client.extend(
-                    &lease,
-                    i64::try_from(a.lease.as_millis()).unwrap_or(i64::MAX),
-                )?;
-                format!(
-                    "extended to {}",
-                    driftq_core::api::format_rfc3339_ms(deadline)
-                )
-            }
-        };
+        let word = settle_one(verb, &lease, client)?;
         match a.output {
             OutputFormat::Json => writeln!(
                 out,
@@ -98,8 +164,8 @@ pub fn run(verb: Verb, a: &SettleArgs, client: &Client, out: &mut dyn Write) -> 
         }
         return Ok(exit::OK);
     }
-    if verb == Verb::Extend {
-        bail!("extend --stdin is not supported; extend leases one by one");
+    if let Verb::Extend { .. } = verb {
+        return extend_each(verb, a, client, out);
     }
     // Group lines by (topic, group) and settle each group's messages in batches.
     let mut pending: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
@@ -135,34 +201,18 @@ pub fn run(verb: Verb, a: &SettleArgs, client: &Client, out: &mut dyn Write) -> 
         items.clear();
         Ok(())
     };
-    for (i, line) in std::io::stdin().lock().lines().enumerate() {
-        let line = line.context("cannot read stdin")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let m: Value =
-            serde_json::from_str(&line).with_context(|| format!("line {}: not JSON", i + 1))?;
-        let topic = m["topic"]
-            .as_str()
-            .map(str::to_owned)
-            .or_else(|| a.topic.clone())
-            .with_context(|| format!("line {}: no topic", i + 1))?;
-        let group = m["group"]
-            .as_str()
-            .map(str::to_owned)
-            .or_else(|| a.group.clone())
-            .with_context(|| format!("line {}: no group", i + 1))?;
-        let owner = m["owner"]
-            .as_str()
-            .map(str::to_owned)
-            .or_else(|| a.owner.clone())
-            .with_context(|| format!("line {}: no owner", i + 1))?;
-        let mut item = json!({"partition": m["partition"], "offset": m["offset"], "owner": owner});
-        if verb == Verb::Nack {
+    for line in stdin_leases(a) {
+        let lease = line?;
+        let mut item =
+            json!({"partition": lease.partition, "offset": lease.offset, "owner": lease.owner});
+        if let Verb::Nack { reason, delay_ms } = verb {
             item["nack"] = json!(true);
-            item["reason"] = json!(a.reason.as_deref().unwrap_or("nack"));
+            item["reason"] = json!(reason);
+            if let Some(ms) = delay_ms {
+                item["delay_ms"] = json!(ms);
+            }
         }
-        let key = (topic, group);
+        let key = (lease.topic, lease.group);
         let items = pending.entry(key.clone()).or_default();
         items.push(item);
         if items.len() >= 500 {
@@ -174,10 +224,97 @@ pub fn run(verb: Verb, a: &SettleArgs, client: &Client, out: &mut dyn Write) -> 
         flush(&key, &mut items, out)?;
     }
     if a.output == OutputFormat::Table {
-        let word = if verb == Verb::Ack { "acked" } else { "nacked" };
         writeln!(
             out,
-            "{word} {ok} messages{}",
+            "{} {ok} {}{}",
+            verb.past_tense(),
+            messages(ok),
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    Ok(match (ok, failed) {
+        (_, 0) => exit::OK,
+        (0, _) => exit::ERROR,
+        _ => exit::PARTIAL,
+    })
+}
+
+/// The leases named by stdin's JSON lines (`consume -o json`), the flags filling in what a line
+/// lacks.
+fn stdin_leases(a: &LeaseArgs) -> impl Iterator<Item = anyhow::Result<Lease>> + '_ {
+    std::io::stdin()
+        .lock()
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.as_ref().map_or(true, |l| !l.trim().is_empty()))
+        .map(move |(i, line)| {
+            let n = i + 1;
+            let line = line.context("cannot read stdin")?;
+            let m: Value =
+                serde_json::from_str(&line).with_context(|| format!("line {n}: not JSON"))?;
+            let text = |field: &str, flag: &Option<String>| {
+                m[field]
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| flag.clone())
+                    .with_context(|| format!("line {n}: no {field}"))
+            };
+            let number = |field: &str| {
+                m[field]
+                    .as_u64()
+                    .with_context(|| format!("line {n}: no {field}"))
+            };
+            Ok(Lease {
+                topic: text("topic", &a.topic)?,
+                group: text("group", &a.group)?,
+                owner: text("owner", &a.owner)?,
+                partition: u32::try_from(number("partition")?)
+                    .with_context(|| format!("line {n}: partition out of range"))?,
+                offset: number("offset")?,
+            })
+        })
+}
+
+/// `extend --stdin`: one request per lease (there is no batch extend), each result printed.
+fn extend_each(
+    verb: Verb<'_>,
+    a: &LeaseArgs,
+    client: &Client,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let (mut ok, mut failed) = (0u64, 0u64);
+    for line in stdin_leases(a) {
+        let lease = line?;
+        match settle_one(verb, &lease, client) {
+            Ok(word) => {
+                ok += 1;
+                if a.output == OutputFormat::Json {
+                    writeln!(
+                        out,
+                        "{}",
+                        json!({"topic": lease.topic, "partition": lease.partition, "offset": lease.offset, "result": word})
+                    )?;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "driftq: {}/{}@{}: {e:#}",
+                    lease.topic, lease.partition, lease.offset
+                );
+            }
+        }
+    }
+    if a.output == OutputFormat::Table {
+        writeln!(
+            out,
+            "{} {ok} {}{}",
+            verb.past_tense(),
+            messages(ok),
             if failed > 0 {
                 format!(", {failed} failed")
             } else {

@@ -25,13 +25,16 @@ pub enum TopicCommand {
 
 #[derive(Debug, Args)]
 pub struct OutArgs {
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
+    /// Topic name: 1-249 of A-Z a-z 0-9 . _ -
     pub name: String,
+    /// Number of partitions (fixed once created)
     #[arg(short, long, default_value_t = 1)]
     pub partitions: u32,
     /// Delete whole segments older than this (e.g. 7d)
@@ -40,23 +43,28 @@ pub struct CreateArgs {
     /// Keep at most this much per partition (e.g. 10GiB)
     #[arg(long, value_parser = parse_size)]
     pub retention_bytes: Option<u64>,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct NameArgs {
+    /// Topic name
     pub name: String,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
+    /// Topic name
     pub name: String,
     /// Do not ask
     #[arg(long)]
     pub yes: bool,
+    /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
