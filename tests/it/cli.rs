@@ -213,6 +213,18 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .args(["consume", "nope", "-g", "g", "-n", "1"])
         .assert()
         .code(4);
+    // Producing to a missing topic is "not found" too, one message or many.
+    cli(&s)
+        .args(["produce", "nope", "x"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("topic nope does not exist"));
+    cli(&s)
+        .args(["produce", "nope"])
+        .write_stdin("x\ny\n")
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("2 refused"));
     cli(&s)
         .args(["consume", "t", "-g", "g", "--filter", "bogus"])
         .assert()

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{colour_ok, parse_duration, parse_time_ms};
 use crate::client::Client;
-use crate::{OutputFormat, exit};
+use crate::{ExitError, OutputFormat, exit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum InputFormat {
@@ -174,6 +174,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         pb
     });
     let (mut produced, mut failed, mut sent) = (0u64, 0u64, 0u64);
+    let mut all_failures_not_found = true;
     let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
     let mut flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<()> {
         if batch.is_empty() {
@@ -183,6 +184,10 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         produced += r["produced"].as_u64().unwrap_or(0);
         failed += r["failed"].as_u64().unwrap_or(0);
         sent += batch.len() as u64;
+        all_failures_not_found &= r["results"].as_array().is_none_or(|rs| {
+            rs.iter()
+                .all(|x| x["error"].is_null() || x["error"] == "NOT_FOUND")
+        });
         if a.output == OutputFormat::Json {
             for res in r["results"].as_array().cloned().unwrap_or_default() {
                 writeln!(out, "{res}")?;
@@ -261,6 +266,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     }
     Ok(match (produced, failed) {
         (_, 0) => exit::OK,
+        (0, _) if all_failures_not_found => exit::NOT_FOUND_OR_FAILED_CHECK,
         (0, _) => exit::ERROR,
         _ => exit::PARTIAL,
     })
@@ -269,7 +275,11 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
 fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Result<u8> {
     let res = &r["results"][0];
     if let Some(msg) = res["message"].as_str() {
-        bail!("{msg} ({})", res["error"].as_str().unwrap_or("ERROR"));
+        let code = res["error"].as_str().unwrap_or("ERROR");
+        if code == "NOT_FOUND" {
+            return Err(ExitError::not_found(format!("{msg} ({code})")).into());
+        }
+        bail!("{msg} ({code})");
     }
     match a.output {
         OutputFormat::Json => writeln!(out, "{res}")?,
