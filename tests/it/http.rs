@@ -272,6 +272,29 @@ fn consume_stream_sends_headers_at_once_and_ndjson_fields() {
         .0,
         400
     );
+    // A lease past 12 hours is refused everywhere one is granted, and leases nothing.
+    let r = s.post(
+        "/v1/topics/t1/groups/g2/poll",
+        &json!({"owner": "o", "lease_ms": 43_200_001_i64}),
+    );
+    let (status, code) = error_code(r);
+    assert_eq!((status, code.as_str()), (400, "INVALID_ARGUMENT"));
+    let r = s.post(
+        "/v1/extend",
+        &json!({"topic": "t1", "group": "g", "owner": "o", "partition": 0, "offset": 0, "lease_ms": i64::MAX}),
+    );
+    assert_eq!(error_code(r).0, 400);
+    let polled: Value = s
+        .post(
+            "/v1/topics/t1/groups/g2/poll",
+            &json!({"owner": "o", "lease_ms": 43_200_000_i64}),
+        )
+        .json()
+        .expect("poll");
+    assert_eq!(
+        polled["messages"][0]["value"], "a",
+        "12 h is allowed, and the refused poll leased nothing"
+    );
 }
 
 #[test]

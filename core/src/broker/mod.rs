@@ -538,6 +538,25 @@ struct Partition {
     read_ahead: Mutex<Vec<StoredRecord>>,
 }
 
+/// The longest lease a poll or extend grants: 12 hours, SQS's maximum visibility timeout. A
+/// consumer that needs longer extends; an unbounded lease would hold a message out of its group
+/// for good after a typo.
+pub const MAX_LEASE_MS: i64 = 12 * 60 * 60 * 1000;
+
+fn check_lease(lease_ms: i64) -> Result<()> {
+    if lease_ms <= 0 {
+        return Err(BrokerError::InvalidArgument(
+            "lease must be positive".into(),
+        ));
+    }
+    if lease_ms > MAX_LEASE_MS {
+        return Err(BrokerError::InvalidArgument(format!(
+            "lease of {lease_ms} ms is longer than the maximum of {MAX_LEASE_MS} ms (12 h); extend the lease instead"
+        )));
+    }
+    Ok(())
+}
+
 /// At most this many decoded records, and this many bytes of them, wait in a partition's
 /// read-ahead: a few small messages are what it is for.
 const READ_AHEAD_RECORDS: usize = 64;
@@ -1764,11 +1783,7 @@ impl Broker {
                 "group and owner are required".into(),
             ));
         }
-        if lease_ms <= 0 {
-            return Err(BrokerError::InvalidArgument(
-                "lease must be positive".into(),
-            ));
-        }
+        check_lease(lease_ms)?;
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);
         let mut records = Vec::new();
@@ -2296,11 +2311,7 @@ impl Broker {
             partition,
             offset,
         } = *r;
-        if lease_ms <= 0 {
-            return Err(BrokerError::InvalidArgument(
-                "lease must be positive".into(),
-            ));
-        }
+        check_lease(lease_ms)?;
         self.with_group(topic, group, now_ms, |t, g, _| {
             let gp = Self::check_owner(t, g, partition, offset, owner)?;
             let deadline = now_ms.saturating_add(lease_ms);
