@@ -63,19 +63,31 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes on one line, as a user reads them.
+/// The error and its causes on one line, as a user reads them. A cause whose text the message
+/// before it already ends with (errors that print their source *and* return it) is said once.
 fn one_line(err: &anyhow::Error) -> String {
-    err.chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
+    let mut line = String::new();
+    for cause in err.chain().map(ToString::to_string) {
+        if line.ends_with(&cause) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&cause);
+    }
+    line
 }
 
 fn run_serve(
     args: &driftq_cli::serve_args::ServeArgs,
     service: &'static str,
 ) -> anyhow::Result<u8> {
-    let config = args.resolve()?;
+    // A bad value from a flag, DRIFTQ_* or the config file is a usage error, like clap's own.
+    let config = args.resolve().map_err(|e| driftq_cli::ExitError {
+        code: exit::USAGE,
+        message: format!("{e:#}"),
+    })?;
     init_logging(&config.log_level, config.log_format, service);
     for flag in &args.ignored_driftqd_flags {
         tracing::warn!(flag = %flag, "driftqd flag accepted and ignored: driftq has no equivalent");

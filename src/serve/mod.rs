@@ -65,14 +65,19 @@ fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// Runs the server until SIGINT/SIGTERM. Returns after a clean shutdown.
 pub fn run(config: ServeConfig) -> anyhow::Result<()> {
+    // Bad values here are usage errors (exit 2), like clap's own.
+    let usage = |message: String| driftq_cli::ExitError {
+        code: driftq_cli::exit::USAGE,
+        message,
+    };
     let durability: Durability = config
         .fsync
         .parse()
-        .map_err(|e: String| anyhow::anyhow!("--fsync: {e}"))?;
+        .map_err(|e: String| usage(format!("--fsync: {e}")))?;
     let addr: SocketAddr = config
         .addr
         .parse()
-        .with_context(|| format!("--addr {:?} is not host:port", config.addr))?;
+        .map_err(|e| usage(format!("--addr {:?} is not host:port: {e}", config.addr)))?;
     if config.reset {
         reset_data_dir(&config.data_dir)?;
     }

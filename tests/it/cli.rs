@@ -711,3 +711,39 @@ fn help_snapshots() {
         .stderr(predicate::str::contains("unrecognized subcommand"));
     let _ = std::io::stderr().flush();
 }
+
+#[test]
+fn serve_startup_errors_are_one_clear_line_each() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, b"not a directory").expect("write");
+    let a = driftq()
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&file)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("driftq: cannot open the data directory"),
+        "{stderr}"
+    );
+    assert_eq!(
+        last.matches("Not a directory").count(),
+        1,
+        "each cause is said once: {last}"
+    );
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        b"not a directory",
+        "the file is left alone"
+    );
+    driftq()
+        .args(["serve", "--addr", "nonsense", "--data-dir"])
+        .arg(tmp.path().join("data"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--addr \"nonsense\" is not host:port",
+        ));
+}
