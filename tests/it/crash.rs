@@ -317,6 +317,10 @@ fn interval_and_never_modes_keep_written_data_across_sigkill() {
         .args(["serve", "--fsync", "sometimes", "--addr", "127.0.0.1:0"])
         .output()
         .expect("run");
-    assert_eq!(bad.status.code(), Some(2), "a bad flag value is a usage error");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a bad flag value is a usage error"
+    );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fsync mode"));
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table, Wrap};
 
 use crate::app::{App, Connection, Pane, View};
 
@@ -525,12 +525,26 @@ pub const HELP: &[(&str, &str)] = &[
     ("?", "this help (any key closes it)"),
 ];
 
+/// Width of the key column in the help overlay.
+const HELP_KEY_WIDTH: usize = 22;
+
 fn draw_help(frame: &mut Frame<'_>) {
     let area = frame.area();
-    let w = area.width.min(70);
-    let h = area
-        .height
-        .min(u16::try_from(HELP.len() + 4).unwrap_or(u16::MAX));
+    // As wide as the longest line (key column, gap, text, borders) when the terminal allows;
+    // narrower terminals wrap the text instead of cutting it.
+    let longest = HELP
+        .iter()
+        .map(|(_, v)| v.chars().count())
+        .max()
+        .unwrap_or(0);
+    let needed = u16::try_from(HELP_KEY_WIDTH + 2 + longest + 2).unwrap_or(u16::MAX);
+    let w = area.width.min(needed);
+    let text_width = usize::from(w.saturating_sub(2)).max(1);
+    let rows: usize = HELP
+        .iter()
+        .map(|(_, v)| (HELP_KEY_WIDTH + 2 + v.chars().count()).div_ceil(text_width))
+        .sum();
+    let h = area.height.min(u16::try_from(rows + 2).unwrap_or(u16::MAX));
     let popup = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
@@ -542,7 +556,7 @@ fn draw_help(frame: &mut Frame<'_>) {
         .map(|(k, v)| {
             Line::from(vec![
                 Span::styled(
-                    format!("{k:>22}  "),
+                    format!("{k:>HELP_KEY_WIDTH$}  "),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(*v),
@@ -551,7 +565,9 @@ fn draw_help(frame: &mut Frame<'_>) {
         .collect();
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys ")),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" Keys ")),
         popup,
     );
 }

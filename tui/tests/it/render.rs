@@ -63,7 +63,21 @@ fn group_drill_down_with_leases() {
 fn help_overlay() {
     let mut a = app();
     a.on_key(Key::Char('?'));
-    insta::assert_snapshot!(render(&a, 100, 30));
+    let screen = render(&a, 100, 30);
+    for (_, text) in driftq_tui::ui::HELP {
+        assert!(screen.contains(text), "help line cut: {text:?}\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn help_overlay_wraps_on_a_narrow_terminal_instead_of_cutting() {
+    let mut a = app();
+    a.on_key(Key::Char('?'));
+    let screen = render(&a, 60, 30);
+    for word in ["partitions", "leases", "refreshing", "closes"] {
+        assert!(screen.contains(word), "{word:?} missing\n{screen}");
+    }
 }
 
 #[test]
