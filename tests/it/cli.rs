@@ -57,6 +57,11 @@ fn topic_commands_happy_and_error_paths() {
         .stdout(predicate::str::contains(
             "created topic orders with 3 partitions",
         ));
+    cli(&s)
+        .args(["topic", "create", "single"])
+        .assert()
+        .success()
+        .stdout("created topic single with 1 partition\n");
     let a = cli(&s)
         .args(["topic", "ls", "-o", "json"])
         .assert()

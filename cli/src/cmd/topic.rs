@@ -78,12 +78,15 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
             let v = client.create_topic(&a.name, a.partitions, age, a.retention_bytes)?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{v}")?,
-                OutputFormat::Table => writeln!(
-                    out,
-                    "created topic {} with {} partitions",
-                    v["name"].as_str().unwrap_or_default(),
-                    v["partitions"]
-                )?,
+                OutputFormat::Table => {
+                    let n = v["partitions"].as_u64().unwrap_or_default();
+                    writeln!(
+                        out,
+                        "created topic {} with {n} partition{}",
+                        v["name"].as_str().unwrap_or_default(),
+                        if n == 1 { "" } else { "s" }
+                    )?;
+                }
             }
         }
         TopicCommand::List(a) => {
