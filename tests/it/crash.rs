@@ -148,13 +148,11 @@ fn one_round(round: usize) {
         .expect("messages");
     let mut redelivered = BTreeSet::new();
     for _ in 0..100 {
-        let v: Value = s
-            .post(
-                "/v1/topics/c/groups/g/poll",
-                &json!({"owner": "after", "max": 1000, "lease_ms": 600000}),
-            )
-            .json()
-            .expect("poll");
+        let v: Value = s.poll(
+            "c",
+            "g",
+            &json!({"owner": "after", "max": 1000, "lease_ms": 600000}),
+        );
         let msgs = v["messages"].as_array().cloned().unwrap_or_default();
         if msgs.is_empty() {
             break;

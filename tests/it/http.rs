@@ -284,13 +284,11 @@ fn consume_stream_sends_headers_at_once_and_ndjson_fields() {
         &json!({"topic": "t1", "group": "g", "owner": "o", "partition": 0, "offset": 0, "lease_ms": i64::MAX}),
     );
     assert_eq!(error_code(r).0, 400);
-    let polled: Value = s
-        .post(
-            "/v1/topics/t1/groups/g2/poll",
-            &json!({"owner": "o", "lease_ms": 43_200_000_i64}),
-        )
-        .json()
-        .expect("poll");
+    let polled: Value = s.poll(
+        "t1",
+        "g2",
+        &json!({"owner": "o", "lease_ms": 43_200_000_i64}),
+    );
     assert_eq!(
         polled["messages"][0]["value"], "a",
         "12 h is allowed, and the refused poll leased nothing"
@@ -356,13 +354,7 @@ fn group_offsets_are_independent_and_owners_enforced() {
 fn backpressure_maps_to_429_with_retry_after() {
     let s = Server::start(&["--max-partition-msgs", "2"]);
     s.create_topic("t", 1);
-    let r: Value = s
-        .post(
-            "/v1/topics/t/groups/g/poll",
-            &json!({"owner": "o", "max": 1}),
-        )
-        .json()
-        .expect("poll");
+    let r: Value = s.poll("t", "g", &json!({"owner": "o", "max": 1}));
     assert_eq!(
         r["messages"],
         json!([]),
@@ -410,31 +402,17 @@ fn max_inflight_holds_messages_until_ack() {
     for v in ["m1", "m2"] {
         s.post("/v1/produce", &json!({"topic": "t", "value": v}));
     }
-    let first: Value = s
-        .post(
-            "/v1/topics/t/groups/g/poll",
-            &json!({"owner": "o", "max": 10, "lease_ms": 60000}),
-        )
-        .json()
-        .expect("poll");
+    let first: Value = s.poll(
+        "t",
+        "g",
+        &json!({"owner": "o", "max": 10, "lease_ms": 60000}),
+    );
     assert_eq!(first["messages"].as_array().map(Vec::len), Some(1));
-    let none: Value = s
-        .post(
-            "/v1/topics/t/groups/g/poll",
-            &json!({"owner": "o", "max": 10, "wait_ms": 300}),
-        )
-        .json()
-        .expect("poll");
+    let none: Value = s.poll("t", "g", &json!({"owner": "o", "max": 10, "wait_ms": 300}));
     assert_eq!(none["messages"], json!([]));
     let m = &first["messages"][0];
     assert_eq!(s.post("/v1/ack", &json!({"topic": "t", "group": "g", "owner": "o", "partition": 0, "offset": m["offset"]})).status(), 204);
-    let next: Value = s
-        .post(
-            "/v1/topics/t/groups/g/poll",
-            &json!({"owner": "o", "max": 10}),
-        )
-        .json()
-        .expect("poll");
+    let next: Value = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
     assert_eq!(next["messages"][0]["value"], "m2");
 }
 
@@ -472,13 +450,11 @@ fn extensions_batch_produce_poll_acks_groups_inflight_seek_dlq_stats() {
         .expect("post");
     assert_eq!(error_code(r).0, 400);
     // Pull-style consume.
-    let polled: Value = s
-        .post(
-            "/v1/topics/jobs/groups/w/poll",
-            &json!({"owner": "w1", "max": 10, "lease_ms": 60000}),
-        )
-        .json()
-        .expect("poll");
+    let polled: Value = s.poll(
+        "jobs",
+        "w",
+        &json!({"owner": "w1", "max": 10, "lease_ms": 60000}),
+    );
     let msgs = polled["messages"].as_array().expect("messages").clone();
     assert_eq!(msgs.len(), 4);
     let binary = msgs
@@ -556,10 +532,7 @@ fn extensions_batch_produce_poll_acks_groups_inflight_seek_dlq_stats() {
     assert_eq!(done["replayed"], 1);
     assert_eq!(s.json("/v1/dlq")["dlq"][0]["depth"], 0);
     // Seek back to the start (refused while leases are held, unless forced).
-    let again: Value = s
-        .post("/v1/topics/jobs/groups/w/poll", &json!({"owner": "w1"}))
-        .json()
-        .expect("poll");
+    let again: Value = s.poll("jobs", "w", &json!({"owner": "w1"}));
     assert_eq!(
         again["messages"].as_array().map(Vec::len),
         Some(1),
@@ -608,10 +581,7 @@ fn metrics_have_driftq_names_and_labels() {
     let s = Server::start(&[]);
     s.create_topic("t", 1);
     s.post("/v1/produce", &json!({"topic": "t", "value": "a"}));
-    let polled: Value = s
-        .post("/v1/topics/t/groups/g/poll", &json!({"owner": "o"}))
-        .json()
-        .expect("poll");
+    let polled: Value = s.poll("t", "g", &json!({"owner": "o"}));
     let m = &polled["messages"][0];
     s.post(
         "/v1/ack",
@@ -793,13 +763,7 @@ fn a_backlog_in_sealed_segments_is_consumed_in_order_by_pull_and_stream() {
     );
     let mut pulled = Vec::new();
     while pulled.len() < 40 {
-        let r: Value = s
-            .post(
-                "/v1/topics/t/groups/pull/poll",
-                &json!({"owner": "o", "max": 7}),
-            )
-            .json()
-            .expect("poll");
+        let r: Value = s.poll("t", "pull", &json!({"owner": "o", "max": 7}));
         let msgs = r["messages"].as_array().cloned().unwrap_or_default();
         assert!(!msgs.is_empty(), "the backlog ran dry at {}", pulled.len());
         for m in msgs {
@@ -825,13 +789,7 @@ fn batch_nack_items_take_a_delay_and_ack_items_refuse_nack_fields() {
     let s = Server::start(&[]);
     s.create_topic("t", 1);
     s.post("/v1/produce", &json!({"topic": "t", "value": "v"}));
-    let polled: Value = s
-        .post(
-            "/v1/topics/t/groups/g/poll",
-            &json!({"owner": "o", "max": 1}),
-        )
-        .json()
-        .expect("poll");
+    let polled: Value = s.poll("t", "g", &json!({"owner": "o", "max": 1}));
     let offset = polled["messages"][0]["offset"].clone();
     let r = s.post(
         "/v1/topics/t/groups/g/acks",
@@ -846,13 +804,7 @@ fn batch_nack_items_take_a_delay_and_ack_items_refuse_nack_fields() {
         .json()
         .expect("acks");
     assert_eq!(r["failed"], 0, "{r}");
-    let again: Value = s
-        .post(
-            "/v1/topics/t/groups/g/poll",
-            &json!({"owner": "o", "max": 1}),
-        )
-        .json()
-        .expect("poll");
+    let again: Value = s.poll("t", "g", &json!({"owner": "o", "max": 1}));
     assert_eq!(again["messages"], json!([]), "redelivery waits an hour");
     let group = s.json("/v1/topics/t/groups/g");
     assert_eq!(group["nacks"], 1, "{group}");

@@ -146,6 +146,14 @@ impl Server {
             .expect("POST")
     }
 
+    /// A pull-consume poll of `group` on `topic` (`body`: owner, max, lease_ms, wait_ms): the
+    /// reply's JSON.
+    pub(crate) fn poll(&self, topic: &str, group: &str, body: &Value) -> Value {
+        self.post(&format!("/v1/topics/{topic}/groups/{group}/poll"), body)
+            .json()
+            .expect("poll reply")
+    }
+
     pub(crate) fn json(&self, path: &str) -> Value {
         let r = self.get(path);
         assert!(r.status().is_success(), "GET {path}: {}", r.status());

@@ -137,8 +137,29 @@ fn settle_one(verb: Verb<'_>, lease: &Lease, client: &Client) -> anyhow::Result<
     })
 }
 
-fn messages(n: u64) -> &'static str {
-    if n == 1 { "message" } else { "messages" }
+/// Prints the tally of a `--stdin` run (tables only) and picks the exit code: all settled, none,
+/// or some.
+fn summary(
+    verb: Verb<'_>,
+    output: OutputFormat,
+    ok: u64,
+    failed: u64,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    if output == OutputFormat::Table {
+        let messages = if ok == 1 { "message" } else { "messages" };
+        let failures = if failed > 0 {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{} {ok} {messages}{failures}", verb.past_tense())?;
+    }
+    Ok(match (ok, failed) {
+        (_, 0) => exit::OK,
+        (0, _) => exit::ERROR,
+        _ => exit::PARTIAL,
+    })
 }
 
 pub fn run(
@@ -223,24 +244,7 @@ pub fn run(
     for (key, mut items) in std::mem::take(&mut pending) {
         flush(&key, &mut items, out)?;
     }
-    if a.output == OutputFormat::Table {
-        writeln!(
-            out,
-            "{} {ok} {}{}",
-            verb.past_tense(),
-            messages(ok),
-            if failed > 0 {
-                format!(", {failed} failed")
-            } else {
-                String::new()
-            }
-        )?;
-    }
-    Ok(match (ok, failed) {
-        (_, 0) => exit::OK,
-        (0, _) => exit::ERROR,
-        _ => exit::PARTIAL,
-    })
+    summary(verb, a.output, ok, failed, out)
 }
 
 /// The leases named by stdin's JSON lines (`consume -o json`), the flags filling in what a line
@@ -309,22 +313,5 @@ fn extend_each(
             }
         }
     }
-    if a.output == OutputFormat::Table {
-        writeln!(
-            out,
-            "{} {ok} {}{}",
-            verb.past_tense(),
-            messages(ok),
-            if failed > 0 {
-                format!(", {failed} failed")
-            } else {
-                String::new()
-            }
-        )?;
-    }
-    Ok(match (ok, failed) {
-        (_, 0) => exit::OK,
-        (0, _) => exit::ERROR,
-        _ => exit::PARTIAL,
-    })
+    summary(verb, a.output, ok, failed, out)
 }
