@@ -42,19 +42,19 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 4)]
     pub partitions: u32,
     /// Messages to produce (and consume)
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub messages: u64,
     /// Value size in bytes
     #[arg(long, default_value_t = 1024)]
     pub size: usize,
     /// Messages per request (produce) / per poll (consume)
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = at_least_one)]
     pub batch: usize,
     /// Concurrent producer connections
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = at_least_one)]
     pub producers: usize,
     /// Concurrent consumers (consume and e2e)
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     pub consumers: usize,
     /// Stop after this long even if messages remain (e.g. 30s)
     #[arg(long, value_parser = humantime::parse_duration)]
@@ -65,6 +65,15 @@ pub struct BenchArgs {
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+/// A count that must be positive (clap reports anything else as a usage error).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A server started for the run, killed when dropped.
@@ -146,9 +155,6 @@ pub fn run(cmd: &BenchCommand, url: &str, out: &mut dyn std::io::Write) -> anyho
         BenchCommand::Consume(a) => ("consume", a),
         BenchCommand::E2e(a) => ("e2e", a),
     };
-    if args.batch == 0 || args.producers == 0 || args.consumers == 0 || args.messages == 0 {
-        bail!("--messages, --batch, --producers and --consumers must be at least 1");
-    }
     let (embedded, url) = if args.embedded {
         let (e, u) = start_embedded(&args.fsync)?;
         (Some(e), u)

@@ -33,8 +33,13 @@ fn bench_modes_report_throughput_and_latency() {
         assert!(last["msgs_per_sec"].as_f64().unwrap_or(0.0) > 0.0);
         assert!(last["latency_ms"]["p99"].as_f64().unwrap_or(-1.0) >= 0.0);
     }
-    driftq()
-        .args(["bench", "produce", "--messages", "0", "--embedded"])
-        .assert()
-        .code(1);
+    for flag in ["--messages", "--batch", "--producers", "--consumers"] {
+        driftq()
+            .args(["bench", "produce", flag, "0", "--embedded"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "invalid value '0' for '{flag}"
+            )));
+    }
 }
