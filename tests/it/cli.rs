@@ -140,6 +140,13 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success()
         .stdout(predicate::str::contains("produced 3 messages"));
+    cli(&s).args(["topic", "create", "one"]).assert().success();
+    cli(&s)
+        .args(["produce", "one"])
+        .write_stdin("only\n")
+        .assert()
+        .success()
+        .stdout("produced 1 message to one\n");
     cli(&s)
         .args(["produce", "t", "late", "--deadline", "-1h"])
         .assert()

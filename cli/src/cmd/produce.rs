@@ -253,7 +253,8 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     if a.output == OutputFormat::Table {
         writeln!(
             out,
-            "produced {produced} messages to {}{}",
+            "produced {produced} message{} to {}{}",
+            if produced == 1 { "" } else { "s" },
             a.topic,
             if failed > 0 {
                 format!(", {failed} refused")
