@@ -1458,6 +1458,11 @@ async fn replay_dlq(
     };
     let offsets = match (r.offset_from, r.offset_to) {
         (None, None) => None,
+        (Some(from), Some(to)) if from > to => {
+            return Err(ApiError::bad_request(format!(
+                "offset_from {from} is after offset_to {to}"
+            )));
+        }
         (a, b) => Some((a.unwrap_or(0), b.unwrap_or(u64::MAX))),
     };
     let req = ReplayRequest {

@@ -448,6 +448,35 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         0,
         "dead-lettered just now, not an hour ago"
     );
+    for range in ["0-0", "0-9"] {
+        let a = cli(&s)
+            .args([
+                "dlq",
+                "replay",
+                "jobs",
+                "--dry-run",
+                "--offsets",
+                range,
+                "-o",
+                "json",
+            ])
+            .assert()
+            .success();
+        assert_eq!(stdout_json(&a)["selected"], 1, "{range}");
+    }
+    for bad in ["5-2", "x-3", "7"] {
+        cli(&s)
+            .args(["dlq", "replay", "jobs", "--dry-run", "--offsets", bad])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is not A-B"));
+    }
+    let r = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/dlq/jobs/replay", s.url))
+        .json(&json!({"dry_run": true, "offset_from": 5, "offset_to": 2}))
+        .send()
+        .expect("replay");
+    assert_eq!(r.status(), 400);
     cli(&s)
         .args(["dlq", "replay", "jobs"])
         .assert()

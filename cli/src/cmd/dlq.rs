@@ -106,11 +106,15 @@ fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
         body["partition"] = json!(p);
     }
     if let Some(r) = &a.offsets {
-        let (x, y) = r
-            .split_once('-')
-            .ok_or_else(|| anyhow::anyhow!("--offsets is A-B"))?;
-        body["offset_from"] = json!(x.trim().parse::<u64>()?);
-        body["offset_to"] = json!(y.trim().parse::<u64>()?);
+        let bad = || anyhow::anyhow!("--offsets {r:?} is not A-B (DLQ offsets, A ≤ B)");
+        let (x, y) = r.split_once('-').ok_or_else(bad)?;
+        let from: u64 = x.trim().parse().map_err(|_| bad())?;
+        let to: u64 = y.trim().parse().map_err(|_| bad())?;
+        if from > to {
+            return Err(bad());
+        }
+        body["offset_from"] = json!(from);
+        body["offset_to"] = json!(to);
     }
     for f in &a.filter {
         let Some((what, glob)) = f.split_once('=') else {
