@@ -269,7 +269,24 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .args(["group", "seek", "t", "-g", "g", "--to", "start", "--yes"])
         .assert()
         .code(1)
+        .stderr(predicate::str::contains("→ the start"))
         .stderr(predicate::str::contains("holds 4 leases"));
+    cli(&s)
+        .args([
+            "group",
+            "seek",
+            "t",
+            "-g",
+            "g",
+            "--to",
+            "@2026-01-01T00:00:00Z",
+            "--yes",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "→ the first message at or after 2026-01-01T00:00:00Z",
+        ));
     cli(&s)
         .args([
             "group", "seek", "t", "-g", "g", "--to", "end", "--yes", "--force", "-o", "json",

@@ -188,16 +188,26 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
             }
         }
         GroupCommand::Seek(a) => {
-            let to = match a.to.as_str() {
-                "start" | "end" => json!(a.to),
-                t if t.starts_with('@') => json!(format!(
-                    "@{}",
-                    parse_time_ms(&t[1..]).map_err(anyhow::Error::msg)?
-                )),
-                o => json!(
-                    o.parse::<u64>()
-                        .map_err(|_| anyhow::anyhow!("--to must be start, end, OFFSET or @TIME"))?
-                ),
+            // The request's target, and how the preview says it.
+            let (to, target) = match a.to.as_str() {
+                "start" => (json!("start"), "the start".to_owned()),
+                "end" => (json!("end"), "the end".to_owned()),
+                t if t.starts_with('@') => {
+                    let ms = parse_time_ms(&t[1..]).map_err(anyhow::Error::msg)?;
+                    (
+                        json!(format!("@{ms}")),
+                        format!(
+                            "the first message at or after {}",
+                            driftq_core::api::format_rfc3339_ms(ms)
+                        ),
+                    )
+                }
+                o => {
+                    let offset = o
+                        .parse::<u64>()
+                        .map_err(|_| anyhow::anyhow!("--to must be start, end, OFFSET or @TIME"))?;
+                    (json!(offset), format!("offset {offset}"))
+                }
             };
             // Preview what moves before doing it.
             let g = client.describe_group(&a.topic, &a.group).ok();
@@ -205,8 +215,8 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 for p in g["partitions"].as_array().cloned().unwrap_or_default() {
                     if a.partition.is_none_or(|x| p["partition"] == x) {
                         eprintln!(
-                            "partition {}: committed {} (lag {}) → {}",
-                            p["partition"], p["committed"], p["lag"], to
+                            "partition {}: committed {} (lag {}) → {target}",
+                            p["partition"], p["committed"], p["lag"]
                         );
                     }
                 }
