@@ -520,17 +520,21 @@ fn verify(args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         writeln!(
             out,
-            "{}: {} segments, {} batches, {} records, {} bytes, {} problems",
+            "{}: {} segment{}, {} batch{}, {} record{}, {} bytes, {} problem{}",
             if report.problems.is_empty() {
                 "clean"
             } else {
                 "DAMAGED"
             },
             report.segments,
+            plural(report.segments as usize, "s"),
             report.batches,
+            plural(report.batches as usize, "es"),
             report.records,
+            plural(report.records as usize, "s"),
             report.bytes,
-            report.problems.len()
+            report.problems.len(),
+            plural(report.problems.len(), "s"),
         )?;
     }
     Ok(if report.problems.is_empty() {
@@ -569,4 +573,9 @@ fn report_json(path: &Path, r: &VerifyReport) -> Value {
             "found": p.found,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The plural `suffix` unless `n` is 1.
+fn plural(n: usize, suffix: &'static str) -> &'static str {
+    if n == 1 { "" } else { suffix }
 }

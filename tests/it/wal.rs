@@ -177,7 +177,9 @@ fn verify_reports_a_flipped_bit_with_file_position_and_offset() {
         .assert()
         .code(4)
         .stdout(
-            predicate::str::contains("checksum at byte").and(predicate::str::contains("DAMAGED")),
+            predicate::str::contains("checksum at byte")
+                .and(predicate::str::contains("DAMAGED"))
+                .and(predicate::str::contains(", 1 problem\n")),
         );
     assert_eq!(
         snapshot(tmp.path()),
