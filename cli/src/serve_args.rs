@@ -196,8 +196,21 @@ impl ServeArgs {
     }
 }
 
+/// Parses the config file; an error is one line ("line L, column C: what"), not TOML's
+/// multi-line snippet, so it reads like every other CLI error.
 fn toml_from_str(text: &str) -> Result<FileConfig, String> {
-    toml::from_str(text).map_err(|e| e.to_string())
+    toml::from_str(text).map_err(|e: toml::de::Error| {
+        let what = e.message().trim().replace('\n', " ");
+        match e.span() {
+            Some(span) => {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!("line {line}, column {column}: {what}")
+            }
+            None => what,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -223,15 +236,19 @@ mod tests {
         assert_eq!(c.max_inflight, 7);
         assert_eq!(c.fsync, "never");
         assert_eq!(c.max_body_bytes, ServeConfig::default().max_body_bytes);
-        std::fs::write(&path, "bogus = 1\n").expect("write");
+        std::fs::write(&path, "fsync = \"never\"\nbogus = 1\n").expect("write");
+        let err = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .expect_err("unknown key")
+        .to_string();
         assert!(
-            ServeArgs {
-                config: Some(path),
-                ..ServeArgs::default()
-            }
-            .resolve()
-            .is_err()
+            err.contains("line 2, column 1: unknown field `bogus`"),
+            "{err}"
         );
+        assert!(!err.contains('\n'), "one line: {err}");
         let _ = std::fs::remove_dir_all(dir);
     }
 
