@@ -203,7 +203,7 @@ fn toml_from_str(text: &str) -> Result<FileConfig, String> {
         let what = e.message().trim().replace('\n', " ");
         match e.span() {
             Some(span) => {
-                let before = &text[..span.start.min(text.len())];
+                let before = text.get(..span.start).unwrap_or(text);
                 let line = before.matches('\n').count() + 1;
                 let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
                 format!("line {line}, column {column}: {what}")
