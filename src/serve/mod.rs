@@ -78,17 +78,19 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
         .addr
         .parse()
         .map_err(|e| usage(format!("--addr {:?} is not host:port: {e}", config.addr)))?;
-    if config.reset {
-        reset_data_dir(&config.data_dir)?;
-    }
+    // Every setting is checked before `--reset` moves the data aside: a typo in the router file
+    // must not cost the operator their data directory's place.
     let router: Option<Arc<dyn Router>> = match &config.router_config {
         None => None,
         Some(path) => {
-            let r = RuleRouter::from_file(path).map_err(|e| anyhow::anyhow!(e))?;
+            let r = RuleRouter::from_file(path).map_err(usage)?;
             tracing::info!(rules = r.len(), path = %path.display(), "router loaded");
             Some(Arc::new(r))
         }
     };
+    if config.reset {
+        reset_data_dir(&config.data_dir)?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -615,6 +615,25 @@ fn graceful_shutdown_ends_streams_and_exits_zero_and_reset_moves_data_aside() {
         "{}",
         s.logs()
     );
+    // A bad setting is found before --reset moves anything.
+    let bad_router = tmp.path().join("router.rules");
+    std::fs::write(&bad_router, "this is not a rule\n").expect("write");
+    let refused = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--reset", "--data-dir"])
+        .arg(&dir)
+        .arg("--router-config")
+        .arg(&bad_router)
+        .output()
+        .expect("run");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a bad router file is a usage error"
+    );
+    assert!(
+        dir.join("state").exists(),
+        "the data directory stayed in place"
+    );
     let s = Server::start_on(&dir, &["--reset"]);
     assert_eq!(s.json("/v1/topics")["topics"], json!([]));
     let backups: Vec<_> = std::fs::read_dir(tmp.path())
