@@ -57,6 +57,15 @@ impl GroupPartition {
         offset < self.floor || self.acked.contains(&offset)
     }
 
+    /// The lowest offset waiting for a retry whose backoff has passed at `now_ms`.
+    #[must_use]
+    pub fn first_due_retry(&self, now_ms: i64) -> Option<u64> {
+        self.retries
+            .iter()
+            .find(|(_, e)| e.next_eligible_ms <= now_ms)
+            .map(|(offset, _)| *offset)
+    }
+
     /// Marks `offset` done and advances the floor over any contiguous run.
     pub fn mark_done(&mut self, offset: u64) {
         self.retries.remove(&offset);

@@ -1757,10 +1757,8 @@ impl Broker {
         t.partitions.iter().enumerate().any(|(p, part)| {
             let next = match groups.get(group).and_then(|g| g.partitions.get(p)) {
                 Some(gp) => gp
-                    .retries
-                    .iter()
-                    .find(|(_, e)| e.next_eligible_ms <= now_ms)
-                    .map_or(gp.cursor, |(o, _)| (*o).min(gp.cursor)),
+                    .first_due_retry(now_ms)
+                    .map_or(gp.cursor, |o| o.min(gp.cursor)),
                 None => part.log.low_watermark(),
             };
             next < part.log.high_watermark() && next < part.log.active_base_offset()
@@ -1877,12 +1875,7 @@ impl Broker {
             if out.len() >= max || gp.inflight.len() >= max_inflight {
                 return Ok(());
             }
-            let Some(offset) = gp
-                .retries
-                .iter()
-                .find(|(_, e)| e.next_eligible_ms <= now_ms)
-                .map(|(o, _)| *o)
-            else {
+            let Some(offset) = gp.first_due_retry(now_ms) else {
                 break;
             };
             let Some(stored) = part
