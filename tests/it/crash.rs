@@ -322,3 +322,40 @@ fn interval_and_never_modes_keep_written_data_across_sigkill() {
     );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown fsync mode"));
 }
+
+#[test]
+fn a_topic_deleted_and_created_again_keeps_its_acknowledged_data_across_sigkill() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &[]);
+    s.create_topic("t", 2);
+    s.post("/v1/produce", &json!({"topic": "t", "value": "first life"}));
+    assert_eq!(
+        s.http
+            .delete(format!("{}/v1/topics/t", s.url))
+            .send()
+            .expect("delete")
+            .status(),
+        204
+    );
+    s.create_topic("t", 1);
+    for v in ["second life", "still here"] {
+        assert_eq!(
+            s.post("/v1/produce", &json!({"topic": "t", "value": v}))
+                .status(),
+            200
+        );
+    }
+    s.kill9();
+    driftq()
+        .args(["wal", "verify"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let s = Server::start_on(&dir, &[]);
+    assert_eq!(
+        stored_values(&s, "t", 0),
+        [(0, "second life".to_owned()), (1, "still here".to_owned())],
+        "acknowledged writes of the re-created topic survive the replay of the first one's deletion"
+    );
+}

@@ -807,20 +807,40 @@ impl Broker {
         &self.config
     }
 
-    fn replay(&self, now_ms: i64) -> Result<()> {
+    /// Calls `f` with every state record in order: (state-log offset, timestamp, record).
+    fn each_state_record(
+        &self,
+        mut f: impl FnMut(u64, i64, StateRecord) -> Result<()>,
+    ) -> Result<u64> {
         let end = self.state_log.high_watermark();
         let mut next = self.state_log.low_watermark();
-        let mut applied = 0u64;
+        let mut seen = 0u64;
         while next < end {
             let batch = self.state_log.read(next, 4096, 8 << 20)?;
             let Some(last) = batch.last() else { break };
             next = last.offset + 1;
             for stored in batch {
                 let rec = StateRecord::decode(&stored.record.value)?;
-                self.apply_replayed(rec, stored.record.timestamp)?;
-                applied += 1;
+                f(stored.offset, stored.record.timestamp, rec)?;
+                seen += 1;
             }
         }
+        Ok(seen)
+    }
+
+    fn replay(&self, now_ms: i64) -> Result<()> {
+        // Two passes: the first learns which topic incarnations survive to the end, so that
+        // the second opens only those. A topic deleted and created again under the same name
+        // has one directory, holding the *last* incarnation's data; replaying the first
+        // incarnation's deletion must not remove it (it did: acknowledged data was lost).
+        let mut plan = ReplayPlan::default();
+        self.each_state_record(|offset, _, rec| {
+            plan.note(offset, &rec);
+            Ok(())
+        })?;
+        let applied = self.each_state_record(|offset, at_ms, rec| {
+            self.apply_replayed(offset, rec, at_ms, &plan)
+        })?;
         self.recover_producer_keys(now_ms)?;
         // Clamp positions to what the logs hold now (a `never`-mode crash can lose a tail).
         for topic in read(&self.topics).values() {
@@ -934,18 +954,31 @@ impl Broker {
         Ok(())
     }
 
-    fn apply_replayed(&self, rec: StateRecord, at_ms: i64) -> Result<()> {
+    fn apply_replayed(
+        &self,
+        offset: u64,
+        rec: StateRecord,
+        at_ms: i64,
+        plan: &ReplayPlan,
+    ) -> Result<()> {
         match rec {
             StateRecord::TopicCreated(meta) => {
-                let topic = self.open_topic(meta)?;
-                write(&self.topics).insert(topic.meta.name.clone(), topic);
-            }
-            StateRecord::TopicDeleted { name } => {
-                if let Some(t) = write(&self.topics).remove(&name) {
-                    remove_topic_dir(&t.dir);
+                // An incarnation deleted later is not opened: its directory is gone or belongs
+                // to a later incarnation, and its records until then are dropped with it.
+                if plan.survives(&meta.name, offset) {
+                    let topic = self.open_topic(meta)?;
+                    write(&self.topics).insert(topic.meta.name.clone(), topic);
                 }
             }
-            StateRecord::Snapshot(snap) => self.restore_snapshot(&snap)?,
+            StateRecord::TopicDeleted { name } => {
+                write(&self.topics).remove(&name);
+                // A crash between the durable deletion and the directory's removal leaves the
+                // directory behind; it is removed now unless a later incarnation owns it.
+                if !plan.created_after(&name, offset) {
+                    remove_topic_dir(&self.config.data_dir.join("topics").join(&name));
+                }
+            }
+            StateRecord::Snapshot(snap) => self.restore_snapshot(offset, &snap, plan)?,
             StateRecord::ProducerKey {
                 scope,
                 partition,
@@ -991,9 +1024,18 @@ impl Broker {
         Ok(())
     }
 
-    fn restore_snapshot(&self, snap: &state::Snapshot) -> Result<()> {
+    fn restore_snapshot(
+        &self,
+        offset: u64,
+        snap: &state::Snapshot,
+        plan: &ReplayPlan,
+    ) -> Result<()> {
         let mut topics = BTreeMap::new();
-        for meta in &snap.topics {
+        for meta in snap
+            .topics
+            .iter()
+            .filter(|m| plan.survives(&m.name, offset))
+        {
             let t = self.open_topic(meta.clone())?;
             topics.insert(meta.name.clone(), t);
         }
@@ -2419,6 +2461,8 @@ impl Broker {
                 if let Some(d) = topics.get(&dlq_name) {
                     Arc::clone(d)
                 } else {
+                    // As in `create_topic`: no leftover of an interrupted delete leaks in.
+                    remove_topic_dir(&self.config.data_dir.join("topics").join(&dlq_name));
                     let appended =
                         self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)?;
                     self.wait_state(appended)?;
@@ -3106,6 +3150,45 @@ fn check_format_file(dir: &Path) -> Result<()> {
             Ok(())
         }
         Err(e) => Err(storage_io(format!("read {}", path.display()), e)),
+    }
+}
+
+/// What the first pass of a replay learns: for each topic name, the state-log offset of its
+/// last opening (a `TopicCreated`, or a snapshot that lists it) and of its last deletion.
+#[derive(Debug, Default)]
+struct ReplayPlan {
+    last_opened: HashMap<String, u64>,
+    last_deleted: HashMap<String, u64>,
+}
+
+impl ReplayPlan {
+    fn note(&mut self, offset: u64, rec: &StateRecord) {
+        match rec {
+            StateRecord::TopicCreated(meta) => {
+                self.last_opened.insert(meta.name.clone(), offset);
+            }
+            StateRecord::Snapshot(snap) => {
+                for meta in &snap.topics {
+                    self.last_opened.insert(meta.name.clone(), offset);
+                }
+            }
+            StateRecord::TopicDeleted { name } => {
+                self.last_deleted.insert(name.clone(), offset);
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the topic `name` opened at `offset` is the one that exists when replay ends:
+    /// nothing opens or deletes that name later.
+    fn survives(&self, name: &str, offset: u64) -> bool {
+        self.last_opened.get(name) == Some(&offset)
+            && self.last_deleted.get(name).is_none_or(|d| *d < offset)
+    }
+
+    /// Whether `name` is opened again after `offset`.
+    fn created_after(&self, name: &str, offset: u64) -> bool {
+        self.last_opened.get(name).is_some_and(|o| *o > offset)
     }
 }
 
