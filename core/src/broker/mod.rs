@@ -752,6 +752,14 @@ fn idempotency_scope(tenant: &str, topic: &str, key: &str) -> String {
     format!("{tenant}\u{0}{topic}\u{0}{key}")
 }
 
+/// Whether an [`idempotency_scope`] is about `topic`. Topic names hold no NUL, but tenants and
+/// keys may: any inner field equal to the name counts, so a strange tenant can at worst make
+/// a key be forgotten early (a retry is then stored twice), never kept too long.
+fn scope_names_topic(scope: &str, topic: &str) -> bool {
+    let fields: Vec<&str> = scope.split('\u{0}').collect();
+    fields.len() >= 3 && fields[1..fields.len() - 1].contains(&topic)
+}
+
 fn as_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
@@ -972,6 +980,7 @@ impl Broker {
             }
             StateRecord::TopicDeleted { name } => {
                 write(&self.topics).remove(&name);
+                self.forget_topic(&name);
                 // A crash between the durable deletion and the directory's removal leaves the
                 // directory behind; it is removed now unless a later incarnation owns it.
                 if !plan.created_after(&name, offset) {
@@ -1324,6 +1333,8 @@ impl Broker {
                 .remove(name)
                 .ok_or_else(|| BrokerError::TopicNotFound(name.to_owned()))?;
             topic.deleted.store(true, Ordering::Release);
+            // Under the map's lock, so no new incarnation can record a key before this runs.
+            self.forget_topic(name);
             (
                 self.log_state(
                     &[StateRecord::TopicDeleted {
@@ -1340,6 +1351,15 @@ impl Broker {
         }
         remove_topic_dir(&topic.dir);
         Ok(())
+    }
+
+    /// Drops what outlives a topic's groups: its producers' idempotency keys and, for a DLQ,
+    /// its replay marks. A topic created later under the same name starts at offset 0, so a
+    /// remembered key would answer "duplicate" for a message never written there, and a replay
+    /// mark would hide a new dead letter from replay.
+    fn forget_topic(&self, name: &str) {
+        lock(&self.producer_keys).retain(|scope, _| !scope_names_topic(scope, name));
+        lock(&self.replayed).retain(|(topic, _, _), _| topic != name);
     }
 
     /// Topic names, sorted.

@@ -231,6 +231,84 @@ fn a_topic_deleted_and_created_again_keeps_the_new_data_across_restarts_and_cras
 }
 
 #[test]
+fn idempotency_keys_and_dlq_replay_marks_die_with_their_topic() {
+    let mut h = Harness::new();
+    let keyed_once = |key: &str| ProduceMessage {
+        envelope: Some(Envelope {
+            idempotency_key: key.into(),
+            ..Envelope::default()
+        }),
+        ..msg("value")
+    };
+    let poison = || ProduceMessage {
+        envelope: Some(Envelope {
+            retry_policy: Some(RetryPolicy {
+                max_attempts: 1,
+                backoff_ms: 0,
+                max_backoff_ms: 0,
+            }),
+            ..Envelope::default()
+        }),
+        ..msg("poison")
+    };
+    let dead_letter = |h: &Harness| {
+        h.produce("jobs", poison());
+        let d = h.poll("jobs", "g", "o", 1).pop().expect("delivery");
+        h.b()
+            .nack(&lease_ref(&d), "bad", None, h.now)
+            .expect("nack");
+    };
+    h.topic("t", 1);
+    h.topic("jobs", 1);
+    assert!(!h.produce("t", keyed_once("op-1")).2);
+    dead_letter(&h);
+    let replayed = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "jobs".into(),
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("replay");
+    assert_eq!(replayed.len(), 1);
+    h.b().delete_topic("t", h.now).expect("delete t");
+    h.b()
+        .delete_topic("dlq.jobs", h.now)
+        .expect("delete the DLQ");
+    h.topic("t", 1);
+    let fresh = h.produce("t", keyed_once("op-1"));
+    assert_eq!(
+        fresh,
+        (0, 0, false),
+        "the key belonged to the deleted t: this message is new and stored"
+    );
+    // The next dead letter re-creates dlq.jobs at offset 0, where the replayed one was.
+    dead_letter(&h);
+    for when in ["live", "after a crash"] {
+        assert!(
+            !h.b().dlq_peek("jobs", 10).expect("peek")[0].replayed,
+            "{when}: the new dead letter is not marked replayed"
+        );
+        assert_eq!(
+            h.produce("t", keyed_once("op-1")),
+            (0, 0, true),
+            "{when}: the new t's key dedupes"
+        );
+        assert_eq!(
+            h.b()
+                .read("t", 0, ReadFrom::Offset(0), 10, 1 << 20)
+                .expect("read")
+                .len(),
+            1,
+            "{when}"
+        );
+        h.crash();
+    }
+}
+
+#[test]
 fn partitioning_by_key_explicit_and_round_robin() {
     let h = Harness::new();
     h.topic("t", 4);
