@@ -358,4 +358,13 @@ fn a_topic_deleted_and_created_again_keeps_its_acknowledged_data_across_sigkill(
         [(0, "second life".to_owned()), (1, "still here".to_owned())],
         "acknowledged writes of the re-created topic survive the replay of the first one's deletion"
     );
+    // A directory no topic owns is named in the log, and left alone.
+    let mut s = s;
+    s.kill9();
+    let stray = dir.join("topics/stray/0");
+    std::fs::create_dir_all(&stray).expect("mkdir");
+    let s = Server::start_on(&dir, &[]);
+    assert!(s.logs().contains("directory of no topic"), "{}", s.logs());
+    assert!(stray.exists());
+    assert_eq!(stored_values(&s, "t", 0).len(), 2);
 }

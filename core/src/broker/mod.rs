@@ -815,6 +815,22 @@ impl Broker {
         &self.config
     }
 
+    /// Names directories under `topics/` that no topic owns — left by a crash during a delete
+    /// whose record a snapshot has since compacted away. They are not removed here (the broker
+    /// never deletes what it cannot account for); creating a topic of that name replaces one.
+    fn warn_about_stray_topic_dirs(&self) {
+        let Ok(entries) = std::fs::read_dir(self.config.data_dir.join("topics")) else {
+            return;
+        };
+        let topics = read(&self.topics);
+        for entry in entries.filter_map(std::result::Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() && !topics.contains_key(&name) {
+                tracing::warn!(dir = %entry.path().display(), "directory of no topic (a delete interrupted by a crash?); driftq does not use it");
+            }
+        }
+    }
+
     /// Calls `f` with every state record in order: (state-log offset, timestamp, record).
     fn each_state_record(
         &self,
@@ -873,6 +889,7 @@ impl Broker {
         });
         self.records_since_snapshot
             .store(applied, Ordering::Relaxed);
+        self.warn_about_stray_topic_dirs();
         tracing::info!(
             records = applied,
             topics = read(&self.topics).len(),
