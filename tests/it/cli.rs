@@ -533,6 +533,43 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .success()
         .stdout(predicate::str::contains("0 would be replayed"));
     cli(&s).args(["dlq", "peek", "nope"]).assert().code(4);
+    // A dead letter whose origin topic is gone: replay says why it failed; peek shows no key
+    // as "-".
+    cli(&s).args(["topic", "create", "gone"]).assert().success();
+    cli(&s)
+        .args(["produce", "gone", "orphan", "--max-attempts", "1"])
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args([
+            "consume", "gone", "-g", "w", "-n", "1", "--no-ack", "-o", "json",
+        ])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["nack", "--stdin", "--reason", "r"])
+        .write_stdin(a.get_output().stdout.clone())
+        .assert()
+        .success();
+    cli(&s)
+        .args(["topic", "delete", "gone", "--yes"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["dlq", "peek", "gone"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("null").not());
+    cli(&s)
+        .args(["dlq", "replay", "gone", "--yes"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "replayed 0 of 1 messages, 1 failed",
+        ))
+        .stderr(predicate::str::contains(
+            "dlq.gone/0@0 → gone: topic gone does not exist",
+        ));
 }
 
 #[test]

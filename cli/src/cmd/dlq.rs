@@ -180,8 +180,11 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
                     ]);
                     for m in &msgs {
                         let d = &m["dlq"];
-                        let show =
-                            |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                        let show = |v: &Value| match v {
+                            Value::Null => "-".to_owned(),
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
                         t.add_row(vec![
                             format!("{}@{}", m["partition"], m["offset"]),
                             format!(
@@ -270,7 +273,21 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         let n = r["selected"].as_u64().unwrap_or(0);
         replayed += r["replayed"].as_u64().unwrap_or(0);
         failed += r["failed"].as_u64().unwrap_or(0);
-        items.extend(r["items"].as_array().cloned().unwrap_or_default());
+        let chunk_items = r["items"].as_array().cloned().unwrap_or_default();
+        if a.output == OutputFormat::Table {
+            // Say why each failure failed: "1 failed" alone leaves the operator guessing.
+            for it in chunk_items.iter().filter(|it| it["error"].is_string()) {
+                eprintln!(
+                    "driftq: {}/{}@{} → {}: {}",
+                    it["dlq_topic"].as_str().unwrap_or_default(),
+                    it["dlq_partition"],
+                    it["dlq_offset"],
+                    it["target_topic"].as_str().unwrap_or_default(),
+                    it["error"].as_str().unwrap_or_default()
+                );
+            }
+        }
+        items.extend(chunk_items);
         if let Some(pb) = &pb {
             pb.inc(n);
         }
