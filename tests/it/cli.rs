@@ -573,6 +573,24 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
 }
 
 #[test]
+fn produce_from_a_file_splits_requests_under_the_server_body_limit() {
+    // 30 values of 700 KB: each under the 1 MiB message limit, 21 MB together — more than
+    // the server's default 16 MiB request body.
+    let s = Server::start(&[]);
+    cli(&s).args(["topic", "create", "big"]).assert().success();
+    let line = "x".repeat(700_000);
+    let input: String = (0..30).map(|_| format!("{line}\n")).collect();
+    cli(&s)
+        .args(["produce", "big"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout("produced 30 messages to big\n");
+    let topic = s.json("/v1/topics/big");
+    assert_eq!(topic["messages"], 30, "{topic}");
+}
+
+#[test]
 fn consume_json_into_produce_json_round_trips_bytes_exactly() {
     let s = Server::start(&[]);
     for t in ["src", "dst"] {

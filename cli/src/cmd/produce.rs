@@ -14,6 +14,9 @@ use super::{colour_ok, parse_duration, parse_time_ms};
 use crate::client::Client;
 use crate::{ExitError, OutputFormat, exit};
 
+/// The most JSON one produce request carries when reading many messages (see `run`).
+const REQUEST_BYTES: usize = 4 << 20;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum InputFormat {
     /// Each line is a value (no trailing newline).
@@ -176,6 +179,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     let (mut produced, mut failed, mut sent) = (0u64, 0u64, 0u64);
     let mut all_failures_not_found = true;
     let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
+    let mut batch_bytes = 0usize;
     let mut flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<()> {
         if batch.is_empty() {
             return Ok(());
@@ -240,9 +244,19 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                 v
             }
         };
+        // Requests stay well under the server's body limit (16 MiB by default) however large
+        // the messages: a batch is cut at --batch messages or REQUEST_BYTES of JSON, whichever
+        // comes first, and a message larger than that goes alone.
+        let msg_bytes = msg.to_string().len();
+        if !batch.is_empty() && batch_bytes + msg_bytes > REQUEST_BYTES {
+            flush(&mut batch, out)?;
+            batch_bytes = 0;
+        }
         batch.push(msg);
+        batch_bytes += msg_bytes;
         if batch.len() >= a.batch {
             flush(&mut batch, out)?;
+            batch_bytes = 0;
         }
     }
     flush(&mut batch, out)?;
