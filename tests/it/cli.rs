@@ -588,6 +588,21 @@ fn produce_from_a_file_splits_requests_under_the_server_body_limit() {
         .stdout("produced 30 messages to big\n");
     let topic = s.json("/v1/topics/big");
     assert_eq!(topic["messages"], 30, "{topic}");
+    // A request refused after others landed says how far the input got.
+    let small = Server::start(&["--max-body-bytes", "2000"]);
+    cli(&small)
+        .args(["topic", "create", "t"])
+        .assert()
+        .success();
+    let input = format!("a\nb\nc\n{}\n", "y".repeat(3000));
+    cli(&small)
+        .args(["produce", "t", "--batch", "3"])
+        .write_stdin(input)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "3 messages were produced before this request failed: request body too large",
+        ));
 }
 
 #[test]

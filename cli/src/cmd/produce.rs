@@ -184,7 +184,17 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         if batch.is_empty() {
             return Ok(());
         }
-        let r = client.produce_batch(&a.topic, batch)?;
+        let r = client.produce_batch(&a.topic, batch).map_err(|e| {
+            let e = anyhow::Error::from(e);
+            if sent == 0 {
+                e
+            } else {
+                // The earlier requests did land: say how far the input got.
+                e.context(format!(
+                    "{produced} messages were produced before this request failed"
+                ))
+            }
+        })?;
         produced += r["produced"].as_u64().unwrap_or(0);
         failed += r["failed"].as_u64().unwrap_or(0);
         sent += batch.len() as u64;
