@@ -2581,7 +2581,8 @@ impl Broker {
                 .sum();
             if held > 0 && !force {
                 return Err(BrokerError::Conflict(format!(
-                    "group {group} holds {held} leases on {topic}; wait for them or force the seek"
+                    "group {group} holds {held} lease{} on {topic}; wait until they are settled or expire, or force the seek (`driftq group seek --force`, `\"force\": true`)",
+                    if held == 1 { "" } else { "s" }
                 )));
             }
             let mut records = Vec::new();
