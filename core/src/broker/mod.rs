@@ -2630,6 +2630,18 @@ impl Broker {
             // Retention first, so expired leases of deleted messages are not dead-lettered.
             if t.meta.retention_age_ms.is_some() || t.meta.retention_bytes.is_some() {
                 for part in &t.partitions {
+                    // As Kafka does: an active segment whose newest record has aged past
+                    // retention is sealed so retention can delete it. Without this a quiet
+                    // topic, which never fills a segment, kept everything forever.
+                    if let Some(age) = t.meta.retention_age_ms {
+                        let expired = part
+                            .log
+                            .active_max_timestamp()
+                            .is_some_and(|newest| now_ms.saturating_sub(newest) > age);
+                        if expired {
+                            part.log.roll_segment()?;
+                        }
+                    }
                     let r = part.log.apply_retention(
                         now_ms,
                         t.meta.retention_age_ms,

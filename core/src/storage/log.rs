@@ -917,6 +917,12 @@ impl PartitionLog {
         lock(&self.inner).segments[0].files.base
     }
 
+    /// Timestamp of the newest record in the active segment (`None` while it is empty).
+    #[must_use]
+    pub fn active_max_timestamp(&self) -> Option<i64> {
+        lock(&self.inner).active().max_ts
+    }
+
     /// First offset of the active segment: offsets below it are in sealed segments, which a
     /// reader far behind the writer may have to fetch from disk rather than the page cache.
     #[must_use]

@@ -1263,6 +1263,42 @@ fn polls_that_start_in_a_sealed_segment_are_told_apart_from_polls_at_the_head() 
 }
 
 #[test]
+fn retention_by_age_empties_a_quiet_topic_that_never_filled_a_segment() {
+    let mut h = Harness::new();
+    h.b()
+        .create_topic("quiet", 1, Some(60_000), None, h.now)
+        .expect("create");
+    for i in 0..3 {
+        h.produce("quiet", msg(&format!("old {i}")));
+    }
+    h.poll("quiet", "g", "o", 1).pop().expect("one leased");
+    h.tick(30_000);
+    assert_eq!(
+        h.stats().topics[0].partitions[0].low_watermark,
+        0,
+        "younger than the retention: kept"
+    );
+    h.tick(31_000);
+    let s = h.stats();
+    let p = &s.topics[0].partitions[0];
+    assert_eq!(
+        (p.low_watermark, p.high_watermark),
+        (3, 3),
+        "older than the retention: gone, although they were all in the active segment"
+    );
+    assert_eq!(s.groups[0].partitions[0].counters.skipped_by_retention, 3);
+    let (_, offset, _) = h.produce("quiet", msg("new"));
+    assert_eq!(offset, 3, "offsets continue");
+    let next = h.poll("quiet", "g", "o", 10);
+    assert_eq!(
+        next.iter().map(|d| d.message.offset).collect::<Vec<_>>(),
+        [3]
+    );
+    h.restart();
+    assert_eq!(h.stats().topics[0].partitions[0].low_watermark, 3);
+}
+
+#[test]
 fn snapshot_bounds_the_state_log_and_restart_replays_the_tail() {
     let mut h = Harness::with(|c| c.snapshot_every = 50);
     h.topic("t", 2);
