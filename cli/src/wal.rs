@@ -335,9 +335,18 @@ fn write_record(
 ) -> anyhow::Result<()> {
     let rec = &r.record;
     let size = rec.encoded_len();
+    // (type, one-line text for people, structured fields for `-o json`)
     let state = is_state_log(path).then(|| match StateRecord::decode(&rec.value) {
-        Ok(s) => (s.type_name().to_owned(), s.describe()),
-        Err(e) => ("undecodable".to_owned(), e.to_string()),
+        Ok(s) => (
+            s.type_name().to_owned(),
+            s.describe(),
+            serde_json::to_value(&s).unwrap_or(Value::Null),
+        ),
+        Err(e) => (
+            "undecodable".to_owned(),
+            e.to_string(),
+            json!(e.to_string()),
+        ),
     });
     // What every line says, state record or message.
     let mut v = json!({
@@ -355,9 +364,9 @@ fn write_record(
         rfc3339_ms(rec.timestamp),
         if crc_ok { "ok" } else { "BAD" },
     );
-    if let Some((kind, text)) = &state {
+    if let Some((kind, text, fields)) = &state {
         if json {
-            v["state"] = json!({"type": kind, "record": text});
+            v["state"] = json!({"type": kind, "record": fields});
             writeln!(out, "{v}")?;
         } else {
             writeln!(out, "{line_start} state={text}")?;

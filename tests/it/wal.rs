@@ -295,7 +295,23 @@ fn inspect_decodes_the_broker_state_log_by_record_type() {
         .assert()
         .success();
     let lines = json_lines(&out.get_output().stdout);
-    assert!(lines.iter().any(|l| l["state"]["type"] == "Acked"));
+    let acked = lines
+        .iter()
+        .find(|l| l["state"]["type"] == "Acked")
+        .expect("an Acked state record");
+    assert!(
+        acked["state"]["record"]["offsets"].is_array()
+            && acked["state"]["record"]["group"].is_string(),
+        "state records are structured JSON: {acked}"
+    );
+    let created = lines
+        .iter()
+        .find(|l| l["state"]["type"] == "TopicCreated")
+        .expect("a TopicCreated state record");
+    assert!(
+        created["state"]["record"]["partitions"].is_u64(),
+        "{created}"
+    );
     assert!(lines.iter().any(|l| l["value"] == "hello"));
     driftq()
         .args(["wal", "verify"])

@@ -26,20 +26,20 @@
 use super::codec::{CodecError, Reader, Writer};
 
 /// Why a delivery failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum FailCause {
     LeaseExpired,
     Nack,
 }
 
 /// Why a group's position moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum SeekCause {
     User,
     Retention,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TopicMeta {
     pub name: String,
     pub partitions: u32,
@@ -48,7 +48,7 @@ pub struct TopicMeta {
 }
 
 /// A failed-but-not-done message waiting for its next delivery.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RetryEntry {
     /// Failed deliveries so far.
     pub attempts: u32,
@@ -58,7 +58,7 @@ pub struct RetryEntry {
 }
 
 /// Cumulative per-(topic, group, partition) counters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Counters {
     pub acks: u64,
     pub nacks: u64,
@@ -71,7 +71,7 @@ pub struct Counters {
     pub exhausted: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GroupPartitionSnapshot {
     pub floor: u64,
     pub acked: Vec<u64>,
@@ -79,7 +79,7 @@ pub struct GroupPartitionSnapshot {
     pub counters: Counters,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct GroupSnapshot {
     pub topic: String,
     pub group: String,
@@ -88,7 +88,7 @@ pub struct GroupSnapshot {
     pub committed_keys: Vec<(String, i64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Snapshot {
     pub topics: Vec<TopicMeta>,
     pub groups: Vec<GroupSnapshot>,
@@ -98,7 +98,9 @@ pub struct Snapshot {
     pub replayed: Vec<(String, u32, u64, bool)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serializes (for `wal inspect -o json`) as an object tagged by `"type"`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type")]
 pub enum StateRecord {
     TopicCreated(TopicMeta),
     TopicDeleted {
