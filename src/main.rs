@@ -84,10 +84,9 @@ fn run_serve(
     service: &'static str,
 ) -> anyhow::Result<u8> {
     // A bad value from a flag, DRIFTQ_* or the config file is a usage error, like clap's own.
-    let config = args.resolve().map_err(|e| driftq_cli::ExitError {
-        code: exit::USAGE,
-        message: format!("{e:#}"),
-    })?;
+    let config = args
+        .resolve()
+        .map_err(|e| driftq_cli::ExitError::usage(format!("{e:#}")))?;
     init_logging(&config.log_level, config.log_format, service);
     for flag in &args.ignored_driftqd_flags {
         tracing::warn!(flag = %flag, "driftqd flag accepted and ignored: driftq has no equivalent");

@@ -42,19 +42,19 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 4)]
     pub partitions: u32,
     /// Messages to produce (and consume)
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 100_000, value_parser = at_least_one::<u64>)]
     pub messages: u64,
     /// Value size in bytes
     #[arg(long, default_value_t = 1024)]
     pub size: usize,
     /// Messages per request (produce) / per poll (consume)
-    #[arg(long, default_value_t = 100, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 100, value_parser = at_least_one::<usize>)]
     pub batch: usize,
     /// Concurrent producer connections
-    #[arg(long, default_value_t = 4, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 4, value_parser = at_least_one::<usize>)]
     pub producers: usize,
     /// Concurrent consumers (consume and e2e)
-    #[arg(long, default_value_t = 2, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 2, value_parser = at_least_one::<usize>)]
     pub consumers: usize,
     /// Stop after this long even if messages remain (e.g. 30s)
     #[arg(long, value_parser = humantime::parse_duration)]
@@ -68,9 +68,12 @@ pub struct BenchArgs {
 }
 
 /// A count that must be positive (clap reports anything else as a usage error).
-fn at_least_one(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
+fn at_least_one<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError> + PartialEq + From<u8>,
+{
+    match s.parse::<T>() {
+        Ok(n) if n == T::from(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
         Err(e) => Err(e.to_string()),
     }

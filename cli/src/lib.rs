@@ -29,6 +29,14 @@ pub struct ExitError {
 }
 
 impl ExitError {
+    /// A bad flag, environment or config value: exit 2, like clap's own usage errors.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self {
             code: exit::NOT_FOUND_OR_FAILED_CHECK,
@@ -40,6 +48,12 @@ impl ExitError {
 const AFTER_HELP: &str = "\
 Server: --url > DRIFTQ_URL > http://127.0.0.1:8080.
 Exit codes: 0 ok, 1 error, 2 usage, 3 partial success, 4 not found / verification failed.";
+
+/// The plural `suffix` ("s", "es") unless `n` is 1, for counts in human output.
+#[must_use]
+pub fn plural(n: u64, suffix: &'static str) -> &'static str {
+    if n == 1 { "" } else { suffix }
+}
 
 /// Where clients look for the server unless told otherwise.
 /// Time since the Unix epoch by the wall clock (zero if the clock is before it): the one place

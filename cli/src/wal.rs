@@ -19,7 +19,7 @@ use driftq_core::storage::verify::{Problem, VerifyReport, verify_partition, veri
 use serde_json::{Value, json};
 
 use crate::output::{bytes_to_json, preview, rfc3339_ms};
-use crate::{ExitError, OutputFormat, exit};
+use crate::{ExitError, OutputFormat, exit, plural};
 
 #[derive(Debug, Subcommand)]
 pub enum WalCommand {
@@ -536,14 +536,14 @@ fn verify(args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 "DAMAGED"
             },
             report.segments,
-            plural(report.segments as usize, "s"),
+            plural(report.segments, "s"),
             report.batches,
-            plural(report.batches as usize, "es"),
+            plural(report.batches, "es"),
             report.records,
-            plural(report.records as usize, "s"),
+            plural(report.records, "s"),
             report.bytes,
             report.problems.len(),
-            plural(report.problems.len(), "s"),
+            plural(report.problems.len() as u64, "s"),
         )?;
     }
     Ok(if report.problems.is_empty() {
@@ -582,9 +582,4 @@ fn report_json(path: &Path, r: &VerifyReport) -> Value {
             "found": p.found,
         })).collect::<Vec<_>>(),
     })
-}
-
-/// The plural `suffix` unless `n` is 1.
-fn plural(n: usize, suffix: &'static str) -> &'static str {
-    if n == 1 { "" } else { suffix }
 }

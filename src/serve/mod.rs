@@ -66,10 +66,7 @@ fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
 /// Runs the server until SIGINT/SIGTERM. Returns after a clean shutdown.
 pub fn run(config: ServeConfig) -> anyhow::Result<()> {
     // Bad values here are usage errors (exit 2), like clap's own.
-    let usage = |message: String| driftq_cli::ExitError {
-        code: driftq_cli::exit::USAGE,
-        message,
-    };
+    let usage = driftq_cli::ExitError::usage;
     let durability: Durability = config
         .fsync
         .parse()

@@ -278,7 +278,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         writeln!(
             out,
             "produced {produced} message{} to {}{}",
-            if produced == 1 { "" } else { "s" },
+            crate::plural(produced, "s"),
             a.topic,
             if failed > 0 {
                 format!(", {failed} refused")

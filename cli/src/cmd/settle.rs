@@ -147,7 +147,7 @@ fn summary(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     if output == OutputFormat::Table {
-        let messages = if ok == 1 { "message" } else { "messages" };
+        let messages = format!("message{}", crate::plural(ok, "s"));
         let failures = if failed > 0 {
             format!(", {failed} failed")
         } else {

@@ -84,7 +84,7 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         out,
                         "created topic {} with {n} partition{}",
                         v["name"].as_str().unwrap_or_default(),
-                        if n == 1 { "" } else { "s" }
+                        crate::plural(n, "s")
                     )?;
                 }
             }

@@ -831,11 +831,8 @@ impl Broker {
         }
     }
 
-    /// Calls `f` with every state record in order: (state-log offset, timestamp, record).
-    fn each_state_record(
-        &self,
-        mut f: impl FnMut(u64, i64, StateRecord) -> Result<()>,
-    ) -> Result<u64> {
+    /// Calls `f` with every stored state record, in order; returns how many there were.
+    fn each_state_record(&self, mut f: impl FnMut(StoredRecord) -> Result<()>) -> Result<u64> {
         let end = self.state_log.high_watermark();
         let mut next = self.state_log.low_watermark();
         let mut seen = 0u64;
@@ -844,8 +841,7 @@ impl Broker {
             let Some(last) = batch.last() else { break };
             next = last.offset + 1;
             for stored in batch {
-                let rec = StateRecord::decode(&stored.record.value)?;
-                f(stored.offset, stored.record.timestamp, rec)?;
+                f(stored)?;
                 seen += 1;
             }
         }
@@ -858,12 +854,18 @@ impl Broker {
         // has one directory, holding the *last* incarnation's data; replaying the first
         // incarnation's deletion must not remove it (it did: acknowledged data was lost).
         let mut plan = ReplayPlan::default();
-        self.each_state_record(|offset, _, rec| {
-            plan.note(offset, &rec);
+        self.each_state_record(|stored| {
+            // The record's key names its type: only records that open or delete topics (or a
+            // key-less one, to be safe) are decoded in this pass, not every ack twice.
+            let key = stored.record.key.as_deref();
+            if key.is_none_or(|k| ReplayPlan::TOPIC_RECORDS.contains(&k)) {
+                plan.note(stored.offset, &StateRecord::decode(&stored.record.value)?);
+            }
             Ok(())
         })?;
-        let applied = self.each_state_record(|offset, at_ms, rec| {
-            self.apply_replayed(offset, rec, at_ms, &plan)
+        let applied = self.each_state_record(|stored| {
+            let rec = StateRecord::decode(&stored.record.value)?;
+            self.apply_replayed(stored.offset, rec, stored.record.timestamp, &plan)
         })?;
         self.recover_producer_keys(now_ms)?;
         // Clamp positions to what the logs hold now (a `never`-mode crash can lose a tail).
@@ -3212,6 +3214,9 @@ struct ReplayPlan {
 }
 
 impl ReplayPlan {
+    /// Keys ([`StateRecord::type_name`]) of the records [`Self::note`] looks at.
+    const TOPIC_RECORDS: [&'static [u8]; 3] = [b"TopicCreated", b"TopicDeleted", b"Snapshot"];
+
     fn note(&mut self, offset: u64, rec: &StateRecord) {
         match rec {
             StateRecord::TopicCreated(meta) => {

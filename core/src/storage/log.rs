@@ -781,8 +781,13 @@ impl PartitionLog {
             std::thread::yield_now();
         }
         let result = self.sync_active();
-        // Read before the sync lock: appends take `inner` then `sync`.
-        let written_meanwhile = lock(&self.inner).pending.len();
+        // Read before the sync lock (appends take `inner` then `sync`); a thread leader never
+        // keeps the claim, so it need not look.
+        let written_meanwhile = if leader_appends {
+            0
+        } else {
+            lock(&self.inner).pending.len()
+        };
         let (waiters, async_waiters, keep_claim) = {
             let mut st = lock(&self.sync);
             match result {
