@@ -394,7 +394,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +438,10 @@ _driftq() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wire)
+                    COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -460,7 +464,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +508,10 @@ _driftq() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wire)
+                    COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -596,7 +604,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +648,10 @@ _driftq() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wire)
+                    COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
                     return 0
                     ;;
                 --output)

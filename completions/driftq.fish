@@ -294,6 +294,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
+binary\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands)' -r
@@ -310,6 +312,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
+binary\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands)' -r
@@ -326,6 +330,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
+binary\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands)' -r

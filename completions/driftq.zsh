@@ -623,6 +623,7 @@ _arguments "${_arguments_options[@]}" : \
 '--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
+'--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -647,6 +648,7 @@ _arguments "${_arguments_options[@]}" : \
 '--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
+'--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -671,6 +673,7 @@ _arguments "${_arguments_options[@]}" : \
 '--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
+'--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"

@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use driftq_core::api::binary;
+
 use crate::OutputFormat;
 
 #[derive(Debug, Subcommand)]
@@ -62,9 +64,20 @@ pub struct BenchArgs {
     /// Target produce rate in messages/s across producers (default: as fast as possible)
     #[arg(long)]
     pub rate: Option<u64>,
+    /// How consumers receive polled messages: DriftQ's JSON, or driftq's binary framing
+    /// (`Accept: application/vnd.driftq.messages`, docs/API.md)
+    #[arg(long, value_enum, default_value_t)]
+    pub wire: Wire,
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Wire {
+    #[default]
+    Json,
+    Binary,
 }
 
 /// A count that must be positive (clap reports anything else as a usage error).
@@ -375,6 +388,57 @@ fn text_len<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     d.deserialize_any(Len)
 }
 
+/// What the bench keeps of a polled message.
+struct Got {
+    partition: u32,
+    offset: u64,
+    value_len: u64,
+    /// The `bench-sent-us` header of e2e runs.
+    sent_us: Option<u64>,
+}
+
+/// Reads a poll reply in either framing; `None` when it does not parse.
+fn polled(raw: &[u8], wire: Wire, e2e: bool) -> Option<Vec<Got>> {
+    let sent = |v: Option<&str>| v.filter(|_| e2e).and_then(|s| s.parse::<u64>().ok());
+    match wire {
+        // Typed and borrowing: the client shares the machine with the server, so it reads
+        // only what it needs and copies no values.
+        Wire::Json => {
+            let reply = serde_json::from_slice::<PollReply<'_>>(raw).ok()?;
+            Some(
+                reply
+                    .messages
+                    .iter()
+                    .map(|m| Got {
+                        partition: m.partition,
+                        offset: m.offset,
+                        value_len: m.value_len,
+                        sent_us: sent(m.headers.first().and_then(|h| h.value.as_deref())),
+                    })
+                    .collect(),
+            )
+        }
+        Wire::Binary => {
+            let reply = binary::decode(raw).ok()?;
+            Some(
+                reply
+                    .iter()
+                    .map(|m| Got {
+                        partition: m.partition,
+                        offset: m.offset,
+                        value_len: m.value.len() as u64,
+                        sent_us: sent(
+                            m.headers
+                                .first()
+                                .and_then(|(_, v)| std::str::from_utf8(v).ok()),
+                        ),
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
 async fn consume_worker(
     http: reqwest::Client,
     url: String,
@@ -393,7 +457,11 @@ async fn consume_worker(
     while !shared.stop.load(Ordering::Relaxed) && shared.remaining.load(Ordering::Relaxed) > 0 {
         let begin = Instant::now();
         let body = json!({"owner": owner, "max": args.batch, "lease_ms": 60_000, "wait_ms": 200});
-        let Ok(r) = http.post(&poll_url).json(&body).send().await else {
+        let mut request = http.post(&poll_url).json(&body);
+        if args.wire == Wire::Binary {
+            request = request.header(reqwest::header::ACCEPT, binary::CONTENT_TYPE);
+        }
+        let Ok(r) = request.send().await else {
             t.errors += 1;
             continue;
         };
@@ -401,19 +469,17 @@ async fn consume_worker(
             t.errors += 1;
             continue;
         };
-        // Typed and borrowing: the client shares the machine with the server, so it reads only
-        // what it needs and copies no values.
-        let Ok(reply) = serde_json::from_slice::<PollReply<'_>>(&raw) else {
+        let Some(got) = polled(&raw, args.wire, e2e) else {
             t.errors += 1;
             continue;
         };
-        if reply.messages.is_empty() {
+        if got.is_empty() {
             continue;
         }
         let received_us = now_us();
-        let mut ack = String::with_capacity(64 + reply.messages.len() * 40);
+        let mut ack = String::with_capacity(64 + got.len() * 40);
         let _ = write!(ack, "{{\"owner\":{},\"items\":[", json!(owner));
-        for (i, m) in reply.messages.iter().enumerate() {
+        for (i, m) in got.iter().enumerate() {
             let sep = if i == 0 { "" } else { "," };
             let _ = write!(
                 ack,
@@ -435,20 +501,13 @@ async fn consume_worker(
             t.errors += 1;
             continue;
         }
-        let n = reply.messages.len() as u64;
+        let n = got.len() as u64;
         t.messages += n;
-        t.bytes += reply.messages.iter().map(|m| m.value_len).sum::<u64>();
+        t.bytes += got.iter().map(|m| m.value_len).sum::<u64>();
         if let Some(h) = t.latency.as_mut() {
             if e2e {
-                for m in &reply.messages {
-                    let sent = m
-                        .headers
-                        .first()
-                        .and_then(|h| h.value.as_deref())
-                        .and_then(|s| s.parse::<u64>().ok());
-                    if let Some(sent) = sent {
-                        let _ = h.record(received_us.saturating_sub(sent).max(1));
-                    }
+                for sent in got.iter().filter_map(|m| m.sent_us) {
+                    let _ = h.record(received_us.saturating_sub(sent).max(1));
                 }
             } else {
                 let _ = h.record(
@@ -653,6 +712,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
         "batch": args.batch,
         "producers": args.producers,
         "consumers": args.consumers,
+        "wire": match args.wire { Wire::Json => "json", Wire::Binary => "binary" },
         "phases": phases,
     }))
 }

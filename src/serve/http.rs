@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use driftq_core::api::{
-    Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns,
+    Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, binary,
+    parse_rfc3339_ns,
 };
 use driftq_core::broker::{
     Broker, BrokerError, Deferred, Delivery, LeaseRef, ProduceMessage, Produced, ReadFrom,
@@ -915,9 +916,11 @@ async fn poll(
     State(state): State<AppState>,
     Path((topic, group)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
+    let binary_reply = accepts_binary(&headers);
     let mut req = consume_params(&query, &body)?;
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
@@ -934,7 +937,19 @@ async fn poll(
         let ds = poll_now(&state, false, &req.topic, &req.group, owner, max, lease_ms).await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
-            return Ok(json_text(wire::deliveries_reply(&ds)));
+            if !binary_reply {
+                return Ok(json_text(wire::deliveries_reply(&ds)));
+            }
+            // The leases are taken: a reply that cannot be framed is a 500 and the messages
+            // come back when the leases run out, like any reply the client never reads.
+            let body =
+                wire::deliveries_binary(&ds).map_err(|e| ApiError::internal(e.to_string()))?;
+            let mut resp = body.into_response();
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(binary::CONTENT_TYPE),
+            );
+            return Ok(resp);
         }
         let mut shutdown = state.shutdown.clone();
         tokio::select! {
@@ -943,6 +958,22 @@ async fn poll(
             _ = shutdown.changed() => {}
         }
     }
+}
+
+/// Whether the client's `Accept` names the binary message framing (exactly; no wildcards, so
+/// DriftQ clients sending `*/*` keep getting JSON).
+fn accepts_binary(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            media
+                .split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case(binary::CONTENT_TYPE))
+        })
 }
 
 #[derive(Deserialize)]

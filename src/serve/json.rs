@@ -1,7 +1,9 @@
 //! Broker values as JSON for the wire.
 
-use driftq_core::api::{Bytes, WireEnvelope, format_rfc3339_ms};
-use driftq_core::broker::{Delivery, DlqOrigin, GroupPartitionStats, Message, Routing, Stats};
+use driftq_core::api::{Bytes, WireEnvelope, binary, format_rfc3339_ms};
+use driftq_core::broker::{
+    Delivery, DlqOrigin, GroupPartitionStats, Message, ReplayMark, Routing, Stats,
+};
 use serde_json::{Value, json};
 
 fn headers(h: &[(String, Vec<u8>)]) -> Value {
@@ -36,6 +38,10 @@ fn origin(d: &DlqOrigin) -> Value {
     })
 }
 
+fn replayed_from(r: &ReplayMark) -> Value {
+    json!({"topic": r.dlq_topic, "partition": r.partition, "offset": r.offset})
+}
+
 /// A stored message (binary-safe).
 pub(crate) fn message(m: &Message) -> Value {
     let mut v = json!({
@@ -58,8 +64,7 @@ pub(crate) fn message(m: &Message) -> Value {
         v["dlq"] = origin(d);
     }
     if let Some(r) = &m.meta.replay {
-        v["replayed_from"] =
-            json!({"topic": r.dlq_topic, "partition": r.partition, "offset": r.offset});
+        v["replayed_from"] = replayed_from(r);
     }
     v
 }
@@ -149,6 +154,60 @@ pub(crate) fn deliveries_reply(ds: &[Delivery]) -> Vec<u8> {
     out
 }
 
+/// What a delivery carries beyond its fixed fields, for the binary reply's `extra` object:
+/// the JSON reply's names and shapes.
+#[derive(serde::Serialize)]
+struct DeliveryExtra<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    envelope: Option<WireEnvelope>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    routing: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dlq: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replayed_from: Option<Value>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    errors: &'a [String],
+    #[serde(skip_serializing_if = "String::is_empty")]
+    last_error: String,
+}
+
+/// The pull-consume reply in the binary framing of [`binary`]: values go out as raw bytes.
+pub(crate) fn deliveries_binary(ds: &[Delivery]) -> Result<Vec<u8>, binary::FrameError> {
+    let values: usize = ds.iter().map(|d| d.message.value.len()).sum();
+    let mut out = binary::Encoder::with_capacity(values + ds.len() * 64 + 16);
+    let mut extra = Vec::new();
+    for d in ds {
+        let m = &d.message;
+        extra.clear();
+        if !m.meta.is_empty() || !d.errors.is_empty() {
+            let e = DeliveryExtra {
+                envelope: m.meta.envelope.as_ref().map(WireEnvelope::from_envelope),
+                routing: m.meta.routing.as_ref().map(routing),
+                dlq: m.meta.dlq.as_ref().map(origin),
+                replayed_from: m.meta.replay.as_ref().map(replayed_from),
+                errors: &d.errors,
+                last_error: d.errors.join(" | "),
+            };
+            if serde_json::to_writer(&mut extra, &e).is_err() {
+                extra.clear();
+            }
+        }
+        out.push(&binary::OutMessage {
+            partition: m.partition,
+            offset: m.offset,
+            attempts: d.attempts,
+            timestamp_ms: m.timestamp_ms,
+            lease_deadline_ms: d.lease_deadline_ms,
+            key: m.key.as_deref(),
+            headers: &m.headers,
+            extra: &extra,
+            value: &m.value,
+        })?;
+    }
+    Ok(out.finish())
+}
+
 /// Whether JSON needs any byte of `s` escaped (control characters, `"` and `\\`).
 fn needs_json_escape(s: &[u8]) -> bool {
     let bad = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
@@ -209,11 +268,7 @@ fn delivery_with(d: &Delivery, v1: bool, with_value: bool) -> WireDelivery<'_> {
         envelope: m.meta.envelope.as_ref().map(WireEnvelope::from_envelope),
         routing: m.meta.routing.as_ref().map(routing),
         dlq: m.meta.dlq.as_ref().map(origin),
-        replayed_from: m
-            .meta
-            .replay
-            .as_ref()
-            .map(|r| json!({"topic": r.dlq_topic, "partition": r.partition, "offset": r.offset})),
+        replayed_from: m.meta.replay.as_ref().map(replayed_from),
         errors: &d.errors,
         last_error: d.errors.join(" | "),
     }

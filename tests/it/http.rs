@@ -828,3 +828,108 @@ fn batch_nack_items_take_a_delay_and_ack_items_refuse_nack_fields() {
     let group = s.json("/v1/topics/t/groups/g");
     assert_eq!(group["nacks"], 1, "{group}");
 }
+
+#[test]
+fn a_poll_that_accepts_the_binary_framing_gets_the_same_messages_as_json() {
+    use driftq_core::api::binary;
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([
+            {"key": "k1", "value": "plain text with \"quotes\"",
+             "headers": [{"name": "h", "value": "v"}, {"name": "raw", "value": {"base64": "AP8="}}],
+             "envelope": {"run_id": "r1", "idempotency_key": "i1"}},
+            {"value": {"base64": "AAEC/w=="}},
+        ]),
+    );
+    assert_eq!(r.status(), 200);
+    let poll_binary = |group: &str, accept: &str| {
+        s.http
+            .post(format!("{}/v1/topics/t/groups/{group}/poll", s.url))
+            .header("accept", accept)
+            .json(&json!({"owner": "o", "max": 10}))
+            .send()
+            .expect("poll")
+    };
+    let r = poll_binary(
+        "bin",
+        "application/json;q=0.5, application/vnd.driftq.messages",
+    );
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        binary::CONTENT_TYPE,
+        "the binary framing was asked for"
+    );
+    let body = r.bytes().expect("body");
+    let got = binary::decode(&body).expect("a valid binary reply");
+    let json_reply = s.poll("t", "json", &json!({"owner": "o", "max": 10}));
+    let json_msgs = json_reply["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(got.len(), 2);
+    assert_eq!(json_msgs.len(), 2);
+    for (b, j) in got.iter().zip(&json_msgs) {
+        assert_eq!(json!(b.partition), j["partition"]);
+        assert_eq!(json!(b.offset), j["offset"]);
+        assert_eq!(json!(b.attempts), j["attempts"]);
+        assert_eq!(json!(b.timestamp_ms), j["timestamp_ms"]);
+        assert_eq!(
+            j["value"],
+            json!(driftq_core::api::Bytes::from_bytes(b.value))
+        );
+        assert_eq!(
+            j["key"],
+            json!(b.key.map(driftq_core::api::Bytes::from_bytes))
+        );
+        let headers: Vec<Value> = b
+            .headers
+            .iter()
+            .map(|(n, v)| json!({"name": n, "value": driftq_core::api::Bytes::from_bytes(v)}))
+            .collect();
+        assert_eq!(json!(headers), j["headers"]);
+    }
+    assert_eq!(got[0].value, b"plain text with \"quotes\"");
+    assert_eq!(got[0].headers[1], ("raw", &[0u8, 0xff][..]));
+    let extra: Value = serde_json::from_slice(got[0].extra).expect("extra is JSON");
+    assert_eq!(extra["envelope"], json_msgs[0]["envelope"]);
+    assert_eq!(got[1].key, None);
+    assert_eq!(got[1].value, [0, 1, 2, 0xff]);
+    assert!(got[1].extra.is_empty(), "nothing beyond the fixed fields");
+
+    // A nacked message comes back with its attempts and errors in `extra`.
+    let r = s.post(
+        "/v1/nack",
+        &json!({"topic": "t", "group": "bin", "owner": "o", "partition": 0, "offset": 1, "reason": "boom"}),
+    );
+    assert_eq!(r.status(), 204);
+    let body = poll_binary("bin", binary::CONTENT_TYPE)
+        .bytes()
+        .expect("body");
+    let again = binary::decode(&body).expect("valid");
+    assert_eq!((again.len(), again[0].offset, again[0].attempts), (1, 1, 2));
+    let extra: Value = serde_json::from_slice(again[0].extra).expect("extra is JSON");
+    assert_eq!(extra["errors"], json!(["boom"]));
+    assert_eq!(extra["last_error"], "boom");
+
+    // An empty reply is a header with no messages; clients that accept anything get JSON;
+    // errors stay JSON whatever was asked for.
+    let body = poll_binary("bin", binary::CONTENT_TYPE)
+        .bytes()
+        .expect("body");
+    assert_eq!(binary::decode(&body), Ok(Vec::new()));
+    let r = poll_binary("other", "*/*");
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let r = s
+        .http
+        .post(format!("{}/v1/topics/missing/groups/g/poll", s.url))
+        .header("accept", binary::CONTENT_TYPE)
+        .json(&json!({"owner": "o"}))
+        .send()
+        .expect("poll");
+    assert_eq!(r.status(), 404);
+    let e: Value = r.json().expect("a JSON error");
+    assert_eq!(e["error"], "NOT_FOUND");
+}

@@ -1866,48 +1866,79 @@ impl Broker {
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);
         let mut records = Vec::new();
-        let mut out = Vec::new();
-        let appended = {
-            let mut groups = lock(&t.groups);
-            if !groups.contains_key(group) {
-                let rec = StateRecord::GroupCreated {
-                    topic: topic.to_owned(),
-                    group: group.to_owned(),
-                    floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
-                };
-                self.apply_group_record(&t, &mut groups, &rec, now_ms);
-                records.push(rec);
+        let mut out = Vec::with_capacity(max.min(1024));
+        let mut appended = None;
+        let mut groups = lock(&t.groups);
+        if !groups.contains_key(group) {
+            let rec = StateRecord::GroupCreated {
+                topic: topic.to_owned(),
+                group: group.to_owned(),
+                floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
+            };
+            self.apply_group_record(&t, &mut groups, &rec, now_ms);
+            records.push(rec);
+        }
+        let n = t.partitions.len();
+        let start = groups.get_mut(group).map_or(0, |g| {
+            let s = g.next_partition % n.max(1);
+            g.next_partition = s + 1;
+            s
+        });
+        for i in 0..n {
+            if out.len() >= max {
+                break;
             }
-            let n = t.partitions.len();
-            let start = groups.get_mut(group).map_or(0, |g| {
-                let s = g.next_partition % n.max(1);
-                g.next_partition = s + 1;
-                s
-            });
-            for i in 0..n {
-                if out.len() >= max {
-                    break;
+            let p = (start + i) % n;
+            let part = &t.partitions[p];
+            let mut next = self.poll_partition(
+                &t,
+                &mut groups,
+                group,
+                owner,
+                p as u32,
+                max,
+                lease_ms,
+                now_ms,
+                &mut out,
+                &mut records,
+            )?;
+            while let Some((cursor, room)) = next {
+                // Reading and decoding the log is most of a poll's work, so it runs without the
+                // groups lock and other polls and acks of the topic go on meanwhile. What this
+                // poll changed so far is logged first: the state log keeps the order in which
+                // changes were applied.
+                if let Some(a) = self.log_state(&records, now_ms)? {
+                    appended = Some(a);
                 }
-                let p = (start + i) % n;
-                self.poll_partition(
+                records.clear();
+                drop(groups);
+                let batch = part.read_for_poll(cursor, room);
+                groups = lock(&t.groups);
+                next = self.lease_read(
                     &t,
                     &mut groups,
                     group,
                     owner,
                     p as u32,
+                    (cursor, batch?),
                     max,
                     lease_ms,
                     now_ms,
                     &mut out,
                     &mut records,
-                )?;
+                );
             }
-            t.refresh_min_floors(&groups);
-            self.log_state(&records, now_ms)?
-        };
+        }
+        t.refresh_min_floors(&groups);
+        if let Some(a) = self.log_state(&records, now_ms)? {
+            appended = Some(a);
+        }
+        drop(groups);
         Ok(self.after_state(out, appended))
     }
 
+    /// The locked part of polling one partition: a retention skip-ahead and due redeliveries.
+    /// Returns where to read never-delivered messages and how many fit, if any do.
     #[expect(
         clippy::too_many_arguments,
         reason = "internal step of a locked operation; the arguments are its context"
@@ -1924,12 +1955,11 @@ impl Broker {
         now_ms: i64,
         out: &mut Vec<Delivery>,
         records: &mut Vec<StateRecord>,
-    ) -> Result<()> {
+    ) -> Result<Option<(u64, usize)>> {
         let part = &t.partitions[p as usize];
         let low = part.log.low_watermark();
-        let hw = part.log.high_watermark();
         let Some(g) = groups.get(group) else {
-            return Ok(());
+            return Ok(None);
         };
         let floor = g.partitions.get(p as usize).map_or(0, |gp| gp.floor);
         if floor < low {
@@ -1944,17 +1974,16 @@ impl Broker {
             self.apply_group_record(t, groups, &rec, now_ms);
             records.push(rec);
         }
-        let max_inflight = self.config.max_inflight;
         // Redeliveries first, oldest offset first.
         loop {
             let Some(g) = groups.get_mut(group) else {
-                return Ok(());
+                return Ok(None);
             };
             let Some(gp) = g.partitions.get_mut(p as usize) else {
-                return Ok(());
+                return Ok(None);
             };
-            if out.len() >= max || gp.inflight.len() >= max_inflight {
-                return Ok(());
+            if out.len() >= max || gp.inflight.len() >= self.config.max_inflight {
+                return Ok(None);
             }
             let Some(offset) = gp.first_due_retry(now_ms) else {
                 break;
@@ -1972,47 +2001,79 @@ impl Broker {
             self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
         }
         // Then messages never delivered since the last restart or seek.
-        loop {
-            let Some(g) = groups.get_mut(group) else {
-                return Ok(());
-            };
-            let Some(gp) = g.partitions.get_mut(p as usize) else {
-                return Ok(());
-            };
-            let room = max
-                .saturating_sub(out.len())
-                .min(max_inflight.saturating_sub(gp.inflight.len()));
-            if room == 0 || gp.cursor >= hw {
-                return Ok(());
-            }
-            let batch = part.read_for_poll(gp.cursor, room)?;
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let mut batch = batch.into_iter();
-            while let Some(stored) = batch.next() {
-                let Some(g) = groups.get_mut(group) else {
-                    return Ok(());
-                };
-                let Some(gp) = g.partitions.get_mut(p as usize) else {
-                    return Ok(());
-                };
-                if out.len() >= max || gp.inflight.len() >= max_inflight {
-                    part.keep_read_ahead(std::iter::once(stored).chain(batch).collect());
-                    return Ok(());
-                }
-                let offset = stored.offset;
-                gp.cursor = gp.cursor.max(offset + 1);
-                if gp.is_done(offset)
-                    || gp.inflight.contains_key(&offset)
-                    || gp.retries.contains_key(&offset)
-                {
-                    continue;
-                }
-                let msg = Self::to_message(&t.meta.name, p, stored);
-                self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
-            }
+        Ok(self.room_to_read(t, groups, group, p, max, out.len()))
+    }
+
+    /// Where to read never-delivered messages of partition `p` next and how many fit.
+    fn room_to_read(
+        &self,
+        t: &Topic,
+        groups: &BTreeMap<String, Group>,
+        group: &str,
+        p: u32,
+        max: usize,
+        delivered: usize,
+    ) -> Option<(u64, usize)> {
+        let gp = groups.get(group)?.partitions.get(p as usize)?;
+        let room = max
+            .saturating_sub(delivered)
+            .min(self.config.max_inflight.saturating_sub(gp.inflight.len()));
+        let hw = t.partitions[p as usize].log.high_watermark();
+        (room > 0 && gp.cursor < hw).then_some((gp.cursor, room))
+    }
+
+    /// Leases records read from `read_from` without the groups lock. Another poll of the group
+    /// may have moved the cursor meanwhile: forward (it handed out some of these records, which
+    /// are skipped) or, by a seek, backward (the batch is dropped and reading starts over at the
+    /// new cursor). Returns where to read next, if anything is left to read and room is left.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "internal step of a locked operation; the arguments are its context"
+    )]
+    fn lease_read(
+        &self,
+        t: &Topic,
+        groups: &mut BTreeMap<String, Group>,
+        group: &str,
+        owner: &str,
+        p: u32,
+        (read_from, batch): (u64, Vec<StoredRecord>),
+        max: usize,
+        lease_ms: i64,
+        now_ms: i64,
+        out: &mut Vec<Delivery>,
+        records: &mut Vec<StateRecord>,
+    ) -> Option<(u64, usize)> {
+        let part = &t.partitions[p as usize];
+        let cursor_now = groups.get(group)?.partitions.get(p as usize)?.cursor;
+        if batch.is_empty() || cursor_now < read_from {
+            return (!batch.is_empty())
+                .then(|| self.room_to_read(t, groups, group, p, max, out.len()))
+                .flatten();
         }
+        let mut batch = batch.into_iter();
+        while let Some(stored) = batch.next() {
+            let g = groups.get_mut(group)?;
+            let gp = g.partitions.get_mut(p as usize)?;
+            if out.len() >= max || gp.inflight.len() >= self.config.max_inflight {
+                part.keep_read_ahead(std::iter::once(stored).chain(batch).collect());
+                return None;
+            }
+            let offset = stored.offset;
+            if offset < gp.cursor && gp.cursor > read_from {
+                continue; // another poll got here first
+            }
+            gp.cursor = gp.cursor.max(offset + 1);
+            if gp.is_done(offset)
+                || gp.inflight.contains_key(&offset)
+                || gp.retries.contains_key(&offset)
+            {
+                continue;
+            }
+            let msg = Self::to_message(&t.meta.name, p, stored);
+            self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
+        }
+        self.room_to_read(t, groups, group, p, max, out.len())
     }
 
     /// Hands `msg` to `owner`, or skips it when the group already acked its idempotency scope.

@@ -1573,3 +1573,65 @@ fn one_message_polls_of_a_large_batch_deliver_each_message_once_per_group() {
     assert_eq!(back.len(), 1);
     assert_eq!((back[0].message.offset, back[0].attempts), (40, 2));
 }
+
+/// Polls read the log without the groups lock, so concurrent polls of one group race for the
+/// same records: each record must still go to exactly one of them, and none may be skipped.
+#[test]
+fn concurrent_polls_of_one_group_hand_out_every_message_exactly_once() {
+    let h = Harness::with(|c| c.max_inflight = 100_000);
+    h.topic("t", 2);
+    let total = 3_000;
+    for chunk in (0..total).collect::<Vec<_>>().chunks(100) {
+        let msgs = chunk.iter().map(|i| msg(&i.to_string())).collect();
+        let deferred = h.b().produce_deferred("t", msgs, h.now);
+        for r in crate::pool::block_on(deferred.durable(h.b())) {
+            r.expect("produced");
+        }
+    }
+    let delivered: Vec<Vec<(u32, u64)>> = std::thread::scope(|s| {
+        let pollers: Vec<_> = (0..4)
+            .map(|i| {
+                let b = h.b();
+                let now = h.now;
+                s.spawn(move || {
+                    let owner = format!("o{i}");
+                    let mut got = Vec::new();
+                    let mut empty = 0;
+                    while empty < 3 {
+                        let ds = b.poll("t", "g", &owner, 7, 60_000, now).expect("poll");
+                        if ds.is_empty() {
+                            empty += 1;
+                        }
+                        for d in &ds {
+                            got.push((d.message.partition, d.message.offset));
+                            if d.message.offset % 2 == 0 {
+                                b.ack(&lease_ref(d), now).expect("ack");
+                            }
+                        }
+                    }
+                    got
+                })
+            })
+            .collect();
+        pollers
+            .into_iter()
+            .map(|p| p.join().expect("poller"))
+            .collect()
+    });
+    let all: Vec<(u32, u64)> = delivered.into_iter().flatten().collect();
+    let distinct: BTreeSet<(u32, u64)> = all.iter().copied().collect();
+    assert_eq!(all.len(), distinct.len(), "a message was handed out twice");
+    assert_eq!(distinct.len(), total, "a message was never handed out");
+    let g = h.stats();
+    let inflight: u64 = g
+        .groups
+        .iter()
+        .filter(|s| s.group == "g")
+        .flat_map(|s| s.partitions.iter().map(|p| p.inflight))
+        .sum();
+    assert_eq!(
+        inflight as usize,
+        total - total / 2,
+        "odd offsets stay leased"
+    );
+}

@@ -4,6 +4,8 @@
 //! Bytes travel binary-safe as [`Bytes`]: a JSON string when they are UTF-8, otherwise
 //! `{"base64": "…"}` (standard alphabet, padded).
 
+pub mod binary;
+
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
