@@ -112,7 +112,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions, watermarks, sizes, groups and DLQ of a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l file -d 'Read messages from this file instead of stdin' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l file -d 'Read messages from this file instead of stdin (`-`: stdin)' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l input -d 'How to read messages from stdin or --file' -r -f -a "lines\t'Each line is a value (no trailing newline)'
 json\t'Each line is a JSON message as `consume -o json` prints it'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s k -l key -d 'Message key: messages with the same key go to the same partition, in order' -r

@@ -201,7 +201,7 @@ esac
 ;;
 (produce)
 _arguments "${_arguments_options[@]}" : \
-'--file=[Read messages from this file instead of stdin]:FILE:_files' \
+'--file=[Read messages from this file instead of stdin (\`-\`\: stdin)]:FILE:_files' \
 '--input=[How to read messages from stdin or --file]:INPUT:((lines\:"Each line is a value (no trailing newline)"
 json\:"Each line is a JSON message as \`consume -o json\` prints it"))' \
 '-k+[Message key\: messages with the same key go to the same partition, in order]:KEY:_default' \

@@ -606,7 +606,7 @@ fn produce_from_a_file_splits_requests_under_the_server_body_limit() {
 }
 
 #[test]
-fn consume_json_into_produce_json_round_trips_bytes_exactly() {
+fn consume_json_into_produce_json_round_trips_bytes_exactly_and_file_dash_is_stdin() {
     let s = Server::start(&[]);
     for t in ["src", "dst"] {
         cli(&s).args(["topic", "create", t]).assert().success();
@@ -628,7 +628,7 @@ fn consume_json_into_produce_json_round_trips_bytes_exactly() {
         .success();
     let consumed = a.get_output().stdout.clone();
     cli(&s)
-        .args(["produce", "dst", "--input", "json"])
+        .args(["produce", "dst", "--input", "json", "--file", "-"])
         .write_stdin(consumed)
         .assert()
         .success()

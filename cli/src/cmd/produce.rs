@@ -32,7 +32,7 @@ pub struct ProduceArgs {
     pub topic: String,
     /// The value; without it, messages are read from stdin (or --file), one per line
     pub value: Option<String>,
-    /// Read messages from this file instead of stdin
+    /// Read messages from this file instead of stdin (`-`: stdin)
     #[arg(long)]
     pub file: Option<PathBuf>,
     /// How to read messages from stdin or --file
@@ -157,18 +157,18 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         let r = client.produce_batch(&a.topic, &[base(v.clone().into_bytes())])?;
         return report(a, &r, 1, out);
     }
-    let reader: Box<dyn BufRead> = match &a.file {
+    // `--file -` is stdin, as for most tools that take a file.
+    let file = a.file.as_ref().filter(|p| p.as_os_str() != "-");
+    let reader: Box<dyn BufRead> = match file {
         Some(path) => Box::new(BufReader::new(
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
         )),
         None => Box::new(BufReader::new(std::io::stdin())),
     };
-    let total_hint = a
-        .file
-        .as_ref()
+    let total_hint = file
         .and_then(|p| std::fs::metadata(p).ok())
         .map(|m| m.len());
-    let pb = (colour_ok() && (a.file.is_some() || !std::io::stdin().is_terminal())).then(|| {
+    let pb = (colour_ok() && (file.is_some() || !std::io::stdin().is_terminal())).then(|| {
         let pb = indicatif::ProgressBar::new(total_hint.unwrap_or(0));
         if total_hint.is_none() {
             pb.set_length(0);
