@@ -933,3 +933,43 @@ fn a_poll_that_accepts_the_binary_framing_gets_the_same_messages_as_json() {
     let e: Value = r.json().expect("a JSON error");
     assert_eq!(e["error"], "NOT_FOUND");
 }
+
+/// Out of file descriptors, creating a topic fails; it must fail whole: refused now, absent
+/// after a restart, and creatable once the limit allows it.
+#[test]
+fn a_topic_whose_partitions_cannot_be_opened_is_not_created_now_or_after_a_restart() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let mut s = Server::start_with_file_limit(&data, 120, &[]);
+    s.create_topic("small", 2);
+    let r = s.post("/v1/topics", &json!({"name": "wide", "partitions": 100}));
+    assert_eq!(r.status(), 500);
+    let e: Value = r.json().expect("error JSON");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Too many open files")),
+        "{e}"
+    );
+    let names = |s: &Server| s.json("/v1/topics")["topics"].clone();
+    assert_eq!(names(&s), json!(["small"]));
+    assert!(
+        !data.join("topics").join("wide").exists(),
+        "the half-created partitions are removed"
+    );
+    let r = s.post(
+        "/v1/produce",
+        &json!({"topic": "small", "value": "still works"}),
+    );
+    assert_eq!(r.status(), 200, "the server keeps serving");
+    s.kill9();
+    let s = Server::start_on(&data, &[]);
+    assert_eq!(names(&s), json!(["small"]), "absent after a restart too");
+    s.create_topic("wide", 100);
+    assert_eq!(
+        s.json("/v1/topics/wide")["partitions"]
+            .as_array()
+            .map(Vec::len),
+        Some(100)
+    );
+}

@@ -36,6 +36,18 @@ impl Server {
         Self::spawn(cmd)
     }
 
+    /// Starts a server on `data_dir` allowed at most `limit` open files (soft and hard).
+    pub(crate) fn start_with_file_limit(data_dir: &Path, limit: u32, args: &[&str]) -> Self {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(assert_cmd::cargo::cargo_bin("driftq"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(args);
+        Self::spawn(cmd)
+    }
+
     /// Starts the binary the way DriftQ v1's `driftqd` was started: under that name (a symlink
     /// in `link_dir`), with Go-style flags, `-wal` naming `data_dir`.
     pub(crate) fn start_as_driftqd(link_dir: &Path, data_dir: &Path, args: &[&str]) -> Self {

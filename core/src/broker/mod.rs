@@ -1333,9 +1333,30 @@ impl Broker {
                 return Err(BrokerError::TopicExists(name.to_owned()));
             }
             // A leftover directory from an interrupted delete must not leak old data in.
-            remove_topic_dir(&self.config.data_dir.join("topics").join(name));
-            let appended = self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)?;
-            let topic = self.open_topic(meta.clone())?;
+            let dir = self.config.data_dir.join("topics").join(name);
+            remove_topic_dir(&dir);
+            // Files first, record second: a topic whose partitions cannot be opened (out of
+            // file descriptors, a full disk) must not be in the state log, or it would appear
+            // at the next start after its creation was refused. A crash between the two leaves
+            // a stray directory, which start-up reports and the next create removes.
+            let topic = match self.open_topic(meta.clone()) {
+                Ok(topic) => topic,
+                Err(e) => {
+                    remove_topic_dir(&dir);
+                    return Err(e);
+                }
+            };
+            let appended = match self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)
+            {
+                Ok(appended) => appended,
+                Err(e) => {
+                    for p in &topic.partitions {
+                        let _ = p.log.close();
+                    }
+                    remove_topic_dir(&dir);
+                    return Err(e);
+                }
+            };
             topics.insert(name.to_owned(), topic);
             appended
         };
