@@ -63,6 +63,27 @@ fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Raises the soft limit on open files to the hard limit. Every partition keeps three files
+/// open (log, index, time index), so a few hundred partitions exceed the soft limit of 1024 most
+/// systems start processes with; Go programs, DriftQ v1 among them, raise it the same way.
+fn raise_open_file_limit() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    let Some(soft) = limit.current else {
+        return; // unlimited already
+    };
+    // An unlimited hard limit is not a valid soft one everywhere (macOS); ask for plenty.
+    let hard = limit.maximum.unwrap_or(1 << 20);
+    if hard <= soft {
+        return;
+    }
+    limit.current = Some(hard);
+    match setrlimit(Resource::Nofile, limit) {
+        Ok(()) => tracing::debug!(from = soft, to = hard, "raised the open-file limit"),
+        Err(e) => tracing::warn!(limit = soft, error = %e, "could not raise the open-file limit"),
+    }
+}
+
 /// Runs the server until SIGINT/SIGTERM. Returns after a clean shutdown.
 pub fn run(config: ServeConfig) -> anyhow::Result<()> {
     // Bad values here are usage errors (exit 2), like clap's own.
@@ -88,6 +109,7 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
     if config.reset {
         reset_data_dir(&config.data_dir)?;
     }
+    raise_open_file_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -36,11 +36,17 @@ impl Server {
         Self::spawn(cmd)
     }
 
-    /// Starts a server on `data_dir` allowed at most `limit` open files (soft and hard).
-    pub(crate) fn start_with_file_limit(data_dir: &Path, limit: u32, args: &[&str]) -> Self {
+    /// Starts a server on `data_dir` with limits on open files (`ulimit -S -n` and `-H -n`).
+    pub(crate) fn start_with_file_limit(
+        data_dir: &Path,
+        (soft, hard): (u32, u32),
+        args: &[&str],
+    ) -> Self {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(format!(
+                "ulimit -S -n {soft} && ulimit -H -n {hard} && exec \"$0\" \"$@\""
+            ))
             .arg(assert_cmd::cargo::cargo_bin("driftq"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
