@@ -598,6 +598,17 @@ impl Partition {
     }
 }
 
+/// One poll's request, handed down its locked steps.
+#[derive(Debug, Clone, Copy)]
+struct PollRequest<'a> {
+    topic: &'a Topic,
+    group: &'a str,
+    owner: &'a str,
+    max: usize,
+    lease_ms: i64,
+    now_ms: i64,
+}
+
 #[derive(Debug, Default)]
 struct Group {
     partitions: Vec<GroupPartition>,
@@ -1886,6 +1897,14 @@ impl Broker {
         check_lease(lease_ms)?;
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);
+        let req = PollRequest {
+            topic: &t,
+            group,
+            owner,
+            max,
+            lease_ms,
+            now_ms,
+        };
         let mut records = Vec::new();
         let mut out = Vec::with_capacity(max.min(1024));
         let mut appended = None;
@@ -1911,18 +1930,8 @@ impl Broker {
             }
             let p = (start + i) % n;
             let part = &t.partitions[p];
-            let mut next = self.poll_partition(
-                &t,
-                &mut groups,
-                group,
-                owner,
-                p as u32,
-                max,
-                lease_ms,
-                now_ms,
-                &mut out,
-                &mut records,
-            )?;
+            let mut next =
+                self.poll_partition(&mut groups, &req, p as u32, &mut out, &mut records)?;
             while let Some((cursor, room)) = next {
                 // Reading and decoding the log is most of a poll's work, so it runs without the
                 // groups lock and other polls and acks of the topic go on meanwhile. What this
@@ -1936,15 +1945,10 @@ impl Broker {
                 let batch = part.read_for_poll(cursor, room);
                 groups = lock(&t.groups);
                 next = self.lease_read(
-                    &t,
                     &mut groups,
-                    group,
-                    owner,
+                    &req,
                     p as u32,
                     (cursor, batch?),
-                    max,
-                    lease_ms,
-                    now_ms,
                     &mut out,
                     &mut records,
                 );
@@ -1960,23 +1964,21 @@ impl Broker {
 
     /// The locked part of polling one partition: a retention skip-ahead and due redeliveries.
     /// Returns where to read never-delivered messages and how many fit, if any do.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "internal step of a locked operation; the arguments are its context"
-    )]
     fn poll_partition(
         &self,
-        t: &Topic,
         groups: &mut BTreeMap<String, Group>,
-        group: &str,
-        owner: &str,
+        req: &PollRequest<'_>,
         p: u32,
-        max: usize,
-        lease_ms: i64,
-        now_ms: i64,
         out: &mut Vec<Delivery>,
         records: &mut Vec<StateRecord>,
     ) -> Result<Option<(u64, usize)>> {
+        let &PollRequest {
+            topic: t,
+            group,
+            max,
+            now_ms,
+            ..
+        } = req;
         let part = &t.partitions[p as usize];
         let low = part.log.low_watermark();
         let Some(g) = groups.get(group) else {
@@ -2019,27 +2021,26 @@ impl Broker {
                 continue;
             };
             let msg = Self::to_message(&t.meta.name, p, stored);
-            self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
+            self.lease(g, req, p, msg, out, records);
         }
         // Then messages never delivered since the last restart or seek.
-        Ok(self.room_to_read(t, groups, group, p, max, out.len()))
+        Ok(self.room_to_read(groups, req, p, out.len()))
     }
 
     /// Where to read never-delivered messages of partition `p` next and how many fit.
     fn room_to_read(
         &self,
-        t: &Topic,
         groups: &BTreeMap<String, Group>,
-        group: &str,
+        req: &PollRequest<'_>,
         p: u32,
-        max: usize,
         delivered: usize,
     ) -> Option<(u64, usize)> {
-        let gp = groups.get(group)?.partitions.get(p as usize)?;
-        let room = max
+        let gp = groups.get(req.group)?.partitions.get(p as usize)?;
+        let room = req
+            .max
             .saturating_sub(delivered)
             .min(self.config.max_inflight.saturating_sub(gp.inflight.len()));
-        let hw = t.partitions[p as usize].log.high_watermark();
+        let hw = req.topic.partitions[p as usize].log.high_watermark();
         (room > 0 && gp.cursor < hw).then_some((gp.cursor, room))
     }
 
@@ -2047,29 +2048,26 @@ impl Broker {
     /// may have moved the cursor meanwhile: forward (it handed out some of these records, which
     /// are skipped) or, by a seek, backward (the batch is dropped and reading starts over at the
     /// new cursor). Returns where to read next, if anything is left to read and room is left.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "internal step of a locked operation; the arguments are its context"
-    )]
     fn lease_read(
         &self,
-        t: &Topic,
         groups: &mut BTreeMap<String, Group>,
-        group: &str,
-        owner: &str,
+        req: &PollRequest<'_>,
         p: u32,
         (read_from, batch): (u64, Vec<StoredRecord>),
-        max: usize,
-        lease_ms: i64,
-        now_ms: i64,
         out: &mut Vec<Delivery>,
         records: &mut Vec<StateRecord>,
     ) -> Option<(u64, usize)> {
+        let &PollRequest {
+            topic: t,
+            group,
+            max,
+            ..
+        } = req;
         let part = &t.partitions[p as usize];
         let cursor_now = groups.get(group)?.partitions.get(p as usize)?.cursor;
         if batch.is_empty() || cursor_now < read_from {
             return (!batch.is_empty())
-                .then(|| self.room_to_read(t, groups, group, p, max, out.len()))
+                .then(|| self.room_to_read(groups, req, p, out.len()))
                 .flatten();
         }
         let mut batch = batch.into_iter();
@@ -2092,29 +2090,29 @@ impl Broker {
                 continue;
             }
             let msg = Self::to_message(&t.meta.name, p, stored);
-            self.lease(t, g, group, owner, p, msg, lease_ms, now_ms, out, records);
+            self.lease(g, req, p, msg, out, records);
         }
-        self.room_to_read(t, groups, group, p, max, out.len())
+        self.room_to_read(groups, req, p, out.len())
     }
 
     /// Hands `msg` to `owner`, or skips it when the group already acked its idempotency scope.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "internal step of a locked operation; the arguments are its context"
-    )]
     fn lease(
         &self,
-        t: &Topic,
         g: &mut Group,
-        group: &str,
-        owner: &str,
+        req: &PollRequest<'_>,
         p: u32,
         msg: Message,
-        lease_ms: i64,
-        now_ms: i64,
         out: &mut Vec<Delivery>,
         records: &mut Vec<StateRecord>,
     ) {
+        let &PollRequest {
+            topic: t,
+            group,
+            owner,
+            lease_ms,
+            now_ms,
+            ..
+        } = req;
         let envelope = msg.meta.envelope.clone().unwrap_or_default();
         let scope = (!envelope.idempotency_key.is_empty()).then(|| {
             idempotency_scope(&envelope.tenant_id, &t.meta.name, &envelope.idempotency_key)
