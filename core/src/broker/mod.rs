@@ -1909,15 +1909,7 @@ impl Broker {
         let mut out = Vec::with_capacity(max.min(1024));
         let mut appended = None;
         let mut groups = lock(&t.groups);
-        if !groups.contains_key(group) {
-            let rec = StateRecord::GroupCreated {
-                topic: topic.to_owned(),
-                group: group.to_owned(),
-                floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
-            };
-            self.apply_group_record(&t, &mut groups, &rec, now_ms);
-            records.push(rec);
-        }
+        records.extend(self.create_group_if_missing(&t, &mut groups, group, now_ms));
         let n = t.partitions.len();
         let start = groups.get_mut(group).map_or(0, |g| {
             let s = g.next_partition % n.max(1);
@@ -1960,6 +1952,27 @@ impl Broker {
         }
         drop(groups);
         Ok(self.after_state(out, appended))
+    }
+
+    /// Creates `group` at each partition's low watermark when it does not exist yet; returns the
+    /// applied record, for the caller to log under the same lock.
+    fn create_group_if_missing(
+        &self,
+        t: &Topic,
+        groups: &mut BTreeMap<String, Group>,
+        group: &str,
+        now_ms: i64,
+    ) -> Option<StateRecord> {
+        if groups.contains_key(group) {
+            return None;
+        }
+        let rec = StateRecord::GroupCreated {
+            topic: t.meta.name.clone(),
+            group: group.to_owned(),
+            floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
+        };
+        self.apply_group_record(t, groups, &rec, now_ms);
+        Some(rec)
     }
 
     /// The locked part of polling one partition: a retention skip-ahead and due redeliveries.
@@ -2638,13 +2651,7 @@ impl Broker {
         let _snap = read(&self.snapshot);
         let (moves, appended) = {
             let mut groups = lock(&t.groups);
-            if !groups.contains_key(group) {
-                let rec = StateRecord::GroupCreated {
-                    topic: topic.to_owned(),
-                    group: group.to_owned(),
-                    floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
-                };
-                self.apply_group_record(&t, &mut groups, &rec, now_ms);
+            if let Some(rec) = self.create_group_if_missing(&t, &mut groups, group, now_ms) {
                 let a = self.log_state(&[rec], now_ms)?;
                 self.wait_state(a)?;
             }
