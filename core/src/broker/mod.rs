@@ -2928,6 +2928,18 @@ impl Broker {
         }
         if let Some(to) = &req.to {
             self.topic(to)?;
+            if *to == dlq_name {
+                return Err(BrokerError::InvalidArgument(format!(
+                    "cannot replay {dlq_name} into itself: name the topic the messages should go back to"
+                )));
+            }
+        }
+        if let (Some(since), Some(until)) = (req.since_ms, req.until_ms)
+            && since > until
+        {
+            return Err(BrokerError::InvalidArgument(
+                "the time range ends before it starts (since is after until)".into(),
+            ));
         }
         let replayed = lock(&self.replayed).clone();
         let limit = req.limit.unwrap_or(usize::MAX);
@@ -2946,8 +2958,12 @@ impl Broker {
                 let Some(last) = batch.last() else { break };
                 next = last.offset + 1;
                 for s in batch {
-                    if s.offset >= end || selected.len() >= limit {
+                    if selected.len() >= limit {
                         break 'parts;
+                    }
+                    // The offset range is per partition: past its end, go on with the next one.
+                    if s.offset >= end {
+                        continue 'parts;
                     }
                     if !req.include_replayed
                         && replayed.contains_key(&(dlq_name.clone(), p as u32, s.offset))

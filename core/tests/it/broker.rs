@@ -784,6 +784,75 @@ fn regression_no_silent_dlq_of_dlq_drop() {
     );
 }
 
+/// Dead-letters `per_partition` messages in each partition of `topic` (one attempt each).
+fn dead_letter_in_every_partition(h: &Harness, topic: &str, partitions: u32, per_partition: u32) {
+    for p in 0..partitions {
+        for i in 0..per_partition {
+            h.produce(
+                topic,
+                ProduceMessage {
+                    partition: Some(p),
+                    ..with_policy(&format!("{p}-{i}"), 1, 0)
+                },
+            );
+        }
+    }
+    for d in h.poll(topic, "g", "o", (partitions * per_partition) as usize) {
+        h.b().nack(&lease_ref(&d), "boom", None, h.now).expect("nack");
+    }
+}
+
+#[test]
+fn a_replay_offset_range_without_a_partition_applies_to_every_partition() {
+    let h = Harness::new();
+    h.topic("jobs", 2);
+    dead_letter_in_every_partition(&h, "jobs", 2, 3);
+    let items = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "jobs".into(),
+                offsets: Some((0, 0)),
+                dry_run: true,
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("dry run");
+    let picked: Vec<(u32, u64)> = items
+        .iter()
+        .map(|i| (i.dlq_partition, i.dlq_offset))
+        .collect();
+    assert_eq!(picked, vec![(0, 0), (1, 0)]);
+}
+
+#[test]
+fn a_replay_into_the_dead_letter_topic_itself_or_with_an_inverted_time_range_is_refused() {
+    let h = Harness::new();
+    h.topic("jobs", 1);
+    dead_letter_in_every_partition(&h, "jobs", 1, 1);
+    for req in [
+        ReplayRequest {
+            topic: "jobs".into(),
+            to: Some("dlq.jobs".into()),
+            ..ReplayRequest::default()
+        },
+        ReplayRequest {
+            topic: "dlq.jobs".into(),
+            since_ms: Some(h.now),
+            until_ms: Some(h.now - 1),
+            ..ReplayRequest::default()
+        },
+    ] {
+        let err = h.b().dlq_replay(&req, h.now).expect_err("refused");
+        assert!(
+            matches!(err, BrokerError::InvalidArgument(_)),
+            "{req:?}: {err}"
+        );
+    }
+    assert_eq!(h.stats().dlq[0].depth, 1, "nothing replayed");
+}
+
 #[test]
 fn dlq_copy_keeps_message_and_origin_and_replay_marks_it() {
     let mut h = Harness::new();
