@@ -193,20 +193,34 @@ fn payload(size: usize) -> String {
     "x".repeat(size)
 }
 
+/// Creates the topic, or takes it as it is when it exists; returns its partition count (an
+/// existing topic keeps its own, whatever `--partitions` says, and the report shows that one).
 async fn ensure_topic(
     http: &reqwest::Client,
     url: &str,
     topic: &str,
     partitions: u32,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u32> {
     let r = http
         .post(format!("{url}/v1/topics"))
         .json(&json!({"name": topic, "partitions": partitions}))
         .send()
         .await
         .with_context(|| format!("cannot reach the server at {url}"))?;
-    if r.status().is_success() || r.status() == 409 {
-        Ok(())
+    if r.status().is_success() {
+        Ok(partitions)
+    } else if r.status() == 409 {
+        let described: Value = http
+            .get(format!("{url}/v1/topics/{topic}"))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        described["partitions"]
+            .as_array()
+            .and_then(|p| u32::try_from(p.len()).ok())
+            .with_context(|| format!("the server's description of topic {topic} has no partitions"))
     } else {
         bail!(
             "cannot create topic {topic}: {}",
@@ -572,7 +586,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
         .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
         .timeout(Duration::from_secs(60))
         .build()?;
-    ensure_topic(&http, url, &args.topic, args.partitions).await?;
+    let partitions = ensure_topic(&http, url, &args.topic, args.partitions).await?;
     let deadline = args.duration.map(|d| Instant::now() + d);
     let mut phases = Vec::new();
     let produce_phase = |label: &'static str, e2e: bool| {
@@ -707,7 +721,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
         "mode": mode,
         "url": url,
         "topic": args.topic,
-        "partitions": args.partitions,
+        "partitions": partitions,
         "size": args.size,
         "batch": args.batch,
         "producers": args.producers,

@@ -43,3 +43,33 @@ fn bench_modes_report_throughput_and_latency() {
             )));
     }
 }
+
+#[test]
+fn bench_against_an_existing_topic_reports_the_topics_own_partition_count() {
+    let s = crate::server::Server::start(&[]);
+    s.create_topic("existing", 2);
+    let out = driftq()
+        .args([
+            "bench",
+            "produce",
+            "--url",
+            &s.url,
+            "--topic",
+            "existing",
+            "--partitions",
+            "4",
+            "--messages",
+            "40",
+            "--batch",
+            "10",
+            "--size",
+            "16",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+    assert_eq!(report["partitions"], 2, "{report}");
+    assert_eq!(report["phases"][0]["messages"], 40, "{report}");
+}
