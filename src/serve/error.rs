@@ -5,6 +5,8 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use driftq_core::broker::BrokerError;
+use driftq_core::storage::StorageError;
+use rustix::io::Errno;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -67,6 +69,17 @@ impl ApiError {
                 message,
                 overload: Some((reason, retry_after_ms)),
             },
+            BrokerError::Storage(StorageError::Io { ref source, .. })
+                if out_of_os_resources(source).is_some() =>
+            {
+                let hint = out_of_os_resources(source).unwrap_or_default();
+                tracing::warn!(error = %message, "out of a system resource");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UNAVAILABLE",
+                    format!("{message}; {hint}"),
+                )
+            }
             BrokerError::Storage(_) | BrokerError::WriteFailed(_) | BrokerError::State(_) => {
                 tracing::error!(error = %message, "storage failure");
                 Self::internal(message)
@@ -96,6 +109,18 @@ impl IntoResponse for ApiError {
             }
         }
         resp
+    }
+}
+
+/// For errors that are the machine's limits rather than the server's fault (a 503 the operator
+/// can fix, nothing stored was harmed): what to do about it.
+fn out_of_os_resources(e: &std::io::Error) -> Option<&'static str> {
+    match Errno::from_io_error(e)? {
+        Errno::MFILE | Errno::NFILE => Some(
+            "each partition keeps 3 files open: raise the open-file limit (`ulimit -n`, systemd's LimitNOFILE) and restart, or use fewer partitions",
+        ),
+        Errno::NOSPC | Errno::DQUOT => Some("free space on the data directory's disk"),
+        _ => None,
     }
 }
 
