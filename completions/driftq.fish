@@ -278,7 +278,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "produce" -d 'Produce messages as fast as the server takes them'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'

@@ -247,9 +247,115 @@ struct Shared {
     remaining: AtomicU64,
     stop: AtomicBool,
     done: AtomicU64,
+    /// Why the phase stopped early, when a request failed in a way retrying cannot fix.
+    failure: std::sync::Mutex<Option<String>>,
+}
+
+/// A worker gives up when none of its requests succeeded for this long (a server that went away
+/// or keeps refusing): the bench is bounded in time even without `--duration`.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(10);
+
+/// How a request went wrong.
+enum Failed {
+    /// Backpressure (429), unavailable (503) or no connection: worth another try, for a while.
+    Retry(String),
+    /// Anything else (a 4xx, a 500, a reply the bench cannot read): retrying cannot fix it.
+    Fatal(String),
+}
+
+/// Checks a response's status; on failure the server's error text becomes the reason.
+async fn checked(result: reqwest::Result<reqwest::Response>) -> Result<reqwest::Response, Failed> {
+    let r = result.map_err(|e| Failed::Retry(format!("request failed: {e}")))?;
+    let status = r.status();
+    if status.is_success() {
+        return Ok(r);
+    }
+    let text = r.text().await.unwrap_or_default();
+    let why = format!("HTTP {}: {}", status.as_u16(), text.trim());
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS
+        || status == reqwest::StatusCode::SERVICE_UNAVAILABLE
+    {
+        Err(Failed::Retry(why))
+    } else {
+        Err(Failed::Fatal(why))
+    }
+}
+
+/// A batch produce answered 200 with failed messages: backpressure is worth another try, any
+/// other per-message error (an unknown topic, a message too large) is not.
+fn batch_failure(reply: &Value, sent: u64) -> Failed {
+    let errors = reply["results"].as_array().into_iter().flatten();
+    let mut first = None;
+    for e in errors.filter(|r| r["error"].is_string()) {
+        if e["error"] != "RESOURCE_EXHAUSTED" {
+            return Failed::Fatal(format!(
+                "{}: {}",
+                e["error"].as_str().unwrap_or_default(),
+                e["message"].as_str().unwrap_or_default()
+            ));
+        }
+        first.get_or_insert(e);
+    }
+    Failed::Retry(format!(
+        "{} of {sent} messages of a batch failed: {}",
+        reply["failed"],
+        first.map_or("", |e| e["message"].as_str().unwrap_or_default())
+    ))
 }
 
 impl Shared {
+    fn new(remaining: u64) -> Self {
+        Self {
+            remaining: AtomicU64::new(remaining),
+            stop: AtomicBool::new(false),
+            done: AtomicU64::new(0),
+            failure: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Stops the phase; the first reason given is the one reported.
+    fn fail(&self, why: String) {
+        if let Ok(mut f) = self.failure.lock() {
+            f.get_or_insert(why);
+        }
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure.lock().ok().and_then(|f| f.clone())
+    }
+
+    /// Handles a failed request: `true` when the worker should try again (after a pause).
+    async fn after_failure(&self, failed: Failed, last_success: Instant) -> bool {
+        match failed {
+            Failed::Fatal(why) => {
+                self.fail(why);
+                false
+            }
+            Failed::Retry(why) if last_success.elapsed() >= GIVE_UP_AFTER => {
+                self.fail(format!(
+                    "no request succeeded for {} s; last error: {why}",
+                    GIVE_UP_AFTER.as_secs()
+                ));
+                false
+            }
+            Failed::Retry(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                true
+            }
+        }
+    }
+
+    /// Counts `n` messages off the budget without wrapping below zero (a redelivered message
+    /// is consumed twice).
+    fn settle(&self, n: u64) {
+        let _ = self
+            .remaining
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |r| {
+                Some(r.saturating_sub(n))
+            });
+    }
+
     /// Claims up to `n` messages of the budget.
     fn claim(&self, n: u64) -> u64 {
         let mut cur = self.remaining.load(Ordering::Relaxed);
@@ -292,6 +398,7 @@ async fn produce_worker(
         serde_json::to_string(&vec![json!({"value": value}); args.batch]).unwrap_or_default();
     let per_producer_rate = args.rate.map(|r| r as f64 / args.producers as f64);
     let started = Instant::now();
+    let mut last_success = started;
     loop {
         let n = shared.claim(args.batch as u64);
         if n == 0 {
@@ -319,23 +426,30 @@ async fn produce_worker(
                 .collect();
             http.post(&batch_url).json(&msgs).send().await
         };
-        let ok = match result {
-            Ok(r) if r.status().is_success() => {
-                if args.batch == 1 && !e2e {
-                    true
-                } else {
-                    r.json::<Value>()
-                        .await
-                        .map(|v| v["failed"] == 0)
-                        .unwrap_or(false)
-                }
-            }
-            _ => false,
+        let outcome = match checked(result).await {
+            Ok(_) if args.batch == 1 && !e2e => Ok(()),
+            Ok(r) => match r.json::<Value>().await {
+                Ok(v) if v["failed"] == 0 => Ok(()),
+                Ok(v) if v["failed"].is_u64() => Err(batch_failure(&v, n)),
+                Ok(_) | Err(_) => Err(Failed::Fatal(format!(
+                    "the reply to a batch produce has no `failed` count: is {url} a driftq server?"
+                ))),
+            },
+            Err(failed) => Err(failed),
         };
         let us = u64::try_from(begin.elapsed().as_micros())
             .unwrap_or(u64::MAX)
             .max(1);
-        if ok {
+        if let Err(failed) = outcome {
+            t.errors += 1;
+            shared.remaining.fetch_add(n, Ordering::AcqRel);
+            if shared.after_failure(failed, last_success).await {
+                continue;
+            }
+            break;
+        }
+        last_success = Instant::now();
+        {
             t.messages += n;
             t.bytes += n * args.size as u64;
             if let Some(h) = t.latency.as_mut() {
@@ -345,10 +459,6 @@ async fn produce_worker(
             if let Some(pb) = &pb {
                 pb.inc(n);
             }
-        } else {
-            t.errors += 1;
-            shared.remaining.fetch_add(n, Ordering::AcqRel);
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
     t
@@ -468,6 +578,7 @@ async fn consume_worker(
     };
     let poll_url = format!("{url}/v1/topics/{}/groups/bench/poll", args.topic);
     let ack_url = format!("{url}/v1/topics/{}/groups/bench/acks", args.topic);
+    let mut last_success = Instant::now();
     while !shared.stop.load(Ordering::Relaxed) && shared.remaining.load(Ordering::Relaxed) > 0 {
         let begin = Instant::now();
         let body = json!({"owner": owner, "max": args.batch, "lease_ms": 60_000, "wait_ms": 200});
@@ -475,21 +586,39 @@ async fn consume_worker(
         if args.wire == Wire::Binary {
             request = request.header(reqwest::header::ACCEPT, binary::CONTENT_TYPE);
         }
-        let Ok(r) = request.send().await else {
-            t.errors += 1;
-            continue;
+        let raw = match checked(request.send().await).await {
+            Ok(r) => r.bytes().await.map_err(|e| Failed::Retry(e.to_string())),
+            Err(failed) => Err(failed),
         };
-        let Ok(raw) = r.bytes().await else {
-            t.errors += 1;
-            continue;
-        };
-        let Some(got) = polled(&raw, args.wire, e2e) else {
-            t.errors += 1;
-            continue;
+        let got = raw.and_then(|raw| {
+            polled(&raw, args.wire, e2e).ok_or_else(|| {
+                Failed::Fatal(format!(
+                    "a poll reply did not parse: is {url} a driftq server?"
+                ))
+            })
+        });
+        let got = match got {
+            Ok(got) => got,
+            Err(failed) => {
+                t.errors += 1;
+                if shared.after_failure(failed, last_success).await {
+                    continue;
+                }
+                break;
+            }
         };
         if got.is_empty() {
+            if last_success.elapsed() >= GIVE_UP_AFTER {
+                shared.fail(format!(
+                    "no message arrived for {} s with {} still expected (consumed by another member of group `bench`?)",
+                    GIVE_UP_AFTER.as_secs(),
+                    shared.remaining.load(Ordering::Relaxed)
+                ));
+                break;
+            }
             continue;
         }
+        last_success = Instant::now();
         let received_us = now_us();
         let mut ack = String::with_capacity(64 + got.len() * 40);
         let _ = write!(ack, "{{\"owner\":{},\"items\":[", json!(owner));
@@ -507,13 +636,14 @@ async fn consume_worker(
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(ack)
             .send()
-            .await
-            .ok()
-            .map(|r| r.status().is_success())
-            .unwrap_or(false);
-        if !acked {
+            .await;
+        if let Err(failed) = checked(acked).await {
+            // The leases stay; their messages come back after they expire.
             t.errors += 1;
-            continue;
+            if shared.after_failure(failed, last_success).await {
+                continue;
+            }
+            break;
         }
         let n = got.len() as u64;
         t.messages += n;
@@ -531,11 +661,7 @@ async fn consume_worker(
                 );
             }
         }
-        let left = shared.remaining.fetch_sub(
-            n.min(shared.remaining.load(Ordering::Relaxed)),
-            Ordering::AcqRel,
-        );
-        let _ = left;
+        shared.settle(n);
         if let Some(pb) = &pb {
             pb.inc(n);
         }
@@ -590,11 +716,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
     let deadline = args.duration.map(|d| Instant::now() + d);
     let mut phases = Vec::new();
     let produce_phase = |label: &'static str, e2e: bool| {
-        let shared = Arc::new(Shared {
-            remaining: AtomicU64::new(args.messages),
-            stop: AtomicBool::new(false),
-            done: AtomicU64::new(0),
-        });
+        let shared = Arc::new(Shared::new(args.messages));
         let pb = progress(args.messages, label);
         let handles: Vec<_> = (0..args.producers)
             .map(|_| {
@@ -632,6 +754,9 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             if let Some(pb) = pb {
                 pb.finish_and_clear();
             }
+            if let Some(why) = shared.failure() {
+                bail!("bench stopped: {why}");
+            }
             phases.push(summary(
                 "produce",
                 &merge(tallies),
@@ -657,17 +782,16 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
                 if let Some(pb) = &ppb {
                     pb.finish_and_clear();
                 }
+                if let Some(why) = pshared.failure() {
+                    bail!("bench stopped while producing: {why}");
+                }
             }
             let produced_target = if e2e {
                 args.messages
             } else {
                 pshared.done.load(Ordering::Relaxed)
             };
-            let cshared = Arc::new(Shared {
-                remaining: AtomicU64::new(produced_target),
-                stop: AtomicBool::new(false),
-                done: AtomicU64::new(0),
-            });
+            let cshared = Arc::new(Shared::new(produced_target));
             let cstop = stopper(Arc::clone(&cshared));
             let cbegin = Instant::now();
             let cpb = progress(produced_target, "consume");
@@ -692,6 +816,9 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
                         .filter_map(Result::ok)
                         .collect();
                 produce_secs = begin.elapsed().as_secs_f64();
+                if let Some(why) = pshared.failure() {
+                    cshared.fail(format!("producers stopped: {why}"));
+                }
             }
             let ctallies = futures_util::future::join_all(chandles)
                 .await
@@ -702,6 +829,9 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             cstop.abort();
             for pb in [ppb, cpb].into_iter().flatten() {
                 pb.finish_and_clear();
+            }
+            if let Some(why) = cshared.failure() {
+                bail!("bench stopped: {why}");
             }
             phases.push(summary("produce", &merge(produce_tallies), produce_secs));
             let name = if e2e {

@@ -113,6 +113,10 @@ pub enum Command {
     /// Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys).
     Top(TopArgs),
     /// Load-test a server: throughput and latency percentiles.
+    ///
+    /// Backpressure (429), 503s and lost connections are retried; a run stops with exit 1 and
+    /// the server's error when a request fails in a way retrying cannot fix, or when no request
+    /// succeeded for 10 s.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
     /// Read a data directory offline: decode records, check checksums and indexes.

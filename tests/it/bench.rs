@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use predicates::prelude::*;
+
 use crate::support::driftq;
 
 #[test]
@@ -72,4 +74,29 @@ fn bench_against_an_existing_topic_reports_the_topics_own_partition_count() {
     let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
     assert_eq!(report["partitions"], 2, "{report}");
     assert_eq!(report["phases"][0]["messages"], 40, "{report}");
+}
+
+#[test]
+fn bench_stops_with_the_servers_error_instead_of_retrying_forever() {
+    let s = crate::server::Server::start(&["--max-message-bytes", "100"]);
+    for (mode, batch) in [("produce", "1"), ("produce", "10"), ("e2e", "10")] {
+        driftq()
+            .args([
+                "bench",
+                mode,
+                "--url",
+                &s.url,
+                "--messages",
+                "50",
+                "--batch",
+                batch,
+                "--size",
+                "1000",
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains("bench stopped").and(
+                predicates::str::contains("PAYLOAD_TOO_LARGE").or(predicates::str::contains("413")),
+            ));
+    }
 }

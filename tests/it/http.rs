@@ -948,7 +948,11 @@ fn the_open_file_limit_is_raised_and_a_topic_that_still_exceeds_it_is_not_create
     let mut s = Server::start_with_file_limit(&data, (120, 120), &[]);
     s.create_topic("small", 2);
     let r = s.post("/v1/topics", &json!({"name": "wide", "partitions": 100}));
-    assert_eq!(r.status(), 503, "the machine's limit, not the server's fault");
+    assert_eq!(
+        r.status(),
+        503,
+        "the machine's limit, not the server's fault"
+    );
     let e: Value = r.json().expect("error JSON");
     assert_eq!(e["error"], "UNAVAILABLE");
     assert!(

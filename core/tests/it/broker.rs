@@ -798,7 +798,9 @@ fn dead_letter_in_every_partition(h: &Harness, topic: &str, partitions: u32, per
         }
     }
     for d in h.poll(topic, "g", "o", (partitions * per_partition) as usize) {
-        h.b().nack(&lease_ref(&d), "boom", None, h.now).expect("nack");
+        h.b()
+            .nack(&lease_ref(&d), "boom", None, h.now)
+            .expect("nack");
     }
 }
 
