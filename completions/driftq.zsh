@@ -525,7 +525,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (replay)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Target topic \[default\: each message'\''s origin\]]:TO:_default' \
-'--offsets=[DLQ offsets A-B (inclusive)]:OFFSETS:_default' \
+'--offsets=[DLQ offsets A-B (inclusive; in every partition unless --partition)]:OFFSETS:_default' \
 '--partition=[Only this DLQ partition]:PARTITION:_default' \
 '--since=[Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)]:SINCE:_default' \
 '--until=[Dead-lettered at or before (same forms)]:UNTIL:_default' \

@@ -49,7 +49,7 @@ pub struct ReplayArgs {
     /// Target topic [default: each message's origin]
     #[arg(long)]
     pub to: Option<String>,
-    /// DLQ offsets A-B (inclusive)
+    /// DLQ offsets A-B (inclusive; in every partition unless --partition)
     #[arg(long)]
     pub offsets: Option<String>,
     /// Only this DLQ partition
