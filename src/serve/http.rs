@@ -670,6 +670,13 @@ async fn produce_batch(
     Path(topic): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    // The path names a resource: a topic that does not exist is a 404 for the whole request,
+    // not one per-message failure per message under a 200. (Messages may still be redirected
+    // elsewhere by their envelope or the router; those targets fail one by one.)
+    state
+        .broker
+        .topic_meta(&topic)
+        .map_err(|e| ApiError::from_broker(e, false))?;
     let body = body_bytes(body)?;
     let wire_msgs = parse_batch(&body)?;
     if wire_msgs.is_empty() {

@@ -574,6 +574,27 @@ fn extensions_batch_produce_poll_acks_groups_inflight_seek_dlq_stats() {
         error_code(s.get("/v1/topics/jobs/partitions/7/messages")).0,
         400
     );
+    // A missing topic in the path is a 404 for the whole request; a missing envelope target
+    // fails that message alone.
+    assert_eq!(
+        error_code(s.post("/v1/topics/nope/messages", &json!([{"value": "a"}]))),
+        (404, "NOT_FOUND".to_owned())
+    );
+    let r: Value = s
+        .post(
+            "/v1/topics/jobs/messages",
+            &json!([
+                {"value": "a", "envelope": {"target_topic": "nope"}},
+                {"value": "b"},
+            ]),
+        )
+        .json()
+        .expect("batch");
+    assert_eq!(
+        (r["produced"].clone(), r["failed"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(r["results"][0]["error"], "NOT_FOUND");
 }
 
 #[test]
