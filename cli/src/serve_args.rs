@@ -146,6 +146,20 @@ impl ServeArgs {
             }
         };
         let d = ServeConfig::default();
+        // Checked here, where it is still known which source the value came from: an error
+        // that says `--fsync` about a value the operator put in a file sends them looking in
+        // the wrong place.
+        let fsync_source = match (&self.fsync, &self.config) {
+            (Some(_), _) => "--fsync (or DRIFTQ_FSYNC)".to_owned(),
+            (None, Some(path)) if file.fsync.is_some() => {
+                format!("config {}: fsync", path.display())
+            }
+            _ => "fsync".to_owned(),
+        };
+        let fsync = self.fsync.clone().or(file.fsync).unwrap_or(d.fsync);
+        fsync
+            .parse::<driftq_core::storage::Durability>()
+            .map_err(|e| anyhow::anyhow!("{fsync_source}: {e}"))?;
         let mut addr = self.addr.clone().or(file.addr).unwrap_or(d.addr);
         if addr.starts_with(':') {
             addr = format!("0.0.0.0{addr}");
@@ -157,7 +171,7 @@ impl ServeArgs {
                 .clone()
                 .or(file.data_dir)
                 .unwrap_or(d.data_dir),
-            fsync: self.fsync.clone().or(file.fsync).unwrap_or(d.fsync),
+            fsync,
             reset: self.reset,
             repair: self.repair || file.repair.unwrap_or(false),
             log_level: self
@@ -238,7 +252,7 @@ mod tests {
         assert_eq!(c.max_body_bytes, ServeConfig::default().max_body_bytes);
         std::fs::write(&path, "fsync = \"never\"\nbogus = 1\n").expect("write");
         let err = ServeArgs {
-            config: Some(path),
+            config: Some(path.clone()),
             ..ServeArgs::default()
         }
         .resolve()
@@ -249,6 +263,26 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains('\n'), "one line: {err}");
+        // A bad value names the file it came from, and a flag names the flag.
+        std::fs::write(&path, "fsync = \"sometimes\"\n").expect("write");
+        let from_file = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        let err = from_file.resolve().expect_err("bad fsync").to_string();
+        assert!(
+            err.starts_with(&format!(
+                "config {}: fsync: unknown fsync mode",
+                path.display()
+            )),
+            "{err}"
+        );
+        let from_flag = ServeArgs {
+            fsync: Some("sometimes".into()),
+            ..from_file
+        };
+        let err = from_flag.resolve().expect_err("bad fsync").to_string();
+        assert!(err.starts_with("--fsync (or DRIFTQ_FSYNC): "), "{err}");
         let _ = std::fs::remove_dir_all(dir);
     }
 
