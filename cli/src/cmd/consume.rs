@@ -32,7 +32,8 @@ pub struct ConsumeArgs {
     /// Move the group first: start | end | OFFSET | -N (N before the end) | @TIME
     #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
-    /// Only print matching messages: key=GLOB | header:NAME=GLOB | value=GLOB (repeatable, all must match)
+    /// Only print matching messages: key=GLOB | header:NAME=GLOB | value=GLOB (repeatable, all must match).
+    /// With --ack the others are acked too: the group moves past them, as a filtered tail would
     #[arg(long)]
     pub filter: Vec<String>,
     /// Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error
