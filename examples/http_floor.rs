@@ -3,27 +3,94 @@
 //! checks of a batch reply) — no parsing, no storage.
 //! Point the bench at it to see what HTTP/1.1 alone costs on this machine (docs/PERFORMANCE.md):
 //!
+//! With `append FILE` every body is also appended to `FILE` and the reply waits for an
+//! fdatasync that covers it: one thread takes every body queued since its last sync, writes them
+//! with one `write` and syncs once (group commit, nothing else). That is the "bare HTTP handler
+//! that only appends to a file with group fdatasync" the serve issue measures its bar against,
+//! so the bar can be put next to it in the same sitting.
+//!
 //! ```sh
 //! cargo run --release --example http_floor -- 127.0.0.1:18090 &
+//! cargo run --release --example http_floor -- 127.0.0.1:18091 append /tmp/floor.log &
 //! driftq bench produce --url http://127.0.0.1:18090 --partitions 1 --messages 40000 --batch 1 --producers 16
 //! driftq bench produce --url http://127.0.0.1:18090 --partitions 4 --messages 300000 --batch 100 --producers 4
 //! ```
 
+use std::io::Write as _;
+use std::sync::mpsc;
+
+use anyhow::Context as _;
 use axum::Router;
 use axum::body::Bytes;
 use axum::routing::post;
 use axum::serve::ListenerExt as _;
+use tokio::sync::oneshot;
+
+/// A body to append, and where to say it is on disk.
+type Append = (Bytes, oneshot::Sender<()>);
+
+/// The group commit: waits for one body, takes every other one already queued, writes them all
+/// with one `write`, fdatasyncs once and answers each. Ends when every sender is gone.
+fn sync_loop(mut file: std::fs::File, queue: &mpsc::Receiver<Append>) -> std::io::Result<()> {
+    let mut group = Vec::new();
+    let mut buffer = Vec::new();
+    while let Ok(first) = queue.recv() {
+        group.push(first);
+        group.extend(queue.try_iter());
+        buffer.clear();
+        for (body, _) in &group {
+            buffer.extend_from_slice(body);
+        }
+        file.write_all(&buffer)?;
+        file.sync_data()?;
+        for (_, done) in group.drain(..) {
+            // The client may have gone; its bytes are on disk either way.
+            let _ = done.send(());
+        }
+    }
+    Ok(())
+}
 
 fn main() -> anyhow::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:18090".to_owned());
+    let mut args = std::env::args().skip(1);
+    let addr = args.next().unwrap_or_else(|| "127.0.0.1:18090".to_owned());
+    let appender = match (args.next().as_deref(), args.next()) {
+        (None, _) => None,
+        (Some("append"), Some(path)) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .with_context(|| format!("open {path}"))?;
+            let (send, queue) = mpsc::channel::<Append>();
+            std::thread::Builder::new()
+                .name("floor-sync".into())
+                .spawn(move || {
+                    if let Err(e) = sync_loop(file, &queue) {
+                        eprintln!("http_floor: append to {path}: {e}");
+                        std::process::exit(1);
+                    }
+                })?;
+            Some(send)
+        }
+        _ => anyhow::bail!("usage: http_floor [ADDR] [append FILE]"),
+    };
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
         .block_on(async move {
             let app = Router::new().fallback(post(|body: Bytes| async move {
-                std::hint::black_box(body.len());
+                match appender {
+                    Some(queue) => {
+                        let (done, synced) = oneshot::channel();
+                        if queue.send((body, done)).is_err() || synced.await.is_err() {
+                            return r#"{"failed":1}"#;
+                        }
+                    }
+                    None => {
+                        std::hint::black_box(body.len());
+                    }
+                }
                 r#"{"failed":0}"#
             }));
             let listener = tokio::net::TcpListener::bind(&addr).await?;
