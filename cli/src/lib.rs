@@ -37,6 +37,11 @@ impl ExitError {
         }
     }
 
+    /// [`Self::usage`] as an `anyhow::Error`, for the checks clap cannot do itself.
+    pub fn usage_error(message: impl Into<String>) -> anyhow::Error {
+        Self::usage(message).into()
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self {
             code: exit::NOT_FOUND_OR_FAILED_CHECK,

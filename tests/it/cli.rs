@@ -86,7 +86,7 @@ fn topic_commands_happy_and_error_paths() {
     cli(&s)
         .args(["topic", "rm", "orders"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("without --yes"));
     cli(&s)
         .args(["topic", "rm", "orders", "--yes"])
@@ -242,7 +242,19 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
     cli(&s)
         .args(["consume", "t", "-g", "g", "--filter", "bogus"])
         .assert()
-        .code(1);
+        .code(2)
+        .stderr(predicate::str::contains("is not key=GLOB"));
+    for (flag, bad) in [
+        ("--from", "sometime"),
+        ("--from", "-x"),
+        ("--from", "@yesterday"),
+    ] {
+        cli(&s)
+            .args(["consume", "t", "-g", "g", "-n", "1", flag, bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(flag));
+    }
     // Group views.
     let a = cli(&s)
         .args(["group", "list", "-o", "json"])
@@ -295,6 +307,24 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         ])
         .assert()
         .success();
+    assert_eq!(lag(&s, "t", "g"), 0);
+    // Flag values clap cannot check itself are usage errors too: exit 2, nothing moved.
+    cli(&s)
+        .args(["group", "seek", "t", "-g", "g", "--to", "middle", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--to must be"));
+    for args in [
+        ["produce", "t", "x", "-H", "no-equals-sign"],
+        ["produce", "t", "x", "--deadline", "soon"],
+        ["dlq", "replay", "t", "--since", "soon"],
+    ] {
+        cli(&s)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with("driftq: -"));
+    }
     assert_eq!(lag(&s, "t", "g"), 0);
 }
 
@@ -487,7 +517,7 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         cli(&s)
             .args(["dlq", "replay", "jobs", "--dry-run", "--offsets", bad])
             .assert()
-            .code(1)
+            .code(2)
             .stderr(predicate::str::contains("is not A-B"));
     }
     let r = reqwest::blocking::Client::new()
@@ -499,7 +529,7 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
     cli(&s)
         .args(["dlq", "replay", "jobs"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("without --yes"));
     cli(&s)
         .args([
@@ -695,7 +725,7 @@ fn single_ack_nack_extend_commands() {
     cli(&s)
         .args(["ack", "t", "-g", "g"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("--owner is required"));
 }
 

@@ -3,7 +3,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::bail;
 use clap::Args;
 use driftq_core::api::Bytes;
 use driftq_core::broker::glob_match;
@@ -11,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{parse_duration, parse_time_ms};
 use crate::client::Client;
-use crate::{OutputFormat, exit};
+use crate::{ExitError, OutputFormat, exit};
 
 #[derive(Debug, Args)]
 pub struct ConsumeArgs {
@@ -67,16 +66,22 @@ enum FilterKind {
     Header(String),
 }
 
+fn bad_filter(s: &str) -> anyhow::Error {
+    ExitError::usage_error(format!(
+        "filter {s:?} is not key=GLOB, header:NAME=GLOB or value=GLOB"
+    ))
+}
+
 fn parse_filter(s: &str) -> anyhow::Result<Filter> {
     let Some((what, glob)) = s.split_once('=') else {
-        bail!("filter {s:?} is not key=GLOB, header:NAME=GLOB or value=GLOB")
+        return Err(bad_filter(s));
     };
     let kind = match what {
         "key" => FilterKind::Key,
         "value" => FilterKind::Value,
         other => match other.strip_prefix("header:") {
             Some(n) if !n.is_empty() => FilterKind::Header(n.to_owned()),
-            _ => bail!("filter {s:?} is not key=GLOB, header:NAME=GLOB or value=GLOB"),
+            _ => return Err(bad_filter(s)),
         },
     };
     Ok(Filter {
@@ -172,7 +177,7 @@ fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()>
     if let Some(n) = from.strip_prefix('-') {
         let n: u64 = n
             .parse()
-            .map_err(|_| anyhow::anyhow!("--from -N needs a number"))?;
+            .map_err(|_| ExitError::usage_error("--from -N needs a number"))?;
         let t = client.describe_topic(&a.topic)?;
         for p in t["partitions"].as_array().cloned().unwrap_or_default() {
             let (low, high) = (
@@ -194,12 +199,11 @@ fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()>
         "start" | "end" => json!(from),
         t if t.starts_with('@') => json!(format!(
             "@{}",
-            parse_time_ms(&t[1..]).map_err(anyhow::Error::msg)?
+            parse_time_ms(&t[1..]).map_err(|e| ExitError::usage_error(format!("--from: {e}")))?
         )),
-        o => json!(
-            o.parse::<u64>()
-                .map_err(|_| anyhow::anyhow!("--from must be start, end, OFFSET, -N or @TIME"))?
-        ),
+        o => json!(o.parse::<u64>().map_err(|_| ExitError::usage_error(
+            "--from must be start, end, OFFSET, -N or @TIME"
+        ))?),
     };
     client.seek(&a.topic, &a.group, &to, None, false)?;
     Ok(())

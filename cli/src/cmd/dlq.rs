@@ -4,13 +4,12 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{colour_ok, confirm, table};
 use crate::client::Client;
-use crate::{OutputFormat, exit};
+use crate::{ExitError, OutputFormat, exit};
 
 #[derive(Debug, Subcommand)]
 pub enum DlqCommand {
@@ -97,7 +96,7 @@ fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
         if let Some(v) = v {
             body[k] = json!(
                 super::parse_time_ms(v)
-                    .map_err(anyhow::Error::msg)?
+                    .map_err(|e| ExitError::usage_error(format!("--{k}: {e}")))?
                     .to_string()
             );
         }
@@ -106,7 +105,8 @@ fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
         body["partition"] = json!(p);
     }
     if let Some(r) = &a.offsets {
-        let bad = || anyhow::anyhow!("--offsets {r:?} is not A-B (DLQ offsets, A ≤ B)");
+        let bad =
+            || ExitError::usage_error(format!("--offsets {r:?} is not A-B (DLQ offsets, A ≤ B)"));
         let (x, y) = r.split_once('-').ok_or_else(bad)?;
         let from: u64 = x.trim().parse().map_err(|_| bad())?;
         let to: u64 = y.trim().parse().map_err(|_| bad())?;
@@ -118,23 +118,31 @@ fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
     }
     for f in &a.filter {
         let Some((what, glob)) = f.split_once('=') else {
-            bail!("filter {f:?} is not key=GLOB, header:NAME=GLOB or error=GLOB")
+            return Err(bad_filter(f));
         };
         match what {
             "key" => body["key"] = json!(glob),
             "error" => body["error"] = json!(glob),
             h if h.starts_with("header:") => body["header"] = json!(format!("{}={glob}", &h[7..])),
-            _ => bail!("filter {f:?} is not key=GLOB, header:NAME=GLOB or error=GLOB"),
+            _ => return Err(bad_filter(f)),
         }
     }
     Ok(body)
 }
 
+fn bad_filter(f: &str) -> anyhow::Error {
+    ExitError::usage_error(format!(
+        "filter {f:?} is not key=GLOB, header:NAME=GLOB or error=GLOB"
+    ))
+}
+
 fn parse_rate(s: &str) -> anyhow::Result<u64> {
     let n = s.trim_end_matches("/s").trim();
-    let r: u64 = n.parse().map_err(|_| anyhow::anyhow!("--rate is N/s"))?;
+    let r: u64 = n
+        .parse()
+        .map_err(|_| ExitError::usage_error("--rate is N/s"))?;
     if r == 0 {
-        bail!("--rate must be at least 1/s");
+        return Err(ExitError::usage_error("--rate must be at least 1/s"));
     }
     Ok(r)
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{confirm, human_ms, parse_time_ms, table};
 use crate::client::Client;
-use crate::{OutputFormat, exit};
+use crate::{ExitError, OutputFormat, exit};
 
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
@@ -193,7 +193,8 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 "start" => (json!("start"), "the start".to_owned()),
                 "end" => (json!("end"), "the end".to_owned()),
                 t if t.starts_with('@') => {
-                    let ms = parse_time_ms(&t[1..]).map_err(anyhow::Error::msg)?;
+                    let ms = parse_time_ms(&t[1..])
+                        .map_err(|e| ExitError::usage_error(format!("--to: {e}")))?;
                     (
                         json!(format!("@{ms}")),
                         format!(
@@ -203,9 +204,9 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                     )
                 }
                 o => {
-                    let offset = o
-                        .parse::<u64>()
-                        .map_err(|_| anyhow::anyhow!("--to must be start, end, OFFSET or @TIME"))?;
+                    let offset = o.parse::<u64>().map_err(|_| {
+                        ExitError::usage_error("--to must be start, end, OFFSET or @TIME")
+                    })?;
                     (json!(offset), format!("offset {offset}"))
                 }
             };

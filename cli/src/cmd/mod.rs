@@ -39,7 +39,9 @@ pub fn confirm(yes: bool, what: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        bail!("refusing to {what} without --yes (not on a terminal)");
+        return Err(crate::ExitError::usage_error(format!(
+            "refusing to {what} without --yes (not on a terminal)"
+        )));
     }
     eprint!("{what}? [y/N] ");
     let mut line = String::new();
@@ -96,7 +98,7 @@ pub fn parse_time_ms(s: &str) -> Result<i64, String> {
     }
     driftq_core::api::parse_rfc3339_ns(s)
         .map(|ns| ns / 1_000_000)
-        .map_err(|e| format!("invalid time {s:?}: {e}"))
+        .map_err(|e| format!("invalid time {s:?} (RFC3339, unix ms or -DURATION): {e}"))
 }
 
 /// Milliseconds as a short human age (`850ms`, `12s`, `3m4s`, `2h`).

@@ -94,11 +94,14 @@ fn envelope_from_flags(a: &ProduceArgs) -> anyhow::Result<Option<WireEnvelope>> 
                 Some(ahead) => {
                     let now = crate::since_epoch();
                     i64::try_from(
-                        (now + parse_duration(ahead).map_err(anyhow::Error::msg)?).as_millis(),
+                        (now + parse_duration(ahead)
+                            .map_err(|e| ExitError::usage_error(format!("--deadline: {e}")))?)
+                        .as_millis(),
                     )
                     .unwrap_or(i64::MAX)
                 }
-                None => parse_time_ms(d).map_err(anyhow::Error::msg)?,
+                None => parse_time_ms(d)
+                    .map_err(|e| ExitError::usage_error(format!("--deadline: {e}")))?,
             };
             Some(driftq_core::api::format_rfc3339_ms(ms))
         }
@@ -126,9 +129,9 @@ fn headers_from_flags(a: &ProduceArgs) -> anyhow::Result<Vec<Header>> {
     a.headers
         .iter()
         .map(|h| {
-            let (n, v) = h
-                .split_once('=')
-                .with_context(|| format!("header {h:?} is not NAME=VALUE"))?;
+            let (n, v) = h.split_once('=').ok_or_else(|| {
+                ExitError::usage_error(format!("--header {h:?} is not NAME=VALUE"))
+            })?;
             Ok(Header {
                 name: n.to_owned(),
                 value: Bytes::Text(v.to_owned()),
@@ -139,7 +142,7 @@ fn headers_from_flags(a: &ProduceArgs) -> anyhow::Result<Vec<Header>> {
 
 pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     if a.batch == 0 {
-        bail!("--batch must be at least 1");
+        return Err(ExitError::usage_error("--batch must be at least 1"));
     }
     let envelope = envelope_from_flags(a)?;
     let headers = headers_from_flags(a)?;

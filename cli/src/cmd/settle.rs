@@ -106,7 +106,8 @@ impl<'a> Verb<'a> {
 }
 
 fn one(a: &LeaseArgs) -> anyhow::Result<Lease> {
-    let missing = |what: &str| anyhow::anyhow!("{what} is required (or use --stdin)");
+    let missing =
+        |what: &str| crate::ExitError::usage_error(format!("{what} is required (or use --stdin)"));
     Ok(Lease {
         topic: a.topic.clone().ok_or_else(|| missing("TOPIC"))?,
         group: a.group.clone().ok_or_else(|| missing("--group"))?,
