@@ -7,17 +7,20 @@
 //! fdatasync that covers it: one thread takes every body queued since its last sync, writes them
 //! with one `write` and syncs once (group commit, nothing else). That is the "bare HTTP handler
 //! that only appends to a file with group fdatasync" the serve issue measures its bar against,
-//! so the bar can be put next to it in the same sitting.
+//! so the bar can be put next to it in the same sitting. `append FILE N` spreads the requests
+//! over N such files (`FILE.0` …), each with its own sync thread, like a topic's partitions.
 //!
 //! ```sh
 //! cargo run --release --example http_floor -- 127.0.0.1:18090 &
 //! cargo run --release --example http_floor -- 127.0.0.1:18091 append /tmp/floor.log &
+//! cargo run --release --example http_floor -- 127.0.0.1:18092 append /tmp/floor.log 4 &
 //! driftq bench produce --url http://127.0.0.1:18090 --partitions 1 --messages 40000 --batch 1 --producers 16
 //! driftq bench produce --url http://127.0.0.1:18090 --partitions 4 --messages 300000 --batch 100 --producers 4
 //! ```
 
 use std::io::Write as _;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 use anyhow::Context as _;
 use axum::Router;
@@ -51,37 +54,67 @@ fn sync_loop(mut file: std::fs::File, queue: &mpsc::Receiver<Append>) -> std::io
     Ok(())
 }
 
+/// One appender per file, each with its own sync thread; requests take them in turn (as keyless
+/// batches take a topic's partitions).
+struct Appenders {
+    queues: Vec<mpsc::Sender<Append>>,
+    next: AtomicUsize,
+}
+
+fn start_appenders(path: &str, files: usize) -> anyhow::Result<Appenders> {
+    let mut queues = Vec::with_capacity(files);
+    for i in 0..files {
+        let path = if files == 1 {
+            path.to_owned()
+        } else {
+            format!("{path}.{i}")
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("open {path}"))?;
+        let (send, queue) = mpsc::channel::<Append>();
+        std::thread::Builder::new()
+            .name("floor-sync".into())
+            .spawn(move || {
+                if let Err(e) = sync_loop(file, &queue) {
+                    eprintln!("http_floor: append to {path}: {e}");
+                    std::process::exit(1);
+                }
+            })?;
+        queues.push(send);
+    }
+    Ok(Appenders {
+        queues,
+        next: AtomicUsize::new(0),
+    })
+}
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:18090".to_owned());
-    let appender = match (args.next().as_deref(), args.next()) {
+    let usage = "usage: http_floor [ADDR] [append FILE [FILES]]";
+    let appenders = match (args.next().as_deref(), args.next()) {
         (None, _) => None,
         (Some("append"), Some(path)) => {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .with_context(|| format!("open {path}"))?;
-            let (send, queue) = mpsc::channel::<Append>();
-            std::thread::Builder::new()
-                .name("floor-sync".into())
-                .spawn(move || {
-                    if let Err(e) = sync_loop(file, &queue) {
-                        eprintln!("http_floor: append to {path}: {e}");
-                        std::process::exit(1);
-                    }
-                })?;
-            Some(send)
+            let files = match args.next() {
+                None => 1,
+                Some(n) => n.parse().ok().filter(|n| *n > 0).context(usage)?,
+            };
+            Some(Arc::new(start_appenders(&path, files)?))
         }
-        _ => anyhow::bail!("usage: http_floor [ADDR] [append FILE]"),
+        _ => anyhow::bail!(usage),
     };
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
         .block_on(async move {
             let app = Router::new().fallback(post(|body: Bytes| async move {
-                match appender {
-                    Some(queue) => {
+                match appenders {
+                    Some(appenders) => {
+                        let turn = appenders.next.fetch_add(1, Ordering::Relaxed);
+                        let queue = &appenders.queues[turn % appenders.queues.len()];
                         let (done, synced) = oneshot::channel();
                         if queue.send((body, done)).is_err() || synced.await.is_err() {
                             return r#"{"failed":1}"#;
