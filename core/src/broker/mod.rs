@@ -1465,7 +1465,7 @@ impl Broker {
         }
         let mut results: Vec<Option<Result<Produced>>> =
             (0..messages.len()).map(|_| None).collect();
-        let mut planned: Vec<Planned> = Vec::new();
+        let mut planned: Vec<Planned> = Vec::with_capacity(messages.len());
         // Keyless messages of one call stick to one partition per topic (as Kafka's sticky
         // partitioner does): one batch, one fsync, instead of one per partition.
         let mut call = ProduceCall::default();
@@ -1489,26 +1489,29 @@ impl Broker {
                 Err(e) => results[index] = Some(Err(e)),
             }
         }
-        // One batch per (topic, partition), in the order messages came.
-        let mut order: Vec<(String, u32)> = Vec::new();
-        let mut by_target: HashMap<(String, u32), Vec<Planned>> = HashMap::new();
+        // One batch per (topic, partition), in the order messages came. `planned` holds every
+        // topic's `Arc`, so the addresses used as keys stay unique while this runs.
+        let mut targets: Vec<Vec<Planned>> = Vec::new();
+        let mut target_of: HashMap<(usize, u32), usize> = HashMap::new();
         for p in planned {
-            let k = (p.topic.meta.name.clone(), p.partition);
-            if !by_target.contains_key(&k) {
-                order.push(k.clone());
-            }
-            by_target.entry(k).or_default().push(p);
+            let slot = *target_of
+                .entry((topic_key(&p.topic), p.partition))
+                .or_insert_with(|| {
+                    targets.push(Vec::new());
+                    targets.len() - 1
+                });
+            targets[slot].push(p);
         }
         let mut batches = Vec::new();
         // (batch, scope, partition, offset) of keyed messages written
         let mut scoped: Vec<(usize, String, u32, u64)> = Vec::new();
-        for k in order {
-            let Some(group) = by_target.remove(&k) else {
+        for mut group in targets {
+            let Some(first) = group.first() else {
                 continue;
             };
-            let topic = Arc::clone(&group[0].topic);
-            let part = &topic.partitions[k.1 as usize];
-            let mut group = group;
+            let topic = Arc::clone(&first.topic);
+            let partition = first.partition;
+            let part = &topic.partitions[partition as usize];
             let records: Vec<Record> = group
                 .iter_mut()
                 .map(|p| std::mem::take(&mut p.record))
@@ -1523,7 +1526,7 @@ impl Broker {
                             scoped.push((batches.len(), scope, p.partition, offset));
                         }
                         results[p.index] = Some(Ok(Produced {
-                            topic: k.0.clone(),
+                            topic: topic.meta.name.clone(),
                             partition: p.partition,
                             offset,
                             duplicate: false,
@@ -1653,7 +1656,8 @@ impl Broker {
         use_router: bool,
         call: &mut ProduceCall,
     ) -> Result<PlanOutcome> {
-        let mut envelope = msg.envelope.clone().unwrap_or_default();
+        let mut msg = msg;
+        let mut envelope = msg.envelope.take().unwrap_or_default();
         let mut routing = None;
         let mut router_partition = None;
         if use_router {
@@ -1689,12 +1693,12 @@ impl Broker {
                 return Err(BrokerError::DeadlineExceeded);
             }
         }
-        let final_topic = if envelope.target_topic.is_empty() {
-            requested_topic.to_owned()
+        let topic = if envelope.target_topic.is_empty() {
+            call.topic(self, requested_topic)?
         } else {
-            envelope.target_topic.clone()
+            call.topic(self, &envelope.target_topic)?
         };
-        let topic = self.topic(&final_topic)?;
+        let final_topic = topic.meta.name.as_str();
         let n = topic.meta.partitions;
         let partition = match router_partition
             .or(envelope.partition_override)
@@ -1703,18 +1707,18 @@ impl Broker {
             Some(p) => p,
             None => match msg.key.as_deref() {
                 Some(k) if !k.is_empty() => key_partition(k, n),
-                _ => *call.sticky.entry(final_topic.clone()).or_insert_with(|| {
+                _ => *call.sticky.entry(topic_key(&topic)).or_insert_with(|| {
                     (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32
                 }),
             },
         };
         let part = topic.partition(partition)?;
         let scope = (!envelope.idempotency_key.is_empty()).then(|| {
-            idempotency_scope(&envelope.tenant_id, &final_topic, &envelope.idempotency_key)
+            idempotency_scope(&envelope.tenant_id, final_topic, &envelope.idempotency_key)
         });
         let backlog = call
             .backlog_bytes
-            .entry((final_topic.clone(), partition))
+            .entry((topic_key(&topic), partition))
             .or_insert(None);
         self.check_backpressure(part, &msg, backlog)?;
         if let Some(scope) = &scope {
@@ -1726,7 +1730,7 @@ impl Broker {
                     expires_ms,
                 }) if *expires_ms > now_ms => {
                     return Ok(PlanOutcome::Duplicate(Produced {
-                        topic: final_topic,
+                        topic: final_topic.to_owned(),
                         partition: *partition,
                         offset: *offset,
                         duplicate: true,
@@ -3238,8 +3242,30 @@ impl Broker {
 /// backlog bytes per (topic, partition) once looked up.
 #[derive(Default)]
 struct ProduceCall {
-    sticky: HashMap<String, u32>,
-    backlog_bytes: HashMap<(String, u32), Option<u64>>,
+    /// Every topic this call has looked up. Most calls name one topic and every message after
+    /// the first finds it here without taking the topics lock; holding them also keeps their
+    /// addresses (the keys below) from being reused while the call runs.
+    topics: Vec<Arc<Topic>>,
+    /// Sticky partition per topic, keyed by the topic's address: no name cloned or hashed per
+    /// message.
+    sticky: HashMap<usize, u32>,
+    backlog_bytes: HashMap<(usize, u32), Option<u64>>,
+}
+
+impl ProduceCall {
+    fn topic(&mut self, broker: &Broker, name: &str) -> Result<Arc<Topic>> {
+        if let Some(t) = self.topics.iter().find(|t| t.meta.name == name) {
+            return Ok(Arc::clone(t));
+        }
+        let t = broker.topic(name)?;
+        self.topics.push(Arc::clone(&t));
+        Ok(t)
+    }
+}
+
+/// A topic's identity within one produce call (see [`ProduceCall::topics`]).
+fn topic_key(topic: &Arc<Topic>) -> usize {
+    Arc::as_ptr(topic) as usize
 }
 
 enum PlanOutcome {

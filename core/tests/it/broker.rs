@@ -346,6 +346,80 @@ fn partitioning_by_key_explicit_and_round_robin() {
 }
 
 #[test]
+fn one_call_over_two_topics_and_many_partitions_writes_each_message_where_its_result_says() {
+    let h = Harness::new();
+    h.topic("a", 4);
+    h.topic("b", 3);
+    let to_b = |value: &str| ProduceMessage {
+        envelope: Some(Envelope {
+            target_topic: "b".to_owned(),
+            ..Envelope::default()
+        }),
+        ..msg(value)
+    };
+    let mut batch = Vec::new();
+    for i in 0..30 {
+        batch.push(match i % 3 {
+            0 => msg(&format!("a-{i}")),
+            1 => to_b(&format!("b-{i}")),
+            _ => keyed(&format!("k{i}"), &format!("k-{i}")),
+        });
+    }
+    let results = h.b().produce("a", batch, h.now);
+    assert_eq!(results.len(), 30);
+    let mut sticky = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for (i, r) in results.iter().enumerate() {
+        let p = r.as_ref().expect("produced");
+        assert!(!p.duplicate);
+        let expected_topic = if i % 3 == 1 { "b" } else { "a" };
+        assert_eq!(p.topic, expected_topic, "message {i}");
+        if i % 3 != 2 {
+            // Keyless messages of one call stick to one partition per topic.
+            assert_eq!(
+                *sticky.entry(expected_topic).or_insert(p.partition),
+                p.partition
+            );
+        }
+        assert!(
+            seen.insert((p.topic.clone(), p.partition, p.offset)),
+            "position reused"
+        );
+        let stored = h
+            .b()
+            .read(
+                &p.topic,
+                p.partition,
+                ReadFrom::Offset(p.offset),
+                1,
+                1 << 20,
+            )
+            .expect("read");
+        let prefix = ["a-", "b-", "k-"][i % 3];
+        assert_eq!(
+            stored[0].value,
+            format!("{prefix}{i}").into_bytes(),
+            "message {i}"
+        );
+    }
+    // Each (topic, partition) got one batch: its messages hold consecutive offsets, in order.
+    let mut by_target: BTreeMap<(String, u32), Vec<u64>> = BTreeMap::new();
+    for p in results.iter().flatten() {
+        by_target
+            .entry((p.topic.clone(), p.partition))
+            .or_default()
+            .push(p.offset);
+    }
+    for offsets in by_target.values() {
+        let first = offsets[0];
+        assert_eq!(
+            *offsets,
+            (first..first + offsets.len() as u64).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
 fn produce_past_deadline_is_rejected_and_batches_get_per_message_results() {
     let h = Harness::new();
     h.topic("t", 1);
