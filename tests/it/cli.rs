@@ -563,8 +563,24 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .args(["dlq", "replay", "jobs", "--yes"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 would be replayed"));
+        .stdout(predicate::str::contains("nothing to replay"));
     cli(&s).args(["dlq", "peek", "nope"]).assert().code(4);
+    // A topic nothing was dead-lettered from yet has an empty DLQ, not a missing one.
+    cli(&s).args(["topic", "create", "calm"]).assert().success();
+    cli(&s)
+        .args(["dlq", "peek", "calm"])
+        .assert()
+        .success()
+        .stdout("no dead-lettered messages for calm\n");
+    let a = cli(&s)
+        .args(["dlq", "replay", "calm", "--dry-run", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["selected"], 0);
+    cli(&s)
+        .args(["dlq", "replay", "nope", "--dry-run"])
+        .assert()
+        .code(4);
     // A dead letter whose origin topic is gone: replay says why it failed; peek shows no key
     // as "-".
     cli(&s).args(["topic", "create", "gone"]).assert().success();

@@ -570,6 +570,20 @@ fn extensions_batch_produce_poll_acks_groups_inflight_seek_dlq_stats() {
         error_code(s.get("/v1/topics/nope/partitions/0/messages")).0,
         404
     );
+    // No DLQ yet for an existing topic is an empty one; for a missing topic, a 404.
+    s.create_topic("calm", 1);
+    let peek: Value = s.json("/v1/dlq/calm/messages");
+    assert_eq!(peek, json!({"messages": []}));
+    let plan: Value = s
+        .post("/v1/dlq/dlq.calm/replay", &json!({"dry_run": true}))
+        .json()
+        .expect("replay");
+    assert_eq!(plan["selected"], 0);
+    assert_eq!(error_code(s.get("/v1/dlq/nope/messages")).0, 404);
+    assert_eq!(
+        error_code(s.post("/v1/dlq/nope/replay", &json!({"dry_run": true}))).0,
+        404
+    );
     assert_eq!(
         error_code(s.get("/v1/topics/jobs/partitions/7/messages")).0,
         400

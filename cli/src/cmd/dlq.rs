@@ -153,6 +153,12 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
             let rows = client.dlq_list()?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{}", json!({"dlq": rows}))?,
+                OutputFormat::Table if rows.is_empty() => {
+                    writeln!(
+                        out,
+                        "no dead-letter topics yet (one appears with its first message)"
+                    )?;
+                }
                 OutputFormat::Table => {
                     let mut t = table(&["source topic", "dlq topic", "depth", "replayed"]);
                     for r in &rows {
@@ -175,6 +181,9 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
                     for m in &msgs {
                         writeln!(out, "{m}")?;
                     }
+                }
+                OutputFormat::Table if msgs.is_empty() => {
+                    writeln!(out, "no dead-lettered messages for {}", a.topic)?;
                 }
                 OutputFormat::Table => {
                     let mut t = table(&[
@@ -236,6 +245,13 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     if a.dry_run || selected == 0 {
         match a.output {
             OutputFormat::Json => writeln!(out, "{plan}")?,
+            OutputFormat::Table if selected == 0 => {
+                writeln!(
+                    out,
+                    "nothing to replay: no dead-lettered message of {} matches",
+                    a.topic
+                )?;
+            }
             OutputFormat::Table => {
                 let mut t = table(&["dlq message", "→ target topic"]);
                 for i in plan["items"].as_array().cloned().unwrap_or_default() {

@@ -2885,10 +2885,25 @@ impl Broker {
 
     // ---- DLQ ----------------------------------------------------------------------------
 
+    /// The DLQ topic of `topic` (`jobs` or `dlq.jobs`), or `None` while nothing has been
+    /// dead-lettered from it: a DLQ is created by its first message, so its absence is an empty
+    /// DLQ when the source topic exists, and the source's absence is what to report otherwise.
+    fn dlq_of(&self, topic: &str) -> Result<(String, Option<Arc<Topic>>)> {
+        let dlq_name = dlq_topic_for(topic);
+        match self.topic(&dlq_name) {
+            Ok(t) => Ok((dlq_name, Some(t))),
+            Err(BrokerError::TopicNotFound(_)) => {
+                self.topic(&dlq_name[DLQ_PREFIX.len()..])?;
+                Ok((dlq_name, None))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Messages of the DLQ of `topic` (`jobs` or `dlq.jobs`), oldest first, from every partition.
     pub fn dlq_peek(&self, topic: &str, max: usize) -> Result<Vec<DlqMessage>> {
-        let dlq_name = dlq_topic_for(topic);
-        let t = self.topic(&dlq_name)?;
+        let (dlq_name, t) = self.dlq_of(topic)?;
+        let Some(t) = t else { return Ok(Vec::new()) };
         let replayed = lock(&self.replayed).clone();
         let mut out = Vec::new();
         for (p, part) in t.partitions.iter().enumerate() {
@@ -2925,9 +2940,8 @@ impl Broker {
     /// Replays DLQ messages back to their origin (or `to`). Returns what moved, or with
     /// `dry_run` what would.
     pub fn dlq_replay(&self, req: &ReplayRequest, now_ms: i64) -> Result<Vec<ReplayItem>> {
-        let dlq_name = dlq_topic_for(&req.topic);
-        let t = self.topic(&dlq_name)?;
-        if let Some(p) = req.partition {
+        let (dlq_name, t) = self.dlq_of(&req.topic)?;
+        if let (Some(t), Some(p)) = (&t, req.partition) {
             t.partition(p)?;
         }
         if let Some(to) = &req.to {
@@ -2945,6 +2959,7 @@ impl Broker {
                 "the time range ends before it starts (since is after until)".into(),
             ));
         }
+        let Some(t) = t else { return Ok(Vec::new()) };
         let replayed = lock(&self.replayed).clone();
         let limit = req.limit.unwrap_or(usize::MAX);
         let mut selected: Vec<Message> = Vec::new();
