@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use driftq_cli::serve_args::ServeConfig;
+use driftq_core::broker::dirlock::DataDirLock;
 use driftq_core::broker::{Broker, BrokerConfig, Router, RuleRouter};
 use driftq_core::storage::{Durability, SyncObserver};
 use tokio::sync::{Notify, watch};
@@ -52,6 +53,8 @@ fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "driftq-data".into());
     let backup = dir.with_file_name(format!("{name}.bak.{secs}"));
+    // Never move a directory out from under a running broker; held until the move is done.
+    let _held = DataDirLock::acquire(dir).map_err(|e| anyhow::anyhow!("--reset: {e}"))?;
     std::fs::rename(dir, &backup).with_context(|| {
         format!(
             "--reset: cannot move {} to {}",

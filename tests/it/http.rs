@@ -684,6 +684,37 @@ fn graceful_shutdown_ends_streams_and_exits_zero_and_reset_moves_data_aside() {
 }
 
 #[test]
+fn a_second_server_on_the_same_data_dir_is_refused_and_reset_does_not_move_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut first = Server::start_on(&dir, &[]);
+    first.create_topic("t", 1);
+    first.post("/v1/produce", &json!({"topic": "t", "value": "kept"}));
+    for extra in [&[][..], &["--reset"][..]] {
+        let refused = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(&dir)
+            .args(extra)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("is in use by another driftq process (pid "),
+            "{extra:?}: {stderr}"
+        );
+    }
+    assert!(dir.join("state").exists(), "--reset left the data in place");
+    let read: Value = first.json("/v1/topics/t/partitions/0/messages?offset=0");
+    assert_eq!(read["messages"][0]["value"], "kept");
+    // The lock goes with the process, however it ends: a SIGKILLed server leaves none behind.
+    first.kill9();
+    let second = Server::start_on(&dir, &[]);
+    let read: Value = second.json("/v1/topics/t/partitions/0/messages?offset=0");
+    assert_eq!(read["messages"][0]["value"], "kept");
+}
+
+#[test]
 fn log_level_error_hides_the_startup_line() {
     let mut s = Server::start(&["--log-level", "error"]);
     assert!(!s.logs().contains("broker starting"));

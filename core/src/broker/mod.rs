@@ -26,6 +26,7 @@
 //! their own internal locks and are taken last.
 
 pub mod codec;
+pub mod dirlock;
 pub mod envelope;
 pub mod group;
 pub mod router;
@@ -158,6 +159,8 @@ pub enum BrokerError {
     WriteFailed(String),
     #[error("state log: {0}")]
     State(#[from] codec::CodecError),
+    #[error(transparent)]
+    DataDir(#[from] dirlock::LockError),
 }
 
 impl BrokerError {
@@ -174,7 +177,11 @@ impl BrokerError {
             | Self::IdempotencyInFlight => "INVALID_ARGUMENT",
             Self::WrongOwner { .. } | Self::Conflict(_) => "FAILED_PRECONDITION",
             Self::Overloaded { .. } => "RESOURCE_EXHAUSTED",
-            Self::Storage(_) | Self::WriteFailed(_) | Self::State(_) => "INTERNAL",
+            Self::DataDir(dirlock::LockError::InUse(_)) => "FAILED_PRECONDITION",
+            Self::Storage(_)
+            | Self::WriteFailed(_)
+            | Self::State(_)
+            | Self::DataDir(dirlock::LockError::Io { .. }) => "INTERNAL",
         }
     }
 }
@@ -681,6 +688,8 @@ pub struct Broker {
     records_since_snapshot: AtomicU64,
     /// State writers hold it shared; a snapshot holds it exclusively to see a consistent state.
     snapshot: RwLock<()>,
+    /// Exclusive use of the data directory, released when the broker is dropped.
+    _dir_lock: dirlock::DataDirLock,
 }
 
 impl Drop for Broker {
@@ -787,12 +796,14 @@ pub fn dlq_topic_for(source_or_dlq: &str) -> String {
 
 impl Broker {
     /// Opens the data directory (creating it), replays the state log and opens every topic.
+    /// Fails with [`BrokerError::DataDir`] while another broker has it open.
     pub fn open(
         config: BrokerConfig,
         router: Option<Arc<dyn Router>>,
         now_ms: i64,
     ) -> Result<Self> {
         let dir = &config.data_dir;
+        let dir_lock = dirlock::DataDirLock::acquire(dir)?;
         std::fs::create_dir_all(dir.join("topics"))
             .map_err(|e| storage_io(format!("create {}", dir.display()), e))?;
         check_format_file(dir)?;
@@ -816,6 +827,7 @@ impl Broker {
             last_router_error: Mutex::new(None),
             records_since_snapshot: AtomicU64::new(0),
             snapshot: RwLock::new(()),
+            _dir_lock: dir_lock,
         };
         broker.replay(now_ms)?;
         Ok(broker)

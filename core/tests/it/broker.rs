@@ -147,6 +147,35 @@ fn lag(stats: &Stats, topic: &str, group: &str) -> u64 {
 }
 
 #[test]
+fn a_data_directory_has_one_broker_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = || {
+        let mut c = BrokerConfig::new(dir.path());
+        c.durability = Durability::Never;
+        c
+    };
+    let first = Broker::open(config(), None, 0).expect("first");
+    first.create_topic("t", 1, None, None, 0).expect("topic");
+    let Err(e) = Broker::open(config(), None, 0) else {
+        panic!("a second broker opened a data directory in use");
+    };
+    assert!(matches!(
+        &e,
+        BrokerError::DataDir(driftq_core::broker::dirlock::LockError::InUse(u))
+            if u.holder.as_deref() == Some(std::process::id().to_string().as_str())
+    ));
+    assert_eq!(e.code(), "FAILED_PRECONDITION");
+    assert!(
+        e.to_string()
+            .contains("is in use by another driftq process"),
+        "{e}"
+    );
+    drop(first);
+    let again = Broker::open(config(), None, 0).expect("reopen after the first is gone");
+    assert_eq!(again.list_topics(), vec!["t".to_owned()]);
+}
+
+#[test]
 fn topics_create_list_describe_delete() {
     let h = Harness::new();
     h.topic("orders", 3);
