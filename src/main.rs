@@ -52,10 +52,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // A closed pipe (`driftq consume … | head`) is not an error worth reporting.
-            if let Some(io) = err.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::from(exit::OK);
-                }
+            if let Some(io) = err.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::from(exit::OK);
             }
             eprintln!("driftq: {}", one_line(&err));
             ExitCode::from(driftq_cli::exit_code_of(&err))

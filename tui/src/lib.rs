@@ -60,15 +60,15 @@ fn fetch_loop(
         if tx.send(Update::Stats(stats)).is_err() {
             return;
         }
-        if let Some((topic, group)) = &current.group {
-            if let Ok(rows) = client.inflight(topic, group) {
-                let leases = rows
-                    .into_iter()
-                    .filter_map(|r| serde_json::from_value(r).ok())
-                    .collect();
-                if tx.send(Update::Leases(leases)).is_err() {
-                    return;
-                }
+        if let Some((topic, group)) = &current.group
+            && let Ok(rows) = client.inflight(topic, group)
+        {
+            let leases = rows
+                .into_iter()
+                .filter_map(|r| serde_json::from_value(r).ok())
+                .collect();
+            if tx.send(Update::Leases(leases)).is_err() {
+                return;
             }
         }
     }
@@ -120,26 +120,26 @@ pub fn run(url: &str, interval: Duration) -> anyhow::Result<()> {
                     Update::Leases(l) => app.on_leases(l),
                 }
             }
-            if event::poll(Duration::from_millis(100))? {
-                if let Event::Key(k) = event::read()? {
-                    if k.kind != KeyEventKind::Press {
-                        continue;
-                    }
-                    let Some(key) = to_key(k.code, k.modifiers) else {
-                        continue;
-                    };
-                    let before = want_of(&app);
-                    match app.on_key(key) {
-                        Action::Quit => return Ok(()),
-                        Action::Refresh | Action::None => {}
-                    }
-                    let after = want_of(&app);
-                    if after.interval != before.interval
-                        || after.paused != before.paused
-                        || after.group != before.group
-                    {
-                        let _ = want_tx.send(after);
-                    }
+            if event::poll(Duration::from_millis(100))?
+                && let Event::Key(k) = event::read()?
+            {
+                if k.kind != KeyEventKind::Press {
+                    continue;
+                }
+                let Some(key) = to_key(k.code, k.modifiers) else {
+                    continue;
+                };
+                let before = want_of(&app);
+                match app.on_key(key) {
+                    Action::Quit => return Ok(()),
+                    Action::Refresh | Action::None => {}
+                }
+                let after = want_of(&app);
+                if after.interval != before.interval
+                    || after.paused != before.paused
+                    || after.group != before.group
+                {
+                    let _ = want_tx.send(after);
                 }
             }
         }

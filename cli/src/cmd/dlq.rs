@@ -318,10 +318,10 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         if n == 0 {
             break;
         }
-        if rate.is_some() {
-            if let Some(wait) = Duration::from_secs(1).checked_sub(started.elapsed()) {
-                std::thread::sleep(wait);
-            }
+        if rate.is_some()
+            && let Some(wait) = Duration::from_secs(1).checked_sub(started.elapsed())
+        {
+            std::thread::sleep(wait);
         }
     }
     if let Some(pb) = pb {

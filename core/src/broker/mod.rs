@@ -1672,38 +1672,36 @@ impl Broker {
         let mut envelope = msg.envelope.take().unwrap_or_default();
         let mut routing = None;
         let mut router_partition = None;
-        if use_router {
-            if let Some(router) = &self.router {
-                let input = RouteInput {
-                    topic: requested_topic,
-                    key: msg.key.as_deref(),
-                    headers: &msg.headers,
-                    value: &msg.value,
-                };
-                match router.route(&input) {
-                    Ok(Some(d)) => {
-                        if let Some(t) = &d.target_topic {
-                            envelope.target_topic = t.clone();
-                        }
-                        router_partition = d.partition;
-                        routing = Some(Routing {
-                            label: d.label,
-                            meta: d.meta,
-                        });
+        if use_router && let Some(router) = &self.router {
+            let input = RouteInput {
+                topic: requested_topic,
+                key: msg.key.as_deref(),
+                headers: &msg.headers,
+                value: &msg.value,
+            };
+            match router.route(&input) {
+                Ok(Some(d)) => {
+                    if let Some(t) = &d.target_topic {
+                        envelope.target_topic = t.clone();
                     }
-                    Ok(None) => {}
-                    Err(e) => {
-                        self.router_errors.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(topic = requested_topic, error = %e, "router failed; message produced without routing");
-                        *lock(&self.last_router_error) = Some(e);
-                    }
+                    router_partition = d.partition;
+                    routing = Some(Routing {
+                        label: d.label,
+                        meta: d.meta,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    self.router_errors.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(topic = requested_topic, error = %e, "router failed; message produced without routing");
+                    *lock(&self.last_router_error) = Some(e);
                 }
             }
         }
-        if let Some(deadline_ns) = envelope.deadline_ns {
-            if deadline_ns / 1_000_000 < now_ms {
-                return Err(BrokerError::DeadlineExceeded);
-            }
+        if let Some(deadline_ns) = envelope.deadline_ns
+            && deadline_ns / 1_000_000 < now_ms
+        {
+            return Err(BrokerError::DeadlineExceeded);
         }
         let topic = if envelope.target_topic.is_empty() {
             call.topic(self, requested_topic)?
@@ -2146,23 +2144,23 @@ impl Broker {
         let scope = (!envelope.idempotency_key.is_empty()).then(|| {
             idempotency_scope(&envelope.tenant_id, &t.meta.name, &envelope.idempotency_key)
         });
-        if let Some(s) = &scope {
-            if g.committed_scopes.get(s).is_some_and(|exp| *exp > now_ms) {
-                let rec = StateRecord::Acked {
-                    topic: t.meta.name.clone(),
-                    group: group.to_owned(),
-                    partition: p,
-                    offsets: vec![msg.offset],
-                    scopes: Vec::new(),
-                    skipped: true,
-                };
-                if let Some(gp) = g.partitions.get_mut(p as usize) {
-                    gp.mark_done(msg.offset);
-                    gp.counters.skipped_duplicates += 1;
-                }
-                records.push(rec);
-                return;
+        if let Some(s) = &scope
+            && g.committed_scopes.get(s).is_some_and(|exp| *exp > now_ms)
+        {
+            let rec = StateRecord::Acked {
+                topic: t.meta.name.clone(),
+                group: group.to_owned(),
+                partition: p,
+                offsets: vec![msg.offset],
+                scopes: Vec::new(),
+                skipped: true,
+            };
+            if let Some(gp) = g.partitions.get_mut(p as usize) {
+                gp.mark_done(msg.offset);
+                gp.counters.skipped_duplicates += 1;
             }
+            records.push(rec);
+            return;
         }
         let Some(gp) = g.partitions.get_mut(p as usize) else {
             return;
@@ -3312,19 +3310,18 @@ fn replay_matches(req: &ReplayRequest, m: &Message) -> bool {
     {
         return false;
     }
-    if let Some(g) = &req.key_glob {
-        if !m.key.as_deref().is_some_and(|k| glob_match(g, &text(k))) {
-            return false;
-        }
+    if let Some(g) = &req.key_glob
+        && !m.key.as_deref().is_some_and(|k| glob_match(g, &text(k)))
+    {
+        return false;
     }
-    if let Some((name, g)) = &req.header_glob {
-        if !m
+    if let Some((name, g)) = &req.header_glob
+        && !m
             .headers
             .iter()
             .any(|(n, v)| n == name && glob_match(g, &text(v)))
-        {
-            return false;
-        }
+    {
+        return false;
     }
     if let Some(g) = &req.error_glob {
         let errors = m

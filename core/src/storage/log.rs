@@ -455,19 +455,19 @@ impl PartitionLog {
         while i < listed.len() {
             let (base, path) = listed[i].clone();
             let is_last = i + 1 == listed.len();
-            if let Some(prev) = segments.last() {
-                if prev.next_offset != base {
-                    let reason = format!(
-                        "segment starts at offset {base} but the previous one ends at {}",
-                        prev.next_offset
-                    );
-                    return Err(StorageError::Corrupt {
-                        file: path,
-                        position: 0,
-                        offset: prev.next_offset,
-                        reason,
-                    });
-                }
+            if let Some(prev) = segments.last()
+                && prev.next_offset != base
+            {
+                let reason = format!(
+                    "segment starts at offset {base} but the previous one ends at {}",
+                    prev.next_offset
+                );
+                return Err(StorageError::Corrupt {
+                    file: path,
+                    position: 0,
+                    offset: prev.next_offset,
+                    reason,
+                });
             }
             let outcome = recover_segment(dir, base, &path, is_last, &config, &mut report)?;
             if outcome.dropped_later && !is_last {

@@ -204,15 +204,15 @@ impl SegmentWalker {
                 self.file
                     .read_exact_at(&mut self.buf[HEADER_LEN..], position + HEADER_LEN as u64)?;
                 let lenient = format::decode_batch_lenient(&self.buf);
-                if let Err(error) = &lenient {
-                    if format::batch_crc(&self.buf) != h.crc {
-                        self.position += u64::from(h.length);
-                        return Ok(Some(WalkItem::Damaged {
-                            position,
-                            header: h,
-                            error: error.clone(),
-                        }));
-                    }
+                if let Err(error) = &lenient
+                    && format::batch_crc(&self.buf) != h.crc
+                {
+                    self.position += u64::from(h.length);
+                    return Ok(Some(WalkItem::Damaged {
+                        position,
+                        header: h,
+                        error: error.clone(),
+                    }));
                 }
                 lenient
             }

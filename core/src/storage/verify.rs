@@ -103,17 +103,17 @@ pub fn verify_partition(dir: &Path) -> VerifyReport {
             report.segments += 1;
             continue;
         }
-        if let Some(next) = expected_next {
-            if next != *base {
-                report.problem(
-                    path,
-                    Some(0),
-                    Some(next),
-                    "offset_gap",
-                    format!("segment starting at offset {next}"),
-                    format!("segment starting at offset {base}"),
-                );
-            }
+        if let Some(next) = expected_next
+            && next != *base
+        {
+            report.problem(
+                path,
+                Some(0),
+                Some(next),
+                "offset_gap",
+                format!("segment starting at offset {next}"),
+                format!("segment starting at offset {base}"),
+            );
         }
         expected_next = Some(verify_segment(path, *base, i + 1 == count, &mut report));
     }

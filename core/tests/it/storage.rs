@@ -28,7 +28,7 @@ fn rec(ts: i64, i: usize) -> Record {
         key: Some(format!("key-{i}").into_bytes()),
         headers: vec![("h".into(), vec![i as u8]), ("h".into(), b"again".to_vec())],
         value: format!("value-{i}-{}", "x".repeat(i % 50)).into_bytes(),
-        metadata: (i % 3 == 0).then(|| vec![1, 2, 3]),
+        metadata: i.is_multiple_of(3).then(|| vec![1, 2, 3]),
     }
 }
 
