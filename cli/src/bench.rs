@@ -41,7 +41,7 @@ pub struct BenchArgs {
     #[arg(long, default_value = "bench")]
     pub topic: String,
     /// Partitions when the topic is created
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 4, value_parser = at_least_one::<u32>)]
     pub partitions: u32,
     /// Messages to produce (and consume)
     #[arg(long, default_value_t = 100_000, value_parser = at_least_one::<u64>)]
@@ -62,7 +62,7 @@ pub struct BenchArgs {
     #[arg(long, value_parser = humantime::parse_duration)]
     pub duration: Option<Duration>,
     /// Target produce rate in messages/s across producers (default: as fast as possible)
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one::<u64>)]
     pub rate: Option<u64>,
     /// How consumers receive polled messages: DriftQ's JSON, or driftq's binary framing
     /// (`Accept: application/vnd.driftq.messages`, docs/API.md)
@@ -684,6 +684,14 @@ async fn consume_worker(
     t
 }
 
+/// The workers' tallies; a worker that panicked fails the run instead of shrinking its counts.
+fn joined(results: Vec<Result<Tally, tokio::task::JoinError>>) -> anyhow::Result<Vec<Tally>> {
+    results
+        .into_iter()
+        .map(|r| r.map_err(|e| anyhow::anyhow!("a bench worker stopped: {e}")))
+        .collect()
+}
+
 fn now_us() -> u64 {
     u64::try_from(crate::since_epoch().as_micros()).unwrap_or(u64::MAX)
 }
@@ -760,11 +768,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             let begin = Instant::now();
             let (shared, pb, handles) = produce_phase("produce", false);
             let stop = stopper(Arc::clone(&shared));
-            let tallies = futures_util::future::join_all(handles)
-                .await
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect();
+            let tallies = joined(futures_util::future::join_all(handles).await)?;
             stop.abort();
             if let Some(pb) = pb {
                 pb.finish_and_clear();
@@ -787,12 +791,9 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             let mut produce_secs = 0.0;
             let mut produce_tallies = Vec::new();
             if !e2e {
-                produce_tallies =
-                    futures_util::future::join_all(phandles.take().unwrap_or_default())
-                        .await
-                        .into_iter()
-                        .filter_map(Result::ok)
-                        .collect();
+                produce_tallies = joined(
+                    futures_util::future::join_all(phandles.take().unwrap_or_default()).await,
+                )?;
                 produce_secs = begin.elapsed().as_secs_f64();
                 if let Some(pb) = &ppb {
                     pb.finish_and_clear();
@@ -824,22 +825,15 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
                 })
                 .collect();
             if e2e {
-                produce_tallies =
-                    futures_util::future::join_all(phandles.take().unwrap_or_default())
-                        .await
-                        .into_iter()
-                        .filter_map(Result::ok)
-                        .collect();
+                produce_tallies = joined(
+                    futures_util::future::join_all(phandles.take().unwrap_or_default()).await,
+                )?;
                 produce_secs = begin.elapsed().as_secs_f64();
                 if let Some(why) = pshared.failure() {
                     cshared.fail(format!("producers stopped: {why}"));
                 }
             }
-            let ctallies = futures_util::future::join_all(chandles)
-                .await
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect();
+            let ctallies = joined(futures_util::future::join_all(chandles).await)?;
             pstop.abort();
             cstop.abort();
             for pb in [ppb, cpb].into_iter().flatten() {

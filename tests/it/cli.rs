@@ -315,6 +315,18 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .code(2)
         .stderr(predicate::str::contains("--to must be"));
     for args in [
+        &["consume", "t", "-g", "g", "-n", "0"][..],
+        &["topic", "create", "t0", "-p", "0"],
+        &["bench", "produce", "--rate", "0"],
+        &["bench", "produce", "--partitions", "0"],
+    ] {
+        cli(&s)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("invalid value '0'"));
+    }
+    for args in [
         ["produce", "t", "x", "-H", "no-equals-sign"],
         ["produce", "t", "x", "--deadline", "soon"],
         ["dlq", "replay", "t", "--since", "soon"],

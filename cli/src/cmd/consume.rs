@@ -20,7 +20,7 @@ pub struct ConsumeArgs {
     #[arg(short, long)]
     pub group: String,
     /// Stop after N messages
-    #[arg(short = 'n', long)]
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
     /// Keep waiting for new messages (the default unless -n or --until-end)
     #[arg(short, long)]

@@ -35,7 +35,7 @@ pub struct CreateArgs {
     /// Topic name: 1-249 of A-Z a-z 0-9 . _ -
     pub name: String,
     /// Number of partitions (fixed once created)
-    #[arg(short, long, default_value_t = 1)]
+    #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub partitions: u32,
     /// Delete whole segments older than this (e.g. 7d)
     #[arg(long, value_parser = parse_duration)]
