@@ -748,7 +748,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
-'--full[Print keys, headers and values in full instead of a preview]' \
+'--full[Print keys, headers, values and state records in full instead of a preview]' \
 '--index[Dump index and time-index entries instead of records]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \

@@ -54,7 +54,7 @@ pub struct InspectArgs {
     /// Stop after this many records.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
-    /// Print keys, headers and values in full instead of a preview.
+    /// Print keys, headers, values and state records in full instead of a preview.
     #[arg(long)]
     pub full: bool,
     /// Dump index and time-index entries instead of records.
@@ -203,6 +203,10 @@ fn segment_files(target: &Target) -> anyhow::Result<Vec<(u64, PathBuf)>> {
         }
     }
 }
+
+/// A state record's preview is this many times a value's (it carries names and numbers, not
+/// payload).
+const STATE_PREVIEW_FACTOR: usize = 3;
 
 fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let target = resolve(&args.path)?;
@@ -369,7 +373,15 @@ fn write_record(
             v["state"] = json!({"type": kind, "record": fields});
             writeln!(out, "{v}")?;
         } else {
-            writeln!(out, "{line_start} state={text}")?;
+            // A state record can list thousands of offsets: one line stays one screen line.
+            let shown = match max_preview {
+                Some(n) if text.chars().count() > n * STATE_PREVIEW_FACTOR => {
+                    let cut: String = text.chars().take(n * STATE_PREVIEW_FACTOR).collect();
+                    format!("{cut}… (--full shows all)")
+                }
+                _ => text.clone(),
+            };
+            writeln!(out, "{line_start} state={shown}")?;
         }
         return Ok(());
     }

@@ -274,8 +274,28 @@ fn inspect_decodes_the_broker_state_log_by_record_type() {
         offset: d.message.offset,
     };
     broker.ack(&lease, 1_001).expect("ack");
+    let long_name = "n".repeat(240);
+    broker
+        .create_topic(&long_name, 1, None, None, 1_002)
+        .expect("create long");
     broker.close().expect("close");
     drop(broker);
+    // A long state record is cut to one readable line unless --full.
+    for (full, whole) in [(false, false), (true, true)] {
+        let mut cmd = driftq();
+        cmd.args(["wal", "inspect"]).arg(tmp.path().join("state"));
+        if full {
+            cmd.arg("--full");
+        }
+        let out = cmd.assert().success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        let line = text
+            .lines()
+            .rfind(|l| l.contains("state=TopicCreated"))
+            .expect("the long topic's record");
+        assert_eq!(line.contains(&long_name), whole, "{line}");
+        assert_eq!(line.ends_with("… (--full shows all)"), !whole, "{line}");
+    }
 
     let out = driftq()
         .args(["wal", "inspect"])
