@@ -1727,10 +1727,10 @@ impl Broker {
             idempotency_scope(&envelope.tenant_id, final_topic, &envelope.idempotency_key)
         });
         let backlog = call
-            .backlog_bytes
+            .backlog
             .entry((topic_key(&topic), partition))
-            .or_insert(None);
-        self.check_backpressure(part, &msg, backlog)?;
+            .or_default();
+        let incoming = self.check_backpressure(part, &msg, backlog)?;
         if let Some(scope) = &scope {
             let mut keys = lock(&self.producer_keys);
             match keys.get(scope) {
@@ -1765,6 +1765,10 @@ impl Broker {
             value: msg.value,
             metadata: meta.encode(),
         };
+        // Counted only once the message will be written: a duplicate or a refused one takes
+        // no room from the rest of the batch.
+        backlog.planned_msgs += 1;
+        backlog.planned_bytes += incoming;
         Ok(PlanOutcome::Write {
             topic,
             partition,
@@ -1773,43 +1777,45 @@ impl Broker {
         })
     }
 
-    /// `backlog` caches the bytes behind the slowest group for the rest of one produce call: the
-    /// index lookups it takes should not be repeated for every message of a batch.
+    /// Refuses `msg` when the partition, with what this call already plans to write to it, would
+    /// hold more than the limits behind its slowest group; returns the bytes it counts for.
+    /// `backlog` caches the stored bytes behind that group for the rest of the call (the index
+    /// lookups should not be repeated for every message of a batch).
     fn check_backpressure(
         &self,
         part: &Partition,
         msg: &ProduceMessage,
-        backlog: &mut Option<u64>,
-    ) -> Result<()> {
+        backlog: &mut Backlog,
+    ) -> Result<u64> {
+        let incoming = msg.value.len() as u64 + msg.key.as_ref().map_or(0, |k| k.len() as u64);
         let min_floor = part.min_floor.load(Ordering::Acquire);
         if min_floor == u64::MAX {
-            return Ok(());
+            return Ok(incoming);
         }
         let hw = part.log.high_watermark();
-        let unacked = hw.saturating_sub(min_floor);
-        if unacked + 1 > self.config.max_partition_msgs {
+        let stored = hw.saturating_sub(min_floor);
+        if stored + backlog.planned_msgs + 1 > self.config.max_partition_msgs {
             return Err(BrokerError::Overloaded {
                 reason: "partition_buffer_full",
                 retry_after_ms: 1000,
             });
         }
-        let incoming = msg.value.len() as u64 + msg.key.as_ref().map_or(0, |k| k.len() as u64);
-        let bytes = match *backlog {
+        let stored_bytes = match backlog.stored_bytes {
             Some(b) => b,
-            None if unacked == 0 => 0,
+            None if stored == 0 => 0,
             None => {
                 let b = part.log.bytes_from(min_floor)?;
-                *backlog = Some(b);
+                backlog.stored_bytes = Some(b);
                 b
             }
         };
-        if bytes + incoming > self.config.max_partition_bytes {
+        if stored_bytes + backlog.planned_bytes + incoming > self.config.max_partition_bytes {
             return Err(BrokerError::Overloaded {
                 reason: "partition_buffer_bytes_full",
                 retry_after_ms: 1000,
             });
         }
-        Ok(())
+        Ok(incoming)
     }
 
     // ---- reading ------------------------------------------------------------------------
@@ -3264,7 +3270,7 @@ impl Broker {
 }
 
 /// Per-call memory of a produce: the sticky partition of keyless messages per topic, and the
-/// backlog bytes per (topic, partition) once looked up.
+/// backlog per (topic, partition).
 #[derive(Default)]
 struct ProduceCall {
     /// Every topic this call has looked up. Most calls name one topic and every message after
@@ -3274,7 +3280,17 @@ struct ProduceCall {
     /// Sticky partition per topic, keyed by the topic's address: no name cloned or hashed per
     /// message.
     sticky: HashMap<usize, u32>,
-    backlog_bytes: HashMap<(usize, u32), Option<u64>>,
+    backlog: HashMap<(usize, u32), Backlog>,
+}
+
+/// What one produce call counts against a partition's backpressure limits.
+#[derive(Default)]
+struct Backlog {
+    /// Bytes stored behind the slowest group, once looked up.
+    stored_bytes: Option<u64>,
+    /// Messages (and their key + value bytes) this call will write to the partition.
+    planned_msgs: u64,
+    planned_bytes: u64,
 }
 
 impl ProduceCall {

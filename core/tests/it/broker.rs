@@ -1295,6 +1295,21 @@ fn backpressure_relative_to_the_slowest_group() {
         h.ack(d).expect("ack");
     }
     h.produce("t", msg("fits again"));
+    // One batch cannot overshoot the limit either: its own earlier messages count.
+    let ds = h.poll("t", "g", "o", 10);
+    assert_eq!(ds.len(), 1, "the group holds one unacked message");
+    let results = h
+        .b()
+        .produce("t", (0..5).map(|i| msg(&format!("b{i}"))).collect(), h.now);
+    let accepted = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(accepted, 2, "1 unacked + 2 = the limit of 3: {results:?}");
+    assert!(results[2..].iter().all(|r| matches!(
+        r,
+        Err(BrokerError::Overloaded {
+            reason: "partition_buffer_full",
+            ..
+        })
+    )));
     let hb = Harness::with(|c| c.max_partition_bytes = 10);
     hb.topic("t", 1);
     hb.poll("t", "g", "o", 1);
@@ -1313,6 +1328,23 @@ fn backpressure_relative_to_the_slowest_group() {
             })
         ),
         "{r:?}"
+    );
+    let hc = Harness::with(|c| c.max_partition_bytes = 10);
+    hc.topic("t", 1);
+    hc.poll("t", "g", "o", 1);
+    let results = hc
+        .b()
+        .produce("t", vec![msg("1234"), msg("5678"), msg("901")], hc.now);
+    assert!(results[0].is_ok() && results[1].is_ok(), "{results:?}");
+    assert!(
+        matches!(
+            results[2],
+            Err(BrokerError::Overloaded {
+                reason: "partition_buffer_bytes_full",
+                ..
+            })
+        ),
+        "8 bytes planned + 3 > 10: {results:?}"
     );
 }
 
