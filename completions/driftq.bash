@@ -112,6 +112,9 @@ _driftq() {
             driftq__subcmd__dlq__subcmd__help,replay)
                 cmd="driftq__subcmd__dlq__subcmd__help__subcmd__replay"
                 ;;
+            driftq__subcmd__group,delete)
+                cmd="driftq__subcmd__group__subcmd__delete"
+                ;;
             driftq__subcmd__group,describe)
                 cmd="driftq__subcmd__group__subcmd__describe"
                 ;;
@@ -127,8 +130,14 @@ _driftq() {
             driftq__subcmd__group,ls)
                 cmd="driftq__subcmd__group__subcmd__list"
                 ;;
+            driftq__subcmd__group,rm)
+                cmd="driftq__subcmd__group__subcmd__delete"
+                ;;
             driftq__subcmd__group,seek)
                 cmd="driftq__subcmd__group__subcmd__seek"
+                ;;
+            driftq__subcmd__group__subcmd__help,delete)
+                cmd="driftq__subcmd__group__subcmd__help__subcmd__delete"
                 ;;
             driftq__subcmd__group__subcmd__help,describe)
                 cmd="driftq__subcmd__group__subcmd__help__subcmd__describe"
@@ -207,6 +216,9 @@ _driftq() {
                 ;;
             driftq__subcmd__help__subcmd__dlq,replay)
                 cmd="driftq__subcmd__help__subcmd__dlq__subcmd__replay"
+                ;;
+            driftq__subcmd__help__subcmd__group,delete)
+                cmd="driftq__subcmd__help__subcmd__group__subcmd__delete"
                 ;;
             driftq__subcmd__help__subcmd__group,describe)
                 cmd="driftq__subcmd__help__subcmd__group__subcmd__describe"
@@ -1014,12 +1026,46 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-h -V --url --help --version list ls describe inflight seek help"
+            opts="-h -V --url --help --version list ls describe inflight seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__group__subcmd__delete)
+            opts="-g -o -h -V --group --force --yes --output --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1066,8 +1112,22 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__help)
-            opts="list describe inflight seek help"
+            opts="list describe inflight seek delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__group__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1438,8 +1498,22 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__group)
-            opts="list describe inflight seek"
+            opts="list describe inflight seek delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__group__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -182,15 +182,17 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server 
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -s h -l help -d 'Print help'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "ls" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "describe" -d 'Per-partition view of one group on one topic'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "ls" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "describe" -d 'Per-partition view of one group on one topic'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "rm" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
@@ -223,10 +225,27 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s g -l group -d 'Consumer group to delete' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l force -d 'Delete even while the group holds leases (their acks will fail)'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s g -l group -d 'Consumer group to delete' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l force -d 'Delete even while the group holds leases (their acks will fail)'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Per-partition view of one group on one topic'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s h -l help -d 'Print help'
@@ -402,6 +421,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Per-partition view of one group on one topic'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'DLQ topics and their depths'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "peek" -d 'Show DLQ messages without consuming them: origin, attempts, error history'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'

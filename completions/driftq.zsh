@@ -423,6 +423,42 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ':topic -- Topic the group consumes:_default' \
 && ret=0
 ;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'-g+[Consumer group to delete]:GROUP:_default' \
+'--group=[Consumer group to delete]:GROUP:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--force[Delete even while the group holds leases (their acks will fail)]' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic -- Topic the group consumes:_default' \
+&& ret=0
+;;
+(rm)
+_arguments "${_arguments_options[@]}" : \
+'-g+[Consumer group to delete]:GROUP:_default' \
+'--group=[Consumer group to delete]:GROUP:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--force[Delete even while the group holds leases (their acks will fail)]' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic -- Topic the group consumes:_default' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_driftq__subcmd__group__subcmd__help_commands" \
@@ -448,6 +484,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (seek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -938,6 +978,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -1211,9 +1255,16 @@ _driftq__subcmd__group_commands() {
 'describe:Per-partition view of one group on one topic' \
 'inflight:Who holds which lease, until when, and how many attempts' \
 'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
+'delete:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
+'rm:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq group commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__delete_commands] )) ||
+_driftq__subcmd__group__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group delete commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__group__subcmd__describe_commands] )) ||
 _driftq__subcmd__group__subcmd__describe_commands() {
@@ -1227,9 +1278,15 @@ _driftq__subcmd__group__subcmd__help_commands() {
 'describe:Per-partition view of one group on one topic' \
 'inflight:Who holds which lease, until when, and how many attempts' \
 'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
+'delete:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq group help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__delete_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help delete commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__describe_commands] )) ||
 _driftq__subcmd__group__subcmd__help__subcmd__describe_commands() {
@@ -1367,8 +1424,14 @@ _driftq__subcmd__help__subcmd__group_commands() {
 'describe:Per-partition view of one group on one topic' \
 'inflight:Who holds which lease, until when, and how many attempts' \
 'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
+'delete:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
     )
     _describe -t commands 'driftq help group commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__delete_commands] )) ||
+_driftq__subcmd__help__subcmd__group__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help group delete commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__describe_commands] )) ||
 _driftq__subcmd__help__subcmd__group__subcmd__describe_commands() {

@@ -248,6 +248,16 @@ impl Client {
         self.get(&format!("/v1/topics/{}/groups/{}", seg(topic), seg(group)))
     }
 
+    /// Deletes a group; `force` drops the leases it holds. Returns the server's reply
+    /// (`dropped_leases`).
+    pub fn delete_group(&self, topic: &str, group: &str, force: bool) -> ClientResult<Value> {
+        self.delete(&format!(
+            "/v1/topics/{}/groups/{}?force={force}",
+            seg(topic),
+            seg(group)
+        ))
+    }
+
     pub fn inflight(&self, topic: &str, group: &str) -> ClientResult<Vec<Value>> {
         Ok(self.get(&format!(
             "/v1/topics/{}/groups/{}/inflight",

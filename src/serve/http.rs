@@ -51,7 +51,10 @@ pub(crate) fn router(state: AppState) -> Router {
             "/v1/topics/{topic}/partitions/{partition}/messages",
             get(read_partition),
         )
-        .route("/v1/topics/{topic}/groups/{group}", get(describe_group))
+        .route(
+            "/v1/topics/{topic}/groups/{group}",
+            get(describe_group).delete(delete_group),
+        )
         .route(
             "/v1/topics/{topic}/groups/{group}/inflight",
             get(list_inflight),
@@ -1410,6 +1413,29 @@ async fn seek(
         .map(|(p, from, to)| json!({"partition": p, "from": from, "to": to}))
         .collect();
     Ok(ok_json(json!({"moved": rows})))
+}
+
+async fn delete_group(
+    State(state): State<AppState>,
+    Path((topic, group)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let force = match q(&query, &["force"]) {
+        None => false,
+        Some("true" | "1") => true,
+        Some("false" | "0") => false,
+        Some(_) => return Err(ApiError::bad_request("invalid force: use true or false")),
+    };
+    let (t, g) = (topic.clone(), group.clone());
+    let dropped = blocking(&state, false, move |b, now| {
+        b.delete_group(&t, &g, force, now)
+    })
+    .await?;
+    // Producers it held back may go on.
+    state.activity.notify_waiters();
+    Ok(ok_json(
+        json!({"topic": topic, "group": group, "dropped_leases": dropped}),
+    ))
 }
 
 // ---- DLQ ------------------------------------------------------------------------------------

@@ -285,6 +285,32 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .code(1)
         .stderr(predicate::str::contains("→ the start"))
         .stderr(predicate::str::contains("holds 4 leases"));
+    // Delete: asks (refuses off a terminal), refuses while leases are held, forced drops them.
+    let _ = cli(&s)
+        .args(["consume", "t", "-g", "doomed", "-n", "2", "--no-ack"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["group", "delete", "t", "-g", "doomed"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 lease(s) held"));
+    cli(&s)
+        .args(["group", "rm", "t", "-g", "doomed", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("holds 2 leases"));
+    let a = cli(&s)
+        .args([
+            "group", "delete", "t", "-g", "doomed", "--yes", "--force", "-o", "json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["dropped_leases"], 2);
+    cli(&s)
+        .args(["group", "delete", "t", "-g", "doomed", "--yes"])
+        .assert()
+        .code(4);
     cli(&s)
         .args([
             "group",

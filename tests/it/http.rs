@@ -684,6 +684,50 @@ fn graceful_shutdown_ends_streams_and_exits_zero_and_reset_moves_data_aside() {
 }
 
 #[test]
+fn deleting_a_group_refuses_while_it_holds_leases_unless_forced_and_survives_a_restart() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &[]);
+    s.create_topic("t", 1);
+    s.post("/v1/produce", &json!({"topic": "t", "value": "a"}));
+    let polled: Value = s.poll("t", "g", &json!({"owner": "o"}));
+    assert_eq!(polled["messages"].as_array().map(Vec::len), Some(1));
+    let delete = |query: &str| {
+        s.http
+            .delete(format!("{}/v1/topics/t/groups/g{query}", s.url))
+            .send()
+            .expect("delete")
+    };
+    assert_eq!(
+        error_code(delete("")),
+        (409, "FAILED_PRECONDITION".to_owned())
+    );
+    assert_eq!(
+        error_code(delete("?force=maybe")),
+        (400, "INVALID_ARGUMENT".to_owned())
+    );
+    let r = delete("?force=true");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<Value>().expect("json"),
+        json!({"topic": "t", "group": "g", "dropped_leases": 1})
+    );
+    assert_eq!(error_code(delete("")), (404, "NOT_FOUND".to_owned()));
+    assert_eq!(
+        error_code(
+            s.http
+                .delete(format!("{}/v1/topics/nope/groups/g", s.url))
+                .send()
+                .expect("delete")
+        ),
+        (404, "NOT_FOUND".to_owned())
+    );
+    s.kill9();
+    let s = Server::start_on(&dir, &[]);
+    assert_eq!(s.json("/v1/groups")["groups"], json!([]));
+}
+
+#[test]
 fn a_second_server_on_the_same_data_dir_is_refused_and_reset_does_not_move_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");

@@ -1,4 +1,4 @@
-//! `driftq group list|describe|seek|inflight`.
+//! `driftq group list|describe|seek|inflight|delete`.
 
 use std::io::Write;
 
@@ -20,6 +20,28 @@ pub enum GroupCommand {
     Inflight(GroupArgs),
     /// Move a group's position: start | end | OFFSET | @TIME.
     Seek(SeekArgs),
+    /// Forget a group: positions, retries, counters. It stops holding producers back; a
+    /// consumer that uses the name again starts from the beginning
+    #[command(visible_alias = "rm")]
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Topic the group consumes
+    pub topic: String,
+    /// Consumer group to delete
+    #[arg(short, long)]
+    pub group: String,
+    /// Delete even while the group holds leases (their acks will fail)
+    #[arg(long)]
+    pub force: bool,
+    /// Do not ask
+    #[arg(long)]
+    pub yes: bool,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +206,29 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         ]);
                     }
                     writeln!(out, "{t}")?;
+                }
+            }
+        }
+        GroupCommand::Delete(a) => {
+            // The preview: what is forgotten (and a missing group is a 404 before any prompt).
+            let g = client.describe_group(&a.topic, &a.group)?;
+            confirm(
+                a.yes,
+                &format!(
+                    "delete group {} of {} (lag {}, {} lease(s) held)",
+                    a.group, a.topic, g["lag"], g["inflight"]
+                ),
+            )?;
+            let reply = client.delete_group(&a.topic, &a.group, a.force)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{reply}")?,
+                OutputFormat::Table => {
+                    let dropped = reply["dropped_leases"].as_u64().unwrap_or(0);
+                    write!(out, "deleted group {} of {}", a.group, a.topic)?;
+                    if dropped > 0 {
+                        write!(out, " ({dropped} lease(s) dropped)")?;
+                    }
+                    writeln!(out)?;
                 }
             }
         }

@@ -1062,7 +1062,8 @@ impl Broker {
                     | StateRecord::Acked { topic, .. }
                     | StateRecord::Failed { topic, .. }
                     | StateRecord::DeadLettered { topic, .. }
-                    | StateRecord::Seek { topic, .. } => topic.clone(),
+                    | StateRecord::Seek { topic, .. }
+                    | StateRecord::GroupDeleted { topic, .. } => topic.clone(),
                     _ => return Ok(()),
                 };
                 let topic = read(&self.topics).get(&topic_name).cloned();
@@ -1267,6 +1268,9 @@ impl Broker {
                         }
                     }
                 }
+            }
+            StateRecord::GroupDeleted { group, .. } => {
+                groups.remove(group);
             }
             _ => {}
         }
@@ -2723,6 +2727,47 @@ impl Broker {
         };
         self.wait_state(appended)?;
         Ok(moves)
+    }
+
+    /// Deletes a consumer group of `topic`: its positions, retries and counters. Refused while
+    /// it holds leases unless `force` (the leases then end with it; their consumers' acks fail).
+    /// A consumer that later uses the name starts a new group at the beginning, like any new
+    /// group. Returns how many leases were dropped.
+    pub fn delete_group(
+        &self,
+        topic: &str,
+        group: &str,
+        force: bool,
+        now_ms: i64,
+    ) -> Result<usize> {
+        let t = self.topic(topic)?;
+        let _snap = read(&self.snapshot);
+        let (dropped, appended) = {
+            let mut groups = lock(&t.groups);
+            let g = groups
+                .get(group)
+                .ok_or_else(|| BrokerError::GroupNotFound {
+                    topic: topic.to_owned(),
+                    group: group.to_owned(),
+                })?;
+            let held: usize = g.partitions.iter().map(|gp| gp.inflight.len()).sum();
+            if held > 0 && !force {
+                return Err(BrokerError::Conflict(format!(
+                    "group {group} holds {held} lease{} on {topic}; wait until they are settled or expire, or force the delete (`driftq group delete --force`, `?force=true`)",
+                    if held == 1 { "" } else { "s" }
+                )));
+            }
+            let rec = StateRecord::GroupDeleted {
+                topic: topic.to_owned(),
+                group: group.to_owned(),
+            };
+            self.apply_group_record(&t, &mut groups, &rec, now_ms);
+            // The group no longer holds producers back.
+            t.refresh_min_floors(&groups);
+            (held, self.log_state(&[rec], now_ms)?)
+        };
+        self.wait_state(appended)?;
+        Ok(dropped)
     }
 
     // ---- timers -------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 //!  8 ProducerKey   str scope, u32 partition, u64 offset, i64 expires_ms
 //!  9 Replayed      str dlq_topic, u32 partition, u64s offsets, bool moved
 //! 10 Snapshot      the whole state (see `encode_snapshot`)
+//! 11 GroupDeleted  str topic, str group
 //! ```
 //!
 //! Replaying these records in order, starting from the last snapshot, rebuilds exactly the state
@@ -159,6 +160,12 @@ pub enum StateRecord {
         moved: bool,
     },
     Snapshot(Box<Snapshot>),
+    /// The group and everything it remembered (positions, retries, counters) are gone; a later
+    /// consumer of that name starts a new group.
+    GroupDeleted {
+        topic: String,
+        group: String,
+    },
 }
 
 const VERSION: u8 = 1;
@@ -178,6 +185,7 @@ impl StateRecord {
             Self::ProducerKey { .. } => "ProducerKey",
             Self::Replayed { .. } => "Replayed",
             Self::Snapshot(_) => "Snapshot",
+            Self::GroupDeleted { .. } => "GroupDeleted",
         }
     }
 
@@ -304,6 +312,9 @@ impl StateRecord {
                 w.u8(10);
                 put_snapshot(&mut w, s);
             }
+            Self::GroupDeleted { topic, group } => {
+                w.u8(11).str(topic).str(group);
+            }
         }
         w.buf
     }
@@ -380,6 +391,10 @@ impl StateRecord {
                 moved: r.bool()?,
             },
             10 => Self::Snapshot(Box::new(get_snapshot(&mut r)?)),
+            11 => Self::GroupDeleted {
+                topic: r.str()?,
+                group: r.str()?,
+            },
             t => return Err(CodecError(format!("unknown state record type {t}"))),
         };
         if !r.is_done() {
@@ -621,6 +636,10 @@ mod tests {
                 moved: false,
             },
             StateRecord::Snapshot(Box::new(snap)),
+            StateRecord::GroupDeleted {
+                topic: "t".into(),
+                group: "g".into(),
+            },
         ];
         for rec in records {
             let bytes = rec.encode();

@@ -1266,6 +1266,67 @@ fn seek_refused_with_leases_unless_forced_and_by_time() {
 }
 
 #[test]
+fn a_deleted_group_is_gone_across_restarts_and_snapshots_and_stops_holding_producers_back() {
+    for snapshot_every in [100_000, 1] {
+        let mut h = Harness::with(|c| {
+            c.max_partition_msgs = 2;
+            c.snapshot_every = snapshot_every;
+        });
+        h.topic("t", 1);
+        h.poll("t", "stale", "o", 1); // creates the group at 0
+        h.poll("t", "live", "o", 1);
+        h.produce("t", msg("a"));
+        h.produce("t", msg("b"));
+        let held = h.poll("t", "stale", "o", 1);
+        assert_eq!(held.len(), 1);
+        for d in h.poll("t", "live", "o", 2) {
+            h.ack(&d).expect("ack");
+        }
+        // "stale" is 2 behind: the partition is full for producers.
+        assert!(matches!(
+            h.try_produce("t", msg("c")),
+            Err(BrokerError::Overloaded { .. })
+        ));
+        let refused = h.b().delete_group("t", "stale", false, h.now);
+        assert!(
+            matches!(&refused, Err(BrokerError::Conflict(m)) if m.contains("holds 1 lease")),
+            "{refused:?}"
+        );
+        assert_eq!(
+            h.b()
+                .delete_group("t", "stale", true, h.now)
+                .expect("forced"),
+            1
+        );
+        assert!(
+            matches!(h.ack(&held[0]), Err(BrokerError::GroupNotFound { .. })),
+            "its leases ended with it"
+        );
+        h.produce("t", msg("c"));
+        assert!(matches!(
+            h.b().delete_group("t", "stale", false, h.now),
+            Err(BrokerError::GroupNotFound { .. })
+        ));
+        h.tick(1); // lets a due snapshot happen
+        for restart in [Harness::restart, Harness::crash] {
+            restart(&mut h);
+            let groups: Vec<String> = h.stats().groups.iter().map(|g| g.group.clone()).collect();
+            assert_eq!(
+                groups,
+                vec!["live".to_owned()],
+                "snapshot_every {snapshot_every}"
+            );
+        }
+        // The name is free: a new group of it starts at the beginning.
+        let again = h.poll("t", "stale", "o2", 10);
+        assert_eq!(
+            again.iter().map(|d| d.message.offset).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+    }
+}
+
+#[test]
 fn backpressure_relative_to_the_slowest_group() {
     let h = Harness::with(|c| {
         c.max_partition_msgs = 3;
