@@ -40,6 +40,22 @@ fn lag(s: &Server, topic: &str, group: &str) -> u64 {
 #[test]
 fn topic_commands_happy_and_error_paths() {
     let s = Server::start(&[]);
+    // Empty lists say so instead of printing a bare header.
+    cli(&s)
+        .args(["topic", "ls"])
+        .assert()
+        .success()
+        .stdout("no topics yet (driftq topic create NAME)\n");
+    cli(&s)
+        .args(["group", "ls"])
+        .assert()
+        .success()
+        .stdout("no consumer groups yet (one appears with its first consume)\n");
+    cli(&s)
+        .args(["dlq", "ls"])
+        .assert()
+        .success()
+        .stdout("no dead-letter topics yet (one appears with its first message)\n");
     cli(&s)
         .args([
             "topic",

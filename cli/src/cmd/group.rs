@@ -110,6 +110,12 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                     "{}",
                     json!({"groups": groups.iter().map(row).collect::<Vec<_>>()})
                 )?,
+                OutputFormat::Table if groups.is_empty() => {
+                    writeln!(
+                        out,
+                        "no consumer groups yet (one appears with its first consume)"
+                    )?;
+                }
                 OutputFormat::Table => {
                     let mut t = table(&[
                         "topic",

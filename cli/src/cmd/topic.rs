@@ -100,6 +100,9 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         .collect();
                     writeln!(out, "{}", json!({"topics": rows}))?;
                 }
+                OutputFormat::Table if topics.is_empty() => {
+                    writeln!(out, "no topics yet (driftq topic create NAME)")?;
+                }
                 OutputFormat::Table => {
                     let mut t = table(&["topic", "partitions", "messages", "bytes", "groups"]);
                     for topic in &topics {
