@@ -1485,15 +1485,20 @@ impl Broker {
         // Keyless messages of one call stick to one partition per topic (as Kafka's sticky
         // partitioner does): one batch, one fsync, instead of one per partition.
         let mut call = ProduceCall::default();
+        let mut in_call_duplicates: Vec<(usize, usize)> = Vec::new();
         for (index, msg) in messages.into_iter().enumerate() {
             match self.plan_message(requested_topic, msg, now_ms, use_router, &mut call) {
                 Ok(PlanOutcome::Duplicate(p)) => results[index] = Some(Ok(p)),
+                Ok(PlanOutcome::DuplicateInCall(first)) => in_call_duplicates.push((index, first)),
                 Ok(PlanOutcome::Write {
                     topic,
                     partition,
                     record,
                     scope,
                 }) => {
+                    if let Some(scope) = &scope {
+                        call.scopes.insert(scope.clone(), index);
+                    }
                     planned.push(Planned {
                         index,
                         topic,
@@ -1562,6 +1567,18 @@ impl Broker {
                     }
                 }
             }
+        }
+        for (index, first) in in_call_duplicates {
+            results[index] = Some(match &results[first] {
+                Some(Ok(p)) => Ok(Produced {
+                    duplicate: true,
+                    ..p.clone()
+                }),
+                Some(Err(e)) => Err(write_failure(&e.to_string())),
+                None => Err(BrokerError::InvalidArgument(
+                    "message was not processed".into(),
+                )),
+            });
         }
         DeferredProduce {
             results: results
@@ -1730,6 +1747,9 @@ impl Broker {
         let scope = (!envelope.idempotency_key.is_empty()).then(|| {
             idempotency_scope(&envelope.tenant_id, final_topic, &envelope.idempotency_key)
         });
+        if let Some(&first) = scope.as_ref().and_then(|s| call.scopes.get(s)) {
+            return Ok(PlanOutcome::DuplicateInCall(first));
+        }
         let backlog = call
             .backlog
             .entry((topic_key(&topic), partition))
@@ -3326,6 +3346,8 @@ struct ProduceCall {
     /// message.
     sticky: HashMap<usize, u32>,
     backlog: HashMap<(usize, u32), Backlog>,
+    /// Idempotency scopes this call writes → the index of the message that writes it.
+    scopes: HashMap<String, usize>,
 }
 
 /// What one produce call counts against a partition's backpressure limits.
@@ -3356,6 +3378,9 @@ fn topic_key(topic: &Arc<Topic>) -> usize {
 
 enum PlanOutcome {
     Duplicate(Produced),
+    /// The same idempotency key as an earlier message of this call (its index): stored once,
+    /// answered with that message's position.
+    DuplicateInCall(usize),
     Write {
         topic: Arc<Topic>,
         partition: u32,

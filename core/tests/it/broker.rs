@@ -1118,6 +1118,41 @@ fn producer_idempotency_dedupes_within_ttl_and_survives_restart() {
 }
 
 #[test]
+fn a_key_repeated_within_one_batch_is_stored_once_and_answered_as_a_duplicate() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    let keyed_msg = |key: &str, value: &str| ProduceMessage {
+        envelope: Some(Envelope {
+            idempotency_key: key.into(),
+            ..Envelope::default()
+        }),
+        ..msg(value)
+    };
+    let batch = vec![
+        keyed_msg("k1", "first"),
+        keyed_msg("k1", "again"),
+        keyed_msg("k2", "other"),
+        keyed_msg("k1", "third time"),
+    ];
+    let deferred = h.b().produce_deferred("t", batch, h.now);
+    let results: Vec<Produced> = crate::pool::block_on(deferred.durable(h.b()))
+        .into_iter()
+        .map(|r| r.expect("every message answered"))
+        .collect();
+    let positions: Vec<(u64, bool)> = results.iter().map(|p| (p.offset, p.duplicate)).collect();
+    assert_eq!(positions, [(0, false), (0, true), (1, false), (0, true)]);
+    let stored = h
+        .b()
+        .read("t", 0, ReadFrom::Offset(0), 10, 1 << 20)
+        .expect("read");
+    let values: Vec<&[u8]> = stored.iter().map(|m| m.value.as_slice()).collect();
+    assert_eq!(values, [&b"first"[..], b"other"]);
+    // The key is committed like any other: a retry after a crash is a duplicate too.
+    h.crash();
+    assert_eq!(h.produce("t", keyed_msg("k1", "retry")), (0, 0, true));
+}
+
+#[test]
 fn a_crash_between_a_keyed_message_and_its_key_record_still_dedupes_the_retry() {
     let mut h = Harness::with(|c| c.durability = Durability::Always);
     h.topic("t", 2);
