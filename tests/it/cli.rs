@@ -164,6 +164,16 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .success()
         .stdout("produced 1 message to one\n");
     cli(&s)
+        .args(["topic", "create", "dedupe"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["produce", "dedupe", "--idempotency-key", "once"])
+        .write_stdin("a\nb\nc\n")
+        .assert()
+        .success()
+        .stdout("produced 3 messages to dedupe (2 already written: same idempotency key)\n");
+    cli(&s)
         .args(["produce", "t", "late", "--deadline", "-1h"])
         .assert()
         .code(1)

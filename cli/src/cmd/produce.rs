@@ -179,7 +179,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         pb.set_message("producing");
         pb
     });
-    let (mut produced, mut failed, mut sent) = (0u64, 0u64, 0u64);
+    let (mut produced, mut failed, mut sent, mut duplicates) = (0u64, 0u64, 0u64, 0u64);
     let mut all_failures_not_found = true;
     let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
     let mut batch_bytes = 0usize;
@@ -200,6 +200,10 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         })?;
         produced += r["produced"].as_u64().unwrap_or(0);
         failed += r["failed"].as_u64().unwrap_or(0);
+        duplicates += r["results"]
+            .as_array()
+            .map_or(0, |rs| rs.iter().filter(|x| x["duplicate"] == true).count())
+            as u64;
         sent += batch.len() as u64;
         all_failures_not_found &= r["results"].as_array().is_none_or(|rs| {
             rs.iter()
@@ -280,9 +284,14 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     if a.output == OutputFormat::Table {
         writeln!(
             out,
-            "produced {produced} message{} to {}{}",
+            "produced {produced} message{} to {}{}{}",
             crate::plural(produced, "s"),
             a.topic,
+            if duplicates > 0 {
+                format!(" ({duplicates} already written: same idempotency key)")
+            } else {
+                String::new()
+            },
             if failed > 0 {
                 format!(", {failed} refused")
             } else {
