@@ -137,7 +137,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -s g -l group -d 
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s n -l count -d 'Stop after N messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l from -d 'Move the group first: start | end | OFFSET | -N (N before the end) | @TIME' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l filter -d 'Only print matching messages: key=GLOB | header:NAME=GLOB | value=GLOB (repeatable, all must match). With --ack the others are acked too: the group moves past them, as a filtered tail would' -r
-complete -c driftq -n "__fish_driftq_using_subcommand consume" -l format -d 'Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error' -r
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l format -d 'Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error. Keys and values are written as text (the default line escapes control characters and non-UTF-8 bytes; -o json is byte-exact)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l owner -d 'Consumer name that holds the leases [default: <hostname>-<pid>]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l lease -d 'Lease length' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'

@@ -241,7 +241,7 @@ _arguments "${_arguments_options[@]}" : \
 '--count=[Stop after N messages]:COUNT:_default' \
 '--from=[Move the group first\: start | end | OFFSET | -N (N before the end) | @TIME]:FROM:_default' \
 '*--filter=[Only print matching messages\: key=GLOB | header\:NAME=GLOB | value=GLOB (repeatable, all must match). With --ack the others are acked too\: the group moves past them, as a filtered tail would]:FILTER:_default' \
-'--format=[Line template\: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error]:FORMAT:_default' \
+'--format=[Line template\: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error. Keys and values are written as text (the default line escapes control characters and non-UTF-8 bytes; -o json is byte-exact)]:FORMAT:_default' \
 '--owner=[Consumer name that holds the leases \[default\: <hostname>-<pid>\]]:OWNER:_default' \
 '--lease=[Lease length]:LEASE:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"

@@ -35,7 +35,9 @@ pub struct ConsumeArgs {
     /// With --ack the others are acked too: the group moves past them, as a filtered tail would
     #[arg(long)]
     pub filter: Vec<String>,
-    /// Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error
+    /// Line template: %t topic %p partition %o offset %k key %v value %h headers %T timestamp %a attempts %e last error.
+    /// Keys and values are written as text (the default line escapes control characters and
+    /// non-UTF-8 bytes; -o json is byte-exact)
     #[arg(long)]
     pub format: Option<String>,
     /// Ack each message after printing it (default on a terminal)
@@ -90,14 +92,35 @@ fn parse_filter(s: &str) -> anyhow::Result<Filter> {
     })
 }
 
-fn text(v: &Value) -> String {
-    match serde_json::from_value::<Bytes>(v.clone())
+fn raw(v: &Value) -> Vec<u8> {
+    serde_json::from_value::<Bytes>(v.clone())
         .ok()
         .and_then(|b| b.to_bytes().ok())
-    {
-        Some(b) => String::from_utf8_lossy(&b).into_owned(),
-        None => String::new(),
+        .unwrap_or_default()
+}
+
+fn text(v: &Value) -> String {
+    String::from_utf8_lossy(&raw(v)).into_owned()
+}
+
+/// Bytes as one printable line: valid UTF-8 stays as it is, control characters and bytes that
+/// are not UTF-8 are escaped (`\n`, `\u{1b}`, `\xff`), so a value can neither break the
+/// one-message-per-line output nor send escape sequences to the terminal.
+fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
     }
+    out
 }
 
 fn matches(filters: &[Filter], m: &Value) -> bool {
@@ -111,7 +134,12 @@ fn matches(filters: &[Filter], m: &Value) -> bool {
     })
 }
 
-fn render(template: &str, m: &Value) -> String {
+/// Fills a `--format` template. `escaped`: keys, values and headers go through [`printable`]
+/// (the default line); otherwise they are written as text, as the template asked.
+fn render(template: &str, m: &Value, escaped: bool) -> String {
+    let show = |v: &Value| {
+        if escaped { printable(&raw(v)) } else { text(v) }
+    };
     let mut out = String::new();
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
@@ -132,8 +160,8 @@ fn render(template: &str, m: &Value) -> String {
             Some('t') => out.push_str(m["topic"].as_str().unwrap_or_default()),
             Some('p') => out.push_str(&m["partition"].to_string()),
             Some('o') => out.push_str(&m["offset"].to_string()),
-            Some('k') => out.push_str(&text(&m["key"])),
-            Some('v') => out.push_str(&text(&m["value"])),
+            Some('k') => out.push_str(&show(&m["key"])),
+            Some('v') => out.push_str(&show(&m["value"])),
             Some('T') => out.push_str(m["timestamp"].as_str().unwrap_or_default()),
             Some('a') => out.push_str(&m["attempts"].to_string()),
             Some('e') => out.push_str(m["last_error"].as_str().unwrap_or_default()),
@@ -147,7 +175,7 @@ fn render(template: &str, m: &Value) -> String {
                         format!(
                             "{}={}",
                             h["name"].as_str().unwrap_or_default(),
-                            text(&h["value"])
+                            show(&h["value"])
                         )
                     })
                     .collect();
@@ -245,10 +273,10 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         for m in &msgs {
             if matches(&filters, m) {
                 match (&a.format, a.output) {
-                    (Some(t), _) => writeln!(out, "{}", render(t, m))?,
+                    (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
                     (None, OutputFormat::Json) => writeln!(out, "{m}")?,
                     (None, OutputFormat::Table) => {
-                        writeln!(out, "{}", render("%t/%p@%o %k: %v", m))?
+                        writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
                     }
                 }
                 printed += 1;
@@ -275,10 +303,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_default_line_escapes_what_would_break_it_and_keeps_unicode() {
+        assert_eq!(
+            printable(b"a\nb\x1b[31m\xff \xc3\xa9t\xc3\xa9"),
+            "a\\nb\\u{1b}[31m\\xff \u{e9}t\u{e9}"
+        );
+        let m = json!({"topic": "t", "partition": 0, "offset": 1, "key": null, "value": {"base64": "AP8KDQl4"}});
+        assert_eq!(render("%v", &m, true), "\\u{0}\\xff\\n\\r\\tx");
+    }
+
+    #[test]
     fn templates_and_filters() {
         let m = json!({"topic": "t", "partition": 1, "offset": 7, "key": "vip-1", "value": {"base64": "/w=="}, "headers": [{"name": "r", "value": "eu"}], "attempts": 2, "timestamp": "x", "last_error": ""});
         assert_eq!(
-            render("%t/%p@%o %k %a %h\\t|%%", &m),
+            render("%t/%p@%o %k %a %h\\t|%%", &m, false),
             "t/1@7 vip-1 2 r=eu\t|%"
         );
         let f = |s: &str| parse_filter(s).expect("filter");
