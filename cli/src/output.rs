@@ -43,6 +43,27 @@ pub fn preview(bytes: &[u8], max: Option<usize>) -> String {
     }
 }
 
+/// Bytes as one printable line or table cell: valid UTF-8 stays as it is, control characters
+/// and bytes that are not UTF-8 are escaped (`\n`, `\u{1b}`, `\xff`), so a value can neither
+/// break the one-message-per-line output nor send escape sequences to the terminal.
+#[must_use]
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Milliseconds since the epoch as RFC 3339 (UTC, millisecond precision).
 #[must_use]
 pub fn rfc3339_ms(ms: i64) -> String {

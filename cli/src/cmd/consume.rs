@@ -103,26 +103,6 @@ fn text(v: &Value) -> String {
     String::from_utf8_lossy(&raw(v)).into_owned()
 }
 
-/// Bytes as one printable line: valid UTF-8 stays as it is, control characters and bytes that
-/// are not UTF-8 are escaped (`\n`, `\u{1b}`, `\xff`), so a value can neither break the
-/// one-message-per-line output nor send escape sequences to the terminal.
-fn printable(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c.is_control() {
-                out.extend(c.escape_default());
-            } else {
-                out.push(c);
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
-}
-
 fn matches(filters: &[Filter], m: &Value) -> bool {
     filters.iter().all(|f| match &f.kind {
         FilterKind::Key => !m["key"].is_null() && glob_match(&f.glob, &text(&m["key"])),
@@ -138,7 +118,11 @@ fn matches(filters: &[Filter], m: &Value) -> bool {
 /// (the default line); otherwise they are written as text, as the template asked.
 fn render(template: &str, m: &Value, escaped: bool) -> String {
     let show = |v: &Value| {
-        if escaped { printable(&raw(v)) } else { text(v) }
+        if escaped {
+            crate::output::printable(&raw(v))
+        } else {
+            text(v)
+        }
     };
     let mut out = String::new();
     let mut chars = template.chars().peekable();
@@ -305,7 +289,7 @@ mod tests {
     #[test]
     fn the_default_line_escapes_what_would_break_it_and_keeps_unicode() {
         assert_eq!(
-            printable(b"a\nb\x1b[31m\xff \xc3\xa9t\xc3\xa9"),
+            crate::output::printable(b"a\nb\x1b[31m\xff \xc3\xa9t\xc3\xa9"),
             "a\\nb\\u{1b}[31m\\xff \u{e9}t\u{e9}"
         );
         let m = json!({"topic": "t", "partition": 0, "offset": 1, "key": null, "value": {"base64": "AP8KDQl4"}});

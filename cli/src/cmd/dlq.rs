@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{colour_ok, confirm, table};
 use crate::client::Client;
+use crate::output::printable;
 use crate::{ExitError, OutputFormat, exit};
 
 #[derive(Debug, Subcommand)]
@@ -199,7 +200,7 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
                         let d = &m["dlq"];
                         let show = |v: &Value| match v {
                             Value::Null => "-".to_owned(),
-                            Value::String(s) => s.clone(),
+                            Value::String(s) => printable(s.as_bytes()),
                             other => other.to_string(),
                         };
                         t.add_row(vec![
@@ -211,7 +212,7 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
                                 d["offset"]
                             ),
                             d["attempts"].to_string(),
-                            d["last_error"].as_str().unwrap_or_default().to_owned(),
+                            printable(d["last_error"].as_str().unwrap_or_default().as_bytes()),
                             show(&m["key"]),
                             show(&m["value"]).chars().take(40).collect(),
                             if m["moved"] == true {

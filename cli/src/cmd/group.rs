@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::{confirm, human_ms, parse_time_ms, table};
 use crate::client::Client;
+use crate::output::printable;
 use crate::{ExitError, OutputFormat, exit};
 
 #[derive(Debug, Subcommand)]
@@ -208,7 +209,7 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                             r["owner"].as_str().unwrap_or_default().to_owned(),
                             r["attempts"].to_string(),
                             age(&r["lease_remaining_ms"]),
-                            r["last_error"].as_str().unwrap_or("-").to_owned(),
+                            printable(r["last_error"].as_str().unwrap_or("-").as_bytes()),
                         ]);
                     }
                     writeln!(out, "{t}")?;
