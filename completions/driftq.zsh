@@ -432,7 +432,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
-'--force[Delete even while the group holds leases (their acks will fail)]' \
+'--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -450,7 +450,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
-'--force[Delete even while the group holds leases (their acks will fail)]' \
+'--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \

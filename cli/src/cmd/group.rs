@@ -34,7 +34,8 @@ pub struct DeleteArgs {
     /// Consumer group to delete
     #[arg(short, long)]
     pub group: String,
-    /// Delete even while the group holds leases (their acks will fail)
+    /// Delete even while the group holds leases (their acks will fail) or was polled in the
+    /// last 30 s (a consumer that polls again starts over from the beginning)
     #[arg(long)]
     pub force: bool,
     /// Do not ask

@@ -622,6 +622,9 @@ struct Group {
     /// Consumer-side idempotency: scopes acked by this group → expiry.
     committed_scopes: HashMap<String, i64>,
     next_partition: usize,
+    /// When and by whom the group was last polled (memory only): a group polled lately has
+    /// live consumers, which a delete would surprise (see [`Broker::delete_group`]).
+    last_poll: Option<(i64, String)>,
 }
 
 #[derive(Debug)]
@@ -1104,6 +1107,7 @@ impl Broker {
                             .collect(),
                         committed_scopes: g.committed_keys.iter().cloned().collect(),
                         next_partition: 0,
+                        last_poll: None,
                     },
                 );
             }
@@ -1956,6 +1960,7 @@ impl Broker {
         records.extend(self.create_group_if_missing(&t, &mut groups, group, now_ms));
         let n = t.partitions.len();
         let start = groups.get_mut(group).map_or(0, |g| {
+            g.last_poll = Some((now_ms, owner.to_owned()));
             let s = g.next_partition % n.max(1);
             g.next_partition = s + 1;
             s
@@ -2750,7 +2755,8 @@ impl Broker {
     }
 
     /// Deletes a consumer group of `topic`: its positions, retries and counters. Refused while
-    /// it holds leases unless `force` (the leases then end with it; their consumers' acks fail).
+    /// it holds leases or was polled within [`ACTIVE_GROUP_WINDOW_MS`] unless `force` (the
+    /// leases then end with it; their consumers' acks fail).
     /// A consumer that later uses the name starts a new group at the beginning, like any new
     /// group. Returns how many leases were dropped.
     pub fn delete_group(
@@ -2775,6 +2781,18 @@ impl Broker {
                 return Err(BrokerError::Conflict(format!(
                     "group {group} holds {held} lease{} on {topic}; wait until they are settled or expire, or force the delete (`driftq group delete --force`, `?force=true`)",
                     if held == 1 { "" } else { "s" }
+                )));
+            }
+            // A consumer that polls again after the delete starts a new group at the beginning
+            // and is handed everything again: with consumers still polling, refuse (as Kafka
+            // refuses to delete a group with members).
+            if let Some((at, owner)) = &g.last_poll
+                && now_ms.saturating_sub(*at) < ACTIVE_GROUP_WINDOW_MS
+                && !force
+            {
+                return Err(BrokerError::Conflict(format!(
+                    "group {group} of {topic} was polled {} ms ago by {owner}: stop its consumers first (one that polls again starts over from the beginning), or force the delete",
+                    now_ms.saturating_sub(*at)
                 )));
             }
             let rec = StateRecord::GroupDeleted {
@@ -3333,6 +3351,10 @@ impl Broker {
             .collect()
     }
 }
+
+/// A group polled within this long has consumers (a stream polls every 250 ms; a pull consumer
+/// waits at most 30 s per poll).
+const ACTIVE_GROUP_WINDOW_MS: i64 = 30_000;
 
 /// Per-call memory of a produce: the sticky partition of keyless messages per topic, and the
 /// backlog per (topic, partition).

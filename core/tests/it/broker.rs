@@ -1362,6 +1362,28 @@ fn a_deleted_group_is_gone_across_restarts_and_snapshots_and_stops_holding_produ
 }
 
 #[test]
+fn a_group_polled_lately_is_not_deleted_unless_forced() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    assert!(
+        h.poll("t", "idle", "worker-1", 10).is_empty(),
+        "caught up, no leases"
+    );
+    let refused = h.b().delete_group("t", "idle", false, h.now + 5_000);
+    assert!(
+        matches!(&refused, Err(BrokerError::Conflict(m)) if m.contains("polled 5000 ms ago by worker-1")),
+        "{refused:?}"
+    );
+    h.now += 30_000;
+    assert_eq!(
+        h.b()
+            .delete_group("t", "idle", false, h.now)
+            .expect("quiet for 30 s"),
+        0
+    );
+}
+
+#[test]
 fn backpressure_relative_to_the_slowest_group() {
     let h = Harness::with(|c| {
         c.max_partition_msgs = 3;
