@@ -2755,7 +2755,7 @@ impl Broker {
     }
 
     /// Deletes a consumer group of `topic`: its positions, retries and counters. Refused while
-    /// it holds leases or was polled within [`ACTIVE_GROUP_WINDOW_MS`] unless `force` (the
+    /// it holds leases or was polled within the last 30 s unless `force` (the
     /// leases then end with it; their consumers' acks fail).
     /// A consumer that later uses the name starts a new group at the beginning, like any new
     /// group. Returns how many leases were dropped.
