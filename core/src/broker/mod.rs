@@ -300,6 +300,13 @@ fn log_key_commit(outcome: Result<()>) {
 }
 
 /// A message's write failed (one error per message of a failed batch).
+fn group_not_found(topic: &str, group: &str) -> BrokerError {
+    BrokerError::GroupNotFound {
+        topic: topic.to_owned(),
+        group: group.to_owned(),
+    }
+}
+
 fn write_failure(msg: &str) -> BrokerError {
     BrokerError::WriteFailed(msg.to_owned())
 }
@@ -2287,10 +2294,7 @@ impl Broker {
         let mut groups = lock(&t.groups);
         let g = groups
             .get_mut(group)
-            .ok_or_else(|| BrokerError::GroupNotFound {
-                topic: topic.to_owned(),
-                group: group.to_owned(),
-            })?;
+            .ok_or_else(|| group_not_found(topic, group))?;
         let value = f(&t, g, &mut records)?;
         for rec in &records {
             self.apply_group_record(&t, &mut groups, rec, now_ms);
@@ -2488,10 +2492,7 @@ impl Broker {
             let mut groups = lock(&t.groups);
             let g = groups
                 .get_mut(group)
-                .ok_or_else(|| BrokerError::GroupNotFound {
-                    topic: topic.to_owned(),
-                    group: group.to_owned(),
-                })?;
+                .ok_or_else(|| group_not_found(topic, group))?;
             let gp = Self::check_owner(&t, g, partition, offset, owner)?;
             let lease = gp.inflight.get(&offset).cloned();
             let mut records = Vec::new();
@@ -2706,10 +2707,7 @@ impl Broker {
             }
             let g = groups
                 .get_mut(group)
-                .ok_or_else(|| BrokerError::GroupNotFound {
-                    topic: topic.to_owned(),
-                    group: group.to_owned(),
-                })?;
+                .ok_or_else(|| group_not_found(topic, group))?;
             let targets: Vec<u32> =
                 partition.map_or_else(|| (0..t.meta.partitions).collect(), |p| vec![p]);
             let held: usize = targets
@@ -2772,10 +2770,7 @@ impl Broker {
             let mut groups = lock(&t.groups);
             let g = groups
                 .get(group)
-                .ok_or_else(|| BrokerError::GroupNotFound {
-                    topic: topic.to_owned(),
-                    group: group.to_owned(),
-                })?;
+                .ok_or_else(|| group_not_found(topic, group))?;
             let held: usize = g.partitions.iter().map(|gp| gp.inflight.len()).sum();
             if held > 0 && !force {
                 return Err(BrokerError::Conflict(format!(
@@ -3314,10 +3309,7 @@ impl Broker {
         let groups = lock(&t.groups);
         let g = groups
             .get(group)
-            .ok_or_else(|| BrokerError::GroupNotFound {
-                topic: topic.to_owned(),
-                group: group.to_owned(),
-            })?;
+            .ok_or_else(|| group_not_found(topic, group))?;
         Ok(g.partitions
             .iter()
             .enumerate()
