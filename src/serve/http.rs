@@ -1303,11 +1303,7 @@ async fn ack_batch(
 
 async fn list_groups(State(state): State<AppState>) -> ApiResult<Response> {
     let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
-    let groups: Vec<Value> = s
-        .groups
-        .iter()
-        .map(|g| wire::group(&g.topic, &g.group, &g.partitions))
-        .collect();
+    let groups: Vec<Value> = s.groups.iter().map(wire::group).collect();
     Ok(ok_json(json!({"groups": groups})))
 }
 
@@ -1330,7 +1326,7 @@ async fn describe_group(
                 "consumer group {group} has never consumed from topic {topic}"
             ))
         })?;
-    let mut v = wire::group(&g.topic, &g.group, &g.partitions);
+    let mut v = wire::group(g);
     v["dlq_depth"] = s
         .dlq
         .iter()

@@ -2,7 +2,7 @@
 
 use driftq_core::api::{Bytes, WireEnvelope, binary, format_rfc3339_ms};
 use driftq_core::broker::{
-    Delivery, DlqOrigin, GroupPartitionStats, Message, ReplayMark, Routing, Stats,
+    Delivery, DlqOrigin, GroupPartitionStats, GroupStats, Message, ReplayMark, Routing, Stats,
 };
 use serde_json::{Value, json};
 
@@ -301,10 +301,13 @@ fn sum<F: Fn(&GroupPartitionStats) -> u64>(ps: &[GroupPartitionStats], f: F) -> 
 }
 
 /// Per-(group, topic) totals and partitions.
-pub(crate) fn group(topic: &str, group: &str, ps: &[GroupPartitionStats]) -> Value {
+pub(crate) fn group(g: &GroupStats) -> Value {
+    let ps = &g.partitions;
     json!({
-        "topic": topic,
-        "group": group,
+        "topic": g.topic,
+        "group": g.group,
+        "last_poll_age_ms": g.last_poll_age_ms,
+        "last_owner": g.last_owner,
         "lag": sum(ps, |p| p.lag),
         "ready": sum(ps, |p| p.ready),
         "inflight": sum(ps, |p| p.inflight),
@@ -350,7 +353,7 @@ pub(crate) fn stats(s: &Stats, uptime_ms: u64, version: &str) -> Value {
         "now_ms": s.now_ms,
         "uptime_ms": uptime_ms,
         "topics": topics,
-        "groups": s.groups.iter().map(|g| group(&g.topic, &g.group, &g.partitions)).collect::<Vec<_>>(),
+        "groups": s.groups.iter().map(group).collect::<Vec<_>>(),
         "dlq": s.dlq.iter().map(|d| json!({
             "source_topic": d.source_topic,
             "dlq_topic": d.dlq_topic,

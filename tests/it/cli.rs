@@ -317,6 +317,11 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success();
     cli(&s)
+        .args(["group", "describe", "t", "-g", "doomed"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ago by "));
+    cli(&s)
         .args(["group", "delete", "t", "-g", "doomed"])
         .assert()
         .code(2)

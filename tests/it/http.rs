@@ -692,6 +692,14 @@ fn deleting_a_group_refuses_while_it_holds_leases_unless_forced_and_survives_a_r
     s.post("/v1/produce", &json!({"topic": "t", "value": "a"}));
     let polled: Value = s.poll("t", "g", &json!({"owner": "o"}));
     assert_eq!(polled["messages"].as_array().map(Vec::len), Some(1));
+    // Describe says who polled last, which is what an operator checks before deleting.
+    let described = s.json("/v1/topics/t/groups/g");
+    assert_eq!(described["last_owner"], "o");
+    assert!(
+        described["last_poll_age_ms"]
+            .as_i64()
+            .is_some_and(|a| a >= 0)
+    );
     let delete = |query: &str| {
         s.http
             .delete(format!("{}/v1/topics/t/groups/g{query}", s.url))

@@ -149,13 +149,25 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 OutputFormat::Json => {
                     let mut v = row(&g);
                     v["dlq_depth"] = g["dlq_depth"].clone();
+                    v["last_poll_age_ms"] = g["last_poll_age_ms"].clone();
+                    v["last_owner"] = g["last_owner"].clone();
                     v["partitions"] = g["partitions"].clone();
                     writeln!(out, "{v}")?;
                 }
                 OutputFormat::Table => {
+                    let polled = match (g["last_poll_age_ms"].as_i64(), g["last_owner"].as_str()) {
+                        (Some(age), Some(owner)) => {
+                            format!(
+                                ", last polled {} ago by {}",
+                                human_ms(age),
+                                printable(owner.as_bytes())
+                            )
+                        }
+                        _ => ", not polled since the server started".to_owned(),
+                    };
                     writeln!(
                         out,
-                        "group {} on {}: lag {}, inflight {}, dlq {} (depth {})",
+                        "group {} on {}: lag {}, inflight {}, dlq {} (depth {}){polled}",
                         a.group, a.topic, g["lag"], g["inflight"], g["dlq"], g["dlq_depth"]
                     )?;
                     let mut t = table(&[

@@ -506,6 +506,9 @@ pub struct GroupStats {
     pub topic: String,
     pub group: String,
     pub partitions: Vec<GroupPartitionStats>,
+    /// How long ago, and by which owner, the group was last polled (since this broker started).
+    pub last_poll_age_ms: Option<i64>,
+    pub last_owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -3278,6 +3281,8 @@ impl Broker {
                     topic: t.meta.name.clone(),
                     group: name.clone(),
                     partitions,
+                    last_poll_age_ms: g.last_poll.as_ref().map(|(at, _)| now_ms - at),
+                    last_owner: g.last_poll.as_ref().map(|(_, owner)| owner.clone()),
                 });
             }
             if t.is_dlq() {
