@@ -70,6 +70,11 @@ pub struct GroupStat {
     pub redeliveries: u64,
     #[serde(default)]
     pub dlq: u64,
+    /// Who polled the group last and how long ago (servers before 0.1 omit them).
+    #[serde(default)]
+    pub last_poll_age_ms: Option<i64>,
+    #[serde(default)]
+    pub last_owner: Option<String>,
     #[serde(default)]
     pub partitions: Vec<GroupPartitionStat>,
 }

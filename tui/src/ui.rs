@@ -451,7 +451,13 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
             "dlq",
         ]))
         .block(pane_block(
-            format!(" Group {group} on {topic} (Esc back) "),
+            format!(
+                " Group {group} on {topic}, {} (Esc back) ",
+                match (&g.last_owner, g.last_poll_age_ms) {
+                    (Some(owner), Some(ms)) => format!("polled {} ago by {owner}", age(Some(ms))),
+                    _ => "not polled since the server started".to_owned(),
+                }
+            ),
             true,
             app,
         ))

@@ -69,6 +69,8 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                 nacks: 2,
                 redeliveries: 4,
                 dlq: dlq_depth,
+                last_poll_age_ms: Some(1_500),
+                last_owner: Some("worker-7".into()),
                 partitions: vec![
                     GroupPartitionStat {
                         partition: 0,
@@ -99,6 +101,8 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                 group: "archiver".into(),
                 lag: 0,
                 acks: 7,
+                last_poll_age_ms: Some(2_500),
+                last_owner: Some("archiver-1".into()),
                 ..GroupStat::default()
             },
         ],
