@@ -338,6 +338,15 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["dropped_leases"], 2);
+    let _ = cli(&s)
+        .args(["consume", "t", "-g", "idle", "-n", "1", "--ack"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["group", "inflight", "t", "-g", "idle"])
+        .assert()
+        .success()
+        .stdout("group idle holds no leases on t\n");
     cli(&s)
         .args(["group", "delete", "t", "-g", "doomed", "--yes"])
         .assert()

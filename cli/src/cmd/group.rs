@@ -206,6 +206,9 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
             let rows = client.inflight(&a.topic, &a.group)?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{}", json!({"inflight": rows}))?,
+                OutputFormat::Table if rows.is_empty() => {
+                    writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
+                }
                 OutputFormat::Table => {
                     let mut t = table(&[
                         "partition",
