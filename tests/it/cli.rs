@@ -163,6 +163,24 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success()
         .stdout("produced 1 message to one\n");
+    // A bad line stops the input; what came before it is produced, and the error says so.
+    cli(&s)
+        .args(["topic", "create", "partial"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["produce", "partial", "--input", "json"])
+        .write_stdin("{\"value\":\"a\"}\n{\"value\":\"b\"}\nnot json\n{\"value\":\"c\"}\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "2 messages before it produced, nothing after it sent: line 3: not a message",
+        ));
+    let a = cli(&s)
+        .args(["topic", "describe", "partial", "-o", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout_json(&a)["partitions"][0]["high_watermark"], 2);
     cli(&s)
         .args(["topic", "create", "dedupe"])
         .assert()

@@ -183,9 +183,10 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     let mut all_failures_not_found = true;
     let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
     let mut batch_bytes = 0usize;
-    let mut flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<()> {
+    // Sends the batch; returns how many messages the server has taken so far.
+    let mut flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<u64> {
         if batch.is_empty() {
-            return Ok(());
+            return Ok(produced);
         }
         let r = client.produce_batch(&a.topic, batch).map_err(|e| {
             let e = anyhow::Error::from(e);
@@ -226,15 +227,16 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             pb.inc(batch.len() as u64);
         }
         batch.clear();
-        Ok(())
+        Ok(produced)
     };
-    for (i, line) in reader.lines().enumerate() {
+    // One input line as a wire message; `None` for a blank line of JSON input.
+    let parse = |i: usize, line: std::io::Result<String>| -> anyhow::Result<Option<Value>> {
         let line = line.context("cannot read input")?;
-        let msg = match a.input {
+        Ok(Some(match a.input {
             InputFormat::Lines => base(line.into_bytes()),
             InputFormat::Json => {
                 if line.trim().is_empty() {
-                    continue;
+                    return Ok(None);
                 }
                 let m: WireMessage = serde_json::from_str(&line).with_context(|| {
                     format!("line {}: not a message as `consume -o json` prints", i + 1)
@@ -259,6 +261,20 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                     v["partition"] = json!(p);
                 }
                 v
+            }
+        }))
+    };
+    for (i, line) in reader.lines().enumerate() {
+        let msg = match parse(i, line) {
+            Ok(Some(msg)) => msg,
+            Ok(None) => continue,
+            Err(e) => {
+                // What came before the bad line goes out; the error says how far the input got.
+                let done = flush(&mut batch, out)?;
+                return Err(e.context(format!(
+                    "{done} message{} before it produced, nothing after it sent",
+                    crate::plural(done, "s")
+                )));
             }
         };
         // Requests stay well under the server's body limit (16 MiB by default) however large
