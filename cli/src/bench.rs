@@ -684,9 +684,11 @@ async fn consume_worker(
     t
 }
 
-/// The workers' tallies; a worker that panicked fails the run instead of shrinking its counts.
-fn joined(results: Vec<Result<Tally, tokio::task::JoinError>>) -> anyhow::Result<Vec<Tally>> {
-    results
+/// Waits for the workers and returns their tallies; a worker that panicked fails the run
+/// instead of shrinking its counts.
+async fn joined(handles: Vec<tokio::task::JoinHandle<Tally>>) -> anyhow::Result<Vec<Tally>> {
+    futures_util::future::join_all(handles)
+        .await
         .into_iter()
         .map(|r| r.map_err(|e| anyhow::anyhow!("a bench worker stopped: {e}")))
         .collect()
@@ -768,7 +770,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             let begin = Instant::now();
             let (shared, pb, handles) = produce_phase("produce", false);
             let stop = stopper(Arc::clone(&shared));
-            let tallies = joined(futures_util::future::join_all(handles).await)?;
+            let tallies = joined(handles).await?;
             stop.abort();
             if let Some(pb) = pb {
                 pb.finish_and_clear();
@@ -791,9 +793,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             let mut produce_secs = 0.0;
             let mut produce_tallies = Vec::new();
             if !e2e {
-                produce_tallies = joined(
-                    futures_util::future::join_all(phandles.take().unwrap_or_default()).await,
-                )?;
+                produce_tallies = joined(phandles.take().unwrap_or_default()).await?;
                 produce_secs = begin.elapsed().as_secs_f64();
                 if let Some(pb) = &ppb {
                     pb.finish_and_clear();
@@ -825,15 +825,13 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
                 })
                 .collect();
             if e2e {
-                produce_tallies = joined(
-                    futures_util::future::join_all(phandles.take().unwrap_or_default()).await,
-                )?;
+                produce_tallies = joined(phandles.take().unwrap_or_default()).await?;
                 produce_secs = begin.elapsed().as_secs_f64();
                 if let Some(why) = pshared.failure() {
                     cshared.fail(format!("producers stopped: {why}"));
                 }
             }
-            let ctallies = joined(futures_util::future::join_all(chandles).await)?;
+            let ctallies = joined(chandles).await?;
             pstop.abort();
             cstop.abort();
             for pb in [ppb, cpb].into_iter().flatten() {
