@@ -406,7 +406,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to move]:GROUP:_default' \
 '--group=[Consumer group to move]:GROUP:_default' \
-'--to=[start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)]:TO:_default' \
+'--to=[start | end | OFFSET | -N (N before the end) | @TIME (RFC 3339, unix ms, or -DURATION ago)]:TO:_default' \
 '-p+[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '--partition=[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"

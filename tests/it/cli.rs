@@ -392,6 +392,26 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success();
     assert_eq!(lag(&s, "t", "g"), 0);
+    // -N: that many before the end, as `consume --from -N` takes it.
+    let a = cli(&s)
+        .args([
+            "group", "seek", "t", "-g", "g", "--to", "-2", "--yes", "--force", "-o", "json",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("→ 2 before the end"));
+    let moved = &stdout_json(&a)["moved"][0];
+    assert_eq!(moved["to"].as_u64().map(|t| t + 2), moved["from"].as_u64());
+    assert_eq!(lag(&s, "t", "g"), 2);
+    cli(&s)
+        .args(["group", "seek", "t", "-g", "g", "--to", "-two", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--to -N needs a number"));
+    let _ = cli(&s)
+        .args(["group", "seek", "t", "-g", "g", "--to", "end", "--yes"])
+        .assert()
+        .success();
     // Flag values clap cannot check itself are usage errors too: exit 2, nothing moved.
     cli(&s)
         .args(["group", "seek", "t", "-g", "g", "--to", "middle", "--yes"])

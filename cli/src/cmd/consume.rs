@@ -8,7 +8,7 @@ use driftq_core::api::Bytes;
 use driftq_core::broker::glob_match;
 use serde_json::{Value, json};
 
-use super::{parse_duration, parse_time_ms};
+use super::{parse_before_end, parse_duration, parse_time_ms, seek_before_end};
 use crate::client::Client;
 use crate::{ExitError, OutputFormat, exit};
 
@@ -186,25 +186,8 @@ fn default_owner() -> String {
 
 /// Moves the group to `from` before consuming.
 fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()> {
-    if let Some(n) = from.strip_prefix('-') {
-        let n: u64 = n
-            .parse()
-            .map_err(|_| ExitError::usage_error("--from -N needs a number"))?;
-        let t = client.describe_topic(&a.topic)?;
-        for p in t["partitions"].as_array().cloned().unwrap_or_default() {
-            let (low, high) = (
-                p["low_watermark"].as_u64().unwrap_or(0),
-                p["high_watermark"].as_u64().unwrap_or(0),
-            );
-            let part = u32::try_from(p["partition"].as_u64().unwrap_or(0)).unwrap_or(0);
-            client.seek(
-                &a.topic,
-                &a.group,
-                &json!(high.saturating_sub(n).max(low)),
-                Some(part),
-                false,
-            )?;
-        }
+    if let Some(n) = parse_before_end(from, "--from")? {
+        seek_before_end(client, &a.topic, &a.group, n, None, false)?;
         return Ok(());
     }
     let to = match from {
@@ -272,7 +255,12 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         if ack {
             let r = client.ack_batch(&a.topic, &a.group, &to_ack)?;
             if r["failed"].as_u64().unwrap_or(0) > 0 {
-                eprintln!("driftq: {} acks failed (leases expired?)", r["failed"]);
+                let failed = r["failed"].as_u64().unwrap_or(0);
+                eprintln!(
+                    "driftq: {failed} ack{} failed (lease{} expired?)",
+                    crate::plural(failed, "s"),
+                    crate::plural(failed, "s")
+                );
             }
         }
         if a.count.is_some_and(|n| printed >= n) {

@@ -283,7 +283,11 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     }
     confirm(
         a.yes,
-        &format!("replay {selected} messages from the DLQ of {}", a.topic),
+        &format!(
+            "replay {selected} message{} from the DLQ of {}",
+            crate::plural(selected, "s"),
+            a.topic
+        ),
     )?;
     let rate = a.rate.as_deref().map(parse_rate).transpose()?;
     let pb = colour_ok().then(|| indicatif::ProgressBar::new(selected));

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{confirm, human_ms, parse_time_ms, table};
+use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table};
 use crate::client::Client;
 use crate::output::printable;
 use crate::{ExitError, OutputFormat, exit};
@@ -72,7 +72,7 @@ pub struct SeekArgs {
     /// Consumer group to move
     #[arg(short, long)]
     pub group: String,
-    /// start | end | OFFSET | @TIME (RFC 3339, unix ms, or -DURATION ago)
+    /// start | end | OFFSET | -N (N before the end) | @TIME (RFC 3339, unix ms, or -DURATION ago)
     #[arg(long, allow_hyphen_values = true)]
     pub to: String,
     /// Move only this partition [default: all]
@@ -257,7 +257,9 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
         }
         GroupCommand::Seek(a) => {
             // The request's target, and how the preview says it.
+            let before_end = parse_before_end(&a.to, "--to")?;
             let (to, target) = match a.to.as_str() {
+                o if before_end.is_some() => (json!(null), format!("{} before the end", &o[1..])),
                 "start" => (json!("start"), "the start".to_owned()),
                 "end" => (json!("end"), "the end".to_owned()),
                 t if t.starts_with('@') => {
@@ -273,7 +275,7 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 }
                 o => {
                     let offset = o.parse::<u64>().map_err(|_| {
-                        ExitError::usage_error("--to must be start, end, OFFSET or @TIME")
+                        ExitError::usage_error("--to must be start, end, OFFSET, -N or @TIME")
                     })?;
                     (json!(offset), format!("offset {offset}"))
                 }
@@ -294,7 +296,12 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 a.yes,
                 &format!("move group {} on {} to {}", a.group, a.topic, a.to),
             )?;
-            let r = client.seek(&a.topic, &a.group, &to, a.partition, a.force)?;
+            let r = match before_end {
+                Some(n) => json!({
+                    "moved": seek_before_end(client, &a.topic, &a.group, n, a.partition, a.force)?
+                }),
+                None => client.seek(&a.topic, &a.group, &to, a.partition, a.force)?,
+            };
             match a.output {
                 OutputFormat::Json => writeln!(out, "{r}")?,
                 OutputFormat::Table => {

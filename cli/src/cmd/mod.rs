@@ -54,6 +54,54 @@ pub fn confirm(yes: bool, what: &str) -> anyhow::Result<()> {
 }
 
 /// Parses a size as people write it: `512`, `10KB`, `64MiB`, `10GiB`, `1.5GB`.
+/// Moves `group` to `n` messages before the end of each partition (or only of `only`), never
+/// before a partition's first stored message — Kafka's `--shift-by -N` from the latest offset.
+/// Each partition is moved by its own request, so a producer may append between them. Returns
+/// the server's `moved` entries.
+pub fn seek_before_end(
+    client: &crate::client::Client,
+    topic: &str,
+    group: &str,
+    n: u64,
+    only: Option<u32>,
+    force: bool,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    let described = client.describe_topic(topic)?;
+    let mut moved = Vec::new();
+    for p in described["partitions"].as_array().into_iter().flatten() {
+        let (low, high) = (
+            p["low_watermark"].as_u64().unwrap_or(0),
+            p["high_watermark"].as_u64().unwrap_or(0),
+        );
+        let Some(partition) = p["partition"].as_u64().and_then(|x| u32::try_from(x).ok()) else {
+            continue;
+        };
+        if only.is_some_and(|o| o != partition) {
+            continue;
+        }
+        let r = client.seek(
+            topic,
+            group,
+            &serde_json::json!(high.saturating_sub(n).max(low)),
+            Some(partition),
+            force,
+        )?;
+        moved.extend(r["moved"].as_array().into_iter().flatten().cloned());
+    }
+    Ok(moved)
+}
+
+/// A `-N` position ("N messages before the end"), if `s` is one; `what` names the flag.
+pub fn parse_before_end(s: &str, what: &str) -> anyhow::Result<Option<u64>> {
+    let Some(n) = s.strip_prefix('-') else {
+        return Ok(None);
+    };
+    n.parse().map(Some).map_err(|_| {
+        crate::ExitError::usage_error(format!("{what} -N needs a number of messages, not {s:?}"))
+            .into()
+    })
+}
+
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t

@@ -195,7 +195,8 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             } else {
                 // The earlier requests did land: say how far the input got.
                 e.context(format!(
-                    "{produced} messages were produced before this request failed"
+                    "{produced} message{} produced before this request failed",
+                    if produced == 1 { " was" } else { "s were" }
                 ))
             }
         })?;

@@ -128,8 +128,11 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 OutputFormat::Table => {
                     writeln!(
                         out,
-                        "topic {}: {} messages, {} bytes",
-                        a.name, v["messages"], v["bytes"]
+                        "topic {}: {} message{}, {} bytes",
+                        a.name,
+                        v["messages"],
+                        crate::plural(v["messages"].as_u64().unwrap_or(0), "s"),
+                        v["bytes"]
                     )?;
                     let mut t =
                         table(&["partition", "low", "high", "messages", "bytes", "segments"]);
