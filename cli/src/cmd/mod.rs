@@ -98,7 +98,6 @@ pub fn parse_before_end(s: &str, what: &str) -> anyhow::Result<Option<u64>> {
     };
     n.parse().map(Some).map_err(|_| {
         crate::ExitError::usage_error(format!("{what} -N needs a number of messages, not {s:?}"))
-            .into()
     })
 }
 
