@@ -73,6 +73,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/dlq/{topic}/messages", get(peek_dlq))
         .route("/v1/dlq/{topic}/replay", post(replay_dlq))
         .route("/metrics", get(metrics))
+        .merge(super::debug::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -175,7 +176,7 @@ async fn method_not_allowed(method: Method) -> ApiError {
 }
 
 /// Runs a blocking broker call on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     state: &AppState,
     v1: bool,
     f: impl FnOnce(&Broker, i64) -> Result<T, BrokerError> + Send + 'static,

@@ -14,7 +14,7 @@ fn headers(h: &[(String, Vec<u8>)]) -> Value {
     )
 }
 
-fn routing(r: &Routing) -> Value {
+pub(crate) fn routing(r: &Routing) -> Value {
     let meta: serde_json::Map<String, Value> =
         r.meta.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let mut v = json!({"label": r.label});

@@ -29,6 +29,7 @@ pub mod codec;
 pub mod dirlock;
 pub mod envelope;
 pub mod group;
+pub mod inspect;
 pub mod router;
 pub mod state;
 

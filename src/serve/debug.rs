@@ -1,0 +1,304 @@
+//! DriftQ v1's broker debug endpoints (`/debug/topics`, `/debug/topics/peek`,
+//! `/debug/topics/lag`, `/debug/messages/state`), which its dashboard and `driftqctl topics
+//! peek|lag` read. Same paths, parameters and shapes (`{"ok": true, …}`, pretty-printed);
+//! errors are our JSON `{"error","message"}` instead of DriftQ's plain text, which those clients
+//! print as they are.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use driftq_core::api::{Bytes, WireEnvelope, format_rfc3339_ms};
+use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, StateQuery};
+use driftq_core::broker::{DlqOrigin, Message};
+use serde_json::{Map, Value, json};
+
+use super::error::{ApiError, ApiResult};
+use super::http::blocking;
+use super::{AppState, json as wire};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/debug/topics", get(topics))
+        .route("/debug/topics/peek", get(peek))
+        .route("/debug/topics/lag", get(lag))
+        .route("/debug/messages/state", get(message_states))
+}
+
+/// DriftQ writes these with Go's `json.Encoder` and a two-space indent: one object, a newline.
+fn pretty(v: &Value) -> Response {
+    let mut body = serde_json::to_vec_pretty(v).unwrap_or_default();
+    body.push(b'\n');
+    let mut resp = body.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// A query parameter as DriftQ reads it: the first value, trimmed; empty is absent.
+fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
+    let stats = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let mut topics: Vec<Value> = stats
+        .topics
+        .iter()
+        .map(|t| {
+            let messages: u64 = t
+                .partitions
+                .iter()
+                .map(|p| p.high_watermark - p.low_watermark)
+                .sum();
+            json!({"topic": t.name, "messages": messages})
+        })
+        .collect();
+    topics.sort_by(|a, b| a["topic"].as_str().cmp(&b["topic"].as_str()));
+    Ok(pretty(&json!({"ok": true, "topics": topics})))
+}
+
+async fn peek(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let topic = param(&query, "topic")
+        .ok_or_else(|| ApiError::bad_request("missing topic"))?
+        .to_owned();
+    // DriftQ ignores a limit it cannot parse and clamps the rest to 1..=100.
+    let limit = param(&query, "limit")
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(10)
+        .clamp(1, driftq_core::broker::inspect::MAX_PEEK as i64) as usize;
+    let t = topic.clone();
+    let rows = blocking(&state, false, move |b, _| b.peek_newest(&t, limit)).await?;
+    let messages: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let m = &r.message;
+            let mut v = json!({
+                "topic": m.topic,
+                "partition": m.partition,
+                "offset": m.offset,
+                "timestamp_ms": m.timestamp_ms,
+                "timestamp": format_rfc3339_ms(m.timestamp_ms),
+                "attempts": r.attempts,
+                "last_error": r.last_error.clone().unwrap_or_default(),
+                "routing": m.meta.routing.as_ref().map(wire::routing),
+                "envelope": internal_envelope(m),
+            });
+            key_and_value(&mut v, m);
+            v
+        })
+        .collect();
+    Ok(pretty(&json!({
+        "ok": true,
+        "topic": topic,
+        "limit": limit,
+        "messages": messages,
+    })))
+}
+
+async fn lag(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let group = param(&query, "group")
+        .ok_or_else(|| ApiError::bad_request("missing group"))?
+        .to_owned();
+    let topic = param(&query, "topic").map(str::to_owned);
+    let partition = param(&query, "partition")
+        .map(|p| {
+            p.parse::<u32>()
+                .map_err(|_| ApiError::bad_request("invalid partition"))
+        })
+        .transpose()?;
+    let (g, t) = (group.clone(), topic.clone());
+    let (rows, now) = blocking(&state, false, move |b, now| {
+        Ok((b.group_lag(&g, t.as_deref(), partition, now)?, now))
+    })
+    .await?;
+    let rows: Vec<Value> = rows.iter().map(|r| lag_row(&group, r, now)).collect();
+    Ok(pretty(&json!({
+        "ok": true,
+        "group": group,
+        "topic": topic.unwrap_or_default(),
+        "rows": rows,
+    })))
+}
+
+fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
+    let mut v = json!({
+        "group": group,
+        "topic": r.topic,
+        "partition": r.partition,
+        "head_offset": r.head_offset,
+        "committed_offset": r.committed_offset,
+        "lag": r.lag,
+        "inflight": r.inflight,
+    });
+    if !r.lease_owners.is_empty() {
+        v["lease_owners"] = json!(r.lease_owners);
+    }
+    let optional = [
+        ("last_owner", r.last_owner.as_ref().map(|o| json!(o))),
+        ("last_delivered_at_ms", r.last_delivered_ms.map(Value::from)),
+        (
+            "oldest_lease_age_ms",
+            r.oldest_lease_delivered_ms
+                .map(|at| Value::from(now.saturating_sub(at).max(0))),
+        ),
+        (
+            "lease_duration_ms",
+            r.oldest_lease_duration_ms.map(Value::from),
+        ),
+        (
+            "lease_expires_at_ms",
+            r.oldest_lease_deadline_ms.map(Value::from),
+        ),
+        ("stalled", r.stalled.then_some(Value::Bool(true))),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value {
+            v[name] = value;
+        }
+    }
+    v
+}
+
+async fn message_states(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let group = param(&query, "group")
+        .ok_or_else(|| ApiError::bad_request("missing group"))?
+        .to_owned();
+    let topic = param(&query, "topic").map(str::to_owned);
+    let status = param(&query, "status").unwrap_or_default().to_owned();
+    let state_filter = match status.as_str() {
+        "" | "all" => None,
+        s => Some(MessageState::parse(s).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "invalid status {s:?} (queued, in_flight, retried, acked, dead_lettered or all)"
+            ))
+        })?),
+    };
+    let owner = param(&query, "owner").map(str::to_owned);
+    let limit = match param(&query, "limit") {
+        None => 100,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| ApiError::bad_request("invalid limit"))?,
+    };
+    let (g, t, o) = (group.clone(), topic.clone(), owner.clone());
+    let (rows, now) = blocking(&state, false, move |b, now| {
+        let q = StateQuery {
+            group: &g,
+            topic: t.as_deref(),
+            state: state_filter,
+            owner: o.as_deref(),
+            limit,
+        };
+        Ok((b.message_states(&q, now)?, now))
+    })
+    .await?;
+    let rows: Vec<Value> = rows.iter().map(|r| state_row(&group, r, now)).collect();
+    Ok(pretty(&json!({
+        "ok": true,
+        "group": group,
+        "topic": topic.unwrap_or_default(),
+        "status": status,
+        "owner": owner.unwrap_or_default(),
+        "rows": rows,
+    })))
+}
+
+fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
+    let m = &r.message;
+    let mut v = json!({
+        "group": group,
+        "topic": m.topic,
+        "partition": m.partition,
+        "offset": m.offset,
+        "state": r.state.as_str(),
+        "attempts": r.attempts,
+    });
+    key_and_value(&mut v, m);
+    // DriftQ leaves out what is empty.
+    for name in ["key", "value"] {
+        if v[name] == ""
+            && let Some(o) = v.as_object_mut()
+        {
+            o.remove(name);
+        }
+    }
+    let optional = [
+        ("owner", r.owner.as_ref().map(|o| json!(o))),
+        ("last_error", r.last_error.as_ref().map(|e| json!(e))),
+        ("last_delivered_at_ms", r.delivered_ms.map(Value::from)),
+        (
+            "lease_age_ms",
+            r.delivered_ms
+                .map(|at| Value::from(now.saturating_sub(at).max(0))),
+        ),
+        (
+            "lease_duration_ms",
+            r.delivered_ms
+                .zip(r.lease_deadline_ms)
+                .map(|(at, until)| Value::from(until - at)),
+        ),
+        ("lease_expires_at_ms", r.lease_deadline_ms.map(Value::from)),
+        ("stalled", r.stalled.then_some(Value::Bool(true))),
+        ("envelope", internal_envelope(m)),
+        ("routing", m.meta.routing.as_ref().map(wire::routing)),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value {
+            v[name] = value;
+        }
+    }
+    v
+}
+
+/// Key and value as DriftQ's stream gives them (text, `""` for no key), with `key_base64` /
+/// `value_base64` beside them when the bytes are not UTF-8, as in our v1 stream.
+fn key_and_value(v: &mut Value, m: &Message) {
+    let key = m.key.as_deref().unwrap_or_default();
+    for (name, bytes) in [("key", key), ("value", m.value.as_slice())] {
+        v[name] = json!(String::from_utf8_lossy(bytes));
+        if std::str::from_utf8(bytes).is_err() {
+            v[format!("{name}_base64")] = json!(Bytes::from_bytes(bytes));
+        }
+    }
+}
+
+/// DriftQ's internal envelope: the v1 envelope plus, on a DLQ copy, where it came from.
+fn internal_envelope(m: &Message) -> Option<Value> {
+    let mut v = match &m.meta.envelope {
+        Some(e) => serde_json::to_value(WireEnvelope::from_envelope(e)).ok()?,
+        None if m.meta.dlq.is_none() => return None,
+        None => Value::Object(Map::new()),
+    };
+    if let Some(d) = &m.meta.dlq {
+        v["dlq"] = dlq_origin(d);
+    }
+    Some(v)
+}
+
+fn dlq_origin(d: &DlqOrigin) -> Value {
+    json!({
+        "original_topic": d.topic,
+        "original_partition": d.partition,
+        "original_offset": d.offset,
+        "attempts": d.attempts,
+        "last_error": d.errors.join(" | "),
+        "routed_at_ms": d.routed_at_ms,
+    })
+}
