@@ -232,6 +232,9 @@ _driftq() {
             driftq__subcmd__help__subcmd__group,seek)
                 cmd="driftq__subcmd__help__subcmd__group__subcmd__seek"
                 ;;
+            driftq__subcmd__help__subcmd__topic,alter)
+                cmd="driftq__subcmd__help__subcmd__topic__subcmd__alter"
+                ;;
             driftq__subcmd__help__subcmd__topic,create)
                 cmd="driftq__subcmd__help__subcmd__topic__subcmd__create"
                 ;;
@@ -253,6 +256,9 @@ _driftq() {
             driftq__subcmd__help__subcmd__wal,verify)
                 cmd="driftq__subcmd__help__subcmd__wal__subcmd__verify"
                 ;;
+            driftq__subcmd__topic,alter)
+                cmd="driftq__subcmd__topic__subcmd__alter"
+                ;;
             driftq__subcmd__topic,create)
                 cmd="driftq__subcmd__topic__subcmd__create"
                 ;;
@@ -273,6 +279,9 @@ _driftq() {
                 ;;
             driftq__subcmd__topic,rm)
                 cmd="driftq__subcmd__topic__subcmd__delete"
+                ;;
+            driftq__subcmd__topic__subcmd__help,alter)
+                cmd="driftq__subcmd__topic__subcmd__help__subcmd__alter"
                 ;;
             driftq__subcmd__topic__subcmd__help,create)
                 cmd="driftq__subcmd__topic__subcmd__help__subcmd__create"
@@ -1666,8 +1675,22 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__topic)
-            opts="create list describe delete"
+            opts="create list describe alter delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__topic__subcmd__alter)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2058,12 +2081,46 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-h -V --url --help --version create list ls describe delete rm help"
+            opts="-h -V --url --help --version create list ls describe alter delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__topic__subcmd__alter)
+            opts="-o -h -V --retention-age --retention-bytes --output --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --retention-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2170,8 +2227,22 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__help)
-            opts="create list describe delete help"
+            opts="create list describe alter delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__topic__subcmd__help__subcmd__alter)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -62,16 +62,17 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Trunc
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -s h -l help -d 'Print help'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "create" -d 'Create a topic'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "list" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "ls" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "describe" -d 'Partitions, watermarks, sizes, groups and DLQ of a topic'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "delete" -d 'Delete a topic and its data'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "rm" -d 'Delete a topic and its data'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "create" -d 'Create a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "list" -d 'List topics'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "ls" -d 'List topics'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "delete" -d 'Delete a topic and its data'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "rm" -d 'Delete a topic and its data'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s p -l partitions -d 'Number of partitions (fixed once created)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l retention-age -d 'Delete whole segments older than this (e.g. 7d)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l retention-bytes -d 'Keep at most this much per partition (e.g. 10GiB)' -r
@@ -95,6 +96,13 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l retention-age -d 'Delete whole segments older than this (e.g. 7d); `none` removes the limit' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l retention-bytes -d 'Keep at most this much per partition (e.g. 10GiB); `none` removes the limit' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
@@ -109,7 +117,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions, watermarks, sizes, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l file -d 'Read messages from this file instead of stdin (`-`: stdin)' -r -F
@@ -415,7 +424,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq top bench wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "create" -d 'Create a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Per-partition view of one group on one topic'

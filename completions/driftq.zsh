@@ -129,6 +129,22 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ':name -- Topic name:_default' \
 && ret=0
 ;;
+(alter)
+_arguments "${_arguments_options[@]}" : \
+'--retention-age=[Delete whole segments older than this (e.g. 7d); \`none\` removes the limit]:RETENTION_AGE:_default' \
+'--retention-bytes=[Keep at most this much per partition (e.g. 10GiB); \`none\` removes the limit]:RETENTION_BYTES:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name -- Topic name:_default' \
+&& ret=0
+;;
 (delete)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -180,6 +196,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (describe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(alter)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -922,6 +942,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(alter)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (delete)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1488,10 +1512,16 @@ _driftq__subcmd__help__subcmd__topic_commands() {
     local commands; commands=(
 'create:Create a topic' \
 'list:List topics' \
-'describe:Partitions, watermarks, sizes, groups and DLQ of a topic' \
+'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
+'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
 'delete:Delete a topic and its data' \
     )
     _describe -t commands 'driftq help topic commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__alter_commands] )) ||
+_driftq__subcmd__help__subcmd__topic__subcmd__alter_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help topic alter commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__create_commands] )) ||
 _driftq__subcmd__help__subcmd__topic__subcmd__create_commands() {
@@ -1568,12 +1598,18 @@ _driftq__subcmd__topic_commands() {
 'create:Create a topic' \
 'list:List topics' \
 'ls:List topics' \
-'describe:Partitions, watermarks, sizes, groups and DLQ of a topic' \
+'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
+'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
 'delete:Delete a topic and its data' \
 'rm:Delete a topic and its data' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq topic commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__alter_commands] )) ||
+_driftq__subcmd__topic__subcmd__alter_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic alter commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__topic__subcmd__create_commands] )) ||
 _driftq__subcmd__topic__subcmd__create_commands() {
@@ -1595,11 +1631,17 @@ _driftq__subcmd__topic__subcmd__help_commands() {
     local commands; commands=(
 'create:Create a topic' \
 'list:List topics' \
-'describe:Partitions, watermarks, sizes, groups and DLQ of a topic' \
+'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
+'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
 'delete:Delete a topic and its data' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq topic help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__alter_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__alter_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help alter commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__create_commands] )) ||
 _driftq__subcmd__topic__subcmd__help__subcmd__create_commands() {

@@ -178,6 +178,27 @@ impl Client {
         self.get(&format!("/v1/topics/{}", seg(name)))
     }
 
+    /// Changes a topic's retention: a limit left `None` is kept, `Some(None)` removes it.
+    pub fn alter_topic(
+        &self,
+        name: &str,
+        retention_ms: Option<Option<u64>>,
+        retention_bytes: Option<Option<u64>>,
+    ) -> ClientResult<Value> {
+        let mut body = json!({});
+        if let Some(age) = retention_ms {
+            body["retention_ms"] = json!(age);
+        }
+        if let Some(bytes) = retention_bytes {
+            body["retention_bytes"] = json!(bytes);
+        }
+        self.send(
+            self.http
+                .patch(format!("{}/v1/topics/{}", self.base, seg(name)))
+                .json(&body),
+        )
+    }
+
     pub fn delete_topic(&self, name: &str) -> ClientResult<()> {
         self.delete(&format!("/v1/topics/{}", seg(name)))
             .map(|_| ())

@@ -44,7 +44,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/topics", get(list_topics).post(create_topic))
         .route(
             "/v1/topics/{topic}",
-            get(describe_topic).delete(delete_topic),
+            get(describe_topic).patch(alter_topic).delete(delete_topic),
         )
         .route("/v1/topics/{topic}/messages", post(produce_batch))
         .route(
@@ -432,6 +432,45 @@ async fn describe_topic(
         })
         .unwrap_or(Value::Null);
     Ok(ok_json(v))
+}
+
+/// `PATCH /v1/topics/{topic}`: a field left out keeps its value, `null` removes the limit.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlterTopicJson {
+    #[serde(default, deserialize_with = "present")]
+    retention_ms: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    retention_bytes: Option<Option<u64>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+async fn alter_topic(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let req: AlterTopicJson = parse_json(&body)?;
+    if req.retention_ms.is_none() && req.retention_bytes.is_none() {
+        return Err(ApiError::bad_request(
+            "nothing to change: send retention_ms and/or retention_bytes (null removes a limit)",
+        ));
+    }
+    let t = topic.clone();
+    blocking(&state, false, move |b, now| {
+        b.set_retention(&t, req.retention_ms, req.retention_bytes, now)
+    })
+    .await?;
+    describe_topic(State(state), Path(topic)).await
 }
 
 async fn delete_topic(

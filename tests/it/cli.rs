@@ -90,6 +90,48 @@ fn topic_commands_happy_and_error_paths() {
         .success();
     assert_eq!(stdout_json(&a)["retention_age_ms"], 7 * 86_400_000);
     cli(&s)
+        .args(["topic", "describe", "orders"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "retention: older than 7d0h deleted, at most 1073741824 bytes per partition",
+        ));
+    cli(&s)
+        .args(["topic", "alter", "orders", "--retention-age", "none"])
+        .assert()
+        .success()
+        .stdout("topic orders retention: at most 1073741824 bytes per partition\n");
+    let a = cli(&s)
+        .args([
+            "topic",
+            "alter",
+            "orders",
+            "--retention-bytes",
+            "none",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        (
+            stdout_json(&a)["retention_age_ms"].clone(),
+            stdout_json(&a)["retention_bytes"].clone()
+        ),
+        (Value::Null, Value::Null)
+    );
+    for bad in [
+        &["topic", "alter", "orders"][..],
+        &["topic", "alter", "orders", "--retention-age", "0s"],
+        &["topic", "alter", "orders", "--retention-bytes", "lots"],
+    ] {
+        cli(&s).args(bad).assert().code(2);
+    }
+    cli(&s)
+        .args(["topic", "alter", "nope", "--retention-age", "1d"])
+        .assert()
+        .code(4);
+    cli(&s)
         .args(["topic", "create", "orders"])
         .assert()
         .code(1)

@@ -1299,3 +1299,71 @@ fn debug_endpoints_show_topics_lag_and_message_states_as_driftq_tools_read_them(
     );
     assert_eq!(error_code(r), (405, "METHOD_NOT_ALLOWED".to_owned()));
 }
+
+/// `PATCH /v1/topics/{topic}`: retention changes on a live topic, as Kafka's `alter-config`,
+/// NATS's `stream edit` and SQS's `SetQueueAttributes` allow.
+#[test]
+fn altering_retention_keeps_what_is_not_named_removes_what_is_null_and_survives_a_kill() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &[]);
+    s.create_topic("t", 2);
+    let patch = |s: &Server, body: &str| {
+        s.http
+            .patch(format!("{}/v1/topics/t", s.url))
+            .body(body.to_owned())
+            .send()
+            .expect("PATCH")
+    };
+    let retention = |v: &Value| (v["retention_age_ms"].clone(), v["retention_bytes"].clone());
+    let v: Value = patch(&s, r#"{"retention_ms": 60000, "retention_bytes": 1048576}"#)
+        .json()
+        .expect("describe reply");
+    assert_eq!(retention(&v), (json!(60000), json!(1048576)));
+    assert_eq!(
+        v["partitions"].as_array().map(Vec::len),
+        Some(2),
+        "the reply describes the topic"
+    );
+    let v: Value = patch(&s, r#"{"retention_bytes": null}"#)
+        .json()
+        .expect("json");
+    assert_eq!(
+        retention(&v),
+        (json!(60000), Value::Null),
+        "age kept, size removed"
+    );
+    for bad in [
+        r#"{}"#,
+        r#"{"retention_ms": 0}"#,
+        r#"{"retention_ms": -1}"#,
+        r#"{"retention_bytes": 0}"#,
+        r#"{"retention_ms": "1d"}"#,
+        r#"{"partitions": 4}"#,
+        "not json",
+    ] {
+        assert_eq!(
+            error_code(patch(&s, bad)),
+            (400, "INVALID_ARGUMENT".to_owned()),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        retention(&s.json("/v1/topics/t")),
+        (json!(60000), Value::Null),
+        "refused changes changed nothing"
+    );
+    let r = s
+        .http
+        .patch(format!("{}/v1/topics/nope", s.url))
+        .body(r#"{"retention_ms": 1000}"#)
+        .send()
+        .expect("PATCH");
+    assert_eq!(error_code(r).0, 404);
+    s.kill9();
+    let s = Server::start_on(&dir, &[]);
+    assert_eq!(
+        retention(&s.json("/v1/topics/t")),
+        (json!(60000), Value::Null)
+    );
+}

@@ -155,7 +155,8 @@ pub fn human_ms(ms: i64) -> String {
         i64::MIN..=999 => format!("{ms}ms"),
         1_000..=59_999 => format!("{}s", ms / 1000),
         60_000..=3_599_999 => format!("{}m{}s", ms / 60_000, (ms / 1000) % 60),
-        _ => format!("{}h{}m", ms / 3_600_000, (ms / 60_000) % 60),
+        3_600_000..=86_399_999 => format!("{}h{}m", ms / 3_600_000, (ms / 60_000) % 60),
+        _ => format!("{}d{}h", ms / 86_400_000, (ms / 3_600_000) % 24),
     }
 }
 
@@ -175,5 +176,7 @@ mod tests {
         assert_eq!(parse_time_ms("2023-11-14T22:13:20Z"), Ok(1_700_000_000_000));
         assert!(parse_time_ms("-1h").is_ok_and(|t| t > 0));
         assert_eq!(human_ms(125_000), "2m5s");
+        assert_eq!(human_ms(3 * 3_600_000 + 60_000), "3h1m");
+        assert_eq!(human_ms(7 * 86_400_000 + 3_600_000), "7d1h");
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{confirm, parse_duration, parse_size, table};
+use super::{confirm, human_ms, parse_duration, parse_size, table};
 use crate::client::Client;
 use crate::{OutputFormat, exit};
 
@@ -16,8 +16,10 @@ pub enum TopicCommand {
     /// List topics.
     #[command(visible_alias = "ls")]
     List(OutArgs),
-    /// Partitions, watermarks, sizes, groups and DLQ of a topic.
+    /// Partitions, watermarks, sizes, retention, groups and DLQ of a topic.
     Describe(NameArgs),
+    /// Change a topic's retention limits (the next retention pass applies them).
+    Alter(AlterArgs),
     /// Delete a topic and its data.
     #[command(visible_alias = "rm")]
     Delete(DeleteArgs),
@@ -46,6 +48,64 @@ pub struct CreateArgs {
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("change").required(true).multiple(true))]
+pub struct AlterArgs {
+    /// Topic name
+    pub name: String,
+    /// Delete whole segments older than this (e.g. 7d); `none` removes the limit
+    #[arg(long, group = "change", value_parser = age_limit)]
+    pub retention_age: Option<NewLimit>,
+    /// Keep at most this much per partition (e.g. 10GiB); `none` removes the limit
+    #[arg(long, group = "change", value_parser = size_limit)]
+    pub retention_bytes: Option<NewLimit>,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+/// A new value for a limit (milliseconds or bytes), or `None` to remove it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewLimit(pub Option<u64>);
+
+fn age_limit(s: &str) -> Result<NewLimit, String> {
+    if s == "none" {
+        return Ok(NewLimit(None));
+    }
+    let ms = parse_duration(s)?.as_millis();
+    match u64::try_from(ms) {
+        Ok(0) => Err("must be longer than 0 ms (or none)".into()),
+        Ok(ms) => Ok(NewLimit(Some(ms))),
+        Err(_) => Err("too long".into()),
+    }
+}
+
+fn size_limit(s: &str) -> Result<NewLimit, String> {
+    match s {
+        "none" => Ok(NewLimit(None)),
+        _ => match parse_size(s)? {
+            0 => Err("must be at least 1 byte (or none)".into()),
+            n => Ok(NewLimit(Some(n))),
+        },
+    }
+}
+
+/// A topic's retention limits as one line (`v`: the topic describe reply).
+fn retention_text(v: &Value) -> String {
+    let age = v["retention_age_ms"]
+        .as_i64()
+        .map(|ms| format!("older than {} deleted", human_ms(ms)));
+    let size = v["retention_bytes"]
+        .as_u64()
+        .map(|b| format!("at most {b} bytes per partition"));
+    match (age, size) {
+        (None, None) => "none (everything is kept)".to_owned(),
+        (Some(a), None) => a,
+        (None, Some(s)) => s,
+        (Some(a), Some(s)) => format!("{a}, {s}"),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +194,7 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         crate::plural(v["messages"].as_u64().unwrap_or(0), "s"),
                         v["bytes"]
                     )?;
+                    writeln!(out, "retention: {}", retention_text(&v))?;
                     let mut t =
                         table(&["partition", "low", "high", "messages", "bytes", "segments"]);
                     for p in v["partitions"].as_array().cloned().unwrap_or_default() {
@@ -167,6 +228,19 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                             d.get("depth").cloned().unwrap_or_default()
                         )?;
                     }
+                }
+            }
+        }
+        TopicCommand::Alter(a) => {
+            let v = client.alter_topic(
+                &a.name,
+                a.retention_age.map(|l| l.0),
+                a.retention_bytes.map(|l| l.0),
+            )?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{v}")?,
+                OutputFormat::Table => {
+                    writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
                 }
             }
         }

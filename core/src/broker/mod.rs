@@ -640,7 +640,10 @@ struct Group {
 
 #[derive(Debug)]
 struct Topic {
+    /// As created; the retention limits in it are not updated (see `retention`).
     meta: TopicMeta,
+    /// The retention limits now: `driftq topic alter` changes them on a live topic.
+    retention: Mutex<Retention>,
     dir: PathBuf,
     partitions: Vec<Partition>,
     groups: Mutex<BTreeMap<String, Group>>,
@@ -648,7 +651,24 @@ struct Topic {
     deleted: AtomicBool,
 }
 
+/// A topic's retention limits (`None`: no limit of that kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Retention {
+    age_ms: Option<i64>,
+    bytes: Option<u64>,
+}
+
 impl Topic {
+    /// The topic's metadata with its current retention limits.
+    fn current_meta(&self) -> TopicMeta {
+        let r = *lock(&self.retention);
+        TopicMeta {
+            retention_age_ms: r.age_ms,
+            retention_bytes: r.bytes,
+            ..self.meta.clone()
+        }
+    }
+
     fn is_dlq(&self) -> bool {
         self.meta.name.starts_with(DLQ_PREFIX)
     }
@@ -1044,6 +1064,18 @@ impl Broker {
                 }
             }
             StateRecord::Snapshot(snap) => self.restore_snapshot(offset, &snap, plan)?,
+            StateRecord::RetentionSet {
+                topic,
+                retention_age_ms,
+                retention_bytes,
+            } => {
+                if let Some(t) = read(&self.topics).get(&topic) {
+                    *lock(&t.retention) = Retention {
+                        age_ms: retention_age_ms,
+                        bytes: retention_bytes,
+                    };
+                }
+            }
             StateRecord::ProducerKey {
                 scope,
                 partition,
@@ -1164,6 +1196,10 @@ impl Broker {
             });
         }
         Ok(Arc::new(Topic {
+            retention: Mutex::new(Retention {
+                age_ms: meta.retention_age_ms,
+                bytes: meta.retention_bytes,
+            }),
             meta,
             dir,
             partitions,
@@ -1357,11 +1393,7 @@ impl Broker {
                 "invalid partitions {partitions}: use 1 to 10000"
             )));
         }
-        if retention_age_ms.is_some_and(|a| a <= 0) {
-            return Err(BrokerError::InvalidArgument(
-                "retention age must be positive".into(),
-            ));
-        }
+        validate_retention(retention_age_ms, retention_bytes)?;
         let meta = TopicMeta {
             name: name.to_owned(),
             partitions,
@@ -1404,6 +1436,42 @@ impl Broker {
         };
         self.wait_state(appended)?;
         Ok(meta)
+    }
+
+    /// Changes a topic's retention limits: for each, `None` keeps it, `Some(None)` removes it,
+    /// `Some(Some(v))` sets it (a PATCH). The next tick applies them; shortening one deletes
+    /// what is now past it, as creating the topic with it would have.
+    pub fn set_retention(
+        &self,
+        name: &str,
+        age_ms: Option<Option<i64>>,
+        bytes: Option<Option<u64>>,
+        now_ms: i64,
+    ) -> Result<TopicMeta> {
+        let t = self.topic(name)?;
+        let _snap = read(&self.snapshot);
+        let appended = {
+            // Held from reading to logging, so two changes cannot lose one another and the
+            // records keep the order memory saw them in.
+            let mut retention = lock(&t.retention);
+            let next = Retention {
+                age_ms: age_ms.unwrap_or(retention.age_ms),
+                bytes: bytes.unwrap_or(retention.bytes),
+            };
+            validate_retention(next.age_ms, next.bytes)?;
+            let appended = self.log_state(
+                &[StateRecord::RetentionSet {
+                    topic: name.to_owned(),
+                    retention_age_ms: next.age_ms,
+                    retention_bytes: next.bytes,
+                }],
+                now_ms,
+            )?;
+            *retention = next;
+            appended
+        };
+        self.wait_state(appended)?;
+        Ok(t.current_meta())
     }
 
     /// Deletes a topic and its data; its consumers get `TopicNotFound` from then on.
@@ -1451,7 +1519,7 @@ impl Broker {
     }
 
     pub fn topic_meta(&self, name: &str) -> Result<TopicMeta> {
-        Ok(self.topic(name)?.meta.clone())
+        Ok(self.topic(name)?.current_meta())
     }
 
     // ---- produce ------------------------------------------------------------------------
@@ -2819,12 +2887,13 @@ impl Broker {
                 continue;
             }
             // Retention first, so expired leases of deleted messages are not dead-lettered.
-            if t.meta.retention_age_ms.is_some() || t.meta.retention_bytes.is_some() {
+            let retention = *lock(&t.retention);
+            if retention != Retention::default() {
                 for part in &t.partitions {
                     // As Kafka does: an active segment whose newest record has aged past
                     // retention is sealed so retention can delete it. Without this a quiet
                     // topic, which never fills a segment, kept everything forever.
-                    if let Some(age) = t.meta.retention_age_ms {
+                    if let Some(age) = retention.age_ms {
                         let expired = part
                             .log
                             .active_max_timestamp()
@@ -2833,11 +2902,9 @@ impl Broker {
                             part.log.roll_segment()?;
                         }
                     }
-                    let r = part.log.apply_retention(
-                        now_ms,
-                        t.meta.retention_age_ms,
-                        t.meta.retention_bytes,
-                    )?;
+                    let r = part
+                        .log
+                        .apply_retention(now_ms, retention.age_ms, retention.bytes)?;
                     report.segments_deleted += r.segments_deleted as u64;
                 }
             }
@@ -2935,7 +3002,7 @@ impl Broker {
     fn build_snapshot(&self) -> state::Snapshot {
         let mut snap = state::Snapshot::default();
         for t in read(&self.topics).values() {
-            snap.topics.push(t.meta.clone());
+            snap.topics.push(t.current_meta());
             for (name, g) in lock(&t.groups).iter() {
                 snap.groups.push(state::GroupSnapshot {
                     topic: t.meta.name.clone(),
@@ -3223,6 +3290,7 @@ impl Broker {
             last_router_error: lock(&self.last_router_error).clone(),
         };
         for t in &topics {
+            let retention = *lock(&t.retention);
             let groups = lock(&t.groups);
             out.topics.push(TopicStats {
                 name: t.meta.name.clone(),
@@ -3240,8 +3308,8 @@ impl Broker {
                         produced_bytes: p.produced_bytes.load(Ordering::Relaxed),
                     })
                     .collect(),
-                retention_age_ms: t.meta.retention_age_ms,
-                retention_bytes: t.meta.retention_bytes,
+                retention_age_ms: retention.age_ms,
+                retention_bytes: retention.bytes,
                 groups: groups.keys().cloned().collect(),
             });
             for (name, g) in groups.iter() {
@@ -3348,6 +3416,20 @@ impl Broker {
             })
             .collect()
     }
+}
+
+fn validate_retention(age_ms: Option<i64>, bytes: Option<u64>) -> Result<()> {
+    if age_ms.is_some_and(|a| a <= 0) {
+        return Err(BrokerError::InvalidArgument(
+            "retention age must be positive".into(),
+        ));
+    }
+    if bytes == Some(0) {
+        return Err(BrokerError::InvalidArgument(
+            "retention bytes must be positive".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A group polled within this long has consumers (a stream polls every 250 ms; a pull consumer

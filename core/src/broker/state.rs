@@ -18,7 +18,12 @@
 //!  9 Replayed      str dlq_topic, u32 partition, u64s offsets, bool moved
 //! 10 Snapshot      the whole state (see `encode_snapshot`)
 //! 11 GroupDeleted  str topic, str group
+//! 12 RetentionSet  str topic, opt i64 retention_age_ms, opt u64 retention_bytes
+//!                  (replaces both limits; `TopicCreated` and snapshots carry the current ones)
 //! ```
+//!
+//! A reader that meets a type it does not know refuses the log: a build older than a record type
+//! cannot open a data directory a newer build has written it into.
 //!
 //! Replaying these records in order, starting from the last snapshot, rebuilds exactly the state
 //! the broker had (leases excepted: they are not recorded, so their messages become eligible again
@@ -166,6 +171,12 @@ pub enum StateRecord {
         topic: String,
         group: String,
     },
+    /// A topic's retention limits, both replaced (`None`: no limit of that kind).
+    RetentionSet {
+        topic: String,
+        retention_age_ms: Option<i64>,
+        retention_bytes: Option<u64>,
+    },
 }
 
 const VERSION: u8 = 1;
@@ -186,6 +197,7 @@ impl StateRecord {
             Self::Replayed { .. } => "Replayed",
             Self::Snapshot(_) => "Snapshot",
             Self::GroupDeleted { .. } => "GroupDeleted",
+            Self::RetentionSet { .. } => "RetentionSet",
         }
     }
 
@@ -315,6 +327,16 @@ impl StateRecord {
             Self::GroupDeleted { topic, group } => {
                 w.u8(11).str(topic).str(group);
             }
+            Self::RetentionSet {
+                topic,
+                retention_age_ms,
+                retention_bytes,
+            } => {
+                w.u8(12)
+                    .str(topic)
+                    .opt_i64(*retention_age_ms)
+                    .opt_u64(*retention_bytes);
+            }
         }
         w.buf
     }
@@ -394,6 +416,11 @@ impl StateRecord {
             11 => Self::GroupDeleted {
                 topic: r.str()?,
                 group: r.str()?,
+            },
+            12 => Self::RetentionSet {
+                topic: r.str()?,
+                retention_age_ms: r.opt_i64()?,
+                retention_bytes: r.opt_u64()?,
             },
             t => return Err(CodecError(format!("unknown state record type {t}"))),
         };
@@ -639,6 +666,11 @@ mod tests {
             StateRecord::GroupDeleted {
                 topic: "t".into(),
                 group: "g".into(),
+            },
+            StateRecord::RetentionSet {
+                topic: "t".into(),
+                retention_age_ms: Some(60_000),
+                retention_bytes: None,
             },
         ];
         for rec in records {

@@ -1972,3 +1972,78 @@ fn concurrent_polls_of_one_group_hand_out_every_message_exactly_once() {
         "odd offsets stay leased"
     );
 }
+
+#[test]
+fn retention_set_on_a_live_topic_applies_at_the_next_tick_and_survives_restarts_and_snapshots() {
+    for snapshot_every in [100_000, 1] {
+        let mut h = Harness::with(|c| c.snapshot_every = snapshot_every);
+        h.topic("t", 1);
+        for i in 0..3 {
+            h.produce("t", msg(&format!("m{i}")));
+        }
+        let low = |h: &Harness| h.stats().topics[0].partitions[0].low_watermark;
+        h.tick(120_000);
+        assert_eq!(low(&h), 0, "no retention: everything kept");
+        let meta = h
+            .b()
+            .set_retention("t", Some(Some(60_000)), None, h.now)
+            .expect("set");
+        assert_eq!(
+            (meta.retention_age_ms, meta.retention_bytes),
+            (Some(60_000), None)
+        );
+        for (age, bytes) in [
+            (Some(Some(0)), None),
+            (Some(Some(-5)), None),
+            (None, Some(Some(0))),
+        ] {
+            assert!(
+                matches!(
+                    h.b().set_retention("t", age, bytes, h.now),
+                    Err(BrokerError::InvalidArgument(_))
+                ),
+                "{age:?} {bytes:?}"
+            );
+        }
+        assert!(matches!(
+            h.b().set_retention("nope", Some(None), None, h.now),
+            Err(BrokerError::TopicNotFound(_))
+        ));
+        assert_eq!(
+            h.stats().topics[0].retention_age_ms,
+            Some(60_000),
+            "a refused change changed nothing"
+        );
+        h.tick(1);
+        assert_eq!(
+            low(&h),
+            3,
+            "older than the new limit: deleted at the next tick"
+        );
+        let m = h
+            .b()
+            .set_retention("t", None, Some(Some(1 << 30)), h.now)
+            .expect("add a size limit");
+        assert_eq!(
+            (m.retention_age_ms, m.retention_bytes),
+            (Some(60_000), Some(1 << 30)),
+            "a limit not named is kept"
+        );
+        h.b()
+            .set_retention("t", Some(None), None, h.now)
+            .expect("remove the age limit");
+        h.tick(1); // lets a due snapshot happen
+        for restart in [Harness::restart, Harness::crash] {
+            restart(&mut h);
+            let m = h.b().topic_meta("t").expect("meta");
+            assert_eq!(
+                (m.retention_age_ms, m.retention_bytes),
+                (None, Some(1 << 30)),
+                "snapshot_every {snapshot_every}"
+            );
+        }
+        h.produce("t", msg("new"));
+        h.tick(120_000);
+        assert_eq!(low(&h), 3, "the age limit is gone: new messages are kept");
+    }
+}
