@@ -44,20 +44,20 @@ pub struct ServeArgs {
     /// Unacked messages per partition (behind the slowest group) before produce gets 429 [default: 1000000]
     #[arg(long, env = "DRIFTQ_MAX_PARTITION_MSGS")]
     pub max_partition_msgs: Option<u64>,
-    /// Unacked bytes per partition (behind the slowest group) before produce gets 429 [default: 1073741824]
-    #[arg(long, env = "DRIFTQ_MAX_PARTITION_BYTES")]
+    /// Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB [default: 1GiB]
+    #[arg(long, env = "DRIFTQ_MAX_PARTITION_BYTES", value_parser = crate::cmd::parse_size)]
     pub max_partition_bytes: Option<u64>,
-    /// Largest message value + key accepted, in bytes [default: 1048576]
-    #[arg(long, env = "DRIFTQ_MAX_MESSAGE_BYTES")]
+    /// Largest message value + key accepted, e.g. 4MiB [default: 1MiB]
+    #[arg(long, env = "DRIFTQ_MAX_MESSAGE_BYTES", value_parser = size_usize)]
     pub max_message_bytes: Option<usize>,
-    /// Largest request body accepted, in bytes [default: 16777216]
-    #[arg(long, env = "DRIFTQ_MAX_BODY_BYTES")]
+    /// Largest request body accepted, e.g. 64MiB [default: 16MiB]
+    #[arg(long, env = "DRIFTQ_MAX_BODY_BYTES", value_parser = size_usize)]
     pub max_body_bytes: Option<usize>,
     /// Rule file for the produce router (see docs/API.md) [default: no router]
     #[arg(long, env = "DRIFTQ_ROUTER_CONFIG")]
     pub router_config: Option<PathBuf>,
-    /// Segment size before roll-over, in bytes [default: 67108864]
-    #[arg(long, env = "DRIFTQ_SEGMENT_BYTES")]
+    /// Segment size before roll-over, e.g. 256MiB [default: 64MiB]
+    #[arg(long, env = "DRIFTQ_SEGMENT_BYTES", value_parser = crate::cmd::parse_size)]
     pub segment_bytes: Option<u64>,
     /// Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers
     #[arg(long, env = "DRIFTQ_ACCESS_LOG")]
@@ -130,6 +130,12 @@ struct FileConfig {
     router_config: Option<PathBuf>,
     segment_bytes: Option<u64>,
     access_log: Option<bool>,
+}
+
+/// A size as people write it (`512`, `64MiB`, `1GB`; see [`crate::cmd::parse_size`]).
+fn size_usize(s: &str) -> Result<usize, String> {
+    let n = crate::cmd::parse_size(s)?;
+    usize::try_from(n).map_err(|_| format!("{s} is too large"))
 }
 
 impl ServeArgs {
@@ -284,6 +290,40 @@ mod tests {
         let err = from_flag.resolve().expect_err("bad fsync").to_string();
         assert!(err.starts_with("--fsync (or DRIFTQ_FSYNC): "), "{err}");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn byte_flags_take_sizes_as_people_write_them() {
+        use clap::Parser as _;
+        let cli = crate::Cli::try_parse_from([
+            "driftq",
+            "serve",
+            "--segment-bytes",
+            "1MiB",
+            "--max-body-bytes",
+            "64MiB",
+            "--max-message-bytes",
+            "4096",
+            "--max-partition-bytes",
+            "2GB",
+        ])
+        .expect("parse");
+        let crate::Command::Serve(args) = cli.command else {
+            panic!("not serve: {cli:?}");
+        };
+        let c = args.resolve().expect("resolve");
+        assert_eq!(
+            (
+                c.segment_bytes,
+                c.max_body_bytes,
+                c.max_message_bytes,
+                c.max_partition_bytes
+            ),
+            (1 << 20, 64 << 20, 4096, 2_000_000_000)
+        );
+        let err = crate::Cli::try_parse_from(["driftq", "serve", "--segment-bytes", "lots"])
+            .expect_err("not a size");
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
     }
 
     fn tempfile_dir() -> PathBuf {
