@@ -124,12 +124,38 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     max_inflight: Option<usize>,
     max_partition_msgs: Option<u64>,
+    #[serde(default, deserialize_with = "file_size")]
     max_partition_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "file_size")]
     max_message_bytes: Option<usize>,
+    #[serde(default, deserialize_with = "file_size")]
     max_body_bytes: Option<usize>,
     router_config: Option<PathBuf>,
+    #[serde(default, deserialize_with = "file_size")]
     segment_bytes: Option<u64>,
     access_log: Option<bool>,
+}
+
+/// A size in a config file: a number of bytes (`67108864`) or a string as the flags take it
+/// (`"64MiB"`).
+fn file_size<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Size {
+        Bytes(u64),
+        Text(String),
+    }
+    let bytes = match Size::deserialize(d)? {
+        Size::Bytes(n) => n,
+        Size::Text(s) => crate::cmd::parse_size(&s).map_err(serde::de::Error::custom)?,
+    };
+    T::try_from(bytes)
+        .map(Some)
+        .map_err(|_| serde::de::Error::custom(format!("{bytes} bytes is too large")))
 }
 
 /// A size as people write it (`512`, `64MiB`, `1GB`; see [`crate::cmd::parse_size`]).
@@ -243,7 +269,7 @@ mod tests {
         let path = dir.join("driftq.toml");
         std::fs::write(
             &path,
-            "addr = \"127.0.0.1:9999\"\nmax_inflight = 7\nfsync = \"never\"\n",
+            "addr = \"127.0.0.1:9999\"\nmax_inflight = 7\nfsync = \"never\"\nsegment_bytes = \"2MiB\"\nmax_body_bytes = 4096\n",
         )
         .expect("write");
         let args = ServeArgs {
@@ -255,7 +281,11 @@ mod tests {
         assert_eq!(c.addr, "0.0.0.0:7000");
         assert_eq!(c.max_inflight, 7);
         assert_eq!(c.fsync, "never");
-        assert_eq!(c.max_body_bytes, ServeConfig::default().max_body_bytes);
+        assert_eq!((c.segment_bytes, c.max_body_bytes), (2 << 20, 4096));
+        assert_eq!(
+            c.max_message_bytes,
+            ServeConfig::default().max_message_bytes
+        );
         std::fs::write(&path, "fsync = \"never\"\nbogus = 1\n").expect("write");
         let err = ServeArgs {
             config: Some(path.clone()),
