@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use driftq_core::broker::inspect::{MAX_STATE_ROWS, MessageState, StateQuery};
 use driftq_core::broker::{
     Broker, BrokerConfig, BrokerError, Delivery, Envelope, GroupStats, LeaseRef, ProduceMessage,
     Produced, ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
@@ -1787,6 +1788,97 @@ fn record_dead(model: &mut Model, h: &Harness) {
     }
 }
 
+/// The per-message view (`/debug/messages/state`) agrees with the model and with the group's
+/// counts: every stored message once, in exactly one state; what is done is `acked`; in flight,
+/// retried and queued add up to the lag; each state's filter returns exactly its rows; the DLQ
+/// rows are the model's dead-lettered messages.
+fn check_message_states(h: &Harness, m: &Model, s: &Stats) -> Result<(), TestCaseError> {
+    let query = |state: Option<MessageState>, topic: Option<&'static str>| StateQuery {
+        group: "g",
+        topic,
+        state,
+        owner: None,
+        limit: MAX_STATE_ROWS,
+    };
+    let rows = h
+        .b()
+        .message_states(&query(None, Some("t")), h.now)
+        .expect("states");
+    let ids: Vec<(u32, u64)> = rows
+        .iter()
+        .map(|r| (r.message.partition, r.message.offset))
+        .collect();
+    let unique: BTreeSet<(u32, u64)> = ids.iter().copied().collect();
+    prop_assert_eq!(unique.len(), ids.len(), "a message listed twice");
+    prop_assert_eq!(&unique, &m.produced);
+    let in_state = |st: MessageState| -> BTreeSet<(u32, u64)> {
+        rows.iter()
+            .filter(|r| r.state == st)
+            .map(|r| (r.message.partition, r.message.offset))
+            .collect()
+    };
+    let done: BTreeSet<(u32, u64)> = m.acked.union(&m.dead).copied().collect();
+    prop_assert_eq!(in_state(MessageState::Acked), done);
+    let g = s
+        .groups
+        .iter()
+        .find(|g| g.topic == "t" && g.group == "g")
+        .expect("group g");
+    let inflight: u64 = g.partitions.iter().map(|p| p.inflight).sum();
+    prop_assert_eq!(in_state(MessageState::InFlight).len() as u64, inflight);
+    let outstanding = rows
+        .iter()
+        .filter(|r| r.state != MessageState::Acked)
+        .count() as u64;
+    prop_assert_eq!(outstanding, lag(s, "t", "g"));
+    // Retried: failed at least once and waiting; every retry still in its backoff is one.
+    let waiting: u64 = g.partitions.iter().map(|p| p.waiting_retry).sum();
+    prop_assert!(in_state(MessageState::Retried).len() as u64 >= waiting);
+    for r in &rows {
+        match r.state {
+            MessageState::Retried => {
+                prop_assert!(r.attempts >= 1 && r.last_error.is_some(), "{:?}", r);
+            }
+            MessageState::InFlight => {
+                prop_assert!(
+                    r.attempts >= 1 && r.owner.is_some() && r.lease_deadline_ms.is_some(),
+                    "{:?}",
+                    r
+                );
+            }
+            _ => prop_assert!(
+                r.owner.is_none() && r.lease_deadline_ms.is_none(),
+                "{:?}",
+                r
+            ),
+        }
+    }
+    for st in [
+        MessageState::Queued,
+        MessageState::InFlight,
+        MessageState::Retried,
+        MessageState::Acked,
+    ] {
+        let only: BTreeSet<(u32, u64)> = h
+            .b()
+            .message_states(&query(Some(st), Some("t")), h.now)
+            .expect("filtered")
+            .iter()
+            .map(|r| (r.message.partition, r.message.offset))
+            .collect();
+        prop_assert_eq!(only, in_state(st), "{:?}", st);
+    }
+    let dead: BTreeSet<(u32, u64)> = h
+        .b()
+        .message_states(&query(Some(MessageState::DeadLettered), None), h.now)
+        .expect("dead")
+        .iter()
+        .filter_map(|r| r.message.meta.dlq.as_ref().map(|o| (o.partition, o.offset)))
+        .collect();
+    prop_assert_eq!(&dead, &m.dead);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
@@ -1851,6 +1943,7 @@ proptest! {
                 prop_assert_eq!(lag(&s, "t", "g"), expected_lag);
                 let acks: u64 = s.groups.iter().filter(|g| g.topic == "t" && g.group == "g").flat_map(|g| g.partitions.iter().map(|p| p.counters.acks)).sum();
                 prop_assert_eq!(acks, m.acks);
+                check_message_states(&h, &m, &s)?;
             }
         }
         // Drain: every produced message ends acked or in the DLQ.
