@@ -163,11 +163,7 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
         ),
         ("stalled", r.stalled.then_some(Value::Bool(true))),
     ];
-    for (name, value) in optional {
-        if let Some(value) = value {
-            v[name] = value;
-        }
-    }
+    set_present(&mut v, optional);
     v
 }
 
@@ -259,12 +255,17 @@ fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
         ("envelope", internal_envelope(m)),
         ("routing", m.meta.routing.as_ref().map(wire::routing)),
     ];
-    for (name, value) in optional {
+    set_present(&mut v, optional);
+    v
+}
+
+/// Sets the fields that have a value; DriftQ leaves the others out.
+fn set_present<const N: usize>(v: &mut Value, fields: [(&str, Option<Value>); N]) {
+    for (name, value) in fields {
         if let Some(value) = value {
             v[name] = value;
         }
     }
-    v
 }
 
 /// Key and value as DriftQ's stream gives them (text, `""` for no key), with `key_base64` /
