@@ -247,6 +247,9 @@ _driftq() {
             driftq__subcmd__help__subcmd__topic,list)
                 cmd="driftq__subcmd__help__subcmd__topic__subcmd__list"
                 ;;
+            driftq__subcmd__help__subcmd__topic,purge)
+                cmd="driftq__subcmd__help__subcmd__topic__subcmd__purge"
+                ;;
             driftq__subcmd__help__subcmd__wal,import)
                 cmd="driftq__subcmd__help__subcmd__wal__subcmd__import"
                 ;;
@@ -277,6 +280,9 @@ _driftq() {
             driftq__subcmd__topic,ls)
                 cmd="driftq__subcmd__topic__subcmd__list"
                 ;;
+            driftq__subcmd__topic,purge)
+                cmd="driftq__subcmd__topic__subcmd__purge"
+                ;;
             driftq__subcmd__topic,rm)
                 cmd="driftq__subcmd__topic__subcmd__delete"
                 ;;
@@ -297,6 +303,9 @@ _driftq() {
                 ;;
             driftq__subcmd__topic__subcmd__help,list)
                 cmd="driftq__subcmd__topic__subcmd__help__subcmd__list"
+                ;;
+            driftq__subcmd__topic__subcmd__help,purge)
+                cmd="driftq__subcmd__topic__subcmd__help__subcmd__purge"
                 ;;
             driftq__subcmd__wal,help)
                 cmd="driftq__subcmd__wal__subcmd__help"
@@ -1675,7 +1684,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__topic)
-            opts="create list describe alter delete"
+            opts="create list describe alter purge delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1745,6 +1754,20 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__topic__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__topic__subcmd__purge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2081,7 +2104,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-h -V --url --help --version create list ls describe alter delete rm help"
+            opts="-h -V --url --help --version create list ls describe alter purge delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2227,7 +2250,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__help)
-            opts="create list describe alter delete help"
+            opts="create list describe alter purge delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2324,8 +2347,48 @@ _driftq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftq__subcmd__topic__subcmd__help__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftq__subcmd__topic__subcmd__list)
             opts="-o -h -V --output --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__topic__subcmd__purge)
+            opts="-o -h -V --yes --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

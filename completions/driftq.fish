@@ -62,17 +62,18 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Trunc
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -s h -l help -d 'Print help'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "create" -d 'Create a topic'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "list" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "ls" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "delete" -d 'Delete a topic and its data'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "rm" -d 'Delete a topic and its data'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "create" -d 'Create a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "list" -d 'List topics'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "ls" -d 'List topics'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "purge" -d 'Delete every message stored so far, keeping the topic, its offsets and its groups'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "delete" -d 'Delete a topic and its data'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "rm" -d 'Delete a topic and its data'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s p -l partitions -d 'Number of partitions (fixed once created)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l retention-age -d 'Delete whole segments older than this (e.g. 7d)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l retention-bytes -d 'Keep at most this much per partition (e.g. 10GiB)' -r
@@ -103,6 +104,12 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
@@ -119,6 +126,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "list" -d 'List topics'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every message stored so far, keeping the topic, its offsets and its groups'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l file -d 'Read messages from this file instead of stdin (`-`: stdin)' -r -F
@@ -426,6 +434,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'List topics'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "alter" -d 'Change a topic\'s retention limits (the next retention pass applies them)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "purge" -d 'Delete every message stored so far, keeping the topic, its offsets and its groups'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "delete" -d 'Delete a topic and its data'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Per-partition view of one group on one topic'

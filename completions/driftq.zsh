@@ -145,6 +145,21 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ':name -- Topic name:_default' \
 && ret=0
 ;;
+(purge)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--yes[Do not ask]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name -- Topic name:_default' \
+&& ret=0
+;;
 (delete)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -200,6 +215,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (alter)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(purge)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -946,6 +965,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(purge)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (delete)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1514,6 +1537,7 @@ _driftq__subcmd__help__subcmd__topic_commands() {
 'list:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
 'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
+'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
     )
     _describe -t commands 'driftq help topic commands' commands "$@"
@@ -1542,6 +1566,11 @@ _driftq__subcmd__help__subcmd__topic__subcmd__describe_commands() {
 _driftq__subcmd__help__subcmd__topic__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help topic list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__topic__subcmd__purge_commands] )) ||
+_driftq__subcmd__help__subcmd__topic__subcmd__purge_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help topic purge commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__wal_commands] )) ||
 _driftq__subcmd__help__subcmd__wal_commands() {
@@ -1600,6 +1629,7 @@ _driftq__subcmd__topic_commands() {
 'ls:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
 'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
+'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
 'rm:Delete a topic and its data' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1633,6 +1663,7 @@ _driftq__subcmd__topic__subcmd__help_commands() {
 'list:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
 'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
+'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -1668,10 +1699,20 @@ _driftq__subcmd__topic__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'driftq topic help list commands' commands "$@"
 }
+(( $+functions[_driftq__subcmd__topic__subcmd__help__subcmd__purge_commands] )) ||
+_driftq__subcmd__topic__subcmd__help__subcmd__purge_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic help purge commands' commands "$@"
+}
 (( $+functions[_driftq__subcmd__topic__subcmd__list_commands] )) ||
 _driftq__subcmd__topic__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'driftq topic list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__topic__subcmd__purge_commands] )) ||
+_driftq__subcmd__topic__subcmd__purge_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq topic purge commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__wal_commands] )) ||
 _driftq__subcmd__wal_commands() {

@@ -199,6 +199,11 @@ impl Client {
         )
     }
 
+    /// Deletes every message of a topic, keeping the topic: `{"topic","purged"}`.
+    pub fn purge_topic(&self, name: &str) -> ClientResult<Value> {
+        self.delete(&format!("/v1/topics/{}/messages", seg(name)))
+    }
+
     pub fn delete_topic(&self, name: &str) -> ClientResult<()> {
         self.delete(&format!("/v1/topics/{}", seg(name)))
             .map(|_| ())

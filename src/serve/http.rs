@@ -46,7 +46,10 @@ pub(crate) fn router(state: AppState) -> Router {
             "/v1/topics/{topic}",
             get(describe_topic).patch(alter_topic).delete(delete_topic),
         )
-        .route("/v1/topics/{topic}/messages", post(produce_batch))
+        .route(
+            "/v1/topics/{topic}/messages",
+            post(produce_batch).delete(purge_topic),
+        )
         .route(
             "/v1/topics/{topic}/partitions/{partition}/messages",
             get(read_partition),
@@ -471,6 +474,17 @@ async fn alter_topic(
     })
     .await?;
     describe_topic(State(state), Path(topic)).await
+}
+
+/// `DELETE /v1/topics/{topic}/messages`: every message stored so far is deleted; the topic,
+/// its offsets, settings and groups stay.
+async fn purge_topic(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+) -> ApiResult<Response> {
+    let t = topic.clone();
+    let purged = blocking(&state, false, move |b, now| b.purge_topic(&t, now)).await?;
+    Ok(ok_json(json!({"topic": topic, "purged": purged})))
 }
 
 async fn delete_topic(

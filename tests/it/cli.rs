@@ -131,6 +131,31 @@ fn topic_commands_happy_and_error_paths() {
         .args(["topic", "alter", "nope", "--retention-age", "1d"])
         .assert()
         .code(4);
+    // Purge: asks, then deletes every message and keeps the topic and its offsets.
+    cli(&s)
+        .args(["produce", "single"])
+        .write_stdin("a\nb\nc\n")
+        .assert()
+        .success();
+    cli(&s)
+        .args(["topic", "purge", "single"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("without --yes"));
+    cli(&s)
+        .args(["topic", "purge", "single", "--yes"])
+        .assert()
+        .success()
+        .stdout("purged 3 messages from single\n");
+    let a = cli(&s)
+        .args(["topic", "describe", "single", "-o", "json"])
+        .assert()
+        .success();
+    let p0 = &stdout_json(&a)["partitions"][0];
+    assert_eq!(
+        (p0["low_watermark"].clone(), p0["high_watermark"].clone()),
+        (json!(3), json!(3))
+    );
     cli(&s)
         .args(["topic", "create", "orders"])
         .assert()

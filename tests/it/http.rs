@@ -1367,3 +1367,48 @@ fn altering_retention_keeps_what_is_not_named_removes_what_is_null_and_survives_
         (json!(60000), Value::Null)
     );
 }
+
+/// `DELETE /v1/topics/{topic}/messages` (SQS's `PurgeQueue`): the messages go, the topic, its
+/// offsets and its groups stay, and a restart does not bring anything back.
+#[test]
+fn purging_a_topic_deletes_its_messages_and_nothing_comes_back_after_a_kill() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &[]);
+    s.create_topic("t", 1);
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "a"}, {"value": "b"}, {"value": "c"}]),
+    );
+    assert_eq!(r.status(), 200);
+    let polled = s.poll("t", "g", &json!({"owner": "o", "max": 1}));
+    assert_eq!(polled["messages"].as_array().map(Vec::len), Some(1));
+    let purge = |s: &Server, topic: &str| {
+        s.http
+            .delete(format!("{}/v1/topics/{topic}/messages", s.url))
+            .send()
+            .expect("DELETE")
+    };
+    let v: Value = purge(&s, "t").json().expect("json");
+    assert_eq!(v, json!({"topic": "t", "purged": 3}));
+    assert_eq!(error_code(purge(&s, "nope")), (404, "NOT_FOUND".to_owned()));
+    let r = s.get("/v1/topics/t/messages");
+    assert_eq!(
+        r.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("POST,DELETE")
+    );
+    assert_eq!(error_code(r).0, 405);
+    let r = s.post("/v1/topics/t/messages", &json!([{"value": "after"}]));
+    let v: Value = r.json().expect("json");
+    assert_eq!(v["results"][0]["offset"], 3, "offsets continue");
+    s.kill9();
+    let s = Server::start_on(&dir, &[]);
+    let got = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
+    let values: Vec<&str> = got["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect();
+    assert_eq!(values, ["after"], "nothing purged came back");
+}

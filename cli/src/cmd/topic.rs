@@ -20,6 +20,8 @@ pub enum TopicCommand {
     Describe(NameArgs),
     /// Change a topic's retention limits (the next retention pass applies them).
     Alter(AlterArgs),
+    /// Delete every message stored so far, keeping the topic, its offsets and its groups.
+    Purge(DeleteArgs),
     /// Delete a topic and its data.
     #[command(visible_alias = "rm")]
     Delete(DeleteArgs),
@@ -241,6 +243,28 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 OutputFormat::Json => writeln!(out, "{v}")?,
                 OutputFormat::Table => {
                     writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
+                }
+            }
+        }
+        TopicCommand::Purge(a) => {
+            confirm(
+                a.yes,
+                &format!(
+                    "delete every message of topic {} (its groups move past them)",
+                    a.name
+                ),
+            )?;
+            let v = client.purge_topic(&a.name)?;
+            match a.output {
+                OutputFormat::Json => writeln!(out, "{v}")?,
+                OutputFormat::Table => {
+                    let n = v["purged"].as_u64().unwrap_or(0);
+                    writeln!(
+                        out,
+                        "purged {n} message{} from {}",
+                        crate::plural(n, "s"),
+                        a.name
+                    )?;
                 }
             }
         }

@@ -1474,6 +1474,37 @@ impl Broker {
         Ok(t.current_meta())
     }
 
+    /// Deletes every message stored in a topic so far and keeps the topic, its settings and its
+    /// groups (SQS's `PurgeQueue`, NATS's `stream purge`): each partition's active segment is
+    /// sealed and every segment is deleted; offsets continue where they were, and groups move
+    /// past what was deleted (counted as skipped by retention; leases on it end). Returns how many
+    /// messages were deleted.
+    pub fn purge_topic(&self, name: &str, now_ms: i64) -> Result<u64> {
+        let t = self.topic(name)?;
+        let mut deleted = 0;
+        for part in &t.partitions {
+            let before = part.log.low_watermark();
+            part.log.roll_segment()?;
+            part.log.delete_before(part.log.active_base_offset())?;
+            deleted += part.log.low_watermark().saturating_sub(before);
+        }
+        // Groups move now, not at the next tick: a poll in between would look for offsets
+        // that are gone.
+        let _snap = read(&self.snapshot);
+        let appended = {
+            let mut groups = lock(&t.groups);
+            let mut skipped = 0;
+            let records = skips_past_deleted(&t, &groups, &mut skipped);
+            for rec in &records {
+                self.apply_group_record(&t, &mut groups, rec, now_ms);
+            }
+            t.refresh_min_floors(&groups);
+            self.log_state(&records, now_ms)?
+        };
+        self.wait_state(appended)?;
+        Ok(deleted)
+    }
+
     /// Deletes a topic and its data; its consumers get `TopicNotFound` from then on.
     pub fn delete_topic(&self, name: &str, now_ms: i64) -> Result<()> {
         let _snap = read(&self.snapshot);
@@ -2911,22 +2942,9 @@ impl Broker {
             let _snap = read(&self.snapshot);
             let appended = {
                 let mut groups = lock(&t.groups);
-                let mut records = Vec::new();
+                let mut records = skips_past_deleted(t, &groups, &mut report.skipped_by_retention);
                 for (name, g) in groups.iter() {
                     for (p, gp) in g.partitions.iter().enumerate() {
-                        let low = t.partitions[p].log.low_watermark();
-                        if gp.floor < low {
-                            let before = gp.lag(t.partitions[p].log.high_watermark());
-                            let after = t.partitions[p].log.high_watermark().saturating_sub(low);
-                            report.skipped_by_retention += before.saturating_sub(after);
-                            records.push(StateRecord::Seek {
-                                topic: t.meta.name.clone(),
-                                group: name.clone(),
-                                partition: p as u32,
-                                floor: low,
-                                cause: SeekCause::Retention,
-                            });
-                        }
                         for (offset, lease) in
                             gp.inflight.iter().filter(|(_, l)| l.deadline_ms <= now_ms)
                         {
@@ -3362,9 +3380,15 @@ impl Broker {
                     .sum();
                 let mine = replayed.iter().filter(|((n, _, _), _)| n == &t.meta.name);
                 let (mut moved, mut count) = (0u64, 0u64);
-                for (_, m) in mine {
+                for ((_, p, o), m) in mine {
                     count += 1;
-                    moved += u64::from(*m);
+                    // A moved message that retention or a purge has deleted since is no
+                    // longer in `total` either.
+                    let stored = t
+                        .partitions
+                        .get(*p as usize)
+                        .is_some_and(|part| *o >= part.log.low_watermark());
+                    moved += u64::from(*m && stored);
                 }
                 out.dlq.push(DlqStats {
                     source_topic: t.meta.name.trim_start_matches(DLQ_PREFIX).to_owned(),
@@ -3416,6 +3440,37 @@ impl Broker {
             })
             .collect()
     }
+}
+
+/// Seek records that move every group of `t` still behind a partition's first stored offset up
+/// to it (retention or a purge deleted what was below); adds the messages they skip to
+/// `skipped`.
+fn skips_past_deleted(
+    t: &Topic,
+    groups: &BTreeMap<String, Group>,
+    skipped: &mut u64,
+) -> Vec<StateRecord> {
+    let mut records = Vec::new();
+    for (name, g) in groups {
+        for (p, gp) in g.partitions.iter().enumerate() {
+            let Some(part) = t.partitions.get(p) else {
+                continue;
+            };
+            let low = part.log.low_watermark();
+            if gp.floor < low {
+                let high = part.log.high_watermark();
+                *skipped += gp.lag(high).saturating_sub(high.saturating_sub(low));
+                records.push(StateRecord::Seek {
+                    topic: t.meta.name.clone(),
+                    group: name.clone(),
+                    partition: p as u32,
+                    floor: low,
+                    cause: SeekCause::Retention,
+                });
+            }
+        }
+    }
+    records
 }
 
 fn validate_retention(age_ms: Option<i64>, bytes: Option<u64>) -> Result<()> {

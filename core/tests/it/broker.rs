@@ -2140,3 +2140,87 @@ fn retention_set_on_a_live_topic_applies_at_the_next_tick_and_survives_restarts_
         assert_eq!(low(&h), 3, "the age limit is gone: new messages are kept");
     }
 }
+
+#[test]
+fn purging_a_topic_deletes_its_messages_keeps_offsets_and_moves_groups_past_them() {
+    let mut h = Harness::new();
+    h.topic("t", 2);
+    for i in 0..6 {
+        h.produce("t", msg(&format!("m{i}")));
+    }
+    let leased = h.poll("t", "g", "o", 1);
+    assert_eq!(leased.len(), 1);
+    assert_eq!(h.b().purge_topic("t", h.now).expect("purge"), 6);
+    let s = h.stats();
+    for p in &s.topics[0].partitions {
+        assert_eq!((p.low_watermark, p.high_watermark), (3, 3), "offsets kept");
+    }
+    assert_eq!(
+        lag(&s, "t", "g"),
+        0,
+        "the group moved past what was deleted"
+    );
+    let skipped: u64 = s.groups[0]
+        .partitions
+        .iter()
+        .map(|p| p.counters.skipped_by_retention)
+        .sum();
+    assert_eq!(skipped, 6);
+    assert!(h.ack(&leased[0]).is_err(), "leases on purged messages end");
+    assert!(matches!(
+        h.b().purge_topic("nope", h.now),
+        Err(BrokerError::TopicNotFound(_))
+    ));
+    assert_eq!(h.b().purge_topic("t", h.now).expect("again"), 0);
+    let (p, offset, _) = h.produce("t", msg("after"));
+    assert_eq!(offset, 3, "offsets continue");
+    for restart in [Harness::restart, Harness::crash] {
+        restart(&mut h);
+        assert_eq!(lag(&h.stats(), "t", "g"), 1);
+    }
+    let got = h.poll("t", "g", "o", 10);
+    assert_eq!(
+        got.iter()
+            .map(|d| (d.message.partition, d.message.offset))
+            .collect::<Vec<_>>(),
+        [(p, 3)]
+    );
+}
+
+#[test]
+fn a_purged_dlq_counts_only_what_it_still_holds() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    let dead_letter = |h: &Harness, value: &str| {
+        h.produce("t", with_policy(value, 1, 0));
+        let d = h.poll("t", "g", "o", 1).pop().expect("leased");
+        h.b()
+            .nack(&lease_ref(&d), "bad", None, h.now)
+            .expect("nack");
+    };
+    dead_letter(&h, "first");
+    let moved = h
+        .b()
+        .dlq_replay(
+            &ReplayRequest {
+                topic: "t".into(),
+                ..ReplayRequest::default()
+            },
+            h.now,
+        )
+        .expect("replay");
+    assert_eq!(moved.len(), 1);
+    let depth = |h: &Harness| h.stats().dlq.first().map(|d| d.depth);
+    assert_eq!(depth(&h), Some(0), "moved out");
+    // The replayed copy is consumed; then the DLQ is purged and a new message dies.
+    let again = h.poll("t", "g", "o", 1).pop().expect("replayed copy");
+    h.ack(&again).expect("ack");
+    assert_eq!(h.b().purge_topic("dlq.t", h.now).expect("purge"), 1);
+    dead_letter(&h, "second");
+    h.tick(1);
+    assert_eq!(
+        depth(&h),
+        Some(1),
+        "a moved message purged since is not subtracted from what is there now"
+    );
+}
