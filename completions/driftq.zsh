@@ -1146,7 +1146,7 @@ esac
 _driftq_commands() {
     local commands; commands=(
 'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
-'topic:Create, list, describe and delete topics' \
+'topic:Create, list, describe, alter, purge and delete topics' \
 'produce:Produce messages\: from the argument, stdin or a file' \
 'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
@@ -1379,7 +1379,7 @@ _driftq__subcmd__group__subcmd__seek_commands() {
 _driftq__subcmd__help_commands() {
     local commands; commands=(
 'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
-'topic:Create, list, describe and delete topics' \
+'topic:Create, list, describe, alter, purge and delete topics' \
 'produce:Produce messages\: from the argument, stdin or a file' \
 'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \

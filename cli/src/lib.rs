@@ -96,7 +96,7 @@ pub enum Command {
     /// `-reset-wal`, `-wal-sync-interval 0`, …), and the binary run under the name `driftqd`
     /// (a symlink) is `driftq serve`. See README, "Replacing driftqd".
     Serve(serve_args::ServeArgs),
-    /// Create, list, describe and delete topics.
+    /// Create, list, describe, alter, purge and delete topics.
     #[command(subcommand)]
     Topic(cmd::topic::TopicCommand),
     /// Produce messages: from the argument, stdin or a file.
