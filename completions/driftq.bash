@@ -130,6 +130,9 @@ _driftq() {
             driftq__subcmd__group,ls)
                 cmd="driftq__subcmd__group__subcmd__list"
                 ;;
+            driftq__subcmd__group,messages)
+                cmd="driftq__subcmd__group__subcmd__messages"
+                ;;
             driftq__subcmd__group,rm)
                 cmd="driftq__subcmd__group__subcmd__delete"
                 ;;
@@ -150,6 +153,9 @@ _driftq() {
                 ;;
             driftq__subcmd__group__subcmd__help,list)
                 cmd="driftq__subcmd__group__subcmd__help__subcmd__list"
+                ;;
+            driftq__subcmd__group__subcmd__help,messages)
+                cmd="driftq__subcmd__group__subcmd__help__subcmd__messages"
                 ;;
             driftq__subcmd__group__subcmd__help,seek)
                 cmd="driftq__subcmd__group__subcmd__help__subcmd__seek"
@@ -228,6 +234,9 @@ _driftq() {
                 ;;
             driftq__subcmd__help__subcmd__group,list)
                 cmd="driftq__subcmd__help__subcmd__group__subcmd__list"
+                ;;
+            driftq__subcmd__help__subcmd__group,messages)
+                cmd="driftq__subcmd__help__subcmd__group__subcmd__messages"
                 ;;
             driftq__subcmd__help__subcmd__group,seek)
                 cmd="driftq__subcmd__help__subcmd__group__subcmd__seek"
@@ -1044,7 +1053,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-h -V --url --help --version list ls describe inflight seek delete rm help"
+            opts="-h -V --url --help --version list ls describe inflight messages seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1130,7 +1139,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__help)
-            opts="list describe inflight seek delete help"
+            opts="list describe inflight messages seek delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,6 +1222,20 @@ _driftq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftq__subcmd__group__subcmd__help__subcmd__messages)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftq__subcmd__group__subcmd__help__subcmd__seek)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1268,6 +1291,56 @@ _driftq() {
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__group__subcmd__messages)
+            opts="-g -n -o -h -V --group --state --owner --limit --output --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -W "queued in-flight retried acked dead-lettered" -- "${cur}"))
+                    return 0
+                    ;;
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
@@ -1516,7 +1589,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__group)
-            opts="list describe inflight seek delete"
+            opts="list describe inflight messages seek delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1572,6 +1645,20 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__group__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__group__subcmd__messages)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

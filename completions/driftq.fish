@@ -199,17 +199,18 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server 
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -l url -d 'Server URL (client commands)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -s h -l help -d 'Print help'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "ls" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "describe" -d 'Per-partition view of one group on one topic'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "rm" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight seek delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "ls" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "describe" -d 'Per-partition view of one group on one topic'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "messages" -d 'Messages as the group sees them: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group\'s position, with attempts and last error'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "rm" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
@@ -232,6 +233,19 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s g -l group -d 'Consumer group' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l state -d 'Only messages in this state (dead-lettered: the ones in dlq.TOPIC this group put there)' -r -f -a "queued\t''
+in-flight\t''
+retried\t''
+acked\t''
+dead-lettered\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l owner -d 'Only messages leased to this owner' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s n -l limit -d 'At most this many messages' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s g -l group -d 'Consumer group to move' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l to -d 'start | end | OFFSET | -N (N before the end) | @TIME (RFC 3339, unix ms, or -DURATION ago)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s p -l partition -d 'Move only this partition [default: all]' -r
@@ -261,6 +275,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Per-partition view of one group on one topic'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "messages" -d 'Messages as the group sees them: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group\'s position, with attempts and last error'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -439,6 +454,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Per-partition view of one group on one topic'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "messages" -d 'Messages as the group sees them: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group\'s position, with attempts and last error'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'DLQ topics and their depths'

@@ -441,6 +441,26 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ':topic -- Topic the group consumes:_default' \
 && ret=0
 ;;
+(messages)
+_arguments "${_arguments_options[@]}" : \
+'-g+[Consumer group]:GROUP:_default' \
+'--group=[Consumer group]:GROUP:_default' \
+'--state=[Only messages in this state (dead-lettered\: the ones in dlq.TOPIC this group put there)]:STATE:(queued in-flight retried acked dead-lettered)' \
+'--owner=[Only messages leased to this owner]:OWNER:_default' \
+'-n+[At most this many messages]:LIMIT:_default' \
+'--limit=[At most this many messages]:LIMIT:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic -- Topic the group consumes:_default' \
+&& ret=0
+;;
 (seek)
 _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to move]:GROUP:_default' \
@@ -519,6 +539,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (inflight)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(messages)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -1021,6 +1045,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(messages)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (seek)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1301,6 +1329,7 @@ _driftq__subcmd__group_commands() {
 'ls:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
 'describe:Per-partition view of one group on one topic' \
 'inflight:Who holds which lease, until when, and how many attempts' \
+'messages:Messages as the group sees them\: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group'\''s position, with attempts and last error' \
 'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
 'delete:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
 'rm:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
@@ -1324,6 +1353,7 @@ _driftq__subcmd__group__subcmd__help_commands() {
 'list:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
 'describe:Per-partition view of one group on one topic' \
 'inflight:Who holds which lease, until when, and how many attempts' \
+'messages:Messages as the group sees them\: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group'\''s position, with attempts and last error' \
 'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
 'delete:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1355,6 +1385,11 @@ _driftq__subcmd__group__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'driftq group help list commands' commands "$@"
 }
+(( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__messages_commands] )) ||
+_driftq__subcmd__group__subcmd__help__subcmd__messages_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group help messages commands' commands "$@"
+}
 (( $+functions[_driftq__subcmd__group__subcmd__help__subcmd__seek_commands] )) ||
 _driftq__subcmd__group__subcmd__help__subcmd__seek_commands() {
     local commands; commands=()
@@ -1369,6 +1404,11 @@ _driftq__subcmd__group__subcmd__inflight_commands() {
 _driftq__subcmd__group__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'driftq group list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__group__subcmd__messages_commands] )) ||
+_driftq__subcmd__group__subcmd__messages_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq group messages commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__group__subcmd__seek_commands] )) ||
 _driftq__subcmd__group__subcmd__seek_commands() {
@@ -1470,6 +1510,7 @@ _driftq__subcmd__help__subcmd__group_commands() {
 'list:Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count' \
 'describe:Per-partition view of one group on one topic' \
 'inflight:Who holds which lease, until when, and how many attempts' \
+'messages:Messages as the group sees them\: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group'\''s position, with attempts and last error' \
 'seek:Move a group'\''s position\: start | end | OFFSET | @TIME' \
 'delete:Forget a group\: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning' \
     )
@@ -1494,6 +1535,11 @@ _driftq__subcmd__help__subcmd__group__subcmd__inflight_commands() {
 _driftq__subcmd__help__subcmd__group__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help group list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__messages_commands] )) ||
+_driftq__subcmd__help__subcmd__group__subcmd__messages_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help group messages commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__group__subcmd__seek_commands] )) ||
 _driftq__subcmd__help__subcmd__group__subcmd__seek_commands() {

@@ -284,6 +284,32 @@ impl Client {
         ))
     }
 
+    /// Messages of `topic` as `group` sees them (DriftQ's `/debug/messages/state`): the rows.
+    pub fn message_states(
+        &self,
+        topic: &str,
+        group: &str,
+        state: Option<&str>,
+        owner: Option<&str>,
+        limit: u64,
+    ) -> ClientResult<Vec<Value>> {
+        let mut path = format!(
+            "/debug/messages/state?topic={}&group={}&limit={limit}",
+            seg(topic),
+            seg(group)
+        );
+        if let Some(state) = state {
+            path.push_str(&format!("&status={}", seg(state)));
+        }
+        if let Some(owner) = owner {
+            path.push_str(&format!("&owner={}", seg(owner)));
+        }
+        Ok(self.get(&path)?["rows"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
     pub fn inflight(&self, topic: &str, group: &str) -> ClientResult<Vec<Value>> {
         Ok(self.get(&format!(
             "/v1/topics/{}/groups/{}/inflight",

@@ -625,6 +625,78 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["dlq"][0]["depth"], 1);
+    // The group's view, message by message: the dead letter, and a message failing its retries.
+    cli(&s)
+        .args([
+            "group",
+            "messages",
+            "jobs",
+            "-g",
+            "w",
+            "--state",
+            "dead-lettered",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("dead_lettered").and(predicate::str::contains("cannot parse")),
+        );
+    cli(&s)
+        .args([
+            "produce",
+            "jobs",
+            "flaky",
+            "--max-attempts",
+            "5",
+            "--backoff",
+            "1h",
+        ])
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args([
+            "consume", "jobs", "-g", "w", "-n", "1", "--no-ack", "-o", "json",
+        ])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["nack", "--stdin", "--reason", "try later"])
+        .write_stdin(a.get_output().stdout.clone())
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args(["group", "messages", "jobs", "-g", "w", "-o", "json"])
+        .assert()
+        .success();
+    let rows = json_lines(&a.get_output().stdout);
+    let states: Vec<(u64, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["offset"].as_u64().unwrap_or(99),
+                r["state"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [(0, "acked"), (1, "retried")],
+        "the poison message is done for the group"
+    );
+    assert_eq!(rows[1]["last_error"], "try later");
+    cli(&s)
+        .args([
+            "group",
+            "messages",
+            "jobs",
+            "-g",
+            "w",
+            "--state",
+            "in-flight",
+        ])
+        .assert()
+        .success()
+        .stdout("no such messages for group w on jobs\n");
     let a = cli(&s)
         .args(["dlq", "peek", "jobs", "-o", "json"])
         .assert()

@@ -1,4 +1,4 @@
-//! `driftq group list|describe|seek|inflight|delete`.
+//! `driftq group list|describe|seek|inflight|messages|delete`.
 
 use std::io::Write;
 
@@ -19,6 +19,10 @@ pub enum GroupCommand {
     Describe(GroupArgs),
     /// Who holds which lease, until when, and how many attempts.
     Inflight(GroupArgs),
+    /// Messages as the group sees them: queued, in flight, retried (failed, waiting for the
+    /// next delivery) or acked, oldest first from the group's position, with attempts and last
+    /// error.
+    Messages(MessagesArgs),
     /// Move a group's position: start | end | OFFSET | @TIME.
     Seek(SeekArgs),
     /// Forget a group: positions, retries, counters. It stops holding producers back; a
@@ -44,6 +48,49 @@ pub struct DeleteArgs {
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MessagesArgs {
+    /// Topic the group consumes
+    pub topic: String,
+    /// Consumer group
+    #[arg(short, long)]
+    pub group: String,
+    /// Only messages in this state (dead-lettered: the ones in dlq.TOPIC this group put there)
+    #[arg(long, value_enum)]
+    pub state: Option<MessageStateArg>,
+    /// Only messages leased to this owner
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// At most this many messages
+    #[arg(short = 'n', long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageStateArg {
+    Queued,
+    InFlight,
+    Retried,
+    Acked,
+    DeadLettered,
+}
+
+impl MessageStateArg {
+    /// The server's (DriftQ's) name.
+    fn wire(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::InFlight => "in_flight",
+            Self::Retried => "retried",
+            Self::Acked => "acked",
+            Self::DeadLettered => "dead_lettered",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +273,66 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                             r["attempts"].to_string(),
                             age(&r["lease_remaining_ms"]),
                             printable(r["last_error"].as_str().unwrap_or("-").as_bytes()),
+                        ]);
+                    }
+                    writeln!(out, "{t}")?;
+                }
+            }
+        }
+        GroupCommand::Messages(a) => {
+            // Dead letters live in the DLQ topic; the other states in the topic itself.
+            let topic = match a.state {
+                Some(MessageStateArg::DeadLettered) => driftq_core::broker::dlq_topic_for(&a.topic),
+                _ => a.topic.clone(),
+            };
+            let rows = client.message_states(
+                &topic,
+                &a.group,
+                a.state.map(MessageStateArg::wire),
+                a.owner.as_deref(),
+                a.limit,
+            )?;
+            match a.output {
+                OutputFormat::Json => {
+                    for r in &rows {
+                        writeln!(out, "{r}")?;
+                    }
+                }
+                OutputFormat::Table if rows.is_empty() => {
+                    writeln!(out, "no such messages for group {} on {topic}", a.group)?;
+                }
+                OutputFormat::Table => {
+                    let mut t = table(&[
+                        "partition",
+                        "offset",
+                        "state",
+                        "attempts",
+                        "owner",
+                        "last error",
+                        "key",
+                        "value",
+                    ]);
+                    let text = |v: &Value| match v.as_str() {
+                        Some(s) => printable(s.as_bytes()),
+                        None => "-".to_owned(),
+                    };
+                    // Keys and values that are not UTF-8 come with their exact bytes beside.
+                    let bytes = |r: &Value, name: &str| match crate::output::bytes_from_json(
+                        &r[format!("{name}_base64")],
+                    ) {
+                        Ok(b) => printable(&b),
+                        Err(_) => text(&r[name]),
+                    };
+                    for r in &rows {
+                        t.add_row(vec![
+                            r["partition"].to_string(),
+                            r["offset"].to_string(),
+                            r["state"].as_str().unwrap_or_default().to_owned(),
+                            r["attempts"].to_string(),
+                            text(&r["owner"]),
+                            text(&r["last_error"]),
+                            bytes(r, "key"),
+                            bytes(r, "value").chars().take(40).collect(),
                         ]);
                     }
                     writeln!(out, "{t}")?;
