@@ -88,9 +88,29 @@ fn top_in_tmux_shows_what_group_describe_reports() {
             break;
         }
     }
+    // Drill down into the group: its leases and the two nacked messages waiting to retry.
+    tmux(&socket, &["send-keys", "-t", "top", "Tab"]);
+    tmux(&socket, &["send-keys", "-t", "top", "Enter"]);
+    let mut detail = String::new();
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(300));
+        detail = tmux(&socket, &["capture-pane", "-p", "-t", "top"]);
+        if detail.contains("In flight (4)") && detail.contains("Failed, waiting to retry (2)") {
+            break;
+        }
+    }
     tmux(&socket, &["send-keys", "-t", "top", "q"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux(&socket, &["kill-server"]);
+    assert!(
+        detail.contains("In flight (4)") && detail.contains("Failed, waiting to retry (2)"),
+        "group view:\n{detail}"
+    );
+    assert_eq!(
+        detail.matches("boom").count(),
+        2,
+        "each nacked message with its error:\n{detail}"
+    );
     let row = row.unwrap_or_else(|| panic!("no billing row on screen:\n{screen}"));
     let cells: Vec<&str> = row.trim_matches('│').split_whitespace().collect();
     // group, topic, lag, ready, inflight, …

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-use crate::stats::{GroupStat, Lease, Stats};
+use crate::stats::{GroupStat, Lease, Retry, Stats};
 
 /// Samples kept per sparkline (one per refresh).
 pub const HISTORY: usize = 60;
@@ -99,6 +99,8 @@ pub struct App {
     pub paused: bool,
     pub show_help: bool,
     pub leases: Vec<Lease>,
+    /// The drilled-down group's failed messages waiting for their next delivery.
+    pub retries: Vec<Retry>,
     /// Per topic: produce rate samples (msgs/s), newest last.
     pub topic_rates: BTreeMap<String, VecDeque<u64>>,
     /// Per (topic, group): ack rate (msgs/s).
@@ -128,6 +130,7 @@ impl App {
             paused: false,
             show_help: false,
             leases: Vec::new(),
+            retries: Vec::new(),
             topic_rates: BTreeMap::new(),
             ack_rates: BTreeMap::new(),
             behind: BTreeMap::new(),
@@ -211,6 +214,10 @@ impl App {
 
     pub fn on_leases(&mut self, leases: Vec<Lease>) {
         self.leases = leases;
+    }
+
+    pub fn on_retries(&mut self, retries: Vec<Retry>) {
+        self.retries = retries;
     }
 
     fn matches(&self, name: &str) -> bool {
@@ -395,6 +402,7 @@ impl App {
                 if self.view != View::Main {
                     self.view = View::Main;
                     self.leases.clear();
+                    self.retries.clear();
                 } else if !self.filter.is_empty() {
                     self.filter.clear();
                 }

@@ -20,6 +20,7 @@ use driftq_cli::client::Client;
 enum Update {
     Stats(Result<stats::Stats, String>),
     Leases(Vec<stats::Lease>),
+    Retries(Vec<stats::Retry>),
 }
 
 /// What the poller should fetch next.
@@ -71,6 +72,17 @@ fn fetch_loop(
                 return;
             }
         }
+        if let Some((topic, group)) = &current.group
+            && let Ok(rows) = client.message_states(topic, group, Some("retried"), None, 200)
+        {
+            let retries = rows
+                .into_iter()
+                .filter_map(|r| serde_json::from_value(r).ok())
+                .collect();
+            if tx.send(Update::Retries(retries)).is_err() {
+                return;
+            }
+        }
     }
 }
 
@@ -118,6 +130,7 @@ pub fn run(url: &str, interval: Duration) -> anyhow::Result<()> {
                     Update::Stats(Ok(s)) => app.on_snapshot(s),
                     Update::Stats(Err(e)) => app.on_error(e),
                     Update::Leases(l) => app.on_leases(l),
+                    Update::Retries(r) => app.on_retries(r),
                 }
             }
             if event::poll(Duration::from_millis(100))?

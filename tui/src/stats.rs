@@ -110,6 +110,17 @@ pub struct DlqStat {
     pub replayed: u64,
 }
 
+/// A message that failed and waits for its next delivery, for the group drill-down (a row of
+/// `/debug/messages/state?status=retried`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Retry {
+    pub partition: u32,
+    pub offset: u64,
+    pub attempts: u32,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
 /// One lease, for the group drill-down.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Lease {

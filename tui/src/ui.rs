@@ -394,8 +394,10 @@ fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
 }
 
 fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: &str) {
-    let [parts, leases] =
+    let [parts, below] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [leases, retries] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(below);
     let Some(g) = app
         .stats
         .groups
@@ -504,6 +506,41 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
     )
     .style(base_style(app));
     frame.render_widget(table, leases);
+    let rows: Vec<Row<'_>> = app
+        .retries
+        .iter()
+        .take(usize::from(retries.height.saturating_sub(3)))
+        .map(|r| {
+            Row::new(vec![
+                r.partition.to_string(),
+                r.offset.to_string(),
+                r.attempts.to_string(),
+                r.last_error.clone().unwrap_or_else(|| "-".into()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Min(10),
+        ],
+    )
+    .header(header(vec![
+        "partition",
+        "offset",
+        "attempts",
+        "last error",
+    ]))
+    .block(Block::default().borders(Borders::ALL).title(format!(
+        " Failed, waiting to retry ({}{}) ",
+        app.retries.len(),
+        if app.retries.len() >= 200 { "+" } else { "" }
+    )))
+    .style(base_style(app));
+    frame.render_widget(table, retries);
 }
 
 /// Says that the thing a drill-down shows no longer exists.
@@ -521,7 +558,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("↑ ↓, j k", "move the selection"),
     (
         "Enter",
-        "open: a topic's partitions, a group's partitions and leases",
+        "open: a topic's partitions, a group's partitions, leases, retries",
     ),
     ("Esc", "back (or clear the filter)"),
     ("/", "filter by name (Enter to apply)"),

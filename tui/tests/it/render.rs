@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use driftq_tui::app::{App, Key};
-use driftq_tui::stats::Lease;
+use driftq_tui::stats::{Lease, Retry};
 use driftq_tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -56,6 +56,12 @@ fn group_drill_down_with_leases() {
             last_error: None,
         },
     ]);
+    a.on_retries(vec![Retry {
+        partition: 0,
+        offset: 9,
+        attempts: 3,
+        last_error: Some("upstream 503".into()),
+    }]);
     insta::assert_snapshot!(render(&a, 120, 32));
 }
 
