@@ -697,6 +697,11 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .assert()
         .success()
         .stdout("no such messages for group w on jobs\n");
+    cli(&s)
+        .args(["group", "messages", "jobs", "-g", "typo"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("typo"));
     let a = cli(&s)
         .args(["dlq", "peek", "jobs", "-o", "json"])
         .assert()

@@ -280,6 +280,9 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
             }
         }
         GroupCommand::Messages(a) => {
+            // The view shows a group that does not exist as a new one would start (everything
+            // queued); a mistyped name should say so instead.
+            client.describe_group(&a.topic, &a.group)?;
             // Dead letters live in the DLQ topic; the other states in the topic itself.
             let topic = match a.state {
                 Some(MessageStateArg::DeadLettered) => driftq_core::broker::dlq_topic_for(&a.topic),
