@@ -731,7 +731,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__consume)
-            opts="-g -n -f -o -h -V --group --count --follow --until-end --from --filter --format --ack --no-ack --owner --lease --output --url --help --version"
+            opts="-g -n -f -o -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

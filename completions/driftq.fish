@@ -162,6 +162,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new messages (the default unless -n or --until-end)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l until-end -d 'Stop when nothing is left to consume'
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l force -d 'With --from: move the group even while it holds leases (their acks will fail), as `group seek --force` does'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ack -d 'Ack each message after printing it (default on a terminal)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-ack -d 'Leave messages leased (default when piped): ack them later with `driftq ack --stdin`'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'

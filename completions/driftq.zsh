@@ -291,6 +291,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--until-end[Stop when nothing is left to consume]' \
+'--force[With --from\: move the group even while it holds leases (their acks will fail), as \`group seek --force\` does]' \
 '(--no-ack)--ack[Ack each message after printing it (default on a terminal)]' \
 '--no-ack[Leave messages leased (default when piped)\: ack them later with \`driftq ack --stdin\`]' \
 '-h[Print help (see more with '\''--help'\'')]' \

@@ -509,6 +509,24 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
             .stderr(predicate::str::starts_with("driftq: -"));
     }
     assert_eq!(lag(&s, "t", "g"), 0);
+    // consume --from on a group holding leases: refused, unless --force (as group seek).
+    let _ = cli(&s)
+        .args(["consume", "t", "-g", "f", "-n", "2", "--no-ack"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["consume", "t", "-g", "f", "--from", "start", "-n", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("holds 2 leases"));
+    cli(&s)
+        .args([
+            "consume", "t", "-g", "f", "--from", "start", "--force", "-n", "1", "--no-ack", "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"offset\":0"));
 }
 
 #[test]

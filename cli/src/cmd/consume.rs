@@ -31,6 +31,10 @@ pub struct ConsumeArgs {
     /// Move the group first: start | end | OFFSET | -N (N before the end) | @TIME
     #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
+    /// With --from: move the group even while it holds leases (their acks will fail), as
+    /// `group seek --force` does
+    #[arg(long, requires = "from")]
+    pub force: bool,
     /// Only print matching messages: key=GLOB | header:NAME=GLOB | value=GLOB (repeatable, all must match).
     /// With --ack the others are acked too: the group moves past them, as a filtered tail would
     #[arg(long)]
@@ -187,7 +191,7 @@ fn default_owner() -> String {
 /// Moves the group to `from` before consuming.
 fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()> {
     if let Some(n) = parse_before_end(from, "--from")? {
-        seek_before_end(client, &a.topic, &a.group, n, None, false)?;
+        seek_before_end(client, &a.topic, &a.group, n, None, a.force)?;
         return Ok(());
     }
     let to = match from {
@@ -200,7 +204,7 @@ fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()>
             "--from must be start, end, OFFSET, -N or @TIME"
         ))?),
     };
-    client.seek(&a.topic, &a.group, &to, None, false)?;
+    client.seek(&a.topic, &a.group, &to, None, a.force)?;
     Ok(())
 }
 
