@@ -16,7 +16,9 @@
 use std::sync::Arc;
 
 use super::group::GroupPartition;
-use super::{ACTIVE_GROUP_WINDOW_MS, Broker, Message, Result, Topic, lock, read};
+use super::{
+    ACTIVE_GROUP_WINDOW_MS, Broker, Message, REPLY_BYTES, Result, Topic, lock, payload_bytes, read,
+};
 use crate::storage::{PartitionLog, StoredRecord};
 
 /// Most rows one message-state view returns.
@@ -207,6 +209,8 @@ impl Broker {
     pub fn message_states(&self, q: &StateQuery<'_>, now_ms: i64) -> Result<Vec<MessageStateRow>> {
         let limit = q.limit.clamp(1, MAX_STATE_ROWS);
         let mut rows = Vec::new();
+        // Rows carry their values: past REPLY_BYTES of them the view ends early.
+        let mut bytes = 0;
         for t in self.topics_sorted(q.topic)? {
             if rows.len() >= limit {
                 break;
@@ -255,10 +259,14 @@ impl Broker {
                         while picks.next_if(|(o, _)| *o < stored.offset).is_some() {}
                         if let Some((_, pick)) = picks.next_if(|(o, _)| *o == stored.offset) {
                             let m = Self::to_message(&t.meta.name, p, stored);
+                            bytes += payload_bytes(&m);
                             rows.push(pick.row(m, now_ms));
                         }
-                        true
+                        bytes < REPLY_BYTES
                     })?;
+                    if bytes >= REPLY_BYTES {
+                        return Ok(rows);
+                    }
                 }
             }
         }
@@ -284,6 +292,14 @@ impl Broker {
             }
             for_each_record(&part.log, low, end - 1, |stored| {
                 let m = Self::to_message(&t.meta.name, i as u32, stored);
+                if rows
+                    .iter()
+                    .map(|r| payload_bytes(&r.message))
+                    .sum::<usize>()
+                    >= REPLY_BYTES
+                {
+                    return false;
+                }
                 if let Some(origin) = m.meta.dlq.as_ref().filter(|o| o.group == group) {
                     let (attempts, last_error) = (origin.attempts, origin.errors.last().cloned());
                     rows.push(MessageStateRow {
@@ -309,15 +325,25 @@ impl Broker {
         let limit = limit.clamp(1, MAX_PEEK);
         let t = self.topic(topic)?;
         let mut messages = Vec::new();
+        // Each partition's newest `limit` in a share of REPLY_BYTES (at least one message).
+        let share = REPLY_BYTES / t.partitions.len().max(1);
         for (i, part) in t.partitions.iter().enumerate() {
-            let from = part
-                .log
-                .high_watermark()
-                .saturating_sub(limit as u64)
-                .max(part.log.low_watermark());
+            let high = part.log.high_watermark();
+            let mut want = limit as u64;
+            let newest = loop {
+                let from = high.saturating_sub(want).max(part.log.low_watermark());
+                let got = part.log.read(from, want as usize, share)?;
+                // A read cut short by the share returns the oldest of the window; ask again for
+                // as many as fitted, counted back from the end, until the newest are in.
+                match got.last() {
+                    Some(last) if last.offset + 1 < high && (got.len() as u64) < want => {
+                        want = got.len() as u64;
+                    }
+                    _ => break got,
+                }
+            };
             messages.extend(
-                part.log
-                    .read(from, limit, usize::MAX)?
+                newest
                     .into_iter()
                     .map(|s| Self::to_message(topic, i as u32, s)),
             );

@@ -617,7 +617,7 @@ impl Partition {
 }
 
 /// One poll's request, handed down its locked steps.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 struct PollRequest<'a> {
     topic: &'a Topic,
     group: &'a str,
@@ -625,6 +625,25 @@ struct PollRequest<'a> {
     max: usize,
     lease_ms: i64,
     now_ms: i64,
+    /// Key and value bytes leased so far (see [`REPLY_BYTES`]).
+    leased_bytes: std::cell::Cell<usize>,
+}
+
+impl PollRequest<'_> {
+    /// Whether the poll has handed out all it may: `max` messages, or [`REPLY_BYTES`].
+    fn is_full(&self, delivered: usize) -> bool {
+        delivered >= self.max || self.leased_bytes.get() >= REPLY_BYTES
+    }
+}
+
+/// Most key + value bytes one poll hands out or one DLQ peek returns, beyond the message that
+/// crosses it (a message bigger than this still goes out, alone). A count limit alone let
+/// 10,000 one-MiB messages become a 10 GiB reply; Kafka bounds a fetch by `fetch.max.bytes`
+/// for the same reason.
+pub const REPLY_BYTES: usize = 16 << 20;
+
+fn payload_bytes(m: &Message) -> usize {
+    m.value.len() + m.key.as_ref().map_or(0, Vec::len)
 }
 
 #[derive(Debug, Default)]
@@ -2062,6 +2081,7 @@ impl Broker {
             max,
             lease_ms,
             now_ms,
+            leased_bytes: std::cell::Cell::new(0),
         };
         let mut records = Vec::new();
         let mut out = Vec::with_capacity(max.min(1024));
@@ -2076,7 +2096,7 @@ impl Broker {
             s
         });
         for i in 0..n {
-            if out.len() >= max {
+            if req.is_full(out.len()) {
                 break;
             }
             let p = (start + i) % n;
@@ -2147,7 +2167,6 @@ impl Broker {
         let &PollRequest {
             topic: t,
             group,
-            max,
             now_ms,
             ..
         } = req;
@@ -2177,7 +2196,7 @@ impl Broker {
             let Some(gp) = g.partitions.get_mut(p as usize) else {
                 return Ok(None);
             };
-            if out.len() >= max || gp.inflight.len() >= self.config.max_inflight {
+            if req.is_full(out.len()) || gp.inflight.len() >= self.config.max_inflight {
                 return Ok(None);
             }
             let Some(offset) = gp.first_due_retry(now_ms) else {
@@ -2213,7 +2232,7 @@ impl Broker {
             .saturating_sub(delivered)
             .min(self.config.max_inflight.saturating_sub(gp.inflight.len()));
         let hw = req.topic.partitions[p as usize].log.high_watermark();
-        (room > 0 && gp.cursor < hw).then_some((gp.cursor, room))
+        (room > 0 && !req.is_full(delivered) && gp.cursor < hw).then_some((gp.cursor, room))
     }
 
     /// Leases records read from `read_from` without the groups lock. Another poll of the group
@@ -2230,10 +2249,7 @@ impl Broker {
         records: &mut Vec<StateRecord>,
     ) -> Option<(u64, usize)> {
         let &PollRequest {
-            topic: t,
-            group,
-            max,
-            ..
+            topic: t, group, ..
         } = req;
         let part = &t.partitions[p as usize];
         let cursor_now = groups.get(group)?.partitions.get(p as usize)?.cursor;
@@ -2246,7 +2262,7 @@ impl Broker {
         while let Some(stored) = batch.next() {
             let g = groups.get_mut(group)?;
             let gp = g.partitions.get_mut(p as usize)?;
-            if out.len() >= max || gp.inflight.len() >= self.config.max_inflight {
+            if req.is_full(out.len()) || gp.inflight.len() >= self.config.max_inflight {
                 part.keep_read_ahead(std::iter::once(stored).chain(batch).collect());
                 return None;
             }
@@ -2325,6 +2341,8 @@ impl Broker {
                 scope,
             },
         );
+        req.leased_bytes
+            .set(req.leased_bytes.get() + payload_bytes(&msg));
         out.push(Delivery {
             message: msg,
             group: group.to_owned(),
@@ -3089,16 +3107,18 @@ impl Broker {
         let Some(t) = t else { return Ok(Vec::new()) };
         let replayed = lock(&self.replayed).clone();
         let mut out = Vec::new();
+        let mut bytes = 0;
         for (p, part) in t.partitions.iter().enumerate() {
             let mut next = part.log.low_watermark();
-            while out.len() < max && next < part.log.high_watermark() {
+            while out.len() < max && bytes < REPLY_BYTES && next < part.log.high_watermark() {
                 let batch = part.log.read(next, 1024, 8 << 20)?;
                 let Some(last) = batch.last() else { break };
                 next = last.offset + 1;
                 for s in batch {
-                    if out.len() >= max {
+                    if out.len() >= max || bytes >= REPLY_BYTES {
                         break;
                     }
+                    bytes += s.record.value.len() + s.record.key.as_ref().map_or(0, Vec::len);
                     let moved = replayed
                         .get(&(dlq_name.clone(), p as u32, s.offset))
                         .copied();

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use driftq_core::broker::REPLY_BYTES;
 use driftq_core::broker::inspect::{MAX_STATE_ROWS, MessageState, StateQuery};
 use driftq_core::broker::{
     Broker, BrokerConfig, BrokerError, Delivery, Envelope, GroupStats, LeaseRef, ProduceMessage,
@@ -2223,4 +2224,55 @@ fn a_purged_dlq_counts_only_what_it_still_holds() {
         Some(1),
         "a moved message purged since is not subtracted from what is there now"
     );
+}
+
+#[test]
+fn polls_and_dlq_peeks_stop_at_reply_bytes_and_the_rest_follows() {
+    let h = Harness::new();
+    h.topic("big", 1);
+    let mib = |i: u8| ProduceMessage {
+        value: vec![i; 1 << 20],
+        envelope: with_policy("", 1, 0).envelope,
+        ..ProduceMessage::default()
+    };
+    for i in 0..24 {
+        h.produce("big", mib(i));
+    }
+    let payload = |ds: &[Delivery]| ds.iter().map(|d| d.message.value.len()).sum::<usize>();
+    let first = h.poll("big", "g", "o", 10_000);
+    assert!(
+        !first.is_empty() && first.len() < 24,
+        "a count limit of 10,000 does not hand out 24 MiB at once: {}",
+        first.len()
+    );
+    assert!(
+        payload(&first) >= REPLY_BYTES && payload(&first) <= REPLY_BYTES + (4 << 20),
+        "{} bytes",
+        payload(&first)
+    );
+    let rest = h.poll("big", "g", "o", 10_000);
+    let mut offsets: Vec<u64> = first
+        .iter()
+        .chain(&rest)
+        .map(|d| d.message.offset)
+        .collect();
+    offsets.sort_unstable();
+    assert_eq!(offsets, (0..24).collect::<Vec<_>>(), "the rest follows");
+    // Dead-letter them all: a peek stops at the budget too.
+    for d in first.iter().chain(&rest) {
+        h.b()
+            .nack(&lease_ref(d), "too big", None, h.now)
+            .expect("nack");
+    }
+    let peeked = h.b().dlq_peek("big", 10_000).expect("peek");
+    let bytes: usize = peeked.iter().map(|m| m.message.value.len()).sum();
+    assert!(
+        !peeked.is_empty() && peeked.len() < 24 && bytes <= REPLY_BYTES + (1 << 20),
+        "{} messages, {bytes} bytes",
+        peeked.len()
+    );
+    // The newest-first peek of the debug view keeps the newest when it cannot take them all.
+    let newest = h.b().peek_newest("big", 100).expect("peek newest");
+    assert_eq!(newest.first().map(|r| r.message.offset), Some(23));
+    assert!(newest.len() < 24, "{}", newest.len());
 }
