@@ -898,6 +898,10 @@ async fn consume(
             "topic, group, and owner are required",
         ));
     }
+    // Checked before the stream starts: once it has, errors have nowhere to go.
+    driftq_core::broker::validate_group_name(&group)
+        .and_then(|()| driftq_core::broker::validate_owner(&owner))
+        .map_err(|e| ApiError::from_broker(e, true))?;
     state
         .broker
         .topic_meta(&topic)

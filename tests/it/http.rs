@@ -1412,3 +1412,54 @@ fn purging_a_topic_deletes_its_messages_and_nothing_comes_back_after_a_kill() {
         .collect();
     assert_eq!(values, ["after"], "nothing purged came back");
 }
+
+/// Group and owner names are bounded (every state record of a group and every lease carries
+/// them): a 20,000-byte group, a group of spaces or with a newline, a 100,000-byte owner — each
+/// a 400 on the pull and stream consume paths and a seek, and nothing is created.
+#[test]
+fn group_and_owner_names_are_bounded_on_every_path_that_creates_them() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    let long_group = "g".repeat(20_000);
+    let long_owner = "o".repeat(100_000);
+    for (group, owner) in [
+        (long_group.as_str(), "o"),
+        ("%20", "o"),
+        ("a%0Ab", "o"),
+        ("ok", long_owner.as_str()),
+    ] {
+        let r = s.post(
+            &format!("/v1/topics/t/groups/{group}/poll"),
+            &json!({"owner": owner, "max": 1}),
+        );
+        assert_eq!(
+            error_code(r),
+            (400, "INVALID_ARGUMENT".to_owned()),
+            "{}",
+            &group[..group.len().min(20)]
+        );
+    }
+    let r = s.post(
+        &format!("/v1/topics/t/groups/{long_group}/seek"),
+        &json!({"to": "start"}),
+    );
+    assert_eq!(error_code(r).0, 400);
+    let r = s
+        .http
+        .get(format!(
+            "{}/v1/consume?topic=t&group={long_group}&owner=o",
+            s.url
+        ))
+        .send()
+        .expect("consume");
+    assert_eq!(error_code(r).0, 400, "refused before the stream starts");
+    assert_eq!(s.json("/v1/groups")["groups"], json!([]));
+    // A name with spaces inside, at the limit, is fine.
+    let fine = format!("my group {}", "x".repeat(240));
+    assert_eq!(fine.len(), 249);
+    let r = s.post(
+        &format!("/v1/topics/t/groups/{}/poll", fine.replace(' ', "%20")),
+        &json!({"owner": "o", "max": 1}),
+    );
+    assert_eq!(r.status(), 200);
+}

@@ -765,6 +765,37 @@ fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 }
 
 /// Topic names: `[A-Za-z0-9._-]{1,249}`.
+/// Group names: 1 to 249 bytes, like topic names, of any characters but control characters,
+/// and no whitespace at either end (DriftQ's v1 API trims names, so " g" and "g" would be two
+/// names for one group). Every state record of a group carries its name.
+pub fn validate_group_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 249
+        && name.trim() == name
+        && !name.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(BrokerError::InvalidArgument(format!(
+            "invalid group name {:?}: use 1 to 249 bytes, no control characters, no spaces at either end",
+            name.chars().take(64).collect::<String>()
+        )))
+    }
+}
+
+/// Owners (consumer names): 1 to 1024 bytes, no control characters. Every lease keeps one.
+pub fn validate_owner(owner: &str) -> Result<()> {
+    let ok = !owner.is_empty() && owner.len() <= 1024 && !owner.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(BrokerError::InvalidArgument(format!(
+            "invalid owner {:?}: use 1 to 1024 bytes, no control characters",
+            owner.chars().take(64).collect::<String>()
+        )))
+    }
+}
+
 pub fn validate_topic_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 249
@@ -2066,11 +2097,8 @@ impl Broker {
         lease_ms: i64,
         now_ms: i64,
     ) -> Result<Deferred<Vec<Delivery>>> {
-        if group.is_empty() || owner.is_empty() {
-            return Err(BrokerError::InvalidArgument(
-                "group and owner are required".into(),
-            ));
-        }
+        validate_group_name(group)?;
+        validate_owner(owner)?;
         check_lease(lease_ms)?;
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);
@@ -2815,6 +2843,7 @@ impl Broker {
         force: bool,
         now_ms: i64,
     ) -> Result<Vec<(u32, u64, u64)>> {
+        validate_group_name(group)?;
         let t = self.topic(topic)?;
         if let Some(p) = partition {
             t.partition(p)?;
