@@ -576,8 +576,11 @@ fn envelope_from_query(query: &HashMap<String, String>) -> ApiResult<Option<Wire
     Ok((e != WireEnvelope::default()).then_some(e))
 }
 
+/// Key, value and headers count against `--max-message-bytes` (Kafka's `max.message.bytes`
+/// counts the whole record): headers alone could otherwise fill a body.
 fn check_size(state: &AppState, m: &ProduceMessage) -> ApiResult<()> {
-    let size = m.value.len() + m.key.as_ref().map_or(0, Vec::len);
+    let headers: usize = m.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+    let size = m.value.len() + m.key.as_ref().map_or(0, Vec::len) + headers;
     if size > state.config.max_message_bytes {
         return Err(ApiError::too_large(format!(
             "message of {size} bytes exceeds the {}-byte limit (--max-message-bytes)",

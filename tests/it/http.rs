@@ -213,6 +213,12 @@ fn huge_bodies_and_messages_get_413() {
         &json!({"topic": "t", "value": "y".repeat(200)}),
     );
     assert_eq!(error_code(r).0, 413);
+    // Headers count too: a small value under many headers is as big as a big value.
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "small", "headers": [{"name": "h", "value": "z".repeat(150)}]}]),
+    );
+    assert_eq!(error_code(r).0, 413);
     assert_eq!(s.json("/v1/topics/t")["messages"], 0);
 }
 
