@@ -51,7 +51,7 @@ json\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-inflight -d 'Leases a group may hold per partition [default: 1024]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-partition-msgs -d 'Unacked messages per partition (behind the slowest group) before produce gets 429 [default: 1000000]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-partition-bytes -d 'Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB [default: 1GiB]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-message-bytes -d 'Largest message accepted (key + value + headers), e.g. 4MiB [default: 1MiB]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-message-bytes -d 'Largest message accepted (key + value + headers + envelope text), e.g. 4MiB [default: 1MiB]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, e.g. 64MiB [default: 16MiB]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l router-config -d 'Rule file for the produce router (see docs/API.md) [default: no router]' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d 'Segment size before roll-over, e.g. 256MiB [default: 64MiB]' -r

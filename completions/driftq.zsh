@@ -39,7 +39,7 @@ _arguments "${_arguments_options[@]}" : \
 '--max-inflight=[Leases a group may hold per partition \[default\: 1024\]]:MAX_INFLIGHT:_default' \
 '--max-partition-msgs=[Unacked messages per partition (behind the slowest group) before produce gets 429 \[default\: 1000000\]]:MAX_PARTITION_MSGS:_default' \
 '--max-partition-bytes=[Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB \[default\: 1GiB\]]:MAX_PARTITION_BYTES:_default' \
-'--max-message-bytes=[Largest message accepted (key + value + headers), e.g. 4MiB \[default\: 1MiB\]]:MAX_MESSAGE_BYTES:_default' \
+'--max-message-bytes=[Largest message accepted (key + value + headers + envelope text), e.g. 4MiB \[default\: 1MiB\]]:MAX_MESSAGE_BYTES:_default' \
 '--max-body-bytes=[Largest request body accepted, e.g. 64MiB \[default\: 16MiB\]]:MAX_BODY_BYTES:_default' \
 '--router-config=[Rule file for the produce router (see docs/API.md) \[default\: no router\]]:ROUTER_CONFIG:_files' \
 '--segment-bytes=[Segment size before roll-over, e.g. 256MiB \[default\: 64MiB\]]:SEGMENT_BYTES:_default' \

@@ -47,7 +47,7 @@ pub struct ServeArgs {
     /// Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB [default: 1GiB]
     #[arg(long, env = "DRIFTQ_MAX_PARTITION_BYTES", value_parser = crate::cmd::parse_size)]
     pub max_partition_bytes: Option<u64>,
-    /// Largest message accepted (key + value + headers), e.g. 4MiB [default: 1MiB]
+    /// Largest message accepted (key + value + headers + envelope text), e.g. 4MiB [default: 1MiB]
     #[arg(long, env = "DRIFTQ_MAX_MESSAGE_BYTES", value_parser = size_usize)]
     pub max_message_bytes: Option<usize>,
     /// Largest request body accepted, e.g. 64MiB [default: 16MiB]

@@ -19,8 +19,8 @@ use driftq_core::api::{
     parse_rfc3339_ns,
 };
 use driftq_core::broker::{
-    Broker, BrokerError, Deferred, Delivery, LeaseRef, ProduceMessage, Produced, ReadFrom,
-    ReplayRequest, SeekTo, dlq_topic_for,
+    Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, ProduceMessage, Produced,
+    ReadFrom, ReplayRequest, SeekTo, dlq_topic_for,
 };
 use driftq_core::storage::Durability;
 use serde::Deserialize;
@@ -576,11 +576,13 @@ fn envelope_from_query(query: &HashMap<String, String>) -> ApiResult<Option<Wire
     Ok((e != WireEnvelope::default()).then_some(e))
 }
 
-/// Key, value and headers count against `--max-message-bytes` (Kafka's `max.message.bytes`
-/// counts the whole record): headers alone could otherwise fill a body.
+/// Key, value, headers and the envelope's text count against `--max-message-bytes` (Kafka's
+/// `max.message.bytes` counts the whole record): headers or a run id alone could otherwise fill
+/// a body.
 fn check_size(state: &AppState, m: &ProduceMessage) -> ApiResult<()> {
     let headers: usize = m.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
-    let size = m.value.len() + m.key.as_ref().map_or(0, Vec::len) + headers;
+    let envelope = m.envelope.as_ref().map_or(0, Envelope::text_bytes);
+    let size = m.value.len() + m.key.as_ref().map_or(0, Vec::len) + headers + envelope;
     if size > state.config.max_message_bytes {
         return Err(ApiError::too_large(format!(
             "message of {size} bytes exceeds the {}-byte limit (--max-message-bytes)",

@@ -219,6 +219,11 @@ fn huge_bodies_and_messages_get_413() {
         &json!([{"value": "small", "headers": [{"name": "h", "value": "z".repeat(150)}]}]),
     );
     assert_eq!(error_code(r).0, 413);
+    let r = s.post(
+        "/v1/produce",
+        &json!({"topic": "t", "value": "small", "envelope": {"run_id": "r".repeat(150)}}),
+    );
+    assert_eq!(error_code(r).0, 413);
     assert_eq!(s.json("/v1/topics/t")["messages"], 0);
 }
 

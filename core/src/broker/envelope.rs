@@ -68,6 +68,22 @@ impl Envelope {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
     }
+
+    /// Bytes of its text fields: what it adds to a stored message beyond a few fixed fields.
+    #[must_use]
+    pub fn text_bytes(&self) -> usize {
+        [
+            &self.run_id,
+            &self.step_id,
+            &self.parent_step_id,
+            &self.tenant_id,
+            &self.idempotency_key,
+            &self.target_topic,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum()
+    }
 }
 
 /// A router's label for a message.
