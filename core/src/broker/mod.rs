@@ -765,6 +765,22 @@ fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 }
 
 /// Topic names: `[A-Za-z0-9._-]{1,249}`.
+/// Longest nack reason kept: a message keeps its last ten errors in every lease, state record and
+/// DLQ copy, and a client that sends a whole stack trace should not multiply it by ten.
+pub const MAX_REASON_BYTES: usize = 2048;
+
+/// `reason` cut to [`MAX_REASON_BYTES`] at a character boundary.
+fn cut_reason(reason: &str) -> &str {
+    if reason.len() <= MAX_REASON_BYTES {
+        return reason;
+    }
+    let mut end = MAX_REASON_BYTES;
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    &reason[..end]
+}
+
 /// Group names: 1 to 249 bytes, like topic names, of any characters but control characters,
 /// and no whitespace at either end (DriftQ's v1 API trims names, so " g" and "g" would be two
 /// names for one group). Every state record of a group carries its name.
@@ -2633,7 +2649,7 @@ impl Broker {
         let reason = if reason.trim().is_empty() {
             "nack"
         } else {
-            reason
+            cut_reason(reason)
         };
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);

@@ -2276,3 +2276,23 @@ fn polls_and_dlq_peeks_stop_at_reply_bytes_and_the_rest_follows() {
     assert_eq!(newest.first().map(|r| r.message.offset), Some(23));
     assert!(newest.len() < 24, "{}", newest.len());
 }
+
+#[test]
+fn a_long_nack_reason_is_cut_at_a_character_boundary() {
+    let h = Harness::new();
+    h.topic("t", 1);
+    h.produce("t", with_policy("v", 5, 0));
+    let d = h.poll("t", "g", "o", 1).pop().expect("leased");
+    let trace = "é".repeat(5_000); // 10,000 bytes of two-byte characters
+    h.b()
+        .nack(&lease_ref(&d), &format!("x{trace}"), None, h.now)
+        .expect("nack");
+    let again = h.poll("t", "g", "o", 1).pop().expect("redelivered");
+    let kept = again.errors.last().expect("the reason");
+    assert!(
+        kept.len() <= driftq_core::broker::MAX_REASON_BYTES && kept.len() > 2_000,
+        "{} bytes kept",
+        kept.len()
+    );
+    assert!(kept.starts_with("xé"));
+}
