@@ -37,8 +37,11 @@ fn main() -> ExitCode {
     if let Command::Serve(args) = &mut cli.command {
         args.ignored_driftqd_flags = line.ignored;
     }
+    // Buffered, not line by line: `consume` and `wal inspect` write a line per message, and a
+    // write call per line cost more than everything else the CLI does. Commands that stream
+    // (`consume --follow`) flush after each batch.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let result = match &cli.command {
         Command::Serve(args) => run_serve(args, service),
         Command::Top(args) => driftq_tui::run(&cli.url, args.interval).map(|()| exit::OK),

@@ -1201,3 +1201,38 @@ fn serve_startup_errors_are_one_clear_line_each() {
             "--addr \"nonsense\" is not host:port",
         ));
 }
+
+/// `consume` follows by default and prints each message as it arrives, although its output is
+/// buffered (a write per line cost more than the rest of the CLI): it flushes after each poll.
+#[test]
+fn consume_follows_and_prints_each_message_as_it_arrives() {
+    use std::io::BufRead as _;
+    let s = Server::start(&[]);
+    s.create_topic("live", 1);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+        .args(["--url", &s.url, "consume", "live", "-g", "g"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn consume");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    for value in ["first", "second"] {
+        let r = s.post("/v1/produce", &json!({"topic": "live", "value": value}));
+        assert_eq!(r.status(), 200);
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("a line while consume still runs")
+            .expect("utf-8 line");
+        assert!(line.ends_with(&format!(": {value}")), "{line}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -208,6 +208,11 @@ fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Messages asked for per poll: each poll and each batch ack is a round trip with an fsync, so
+/// a drain goes as fast as few of them allow. The server bounds a reply by bytes as well (16 MiB
+/// of keys and values), so big messages come in smaller polls.
+const POLL_MAX: usize = 5_000;
+
 pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     let filters = a
         .filter
@@ -229,8 +234,10 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     let stop_at_end = a.until_end || (a.count.is_some() && !a.follow);
     let mut printed = 0u64;
     loop {
-        let want = a.count.map_or(500, |n| {
-            usize::try_from(n - printed).unwrap_or(500).min(500)
+        let want = a.count.map_or(POLL_MAX, |n| {
+            usize::try_from(n - printed)
+                .unwrap_or(POLL_MAX)
+                .min(POLL_MAX)
         });
         let wait = if stop_at_end { 500 } else { 5_000 };
         let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
