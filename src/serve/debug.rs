@@ -150,8 +150,7 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
         ("last_delivered_at_ms", r.last_delivered_ms.map(Value::from)),
         (
             "oldest_lease_age_ms",
-            r.oldest_lease_delivered_ms
-                .map(|at| Value::from(now.saturating_sub(at).max(0))),
+            r.oldest_lease_delivered_ms.map(|at| age_since(now, at)),
         ),
         (
             "lease_duration_ms",
@@ -239,11 +238,7 @@ fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
         ("owner", r.owner.as_ref().map(|o| json!(o))),
         ("last_error", r.last_error.as_ref().map(|e| json!(e))),
         ("last_delivered_at_ms", r.delivered_ms.map(Value::from)),
-        (
-            "lease_age_ms",
-            r.delivered_ms
-                .map(|at| Value::from(now.saturating_sub(at).max(0))),
-        ),
+        ("lease_age_ms", r.delivered_ms.map(|at| age_since(now, at))),
         (
             "lease_duration_ms",
             r.delivered_ms
@@ -257,6 +252,11 @@ fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
     ];
     set_present(&mut v, optional);
     v
+}
+
+/// Milliseconds from `at` to `now` (never negative: clocks step).
+fn age_since(now: i64, at: i64) -> Value {
+    Value::from(now.saturating_sub(at).max(0))
 }
 
 /// Sets the fields that have a value; DriftQ leaves the others out.

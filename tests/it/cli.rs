@@ -29,6 +29,22 @@ fn stdout_json(a: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&a.get_output().stdout).expect("json stdout")
 }
 
+/// Leases one message of `topic` to `group` with `consume` and nacks it with `reason` from the
+/// JSON line, as a script would.
+fn consume_one_and_nack(s: &Server, topic: &str, group: &str, reason: &str) {
+    let a = cli(s)
+        .args([
+            "consume", topic, "-g", group, "-n", "1", "--no-ack", "-o", "json",
+        ])
+        .assert()
+        .success();
+    cli(s)
+        .args(["nack", "--stdin", "--reason", reason])
+        .write_stdin(a.get_output().stdout.clone())
+        .assert()
+        .success();
+}
+
 fn lag(s: &Server, topic: &str, group: &str) -> u64 {
     let a = cli(s)
         .args(["group", "describe", topic, "-g", group, "-o", "json"])
@@ -671,17 +687,7 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         ])
         .assert()
         .success();
-    let a = cli(&s)
-        .args([
-            "consume", "jobs", "-g", "w", "-n", "1", "--no-ack", "-o", "json",
-        ])
-        .assert()
-        .success();
-    cli(&s)
-        .args(["nack", "--stdin", "--reason", "try later"])
-        .write_stdin(a.get_output().stdout.clone())
-        .assert()
-        .success();
+    consume_one_and_nack(&s, "jobs", "w", "try later");
     let a = cli(&s)
         .args(["group", "messages", "jobs", "-g", "w", "-o", "json"])
         .assert()
@@ -866,17 +872,7 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .args(["produce", "gone", "orphan", "--max-attempts", "1"])
         .assert()
         .success();
-    let a = cli(&s)
-        .args([
-            "consume", "gone", "-g", "w", "-n", "1", "--no-ack", "-o", "json",
-        ])
-        .assert()
-        .success();
-    cli(&s)
-        .args(["nack", "--stdin", "--reason", "r"])
-        .write_stdin(a.get_output().stdout.clone())
-        .assert()
-        .success();
+    consume_one_and_nack(&s, "gone", "w", "r");
     cli(&s)
         .args(["topic", "delete", "gone", "--yes"])
         .assert()

@@ -83,13 +83,15 @@ pub enum MessageStateArg {
 impl MessageStateArg {
     /// The server's (DriftQ's) name.
     fn wire(self) -> &'static str {
+        use driftq_core::broker::inspect::MessageState;
         match self {
-            Self::Queued => "queued",
-            Self::InFlight => "in_flight",
-            Self::Retried => "retried",
-            Self::Acked => "acked",
-            Self::DeadLettered => "dead_lettered",
+            Self::Queued => MessageState::Queued,
+            Self::InFlight => MessageState::InFlight,
+            Self::Retried => MessageState::Retried,
+            Self::Acked => MessageState::Acked,
+            Self::DeadLettered => MessageState::DeadLettered,
         }
+        .as_str()
     }
 }
 
