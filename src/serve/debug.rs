@@ -45,6 +45,13 @@ fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> 
     query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
+/// A parameter the endpoint cannot do without: DriftQ's 400 "missing NAME" otherwise.
+fn required(query: &HashMap<String, String>, name: &str) -> ApiResult<String> {
+    param(query, name)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::bad_request(format!("missing {name}")))
+}
+
 async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
     let stats = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
     let mut topics: Vec<Value> = stats
@@ -67,9 +74,7 @@ async fn peek(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let topic = param(&query, "topic")
-        .ok_or_else(|| ApiError::bad_request("missing topic"))?
-        .to_owned();
+    let topic = required(&query, "topic")?;
     // DriftQ ignores a limit it cannot parse and clamps the rest to 1..=100.
     let limit = param(&query, "limit")
         .and_then(|v| v.parse::<i64>().ok())
@@ -108,9 +113,7 @@ async fn lag(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let group = param(&query, "group")
-        .ok_or_else(|| ApiError::bad_request("missing group"))?
-        .to_owned();
+    let group = required(&query, "group")?;
     let topic = param(&query, "topic").map(str::to_owned);
     let partition = param(&query, "partition")
         .map(|p| {
@@ -170,9 +173,7 @@ async fn message_states(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let group = param(&query, "group")
-        .ok_or_else(|| ApiError::bad_request("missing group"))?
-        .to_owned();
+    let group = required(&query, "group")?;
     let topic = param(&query, "topic").map(str::to_owned);
     let status = param(&query, "status").unwrap_or_default().to_owned();
     let state_filter = match status.as_str() {
