@@ -217,7 +217,7 @@ impl Broker {
             }
             if t.is_dlq() {
                 if q.owner.is_none() && q.state.is_none_or(|s| s == MessageState::DeadLettered) {
-                    self.dead_lettered_rows(&t, q.group, limit, &mut rows)?;
+                    self.dead_lettered_rows(&t, q.group, limit, &mut rows, &mut bytes)?;
                 }
                 continue;
             }
@@ -280,9 +280,10 @@ impl Broker {
         group: &str,
         limit: usize,
         rows: &mut Vec<MessageStateRow>,
+        bytes: &mut usize,
     ) -> Result<()> {
         for (i, part) in t.partitions.iter().enumerate() {
-            if rows.len() >= limit {
+            if rows.len() >= limit || *bytes >= REPLY_BYTES {
                 return Ok(());
             }
             let low = part.log.low_watermark();
@@ -292,16 +293,9 @@ impl Broker {
             }
             for_each_record(&part.log, low, end - 1, |stored| {
                 let m = Self::to_message(&t.meta.name, i as u32, stored);
-                if rows
-                    .iter()
-                    .map(|r| payload_bytes(&r.message))
-                    .sum::<usize>()
-                    >= REPLY_BYTES
-                {
-                    return false;
-                }
                 if let Some(origin) = m.meta.dlq.as_ref().filter(|o| o.group == group) {
                     let (attempts, last_error) = (origin.attempts, origin.errors.last().cloned());
+                    *bytes += payload_bytes(&m);
                     rows.push(MessageStateRow {
                         state: MessageState::DeadLettered,
                         message: m,
@@ -313,7 +307,7 @@ impl Broker {
                         stalled: false,
                     });
                 }
-                rows.len() < limit
+                rows.len() < limit && *bytes < REPLY_BYTES
             })?;
         }
         Ok(())
