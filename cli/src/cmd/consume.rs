@@ -97,7 +97,8 @@ fn parse_filter(s: &str) -> anyhow::Result<Filter> {
 }
 
 fn raw(v: &Value) -> Vec<u8> {
-    serde_json::from_value::<Bytes>(v.clone())
+    // Read in place: `from_value` would take a copy of the value first.
+    <Bytes as serde::Deserialize>::deserialize(v)
         .ok()
         .and_then(|b| b.to_bytes().ok())
         .unwrap_or_default()
@@ -156,9 +157,8 @@ fn render(template: &str, m: &Value, escaped: bool) -> String {
             Some('h') => {
                 let hs: Vec<String> = m["headers"]
                     .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .iter()
+                    .into_iter()
+                    .flatten()
                     .map(|h| {
                         format!(
                             "{}={}",
