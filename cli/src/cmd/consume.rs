@@ -208,10 +208,10 @@ fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Messages asked for per poll: each poll and each batch ack is a round trip with an fsync, so
-/// a drain goes as fast as few of them allow. The server bounds a reply by bytes as well (16 MiB
-/// of keys and values), so big messages come in smaller polls.
-const POLL_MAX: usize = 5_000;
+/// Messages asked for per poll: Kafka's `max.poll.records` default. Larger polls hardly sped up
+/// a drain (docs/PERFORMANCE.md) and let one of several consumers of a group take everything
+/// that is there.
+const POLL_MAX: usize = 500;
 
 pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     let filters = a
