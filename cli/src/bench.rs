@@ -625,7 +625,7 @@ async fn consume_worker(
         if got.is_empty() {
             if last_success.elapsed() >= GIVE_UP_AFTER {
                 shared.fail(format!(
-                    "no message arrived for {} s with {} still expected (consumed by another member of group `bench`?)",
+                    "no message arrived for {} s with {} still expected (consumed by another member of group `bench`, or deleted by retention or a purge?)",
                     GIVE_UP_AFTER.as_secs(),
                     shared.remaining.load(Ordering::Relaxed)
                 ));
