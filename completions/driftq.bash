@@ -2209,12 +2209,20 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__alter)
-            opts="-o -h -V --retention-age --retention-bytes --output --url --help --version"
+            opts="-p -o -h -V --partitions --retention-age --retention-bytes --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --partitions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --retention-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -73,8 +73,8 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (create)
 _arguments "${_arguments_options[@]}" : \
-'-p+[Number of partitions (fixed once created)]:PARTITIONS:_default' \
-'--partitions=[Number of partitions (fixed once created)]:PARTITIONS:_default' \
+'-p+[Number of partitions (\`topic alter --partitions\` adds more later)]:PARTITIONS:_default' \
+'--partitions=[Number of partitions (\`topic alter --partitions\` adds more later)]:PARTITIONS:_default' \
 '--retention-age=[Delete whole segments older than this (e.g. 7d)]:RETENTION_AGE:_default' \
 '--retention-bytes=[Keep at most this much per partition (e.g. 10GiB)]:RETENTION_BYTES:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -131,6 +131,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (alter)
 _arguments "${_arguments_options[@]}" : \
+'-p+[Grow the topic to this many partitions (never fewer\: removing one would drop its messages). Keys hash over the new count from then on, so a key'\''s later messages may go to another partition than its earlier ones]:PARTITIONS:_default' \
+'--partitions=[Grow the topic to this many partitions (never fewer\: removing one would drop its messages). Keys hash over the new count from then on, so a key'\''s later messages may go to another partition than its earlier ones]:PARTITIONS:_default' \
 '--retention-age=[Delete whole segments older than this (e.g. 7d); \`none\` removes the limit]:RETENTION_AGE:_default' \
 '--retention-bytes=[Keep at most this much per partition (e.g. 10GiB); \`none\` removes the limit]:RETENTION_BYTES:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -1583,7 +1585,7 @@ _driftq__subcmd__help__subcmd__topic_commands() {
 'create:Create a topic' \
 'list:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
-'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
+'alter:Add partitions to a topic, or change its retention limits (the next retention pass applies them)' \
 'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
     )
@@ -1675,7 +1677,7 @@ _driftq__subcmd__topic_commands() {
 'list:List topics' \
 'ls:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
-'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
+'alter:Add partitions to a topic, or change its retention limits (the next retention pass applies them)' \
 'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
 'rm:Delete a topic and its data' \
@@ -1709,7 +1711,7 @@ _driftq__subcmd__topic__subcmd__help_commands() {
 'create:Create a topic' \
 'list:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
-'alter:Change a topic'\''s retention limits (the next retention pass applies them)' \
+'alter:Add partitions to a topic, or change its retention limits (the next retention pass applies them)' \
 'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
 'help:Print this message or the help of the given subcommand(s)' \

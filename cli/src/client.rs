@@ -182,10 +182,14 @@ impl Client {
     pub fn alter_topic(
         &self,
         name: &str,
+        partitions: Option<u32>,
         retention_ms: Option<Option<u64>>,
         retention_bytes: Option<Option<u64>>,
     ) -> ClientResult<Value> {
         let mut body = json!({});
+        if let Some(total) = partitions {
+            body["partitions"] = json!(total);
+        }
         if let Some(age) = retention_ms {
             body["retention_ms"] = json!(age);
         }

@@ -437,10 +437,13 @@ async fn describe_topic(
     Ok(ok_json(v))
 }
 
-/// `PATCH /v1/topics/{topic}`: a field left out keeps its value, `null` removes the limit.
+/// `PATCH /v1/topics/{topic}`: a field left out keeps its value, `null` removes the limit;
+/// `partitions` is the new total (only ever larger).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AlterTopicJson {
+    #[serde(default)]
+    partitions: Option<u32>,
     #[serde(default, deserialize_with = "present")]
     retention_ms: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
@@ -463,14 +466,25 @@ async fn alter_topic(
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req: AlterTopicJson = parse_json(&body)?;
-    if req.retention_ms.is_none() && req.retention_bytes.is_none() {
+    let retention = req.retention_ms.is_some() || req.retention_bytes.is_some();
+    if !retention && req.partitions.is_none() {
         return Err(ApiError::bad_request(
-            "nothing to change: send retention_ms and/or retention_bytes (null removes a limit)",
+            "nothing to change: send partitions, retention_ms and/or retention_bytes (null removes a limit)",
         ));
     }
     let t = topic.clone();
     blocking(&state, false, move |b, now| {
-        b.set_retention(&t, req.retention_ms, req.retention_bytes, now)
+        // Checked before anything changes, so a refused count leaves retention as it was.
+        if let Some(total) = req.partitions {
+            b.check_growth(&t, total)?;
+        }
+        if retention {
+            b.set_retention(&t, req.retention_ms, req.retention_bytes, now)?;
+        }
+        if let Some(total) = req.partitions {
+            b.grow_topic(&t, total, now)?;
+        }
+        Ok(())
     })
     .await?;
     describe_topic(State(state), Path(topic)).await

@@ -147,6 +147,22 @@ fn topic_commands_happy_and_error_paths() {
         .args(["topic", "alter", "nope", "--retention-age", "1d"])
         .assert()
         .code(4);
+    cli(&s)
+        .args(["topic", "alter", "orders", "--partitions", "5"])
+        .assert()
+        .success()
+        .stdout("topic orders partitions: 5\n");
+    cli(&s)
+        .args(["topic", "alter", "orders", "-p", "2"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "topic orders has 5 partitions; partitions can be added, never removed",
+        ));
+    cli(&s)
+        .args(["topic", "alter", "orders", "-p", "0"])
+        .assert()
+        .code(2);
     // Purge: asks, then deletes every message and keeps the topic and its offsets.
     cli(&s)
         .args(["produce", "single"])

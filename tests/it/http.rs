@@ -1350,7 +1350,10 @@ fn altering_retention_keeps_what_is_not_named_removes_what_is_null_and_survives_
         r#"{"retention_ms": -1}"#,
         r#"{"retention_bytes": 0}"#,
         r#"{"retention_ms": "1d"}"#,
-        r#"{"partitions": 4}"#,
+        r#"{"partitions": 2}"#,
+        r#"{"partitions": 1, "retention_ms": 5000}"#,
+        r#"{"partitions": -1}"#,
+        r#"{"replicas": 3}"#,
         "not json",
     ] {
         assert_eq!(
@@ -1377,6 +1380,79 @@ fn altering_retention_keeps_what_is_not_named_removes_what_is_null_and_survives_
         retention(&s.json("/v1/topics/t")),
         (json!(60000), Value::Null)
     );
+}
+
+/// `PATCH /v1/topics/{topic}` with `partitions` (Kafka's `--alter --partitions`): the topic
+/// grows live, producers and groups use the new partitions at once, and a SIGKILL keeps it.
+#[test]
+fn growing_a_topic_adds_partitions_that_take_messages_at_once_and_survive_a_kill() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &[]);
+    s.create_topic("t", 1);
+    assert_eq!(
+        s.post("/v1/topics/t/messages", &json!([{"value": "old"}]))
+            .status(),
+        200
+    );
+    let v: Value = s
+        .http
+        .patch(format!("{}/v1/topics/t", s.url))
+        .body(r#"{"partitions": 3}"#)
+        .send()
+        .expect("PATCH")
+        .json()
+        .expect("describe reply");
+    assert_eq!(v["partitions"].as_array().map(Vec::len), Some(3));
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "p2", "partition": 2}, {"value": "p1", "partition": 1}]),
+    );
+    let v: Value = r.json().expect("json");
+    assert_eq!(v["produced"], 2, "{v}");
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "p3", "partition": 3}]),
+    );
+    let v: Value = r.json().expect("json");
+    assert_eq!(v["failed"], 1, "partition 3 does not exist: {v}");
+    let got = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
+    let mut seen: Vec<(u64, String)> = got["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| {
+            (
+                m["partition"].as_u64().unwrap_or(99),
+                m["value"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (0, "old".to_owned()),
+            (1, "p1".to_owned()),
+            (2, "p2".to_owned())
+        ]
+    );
+    s.kill9();
+    let s = Server::start_on(&dir, &[]);
+    let v = s.json("/v1/topics/t");
+    assert_eq!(v["partitions"].as_array().map(Vec::len), Some(3), "{v}");
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "after", "partition": 2}]),
+    );
+    let v: Value = r.json().expect("json");
+    assert_eq!(v["results"][0]["offset"], 1, "partition 2 continues: {v}");
+    drop(s);
+    crate::support::driftq()
+        .args(["wal", "verify"])
+        .arg(&dir)
+        .assert()
+        .code(0);
 }
 
 /// `DELETE /v1/topics/{topic}/messages` (SQS's `PurgeQueue`): the messages go, the topic, its

@@ -18,7 +18,8 @@ pub enum TopicCommand {
     List(OutArgs),
     /// Partitions, watermarks, sizes, retention, groups and DLQ of a topic.
     Describe(NameArgs),
-    /// Change a topic's retention limits (the next retention pass applies them).
+    /// Add partitions to a topic, or change its retention limits (the next retention pass
+    /// applies them).
     Alter(AlterArgs),
     /// Delete every message stored so far, keeping the topic, its offsets and its groups.
     Purge(DeleteArgs),
@@ -38,7 +39,7 @@ pub struct OutArgs {
 pub struct CreateArgs {
     /// Topic name: 1-249 of A-Z a-z 0-9 . _ -
     pub name: String,
-    /// Number of partitions (fixed once created)
+    /// Number of partitions (`topic alter --partitions` adds more later)
     #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub partitions: u32,
     /// Delete whole segments older than this (e.g. 7d)
@@ -57,6 +58,11 @@ pub struct CreateArgs {
 pub struct AlterArgs {
     /// Topic name
     pub name: String,
+    /// Grow the topic to this many partitions (never fewer: removing one would drop its
+    /// messages). Keys hash over the new count from then on, so a key's later messages may go
+    /// to another partition than its earlier ones
+    #[arg(short, long, group = "change", value_parser = clap::value_parser!(u32).range(1..))]
+    pub partitions: Option<u32>,
     /// Delete whole segments older than this (e.g. 7d); `none` removes the limit
     #[arg(long, group = "change", value_parser = age_limit)]
     pub retention_age: Option<NewLimit>,
@@ -236,13 +242,20 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
         TopicCommand::Alter(a) => {
             let v = client.alter_topic(
                 &a.name,
+                a.partitions,
                 a.retention_age.map(|l| l.0),
                 a.retention_bytes.map(|l| l.0),
             )?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{v}")?,
                 OutputFormat::Table => {
-                    writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
+                    if a.partitions.is_some() {
+                        let n = v["partitions"].as_array().map_or(0, Vec::len);
+                        writeln!(out, "topic {} partitions: {n}", a.name)?;
+                    }
+                    if a.retention_age.is_some() || a.retention_bytes.is_some() {
+                        writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
+                    }
                 }
             }
         }

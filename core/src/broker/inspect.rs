@@ -162,7 +162,7 @@ impl Broker {
             let idle = last_poll
                 .as_ref()
                 .is_none_or(|(at, _)| now_ms.saturating_sub(*at) >= ACTIVE_GROUP_WINDOW_MS);
-            for (i, part) in t.partitions.iter().enumerate() {
+            for (i, part) in t.parts().iter().enumerate() {
                 let p = i as u32;
                 if partition.is_some_and(|only| only != p) {
                     continue;
@@ -230,7 +230,7 @@ impl Broker {
                 let g = groups.get(q.group);
                 let mut picked = Vec::new();
                 let mut budget = limit - rows.len();
-                for (i, part) in t.partitions.iter().enumerate() {
+                for (i, part) in t.parts().iter().enumerate() {
                     if budget == 0 {
                         break;
                     }
@@ -282,7 +282,7 @@ impl Broker {
         rows: &mut Vec<MessageStateRow>,
         bytes: &mut usize,
     ) -> Result<()> {
-        for (i, part) in t.partitions.iter().enumerate() {
+        for (i, part) in t.parts().iter().enumerate() {
             if rows.len() >= limit || *bytes >= REPLY_BYTES {
                 return Ok(());
             }
@@ -320,8 +320,8 @@ impl Broker {
         let t = self.topic(topic)?;
         let mut messages = Vec::new();
         // Each partition's newest `limit` in a share of REPLY_BYTES (at least one message).
-        let share = REPLY_BYTES / t.partitions.len().max(1);
-        for (i, part) in t.partitions.iter().enumerate() {
+        let share = REPLY_BYTES / t.parts().len().max(1);
+        for (i, part) in t.parts().iter().enumerate() {
             let high = part.log.high_watermark();
             let mut want = limit as u64;
             let newest = loop {

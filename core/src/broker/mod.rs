@@ -664,7 +664,11 @@ struct Topic {
     /// The retention limits now: `driftq topic alter` changes them on a live topic.
     retention: Mutex<Retention>,
     dir: PathBuf,
-    partitions: Vec<Partition>,
+    /// The partitions now: `driftq topic alter --partitions` adds some to a live topic. A call
+    /// works on the snapshot it took ([`Topic::parts`]); partitions are only ever added, and
+    /// each group's partitions are extended before the topic's (under `groups`), so a group
+    /// always has at least as many partitions as any snapshot a caller holds.
+    partitions: RwLock<Arc<Vec<Arc<Partition>>>>,
     groups: Mutex<BTreeMap<String, Group>>,
     round_robin: AtomicU64,
     deleted: AtomicBool,
@@ -678,32 +682,44 @@ struct Retention {
 }
 
 impl Topic {
-    /// The topic's metadata with its current retention limits.
+    /// The topic's metadata with its current partition count and retention limits.
     fn current_meta(&self) -> TopicMeta {
         let r = *lock(&self.retention);
         TopicMeta {
+            partitions: self.partition_count(),
             retention_age_ms: r.age_ms,
             retention_bytes: r.bytes,
             ..self.meta.clone()
         }
     }
 
+    /// The partitions as they are now (a cheap snapshot: one reference count).
+    fn parts(&self) -> Arc<Vec<Arc<Partition>>> {
+        Arc::clone(&read(&self.partitions))
+    }
+
+    fn partition_count(&self) -> u32 {
+        u32::try_from(read(&self.partitions).len()).unwrap_or(u32::MAX)
+    }
+
     fn is_dlq(&self) -> bool {
         self.meta.name.starts_with(DLQ_PREFIX)
     }
 
-    fn partition(&self, p: u32) -> Result<&Partition> {
-        self.partitions
+    fn partition(&self, p: u32) -> Result<Arc<Partition>> {
+        let parts = read(&self.partitions);
+        parts
             .get(p as usize)
+            .cloned()
             .ok_or_else(|| BrokerError::PartitionOutOfRange {
                 topic: self.meta.name.clone(),
                 partition: p,
-                partitions: self.meta.partitions,
+                partitions: u32::try_from(parts.len()).unwrap_or(u32::MAX),
             })
     }
 
     fn refresh_min_floors(&self, groups: &BTreeMap<String, Group>) {
-        for (i, part) in self.partitions.iter().enumerate() {
+        for (i, part) in self.parts().iter().enumerate() {
             let min = groups
                 .values()
                 .filter_map(|g| g.partitions.get(i).map(|gp| gp.floor))
@@ -722,6 +738,33 @@ enum ProducerKey {
         offset: u64,
         expires_ms: i64,
     },
+}
+
+/// Most partitions a topic may have.
+pub const MAX_PARTITIONS: u32 = 10_000;
+
+fn validate_partition_count(partitions: u32) -> Result<()> {
+    if partitions == 0 || partitions > MAX_PARTITIONS {
+        return Err(BrokerError::InvalidArgument(format!(
+            "invalid partitions {partitions}: use 1 to {MAX_PARTITIONS}"
+        )));
+    }
+    Ok(())
+}
+
+fn check_growth(t: &Topic, total: u32) -> Result<()> {
+    validate_partition_count(total)?;
+    let now = t.partition_count();
+    let name = &t.meta.name;
+    match total.cmp(&now) {
+        std::cmp::Ordering::Greater => Ok(()),
+        std::cmp::Ordering::Equal => Err(BrokerError::InvalidArgument(format!(
+            "topic {name} already has {now} partitions"
+        ))),
+        std::cmp::Ordering::Less => Err(BrokerError::InvalidArgument(format!(
+            "topic {name} has {now} partitions; partitions can be added, never removed (removing one would drop its messages)"
+        ))),
+    }
 }
 
 /// The broker. Share it behind an `Arc`; every method takes `&self`.
@@ -996,7 +1039,7 @@ impl Broker {
             let mut groups = lock(&topic.groups);
             for g in groups.values_mut() {
                 for (i, gp) in g.partitions.iter_mut().enumerate() {
-                    if let Some(part) = topic.partitions.get(i) {
+                    if let Some(part) = topic.parts().get(i) {
                         let hw = part.log.high_watermark();
                         if gp.floor > hw {
                             gp.reset_to(hw);
@@ -1036,7 +1079,7 @@ impl Broker {
         let mut recovered = 0u64;
         let topics: Vec<Arc<Topic>> = read(&self.topics).values().cloned().collect();
         for topic in topics {
-            for (p, part) in topic.partitions.iter().enumerate() {
+            for (p, part) in topic.parts().iter().enumerate() {
                 let partition = u32::try_from(p).unwrap_or(u32::MAX);
                 // The newest segment that holds anything (a just-rolled one is empty).
                 let segments = part.log.segments();
@@ -1140,6 +1183,13 @@ impl Broker {
                         age_ms: retention_age_ms,
                         bytes: retention_bytes,
                     };
+                }
+            }
+            StateRecord::PartitionsGrown { topic, partitions } => {
+                let t = read(&self.topics).get(&topic).cloned();
+                if let Some(t) = t {
+                    let parts = self.grown_partitions(&t, partitions)?;
+                    self.publish_partitions(&t, &mut lock(&t.groups), parts);
                 }
             }
             StateRecord::ProducerKey {
@@ -1246,21 +1296,9 @@ impl Broker {
 
     fn open_topic(&self, meta: TopicMeta) -> Result<Arc<Topic>> {
         let dir = self.config.data_dir.join("topics").join(&meta.name);
-        let mut partitions = Vec::with_capacity(meta.partitions as usize);
-        for p in 0..meta.partitions {
-            let (log, report) =
-                PartitionLog::open(&dir.join(p.to_string()), self.config.log_config())?;
-            if let Some(t) = &report.torn_tail {
-                tracing::warn!(topic = %meta.name, partition = p, first_lost_offset = t.first_lost_offset, bytes = t.bytes, "torn tail truncated");
-            }
-            partitions.push(Partition {
-                log: Arc::new(log),
-                produced_messages: AtomicU64::new(0),
-                produced_bytes: AtomicU64::new(0),
-                min_floor: AtomicU64::new(u64::MAX),
-                read_ahead: Mutex::new(Vec::new()),
-            });
-        }
+        let partitions = (0..meta.partitions)
+            .map(|p| self.open_partition(&meta.name, &dir, p))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(Topic {
             retention: Mutex::new(Retention {
                 age_ms: meta.retention_age_ms,
@@ -1268,11 +1306,54 @@ impl Broker {
             }),
             meta,
             dir,
-            partitions,
+            partitions: RwLock::new(Arc::new(partitions)),
             groups: Mutex::new(BTreeMap::new()),
             round_robin: AtomicU64::new(0),
             deleted: AtomicBool::new(false),
         }))
+    }
+
+    fn open_partition(&self, topic: &str, dir: &Path, p: u32) -> Result<Arc<Partition>> {
+        let (log, report) = PartitionLog::open(&dir.join(p.to_string()), self.config.log_config())?;
+        if let Some(t) = &report.torn_tail {
+            tracing::warn!(topic = %topic, partition = p, first_lost_offset = t.first_lost_offset, bytes = t.bytes, "torn tail truncated");
+        }
+        Ok(Arc::new(Partition {
+            log: Arc::new(log),
+            produced_messages: AtomicU64::new(0),
+            produced_bytes: AtomicU64::new(0),
+            min_floor: AtomicU64::new(u64::MAX),
+            read_ahead: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// `topic`'s partitions grown to `total`, the new ones' logs opened but not yet published
+    /// (see [`Self::publish_partitions`]). A partition directory that exists already (left by a
+    /// crash between opening and logging the growth) holds nothing and is used as it is.
+    fn grown_partitions(&self, topic: &Topic, total: u32) -> Result<Vec<Arc<Partition>>> {
+        let mut parts = (*topic.parts()).clone();
+        for p in u32::try_from(parts.len()).unwrap_or(u32::MAX)..total {
+            parts.push(self.open_partition(&topic.meta.name, &topic.dir, p)?);
+        }
+        Ok(parts)
+    }
+
+    /// Makes `parts` the topic's partitions (the one code path for live growth and replay):
+    /// every group gets a cursor at the start of each new one first.
+    fn publish_partitions(
+        &self,
+        topic: &Topic,
+        groups: &mut BTreeMap<String, Group>,
+        parts: Vec<Arc<Partition>>,
+    ) {
+        for g in groups.values_mut() {
+            while g.partitions.len() < parts.len() {
+                let low = parts[g.partitions.len()].log.low_watermark();
+                g.partitions.push(GroupPartition::starting_at(low));
+            }
+        }
+        *write(&topic.partitions) = Arc::new(parts);
+        topic.refresh_min_floors(groups);
     }
 
     /// Applies a group-level record to a topic's groups (the one code path for live changes and
@@ -1288,7 +1369,7 @@ impl Broker {
         match rec {
             StateRecord::GroupCreated { group, floors, .. } => {
                 groups.entry(group.clone()).or_insert_with(|| Group {
-                    partitions: (0..topic.partitions.len())
+                    partitions: (0..topic.parts().len())
                         .map(|i| GroupPartition::starting_at(floors.get(i).copied().unwrap_or(0)))
                         .collect(),
                     ..Group::default()
@@ -1454,11 +1535,7 @@ impl Broker {
         now_ms: i64,
     ) -> Result<TopicMeta> {
         validate_topic_name(name)?;
-        if partitions == 0 || partitions > 10_000 {
-            return Err(BrokerError::InvalidArgument(format!(
-                "invalid partitions {partitions}: use 1 to 10000"
-            )));
-        }
+        validate_partition_count(partitions)?;
         validate_retention(retention_age_ms, retention_bytes)?;
         let meta = TopicMeta {
             name: name.to_owned(),
@@ -1490,7 +1567,7 @@ impl Broker {
             {
                 Ok(appended) => appended,
                 Err(e) => {
-                    for p in &topic.partitions {
+                    for p in topic.parts().iter() {
                         let _ = p.log.close();
                     }
                     remove_topic_dir(&dir);
@@ -1540,6 +1617,42 @@ impl Broker {
         Ok(t.current_meta())
     }
 
+    /// Grows a live topic to `total` partitions (Kafka's `kafka-topics --alter --partitions`);
+    /// a topic never shrinks, since that would drop messages and offsets. Every group starts
+    /// the new partitions at their beginning, so nothing produced there is skipped. Keys hash
+    /// over the new count from now on: a key's later messages may land on another partition
+    /// than its earlier ones, so per-key order holds only within each side of the change (as in
+    /// Kafka).
+    pub fn grow_topic(&self, name: &str, total: u32, now_ms: i64) -> Result<TopicMeta> {
+        let t = self.topic(name)?;
+        let _snap = read(&self.snapshot);
+        {
+            // Held from the check to publishing, so two changes cannot interleave.
+            let mut groups = lock(&t.groups);
+            check_growth(&t, total)?;
+            // Opened first, so a failure leaves nothing logged; published only once the record
+            // is durable, so nothing acknowledged on a new partition can outlive a crash that
+            // forgets the partition.
+            let parts = self.grown_partitions(&t, total)?;
+            let appended = self.log_state(
+                &[StateRecord::PartitionsGrown {
+                    topic: name.to_owned(),
+                    partitions: total,
+                }],
+                now_ms,
+            )?;
+            self.wait_state(appended)?;
+            self.publish_partitions(&t, &mut groups, parts);
+        }
+        Ok(t.current_meta())
+    }
+
+    /// Whether [`Self::grow_topic`] would accept `total` for `name` now (for a caller that
+    /// changes several settings and wants none changed when one is refused).
+    pub fn check_growth(&self, name: &str, total: u32) -> Result<()> {
+        check_growth(&*self.topic(name)?, total)
+    }
+
     /// Deletes every message stored in a topic so far and keeps the topic, its settings and its
     /// groups (SQS's `PurgeQueue`, NATS's `stream purge`): each partition's active segment is
     /// sealed and every segment is deleted; offsets continue where they were, and groups move
@@ -1548,7 +1661,7 @@ impl Broker {
     pub fn purge_topic(&self, name: &str, now_ms: i64) -> Result<u64> {
         let t = self.topic(name)?;
         let mut deleted = 0;
-        for part in &t.partitions {
+        for part in t.parts().iter() {
             let before = part.log.low_watermark();
             part.log.roll_segment()?;
             part.log.delete_before(part.log.active_base_offset())?;
@@ -1593,7 +1706,7 @@ impl Broker {
             )
         };
         self.wait_state(appended)?;
-        for p in &topic.partitions {
+        for p in topic.parts().iter() {
             let _ = p.log.close();
         }
         remove_topic_dir(&topic.dir);
@@ -1712,7 +1825,7 @@ impl Broker {
             };
             let topic = Arc::clone(&first.topic);
             let partition = first.partition;
-            let part = &topic.partitions[partition as usize];
+            let part = &topic.parts()[partition as usize];
             let records: Vec<Record> = group
                 .iter_mut()
                 .map(|p| std::mem::take(&mut p.record))
@@ -1910,7 +2023,7 @@ impl Broker {
             call.topic(self, &envelope.target_topic)?
         };
         let final_topic = topic.meta.name.as_str();
-        let n = topic.meta.partitions;
+        let n = topic.partition_count();
         let partition = match router_partition
             .or(envelope.partition_override)
             .or(msg.partition)
@@ -1934,7 +2047,7 @@ impl Broker {
             .backlog
             .entry((topic_key(&topic), partition))
             .or_default();
-        let incoming = self.check_backpressure(part, &msg, backlog)?;
+        let incoming = self.check_backpressure(&part, &msg, backlog)?;
         if let Some(scope) = &scope {
             let mut keys = lock(&self.producer_keys);
             match keys.get(scope) {
@@ -2091,7 +2204,7 @@ impl Broker {
             return false;
         };
         let groups = lock(&t.groups);
-        t.partitions.iter().enumerate().any(|(p, part)| {
+        t.parts().iter().enumerate().any(|(p, part)| {
             let next = match groups.get(group).and_then(|g| g.partitions.get(p)) {
                 Some(gp) => gp
                     .first_due_retry(now_ms)
@@ -2132,7 +2245,7 @@ impl Broker {
         let mut appended = None;
         let mut groups = lock(&t.groups);
         records.extend(self.create_group_if_missing(&t, &mut groups, group, now_ms));
-        let n = t.partitions.len();
+        let n = t.parts().len();
         let start = groups.get_mut(group).map_or(0, |g| {
             g.last_poll = Some((now_ms, owner.to_owned()));
             let s = g.next_partition % n.max(1);
@@ -2144,7 +2257,7 @@ impl Broker {
                 break;
             }
             let p = (start + i) % n;
-            let part = &t.partitions[p];
+            let part = &t.parts()[p];
             let mut next =
                 self.poll_partition(&mut groups, &req, p as u32, &mut out, &mut records)?;
             while let Some((cursor, room)) = next {
@@ -2192,7 +2305,7 @@ impl Broker {
         let rec = StateRecord::GroupCreated {
             topic: t.meta.name.clone(),
             group: group.to_owned(),
-            floors: t.partitions.iter().map(|p| p.log.low_watermark()).collect(),
+            floors: t.parts().iter().map(|p| p.log.low_watermark()).collect(),
         };
         self.apply_group_record(t, groups, &rec, now_ms);
         Some(rec)
@@ -2214,7 +2327,7 @@ impl Broker {
             now_ms,
             ..
         } = req;
-        let part = &t.partitions[p as usize];
+        let part = &t.parts()[p as usize];
         let low = part.log.low_watermark();
         let Some(g) = groups.get(group) else {
             return Ok(None);
@@ -2275,7 +2388,7 @@ impl Broker {
             .max
             .saturating_sub(delivered)
             .min(self.config.max_inflight.saturating_sub(gp.inflight.len()));
-        let hw = req.topic.partitions[p as usize].log.high_watermark();
+        let hw = req.topic.parts()[p as usize].log.high_watermark();
         (room > 0 && !req.is_full(delivered) && gp.cursor < hw).then_some((gp.cursor, room))
     }
 
@@ -2295,7 +2408,7 @@ impl Broker {
         let &PollRequest {
             topic: t, group, ..
         } = req;
-        let part = &t.partitions[p as usize];
+        let part = &t.parts()[p as usize];
         let cursor_now = groups.get(group)?.partitions.get(p as usize)?.cursor;
         if batch.is_empty() || cursor_now < read_from {
             return (!batch.is_empty())
@@ -2411,7 +2524,7 @@ impl Broker {
                 .ok_or_else(|| BrokerError::PartitionOutOfRange {
                     topic: name.clone(),
                     partition: p,
-                    partitions: t.meta.partitions,
+                    partitions: t.partition_count(),
                 })?;
         match gp.inflight.get(&offset) {
             Some(l) if l.owner == owner => Ok(gp),
@@ -2579,7 +2692,7 @@ impl Broker {
                 BrokerError::PartitionOutOfRange {
                     topic: name.clone(),
                     partition,
-                    partitions: t.meta.partitions,
+                    partitions: t.partition_count(),
                 }
             })?;
             if offset < gp.floor {
@@ -2800,7 +2913,7 @@ impl Broker {
             Err(_) => {
                 let meta = TopicMeta {
                     name: dlq_name.clone(),
-                    partitions: t.meta.partitions,
+                    partitions: t.partition_count(),
                     retention_age_ms: None,
                     retention_bytes: None,
                 };
@@ -2830,7 +2943,7 @@ impl Broker {
             routed_at_ms: now_ms,
         });
         meta.replay = None;
-        let dlq_partition = partition % dlq.meta.partitions.max(1);
+        let dlq_partition = partition % dlq.partition_count().max(1);
         let record = Record {
             timestamp: now_ms,
             key: stored.record.key,
@@ -2875,7 +2988,7 @@ impl Broker {
                 .get_mut(group)
                 .ok_or_else(|| group_not_found(topic, group))?;
             let targets: Vec<u32> =
-                partition.map_or_else(|| (0..t.meta.partitions).collect(), |p| vec![p]);
+                partition.map_or_else(|| (0..t.partition_count()).collect(), |p| vec![p]);
             let held: usize = targets
                 .iter()
                 .filter_map(|p| g.partitions.get(*p as usize))
@@ -2983,7 +3096,7 @@ impl Broker {
             // Retention first, so expired leases of deleted messages are not dead-lettered.
             let retention = *lock(&t.retention);
             if retention != Retention::default() {
-                for part in &t.partitions {
+                for part in t.parts().iter() {
                     // As Kafka does: an active segment whose newest record has aged past
                     // retention is sealed so retention can delete it. Without this a quiet
                     // topic, which never fills a segment, kept everything forever.
@@ -3057,7 +3170,7 @@ impl Broker {
     pub fn sync(&self) -> Result<()> {
         self.state_log.sync()?;
         for t in read(&self.topics).values() {
-            for p in &t.partitions {
+            for p in t.parts().iter() {
                 p.log.sync()?;
             }
         }
@@ -3120,7 +3233,7 @@ impl Broker {
     pub fn close(&self) -> Result<()> {
         self.sync()?;
         for t in read(&self.topics).values() {
-            for p in &t.partitions {
+            for p in t.parts().iter() {
                 p.log.close()?;
             }
         }
@@ -3153,7 +3266,7 @@ impl Broker {
         let replayed = lock(&self.replayed).clone();
         let mut out = Vec::new();
         let mut bytes = 0;
-        for (p, part) in t.partitions.iter().enumerate() {
+        for (p, part) in t.parts().iter().enumerate() {
             let mut next = part.log.low_watermark();
             while out.len() < max && bytes < REPLY_BYTES && next < part.log.high_watermark() {
                 let batch = part.log.read(next, 1024, 8 << 20)?;
@@ -3211,7 +3324,7 @@ impl Broker {
         let replayed = lock(&self.replayed).clone();
         let limit = req.limit.unwrap_or(usize::MAX);
         let mut selected: Vec<Message> = Vec::new();
-        'parts: for (p, part) in t.partitions.iter().enumerate() {
+        'parts: for (p, part) in t.parts().iter().enumerate() {
             if req.partition.is_some_and(|x| x as usize != p) {
                 continue;
             }
@@ -3324,9 +3437,9 @@ impl Broker {
         let t = self.topic(target)?;
         let partition = msg
             .partition
-            .filter(|p| *p < t.meta.partitions)
+            .filter(|p| *p < t.partition_count())
             .unwrap_or_else(|| match msg.key.as_deref() {
-                Some(k) if !k.is_empty() => key_partition(k, t.meta.partitions),
+                Some(k) if !k.is_empty() => key_partition(k, t.partition_count()),
                 _ => 0,
             });
         let part = t.partition(partition)?;
@@ -3378,7 +3491,7 @@ impl Broker {
             out.topics.push(TopicStats {
                 name: t.meta.name.clone(),
                 partitions: t
-                    .partitions
+                    .parts()
                     .iter()
                     .enumerate()
                     .map(|(i, p)| PartitionStats {
@@ -3401,7 +3514,7 @@ impl Broker {
                     .iter()
                     .enumerate()
                     .map(|(i, gp)| {
-                        let log = &t.partitions[i].log;
+                        let log = &t.parts()[i].log;
                         let hw = log.high_watermark();
                         let lag = gp.lag(hw);
                         let oldest = if lag > 0 {
@@ -3439,7 +3552,7 @@ impl Broker {
             }
             if t.is_dlq() {
                 let total: u64 = t
-                    .partitions
+                    .parts()
                     .iter()
                     .map(|p| p.log.high_watermark() - p.log.low_watermark())
                     .sum();
@@ -3450,7 +3563,7 @@ impl Broker {
                     // A moved message that retention or a purge has deleted since is no
                     // longer in `total` either.
                     let stored = t
-                        .partitions
+                        .parts()
                         .get(*p as usize)
                         .is_some_and(|part| *o >= part.log.low_watermark());
                     moved += u64::from(*m && stored);
@@ -3518,7 +3631,7 @@ fn skips_past_deleted(
     let mut records = Vec::new();
     for (name, g) in groups {
         for (p, gp) in g.partitions.iter().enumerate() {
-            let Some(part) = t.partitions.get(p) else {
+            let Some(part) = t.parts().get(p).cloned() else {
                 continue;
             };
             let low = part.log.low_watermark();

@@ -20,6 +20,7 @@
 //! 11 GroupDeleted  str topic, str group
 //! 12 RetentionSet  str topic, opt i64 retention_age_ms, opt u64 retention_bytes
 //!                  (replaces both limits; `TopicCreated` and snapshots carry the current ones)
+//! 13 PartitionsGrown str topic, u32 partitions (the new total; snapshots carry the current one)
 //! ```
 //!
 //! A reader that meets a type it does not know refuses the log: a build older than a record type
@@ -177,6 +178,11 @@ pub enum StateRecord {
         retention_age_ms: Option<i64>,
         retention_bytes: Option<u64>,
     },
+    /// A topic grew to `partitions` partitions (never shrinks).
+    PartitionsGrown {
+        topic: String,
+        partitions: u32,
+    },
 }
 
 const VERSION: u8 = 1;
@@ -198,6 +204,7 @@ impl StateRecord {
             Self::Snapshot(_) => "Snapshot",
             Self::GroupDeleted { .. } => "GroupDeleted",
             Self::RetentionSet { .. } => "RetentionSet",
+            Self::PartitionsGrown { .. } => "PartitionsGrown",
         }
     }
 
@@ -337,6 +344,9 @@ impl StateRecord {
                     .opt_i64(*retention_age_ms)
                     .opt_u64(*retention_bytes);
             }
+            Self::PartitionsGrown { topic, partitions } => {
+                w.u8(13).str(topic).u32(*partitions);
+            }
         }
         w.buf
     }
@@ -421,6 +431,10 @@ impl StateRecord {
                 topic: r.str()?,
                 retention_age_ms: r.opt_i64()?,
                 retention_bytes: r.opt_u64()?,
+            },
+            13 => Self::PartitionsGrown {
+                topic: r.str()?,
+                partitions: r.u32()?,
             },
             t => return Err(CodecError(format!("unknown state record type {t}"))),
         };
@@ -671,6 +685,10 @@ mod tests {
                 topic: "t".into(),
                 retention_age_ms: Some(60_000),
                 retention_bytes: None,
+            },
+            StateRecord::PartitionsGrown {
+                topic: "t".into(),
+                partitions: 8,
             },
         ];
         for rec in records {

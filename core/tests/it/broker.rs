@@ -1731,6 +1731,7 @@ enum Op {
     Restart,
     Crash,
     Replay,
+    Grow,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -1743,6 +1744,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Restart),
         1 => Just(Op::Crash),
         1 => Just(Op::Replay),
+        1 => Just(Op::Grow),
     ]
 }
 
@@ -1921,6 +1923,12 @@ proptest! {
                 Op::Advance { ms } => {
                     h.tick(ms);
                     record_dead(&mut m, &h);
+                }
+                Op::Grow => {
+                    let now = h.b().topic_meta("t").expect("meta").partitions;
+                    if now < 5 {
+                        h.b().grow_topic("t", now + 1, h.now).expect("grow");
+                    }
                 }
                 Op::Restart => { h.restart(); m.held.clear(); }
                 Op::Crash => { h.crash(); m.held.clear(); }
@@ -2295,4 +2303,88 @@ fn a_long_nack_reason_is_cut_at_a_character_boundary() {
         kept.len()
     );
     assert!(kept.starts_with("xé"));
+}
+
+#[test]
+fn a_topic_grows_partitions_live_groups_read_the_new_ones_and_the_growth_survives_restarts() {
+    for snapshot_every in [100_000, 1] {
+        let mut h = Harness::with(|c| c.snapshot_every = snapshot_every);
+        h.topic("t", 2);
+        h.produce("t", msg("before"));
+        let first = h.poll("t", "g", "c1", 10);
+        assert_eq!(first.len(), 1);
+        h.ack(&first[0]).expect("ack");
+        for (total, why) in [(2, "already has 2"), (1, "never removed"), (0, "use 1 to")] {
+            match h.b().grow_topic("t", total, h.now) {
+                Err(BrokerError::InvalidArgument(m)) => assert!(m.contains(why), "{total}: {m}"),
+                other => panic!("growing to {total}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            h.b().grow_topic("nope", 4, h.now),
+            Err(BrokerError::TopicNotFound(_))
+        ));
+        let meta = h.b().grow_topic("t", 4, h.now).expect("grow");
+        assert_eq!(meta.partitions, 4);
+        assert_eq!(h.stats().topics[0].partitions.len(), 4);
+        assert_eq!(
+            h.produce(
+                "t",
+                ProduceMessage {
+                    partition: Some(3),
+                    ..msg("on a new partition")
+                }
+            ),
+            (3, 0, false)
+        );
+        let used: BTreeSet<u32> = (0..8)
+            .map(|i| h.produce("t", msg(&format!("rr{i}"))).0)
+            .collect();
+        assert_eq!(
+            used.len(),
+            4,
+            "keyless produce spreads over the new partitions too"
+        );
+        let got = h.poll("t", "g", "c1", 100);
+        assert_eq!(
+            got.len(),
+            9,
+            "the old group reads the new partitions from their start"
+        );
+        for d in &got {
+            h.ack(d).expect("ack");
+        }
+        assert_eq!(
+            h.poll("t", "late", "c2", 100).len(),
+            10,
+            "a new group gets all four"
+        );
+        h.tick(1); // lets a due snapshot happen
+        for restart in [Harness::restart, Harness::crash] {
+            restart(&mut h);
+            assert_eq!(h.b().topic_meta("t").expect("meta").partitions, 4);
+            assert!(
+                h.poll("t", "g", "c1", 100).is_empty(),
+                "acks on new partitions kept"
+            );
+        }
+        assert_eq!(
+            h.produce(
+                "t",
+                ProduceMessage {
+                    partition: Some(3),
+                    ..msg("after the restarts")
+                }
+            ),
+            (3, 3, false),
+            "offsets on a new partition continue"
+        );
+        let grown = h.b().grow_topic("t", 6, h.now).expect("grow again");
+        assert_eq!(grown.partitions, 6);
+        h.restart();
+        assert_eq!(h.stats().topics[0].partitions.len(), 6);
+        let after = h.poll("t", "g", "c1", 100);
+        assert_eq!(after.len(), 1);
+        assert_eq!(after[0].message.partition, 3);
+    }
 }
