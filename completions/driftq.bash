@@ -1326,7 +1326,7 @@ _driftq() {
                     return 0
                     ;;
                 --state)
-                    COMPREPLY=($(compgen -W "queued in-flight retried acked dead-lettered" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "queued in-flight retried acked dead-lettered delayed" -- "${cur}"))
                     return 0
                     ;;
                 --owner)
@@ -2001,7 +2001,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --batch --output --url --help --version"
+            opts="-k -H -p -o -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2072,6 +2072,10 @@ _driftq() {
                     return 0
                     ;;
                 --target-topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -145,6 +145,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l backoff -d 'Re
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l max-backoff -d 'Retry backoff cap (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l deadline -d 'Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l target-topic -d 'Envelope: store the message in this topic instead of TOPIC' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l delay -d 'Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS\'s DelaySeconds). Messages produced after it are not held up' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l batch -d 'Messages per request when reading many' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
@@ -240,7 +241,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 in-flight\t''
 retried\t''
 acked\t''
-dead-lettered\t''"
+dead-lettered\t''
+delayed\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l owner -d 'Only messages leased to this owner' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s n -l limit -d 'At most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'

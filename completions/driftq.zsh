@@ -260,6 +260,7 @@ json\:"Each line is a JSON message as \`consume -o json\` prints it"))' \
 '--max-backoff=[Retry backoff cap (e.g. 30s)]:MAX_BACKOFF:_default' \
 '--deadline=[Refuse delivery after this time (RFC 3339, unix ms, or -DURATION / +DURATION from now)]:DEADLINE:_default' \
 '--target-topic=[Envelope\: store the message in this topic instead of TOPIC]:TARGET_TOPIC:_default' \
+'--delay=[Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS'\''s DelaySeconds). Messages produced after it are not held up]:DELAY:_default' \
 '--batch=[Messages per request when reading many]:BATCH:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
@@ -448,7 +449,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group]:GROUP:_default' \
 '--group=[Consumer group]:GROUP:_default' \
-'--state=[Only messages in this state (dead-lettered\: the ones in dlq.TOPIC this group put there)]:STATE:(queued in-flight retried acked dead-lettered)' \
+'--state=[Only messages in this state (dead-lettered\: the ones in dlq.TOPIC this group put there)]:STATE:(queued in-flight retried acked dead-lettered delayed)' \
 '--owner=[Only messages leased to this owner]:OWNER:_default' \
 '-n+[At most this many messages]:LIMIT:_default' \
 '--limit=[At most this many messages]:LIMIT:_default' \

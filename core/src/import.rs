@@ -341,6 +341,7 @@ fn to_restored(rec: V1Record) -> Result<RestoredMessage, String> {
             routing,
             dlq,
             replay: None,
+            deliver_at_ms: None,
         },
     })
 }

@@ -248,6 +248,7 @@ fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
         ),
         ("lease_expires_at_ms", r.lease_deadline_ms.map(Value::from)),
         ("stalled", r.stalled.then_some(Value::Bool(true))),
+        ("deliver_at_ms", m.meta.deliver_at_ms.map(Value::from)),
         ("envelope", internal_envelope(m)),
         ("routing", m.meta.routing.as_ref().map(wire::routing)),
     ];

@@ -526,6 +526,8 @@ struct ProduceJson {
     headers: Vec<Header>,
     #[serde(default)]
     partition: Option<i64>,
+    #[serde(default)]
+    delay_ms: Option<u64>,
 }
 
 /// Builds an envelope from DriftQ's query parameters; `None` when none is given.
@@ -612,6 +614,7 @@ fn to_produce_message(
     headers: Vec<Header>,
     partition: Option<i64>,
     envelope: Option<&WireEnvelope>,
+    delay_ms: Option<u64>,
 ) -> ApiResult<ProduceMessage> {
     let headers = headers
         .into_iter()
@@ -636,6 +639,7 @@ fn to_produce_message(
         value,
         envelope,
         partition,
+        delay_ms,
     })
 }
 
@@ -667,6 +671,7 @@ async fn produce(
             .filter(|k| !k.is_empty())
             .map(|k| k.as_bytes().to_vec());
         let partition = q_int(&query, "partition")?;
+        let delay_ms = q_int::<u64>(&query, "delay_ms")?;
         (
             topic,
             to_produce_message(
@@ -675,6 +680,7 @@ async fn produce(
                 Vec::new(),
                 partition,
                 envelope.as_ref(),
+                delay_ms,
             )?,
         )
     } else {
@@ -693,6 +699,7 @@ async fn produce(
                 req.headers,
                 req.partition,
                 req.envelope.as_ref(),
+                req.delay_ms,
             )?,
         )
     };
@@ -770,7 +777,14 @@ async fn produce_batch(
             .map(WireBytes::into_bytes)
             .transpose()
             .map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
-        let pm = to_produce_message(key, value, m.headers, m.partition, m.envelope.as_ref())?;
+        let pm = to_produce_message(
+            key,
+            value,
+            m.headers,
+            m.partition,
+            m.envelope.as_ref(),
+            m.delay_ms,
+        )?;
         check_size(&state, &pm)?;
         msgs.push(pm);
     }

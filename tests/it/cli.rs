@@ -1248,3 +1248,50 @@ fn consume_follows_and_prints_each_message_as_it_arrives() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `produce --delay` (SQS's `DelaySeconds`): the delayed message is not consumed with the rest,
+/// `group describe` and `group messages --state delayed` show it, and over 15 minutes is a
+/// usage error.
+#[test]
+fn produce_delay_holds_a_message_back_and_group_views_show_it() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    cli(&s)
+        .args(["produce", "t", "later", "--delay", "10m"])
+        .assert()
+        .success();
+    cli(&s).args(["produce", "t", "now"]).assert().success();
+    cli(&s)
+        .args([
+            "consume",
+            "t",
+            "-g",
+            "g",
+            "--until-end",
+            "--ack",
+            "--format",
+            "%v",
+        ])
+        .assert()
+        .success()
+        .stdout("now\n");
+    cli(&s)
+        .args(["group", "describe", "t", "-g", "g"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lag 1, inflight 0, delayed 1,"));
+    let a = cli(&s)
+        .args([
+            "group", "messages", "t", "-g", "g", "--state", "delayed", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let rows = json_lines(&a.get_output().stdout);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["offset"], 0);
+    cli(&s)
+        .args(["produce", "t", "x", "--delay", "16m"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at most 15m"));
+}

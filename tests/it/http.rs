@@ -1455,6 +1455,54 @@ fn growing_a_topic_adds_partitions_that_take_messages_at_once_and_survive_a_kill
         .code(0);
 }
 
+/// `delay_ms` on produce (SQS's `DelaySeconds`): the message waits, the ones after it do not,
+/// the group shows it as delayed, and a long poll picks it up once it is due. Bad delays are
+/// 400s on each produce path.
+#[test]
+fn a_produce_delay_holds_one_message_back_and_a_long_poll_gets_it_when_due() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "later", "delay_ms": 400}, {"value": "now"}]),
+    );
+    assert_eq!(r.status(), 200);
+    let got = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
+    let values: Vec<&str> = got["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect();
+    assert_eq!(values, ["now"]);
+    let g = s.json("/v1/topics/t/groups/g");
+    assert_eq!(g["delayed"], 1, "{g}");
+    let rows = s.json("/debug/messages/state?group=g&topic=t&status=delayed");
+    assert_eq!(rows["rows"][0]["offset"], 0, "{rows}");
+    assert!(rows["rows"][0]["deliver_at_ms"].is_i64(), "{rows}");
+    // Bounded: the poll returns as soon as the message is due, or after 10 s with nothing.
+    let got = s.poll(
+        "t",
+        "g",
+        &json!({"owner": "o", "max": 10, "wait_ms": 10000}),
+    );
+    assert_eq!(got["messages"][0]["value"], "later", "{got}");
+    let r = s.post(
+        "/v1/produce",
+        &json!({"topic": "t", "value": "v1 path", "delay_ms": 900001}),
+    );
+    assert_eq!(error_code(r), (400, "INVALID_ARGUMENT".to_owned()));
+    let r = s.post_query("/v1/produce?topic=t&value=x&delay_ms=-5");
+    assert_eq!(error_code(r), (400, "INVALID_ARGUMENT".to_owned()));
+    let r = s.post_query("/v1/produce?topic=t&value=x&delay_ms=50");
+    assert_eq!(r.status(), 200);
+    let r = s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "x", "delay_ms": "soon"}]),
+    );
+    assert_eq!(error_code(r).0, 400);
+}
+
 /// `DELETE /v1/topics/{topic}/messages` (SQS's `PurgeQueue`): the messages go, the topic, its
 /// offsets and its groups stay, and a restart does not bring anything back.
 #[test]

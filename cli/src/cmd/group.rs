@@ -78,6 +78,7 @@ pub enum MessageStateArg {
     Retried,
     Acked,
     DeadLettered,
+    Delayed,
 }
 
 impl MessageStateArg {
@@ -90,6 +91,7 @@ impl MessageStateArg {
             Self::Retried => MessageState::Retried,
             Self::Acked => MessageState::Acked,
             Self::DeadLettered => MessageState::DeadLettered,
+            Self::Delayed => MessageState::Delayed,
         }
         .as_str()
     }
@@ -214,9 +216,14 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         }
                         _ => ", not polled since the server started".to_owned(),
                     };
+                    // Shown only when there are some: most topics never use produce delays.
+                    let delayed = match g["delayed"].as_u64() {
+                        Some(n) if n > 0 => format!(", delayed {n}"),
+                        _ => String::new(),
+                    };
                     writeln!(
                         out,
-                        "group {} on {}: lag {}, inflight {}, dlq {} (depth {}){polled}",
+                        "group {} on {}: lag {}, inflight {}{delayed}, dlq {} (depth {}){polled}",
                         a.group, a.topic, g["lag"], g["inflight"], g["dlq"], g["dlq_depth"]
                     )?;
                     let mut t = table(&[

@@ -74,12 +74,25 @@ pub struct ProduceArgs {
     /// Envelope: store the message in this topic instead of TOPIC
     #[arg(long)]
     pub target_topic: Option<String>,
+    /// Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS's
+    /// DelaySeconds). Messages produced after it are not held up
+    #[arg(long, value_parser = parse_delay)]
+    pub delay: Option<u64>,
     /// Messages per request when reading many
     #[arg(long, default_value_t = 100)]
     pub batch: usize,
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+/// A delay in whole milliseconds, 15 minutes at most.
+fn parse_delay(s: &str) -> Result<u64, String> {
+    let ms = parse_duration(s)?.as_millis();
+    match u64::try_from(ms) {
+        Ok(ms) if ms <= driftq_core::broker::MAX_DELAY_MS => Ok(ms),
+        _ => Err("at most 15m (SQS's limit: a group keeps each delayed message in memory until it is due)".into()),
+    }
 }
 
 fn ms(d: std::time::Duration) -> i64 {
@@ -153,6 +166,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             headers: headers.clone(),
             partition: a.partition.map(i64::from),
             envelope: envelope.clone(),
+            delay_ms: a.delay,
         };
         serde_json::to_value(m).unwrap_or_default()
     };
@@ -260,6 +274,9 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                 }
                 if let Some(p) = a.partition {
                     v["partition"] = json!(p);
+                }
+                if let Some(d) = m.delay_ms.or(a.delay) {
+                    v["delay_ms"] = json!(d);
                 }
                 v
             }

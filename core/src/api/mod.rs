@@ -233,6 +233,9 @@ pub struct WireMessage {
     pub partition: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<WireEnvelope>,
+    /// Hold the message back from every group for this long (at most 15 minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! MessageMeta v1
-//! | u8 version = 1 | u8 flags: 1 envelope, 2 routing, 4 dlq origin, 8 replay mark | sections… |
+//! | u8 version = 1 | u8 flags: 1 envelope, 2 routing, 4 dlq origin, 8 replay mark,
+//!                             16 delivery time | sections… |
 //! envelope:  str run_id, str step_id, str parent_step_id, str tenant_id, str idempotency_key,
 //!            str target_topic, opt u32 partition_override, opt i64 deadline (unix ns),
 //!            opt { u32 max_attempts, u64 backoff_ms, u64 max_backoff_ms } retry_policy
@@ -10,7 +11,11 @@
 //! dlq:       str topic, str group, u32 partition, u64 offset, u32 attempts, strs errors,
 //!            i64 routed_at_ms
 //! replay:    str dlq_topic, u32 partition, u64 offset
+//! delivery:  i64 deliver_at_ms (no group gets the message before then: a produce delay)
 //! ```
+//!
+//! Sections appear in flag order. A reader ignores flags it does not know and what follows the
+//! sections it knows (a build older than the delivery time delivers such messages at once).
 
 use super::codec::{CodecError, Reader, Writer};
 
@@ -120,6 +125,8 @@ pub struct MessageMeta {
     pub routing: Option<Routing>,
     pub dlq: Option<DlqOrigin>,
     pub replay: Option<ReplayMark>,
+    /// No group is handed the message before this time (a produce delay; SQS's `DelaySeconds`).
+    pub deliver_at_ms: Option<i64>,
 }
 
 const META_VERSION: u8 = 1;
@@ -140,7 +147,8 @@ impl MessageMeta {
         let flags = u8::from(self.envelope.is_some())
             | u8::from(self.routing.is_some()) << 1
             | u8::from(self.dlq.is_some()) << 2
-            | u8::from(self.replay.is_some()) << 3;
+            | u8::from(self.replay.is_some()) << 3
+            | u8::from(self.deliver_at_ms.is_some()) << 4;
         w.u8(META_VERSION).u8(flags);
         if let Some(e) = &self.envelope {
             w.str(&e.run_id)
@@ -177,6 +185,9 @@ impl MessageMeta {
         }
         if let Some(r) = &self.replay {
             w.str(&r.dlq_topic).u32(r.partition).u64(r.offset);
+        }
+        if let Some(at) = self.deliver_at_ms {
+            w.i64(at);
         }
         Some(w.buf)
     }
@@ -244,6 +255,9 @@ impl MessageMeta {
                 offset: r.u64()?,
             });
         }
+        if flags & 16 != 0 {
+            meta.deliver_at_ms = Some(r.i64()?);
+        }
         Ok(meta)
     }
 }
@@ -299,6 +313,7 @@ mod tests {
                 partition: 1,
                 offset: 9,
             }),
+            deliver_at_ms: Some(1_700_000_000_000),
         };
         let blob = meta.encode().expect("non-empty");
         assert_eq!(MessageMeta::decode(Some(&blob)), Ok(meta));

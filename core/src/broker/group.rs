@@ -4,9 +4,12 @@
 //! Invariants:
 //! - every offset below `floor` is done (acked, dead-lettered, skipped or sought past);
 //! - `acked` holds only offsets ≥ `floor`, and `floor` is never in `acked` (it is advanced);
-//! - an offset is in at most one of `acked`, `retries`, `inflight`;
+//! - an offset is in at most one of `acked`, `retries`, `inflight`, `delayed`;
 //! - `cursor` ≥ `floor`: offsets at or past it were never handed out since the last restart or
-//!   seek; offsets below it are done, in flight, or in `retries`.
+//!   seek; offsets below it are done, in flight, in `retries` or in `delayed`;
+//! - `delayed` (messages produced with a delay that the cursor passed before they were due) is
+//!   memory only: it is rebuilt from the messages themselves, as a restart or seek puts the
+//!   cursor back at the floor and the next polls pass them again.
 //!
 //! Acks never jump: acking offset 9 marks 9 alone; the floor moves only over a contiguous run.
 
@@ -40,6 +43,10 @@ pub struct GroupPartition {
     pub inflight: BTreeMap<u64, Lease>,
     pub cursor: u64,
     pub counters: Counters,
+    /// Delayed messages passed by the cursor: offset → when it is due.
+    pub delayed: BTreeMap<u64, i64>,
+    /// The same, ordered by when each is due.
+    delayed_due: BTreeSet<(i64, u64)>,
 }
 
 impl GroupPartition {
@@ -66,10 +73,44 @@ impl GroupPartition {
             .map(|(offset, _)| *offset)
     }
 
+    /// Holds `offset`, passed by the cursor before it is due, until `due_ms`.
+    pub fn hold_delayed(&mut self, offset: u64, due_ms: i64) {
+        if let Some(old) = self.delayed.insert(offset, due_ms) {
+            self.delayed_due.remove(&(old, offset));
+        }
+        self.delayed_due.insert((due_ms, offset));
+    }
+
+    /// Takes the delayed message that came due first by `now_ms`, if any.
+    pub fn take_due_delayed(&mut self, now_ms: i64) -> Option<u64> {
+        let &(due, offset) = self.delayed_due.first()?;
+        if due > now_ms {
+            return None;
+        }
+        self.delayed_due.pop_first();
+        self.delayed.remove(&offset);
+        Some(offset)
+    }
+
+    /// Delayed messages passed by the cursor that are not due at `now_ms`.
+    #[must_use]
+    pub fn delayed_not_due(&self, now_ms: i64) -> u64 {
+        self.delayed_due
+            .range((now_ms.saturating_add(1), 0)..)
+            .count() as u64
+    }
+
+    fn forget_delayed(&mut self, offset: u64) {
+        if let Some(due) = self.delayed.remove(&offset) {
+            self.delayed_due.remove(&(due, offset));
+        }
+    }
+
     /// Marks `offset` done and advances the floor over any contiguous run.
     pub fn mark_done(&mut self, offset: u64) {
         self.retries.remove(&offset);
         self.inflight.remove(&offset);
+        self.forget_delayed(offset);
         if offset >= self.floor {
             self.acked.insert(offset);
         }
@@ -87,6 +128,8 @@ impl GroupPartition {
         self.acked.clear();
         self.retries.clear();
         self.inflight.clear();
+        self.delayed.clear();
+        self.delayed_due.clear();
     }
 
     /// Moves the floor up to `low` because retention deleted what was below; returns how many
@@ -100,6 +143,8 @@ impl GroupPartition {
         self.acked = self.acked.split_off(&low);
         self.retries = self.retries.split_off(&low);
         self.inflight = self.inflight.split_off(&low);
+        self.delayed = self.delayed.split_off(&low);
+        self.delayed_due.retain(|&(_, offset)| offset >= low);
         self.floor = low;
         while self.acked.remove(&self.floor) {
             self.floor += 1;
@@ -129,7 +174,8 @@ impl GroupPartition {
             .values()
             .filter(|e| e.next_eligible_ms <= now_ms)
             .count() as u64;
-        fresh + retry
+        let delayed_due = self.delayed.len() as u64 - self.delayed_not_due(now_ms);
+        fresh + retry + delayed_due
     }
 
     /// Records a failed delivery: the message waits in `retries` until `next_eligible_ms`.
@@ -185,6 +231,8 @@ impl GroupPartition {
             retries: s.retries.iter().cloned().collect(),
             inflight: BTreeMap::new(),
             counters: s.counters,
+            delayed: BTreeMap::new(),
+            delayed_due: BTreeSet::new(),
         }
     }
 }

@@ -39,6 +39,9 @@ pub enum MessageState {
     Retried,
     Acked,
     DeadLettered,
+    /// Produced with a delay that a poll found not yet passed (one no poll has reached yet is
+    /// still `queued`; its row carries the delivery time either way).
+    Delayed,
 }
 
 impl MessageState {
@@ -51,6 +54,7 @@ impl MessageState {
             Self::Retried => "retried",
             Self::Acked => "acked",
             Self::DeadLettered => "dead_lettered",
+            Self::Delayed => "delayed",
         }
     }
 
@@ -63,6 +67,7 @@ impl MessageState {
             Self::Retried,
             Self::Acked,
             Self::DeadLettered,
+            Self::Delayed,
         ]
         .into_iter()
         .find(|st| st.as_str() == s)
@@ -388,6 +393,7 @@ enum Pick {
         attempts: u32,
         last_error: Option<String>,
     },
+    Delayed,
 }
 
 impl Pick {
@@ -407,6 +413,8 @@ impl Pick {
                 attempts: r.attempts,
                 last_error: r.errors.last().cloned(),
             }
+        } else if gp.delayed.contains_key(&offset) {
+            Self::Delayed
         } else {
             Self::Queued
         }
@@ -418,6 +426,7 @@ impl Pick {
             Self::Acked => MessageState::Acked,
             Self::InFlight { .. } => MessageState::InFlight,
             Self::Retried { .. } => MessageState::Retried,
+            Self::Delayed => MessageState::Delayed,
         }
     }
 
@@ -440,7 +449,7 @@ impl Pick {
             stalled: false,
         };
         match self {
-            Self::Queued | Self::Acked => {}
+            Self::Queued | Self::Acked | Self::Delayed => {}
             Self::InFlight {
                 owner,
                 attempts,
@@ -483,6 +492,7 @@ fn pick_offsets(
         _ if q.owner.is_some() => Box::new(gp.inflight.keys().copied()),
         Some(MessageState::InFlight) => Box::new(gp.inflight.keys().copied()),
         Some(MessageState::Retried) => Box::new(gp.retries.keys().copied()),
+        Some(MessageState::Delayed) => Box::new(gp.delayed.keys().copied()),
         Some(MessageState::Queued) => Box::new(gp.floor.max(low)..high),
         Some(MessageState::Acked) => {
             let recent = gp.floor.saturating_sub(budget as u64).max(low)..gp.floor;

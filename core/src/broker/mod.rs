@@ -198,7 +198,15 @@ pub struct ProduceMessage {
     pub envelope: Option<Envelope>,
     /// Explicit partition (the envelope's `partition_override` and a router win over it).
     pub partition: Option<u32>,
+    /// No group gets the message until this long after it is produced (SQS's `DelaySeconds`;
+    /// at most [`MAX_DELAY_MS`]). Messages behind it are not held up.
+    pub delay_ms: Option<u64>,
 }
+
+/// The longest produce delay: 15 minutes, SQS's maximum. A group keeps each delayed message it
+/// has passed in memory until it is due, so the bound also bounds that memory by the produce
+/// rate.
+pub const MAX_DELAY_MS: u64 = 15 * 60 * 1000;
 
 /// Produce results that hold only once their messages are durable (see
 /// [`Broker::produce_deferred`]).
@@ -498,6 +506,8 @@ pub struct GroupPartitionStats {
     pub ready: u64,
     pub inflight: u64,
     pub waiting_retry: u64,
+    /// Produced with a delay that has not passed (counted once a poll has passed them).
+    pub delayed: u64,
     pub oldest_unacked_age_ms: Option<i64>,
     pub counters: Counters,
 }
@@ -1983,6 +1993,15 @@ impl Broker {
         call: &mut ProduceCall,
     ) -> Result<PlanOutcome> {
         let mut msg = msg;
+        let deliver_at_ms = match msg.delay_ms {
+            Some(d) if d > MAX_DELAY_MS => {
+                return Err(BrokerError::InvalidArgument(format!(
+                    "delay of {d} ms is longer than the maximum of {MAX_DELAY_MS} ms (15 min)"
+                )));
+            }
+            Some(d) if d > 0 => Some(now_ms.saturating_add(as_i64(d))),
+            _ => None,
+        };
         let mut envelope = msg.envelope.take().unwrap_or_default();
         let mut routing = None;
         let mut router_partition = None;
@@ -2074,6 +2093,7 @@ impl Broker {
             routing,
             dlq: None,
             replay: None,
+            deliver_at_ms,
         };
         let record = Record {
             timestamp: now_ms,
@@ -2356,7 +2376,11 @@ impl Broker {
             if req.is_full(out.len()) || gp.inflight.len() >= self.config.max_inflight {
                 return Ok(None);
             }
-            let Some(offset) = gp.first_due_retry(now_ms) else {
+            // Then delayed messages that came due, in the order they did.
+            let Some(offset) = gp
+                .first_due_retry(now_ms)
+                .or_else(|| gp.take_due_delayed(now_ms))
+            else {
                 break;
             };
             let Some(stored) = part
@@ -2431,10 +2455,15 @@ impl Broker {
             if gp.is_done(offset)
                 || gp.inflight.contains_key(&offset)
                 || gp.retries.contains_key(&offset)
+                || gp.delayed.contains_key(&offset)
             {
                 continue;
             }
             let msg = Self::to_message(&t.meta.name, p, stored);
+            if let Some(due) = msg.meta.deliver_at_ms.filter(|due| *due > req.now_ms) {
+                gp.hold_delayed(offset, due);
+                continue;
+            }
             self.lease(g, req, p, msg, out, records);
         }
         self.room_to_read(groups, req, p, out.len())
@@ -2943,6 +2972,7 @@ impl Broker {
             routed_at_ms: now_ms,
         });
         meta.replay = None;
+        meta.deliver_at_ms = None;
         let dlq_partition = partition % dlq.partition_count().max(1);
         let record = Record {
             timestamp: now_ms,
@@ -3383,6 +3413,7 @@ impl Broker {
                     value: m.value.clone(),
                     envelope: None,
                     partition: Some(origin.partition),
+                    delay_ms: None,
                 };
                 match self.produce_replayed(&target, msg, &m, now_ms) {
                     Ok(p) => {
@@ -3537,6 +3568,7 @@ impl Broker {
                                 .values()
                                 .filter(|e| e.next_eligible_ms > now_ms)
                                 .count() as u64,
+                            delayed: gp.delayed_not_due(now_ms),
                             oldest_unacked_age_ms: oldest,
                             counters: gp.counters,
                         }

@@ -1723,11 +1723,24 @@ fn restart_equivalence_same_stats_and_next_deliveries() {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Produce { key: Option<u8>, max_attempts: u32 },
-    Poll { owner: u8, max: usize },
-    Ack { pick: usize },
-    Nack { pick: usize },
-    Advance { ms: i64 },
+    Produce {
+        key: Option<u8>,
+        max_attempts: u32,
+        delay_ms: Option<u64>,
+    },
+    Poll {
+        owner: u8,
+        max: usize,
+    },
+    Ack {
+        pick: usize,
+    },
+    Nack {
+        pick: usize,
+    },
+    Advance {
+        ms: i64,
+    },
     Restart,
     Crash,
     Replay,
@@ -1736,7 +1749,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (proptest::option::of(0u8..4), 0u32..4).prop_map(|(key, max_attempts)| Op::Produce { key, max_attempts }),
+        3 => (proptest::option::of(0u8..4), 0u32..4, proptest::option::weighted(0.2, 1u64..5_000)).prop_map(|(key, max_attempts, delay_ms)| Op::Produce { key, max_attempts, delay_ms }),
         3 => (0u8..2, 1usize..5).prop_map(|(owner, max)| Op::Poll { owner, max }),
         3 => any::<usize>().prop_map(|pick| Op::Ack { pick }),
         2 => any::<usize>().prop_map(|pick| Op::Nack { pick }),
@@ -1837,6 +1850,16 @@ fn check_message_states(h: &Harness, m: &Model, s: &Stats) -> Result<(), TestCas
     // Retried: failed at least once and waiting; every retry still in its backoff is one.
     let waiting: u64 = g.partitions.iter().map(|p| p.waiting_retry).sum();
     prop_assert!(in_state(MessageState::Retried).len() as u64 >= waiting);
+    // Delayed: held by the group; every one not due yet is one.
+    let delayed: u64 = g.partitions.iter().map(|p| p.delayed).sum();
+    prop_assert!(in_state(MessageState::Delayed).len() as u64 >= delayed);
+    for r in rows.iter().filter(|r| r.state == MessageState::Delayed) {
+        prop_assert!(
+            r.message.meta.deliver_at_ms.is_some() && r.attempts == 0,
+            "{:?}",
+            r
+        );
+    }
     for r in &rows {
         match r.state {
             MessageState::Retried => {
@@ -1895,9 +1918,10 @@ proptest! {
         let mut m = Model::default();
         for op in ops {
             match op {
-                Op::Produce { key, max_attempts } => {
+                Op::Produce { key, max_attempts, delay_ms } => {
                     let mut pm = with_policy("v", max_attempts, 50);
                     pm.key = key.map(|k| vec![k]);
+                    pm.delay_ms = delay_ms;
                     let (p, o, _) = h.produce("t", pm);
                     m.produced.insert((p, o));
                 }
@@ -1905,6 +1929,7 @@ proptest! {
                     let ds = h.b().poll("t", "g", &format!("o{owner}"), max, 1_000, h.now).expect("poll");
                     for d in ds {
                         check_delivery(&mut m, &d)?;
+                        prop_assert!(d.message.meta.deliver_at_ms.is_none_or(|at| at <= h.now), "delivered before its delay passed: {:?}", d);
                         m.held.push(d);
                     }
                 }
@@ -2387,4 +2412,72 @@ fn a_topic_grows_partitions_live_groups_read_the_new_ones_and_the_growth_survive
         assert_eq!(after.len(), 1);
         assert_eq!(after[0].message.partition, 3);
     }
+}
+
+#[test]
+fn a_delayed_message_waits_for_its_time_without_holding_up_the_rest_even_across_restarts() {
+    let mut h = Harness::with(|c| c.snapshot_every = 1);
+    h.topic("t", 1);
+    let delayed = |value: &str, ms: u64| ProduceMessage {
+        delay_ms: Some(ms),
+        ..msg(value)
+    };
+    h.produce("t", delayed("in 10 s", 10_000));
+    h.produce("t", msg("now"));
+    h.produce("t", delayed("in 5 s", 5_000));
+    assert!(matches!(
+        h.try_produce("t", delayed("too late", 15 * 60 * 1000 + 1)),
+        Err(BrokerError::InvalidArgument(m)) if m.contains("maximum of 900000 ms")
+    ));
+    let values = |ds: &[Delivery]| -> Vec<String> {
+        ds.iter()
+            .map(|d| String::from_utf8_lossy(&d.message.value).into_owned())
+            .collect()
+    };
+    let first = h.poll("t", "g", "c", 10);
+    assert_eq!(values(&first), ["now"], "the rest is not held up");
+    h.ack(&first[0]).expect("ack");
+    let gs = |h: &Harness| h.stats().groups[0].partitions[0].clone();
+    assert_eq!((gs(&h).delayed, gs(&h).lag, gs(&h).ready), (2, 2, 0));
+    let rows = h
+        .b()
+        .message_states(
+            &StateQuery {
+                group: "g",
+                topic: Some("t"),
+                state: Some(MessageState::Delayed),
+                owner: None,
+                limit: 10,
+            },
+            h.now,
+        )
+        .expect("states");
+    assert_eq!(
+        rows.iter().map(|r| r.message.offset).collect::<Vec<_>>(),
+        [0, 2]
+    );
+    assert_eq!(rows[0].message.meta.deliver_at_ms, Some(h.now + 10_000));
+    h.tick(4_999);
+    assert!(h.poll("t", "g", "c", 10).is_empty(), "not due yet");
+    // A restart forgets nothing: the delivery time is in the message, not in memory.
+    h.crash();
+    assert!(h.poll("t", "g", "c", 10).is_empty(), "still not due");
+    assert_eq!(gs(&h).delayed, 2, "the poll passed them again");
+    h.tick(1);
+    let due = h.poll("t", "g", "c", 10);
+    assert_eq!(values(&due), ["in 5 s"], "due first, delivered first");
+    assert_eq!(due[0].attempts, 1);
+    h.ack(&due[0]).expect("ack");
+    h.tick(5_000);
+    let later = h.poll("t", "g", "c", 10);
+    assert_eq!(values(&later), ["in 10 s"]);
+    h.ack(&later[0]).expect("ack");
+    assert_eq!(gs(&h).delayed, 0);
+    // Another group, created late, finds them due at once.
+    assert_eq!(h.poll("t", "late", "c", 10).len(), 3);
+    // A seek back delays nothing again that is due.
+    h.b()
+        .seek("t", "g", None, SeekTo::Start, true, h.now)
+        .expect("seek");
+    assert_eq!(h.poll("t", "g", "c", 10).len(), 3);
 }
