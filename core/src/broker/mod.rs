@@ -1644,13 +1644,21 @@ impl Broker {
             // is durable, so nothing acknowledged on a new partition can outlive a crash that
             // forgets the partition.
             let parts = self.grown_partitions(&t, total)?;
-            let appended = self.log_state(
-                &[StateRecord::PartitionsGrown {
-                    topic: name.to_owned(),
-                    partitions: total,
-                }],
-                now_ms,
-            )?;
+            let appended = {
+                // A delete logs under the map's write lock: holding the read lock while logging
+                // puts this record either before the deletion or not at all.
+                let topics = read(&self.topics);
+                if !topics.get(name).is_some_and(|now| Arc::ptr_eq(now, &t)) {
+                    return Err(BrokerError::TopicNotFound(name.to_owned()));
+                }
+                self.log_state(
+                    &[StateRecord::PartitionsGrown {
+                        topic: name.to_owned(),
+                        partitions: total,
+                    }],
+                    now_ms,
+                )?
+            };
             self.wait_state(appended)?;
             self.publish_partitions(&t, &mut groups, parts);
         }
