@@ -77,6 +77,9 @@ _arguments "${_arguments_options[@]}" : \
 '--partitions=[Number of partitions (\`topic alter --partitions\` adds more later)]:PARTITIONS:_default' \
 '--retention-age=[Delete whole segments older than this (e.g. 7d)]:RETENTION_AGE:_default' \
 '--retention-bytes=[Keep at most this much per partition (e.g. 10GiB)]:RETENTION_BYTES:_default' \
+'--max-attempts=[Messages produced without a retry policy of their own go to dlq.TOPIC after this many deliveries (SQS'\''s maxReceiveCount); with alter, \`none\` removes the policy (they retry forever again)]:MAX_ATTEMPTS:_default' \
+'--backoff=[Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)]:BACKOFF:_default' \
+'--max-backoff=[Under that policy, never wait longer than this between deliveries (e.g. 30s)]:MAX_BACKOFF:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -135,6 +138,9 @@ _arguments "${_arguments_options[@]}" : \
 '--partitions=[Grow the topic to this many partitions (never fewer\: removing one would drop its messages). Keys hash over the new count from then on, so a key'\''s later messages may go to another partition than its earlier ones]:PARTITIONS:_default' \
 '--retention-age=[Delete whole segments older than this (e.g. 7d); \`none\` removes the limit]:RETENTION_AGE:_default' \
 '--retention-bytes=[Keep at most this much per partition (e.g. 10GiB); \`none\` removes the limit]:RETENTION_BYTES:_default' \
+'--max-attempts=[Messages produced without a retry policy of their own go to dlq.TOPIC after this many deliveries (SQS'\''s maxReceiveCount); with alter, \`none\` removes the policy (they retry forever again)]:MAX_ATTEMPTS:_default' \
+'--backoff=[Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)]:BACKOFF:_default' \
+'--max-backoff=[Under that policy, never wait longer than this between deliveries (e.g. 30s)]:MAX_BACKOFF:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -1586,7 +1592,7 @@ _driftq__subcmd__help__subcmd__topic_commands() {
 'create:Create a topic' \
 'list:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
-'alter:Add partitions to a topic, or change its retention limits (the next retention pass applies them)' \
+'alter:Add partitions to a topic, change its retention limits (the next retention pass applies them) or its retry policy' \
 'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
     )
@@ -1678,7 +1684,7 @@ _driftq__subcmd__topic_commands() {
 'list:List topics' \
 'ls:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
-'alter:Add partitions to a topic, or change its retention limits (the next retention pass applies them)' \
+'alter:Add partitions to a topic, change its retention limits (the next retention pass applies them) or its retry policy' \
 'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
 'rm:Delete a topic and its data' \
@@ -1712,7 +1718,7 @@ _driftq__subcmd__topic__subcmd__help_commands() {
 'create:Create a topic' \
 'list:List topics' \
 'describe:Partitions, watermarks, sizes, retention, groups and DLQ of a topic' \
-'alter:Add partitions to a topic, or change its retention limits (the next retention pass applies them)' \
+'alter:Add partitions to a topic, change its retention limits (the next retention pass applies them) or its retry policy' \
 'purge:Delete every message stored so far, keeping the topic, its offsets and its groups' \
 'delete:Delete a topic and its data' \
 'help:Print this message or the help of the given subcommand(s)' \

@@ -163,8 +163,12 @@ impl Client {
         partitions: u32,
         retention_ms: Option<i64>,
         retention_bytes: Option<u64>,
+        retry_policy: Option<Value>,
     ) -> ClientResult<Value> {
         let mut body = json!({"name": name, "partitions": partitions});
+        if let Some(p) = retry_policy {
+            body["retry_policy"] = p;
+        }
         if let Some(r) = retention_ms {
             body["retention_ms"] = json!(r);
         }
@@ -185,8 +189,12 @@ impl Client {
         partitions: Option<u32>,
         retention_ms: Option<Option<u64>>,
         retention_bytes: Option<Option<u64>>,
+        retry_policy: Option<Value>,
     ) -> ClientResult<Value> {
         let mut body = json!({});
+        if let Some(p) = retry_policy {
+            body["retry_policy"] = p;
+        }
         if let Some(total) = partitions {
             body["partitions"] = json!(total);
         }

@@ -20,7 +20,7 @@ use driftq_core::api::{
 };
 use driftq_core::broker::{
     Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, ProduceMessage, Produced,
-    ReadFrom, ReplayRequest, SeekTo, dlq_topic_for,
+    ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicMeta, dlq_topic_for,
 };
 use driftq_core::storage::Durability;
 use serde::Deserialize;
@@ -359,6 +359,29 @@ struct CreateTopicJson {
     retention_ms: Option<i64>,
     #[serde(default)]
     retention_bytes: Option<u64>,
+    #[serde(default)]
+    retry_policy: Option<TopicRetryJson>,
+}
+
+/// A topic's retry policy on the wire (the envelope's `retry_policy` shape; `max_attempts` ≥ 1).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicRetryJson {
+    max_attempts: u32,
+    #[serde(default)]
+    backoff_ms: u64,
+    #[serde(default)]
+    max_backoff_ms: u64,
+}
+
+impl TopicRetryJson {
+    fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.max_attempts,
+            backoff_ms: self.backoff_ms,
+            max_backoff_ms: self.max_backoff_ms,
+        }
+    }
 }
 
 async fn create_topic(
@@ -374,6 +397,7 @@ async fn create_topic(
                 .map_err(|_| ApiError::bad_request("invalid partitions"))?,
             retention_ms: q_int(&query, "retention_ms")?,
             retention_bytes: q_int(&query, "retention_bytes")?,
+            retry_policy: None,
         }
     } else {
         parse_json(&body)?
@@ -386,12 +410,14 @@ async fn create_topic(
         None | Some(0) => 1,
         Some(p) => u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partitions"))?,
     };
-    let (age, bytes) = (req.retention_ms, req.retention_bytes);
-    let n = name.clone();
-    let meta = blocking(&state, true, move |b, now| {
-        b.create_topic(&n, partitions, age, bytes, now)
-    })
-    .await?;
+    let meta = TopicMeta {
+        name,
+        partitions,
+        retention_age_ms: req.retention_ms,
+        retention_bytes: req.retention_bytes,
+        retry: req.retry_policy.as_ref().map(TopicRetryJson::policy),
+    };
+    let meta = blocking(&state, true, move |b, now| b.create_topic_from(meta, now)).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"status": "created", "name": meta.name, "partitions": meta.partitions})),
@@ -448,6 +474,8 @@ struct AlterTopicJson {
     retention_ms: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
     retention_bytes: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "present")]
+    retry_policy: Option<Option<TopicRetryJson>>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
@@ -467,9 +495,19 @@ async fn alter_topic(
     let body = body_bytes(body)?;
     let req: AlterTopicJson = parse_json(&body)?;
     let retention = req.retention_ms.is_some() || req.retention_bytes.is_some();
-    if !retention && req.partitions.is_none() {
+    if !retention && req.partitions.is_none() && req.retry_policy.is_none() {
         return Err(ApiError::bad_request(
-            "nothing to change: send partitions, retention_ms and/or retention_bytes (null removes a limit)",
+            "nothing to change: send partitions, retention_ms, retention_bytes and/or retry_policy (null removes a limit or the policy)",
+        ));
+    }
+    let retry = req
+        .retry_policy
+        .map(|p| p.as_ref().map(TopicRetryJson::policy));
+    if let Some(Some(p)) = &retry
+        && p.max_attempts == 0
+    {
+        return Err(ApiError::bad_request(
+            "retry_policy.max_attempts must be at least 1 (null removes the policy)",
         ));
     }
     let t = topic.clone();
@@ -480,6 +518,9 @@ async fn alter_topic(
         }
         if retention {
             b.set_retention(&t, req.retention_ms, req.retention_bytes, now)?;
+        }
+        if let Some(policy) = retry {
+            b.set_retry_policy(&t, policy, now)?;
         }
         if let Some(total) = req.partitions {
             b.grow_topic(&t, total, now)?;

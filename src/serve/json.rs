@@ -346,6 +346,11 @@ pub(crate) fn stats(s: &Stats, uptime_ms: u64, version: &str) -> Value {
                 "produced_messages": t.partitions.iter().map(|p| p.produced_messages).sum::<u64>(),
                 "retention_age_ms": t.retention_age_ms,
                 "retention_bytes": t.retention_bytes,
+                "retry_policy": t.retry.map(|p| json!({
+                    "max_attempts": p.max_attempts,
+                    "backoff_ms": p.backoff_ms,
+                    "max_backoff_ms": p.max_backoff_ms,
+                })),
                 "groups": t.groups,
             })
         })

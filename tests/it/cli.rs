@@ -163,6 +163,48 @@ fn topic_commands_happy_and_error_paths() {
         .args(["topic", "alter", "orders", "-p", "0"])
         .assert()
         .code(2);
+    // A topic's retry policy: set, shown, removed; backoff flags need a number of attempts.
+    cli(&s)
+        .args([
+            "topic",
+            "create",
+            "jobs",
+            "--max-attempts",
+            "3",
+            "--backoff",
+            "500ms",
+            "--max-backoff",
+            "30s",
+        ])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["topic", "describe", "jobs"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "retry policy: 3 deliveries, backoff 500ms doubling up to 30s, then dlq.jobs",
+        ));
+    cli(&s)
+        .args(["topic", "alter", "jobs", "--max-attempts", "none"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("topic jobs retry policy: none"));
+    for bad in [
+        &["topic", "alter", "jobs", "--backoff", "1s"][..],
+        &["topic", "alter", "jobs", "--max-attempts", "0"],
+        &[
+            "topic",
+            "alter",
+            "jobs",
+            "--max-attempts",
+            "none",
+            "--backoff",
+            "1s",
+        ],
+    ] {
+        cli(&s).args(bad).assert().code(2);
+    }
     // Purge: asks, then deletes every message and keeps the topic and its offsets.
     cli(&s)
         .args(["produce", "single"])

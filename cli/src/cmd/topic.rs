@@ -18,8 +18,8 @@ pub enum TopicCommand {
     List(OutArgs),
     /// Partitions, watermarks, sizes, retention, groups and DLQ of a topic.
     Describe(NameArgs),
-    /// Add partitions to a topic, or change its retention limits (the next retention pass
-    /// applies them).
+    /// Add partitions to a topic, change its retention limits (the next retention pass applies
+    /// them) or its retry policy.
     Alter(AlterArgs),
     /// Delete every message stored so far, keeping the topic, its offsets and its groups.
     Purge(DeleteArgs),
@@ -48,9 +48,87 @@ pub struct CreateArgs {
     /// Keep at most this much per partition (e.g. 10GiB)
     #[arg(long, value_parser = parse_size)]
     pub retention_bytes: Option<u64>,
+    #[command(flatten)]
+    pub retry: RetryArgs,
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+/// A topic's retry policy: what messages produced without their own get (SQS's redrive
+/// policy). A message's own `--max-attempts` wins.
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    /// Messages produced without a retry policy of their own go to dlq.TOPIC after this many
+    /// deliveries (SQS's maxReceiveCount); with alter, `none` removes the policy (they retry
+    /// forever again)
+    #[arg(long, group = "change", value_parser = attempts_limit)]
+    pub max_attempts: Option<NewLimit>,
+    /// Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)
+    #[arg(long, value_parser = parse_duration, requires = "max_attempts")]
+    pub backoff: Option<std::time::Duration>,
+    /// Under that policy, never wait longer than this between deliveries (e.g. 30s)
+    #[arg(long, value_parser = parse_duration, requires = "max_attempts")]
+    pub max_backoff: Option<std::time::Duration>,
+}
+
+impl RetryArgs {
+    /// The `retry_policy` field to send: `None` to leave it out, `Some(null)` to remove it.
+    fn json(&self) -> anyhow::Result<Option<Value>> {
+        let ms = |d: Option<std::time::Duration>| {
+            d.map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        };
+        Ok(match self.max_attempts {
+            None => None,
+            Some(NewLimit(None)) => {
+                if self.backoff.is_some() || self.max_backoff.is_some() {
+                    return Err(crate::ExitError::usage_error(
+                        "--backoff and --max-backoff need a number of attempts, not none",
+                    ));
+                }
+                Some(Value::Null)
+            }
+            Some(NewLimit(Some(n))) => Some(json!({
+                "max_attempts": n,
+                "backoff_ms": ms(self.backoff),
+                "max_backoff_ms": ms(self.max_backoff),
+            })),
+        })
+    }
+}
+
+fn attempts_limit(s: &str) -> Result<NewLimit, String> {
+    match s {
+        "none" => Ok(NewLimit(None)),
+        _ => match s.parse::<u32>() {
+            Ok(0) | Err(_) => Err("a number of deliveries, at least 1 (or none)".into()),
+            Ok(n) => Ok(NewLimit(Some(u64::from(n)))),
+        },
+    }
+}
+
+/// A topic's retry policy as one line (`v`: the topic describe reply).
+fn retry_text(v: &Value) -> String {
+    let p = &v["retry_policy"];
+    let Some(n) = p["max_attempts"].as_u64() else {
+        return "none (messages without their own policy are redelivered until acked)".to_owned();
+    };
+    let backoff = match (
+        p["backoff_ms"].as_i64().unwrap_or(0),
+        p["max_backoff_ms"].as_i64().unwrap_or(0),
+    ) {
+        (0, _) => "no backoff".to_owned(),
+        (b, 0) => format!("backoff {} doubling", human_ms(b)),
+        (b, m) => format!("backoff {} doubling up to {}", human_ms(b), human_ms(m)),
+    };
+    format!(
+        "{n} deliver{}, {backoff}, then {}",
+        if n == 1 { "y" } else { "ies" },
+        v["dlq"]["dlq_topic"].as_str().map_or_else(
+            || format!("dlq.{}", v["name"].as_str().unwrap_or_default()),
+            str::to_owned
+        )
+    )
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +147,8 @@ pub struct AlterArgs {
     /// Keep at most this much per partition (e.g. 10GiB); `none` removes the limit
     #[arg(long, group = "change", value_parser = size_limit)]
     pub retention_bytes: Option<NewLimit>,
+    #[command(flatten)]
+    pub retry: RetryArgs,
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
@@ -143,7 +223,13 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
             let age = a
                 .retention_age
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-            let v = client.create_topic(&a.name, a.partitions, age, a.retention_bytes)?;
+            let v = client.create_topic(
+                &a.name,
+                a.partitions,
+                age,
+                a.retention_bytes,
+                a.retry.json()?,
+            )?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{v}")?,
                 OutputFormat::Table => {
@@ -203,6 +289,7 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         v["bytes"]
                     )?;
                     writeln!(out, "retention: {}", retention_text(&v))?;
+                    writeln!(out, "retry policy: {}", retry_text(&v))?;
                     let mut t =
                         table(&["partition", "low", "high", "messages", "bytes", "segments"]);
                     for p in v["partitions"].as_array().cloned().unwrap_or_default() {
@@ -245,6 +332,7 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 a.partitions,
                 a.retention_age.map(|l| l.0),
                 a.retention_bytes.map(|l| l.0),
+                a.retry.json()?,
             )?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{v}")?,
@@ -255,6 +343,9 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                     }
                     if a.retention_age.is_some() || a.retention_bytes.is_some() {
                         writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
+                    }
+                    if a.retry.max_attempts.is_some() {
+                        writeln!(out, "topic {} retry policy: {}", a.name, retry_text(&v))?;
                     }
                 }
             }

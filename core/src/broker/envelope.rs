@@ -19,8 +19,8 @@
 
 use super::codec::{CodecError, Reader, Writer};
 
-/// Retry policy a producer attaches to a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Retry policy a producer attaches to a message (or a topic sets for messages without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct RetryPolicy {
     /// Deliveries allowed; 0 = unlimited. After the last failed delivery the message goes to the
     /// DLQ.

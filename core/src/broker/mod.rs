@@ -494,6 +494,8 @@ pub struct TopicStats {
     pub partitions: Vec<PartitionStats>,
     pub retention_age_ms: Option<i64>,
     pub retention_bytes: Option<u64>,
+    /// The retry policy of messages produced without one.
+    pub retry: Option<RetryPolicy>,
     pub groups: Vec<String>,
 }
 
@@ -637,6 +639,8 @@ struct PollRequest<'a> {
     now_ms: i64,
     /// Key and value bytes leased so far (see [`REPLY_BYTES`]).
     leased_bytes: std::cell::Cell<usize>,
+    /// The topic's retry policy for messages without their own, as the poll began.
+    default_retry: Option<RetryPolicy>,
 }
 
 impl PollRequest<'_> {
@@ -673,6 +677,8 @@ struct Topic {
     meta: TopicMeta,
     /// The retention limits now: `driftq topic alter` changes them on a live topic.
     retention: Mutex<Retention>,
+    /// The retry policy of messages produced without one, now (`topic alter` changes it).
+    retry: Mutex<Option<RetryPolicy>>,
     dir: PathBuf,
     /// The partitions now: `driftq topic alter --partitions` adds some to a live topic. A call
     /// works on the snapshot it took ([`Topic::parts`]); partitions are only ever added, and
@@ -699,6 +705,7 @@ impl Topic {
             partitions: self.partition_count(),
             retention_age_ms: r.age_ms,
             retention_bytes: r.bytes,
+            retry: *lock(&self.retry),
             ..self.meta.clone()
         }
     }
@@ -758,6 +765,16 @@ fn validate_partition_count(partitions: u32) -> Result<()> {
         return Err(BrokerError::InvalidArgument(format!(
             "invalid partitions {partitions}: use 1 to {MAX_PARTITIONS}"
         )));
+    }
+    Ok(())
+}
+
+/// A topic's default retry policy must end somewhere: "retry forever" is no policy at all.
+fn validate_topic_retry(p: &RetryPolicy) -> Result<()> {
+    if p.max_attempts == 0 {
+        return Err(BrokerError::InvalidArgument(
+            "a topic's retry policy needs max_attempts of at least 1 (remove the policy to retry forever)".into(),
+        ));
     }
     Ok(())
 }
@@ -1195,6 +1212,11 @@ impl Broker {
                     };
                 }
             }
+            StateRecord::RetryPolicySet { topic, policy } => {
+                if let Some(t) = read(&self.topics).get(&topic) {
+                    *lock(&t.retry) = policy;
+                }
+            }
             StateRecord::PartitionsGrown { topic, partitions } => {
                 let t = read(&self.topics).get(&topic).cloned();
                 if let Some(t) = t {
@@ -1314,6 +1336,7 @@ impl Broker {
                 age_ms: meta.retention_age_ms,
                 bytes: meta.retention_bytes,
             }),
+            retry: Mutex::new(meta.retry),
             meta,
             dir,
             partitions: RwLock::new(Arc::new(partitions)),
@@ -1544,15 +1567,38 @@ impl Broker {
         retention_bytes: Option<u64>,
         now_ms: i64,
     ) -> Result<TopicMeta> {
+        self.create_topic_from(
+            TopicMeta {
+                name: name.to_owned(),
+                partitions,
+                retention_age_ms,
+                retention_bytes,
+                retry: None,
+            },
+            now_ms,
+        )
+    }
+
+    /// Creates a topic with everything `meta` sets (partitions, retention, default retry
+    /// policy).
+    pub fn create_topic_from(&self, meta: TopicMeta, now_ms: i64) -> Result<TopicMeta> {
+        let name = meta.name.as_str();
         validate_topic_name(name)?;
-        validate_partition_count(partitions)?;
-        validate_retention(retention_age_ms, retention_bytes)?;
-        let meta = TopicMeta {
-            name: name.to_owned(),
-            partitions,
-            retention_age_ms,
-            retention_bytes,
-        };
+        validate_partition_count(meta.partitions)?;
+        validate_retention(meta.retention_age_ms, meta.retention_bytes)?;
+        if let Some(p) = &meta.retry {
+            validate_topic_retry(p)?;
+        }
+        let mut records = vec![StateRecord::TopicCreated(TopicMeta {
+            retry: None,
+            ..meta.clone()
+        })];
+        if meta.retry.is_some() {
+            records.push(StateRecord::RetryPolicySet {
+                topic: name.to_owned(),
+                policy: meta.retry,
+            });
+        }
         let _snap = read(&self.snapshot);
         let appended = {
             let mut topics = write(&self.topics);
@@ -1573,8 +1619,7 @@ impl Broker {
                     return Err(e);
                 }
             };
-            let appended = match self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)
-            {
+            let appended = match self.log_state(&records, now_ms) {
                 Ok(appended) => appended,
                 Err(e) => {
                     for p in topic.parts().iter() {
@@ -1621,6 +1666,37 @@ impl Broker {
                 now_ms,
             )?;
             *retention = next;
+            appended
+        };
+        self.wait_state(appended)?;
+        Ok(t.current_meta())
+    }
+
+    /// Sets (`Some`) or removes (`None`) the retry policy of `name`'s messages produced without
+    /// one — SQS's redrive policy: after `max_attempts` failed deliveries such a message goes to
+    /// `dlq.<topic>`. A message's own policy wins. It applies from each message's next delivery.
+    pub fn set_retry_policy(
+        &self,
+        name: &str,
+        policy: Option<RetryPolicy>,
+        now_ms: i64,
+    ) -> Result<TopicMeta> {
+        if let Some(p) = &policy {
+            validate_topic_retry(p)?;
+        }
+        let t = self.topic(name)?;
+        let _snap = read(&self.snapshot);
+        let appended = {
+            // Held while logging, so two changes keep the order memory saw them in.
+            let mut retry = lock(&t.retry);
+            let appended = self.log_state(
+                &[StateRecord::RetryPolicySet {
+                    topic: name.to_owned(),
+                    policy,
+                }],
+                now_ms,
+            )?;
+            *retry = policy;
             appended
         };
         self.wait_state(appended)?;
@@ -2267,6 +2343,7 @@ impl Broker {
             lease_ms,
             now_ms,
             leased_bytes: std::cell::Cell::new(0),
+            default_retry: *lock(&t.retry),
         };
         let mut records = Vec::new();
         let mut out = Vec::with_capacity(max.min(1024));
@@ -2531,7 +2608,10 @@ impl Broker {
                 delivered_ms: now_ms,
                 attempts,
                 errors: previous.errors.clone(),
-                policy: envelope.retry_policy.unwrap_or_default(),
+                policy: envelope
+                    .retry_policy
+                    .or(req.default_retry)
+                    .unwrap_or_default(),
                 scope,
             },
         );
@@ -2953,6 +3033,7 @@ impl Broker {
                     partitions: t.partition_count(),
                     retention_age_ms: None,
                     retention_bytes: None,
+                    retry: None,
                 };
                 let mut topics = write(&self.topics);
                 if let Some(d) = topics.get(&dlq_name) {
@@ -3545,6 +3626,7 @@ impl Broker {
                     .collect(),
                 retention_age_ms: retention.age_ms,
                 retention_bytes: retention.bytes,
+                retry: *lock(&t.retry),
                 groups: groups.keys().cloned().collect(),
             });
             for (name, g) in groups.iter() {

@@ -21,6 +21,12 @@
 //! 12 RetentionSet  str topic, opt i64 retention_age_ms, opt u64 retention_bytes
 //!                  (replaces both limits; `TopicCreated` and snapshots carry the current ones)
 //! 13 PartitionsGrown str topic, u32 partitions (the new total; snapshots carry the current one)
+//! 14 RetryPolicySet  str topic, opt { u32 max_attempts, u64 backoff_ms, u64 max_backoff_ms }
+//!                  (the topic's default retry policy; replaces it, `None` removes it)
+//!
+//! A snapshot ends with an optional section a snapshot written before record type 14 lacks:
+//! u32 n, n × (str topic, u32 max_attempts, u64 backoff_ms, u64 max_backoff_ms) — the topics'
+//! default retry policies.
 //! ```
 //!
 //! A reader that meets a type it does not know refuses the log: a build older than a record type
@@ -31,6 +37,7 @@
 //! with their failed-attempt counts kept).
 
 use super::codec::{CodecError, Reader, Writer};
+use super::envelope::RetryPolicy;
 
 /// Why a delivery failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -52,6 +59,11 @@ pub struct TopicMeta {
     pub partitions: u32,
     pub retention_age_ms: Option<i64>,
     pub retention_bytes: Option<u64>,
+    /// The retry policy of messages produced without one (SQS's redrive policy). Not part of
+    /// `TopicCreated`'s encoding, which predates it: a `RetryPolicySet` record follows the
+    /// creation, and snapshots carry it in their trailing section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryPolicy>,
 }
 
 /// A failed-but-not-done message waiting for its next delivery.
@@ -183,6 +195,11 @@ pub enum StateRecord {
         topic: String,
         partitions: u32,
     },
+    /// A topic's default retry policy, replaced (`None`: messages without one retry forever).
+    RetryPolicySet {
+        topic: String,
+        policy: Option<RetryPolicy>,
+    },
 }
 
 const VERSION: u8 = 1;
@@ -205,6 +222,7 @@ impl StateRecord {
             Self::GroupDeleted { .. } => "GroupDeleted",
             Self::RetentionSet { .. } => "RetentionSet",
             Self::PartitionsGrown { .. } => "PartitionsGrown",
+            Self::RetryPolicySet { .. } => "RetryPolicySet",
         }
     }
 
@@ -347,6 +365,18 @@ impl StateRecord {
             Self::PartitionsGrown { topic, partitions } => {
                 w.u8(13).str(topic).u32(*partitions);
             }
+            Self::RetryPolicySet { topic, policy } => {
+                w.u8(14).str(topic);
+                match policy {
+                    Some(p) => {
+                        w.u8(1);
+                        put_policy(&mut w, p);
+                    }
+                    None => {
+                        w.u8(0);
+                    }
+                }
+            }
         }
         w.buf
     }
@@ -436,6 +466,13 @@ impl StateRecord {
                 topic: r.str()?,
                 partitions: r.u32()?,
             },
+            14 => Self::RetryPolicySet {
+                topic: r.str()?,
+                policy: match r.u8()? {
+                    0 => None,
+                    _ => Some(get_policy(&mut r)?),
+                },
+            },
             t => return Err(CodecError(format!("unknown state record type {t}"))),
         };
         if !r.is_done() {
@@ -460,6 +497,20 @@ impl StateRecord {
     }
 }
 
+fn put_policy(w: &mut Writer, p: &RetryPolicy) {
+    w.u32(p.max_attempts)
+        .u64(p.backoff_ms)
+        .u64(p.max_backoff_ms);
+}
+
+fn get_policy(r: &mut Reader<'_>) -> Result<RetryPolicy, CodecError> {
+    Ok(RetryPolicy {
+        max_attempts: r.u32()?,
+        backoff_ms: r.u64()?,
+        max_backoff_ms: r.u64()?,
+    })
+}
+
 fn put_topic(w: &mut Writer, t: &TopicMeta) {
     w.str(&t.name)
         .u32(t.partitions)
@@ -473,6 +524,7 @@ fn get_topic(r: &mut Reader<'_>) -> Result<TopicMeta, CodecError> {
         partitions: r.u32()?,
         retention_age_ms: r.opt_i64()?,
         retention_bytes: r.opt_u64()?,
+        retry: None,
     })
 }
 
@@ -536,6 +588,16 @@ fn put_snapshot(w: &mut Writer, s: &Snapshot) {
     for (t, p, o, moved) in &s.replayed {
         w.str(t).u32(*p).u64(*o).bool(*moved);
     }
+    let with_policy: Vec<(&str, &RetryPolicy)> = s
+        .topics
+        .iter()
+        .filter_map(|t| Some((t.name.as_str(), t.retry.as_ref()?)))
+        .collect();
+    w.count(with_policy.len());
+    for (topic, p) in with_policy {
+        w.str(topic);
+        put_policy(w, p);
+    }
 }
 
 fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
@@ -581,6 +643,16 @@ fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
     for _ in 0..r.count()? {
         s.replayed.push((r.str()?, r.u32()?, r.u64()?, r.bool()?));
     }
+    // Absent from snapshots written before topics had retry policies.
+    if !r.is_done() {
+        for _ in 0..r.count()? {
+            let topic = r.str()?;
+            let policy = get_policy(r)?;
+            if let Some(t) = s.topics.iter_mut().find(|t| t.name == topic) {
+                t.retry = Some(policy);
+            }
+        }
+    }
     Ok(s)
 }
 
@@ -596,6 +668,11 @@ mod tests {
                 partitions: 2,
                 retention_age_ms: Some(5),
                 retention_bytes: None,
+                retry: Some(RetryPolicy {
+                    max_attempts: 3,
+                    backoff_ms: 100,
+                    max_backoff_ms: 1_000,
+                }),
             }],
             groups: vec![GroupSnapshot {
                 topic: "t".into(),
@@ -621,8 +698,27 @@ mod tests {
             producer_keys: vec![("s".into(), 1, 2, 3)],
             replayed: vec![("dlq.t".into(), 0, 1, true)],
         };
+        // A snapshot written before topics had retry policies ends without their section.
+        let plain = StateRecord::Snapshot(Box::new(Snapshot {
+            topics: vec![TopicMeta {
+                retry: None,
+                ..snap.topics[0].clone()
+            }],
+            ..Snapshot::default()
+        }));
+        let bytes = plain.encode();
+        assert_eq!(
+            bytes[bytes.len() - 4..],
+            [0, 0, 0, 0],
+            "an empty policy section"
+        );
+        assert_eq!(StateRecord::decode(&bytes[..bytes.len() - 4]), Ok(plain));
         let records = vec![
-            StateRecord::TopicCreated(snap.topics[0].clone()),
+            // `TopicCreated` does not carry the retry policy (a `RetryPolicySet` follows it).
+            StateRecord::TopicCreated(TopicMeta {
+                retry: None,
+                ..snap.topics[0].clone()
+            }),
             StateRecord::TopicDeleted { name: "t".into() },
             StateRecord::GroupCreated {
                 topic: "t".into(),
@@ -689,6 +785,18 @@ mod tests {
             StateRecord::PartitionsGrown {
                 topic: "t".into(),
                 partitions: 8,
+            },
+            StateRecord::RetryPolicySet {
+                topic: "t".into(),
+                policy: Some(RetryPolicy {
+                    max_attempts: 5,
+                    backoff_ms: 0,
+                    max_backoff_ms: 0,
+                }),
+            },
+            StateRecord::RetryPolicySet {
+                topic: "t".into(),
+                policy: None,
             },
         ];
         for rec in records {

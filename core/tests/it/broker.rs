@@ -2481,3 +2481,86 @@ fn a_delayed_message_waits_for_its_time_without_holding_up_the_rest_even_across_
         .expect("seek");
     assert_eq!(h.poll("t", "g", "c", 10).len(), 3);
 }
+
+#[test]
+fn a_topics_retry_policy_dead_letters_messages_without_their_own_and_survives_restarts() {
+    for snapshot_every in [100_000, 1] {
+        let mut h = Harness::with(|c| c.snapshot_every = snapshot_every);
+        let policy = RetryPolicy {
+            max_attempts: 2,
+            backoff_ms: 0,
+            max_backoff_ms: 0,
+        };
+        let meta = h
+            .b()
+            .create_topic_from(
+                driftq_core::broker::TopicMeta {
+                    name: "t".into(),
+                    partitions: 1,
+                    retention_age_ms: None,
+                    retention_bytes: None,
+                    retry: Some(policy),
+                },
+                h.now,
+            )
+            .expect("create");
+        assert_eq!(meta.retry, Some(policy));
+        assert!(matches!(
+            h.b().set_retry_policy(
+                "t",
+                Some(RetryPolicy {
+                    max_attempts: 0,
+                    ..policy
+                }),
+                h.now
+            ),
+            Err(BrokerError::InvalidArgument(_))
+        ));
+        h.tick(1); // lets a due snapshot happen
+        for restart in [Harness::restart, Harness::crash] {
+            restart(&mut h);
+            assert_eq!(h.b().topic_meta("t").expect("meta").retry, Some(policy));
+        }
+        h.produce("t", msg("plain"));
+        h.produce("t", with_policy("own", 5, 0));
+        let mut attempts: BTreeMap<String, u32> = BTreeMap::new();
+        for _ in 0..3 {
+            for d in h.poll("t", "g", "c", 10) {
+                attempts.insert(String::from_utf8_lossy(&d.message.value).into(), d.attempts);
+                h.b()
+                    .nack(&lease_ref(&d), "boom", None, h.now)
+                    .expect("nack");
+            }
+            h.tick(1);
+        }
+        assert_eq!(
+            attempts,
+            BTreeMap::from([("own".to_owned(), 3), ("plain".to_owned(), 2)]),
+            "the topic's policy stops at 2 deliveries; the message's own policy wins"
+        );
+        let dead = h.poll("dlq.t", "ops", "c", 10);
+        assert_eq!(dead.len(), 1);
+        assert_eq!(dead[0].message.value, b"plain");
+        h.ack(&dead[0]).expect("ack the dead letter");
+        let meta = h.b().set_retry_policy("t", None, h.now).expect("remove");
+        assert_eq!(meta.retry, None);
+        h.restart();
+        assert_eq!(h.b().topic_meta("t").expect("meta").retry, None);
+        h.produce("t", msg("forever"));
+        for _ in 0..4 {
+            for d in h.poll("t", "g", "c", 10) {
+                if d.message.value == b"forever" {
+                    h.b()
+                        .nack(&lease_ref(&d), "boom", None, h.now)
+                        .expect("nack");
+                }
+            }
+            h.tick(1);
+        }
+        assert_eq!(
+            h.poll("dlq.t", "ops", "c", 10).len(),
+            0,
+            "no policy: never dead-lettered"
+        );
+    }
+}
