@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,7 +17,7 @@ use driftq_core::broker::{DlqOrigin, Message};
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiResult};
-use super::http::blocking;
+use super::http::{ApiQuery, blocking};
 use super::{AppState, json as wire};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -72,7 +72,7 @@ async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
 
 async fn peek(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let topic = required(&query, "topic")?;
     // DriftQ ignores a limit it cannot parse and clamps the rest to 1..=100.
@@ -111,7 +111,7 @@ async fn peek(
 
 async fn lag(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let group = required(&query, "group")?;
     let topic = param(&query, "topic").map(str::to_owned);
@@ -171,7 +171,7 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
 
 async fn message_states(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let group = required(&query, "group")?;
     let topic = param(&query, "topic").map(str::to_owned);

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -90,6 +91,35 @@ pub(crate) fn router(state: AppState) -> Router {
         router
     };
     router.with_state(state)
+}
+
+/// `Path`, refused in the API's JSON error shape (axum's own rejection is plain text): a
+/// partition that is not a number, or a segment that is not UTF-8 once decoded.
+pub(super) struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Self(v))
+            .map_err(|e| ApiError::bad_request(format!("invalid path: {}", e.body_text())))
+    }
+}
+
+/// `Query`, refused in the API's JSON error shape (a value that is not UTF-8 once decoded).
+pub(super) struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Self(v))
+            .map_err(|e| ApiError::bad_request(format!("invalid query: {}", e.body_text())))
+    }
 }
 
 /// DriftQ's request middleware: echoes `X-Request-Id` / `X-Trace-Id` (or creates them, 24 hex
@@ -386,7 +416,7 @@ impl TopicRetryJson {
 
 async fn create_topic(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
@@ -427,7 +457,7 @@ async fn create_topic(
 
 async fn describe_topic(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
     let t = topic.clone();
     let s = blocking(&state, false, move |b, now| {
@@ -489,7 +519,7 @@ where
 
 async fn alter_topic(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
@@ -528,14 +558,14 @@ async fn alter_topic(
         Ok(())
     })
     .await?;
-    describe_topic(State(state), Path(topic)).await
+    describe_topic(State(state), ApiPath(topic)).await
 }
 
 /// `DELETE /v1/topics/{topic}/messages`: every message stored so far is deleted; the topic,
 /// its offsets, settings and groups stay.
 async fn purge_topic(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
     let t = topic.clone();
     let purged = blocking(&state, false, move |b, now| b.purge_topic(&t, now)).await?;
@@ -544,7 +574,7 @@ async fn purge_topic(
 
 async fn delete_topic(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
     blocking(&state, false, move |b, now| b.delete_topic(&topic, now)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -696,7 +726,7 @@ fn note_rejection(state: &AppState, e: &ApiError) {
 
 async fn produce(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
@@ -791,7 +821,7 @@ fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
 
 async fn produce_batch(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     // The path names a resource: a topic that does not exist is a 404 for the whole request,
@@ -881,8 +911,8 @@ async fn produce_batch(
 
 async fn read_partition(
     State(state): State<AppState>,
-    Path((topic, partition)): Path<(String, u32)>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiPath((topic, partition)): ApiPath<(String, u32)>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let max: usize = q_int(&query, "max")?.unwrap_or(100).min(10_000);
     let from = match (q_int::<u64>(&query, "offset")?, q(&query, &["timestamp"])) {
@@ -957,7 +987,7 @@ fn lease_of(req: &ConsumeJson) -> i64 {
 
 async fn consume(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
@@ -1056,8 +1086,8 @@ async fn stream_loop(
 
 async fn poll(
     State(state): State<AppState>,
-    Path((topic, group)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
@@ -1237,7 +1267,7 @@ fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckReq
 
 async fn ack(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
@@ -1248,7 +1278,7 @@ async fn ack(
 
 async fn ack_cumulative(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
@@ -1261,7 +1291,7 @@ async fn ack_cumulative(
 
 async fn nack(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
@@ -1276,7 +1306,7 @@ async fn nack(
 
 async fn extend(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
@@ -1360,7 +1390,7 @@ async fn ack_and_nack(
 
 async fn ack_batch(
     State(state): State<AppState>,
-    Path((topic, group)): Path<(String, String)>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let req: AckBatchJson = parse_json(&body_bytes(body)?)?;
@@ -1441,7 +1471,7 @@ async fn list_groups(State(state): State<AppState>) -> ApiResult<Response> {
 
 async fn describe_group(
     State(state): State<AppState>,
-    Path((topic, group)): Path<(String, String)>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     let t = topic.clone();
     let s = blocking(&state, false, move |b, now| {
@@ -1469,7 +1499,7 @@ async fn describe_group(
 
 async fn list_inflight(
     State(state): State<AppState>,
-    Path((topic, group)): Path<(String, String)>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     let leases = blocking(&state, false, move |b, _| b.inflight(&topic, &group)).await?;
     let now = now_ms();
@@ -1526,7 +1556,7 @@ fn parse_seek_to(v: &Value) -> ApiResult<SeekTo> {
 
 async fn seek(
     State(state): State<AppState>,
-    Path((topic, group)): Path<(String, String)>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let req: SeekJson = parse_json(&body_bytes(body)?)?;
@@ -1545,8 +1575,8 @@ async fn seek(
 
 async fn delete_group(
     State(state): State<AppState>,
-    Path((topic, group)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let force = match q(&query, &["force"]) {
         None => false,
@@ -1580,8 +1610,8 @@ async fn list_dlq(State(state): State<AppState>) -> ApiResult<Response> {
 
 async fn peek_dlq(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    ApiPath(topic): ApiPath<String>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let max: usize = q_int(&query, "max")?.unwrap_or(100).min(10_000);
     let msgs = blocking(&state, false, move |b, _| b.dlq_peek(&topic, max)).await?;
@@ -1630,7 +1660,7 @@ struct ReplayJson {
 
 async fn replay_dlq(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;

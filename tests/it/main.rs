@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod crash;
+mod fuzz;
 mod http;
 mod server;
 mod support;
