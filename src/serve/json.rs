@@ -309,6 +309,11 @@ pub(crate) fn group(g: &GroupStats) -> Value {
         "group": g.group,
         "last_poll_age_ms": g.last_poll_age_ms,
         "last_owner": g.last_owner,
+        "consumers": g.consumers.iter().map(|c| json!({
+            "owner": c.owner,
+            "last_poll_age_ms": c.last_poll_age_ms,
+            "inflight": c.inflight,
+        })).collect::<Vec<_>>(),
         "lag": sum(ps, |p| p.lag),
         "ready": sum(ps, |p| p.ready),
         "inflight": sum(ps, |p| p.inflight),

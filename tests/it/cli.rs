@@ -664,6 +664,35 @@ fn scripting_scenario_two_no_ack_consumers_then_ack_from_json_lines() {
         .collect();
     assert_eq!(offsets.len(), 1000);
     assert_eq!(lag(&s, "jobs", "workers"), 1000);
+    // The group lists both consumers with the leases each holds.
+    let d = cli(&s)
+        .args(["group", "describe", "jobs", "-g", "workers", "-o", "json"])
+        .assert()
+        .success();
+    let mut held: Vec<(String, u64)> = stdout_json(&d)["consumers"]
+        .as_array()
+        .expect("consumers")
+        .iter()
+        .map(|c| {
+            (
+                c["owner"].as_str().unwrap_or_default().to_owned(),
+                c["inflight"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    held.sort();
+    assert_eq!(
+        held,
+        [
+            ("w1".to_owned(), la.len() as u64),
+            ("w2".to_owned(), lb.len() as u64)
+        ]
+    );
+    cli(&s)
+        .args(["group", "describe", "jobs", "-g", "workers"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("consumer").and(predicate::str::contains("w2")));
     // A script acks everything from the JSON lines.
     let mut both = a.stdout.clone();
     both.extend_from_slice(&b.stdout);

@@ -202,6 +202,8 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                     v["dlq_depth"] = g["dlq_depth"].clone();
                     v["last_poll_age_ms"] = g["last_poll_age_ms"].clone();
                     v["last_owner"] = g["last_owner"].clone();
+                    v["delayed"] = g["delayed"].clone();
+                    v["consumers"] = g["consumers"].clone();
                     v["partitions"] = g["partitions"].clone();
                     writeln!(out, "{v}")?;
                 }
@@ -255,6 +257,21 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         ]);
                     }
                     writeln!(out, "{t}")?;
+                    let consumers = g["consumers"].as_array().cloned().unwrap_or_default();
+                    if !consumers.is_empty() {
+                        let mut t = table(&["consumer", "last poll", "inflight"]);
+                        for c in consumers {
+                            t.add_row(vec![
+                                printable(c["owner"].as_str().unwrap_or_default().as_bytes()),
+                                c["last_poll_age_ms"].as_i64().map_or_else(
+                                    || "-".to_owned(),
+                                    |ms| format!("{} ago", human_ms(ms)),
+                                ),
+                                c["inflight"].to_string(),
+                            ]);
+                        }
+                        writeln!(out, "{t}")?;
+                    }
                 }
             }
         }

@@ -522,7 +522,27 @@ pub struct GroupStats {
     /// How long ago, and by which owner, the group was last polled (since this broker started).
     pub last_poll_age_ms: Option<i64>,
     pub last_owner: Option<String>,
+    /// Its consumers: owners that polled within [`CONSUMER_IDLE_MS`] or still hold leases,
+    /// most recently seen first.
+    pub consumers: Vec<ConsumerStats>,
 }
+
+/// One consumer (lease owner) of a group, as `kafka-consumer-groups --describe --members` lists
+/// them. Memory only, like leases: a restart starts the list empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerStats {
+    pub owner: String,
+    /// Since its last poll (`None`: a holder of leases the bounded list has forgotten).
+    pub last_poll_age_ms: Option<i64>,
+    /// Leases it holds now, over all partitions.
+    pub inflight: u64,
+}
+
+/// A consumer not seen polling for this long, and holding no lease, leaves the group's list.
+pub const CONSUMER_IDLE_MS: i64 = 5 * 60 * 1000;
+
+/// Most consumers a group remembers; past it, the longest idle are forgotten first.
+const MAX_CONSUMERS: usize = 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DlqStats {
@@ -669,6 +689,69 @@ struct Group {
     /// When and by whom the group was last polled (memory only): a group polled lately has
     /// live consumers, which a delete would surprise (see [`Broker::delete_group`]).
     last_poll: Option<(i64, String)>,
+    /// Every owner that polled lately → when (memory only; see [`ConsumerStats`]).
+    consumers: HashMap<String, i64>,
+}
+
+impl Group {
+    fn saw_consumer(&mut self, owner: &str, now_ms: i64) {
+        if let Some(at) = self.consumers.get_mut(owner) {
+            *at = now_ms;
+            return;
+        }
+        if self.consumers.len() >= MAX_CONSUMERS {
+            self.consumers
+                .retain(|_, at| now_ms.saturating_sub(*at) < CONSUMER_IDLE_MS);
+            if self.consumers.len() >= MAX_CONSUMERS
+                && let Some(oldest) = self
+                    .consumers
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(o, _)| o.clone())
+            {
+                self.consumers.remove(&oldest);
+            }
+        }
+        self.consumers.insert(owner.to_owned(), now_ms);
+    }
+
+    /// Consumers polling lately or holding leases, most recently seen first.
+    fn consumer_stats(&self, now_ms: i64) -> Vec<ConsumerStats> {
+        let mut held: HashMap<&str, u64> = HashMap::new();
+        for gp in &self.partitions {
+            for lease in gp.inflight.values() {
+                *held.entry(lease.owner.as_str()).or_default() += 1;
+            }
+        }
+        let mut out: Vec<ConsumerStats> = self
+            .consumers
+            .iter()
+            .filter(|(owner, at)| {
+                now_ms.saturating_sub(**at) < CONSUMER_IDLE_MS || held.contains_key(owner.as_str())
+            })
+            .map(|(owner, at)| ConsumerStats {
+                owner: owner.clone(),
+                last_poll_age_ms: Some(now_ms.saturating_sub(*at).max(0)),
+                inflight: held.get(owner.as_str()).copied().unwrap_or(0),
+            })
+            .collect();
+        for (owner, n) in &held {
+            if !self.consumers.contains_key(*owner) {
+                out.push(ConsumerStats {
+                    owner: (*owner).to_owned(),
+                    last_poll_age_ms: None,
+                    inflight: *n,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            a.last_poll_age_ms
+                .unwrap_or(i64::MAX)
+                .cmp(&b.last_poll_age_ms.unwrap_or(i64::MAX))
+                .then_with(|| a.owner.cmp(&b.owner))
+        });
+        out
+    }
 }
 
 #[derive(Debug)]
@@ -1299,6 +1382,7 @@ impl Broker {
                         committed_scopes: g.committed_keys.iter().cloned().collect(),
                         next_partition: 0,
                         last_poll: None,
+                        consumers: HashMap::new(),
                     },
                 );
             }
@@ -2353,6 +2437,7 @@ impl Broker {
         let n = t.parts().len();
         let start = groups.get_mut(group).map_or(0, |g| {
             g.last_poll = Some((now_ms, owner.to_owned()));
+            g.saw_consumer(owner, now_ms);
             let s = g.next_partition % n.max(1);
             g.next_partition = s + 1;
             s
@@ -3670,6 +3755,7 @@ impl Broker {
                     partitions,
                     last_poll_age_ms: g.last_poll.as_ref().map(|(at, _)| now_ms - at),
                     last_owner: g.last_poll.as_ref().map(|(_, owner)| owner.clone()),
+                    consumers: g.consumer_stats(now_ms),
                 });
             }
             if t.is_dlq() {

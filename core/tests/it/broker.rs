@@ -1671,6 +1671,7 @@ fn kept(groups: &[GroupStats]) -> Vec<GroupStats> {
         .map(|g| GroupStats {
             last_poll_age_ms: None,
             last_owner: None,
+            consumers: Vec::new(),
             ..g.clone()
         })
         .collect()
@@ -2563,4 +2564,56 @@ fn a_topics_retry_policy_dead_letters_messages_without_their_own_and_survives_re
             "no policy: never dead-lettered"
         );
     }
+}
+
+#[test]
+fn a_group_lists_its_consumers_with_their_leases_until_they_go_idle() {
+    let mut h = Harness::new();
+    h.topic("t", 2);
+    for i in 0..4 {
+        h.produce("t", msg(&format!("m{i}")));
+    }
+    let a = h.poll("t", "g", "alice", 3);
+    h.tick(10);
+    let b = h.poll("t", "g", "bob", 3);
+    assert_eq!((a.len(), b.len()), (3, 1));
+    let consumers = |h: &Harness| -> Vec<(String, Option<i64>, u64)> {
+        h.stats().groups[0]
+            .consumers
+            .iter()
+            .map(|c| (c.owner.clone(), c.last_poll_age_ms, c.inflight))
+            .collect()
+    };
+    assert_eq!(
+        consumers(&h),
+        [
+            ("bob".to_owned(), Some(0), 1),
+            ("alice".to_owned(), Some(10), 3)
+        ],
+        "most recently seen first, with the leases each holds"
+    );
+    h.ack(&b[0]).expect("ack");
+    // Leases run out long before a consumer counts as gone; a poll keeps one listed.
+    h.tick(driftq_core::broker::CONSUMER_IDLE_MS - 100);
+    let again = h.poll("t", "g", "bob", 10);
+    assert_eq!(again.len(), 3, "alice's expired leases come back to bob");
+    assert_eq!(
+        consumers(&h),
+        [
+            ("bob".to_owned(), Some(0), 3),
+            (
+                "alice".to_owned(),
+                Some(driftq_core::broker::CONSUMER_IDLE_MS - 90),
+                0
+            )
+        ]
+    );
+    h.tick(200);
+    assert_eq!(
+        consumers(&h),
+        [("bob".to_owned(), Some(200), 3)],
+        "idle and holding nothing: gone"
+    );
+    h.restart();
+    assert!(consumers(&h).is_empty(), "memory only, like leases");
 }
