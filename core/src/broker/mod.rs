@@ -754,6 +754,9 @@ impl Group {
     }
 }
 
+/// A topic's partitions at one moment (see [`Topic::partitions`]).
+type Partitions = Arc<Vec<Arc<Partition>>>;
+
 #[derive(Debug)]
 struct Topic {
     /// As created; the retention limits in it are not updated (see `retention`).
@@ -767,7 +770,7 @@ struct Topic {
     /// works on the snapshot it took ([`Topic::parts`]); partitions are only ever added, and
     /// each group's partitions are extended before the topic's (under `groups`), so a group
     /// always has at least as many partitions as any snapshot a caller holds.
-    partitions: RwLock<Arc<Vec<Arc<Partition>>>>,
+    partitions: RwLock<Partitions>,
     groups: Mutex<BTreeMap<String, Group>>,
     round_robin: AtomicU64,
     deleted: AtomicBool,
@@ -794,7 +797,7 @@ impl Topic {
     }
 
     /// The partitions as they are now (a cheap snapshot: one reference count).
-    fn parts(&self) -> Arc<Vec<Arc<Partition>>> {
+    fn parts(&self) -> Partitions {
         Arc::clone(&read(&self.partitions))
     }
 
@@ -2204,13 +2207,14 @@ impl Broker {
         {
             return Err(BrokerError::DeadlineExceeded);
         }
-        let topic = if envelope.target_topic.is_empty() {
+        let index = if envelope.target_topic.is_empty() {
             call.topic(self, requested_topic)?
         } else {
             call.topic(self, &envelope.target_topic)?
         };
+        let (topic, parts) = &call.topics[index];
         let final_topic = topic.meta.name.as_str();
-        let n = topic.partition_count();
+        let n = u32::try_from(parts.len()).unwrap_or(u32::MAX);
         let partition = match router_partition
             .or(envelope.partition_override)
             .or(msg.partition)
@@ -2218,12 +2222,18 @@ impl Broker {
             Some(p) => p,
             None => match msg.key.as_deref() {
                 Some(k) if !k.is_empty() => key_partition(k, n),
-                _ => *call.sticky.entry(topic_key(&topic)).or_insert_with(|| {
+                _ => *call.sticky.entry(topic_key(topic)).or_insert_with(|| {
                     (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32
                 }),
             },
         };
-        let part = topic.partition(partition)?;
+        let Some(part) = parts.get(partition as usize) else {
+            return Err(BrokerError::PartitionOutOfRange {
+                topic: final_topic.to_owned(),
+                partition,
+                partitions: n,
+            });
+        };
         let scope = (!envelope.idempotency_key.is_empty()).then(|| {
             idempotency_scope(&envelope.tenant_id, final_topic, &envelope.idempotency_key)
         });
@@ -2232,9 +2242,9 @@ impl Broker {
         }
         let backlog = call
             .backlog
-            .entry((topic_key(&topic), partition))
+            .entry((topic_key(topic), partition))
             .or_default();
-        let incoming = self.check_backpressure(&part, &msg, backlog)?;
+        let incoming = self.check_backpressure(part, &msg, backlog)?;
         if let Some(scope) = &scope {
             let mut keys = lock(&self.producer_keys);
             match keys.get(scope) {
@@ -2275,7 +2285,7 @@ impl Broker {
         backlog.planned_msgs += 1;
         backlog.planned_bytes += incoming;
         Ok(PlanOutcome::Write {
-            topic,
+            topic: Arc::clone(topic),
             partition,
             record,
             scope,
@@ -3881,10 +3891,11 @@ const ACTIVE_GROUP_WINDOW_MS: i64 = 30_000;
 /// backlog per (topic, partition).
 #[derive(Default)]
 struct ProduceCall {
-    /// Every topic this call has looked up. Most calls name one topic and every message after
-    /// the first finds it here without taking the topics lock; holding them also keeps their
-    /// addresses (the keys below) from being reused while the call runs.
-    topics: Vec<Arc<Topic>>,
+    /// Every topic this call has looked up, with its partitions as the call first saw them.
+    /// Most calls name one topic and every message after the first finds both here without
+    /// taking a lock; holding them also keeps their addresses (the keys below) from being
+    /// reused while the call runs.
+    topics: Vec<(Arc<Topic>, Partitions)>,
     /// Sticky partition per topic, keyed by the topic's address: no name cloned or hashed per
     /// message.
     sticky: HashMap<usize, u32>,
@@ -3904,13 +3915,15 @@ struct Backlog {
 }
 
 impl ProduceCall {
-    fn topic(&mut self, broker: &Broker, name: &str) -> Result<Arc<Topic>> {
-        if let Some(t) = self.topics.iter().find(|t| t.meta.name == name) {
-            return Ok(Arc::clone(t));
+    /// The index of `name` in [`Self::topics`], looked up once per call.
+    fn topic(&mut self, broker: &Broker, name: &str) -> Result<usize> {
+        if let Some(i) = self.topics.iter().position(|(t, _)| t.meta.name == name) {
+            return Ok(i);
         }
         let t = broker.topic(name)?;
-        self.topics.push(Arc::clone(&t));
-        Ok(t)
+        let parts = t.parts();
+        self.topics.push((t, parts));
+        Ok(self.topics.len() - 1)
     }
 }
 
