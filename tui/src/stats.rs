@@ -75,8 +75,23 @@ pub struct GroupStat {
     pub last_poll_age_ms: Option<i64>,
     #[serde(default)]
     pub last_owner: Option<String>,
+    /// Owners that polled lately or hold leases (servers before 0.1 omit them).
+    #[serde(default)]
+    pub consumers: Vec<ConsumerStat>,
+    /// Messages held back by a produce delay that has not passed.
+    #[serde(default)]
+    pub delayed: u64,
     #[serde(default)]
     pub partitions: Vec<GroupPartitionStat>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ConsumerStat {
+    pub owner: String,
+    #[serde(default)]
+    pub last_poll_age_ms: Option<i64>,
+    #[serde(default)]
+    pub inflight: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

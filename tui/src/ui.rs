@@ -454,10 +454,20 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         ]))
         .block(pane_block(
             format!(
-                " Group {group} on {topic}, {} (Esc back) ",
+                " Group {group} on {topic}, {}{}{} (Esc back) ",
                 match (&g.last_owner, g.last_poll_age_ms) {
                     (Some(owner), Some(ms)) => format!("polled {} ago by {owner}", age(Some(ms))),
                     _ => "not polled since the server started".to_owned(),
+                },
+                match g.consumers.len() {
+                    0 => String::new(),
+                    1 => ", 1 consumer".to_owned(),
+                    n => format!(", {n} consumers"),
+                },
+                if g.delayed > 0 {
+                    format!(", {} delayed", human(g.delayed))
+                } else {
+                    String::new()
                 }
             ),
             true,

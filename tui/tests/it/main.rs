@@ -3,7 +3,9 @@
 mod app_state;
 mod render;
 
-use driftq_tui::stats::{DlqStat, GroupPartitionStat, GroupStat, PartitionStat, Stats, TopicStat};
+use driftq_tui::stats::{
+    ConsumerStat, DlqStat, GroupPartitionStat, GroupStat, PartitionStat, Stats, TopicStat,
+};
 
 /// A fixed snapshot at `now_ms` with `written` messages in `orders` and the given acks.
 pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth: u64) -> Stats {
@@ -71,6 +73,19 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                 dlq: dlq_depth,
                 last_poll_age_ms: Some(1_500),
                 last_owner: Some("worker-7".into()),
+                consumers: vec![
+                    ConsumerStat {
+                        owner: "worker-7".into(),
+                        last_poll_age_ms: Some(1_500),
+                        inflight: 2,
+                    },
+                    ConsumerStat {
+                        owner: "worker-8".into(),
+                        last_poll_age_ms: Some(4_000),
+                        inflight: 1,
+                    },
+                ],
+                delayed: 2,
                 partitions: vec![
                     GroupPartitionStat {
                         partition: 0,
@@ -103,6 +118,12 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                 acks: 7,
                 last_poll_age_ms: Some(2_500),
                 last_owner: Some("archiver-1".into()),
+                consumers: vec![ConsumerStat {
+                    owner: "archiver-1".into(),
+                    last_poll_age_ms: Some(2_500),
+                    inflight: 0,
+                }],
+                delayed: 4,
                 ..GroupStat::default()
             },
         ],
