@@ -7,6 +7,20 @@ use serde_json::{Value, json};
 
 use crate::server::Server;
 
+/// Two fields of each object in the JSON array `rows`: a number (99 when missing) and a text.
+fn number_and_text(rows: &Value, number: &str, text: &str) -> Vec<(u64, String)> {
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| {
+            (
+                r[number].as_u64().unwrap_or(99),
+                r[text].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
 fn error_code(r: reqwest::blocking::Response) -> (u16, String) {
     let status = r.status().as_u16();
     let body: Value = r.json().expect("json error body");
@@ -1140,17 +1154,7 @@ fn debug_endpoints_show_topics_lag_and_message_states_as_driftq_tools_read_them(
     // (DriftQ's TestTopicDebugAdapter_MessageStatesRoute).
     let v = s.json("/debug/messages/state?group=bench");
     assert_eq!(v["ok"], true);
-    let states: Vec<(u64, String)> = v["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            (
-                r["offset"].as_u64().unwrap_or(99),
-                r["state"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let states = number_and_text(&v["rows"], "offset", "state");
     assert_eq!(
         states,
         (0..5).map(|o| (o, "queued".to_owned())).collect::<Vec<_>>()
@@ -1417,17 +1421,7 @@ fn growing_a_topic_adds_partitions_that_take_messages_at_once_and_survive_a_kill
     let v: Value = r.json().expect("json");
     assert_eq!(v["failed"], 1, "partition 3 does not exist: {v}");
     let got = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
-    let mut seen: Vec<(u64, String)> = got["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .map(|m| {
-            (
-                m["partition"].as_u64().unwrap_or(99),
-                m["value"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let mut seen = number_and_text(&got["messages"], "partition", "value");
     seen.sort();
     assert_eq!(
         seen,
