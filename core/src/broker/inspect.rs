@@ -325,8 +325,9 @@ impl Broker {
         let t = self.topic(topic)?;
         let mut messages = Vec::new();
         // Each partition's newest `limit` in a share of REPLY_BYTES (at least one message).
-        let share = REPLY_BYTES / t.parts().len().max(1);
-        for (i, part) in t.parts().iter().enumerate() {
+        let parts = t.parts();
+        let share = REPLY_BYTES / parts.len().max(1);
+        for (i, part) in parts.iter().enumerate() {
             let high = part.log.high_watermark();
             let mut want = limit as u64;
             let newest = loop {

@@ -2444,7 +2444,8 @@ impl Broker {
         let mut appended = None;
         let mut groups = lock(&t.groups);
         records.extend(self.create_group_if_missing(&t, &mut groups, group, now_ms));
-        let n = t.parts().len();
+        let parts = t.parts();
+        let n = parts.len();
         let start = groups.get_mut(group).map_or(0, |g| {
             g.last_poll = Some((now_ms, owner.to_owned()));
             g.saw_consumer(owner, now_ms);
@@ -2457,7 +2458,7 @@ impl Broker {
                 break;
             }
             let p = (start + i) % n;
-            let part = &t.parts()[p];
+            let part = &parts[p];
             let mut next =
                 self.poll_partition(&mut groups, &req, p as u32, &mut out, &mut records)?;
             while let Some((cursor, room)) = next {
@@ -3703,10 +3704,10 @@ impl Broker {
         for t in &topics {
             let retention = *lock(&t.retention);
             let groups = lock(&t.groups);
+            let parts = t.parts();
             out.topics.push(TopicStats {
                 name: t.meta.name.clone(),
-                partitions: t
-                    .parts()
+                partitions: parts
                     .iter()
                     .enumerate()
                     .map(|(i, p)| PartitionStats {
@@ -3725,12 +3726,14 @@ impl Broker {
                 groups: groups.keys().cloned().collect(),
             });
             for (name, g) in groups.iter() {
+                // Under the groups lock a group has exactly the topic's partitions.
                 let partitions = g
                     .partitions
                     .iter()
+                    .zip(parts.iter())
                     .enumerate()
-                    .map(|(i, gp)| {
-                        let log = &t.parts()[i].log;
+                    .map(|(i, (gp, part))| {
+                        let log = &part.log;
                         let hw = log.high_watermark();
                         let lag = gp.lag(hw);
                         let oldest = if lag > 0 {
