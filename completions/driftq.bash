@@ -1943,7 +1943,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__nack)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --reason --delay --url --help --version"
+            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

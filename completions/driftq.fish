@@ -195,6 +195,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why: k
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l delay -d 'Redeliver after this long instead of the message\'s retry backoff' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l dead-letter -d 'Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help: a message that will never parse, say)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s g -l group -d 'Consumer group holding the lease' -r

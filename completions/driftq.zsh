@@ -347,6 +347,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--delay=[Redeliver after this long instead of the message'\''s retry backoff]:DELAY:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
+'(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \

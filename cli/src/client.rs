@@ -257,11 +257,20 @@ impl Client {
         self.post("/v1/ack", &lease.body()).map(|_| ())
     }
 
-    pub fn nack(&self, lease: &Lease, reason: &str, delay_ms: Option<u64>) -> ClientResult<()> {
+    pub fn nack(
+        &self,
+        lease: &Lease,
+        reason: &str,
+        delay_ms: Option<u64>,
+        dead_letter: bool,
+    ) -> ClientResult<()> {
         let mut body = lease.body();
         body["reason"] = json!(reason);
         if let Some(d) = delay_ms {
             body["delay_ms"] = json!(d);
+        }
+        if dead_letter {
+            body["dead_letter"] = json!(true);
         }
         self.post("/v1/nack", &body).map(|_| ())
     }

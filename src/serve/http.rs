@@ -20,8 +20,8 @@ use driftq_core::api::{
     parse_rfc3339_ns,
 };
 use driftq_core::broker::{
-    Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, ProduceMessage, Produced,
-    ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicMeta, dlq_topic_for,
+    Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, NackAction, ProduceMessage,
+    Produced, ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicMeta, dlq_topic_for,
 };
 use driftq_core::storage::Durability;
 use serde::Deserialize;
@@ -1166,6 +1166,8 @@ struct AckJson {
     #[serde(default)]
     delay_ms: Option<i64>,
     #[serde(default)]
+    dead_letter: Option<bool>,
+    #[serde(default)]
     lease_ms: Option<i64>,
 }
 
@@ -1178,6 +1180,8 @@ struct AckRequest {
     offset: u64,
     reason: String,
     delay_ms: Option<u64>,
+    /// A nack that dead-letters now (our extension).
+    dead_letter: bool,
     lease_ms: Option<i64>,
 }
 
@@ -1216,6 +1220,7 @@ fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckReq
             reason: q(query, &["reason"]).map(str::to_owned),
             error: q(query, &["error"]).map(str::to_owned),
             delay_ms: q_int(query, "delay_ms")?,
+            dead_letter: q_int(query, "dead_letter")?,
             lease_ms: q_int(query, "lease_ms")?,
         }
     } else {
@@ -1261,6 +1266,7 @@ fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckReq
         offset,
         reason: req.reason.or(req.error).unwrap_or_default(),
         delay_ms,
+        dead_letter: req.dead_letter.unwrap_or(false),
         lease_ms: req.lease_ms,
     })
 }
@@ -1295,9 +1301,10 @@ async fn nack(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
+    let action = nack_action(r.dead_letter, r.delay_ms)?;
     blocking(&state, true, move |b, now| {
         let lease = r.lease();
-        b.nack(&lease, &r.reason, r.delay_ms, now)
+        b.nack_with(&lease, &r.reason, action, now)
     })
     .await?;
     state.activity.notify_waiters();
@@ -1333,6 +1340,21 @@ struct AckItem {
     /// A nack's redelivery delay instead of the retry backoff.
     #[serde(default)]
     delay_ms: Option<u64>,
+    /// A nack that dead-letters now.
+    #[serde(default)]
+    dead_letter: bool,
+}
+
+/// A nack's `dead_letter` and `delay_ms` as the broker's action (they exclude each other).
+fn nack_action(dead_letter: bool, delay_ms: Option<u64>) -> ApiResult<NackAction> {
+    match (dead_letter, delay_ms) {
+        (true, Some(_)) => Err(ApiError::bad_request(
+            "dead_letter and delay_ms exclude each other: a dead-lettered message is not redelivered",
+        )),
+        (true, None) => Ok(NackAction::DeadLetter),
+        (false, Some(ms)) => Ok(NackAction::RetryAfter(ms)),
+        (false, None) => Ok(NackAction::Retry),
+    }
 }
 
 /// One item of a batch ack/nack, checked.
@@ -1340,8 +1362,8 @@ struct Settlement {
     partition: u32,
     offset: u64,
     owner: std::sync::Arc<str>,
-    /// `Some((reason, delay_ms))` for a nack.
-    nack: Option<(String, Option<u64>)>,
+    /// `Some((reason, action))` for a nack.
+    nack: Option<(String, NackAction)>,
 }
 
 #[derive(Deserialize)]
@@ -1371,7 +1393,7 @@ async fn ack_and_nack(
         Ok(items
             .iter()
             .map(|it| match &it.nack {
-                Some((reason, delay_ms)) => {
+                Some((reason, action)) => {
                     let lease = LeaseRef {
                         topic: &topic,
                         group: &group,
@@ -1379,7 +1401,7 @@ async fn ack_and_nack(
                         partition: it.partition,
                         offset: it.offset,
                     };
-                    b.nack(&lease, reason, *delay_ms, now)
+                    b.nack_with(&lease, reason, *action, now)
                 }
                 None => ack_results.next().unwrap_or(Ok(())),
             })
@@ -1411,18 +1433,24 @@ async fn ack_batch(
                 "owner is required (per item or for the batch)",
             ));
         }
-        if !it.nack && (it.reason.is_some() || it.delay_ms.is_some()) {
+        if !it.nack && (it.reason.is_some() || it.delay_ms.is_some() || it.dead_letter) {
             return Err(ApiError::bad_request(
-                "reason and delay_ms belong to nacks (\"nack\": true)",
+                "reason, delay_ms and dead_letter belong to nacks (\"nack\": true)",
             ));
         }
+        let nack = if it.nack {
+            Some((
+                it.reason.unwrap_or_default(),
+                nack_action(it.dead_letter, it.delay_ms)?,
+            ))
+        } else {
+            None
+        };
         items.push(Settlement {
             partition,
             offset,
             owner,
-            nack: it
-                .nack
-                .then(|| (it.reason.unwrap_or_default(), it.delay_ms)),
+            nack,
         });
     }
     let results = if items.iter().all(|it| it.nack.is_none()) {

@@ -1104,6 +1104,45 @@ fn single_ack_nack_extend_commands() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--owner is required"));
+    // --dead-letter: straight to dlq.t, one message by flags and one from a JSON line.
+    cli(&s)
+        .args(["produce", "t"])
+        .write_stdin("y\nz\n")
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args([
+            "consume", "t", "-g", "g", "-n", "2", "--no-ack", "--owner", "me", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let lines = json_lines(&a.get_output().stdout);
+    let (p, o) = (
+        lines[0]["partition"].to_string(),
+        lines[0]["offset"].to_string(),
+    );
+    cli(&s)
+        .args(["nack", "t", "-g", "g", "--partition", &p, "--offset", &o])
+        .args(["--owner", "me", "--dead-letter", "--delay", "1s"])
+        .assert()
+        .code(2);
+    cli(&s)
+        .args(["nack", "t", "-g", "g", "--partition", &p, "--offset", &o])
+        .args(["--owner", "me", "--dead-letter", "--reason", "bad"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dead-lettered"));
+    cli(&s)
+        .args(["nack", "--stdin", "--dead-letter"])
+        .write_stdin(format!("{}\n", lines[1]))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dead-lettered 1"));
+    cli(&s)
+        .args(["dlq", "peek", "t", "-o", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"bad\""));
 }
 
 #[test]

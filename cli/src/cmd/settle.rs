@@ -54,6 +54,10 @@ pub struct NackArgs {
     /// Redeliver after this long instead of the message's retry backoff
     #[arg(long, value_parser = parse_duration)]
     pub delay: Option<std::time::Duration>,
+    /// Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help:
+    /// a message that will never parse, say)
+    #[arg(long, conflicts_with = "delay")]
+    pub dead_letter: bool,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +76,7 @@ pub enum Verb<'a> {
     Nack {
         reason: &'a str,
         delay_ms: Option<u64>,
+        dead_letter: bool,
     },
     Extend {
         lease_ms: i64,
@@ -86,6 +91,7 @@ impl<'a> Verb<'a> {
             delay_ms: a
                 .delay
                 .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            dead_letter: a.dead_letter,
         }
     }
 
@@ -99,6 +105,9 @@ impl<'a> Verb<'a> {
     fn past_tense(self) -> &'static str {
         match self {
             Self::Ack => "acked",
+            Self::Nack {
+                dead_letter: true, ..
+            } => "dead-lettered",
             Self::Nack { .. } => "nacked",
             Self::Extend { .. } => "extended",
         }
@@ -124,9 +133,17 @@ fn settle_one(verb: Verb<'_>, lease: &Lease, client: &Client) -> anyhow::Result<
             client.ack(lease)?;
             "acked".to_owned()
         }
-        Verb::Nack { reason, delay_ms } => {
-            client.nack(lease, reason, delay_ms)?;
-            "nacked".to_owned()
+        Verb::Nack {
+            reason,
+            delay_ms,
+            dead_letter,
+        } => {
+            client.nack(lease, reason, delay_ms, dead_letter)?;
+            if dead_letter {
+                "dead-lettered".to_owned()
+            } else {
+                "nacked".to_owned()
+            }
         }
         Verb::Extend { lease_ms } => {
             let deadline = client.extend(lease, lease_ms)?;
@@ -227,11 +244,19 @@ pub fn run(
         let lease = line?;
         let mut item =
             json!({"partition": lease.partition, "offset": lease.offset, "owner": lease.owner});
-        if let Verb::Nack { reason, delay_ms } = verb {
+        if let Verb::Nack {
+            reason,
+            delay_ms,
+            dead_letter,
+        } = verb
+        {
             item["nack"] = json!(true);
             item["reason"] = json!(reason);
             if let Some(ms) = delay_ms {
                 item["delay_ms"] = json!(ms);
+            }
+            if dead_letter {
+                item["dead_letter"] = json!(true);
             }
         }
         let key = (lease.topic, lease.group);

@@ -203,6 +203,18 @@ pub struct ProduceMessage {
     pub delay_ms: Option<u64>,
 }
 
+/// What a nack asks for after the failed delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NackAction {
+    /// Redeliver after the message's retry backoff (dead-letter once its attempts are used up).
+    Retry,
+    /// Redeliver after this many milliseconds instead of the backoff.
+    RetryAfter(u64),
+    /// Dead-letter now, whatever attempts remain: the consumer knows retrying cannot help
+    /// (NATS's `AckTerm`, with the DLQ copy a queue user expects).
+    DeadLetter,
+}
+
 /// The longest produce delay: 15 minutes, SQS's maximum. A group keeps each delayed message it
 /// has passed in memory until it is due, so the bound also bounds that memory by the produce
 /// rate.
@@ -2965,6 +2977,20 @@ impl Broker {
         delay_ms: Option<u64>,
         now_ms: i64,
     ) -> Result<()> {
+        let action = delay_ms.map_or(NackAction::Retry, NackAction::RetryAfter);
+        self.nack_with(r, reason, action, now_ms)
+    }
+
+    /// Fails one delivery and asks for what comes next (see [`NackAction`]). Dead-lettering a
+    /// message of a `dlq.*` topic is refused: it is there already (ack it to drop it, or replay
+    /// it).
+    pub fn nack_with(
+        &self,
+        r: &LeaseRef<'_>,
+        reason: &str,
+        action: NackAction,
+        now_ms: i64,
+    ) -> Result<()> {
         let LeaseRef {
             topic,
             group,
@@ -2978,6 +3004,11 @@ impl Broker {
             cut_reason(reason)
         };
         let t = self.topic(topic)?;
+        if action == NackAction::DeadLetter && t.is_dlq() {
+            return Err(BrokerError::InvalidArgument(format!(
+                "{topic} is a dead-letter topic already: ack the message to drop it, or replay it"
+            )));
+        }
         let _snap = read(&self.snapshot);
         let appended = {
             let mut groups = lock(&t.groups);
@@ -2996,7 +3027,7 @@ impl Broker {
                     &lease,
                     FailCause::Nack,
                     reason,
-                    delay_ms,
+                    action,
                     now_ms,
                     &mut records,
                 )?;
@@ -3045,12 +3076,13 @@ impl Broker {
         lease: &Lease,
         cause: FailCause,
         error: &str,
-        delay_ms: Option<u64>,
+        action: NackAction,
         now_ms: i64,
         records: &mut Vec<StateRecord>,
     ) -> Result<()> {
         let policy = lease.policy;
-        let used_up = policy.max_attempts > 0 && lease.attempts >= policy.max_attempts;
+        let used_up = action == NackAction::DeadLetter
+            || (policy.max_attempts > 0 && lease.attempts >= policy.max_attempts);
         if used_up && !t.is_dlq() {
             let mut errors = lease.errors.clone();
             push_error(&mut errors, error.to_owned());
@@ -3074,10 +3106,13 @@ impl Broker {
             });
             return Ok(());
         }
-        let backoff = delay_ms.unwrap_or_else(|| {
-            let b = policy.backoff_ms(lease.attempts);
-            b + jitter_ms(b, partition, offset, lease.attempts)
-        });
+        let backoff = match action {
+            NackAction::RetryAfter(ms) => ms,
+            NackAction::Retry | NackAction::DeadLetter => {
+                let b = policy.backoff_ms(lease.attempts);
+                b + jitter_ms(b, partition, offset, lease.attempts)
+            }
+        };
         records.push(StateRecord::Failed {
             topic: t.meta.name.clone(),
             group: group.to_owned(),
@@ -3349,7 +3384,7 @@ impl Broker {
                                 lease,
                                 FailCause::LeaseExpired,
                                 LEASE_EXPIRED_ERROR,
-                                None,
+                                NackAction::Retry,
                                 now_ms,
                                 &mut records,
                             )?;

@@ -6,8 +6,8 @@ use std::path::Path;
 use driftq_core::broker::REPLY_BYTES;
 use driftq_core::broker::inspect::{MAX_STATE_ROWS, MessageState, StateQuery};
 use driftq_core::broker::{
-    Broker, BrokerConfig, BrokerError, Delivery, Envelope, GroupStats, LeaseRef, ProduceMessage,
-    Produced, ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
+    Broker, BrokerConfig, BrokerError, Delivery, Envelope, GroupStats, LeaseRef, NackAction,
+    ProduceMessage, Produced, ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
 };
 use driftq_core::storage::Durability;
 use proptest::prelude::*;
@@ -2616,4 +2616,44 @@ fn a_group_lists_its_consumers_with_their_leases_until_they_go_idle() {
     );
     h.restart();
     assert!(consumers(&h).is_empty(), "memory only, like leases");
+}
+
+#[test]
+fn a_dead_letter_nack_moves_the_message_at_once_whatever_attempts_it_has_left() {
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    h.produce("t", with_policy("unparseable", 5, 0));
+    h.produce("t", msg("no policy"));
+    let got = h.poll("t", "g", "c", 10);
+    assert_eq!(got.len(), 2);
+    for d in &got {
+        h.b()
+            .nack_with(&lease_ref(d), "cannot parse", NackAction::DeadLetter, h.now)
+            .expect("dead-letter");
+    }
+    h.tick(60_000);
+    assert!(h.poll("t", "g", "c", 10).is_empty(), "neither comes back");
+    let dead = h.poll("dlq.t", "ops", "c", 10);
+    assert_eq!(dead.len(), 2);
+    let origin = dead[0].message.meta.dlq.as_ref().expect("origin");
+    assert_eq!(
+        (origin.attempts, origin.errors.last().map(String::as_str)),
+        (1, Some("cannot parse"))
+    );
+    assert!(matches!(
+        h.b().nack_with(&lease_ref(&dead[0]), "again", NackAction::DeadLetter, h.now),
+        Err(BrokerError::InvalidArgument(m)) if m.contains("dead-letter topic already")
+    ));
+    let g = h
+        .stats()
+        .groups
+        .into_iter()
+        .find(|g| g.topic == "t")
+        .expect("group");
+    assert_eq!(g.partitions[0].lag, 0);
+    h.crash();
+    assert!(
+        h.poll("t", "g", "c", 10).is_empty(),
+        "still done after a crash"
+    );
 }
