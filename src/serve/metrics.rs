@@ -176,6 +176,7 @@ impl Collector for BrokerCollector {
         let (mut acks, mut nacks, mut redeliveries, mut timeouts) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut inflight, mut lag) = (Vec::new(), Vec::new());
+        let (mut consumers, mut delayed) = (Vec::new(), Vec::new());
         let mut dlq_by_topic: std::collections::BTreeMap<String, u64> =
             std::collections::BTreeMap::new();
         for g in &s.groups {
@@ -186,7 +187,12 @@ impl Collector for BrokerCollector {
             acks.push((l.clone(), sum(&|p| p.counters.acks)));
             nacks.push((l.clone(), sum(&|p| p.counters.nacks)));
             redeliveries.push((l.clone(), sum(&|p| p.counters.redeliveries)));
-            timeouts.push((l, sum(&|p| p.counters.lease_timeouts)));
+            timeouts.push((l.clone(), sum(&|p| p.counters.lease_timeouts)));
+            consumers.push((
+                l.clone(),
+                i64::try_from(g.consumers.len()).unwrap_or(i64::MAX),
+            ));
+            delayed.push((l, i64::try_from(sum(&|p| p.delayed)).unwrap_or(i64::MAX)));
             *dlq_by_topic.entry(g.topic.clone()).or_default() += sum(&|p| p.counters.dead_lettered);
             for p in &g.partitions {
                 let part = p.partition.to_string();
@@ -224,6 +230,18 @@ impl Collector for BrokerCollector {
             "consumer_lag",
             "Messages not yet acked by the group",
             &lag,
+        )?;
+        gauge_family(
+            &mut encoder,
+            "group_consumers",
+            "Owners that polled the group in the last 5 minutes or hold its leases",
+            &consumers,
+        )?;
+        gauge_family(
+            &mut encoder,
+            "delayed_messages",
+            "Messages a poll passed whose produce delay has not passed yet",
+            &delayed,
         )?;
         let dlq: Vec<(Labels, u64)> = dlq_by_topic
             .into_iter()

@@ -117,6 +117,7 @@ const FIELDS: &[&str] = &[
     "retry_max_attempts",
     "base64",
     "from",
+    "dead_letter",
     "unknown",
 ];
 

@@ -652,6 +652,8 @@ fn metrics_have_driftq_names_and_labels() {
         "message_acks_total{topic=\"t\",group=\"g\"} 1",
         "consumer_lag{topic=\"t\",group=\"g\",partition=\"0\"} 0",
         "inflight_messages{topic=\"t\",group=\"g\",partition=\"0\"} 0",
+        "group_consumers{topic=\"t\",group=\"g\"} 1",
+        "delayed_messages{topic=\"t\",group=\"g\"} 0",
         "produced_messages_total{topic=\"t\"} 1",
         "broker_fsync_duration_seconds_count",
         "broker_append_duration_seconds_count",
