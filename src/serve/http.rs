@@ -21,7 +21,7 @@ use driftq_core::api::{
 };
 use driftq_core::broker::{
     Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, NackAction, ProduceMessage,
-    Produced, ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicMeta, dlq_topic_for,
+    Produced, ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicChange, TopicMeta, dlq_topic_for,
 };
 use driftq_core::storage::Durability;
 use serde::Deserialize;
@@ -524,40 +524,21 @@ async fn alter_topic(
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req: AlterTopicJson = parse_json(&body)?;
-    let retention = req.retention_ms.is_some() || req.retention_bytes.is_some();
-    if !retention && req.partitions.is_none() && req.retry_policy.is_none() {
+    let change = TopicChange {
+        partitions: req.partitions,
+        retention_age_ms: req.retention_ms,
+        retention_bytes: req.retention_bytes,
+        retry: req
+            .retry_policy
+            .map(|p| p.as_ref().map(TopicRetryJson::policy)),
+    };
+    if change == TopicChange::default() {
         return Err(ApiError::bad_request(
             "nothing to change: send partitions, retention_ms, retention_bytes and/or retry_policy (null removes a limit or the policy)",
         ));
     }
-    let retry = req
-        .retry_policy
-        .map(|p| p.as_ref().map(TopicRetryJson::policy));
-    if let Some(Some(p)) = &retry
-        && p.max_attempts == 0
-    {
-        return Err(ApiError::bad_request(
-            "retry_policy.max_attempts must be at least 1 (null removes the policy)",
-        ));
-    }
     let t = topic.clone();
-    blocking(&state, false, move |b, now| {
-        // Checked before anything changes, so a refused count leaves retention as it was.
-        if let Some(total) = req.partitions {
-            b.check_growth(&t, total)?;
-        }
-        if retention {
-            b.set_retention(&t, req.retention_ms, req.retention_bytes, now)?;
-        }
-        if let Some(policy) = retry {
-            b.set_retry_policy(&t, policy, now)?;
-        }
-        if let Some(total) = req.partitions {
-            b.grow_topic(&t, total, now)?;
-        }
-        Ok(())
-    })
-    .await?;
+    blocking(&state, false, move |b, now| b.alter_topic(&t, &change, now)).await?;
     describe_topic(State(state), ApiPath(topic)).await
 }
 

@@ -203,6 +203,25 @@ pub struct ProduceMessage {
     pub delay_ms: Option<u64>,
 }
 
+/// Changes to a live topic ([`Broker::alter_topic`]); a field left `None` keeps its setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TopicChange {
+    /// Grow to this many partitions (Kafka's `kafka-topics --alter --partitions`); a topic never
+    /// shrinks, since that would drop messages and offsets. Every group starts the new
+    /// partitions at their beginning, so nothing produced there is skipped. Keys hash over the
+    /// new count from then on: a key's later messages may land on another partition than its
+    /// earlier ones, so per-key order holds only within each side of the change (as in Kafka).
+    pub partitions: Option<u32>,
+    /// `Some(None)` removes the age limit, `Some(Some(ms))` sets it; the next tick applies it.
+    pub retention_age_ms: Option<Option<i64>>,
+    /// `Some(None)` removes the size limit, `Some(Some(bytes))` sets it.
+    pub retention_bytes: Option<Option<u64>>,
+    /// The retry policy of messages produced without one — SQS's redrive policy: after
+    /// `max_attempts` failed deliveries such a message goes to `dlq.<topic>`; a message's own
+    /// policy wins; it applies from each message's next delivery. `Some(None)` removes it.
+    pub retry: Option<Option<RetryPolicy>>,
+}
+
 /// What a nack asks for after the failed delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NackAction {
@@ -1735,6 +1754,78 @@ impl Broker {
         Ok(meta)
     }
 
+    /// Changes a live topic as one step (a PATCH): every change is checked before any is made,
+    /// and their records go into the state log together, so a refused change or a crash never
+    /// leaves half of them. See [`TopicChange`] for what each field does.
+    pub fn alter_topic(&self, name: &str, change: &TopicChange, now_ms: i64) -> Result<TopicMeta> {
+        let t = self.topic(name)?;
+        if let Some(Some(p)) = &change.retry {
+            validate_topic_retry(p)?;
+        }
+        let _snap = read(&self.snapshot);
+        {
+            // Held from reading to publishing, so two changes cannot lose one another and the
+            // records keep the order memory saw them in (groups first, as every path takes it).
+            let mut groups = lock(&t.groups);
+            let mut retention = lock(&t.retention);
+            let mut retry = lock(&t.retry);
+            let mut records = Vec::new();
+            let next_retention = Retention {
+                age_ms: change.retention_age_ms.unwrap_or(retention.age_ms),
+                bytes: change.retention_bytes.unwrap_or(retention.bytes),
+            };
+            if change.retention_age_ms.is_some() || change.retention_bytes.is_some() {
+                validate_retention(next_retention.age_ms, next_retention.bytes)?;
+                records.push(StateRecord::RetentionSet {
+                    topic: name.to_owned(),
+                    retention_age_ms: next_retention.age_ms,
+                    retention_bytes: next_retention.bytes,
+                });
+            }
+            if let Some(policy) = change.retry {
+                records.push(StateRecord::RetryPolicySet {
+                    topic: name.to_owned(),
+                    policy,
+                });
+            }
+            // New partitions are opened first, so a failure leaves nothing logged; published
+            // only once the record is durable, so nothing acknowledged on a new partition can
+            // outlive a crash that forgets the partition.
+            let grown = match change.partitions {
+                Some(total) => {
+                    check_growth(&t, total)?;
+                    records.push(StateRecord::PartitionsGrown {
+                        topic: name.to_owned(),
+                        partitions: total,
+                    });
+                    Some(self.grown_partitions(&t, total)?)
+                }
+                None => None,
+            };
+            if records.is_empty() {
+                return Err(BrokerError::InvalidArgument("nothing to change".into()));
+            }
+            let appended = {
+                // A delete logs under the map's write lock: holding the read lock while logging
+                // puts these records either before the deletion or not at all.
+                let topics = read(&self.topics);
+                if !topics.get(name).is_some_and(|now| Arc::ptr_eq(now, &t)) {
+                    return Err(BrokerError::TopicNotFound(name.to_owned()));
+                }
+                self.log_state(&records, now_ms)?
+            };
+            self.wait_state(appended)?;
+            *retention = next_retention;
+            if let Some(policy) = change.retry {
+                *retry = policy;
+            }
+            if let Some(parts) = grown {
+                self.publish_partitions(&t, &mut groups, parts);
+            }
+        }
+        Ok(t.current_meta())
+    }
+
     /// Changes a topic's retention limits: for each, `None` keeps it, `Some(None)` removes it,
     /// `Some(Some(v))` sets it (a PATCH). The next tick applies them; shortening one deletes
     /// what is now past it, as creating the topic with it would have.
@@ -1745,105 +1836,36 @@ impl Broker {
         bytes: Option<Option<u64>>,
         now_ms: i64,
     ) -> Result<TopicMeta> {
-        let t = self.topic(name)?;
-        let _snap = read(&self.snapshot);
-        let appended = {
-            // Held from reading to logging, so two changes cannot lose one another and the
-            // records keep the order memory saw them in.
-            let mut retention = lock(&t.retention);
-            let next = Retention {
-                age_ms: age_ms.unwrap_or(retention.age_ms),
-                bytes: bytes.unwrap_or(retention.bytes),
-            };
-            validate_retention(next.age_ms, next.bytes)?;
-            let appended = self.log_state(
-                &[StateRecord::RetentionSet {
-                    topic: name.to_owned(),
-                    retention_age_ms: next.age_ms,
-                    retention_bytes: next.bytes,
-                }],
-                now_ms,
-            )?;
-            *retention = next;
-            appended
+        let change = TopicChange {
+            retention_age_ms: age_ms,
+            retention_bytes: bytes,
+            ..TopicChange::default()
         };
-        self.wait_state(appended)?;
-        Ok(t.current_meta())
+        self.alter_topic(name, &change, now_ms)
     }
 
     /// Sets (`Some`) or removes (`None`) the retry policy of `name`'s messages produced without
-    /// one — SQS's redrive policy: after `max_attempts` failed deliveries such a message goes to
-    /// `dlq.<topic>`. A message's own policy wins. It applies from each message's next delivery.
+    /// one (see [`TopicChange::retry`]).
     pub fn set_retry_policy(
         &self,
         name: &str,
         policy: Option<RetryPolicy>,
         now_ms: i64,
     ) -> Result<TopicMeta> {
-        if let Some(p) = &policy {
-            validate_topic_retry(p)?;
-        }
-        let t = self.topic(name)?;
-        let _snap = read(&self.snapshot);
-        let appended = {
-            // Held while logging, so two changes keep the order memory saw them in.
-            let mut retry = lock(&t.retry);
-            let appended = self.log_state(
-                &[StateRecord::RetryPolicySet {
-                    topic: name.to_owned(),
-                    policy,
-                }],
-                now_ms,
-            )?;
-            *retry = policy;
-            appended
+        let change = TopicChange {
+            retry: Some(policy),
+            ..TopicChange::default()
         };
-        self.wait_state(appended)?;
-        Ok(t.current_meta())
+        self.alter_topic(name, &change, now_ms)
     }
 
-    /// Grows a live topic to `total` partitions (Kafka's `kafka-topics --alter --partitions`);
-    /// a topic never shrinks, since that would drop messages and offsets. Every group starts
-    /// the new partitions at their beginning, so nothing produced there is skipped. Keys hash
-    /// over the new count from now on: a key's later messages may land on another partition
-    /// than its earlier ones, so per-key order holds only within each side of the change (as in
-    /// Kafka).
+    /// Grows a live topic to `total` partitions (see [`TopicChange::partitions`]).
     pub fn grow_topic(&self, name: &str, total: u32, now_ms: i64) -> Result<TopicMeta> {
-        let t = self.topic(name)?;
-        let _snap = read(&self.snapshot);
-        {
-            // Held from the check to publishing, so two changes cannot interleave.
-            let mut groups = lock(&t.groups);
-            check_growth(&t, total)?;
-            // Opened first, so a failure leaves nothing logged; published only once the record
-            // is durable, so nothing acknowledged on a new partition can outlive a crash that
-            // forgets the partition.
-            let parts = self.grown_partitions(&t, total)?;
-            let appended = {
-                // A delete logs under the map's write lock: holding the read lock while logging
-                // puts this record either before the deletion or not at all.
-                let topics = read(&self.topics);
-                if !topics.get(name).is_some_and(|now| Arc::ptr_eq(now, &t)) {
-                    return Err(BrokerError::TopicNotFound(name.to_owned()));
-                }
-                self.log_state(
-                    &[StateRecord::PartitionsGrown {
-                        topic: name.to_owned(),
-                        partitions: total,
-                    }],
-                    now_ms,
-                )?
-            };
-            self.wait_state(appended)?;
-            self.publish_partitions(&t, &mut groups, parts);
-        }
-        Ok(t.current_meta())
-    }
-
-    /// Whether [`Self::grow_topic`] would accept `total` for `name` now (for a caller that
-    /// changes several settings and wants none changed when one is refused).
-    pub fn check_growth(&self, name: &str, total: u32) -> Result<()> {
-        check_growth(&*self.topic(name)?, total)
+        let change = TopicChange {
+            partitions: Some(total),
+            ..TopicChange::default()
+        };
+        self.alter_topic(name, &change, now_ms)
     }
 
     /// Deletes every message stored in a topic so far and keeps the topic, its settings and its

@@ -8,6 +8,7 @@ use driftq_core::broker::inspect::{MAX_STATE_ROWS, MessageState, StateQuery};
 use driftq_core::broker::{
     Broker, BrokerConfig, BrokerError, Delivery, Envelope, GroupStats, LeaseRef, NackAction,
     ProduceMessage, Produced, ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
+    TopicChange,
 };
 use driftq_core::storage::Durability;
 use proptest::prelude::*;
@@ -2350,6 +2351,21 @@ fn a_topic_grows_partitions_live_groups_read_the_new_ones_and_the_growth_survive
             h.b().grow_topic("nope", 4, h.now),
             Err(BrokerError::TopicNotFound(_))
         ));
+        let refused = h.b().alter_topic(
+            "t",
+            &TopicChange {
+                partitions: Some(8),
+                retention_age_ms: Some(Some(0)),
+                ..TopicChange::default()
+            },
+            h.now,
+        );
+        assert!(matches!(refused, Err(BrokerError::InvalidArgument(_))));
+        assert_eq!(
+            h.b().topic_meta("t").expect("meta").partitions,
+            2,
+            "one refused change of a PATCH refuses all of it"
+        );
         let meta = h.b().grow_topic("t", 4, h.now).expect("grow");
         assert_eq!(meta.partitions, 4);
         assert_eq!(h.stats().topics[0].partitions.len(), 4);
