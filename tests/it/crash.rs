@@ -368,3 +368,86 @@ fn a_topic_deleted_and_created_again_keeps_its_acknowledged_data_across_sigkill(
     assert!(stray.exists());
     assert_eq!(stored_values(&s, "t", 0).len(), 2);
 }
+
+/// A topic grown while producers write to it, then SIGKILLed: every produce acknowledged on a
+/// new partition is there after the restart, and so is every acknowledged growth.
+#[test]
+fn partitions_added_under_load_keep_their_acknowledged_messages_across_sigkill() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut s = Server::start_on(&dir, &[]);
+    s.create_topic("t", 1);
+    let acked: Arc<Mutex<Vec<(u64, u64, String)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let url = s.url.clone();
+    let producers: Vec<_> = (0..3)
+        .map(|w| {
+            let (acked, stop, url) = (Arc::clone(&acked), Arc::clone(&stop), url.clone());
+            std::thread::spawn(move || {
+                let http = reqwest::blocking::Client::new();
+                let deadline = Instant::now() + Duration::from_secs(20);
+                let mut i = 0u64;
+                while !stop.load(Ordering::Acquire) && Instant::now() < deadline {
+                    let value = format!("w{w}-{i}");
+                    i += 1;
+                    let Ok(r) = http
+                        .post(format!("{url}/v1/topics/t/messages"))
+                        .json(&json!([{"value": value}]))
+                        .send()
+                    else {
+                        return; // the server was killed
+                    };
+                    let Ok(v) = r.json::<Value>() else { return };
+                    let res = &v["results"][0];
+                    if let (Some(p), Some(o)) = (res["partition"].as_u64(), res["offset"].as_u64())
+                    {
+                        acked.lock().expect("acked").push((p, o, value));
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut grown_to = 1;
+    for total in 2..=4 {
+        std::thread::sleep(Duration::from_millis(150));
+        let r = s
+            .http
+            .patch(format!("{}/v1/topics/t", s.url))
+            .body(format!(r#"{{"partitions": {total}}}"#))
+            .send()
+            .expect("PATCH");
+        assert_eq!(r.status(), 200);
+        grown_to = total;
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    s.kill9();
+    stop.store(true, Ordering::Release);
+    for p in producers {
+        p.join().expect("producer");
+    }
+    driftq()
+        .args(["wal", "verify"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let s = Server::start_on(&dir, &[]);
+    let parts = s.json("/v1/topics/t")["partitions"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(parts, grown_to, "every acknowledged growth survives");
+    let acked = acked.lock().expect("acked").clone();
+    assert!(
+        acked.iter().any(|(p, _, _)| *p > 0),
+        "some messages went to the new partitions"
+    );
+    let stored: BTreeSet<(u64, u64, String)> = (0..parts as u64)
+        .flat_map(|p| {
+            stored_values(&s, "t", p)
+                .into_iter()
+                .map(move |(o, v)| (p, o, v))
+        })
+        .collect();
+    for m in &acked {
+        assert!(stored.contains(m), "acknowledged {m:?} lost");
+    }
+}
