@@ -436,7 +436,7 @@ fn is_state_log(segment: &Path) -> bool {
         .is_some_and(|n| n == "state")
 }
 
-/// The envelope, routing, DLQ origin and replay mark of a message, compactly.
+/// The envelope, routing, DLQ origin, replay mark and delivery time of a message, compactly.
 fn describe_meta(m: &MessageMeta) -> String {
     let mut parts = Vec::new();
     if let Some(e) = &m.envelope {
@@ -481,6 +481,9 @@ fn describe_meta(m: &MessageMeta) -> String {
             "replayed{{from={}/{}@{}}}",
             r.dlq_topic, r.partition, r.offset
         ));
+    }
+    if let Some(at) = m.deliver_at_ms {
+        parts.push(format!("delayed{{until={}}}", rfc3339_ms(at)));
     }
     parts.join(" ")
 }

@@ -1364,7 +1364,9 @@ fn consume_follows_and_prints_each_message_as_it_arrives() {
 /// usage error.
 #[test]
 fn produce_delay_holds_a_message_back_and_group_views_show_it() {
-    let s = Server::start(&[]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let s = Server::start_on(&dir, &[]);
     s.create_topic("t", 1);
     cli(&s)
         .args(["produce", "t", "later", "--delay", "10m"])
@@ -1404,4 +1406,13 @@ fn produce_delay_holds_a_message_back_and_group_views_show_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("at most 15m"));
+    // The delivery time is in the record's metadata, where `wal inspect` shows it.
+    driftq()
+        .args(["wal", "inspect"])
+        .arg(dir.join("topics/t/0"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "value=later meta=delayed{until=20",
+        ));
 }
