@@ -233,52 +233,73 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     }
     let stop_at_end = a.until_end || (a.count.is_some() && !a.follow);
     let mut printed = 0u64;
-    loop {
-        let want = a.count.map_or(POLL_MAX, |n| {
-            usize::try_from(n - printed)
-                .unwrap_or(POLL_MAX)
-                .min(POLL_MAX)
-        });
-        let wait = if stop_at_end { 500 } else { 5_000 };
-        let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
-        if msgs.is_empty() {
-            if stop_at_end {
-                break;
-            }
-            continue;
-        }
-        let mut to_ack = Vec::new();
-        for m in &msgs {
-            if matches(&filters, m) {
-                match (&a.format, a.output) {
-                    (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
-                    (None, OutputFormat::Json) => writeln!(out, "{m}")?,
-                    (None, OutputFormat::Table) => {
-                        writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
-                    }
+    // A batch's ack runs while the next batch is polled and printed (at most one in flight):
+    // waiting for each ack's fsync before polling again left the CLI idle for most of a drain.
+    // A message is still acked only after it was printed.
+    std::thread::scope(|scope| -> anyhow::Result<u8> {
+        let mut in_flight = None;
+        loop {
+            let want = a.count.map_or(POLL_MAX, |n| {
+                usize::try_from(n - printed)
+                    .unwrap_or(POLL_MAX)
+                    .min(POLL_MAX)
+            });
+            let wait = if stop_at_end { 500 } else { 5_000 };
+            let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
+            if msgs.is_empty() {
+                if stop_at_end {
+                    break;
                 }
-                printed += 1;
+                continue;
             }
-            to_ack
-                .push(json!({"partition": m["partition"], "offset": m["offset"], "owner": owner}));
-        }
-        out.flush()?;
-        if ack {
-            let r = client.ack_batch(&a.topic, &a.group, &to_ack)?;
-            if r["failed"].as_u64().unwrap_or(0) > 0 {
-                let failed = r["failed"].as_u64().unwrap_or(0);
-                eprintln!(
-                    "driftq: {failed} ack{} failed (lease{} expired?)",
-                    crate::plural(failed, "s"),
-                    crate::plural(failed, "s")
+            let mut to_ack = Vec::new();
+            for m in &msgs {
+                if matches(&filters, m) {
+                    match (&a.format, a.output) {
+                        (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
+                        (None, OutputFormat::Json) => writeln!(out, "{m}")?,
+                        (None, OutputFormat::Table) => {
+                            writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
+                        }
+                    }
+                    printed += 1;
+                }
+                to_ack.push(
+                    json!({"partition": m["partition"], "offset": m["offset"], "owner": owner}),
                 );
             }
+            out.flush()?;
+            if ack {
+                settle(in_flight.take())?;
+                in_flight =
+                    Some(scope.spawn(move || client.ack_batch(&a.topic, &a.group, &to_ack)));
+            }
+            if a.count.is_some_and(|n| printed >= n) {
+                break;
+            }
         }
-        if a.count.is_some_and(|n| printed >= n) {
-            break;
-        }
+        settle(in_flight)?;
+        Ok(exit::OK)
+    })
+}
+
+/// Waits for a batch's ack, if one is in flight, and says on stderr when some of it failed.
+fn settle(
+    ack: Option<std::thread::ScopedJoinHandle<'_, crate::client::ClientResult<Value>>>,
+) -> anyhow::Result<()> {
+    let Some(ack) = ack else { return Ok(()) };
+    let r = ack
+        .join()
+        .map_err(|_| anyhow::anyhow!("the ack thread panicked"))??;
+    let failed = r["failed"].as_u64().unwrap_or(0);
+    if failed > 0 {
+        eprintln!(
+            "driftq: {failed} ack{} failed (lease{} expired?)",
+            crate::plural(failed, "s"),
+            crate::plural(failed, "s")
+        );
     }
-    Ok(exit::OK)
+    Ok(())
 }
 
 #[cfg(test)]
