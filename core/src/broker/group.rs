@@ -43,8 +43,9 @@ pub struct GroupPartition {
     pub inflight: BTreeMap<u64, Lease>,
     pub cursor: u64,
     pub counters: Counters,
-    /// Delayed messages passed by the cursor: offset → when it is due.
-    pub delayed: BTreeMap<u64, i64>,
+    /// Delayed messages passed by the cursor: offset → when it is due (private: it and
+    /// `delayed_due` change together).
+    delayed: BTreeMap<u64, i64>,
     /// The same, ordered by when each is due.
     delayed_due: BTreeSet<(i64, u64)>,
 }
@@ -90,6 +91,17 @@ impl GroupPartition {
         self.delayed_due.pop_first();
         self.delayed.remove(&offset);
         Some(offset)
+    }
+
+    /// Whether `offset` is a delayed message the cursor passed.
+    #[must_use]
+    pub fn is_delayed(&self, offset: u64) -> bool {
+        self.delayed.contains_key(&offset)
+    }
+
+    /// The delayed messages the cursor passed, ascending.
+    pub fn delayed_offsets(&self) -> impl Iterator<Item = u64> + '_ {
+        self.delayed.keys().copied()
     }
 
     /// Delayed messages passed by the cursor that are not due at `now_ms`.

@@ -414,7 +414,7 @@ impl Pick {
                 attempts: r.attempts,
                 last_error: r.errors.last().cloned(),
             }
-        } else if gp.delayed.contains_key(&offset) {
+        } else if gp.is_delayed(offset) {
             Self::Delayed
         } else {
             Self::Queued
@@ -493,7 +493,7 @@ fn pick_offsets(
         _ if q.owner.is_some() => Box::new(gp.inflight.keys().copied()),
         Some(MessageState::InFlight) => Box::new(gp.inflight.keys().copied()),
         Some(MessageState::Retried) => Box::new(gp.retries.keys().copied()),
-        Some(MessageState::Delayed) => Box::new(gp.delayed.keys().copied()),
+        Some(MessageState::Delayed) => Box::new(gp.delayed_offsets()),
         Some(MessageState::Queued) => Box::new(gp.floor.max(low)..high),
         Some(MessageState::Acked) => {
             let recent = gp.floor.saturating_sub(budget as u64).max(low)..gp.floor;

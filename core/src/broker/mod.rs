@@ -2670,7 +2670,7 @@ impl Broker {
             if gp.is_done(offset)
                 || gp.inflight.contains_key(&offset)
                 || gp.retries.contains_key(&offset)
-                || gp.delayed.contains_key(&offset)
+                || gp.is_delayed(offset)
             {
                 continue;
             }
