@@ -7,6 +7,16 @@ use serde_json::{Value, json};
 
 use crate::server::Server;
 
+/// The text values of a poll reply's messages, in order.
+fn text_values(reply: &Value) -> Vec<&str> {
+    reply["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["value"].as_str())
+        .collect()
+}
+
 /// Two fields of each object in the JSON array `rows`: a number (99 when missing) and a text.
 fn number_and_text(rows: &Value, number: &str, text: &str) -> Vec<(u64, String)> {
     rows.as_array()
@@ -1520,12 +1530,7 @@ fn a_produce_delay_holds_one_message_back_and_a_long_poll_gets_it_when_due() {
     );
     assert_eq!(r.status(), 200);
     let got = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
-    let values: Vec<&str> = got["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .filter_map(|m| m["value"].as_str())
-        .collect();
+    let values = text_values(&got);
     assert_eq!(values, ["now"]);
     let g = s.json("/v1/topics/t/groups/g");
     assert_eq!(g["delayed"], 1, "{g}");
@@ -1651,12 +1656,7 @@ fn purging_a_topic_deletes_its_messages_and_nothing_comes_back_after_a_kill() {
     s.kill9();
     let s = Server::start_on(&dir, &[]);
     let got = s.poll("t", "g", &json!({"owner": "o", "max": 10}));
-    let values: Vec<&str> = got["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .filter_map(|m| m["value"].as_str())
-        .collect();
+    let values = text_values(&got);
     assert_eq!(values, ["after"], "nothing purged came back");
 }
 
