@@ -121,6 +121,14 @@ const FIELDS: &[&str] = &[
     "unknown",
 ];
 
+/// `Accept` headers: JSON, anything, the binary message framing alone and among others.
+const ACCEPTS: &[&str] = &[
+    "application/json",
+    "*/*",
+    driftq_core::api::binary::CONTENT_TYPE,
+    "application/vnd.driftq.messages;q=0.5, text/plain",
+];
+
 fn scalar() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
@@ -199,6 +207,8 @@ struct Request {
     path: String,
     query: Vec<(&'static str, String)>,
     body: Body,
+    /// An `Accept` header: none, JSON, anything, or the binary message framing.
+    accept: Option<&'static str>,
 }
 
 fn request() -> impl Strategy<Value = Request> {
@@ -209,16 +219,20 @@ fn request() -> impl Strategy<Value = Request> {
         prop::sample::select(SEGMENTS),
         query(),
         body(),
+        prop::option::of(prop::sample::select(ACCEPTS)),
     )
-        .prop_map(|((method, template), t, g, p, query, body)| Request {
-            method,
-            path: template
-                .replace("{t}", t)
-                .replace("{g}", g)
-                .replace("{p}", p),
-            query,
-            body,
-        })
+        .prop_map(
+            |((method, template), t, g, p, query, body, accept)| Request {
+                method,
+                path: template
+                    .replace("{t}", t)
+                    .replace("{g}", g)
+                    .replace("{p}", p),
+                query,
+                body,
+                accept,
+            },
+        )
 }
 
 /// Query values as a URL carries them (every byte but unreserved ones as `%XX`).
@@ -244,6 +258,9 @@ fn send(s: &Server, r: &Request) -> Result<(), TestCaseError> {
     let mut b = s
         .http
         .request(method, format!("{}{}?{}", s.url, r.path, query.join("&")));
+    if let Some(accept) = r.accept {
+        b = b.header("accept", accept);
+    }
     b = match &r.body {
         Body::None => b,
         Body::Json(v) => b.json(v),
