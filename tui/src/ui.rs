@@ -396,8 +396,10 @@ fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
 fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: &str) {
     let [parts, below] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let [leases, retries] =
+    let [leases, right] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(below);
+    let [retries, consumers] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
     let Some(g) = app
         .stats
         .groups
@@ -551,6 +553,35 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
     )))
     .style(base_style(app));
     frame.render_widget(table, retries);
+    let rows: Vec<Row<'_>> = g
+        .consumers
+        .iter()
+        .take(usize::from(consumers.height.saturating_sub(3)))
+        .map(|c| {
+            Row::new(vec![
+                c.owner.clone(),
+                c.last_poll_age_ms
+                    .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", age(Some(ms)))),
+                human(c.inflight),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(12),
+            Constraint::Length(10),
+            Constraint::Length(8),
+        ],
+    )
+    .header(header(vec!["consumer", "polled", "inflight"]))
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Consumers ({}) ", g.consumers.len())),
+    )
+    .style(base_style(app));
+    frame.render_widget(table, consumers);
 }
 
 /// Says that the thing a drill-down shows no longer exists.
