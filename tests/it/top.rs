@@ -88,14 +88,18 @@ fn top_in_tmux_shows_what_group_describe_reports() {
             break;
         }
     }
-    // Drill down into the group: its leases and the two nacked messages waiting to retry.
+    // Drill down into the group: its leases, the two nacked messages waiting to retry, and the
+    // two consumer processes that polled it.
     tmux(&socket, &["send-keys", "-t", "top", "Tab"]);
     tmux(&socket, &["send-keys", "-t", "top", "Enter"]);
     let mut detail = String::new();
     while Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(300));
         detail = tmux(&socket, &["capture-pane", "-p", "-t", "top"]);
-        if detail.contains("In flight (4)") && detail.contains("Failed, waiting to retry (2)") {
+        if detail.contains("In flight (4)")
+            && detail.contains("Failed, waiting to retry (2)")
+            && detail.contains("Consumers (2)")
+        {
             break;
         }
     }
@@ -103,7 +107,9 @@ fn top_in_tmux_shows_what_group_describe_reports() {
     std::thread::sleep(Duration::from_millis(300));
     tmux(&socket, &["kill-server"]);
     assert!(
-        detail.contains("In flight (4)") && detail.contains("Failed, waiting to retry (2)"),
+        detail.contains("In flight (4)")
+            && detail.contains("Failed, waiting to retry (2)")
+            && detail.contains("Consumers (2)"),
         "group view:\n{detail}"
     );
     assert_eq!(
