@@ -164,10 +164,14 @@ impl Client {
         retention_ms: Option<i64>,
         retention_bytes: Option<u64>,
         retry_policy: Option<Value>,
+        ordering: Option<&str>,
     ) -> ClientResult<Value> {
         let mut body = json!({"name": name, "partitions": partitions});
         if let Some(p) = retry_policy {
             body["retry_policy"] = p;
+        }
+        if let Some(o) = ordering {
+            body["ordering"] = json!(o);
         }
         if let Some(r) = retention_ms {
             body["retention_ms"] = json!(r);

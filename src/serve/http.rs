@@ -21,7 +21,8 @@ use driftq_core::api::{
 };
 use driftq_core::broker::{
     Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, NackAction, ProduceMessage,
-    Produced, ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicChange, TopicMeta, dlq_topic_for,
+    Produced, ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicChange, TopicMeta, TopicOrdering,
+    dlq_topic_for,
 };
 use driftq_core::storage::Durability;
 use serde::Deserialize;
@@ -391,6 +392,9 @@ struct CreateTopicJson {
     retention_bytes: Option<u64>,
     #[serde(default)]
     retry_policy: Option<TopicRetryJson>,
+    /// `"key"` or `"none"` (the default).
+    #[serde(default)]
+    ordering: Option<String>,
 }
 
 /// A topic's retry policy on the wire (the envelope's `retry_policy` shape; `max_attempts` ≥ 1).
@@ -428,6 +432,7 @@ async fn create_topic(
             retention_ms: q_int(&query, "retention_ms")?,
             retention_bytes: q_int(&query, "retention_bytes")?,
             retry_policy: None,
+            ordering: q(&query, &["ordering"]).map(str::to_owned),
         }
     } else {
         parse_json(&body)?
@@ -440,12 +445,19 @@ async fn create_topic(
         None | Some(0) => 1,
         Some(p) => u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partitions"))?,
     };
+    let ordering = match req.ordering.as_deref() {
+        None => TopicOrdering::None,
+        Some(o) => TopicOrdering::parse(o).ok_or_else(|| {
+            ApiError::bad_request(format!("invalid ordering {o:?}: use \"key\" or \"none\""))
+        })?,
+    };
     let meta = TopicMeta {
         name,
         partitions,
         retention_age_ms: req.retention_ms,
         retention_bytes: req.retention_bytes,
         retry: req.retry_policy.as_ref().map(TopicRetryJson::policy),
+        ordering,
     };
     let meta = blocking(&state, true, move |b, now| b.create_topic_from(meta, now)).await?;
     Ok((
@@ -506,6 +518,9 @@ struct AlterTopicJson {
     retention_bytes: Option<Option<u64>>,
     #[serde(default, deserialize_with = "present")]
     retry_policy: Option<Option<TopicRetryJson>>,
+    /// Refused with a reason: a topic's ordering is chosen when it is created.
+    #[serde(default)]
+    ordering: Option<Value>,
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
@@ -524,6 +539,13 @@ async fn alter_topic(
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req: AlterTopicJson = parse_json(&body)?;
+    if req.ordering.is_some() {
+        // As with SQS FIFO queues: switching a live topic would leave messages already in
+        // flight outside the order it promises.
+        return Err(ApiError::bad_request(
+            "a topic's ordering is chosen when it is created and cannot be changed: create a new topic with the ordering you need",
+        ));
+    }
     let change = TopicChange {
         partitions: req.partitions,
         retention_age_ms: req.retention_ms,

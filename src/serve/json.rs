@@ -285,6 +285,7 @@ pub(crate) fn group_partition(p: &GroupPartitionStats) -> Value {
         "inflight": p.inflight,
         "waiting_retry": p.waiting_retry,
         "delayed": p.delayed,
+        "blocked_by_key": p.blocked_by_key,
         "oldest_unacked_age_ms": p.oldest_unacked_age_ms,
         "acks": c.acks,
         "nacks": c.nacks,
@@ -318,6 +319,7 @@ pub(crate) fn group(g: &GroupStats) -> Value {
         "ready": sum(ps, |p| p.ready),
         "inflight": sum(ps, |p| p.inflight),
         "delayed": sum(ps, |p| p.delayed),
+        "blocked_by_key": sum(ps, |p| p.blocked_by_key),
         "oldest_unacked_age_ms": ps.iter().filter_map(|p| p.oldest_unacked_age_ms).max(),
         "acks": sum(ps, |p| p.counters.acks),
         "nacks": sum(ps, |p| p.counters.nacks),
@@ -356,6 +358,7 @@ pub(crate) fn stats(s: &Stats, uptime_ms: u64, version: &str) -> Value {
                     "backoff_ms": p.backoff_ms,
                     "max_backoff_ms": p.max_backoff_ms,
                 })),
+                "ordering": t.ordering.as_str(),
                 "groups": t.groups,
             })
         })

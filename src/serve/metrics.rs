@@ -176,7 +176,7 @@ impl Collector for BrokerCollector {
         let (mut acks, mut nacks, mut redeliveries, mut timeouts) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut inflight, mut lag) = (Vec::new(), Vec::new());
-        let (mut consumers, mut delayed) = (Vec::new(), Vec::new());
+        let (mut consumers, mut delayed, mut blocked) = (Vec::new(), Vec::new(), Vec::new());
         let mut dlq_by_topic: std::collections::BTreeMap<String, u64> =
             std::collections::BTreeMap::new();
         for g in &s.groups {
@@ -192,7 +192,14 @@ impl Collector for BrokerCollector {
                 l.clone(),
                 i64::try_from(g.consumers.len()).unwrap_or(i64::MAX),
             ));
-            delayed.push((l, i64::try_from(sum(&|p| p.delayed)).unwrap_or(i64::MAX)));
+            delayed.push((
+                l.clone(),
+                i64::try_from(sum(&|p| p.delayed)).unwrap_or(i64::MAX),
+            ));
+            blocked.push((
+                l,
+                i64::try_from(sum(&|p| p.blocked_by_key)).unwrap_or(i64::MAX),
+            ));
             *dlq_by_topic.entry(g.topic.clone()).or_default() += sum(&|p| p.counters.dead_lettered);
             for p in &g.partitions {
                 let part = p.partition.to_string();
@@ -242,6 +249,12 @@ impl Collector for BrokerCollector {
             "delayed_messages",
             "Messages a poll passed whose produce delay has not passed yet",
             &delayed,
+        )?;
+        gauge_family(
+            &mut encoder,
+            "blocked_by_key_messages",
+            "Messages of a topic ordered by key that a poll passed, waiting for an earlier message of their key",
+            &blocked,
         )?;
         let dlq: Vec<(Labels, u64)> = dlq_by_topic
             .into_iter()

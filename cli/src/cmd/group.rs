@@ -79,6 +79,7 @@ pub enum MessageStateArg {
     Acked,
     DeadLettered,
     Delayed,
+    BlockedByKey,
 }
 
 impl MessageStateArg {
@@ -92,6 +93,7 @@ impl MessageStateArg {
             Self::Acked => MessageState::Acked,
             Self::DeadLettered => MessageState::DeadLettered,
             Self::Delayed => MessageState::Delayed,
+            Self::BlockedByKey => MessageState::BlockedByKey,
         }
         .as_str()
     }
@@ -203,6 +205,7 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                     v["last_poll_age_ms"] = g["last_poll_age_ms"].clone();
                     v["last_owner"] = g["last_owner"].clone();
                     v["delayed"] = g["delayed"].clone();
+                    v["blocked_by_key"] = g["blocked_by_key"].clone();
                     v["consumers"] = g["consumers"].clone();
                     v["partitions"] = g["partitions"].clone();
                     writeln!(out, "{v}")?;
@@ -223,9 +226,14 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         Some(n) if n > 0 => format!(", delayed {n}"),
                         _ => String::new(),
                     };
+                    // Likewise for topics ordered by key.
+                    let blocked = match g["blocked_by_key"].as_u64() {
+                        Some(n) if n > 0 => format!(", blocked by key {n}"),
+                        _ => String::new(),
+                    };
                     writeln!(
                         out,
-                        "group {} on {}: lag {}, inflight {}{delayed}, dlq {} (depth {}){polled}",
+                        "group {} on {}: lag {}, inflight {}{delayed}{blocked}, dlq {} (depth {}){polled}",
                         a.group, a.topic, g["lag"], g["inflight"], g["dlq"], g["dlq_depth"]
                     )?;
                     let mut t = table(&[

@@ -50,9 +50,35 @@ pub struct CreateArgs {
     pub retention_bytes: Option<u64>,
     #[command(flatten)]
     pub retry: RetryArgs,
+    /// `key`: each group delivers a key's messages one at a time, in order — a message is
+    /// leased only when every earlier message with its key is acked or dead-lettered, and a
+    /// failed one is retried before the next (SQS FIFO's message groups). Keyless messages are
+    /// not ordered. Chosen at creation only
+    #[arg(long, value_enum, default_value_t)]
+    pub ordering: OrderingArg,
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+/// How a topic's groups order deliveries (the wire's `ordering`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OrderingArg {
+    /// Any ready message may be delivered while others are in flight
+    #[default]
+    None,
+    /// One message per key at a time, in offset order
+    Key,
+}
+
+/// A topic's ordering as one line (`v`: the topic describe reply).
+fn ordering_text(v: &Value) -> &'static str {
+    match v["ordering"].as_str() {
+        Some("key") => {
+            "by key (a key's next message waits until the one before is acked or dead-lettered)"
+        }
+        _ => "none (messages of one key may be in flight together)",
+    }
 }
 
 /// A topic's retry policy: what messages produced without their own get (SQS's redrive
@@ -229,6 +255,7 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 age,
                 a.retention_bytes,
                 a.retry.json()?,
+                (a.ordering == OrderingArg::Key).then_some("key"),
             )?;
             match a.output {
                 OutputFormat::Json => writeln!(out, "{v}")?,
@@ -290,6 +317,7 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                     )?;
                     writeln!(out, "retention: {}", retention_text(&v))?;
                     writeln!(out, "retry policy: {}", retry_text(&v))?;
+                    writeln!(out, "ordering: {}", ordering_text(&v))?;
                     let mut t =
                         table(&["partition", "low", "high", "messages", "bytes", "segments"]);
                     for p in v["partitions"].as_array().cloned().unwrap_or_default() {

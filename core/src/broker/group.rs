@@ -11,9 +11,16 @@
 //!   memory only: it is rebuilt from the messages themselves, as a restart or seek puts the
 //!   cursor back at the floor and the next polls pass them again.
 //!
+//! - on a topic ordered by key, at most one message per key is *outstanding* (its key's head:
+//!   in flight, waiting to retry, delayed or released), and it is the lowest not-done offset of
+//!   that key the cursor passed; later messages of the key wait in `order` until it is done.
+//!   `order` is memory only, like `delayed`: after a restart or seek the cursor passes the
+//!   messages again and finds the same heads, because every earlier message of a head's key
+//!   was done (acked, dead-lettered or skipped — all recorded) when the head was first leased.
+//!
 //! Acks never jump: acking offset 9 marks 9 alone; the floor moves only over a contiguous run.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::envelope::RetryPolicy;
 use super::state::{Counters, GroupPartitionSnapshot, RetryEntry};
@@ -48,6 +55,48 @@ pub struct GroupPartition {
     delayed: BTreeMap<u64, i64>,
     /// The same, ordered by when each is due.
     delayed_due: BTreeSet<(i64, u64)>,
+    /// Per-key order on a topic ordered by key (empty otherwise).
+    order: KeyOrder,
+}
+
+/// Which message of each key may be outstanding, and which wait behind it. Keys are kept as
+/// 64-bit hashes: two keys that collide are ordered as one, which delays a message but never
+/// breaks an order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct KeyOrder {
+    /// Key → the offset of its head (the one message of the key that may be outstanding).
+    head_of: HashMap<u64, u64>,
+    /// The same, from the head's offset.
+    key_of_head: HashMap<u64, u64>,
+    /// Messages the cursor passed while their key's head was not done: offset → key.
+    held: BTreeMap<u64, u64>,
+    /// The same per key, lowest first.
+    waiting: HashMap<u64, BTreeSet<u64>>,
+    /// Held messages that became their key's head (the one before was done): ready to be
+    /// leased by the next poll, before never-delivered ones.
+    released: BTreeSet<u64>,
+}
+
+/// What a group does with a message of an ordered topic that its cursor passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTurn {
+    /// It is its key's head: deliver it (unless it is already in flight, retried or delayed).
+    Head,
+    /// An earlier message of its key is not done: it waits (held) until that one is.
+    Wait,
+    /// It is already outstanding although another message heads its key. Cannot happen while
+    /// the invariant holds; left as it is rather than taken back.
+    Outstanding,
+}
+
+/// The hash a key is ordered by.
+#[must_use]
+pub fn order_key(key: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same on every run, so nothing depends on a random seed.
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 impl GroupPartition {
@@ -123,6 +172,7 @@ impl GroupPartition {
         self.retries.remove(&offset);
         self.inflight.remove(&offset);
         self.forget_delayed(offset);
+        self.next_in_key_order(offset);
         if offset >= self.floor {
             self.acked.insert(offset);
         }
@@ -142,6 +192,7 @@ impl GroupPartition {
         self.inflight.clear();
         self.delayed.clear();
         self.delayed_due.clear();
+        self.order = KeyOrder::default();
     }
 
     /// Moves the floor up to `low` because retention deleted what was below; returns how many
@@ -157,6 +208,17 @@ impl GroupPartition {
         self.inflight = self.inflight.split_off(&low);
         self.delayed = self.delayed.split_off(&low);
         self.delayed_due.retain(|&(_, offset)| offset >= low);
+        let gone: Vec<u64> = self
+            .order
+            .key_of_head
+            .keys()
+            .chain(self.order.held.keys())
+            .copied()
+            .filter(|offset| *offset < low)
+            .collect();
+        for offset in gone {
+            self.next_in_key_order(offset);
+        }
         self.floor = low;
         while self.acked.remove(&self.floor) {
             self.floor += 1;
@@ -187,7 +249,94 @@ impl GroupPartition {
             .filter(|e| e.next_eligible_ms <= now_ms)
             .count() as u64;
         let delayed_due = self.delayed.len() as u64 - self.delayed_not_due(now_ms);
-        fresh + retry + delayed_due
+        fresh + retry + delayed_due + self.order.released.len() as u64
+    }
+
+    /// Where the message at `offset` with key hash `key`, just passed by the cursor, stands in
+    /// its key's order (ordered topics only).
+    pub fn key_turn(&mut self, offset: u64, key: u64) -> KeyTurn {
+        let o = &mut self.order;
+        match o.head_of.get(&key) {
+            Some(head) if *head == offset => KeyTurn::Head,
+            Some(_)
+                if self.inflight.contains_key(&offset)
+                    || self.retries.contains_key(&offset)
+                    || self.delayed.contains_key(&offset) =>
+            {
+                KeyTurn::Outstanding
+            }
+            Some(_) => {
+                o.held.insert(offset, key);
+                o.waiting.entry(key).or_default().insert(offset);
+                KeyTurn::Wait
+            }
+            None => {
+                o.head_of.insert(key, offset);
+                o.key_of_head.insert(offset, key);
+                KeyTurn::Head
+            }
+        }
+    }
+
+    /// `offset` is done or gone: if it headed its key, the key's next held message becomes the
+    /// head and is released; if it was held, it stops waiting.
+    fn next_in_key_order(&mut self, offset: u64) {
+        let o = &mut self.order;
+        o.released.remove(&offset);
+        if let Some(key) = o.held.remove(&offset) {
+            if let Some(w) = o.waiting.get_mut(&key) {
+                w.remove(&offset);
+                if w.is_empty() {
+                    o.waiting.remove(&key);
+                }
+            }
+            return;
+        }
+        let Some(key) = o.key_of_head.remove(&offset) else {
+            return;
+        };
+        let next = o.waiting.get_mut(&key).and_then(BTreeSet::pop_first);
+        if o.waiting.get(&key).is_some_and(BTreeSet::is_empty) {
+            o.waiting.remove(&key);
+        }
+        match next {
+            Some(next) => {
+                o.held.remove(&next);
+                o.head_of.insert(key, next);
+                o.key_of_head.insert(next, key);
+                o.released.insert(next);
+            }
+            None => {
+                o.head_of.remove(&key);
+            }
+        }
+    }
+
+    /// `offset` left the log (retention): it no longer holds its key's order up.
+    pub fn forget_key_order(&mut self, offset: u64) {
+        self.next_in_key_order(offset);
+    }
+
+    /// Takes the lowest released head (a message that waited for its key), if any.
+    pub fn take_released(&mut self) -> Option<u64> {
+        self.order.released.pop_first()
+    }
+
+    /// Whether `offset` waits for an earlier message of its key.
+    #[must_use]
+    pub fn is_key_blocked(&self, offset: u64) -> bool {
+        self.order.held.contains_key(&offset)
+    }
+
+    /// Messages waiting for an earlier message of their key, ascending.
+    pub fn key_blocked_offsets(&self) -> impl Iterator<Item = u64> + '_ {
+        self.order.held.keys().copied()
+    }
+
+    /// How many messages wait for an earlier message of their key.
+    #[must_use]
+    pub fn key_blocked(&self) -> u64 {
+        self.order.held.len() as u64
     }
 
     /// Records a failed delivery: the message waits in `retries` until `next_eligible_ms`.
@@ -245,6 +394,7 @@ impl GroupPartition {
             counters: s.counters,
             delayed: BTreeMap::new(),
             delayed_due: BTreeSet::new(),
+            order: KeyOrder::default(),
         }
     }
 }

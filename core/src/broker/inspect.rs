@@ -42,6 +42,9 @@ pub enum MessageState {
     /// Produced with a delay that a poll found not yet passed (one no poll has reached yet is
     /// still `queued`; its row carries the delivery time either way).
     Delayed,
+    /// On a topic ordered by key: waits until an earlier message with its key is done (one no
+    /// poll has reached yet is still `queued`).
+    BlockedByKey,
 }
 
 impl MessageState {
@@ -55,6 +58,7 @@ impl MessageState {
             Self::Acked => "acked",
             Self::DeadLettered => "dead_lettered",
             Self::Delayed => "delayed",
+            Self::BlockedByKey => "blocked_by_key",
         }
     }
 
@@ -68,6 +72,7 @@ impl MessageState {
             Self::Acked,
             Self::DeadLettered,
             Self::Delayed,
+            Self::BlockedByKey,
         ]
         .into_iter()
         .find(|st| st.as_str() == s)
@@ -395,6 +400,7 @@ enum Pick {
         last_error: Option<String>,
     },
     Delayed,
+    BlockedByKey,
 }
 
 impl Pick {
@@ -416,6 +422,8 @@ impl Pick {
             }
         } else if gp.is_delayed(offset) {
             Self::Delayed
+        } else if gp.is_key_blocked(offset) {
+            Self::BlockedByKey
         } else {
             Self::Queued
         }
@@ -428,6 +436,7 @@ impl Pick {
             Self::InFlight { .. } => MessageState::InFlight,
             Self::Retried { .. } => MessageState::Retried,
             Self::Delayed => MessageState::Delayed,
+            Self::BlockedByKey => MessageState::BlockedByKey,
         }
     }
 
@@ -450,7 +459,7 @@ impl Pick {
             stalled: false,
         };
         match self {
-            Self::Queued | Self::Acked | Self::Delayed => {}
+            Self::Queued | Self::Acked | Self::Delayed | Self::BlockedByKey => {}
             Self::InFlight {
                 owner,
                 attempts,
@@ -494,6 +503,7 @@ fn pick_offsets(
         Some(MessageState::InFlight) => Box::new(gp.inflight.keys().copied()),
         Some(MessageState::Retried) => Box::new(gp.retries.keys().copied()),
         Some(MessageState::Delayed) => Box::new(gp.delayed_offsets()),
+        Some(MessageState::BlockedByKey) => Box::new(gp.key_blocked_offsets()),
         Some(MessageState::Queued) => Box::new(gp.floor.max(low)..high),
         Some(MessageState::Acked) => {
             let recent = gp.floor.saturating_sub(budget as u64).max(low)..gp.floor;

@@ -44,9 +44,9 @@ use crate::storage::{
     SyncPool,
 };
 pub use envelope::{DlqOrigin, Envelope, MessageMeta, ReplayMark, RetryPolicy, Routing};
-use group::{GroupPartition, Lease, push_error};
+use group::{GroupPartition, KeyTurn, Lease, order_key, push_error};
 pub use router::{RouteDecision, RouteInput, Router, RuleRouter, glob_match};
-pub use state::{Counters, FailCause, SeekCause, StateRecord, TopicMeta};
+pub use state::{Counters, FailCause, SeekCause, StateRecord, TopicMeta, TopicOrdering};
 
 /// Prefix of dead-letter topics.
 pub const DLQ_PREFIX: &str = "dlq.";
@@ -527,6 +527,7 @@ pub struct TopicStats {
     pub retention_bytes: Option<u64>,
     /// The retry policy of messages produced without one.
     pub retry: Option<RetryPolicy>,
+    pub ordering: TopicOrdering,
     pub groups: Vec<String>,
 }
 
@@ -541,6 +542,8 @@ pub struct GroupPartitionStats {
     pub waiting_retry: u64,
     /// Produced with a delay that has not passed (counted once a poll has passed them).
     pub delayed: u64,
+    /// On a topic ordered by key: passed by a poll, waiting for an earlier message of their key.
+    pub blocked_by_key: u64,
     pub oldest_unacked_age_ms: Option<i64>,
     pub counters: Counters,
 }
@@ -692,6 +695,8 @@ struct PollRequest<'a> {
     leased_bytes: std::cell::Cell<usize>,
     /// The topic's retry policy for messages without their own, as the poll began.
     default_retry: Option<RetryPolicy>,
+    /// Whether the topic is ordered by key.
+    ordered: bool,
 }
 
 impl PollRequest<'_> {
@@ -796,6 +801,9 @@ struct Topic {
     retention: Mutex<Retention>,
     /// The retry policy of messages produced without one, now (`topic alter` changes it).
     retry: Mutex<Option<RetryPolicy>>,
+    /// Ordered by key ([`TopicOrdering::Key`]): set by the `OrderingSet` record that follows
+    /// the creation, never changed after.
+    ordered_by_key: AtomicBool,
     dir: PathBuf,
     /// The partitions now: `driftq topic alter --partitions` adds some to a live topic. A call
     /// works on the snapshot it took ([`Topic::parts`]); partitions are only ever added, and
@@ -823,7 +831,16 @@ impl Topic {
             retention_age_ms: r.age_ms,
             retention_bytes: r.bytes,
             retry: *lock(&self.retry),
+            ordering: self.ordering(),
             ..self.meta.clone()
+        }
+    }
+
+    fn ordering(&self) -> TopicOrdering {
+        if self.ordered_by_key.load(Ordering::Acquire) {
+            TopicOrdering::Key
+        } else {
+            TopicOrdering::None
         }
     }
 
@@ -873,6 +890,11 @@ enum ProducerKey {
         expires_ms: i64,
     },
 }
+
+/// On a topic ordered by key, the most messages a group keeps waiting for an earlier message of
+/// their key, per partition. Past it the group reads no further until some are delivered: other
+/// keys' messages then wait too, but memory stays bounded whatever one key's backlog is.
+pub const MAX_KEY_BLOCKED: u64 = 100_000;
 
 /// Most partitions a topic may have.
 pub const MAX_PARTITIONS: u32 = 10_000;
@@ -1334,6 +1356,12 @@ impl Broker {
                     *lock(&t.retry) = policy;
                 }
             }
+            StateRecord::OrderingSet { topic, ordering } => {
+                if let Some(t) = read(&self.topics).get(&topic) {
+                    t.ordered_by_key
+                        .store(ordering == TopicOrdering::Key, Ordering::Release);
+                }
+            }
             StateRecord::PartitionsGrown { topic, partitions } => {
                 let t = read(&self.topics).get(&topic).cloned();
                 if let Some(t) = t {
@@ -1455,6 +1483,7 @@ impl Broker {
                 bytes: meta.retention_bytes,
             }),
             retry: Mutex::new(meta.retry),
+            ordered_by_key: AtomicBool::new(meta.ordering == TopicOrdering::Key),
             meta,
             dir,
             partitions: RwLock::new(Arc::new(partitions)),
@@ -1692,13 +1721,14 @@ impl Broker {
                 retention_age_ms,
                 retention_bytes,
                 retry: None,
+                ordering: TopicOrdering::None,
             },
             now_ms,
         )
     }
 
     /// Creates a topic with everything `meta` sets (partitions, retention, default retry
-    /// policy).
+    /// policy, ordering).
     pub fn create_topic_from(&self, meta: TopicMeta, now_ms: i64) -> Result<TopicMeta> {
         let name = meta.name.as_str();
         validate_topic_name(name)?;
@@ -1709,12 +1739,19 @@ impl Broker {
         }
         let mut records = vec![StateRecord::TopicCreated(TopicMeta {
             retry: None,
+            ordering: TopicOrdering::None,
             ..meta.clone()
         })];
         if meta.retry.is_some() {
             records.push(StateRecord::RetryPolicySet {
                 topic: name.to_owned(),
                 policy: meta.retry,
+            });
+        }
+        if meta.ordering != TopicOrdering::None {
+            records.push(StateRecord::OrderingSet {
+                topic: name.to_owned(),
+                ordering: meta.ordering,
             });
         }
         let _snap = read(&self.snapshot);
@@ -2472,6 +2509,7 @@ impl Broker {
             now_ms,
             leased_bytes: std::cell::Cell::new(0),
             default_retry: *lock(&t.retry),
+            ordered: t.ordering() == TopicOrdering::Key,
         };
         let mut records = Vec::new();
         let mut out = Vec::with_capacity(max.min(1024));
@@ -2591,10 +2629,12 @@ impl Broker {
             if req.is_full(out.len()) || gp.inflight.len() >= self.config.max_inflight {
                 return Ok(None);
             }
-            // Then delayed messages that came due, in the order they did.
+            // Then delayed messages that came due, in the order they did; then (on a topic
+            // ordered by key) messages whose key's previous message is done.
             let Some(offset) = gp
                 .first_due_retry(now_ms)
                 .or_else(|| gp.take_due_delayed(now_ms))
+                .or_else(|| gp.take_released())
             else {
                 break;
             };
@@ -2604,10 +2644,17 @@ impl Broker {
                 .into_iter()
                 .find(|s| s.offset == offset)
             else {
+                // Gone by retention: the group skips past it at its next poll.
                 gp.retries.remove(&offset);
+                gp.forget_key_order(offset);
                 continue;
             };
             let msg = Self::to_message(&t.meta.name, p, stored);
+            // A released message may have been produced with a delay that has not passed.
+            if let Some(due) = msg.meta.deliver_at_ms.filter(|due| *due > now_ms) {
+                gp.hold_delayed(offset, due);
+                continue;
+            }
             self.lease(g, req, p, msg, out, records);
         }
         // Then messages never delivered since the last restart or seek.
@@ -2628,7 +2675,9 @@ impl Broker {
             .saturating_sub(delivered)
             .min(self.config.max_inflight.saturating_sub(gp.inflight.len()));
         let hw = req.topic.parts()[p as usize].log.high_watermark();
-        (room > 0 && !req.is_full(delivered) && gp.cursor < hw).then_some((gp.cursor, room))
+        let may_pass = !req.ordered || gp.key_blocked() < MAX_KEY_BLOCKED;
+        (room > 0 && may_pass && !req.is_full(delivered) && gp.cursor < hw)
+            .then_some((gp.cursor, room))
     }
 
     /// Leases records read from `read_from` without the groups lock. Another poll of the group
@@ -2658,7 +2707,10 @@ impl Broker {
         while let Some(stored) = batch.next() {
             let g = groups.get_mut(group)?;
             let gp = g.partitions.get_mut(p as usize)?;
-            if req.is_full(out.len()) || gp.inflight.len() >= self.config.max_inflight {
+            if req.is_full(out.len())
+                || gp.inflight.len() >= self.config.max_inflight
+                || (req.ordered && gp.key_blocked() >= MAX_KEY_BLOCKED)
+            {
                 part.keep_read_ahead(std::iter::once(stored).chain(batch).collect());
                 return None;
             }
@@ -2667,8 +2719,16 @@ impl Broker {
                 continue; // another poll got here first
             }
             gp.cursor = gp.cursor.max(offset + 1);
-            if gp.is_done(offset)
-                || gp.inflight.contains_key(&offset)
+            if gp.is_done(offset) {
+                continue;
+            }
+            if req.ordered
+                && let Some(key) = &stored.record.key
+                && gp.key_turn(offset, order_key(key)) != KeyTurn::Head
+            {
+                continue;
+            }
+            if gp.inflight.contains_key(&offset)
                 || gp.retries.contains_key(&offset)
                 || gp.is_delayed(offset)
             {
@@ -3187,6 +3247,7 @@ impl Broker {
                     retention_age_ms: None,
                     retention_bytes: None,
                     retry: None,
+                    ordering: TopicOrdering::None,
                 };
                 let mut topics = write(&self.topics);
                 if let Some(d) = topics.get(&dlq_name) {
@@ -3780,6 +3841,7 @@ impl Broker {
                 retention_age_ms: retention.age_ms,
                 retention_bytes: retention.bytes,
                 retry: *lock(&t.retry),
+                ordering: t.ordering(),
                 groups: groups.keys().cloned().collect(),
             });
             for (name, g) in groups.iter() {
@@ -3814,6 +3876,7 @@ impl Broker {
                                 .filter(|e| e.next_eligible_ms > now_ms)
                                 .count() as u64,
                             delayed: gp.delayed_not_due(now_ms),
+                            blocked_by_key: gp.key_blocked(),
                             oldest_unacked_age_ms: oldest,
                             counters: gp.counters,
                         }

@@ -23,10 +23,13 @@
 //! 13 PartitionsGrown str topic, u32 partitions (the new total; snapshots carry the current one)
 //! 14 RetryPolicySet  str topic, opt { u32 max_attempts, u64 backoff_ms, u64 max_backoff_ms }
 //!                  (the topic's default retry policy; replaces it, `None` removes it)
+//! 15 OrderingSet     str topic, u8 ordering (0 none, 1 by key): written with the topic's
+//!                  creation, in the same batch (a topic's ordering never changes after)
 //!
-//! A snapshot ends with an optional section a snapshot written before record type 14 lacks:
+//! A snapshot ends with optional sections, each absent from snapshots written before it existed:
 //! u32 n, n × (str topic, u32 max_attempts, u64 backoff_ms, u64 max_backoff_ms) — the topics'
-//! default retry policies.
+//! default retry policies (record type 14); then u32 n, n × str topic — the topics ordered by
+//! key (record type 15).
 //! ```
 //!
 //! A reader that meets a type it does not know refuses the log: a build older than a record type
@@ -64,6 +67,57 @@ pub struct TopicMeta {
     /// creation, and snapshots carry it in their trailing section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryPolicy>,
+    /// Whether a group delivers a key's messages one at a time, in order. Not part of
+    /// `TopicCreated`'s encoding either: an `OrderingSet` record follows the creation.
+    pub ordering: TopicOrdering,
+}
+
+/// How a topic's groups order deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TopicOrdering {
+    /// Any ready message may be leased while others are in flight (Kafka's consumers within a
+    /// partition, SQS standard queues).
+    #[default]
+    None,
+    /// Per key (SQS FIFO's message group): a group leases a message only when every earlier
+    /// message with its key in its partition is done (acked, dead-lettered or skipped); a
+    /// failed one is retried before the next is delivered. Keyless messages are not ordered.
+    Key,
+}
+
+impl TopicOrdering {
+    /// The wire name (`none`, `key`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Key => "key",
+        }
+    }
+
+    /// Parses the wire name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::None, Self::Key]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            Self::None => 0,
+            Self::Key => 1,
+        }
+    }
+
+    fn from_code(code: u8) -> Result<Self, CodecError> {
+        match code {
+            0 => Ok(Self::None),
+            1 => Ok(Self::Key),
+            c => Err(CodecError(format!("unknown ordering {c}"))),
+        }
+    }
 }
 
 /// A failed-but-not-done message waiting for its next delivery.
@@ -200,6 +254,11 @@ pub enum StateRecord {
         topic: String,
         policy: Option<RetryPolicy>,
     },
+    /// A new topic's ordering (logged with its creation).
+    OrderingSet {
+        topic: String,
+        ordering: TopicOrdering,
+    },
 }
 
 const VERSION: u8 = 1;
@@ -223,6 +282,7 @@ impl StateRecord {
             Self::RetentionSet { .. } => "RetentionSet",
             Self::PartitionsGrown { .. } => "PartitionsGrown",
             Self::RetryPolicySet { .. } => "RetryPolicySet",
+            Self::OrderingSet { .. } => "OrderingSet",
         }
     }
 
@@ -377,6 +437,9 @@ impl StateRecord {
                     }
                 }
             }
+            Self::OrderingSet { topic, ordering } => {
+                w.u8(15).str(topic).u8(ordering.code());
+            }
         }
         w.buf
     }
@@ -473,6 +536,10 @@ impl StateRecord {
                     _ => Some(get_policy(&mut r)?),
                 },
             },
+            15 => Self::OrderingSet {
+                topic: r.str()?,
+                ordering: TopicOrdering::from_code(r.u8()?)?,
+            },
             t => return Err(CodecError(format!("unknown state record type {t}"))),
         };
         if !r.is_done() {
@@ -525,6 +592,7 @@ fn get_topic(r: &mut Reader<'_>) -> Result<TopicMeta, CodecError> {
         retention_age_ms: r.opt_i64()?,
         retention_bytes: r.opt_u64()?,
         retry: None,
+        ordering: TopicOrdering::None,
     })
 }
 
@@ -598,6 +666,16 @@ fn put_snapshot(w: &mut Writer, s: &Snapshot) {
         w.str(topic);
         put_policy(w, p);
     }
+    let ordered: Vec<&str> = s
+        .topics
+        .iter()
+        .filter(|t| t.ordering == TopicOrdering::Key)
+        .map(|t| t.name.as_str())
+        .collect();
+    w.count(ordered.len());
+    for topic in ordered {
+        w.str(topic);
+    }
 }
 
 fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
@@ -653,6 +731,15 @@ fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
             }
         }
     }
+    // Absent from snapshots written before topics had an ordering.
+    if !r.is_done() {
+        for _ in 0..r.count()? {
+            let topic = r.str()?;
+            if let Some(t) = s.topics.iter_mut().find(|t| t.name == topic) {
+                t.ordering = TopicOrdering::Key;
+            }
+        }
+    }
     Ok(s)
 }
 
@@ -673,6 +760,7 @@ mod tests {
                     backoff_ms: 100,
                     max_backoff_ms: 1_000,
                 }),
+                ordering: TopicOrdering::Key,
             }],
             groups: vec![GroupSnapshot {
                 topic: "t".into(),
@@ -698,25 +786,32 @@ mod tests {
             producer_keys: vec![("s".into(), 1, 2, 3)],
             replayed: vec![("dlq.t".into(), 0, 1, true)],
         };
-        // A snapshot written before topics had retry policies ends without their section.
+        // Snapshots written before topics had retry policies, or an ordering, end without
+        // those sections.
         let plain = StateRecord::Snapshot(Box::new(Snapshot {
             topics: vec![TopicMeta {
                 retry: None,
+                ordering: TopicOrdering::None,
                 ..snap.topics[0].clone()
             }],
             ..Snapshot::default()
         }));
         let bytes = plain.encode();
         assert_eq!(
-            bytes[bytes.len() - 4..],
-            [0, 0, 0, 0],
-            "an empty policy section"
+            bytes[bytes.len() - 8..],
+            [0, 0, 0, 0, 0, 0, 0, 0],
+            "empty policy and ordering sections"
         );
-        assert_eq!(StateRecord::decode(&bytes[..bytes.len() - 4]), Ok(plain));
+        assert_eq!(
+            StateRecord::decode(&bytes[..bytes.len() - 4]),
+            Ok(plain.clone())
+        );
+        assert_eq!(StateRecord::decode(&bytes[..bytes.len() - 8]), Ok(plain));
         let records = vec![
             // `TopicCreated` does not carry the retry policy (a `RetryPolicySet` follows it).
             StateRecord::TopicCreated(TopicMeta {
                 retry: None,
+                ordering: TopicOrdering::None,
                 ..snap.topics[0].clone()
             }),
             StateRecord::TopicDeleted { name: "t".into() },
@@ -797,6 +892,10 @@ mod tests {
             StateRecord::RetryPolicySet {
                 topic: "t".into(),
                 policy: None,
+            },
+            StateRecord::OrderingSet {
+                topic: "t".into(),
+                ordering: TopicOrdering::Key,
             },
         ];
         for rec in records {
