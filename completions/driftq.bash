@@ -1326,7 +1326,7 @@ _driftq() {
                     return 0
                     ;;
                 --state)
-                    COMPREPLY=($(compgen -W "queued in-flight retried acked dead-lettered delayed" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "queued in-flight retried acked dead-lettered delayed blocked-by-key" -- "${cur}"))
                     return 0
                     ;;
                 --owner)
@@ -2267,7 +2267,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__create)
-            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --help --version"
+            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2299,6 +2299,10 @@ _driftq() {
                     ;;
                 --max-backoff)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ordering)
+                    COMPREPLY=($(compgen -W "none key" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -80,6 +80,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l max-attempts -d 'Messages produced without a retry policy of their own go to dlq.TOPIC after this many deliveries (SQS\'s maxReceiveCount); with alter, `none` removes the policy (they retry forever again)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l backoff -d 'Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l max-backoff -d 'Under that policy, never wait longer than this between deliveries (e.g. 30s)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l ordering -d '`key`: each group delivers a key\'s messages one at a time, in order — a message is leased only when every earlier message with its key is acked or dead-lettered, and a failed one is retried before the next (SQS FIFO\'s message groups). Keyless messages are not ordered. Chosen at creation only' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
+key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands)' -r
@@ -249,7 +251,8 @@ in-flight\t''
 retried\t''
 acked\t''
 dead-lettered\t''
-delayed\t''"
+delayed\t''
+blocked-by-key\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l owner -d 'Only messages leased to this owner' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s n -l limit -d 'At most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'

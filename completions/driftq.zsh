@@ -80,6 +80,8 @@ _arguments "${_arguments_options[@]}" : \
 '--max-attempts=[Messages produced without a retry policy of their own go to dlq.TOPIC after this many deliveries (SQS'\''s maxReceiveCount); with alter, \`none\` removes the policy (they retry forever again)]:MAX_ATTEMPTS:_default' \
 '--backoff=[Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)]:BACKOFF:_default' \
 '--max-backoff=[Under that policy, never wait longer than this between deliveries (e.g. 30s)]:MAX_BACKOFF:_default' \
+'--ordering=[\`key\`\: each group delivers a key'\''s messages one at a time, in order — a message is leased only when every earlier message with its key is acked or dead-lettered, and a failed one is retried before the next (SQS FIFO'\''s message groups). Keyless messages are not ordered. Chosen at creation only]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
+key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -456,7 +458,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group]:GROUP:_default' \
 '--group=[Consumer group]:GROUP:_default' \
-'--state=[Only messages in this state (dead-lettered\: the ones in dlq.TOPIC this group put there)]:STATE:(queued in-flight retried acked dead-lettered delayed)' \
+'--state=[Only messages in this state (dead-lettered\: the ones in dlq.TOPIC this group put there)]:STATE:(queued in-flight retried acked dead-lettered delayed blocked-by-key)' \
 '--owner=[Only messages leased to this owner]:OWNER:_default' \
 '-n+[At most this many messages]:LIMIT:_default' \
 '--limit=[At most this many messages]:LIMIT:_default' \

@@ -1282,6 +1282,8 @@ async fn ack(
     let r = ack_request(&query, &body_bytes(body)?)?;
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
     durable(state.broker.ack_deferred(&r.lease(), now_ms()), true).await?;
+    // An ack may release the next message of its key (topics ordered by key).
+    state.activity.notify_waiters();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -1295,6 +1297,7 @@ async fn ack_cumulative(
         b.ack_cumulative(&r.lease(), now)
     })
     .await?;
+    state.activity.notify_waiters();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -81,6 +81,9 @@ pub struct GroupStat {
     /// Messages held back by a produce delay that has not passed.
     #[serde(default)]
     pub delayed: u64,
+    /// Messages of a topic ordered by key waiting for an earlier message of their key.
+    #[serde(default)]
+    pub blocked_by_key: u64,
     #[serde(default)]
     pub partitions: Vec<GroupPartitionStat>,
 }

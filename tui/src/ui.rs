@@ -456,7 +456,7 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         ]))
         .block(pane_block(
             format!(
-                " Group {group} on {topic}, {}{}{} (Esc back) ",
+                " Group {group} on {topic}, {}{}{}{} (Esc back) ",
                 match (&g.last_owner, g.last_poll_age_ms) {
                     (Some(owner), Some(ms)) => format!("polled {} ago by {owner}", age(Some(ms))),
                     _ => "not polled since the server started".to_owned(),
@@ -468,6 +468,11 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
                 },
                 if g.delayed > 0 {
                     format!(", {} delayed", human(g.delayed))
+                } else {
+                    String::new()
+                },
+                if g.blocked_by_key > 0 {
+                    format!(", {} blocked by key", human(g.blocked_by_key))
                 } else {
                     String::new()
                 }

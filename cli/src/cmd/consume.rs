@@ -247,8 +247,14 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             let wait = if stop_at_end { 500 } else { 5_000 };
             let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
             if msgs.is_empty() {
-                if stop_at_end {
-                    break;
+                if !stop_at_end {
+                    continue;
+                }
+                // The end is an empty poll with no ack of ours pending: an ack still in flight
+                // may release more (on a topic ordered by key, the next message of each key).
+                match in_flight.take() {
+                    Some(pending) => settle(Some(pending))?,
+                    None => break,
                 }
                 continue;
             }

@@ -86,6 +86,7 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                     },
                 ],
                 delayed: 2,
+                blocked_by_key: 0,
                 partitions: vec![
                     GroupPartitionStat {
                         partition: 0,
@@ -124,6 +125,7 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                     inflight: 0,
                 }],
                 delayed: 4,
+                blocked_by_key: 3,
                 ..GroupStat::default()
             },
         ],
