@@ -52,6 +52,9 @@ _driftq() {
             driftq,serve)
                 cmd="driftq__subcmd__serve"
                 ;;
+            driftq,status)
+                cmd="driftq__subcmd__status"
+                ;;
             driftq,top)
                 cmd="driftq__subcmd__top"
                 ;;
@@ -195,6 +198,9 @@ _driftq() {
                 ;;
             driftq__subcmd__help,serve)
                 cmd="driftq__subcmd__help__subcmd__serve"
+                ;;
+            driftq__subcmd__help,status)
+                cmd="driftq__subcmd__help__subcmd__status"
                 ;;
             driftq__subcmd__help,top)
                 cmd="driftq__subcmd__help__subcmd__top"
@@ -347,7 +353,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-h -V --url --help --version serve topic produce consume ack nack extend group dlq top bench wal completions man help"
+            opts="-h -V --url --help --version serve topic produce consume ack nack extend group dlq status top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1407,7 +1413,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help)
-            opts="serve topic produce consume ack nack extend group dlq top bench wal completions man help"
+            opts="serve topic produce consume ack nack extend group dlq status top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1743,6 +1749,20 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2159,6 +2179,32 @@ _driftq() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__status)
+            opts="-o -h -V --output --url --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --url)

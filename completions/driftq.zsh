@@ -700,6 +700,19 @@ esac
     ;;
 esac
 ;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (top)
 _arguments "${_arguments_options[@]}" : \
 '--interval=[Refresh interval]:INTERVAL:_default' \
@@ -1102,6 +1115,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (top)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1193,8 +1210,9 @@ _driftq_commands() {
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
 'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
 'extend:Extend leases (one, or many from \`consume -o json\` lines with --stdin)' \
-'group:Consumer groups\: list, describe, inflight, seek' \
+'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
+'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
@@ -1438,8 +1456,9 @@ _driftq__subcmd__help_commands() {
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
 'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
 'extend:Extend leases (one, or many from \`consume -o json\` lines with --stdin)' \
-'group:Consumer groups\: list, describe, inflight, seek' \
+'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
+'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
@@ -1584,6 +1603,11 @@ _driftq__subcmd__help__subcmd__serve_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help serve commands' commands "$@"
 }
+(( $+functions[_driftq__subcmd__help__subcmd__status_commands] )) ||
+_driftq__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help status commands' commands "$@"
+}
 (( $+functions[_driftq__subcmd__help__subcmd__top_commands] )) ||
 _driftq__subcmd__help__subcmd__top_commands() {
     local commands; commands=()
@@ -1674,6 +1698,11 @@ _driftq__subcmd__produce_commands() {
 _driftq__subcmd__serve_commands() {
     local commands; commands=()
     _describe -t commands 'driftq serve commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__status_commands] )) ||
+_driftq__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq status commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__top_commands] )) ||
 _driftq__subcmd__top_commands() {

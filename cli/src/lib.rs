@@ -109,12 +109,15 @@ pub enum Command {
     Nack(cmd::settle::NackArgs),
     /// Extend leases (one, or many from `consume -o json` lines with --stdin).
     Extend(cmd::settle::ExtendArgs),
-    /// Consumer groups: list, describe, inflight, seek.
+    /// Consumer groups: list, describe, inflight, messages, seek, delete.
     #[command(subcommand)]
     Group(cmd::group::GroupCommand),
     /// Dead-letter queues: list, peek, replay.
     #[command(subcommand)]
     Dlq(cmd::dlq::DlqCommand),
+    /// Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1
+    /// when unreachable).
+    Status(cmd::status::StatusArgs),
     /// Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys).
     Top(TopArgs),
     /// Load-test a server: throughput and latency percentiles.
@@ -166,6 +169,7 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
         }
         Command::Group(c) => cmd::group::run(c, &client()?, out),
         Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
+        Command::Status(a) => cmd::status::run(a, &cli.url, &client()?, out),
         Command::Bench(c) => bench::run(c, &cli.url, out),
         Command::Wal(c) => wal::run(c, out),
         Command::Completions { shell } => cmd::docs::completions(*shell, out),

@@ -1511,3 +1511,38 @@ fn a_topic_ordered_by_key_from_the_cli() {
         .success()
         .stdout(predicate::str::contains("OrderingSet"));
 }
+
+/// `driftq status`: one line per fact when the server is up; exit 1 naming the URL when not.
+#[test]
+fn status_says_whether_the_server_is_up_and_what_it_holds() {
+    let mut s = Server::start(&["--fsync", "never"]);
+    s.create_topic("t", 3);
+    cli(&s).args(["produce", "t", "x"]).assert().success();
+    cli(&s)
+        .args(["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fsync never"))
+        .stdout(predicate::str::contains(
+            "1 topic (3 partitions, 1 message,",
+        ));
+    let a = cli(&s).args(["status", "-o", "json"]).assert().success();
+    let v = stdout_json(&a);
+    assert_eq!(
+        (
+            v["topics"].as_u64(),
+            v["partitions"].as_u64(),
+            v["messages"].as_u64()
+        ),
+        (Some(1), Some(3), Some(1)),
+        "{v}"
+    );
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    let url = s.url.clone();
+    s.kill9();
+    driftq()
+        .args(["status", "--url", &url])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(url.as_str()));
+}

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod group;
 pub mod produce;
 pub mod settle;
+pub mod status;
 pub mod topic;
 
 use std::io::IsTerminal;

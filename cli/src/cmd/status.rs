@@ -1,0 +1,131 @@
+//! `driftq status`: is the server up, what is it, and how much does it hold — `redis-cli
+//! info` / `rpk cluster info` for one broker, in one request pair.
+
+use std::io::Write;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::human_ms;
+use crate::client::Client;
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+/// The summary `status` prints, from `/v1/stats` and `/v1/config`.
+fn summary(url: &str, stats: &Value, config: &Value) -> Value {
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let (topics, groups, dlqs) = (
+        list(&stats["topics"]),
+        list(&stats["groups"]),
+        list(&stats["dlq"]),
+    );
+    let total = |items: &[Value], field: &str| -> u64 {
+        items.iter().filter_map(|i| i[field].as_u64()).sum()
+    };
+    let partitions: u64 = topics
+        .iter()
+        .map(|t| t["partitions"].as_array().map_or(0, Vec::len) as u64)
+        .sum();
+    json!({
+        "url": url,
+        "version": stats["version"],
+        "uptime_ms": stats["uptime_ms"],
+        "addr": config["addr"],
+        "data_dir": config["data_dir"],
+        "fsync": config["fsync"],
+        "topics": topics.len(),
+        "partitions": partitions,
+        "messages": total(&topics, "messages"),
+        "bytes": total(&topics, "bytes"),
+        "groups": groups.len(),
+        "lag": total(&groups, "lag"),
+        "inflight": total(&groups, "inflight"),
+        "dlq_topics": dlqs.len(),
+        "dlq_messages": total(&dlqs, "depth"),
+    })
+}
+
+pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let stats = client.stats()?;
+    let config = client.get("/v1/config")?;
+    let v = summary(url, &stats, &config);
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{v}")?,
+        OutputFormat::Table => {
+            let n = |f: &str| v[f].as_u64().unwrap_or(0);
+            let text = |f: &str| v[f].as_str().unwrap_or("?").to_owned();
+            writeln!(
+                out,
+                "driftq {} at {url}: up {}",
+                text("version"),
+                human_ms(v["uptime_ms"].as_i64().unwrap_or(0))
+            )?;
+            writeln!(
+                out,
+                "listening on {}, data in {}, fsync {}",
+                text("addr"),
+                text("data_dir"),
+                text("fsync")
+            )?;
+            writeln!(
+                out,
+                "{} topic{} ({} partition{}, {} message{}, {} bytes)",
+                n("topics"),
+                crate::plural(n("topics"), "s"),
+                n("partitions"),
+                crate::plural(n("partitions"), "s"),
+                n("messages"),
+                crate::plural(n("messages"), "s"),
+                n("bytes")
+            )?;
+            writeln!(
+                out,
+                "{} group{} (lag {}, inflight {}), {} dead-letter topic{} ({} message{})",
+                n("groups"),
+                crate::plural(n("groups"), "s"),
+                n("lag"),
+                n("inflight"),
+                n("dlq_topics"),
+                crate::plural(n("dlq_topics"), "s"),
+                n("dlq_messages"),
+                crate::plural(n("dlq_messages"), "s")
+            )?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_topics_groups_and_dead_letter_queues() {
+        let stats = json!({
+            "version": "9.9.9", "uptime_ms": 1000,
+            "topics": [
+                {"name": "a", "partitions": [{}, {}], "messages": 5, "bytes": 50},
+                {"name": "dlq.a", "partitions": [{}, {}], "messages": 1, "bytes": 10},
+            ],
+            "groups": [{"lag": 3, "inflight": 1}, {"lag": 2, "inflight": 0}],
+            "dlq": [{"depth": 1}],
+        });
+        let config = json!({"addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always"});
+        let v = summary("http://x", &stats, &config);
+        assert_eq!(
+            v,
+            json!({
+                "url": "http://x", "version": "9.9.9", "uptime_ms": 1000,
+                "addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always",
+                "topics": 2, "partitions": 4, "messages": 6, "bytes": 60,
+                "groups": 2, "lag": 5, "inflight": 1, "dlq_topics": 1, "dlq_messages": 1,
+            })
+        );
+    }
+}
