@@ -439,7 +439,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,6 +487,14 @@ _driftq() {
                     ;;
                 --wire)
                     COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ordering)
+                    COMPREPLY=($(compgen -W "none key" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -509,7 +517,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,6 +565,14 @@ _driftq() {
                     ;;
                 --wire)
                     COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ordering)
+                    COMPREPLY=($(compgen -W "none key" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -649,7 +665,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +713,14 @@ _driftq() {
                     ;;
                 --wire)
                     COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
+                    return 0
+                    ;;
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ordering)
+                    COMPREPLY=($(compgen -W "none key" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -367,6 +367,9 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
 binary\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
+key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands)' -r
@@ -385,6 +388,9 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
 binary\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
+key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands)' -r
@@ -403,6 +409,9 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
 binary\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
+key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands)' -r

@@ -753,6 +753,9 @@ _arguments "${_arguments_options[@]}" : \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
 '--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
+'--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
+'--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
+key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -778,6 +781,9 @@ _arguments "${_arguments_options[@]}" : \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
 '--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
+'--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
+'--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
+key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -803,6 +809,9 @@ _arguments "${_arguments_options[@]}" : \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
 '--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
+'--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
+'--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
+key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"

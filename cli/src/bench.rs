@@ -68,6 +68,13 @@ pub struct BenchArgs {
     /// (`Accept: application/vnd.driftq.messages`, docs/API.md)
     #[arg(long, value_enum, default_value_t)]
     pub wire: Wire,
+    /// Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default
+    #[arg(long, value_parser = at_least_one::<u64>)]
+    pub keys: Option<u64>,
+    /// Ordering of the topic when the bench creates it (`key`: a key's messages one at a time,
+    /// in order; use with --keys)
+    #[arg(long, value_enum, default_value_t)]
+    pub ordering: crate::cmd::topic::OrderingArg,
     /// Output format
     #[arg(short, long, value_enum, default_value_t)]
     pub output: OutputFormat,
@@ -193,6 +200,30 @@ fn payload(size: usize) -> String {
     "x".repeat(size)
 }
 
+/// `--keys N`: message `i` of the run gets key `k{i mod N}`.
+#[derive(Debug, Clone, Copy)]
+struct KeyCycle(Option<u64>);
+
+impl KeyCycle {
+    /// How many precomputed request bodies of `per_body` messages use every key (at most 1,024).
+    fn bodies(self, per_body: usize) -> usize {
+        self.0.map_or(1, |n| {
+            usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .div_ceil(per_body.max(1))
+                .clamp(1, 1024)
+        })
+    }
+
+    /// `msg` with the key of message `i`, if keyed.
+    fn keyed(self, mut msg: Value, i: usize) -> Value {
+        if let Some(n) = self.0 {
+            msg["key"] = json!(format!("k{}", i as u64 % n));
+        }
+        msg
+    }
+}
+
 /// Creates the topic, or takes it as it is when it exists; returns its partition count (an
 /// existing topic keeps its own, whatever `--partitions` says, and the report shows that one).
 async fn ensure_topic(
@@ -200,10 +231,15 @@ async fn ensure_topic(
     url: &str,
     topic: &str,
     partitions: u32,
+    ordering: crate::cmd::topic::OrderingArg,
 ) -> anyhow::Result<u32> {
+    let mut body = json!({"name": topic, "partitions": partitions});
+    if ordering == crate::cmd::topic::OrderingArg::Key {
+        body["ordering"] = json!("key");
+    }
     let r = http
         .post(format!("{url}/v1/topics"))
-        .json(&json!({"name": topic, "partitions": partitions}))
+        .json(&body)
         .send()
         .await
         .with_context(|| format!("cannot reach the server at {url}"))?;
@@ -393,9 +429,23 @@ async fn produce_worker(
     // The same request bodies every time: encode them once, so the client spends its CPU on
     // sending, not on JSON.
     let batch_url = format!("{url}/v1/topics/{}/messages", args.topic);
-    let single = json!({"topic": args.topic, "value": value}).to_string();
-    let full_batch =
-        serde_json::to_string(&vec![json!({"value": value}); args.batch]).unwrap_or_default();
+    let keys = KeyCycle(args.keys);
+    // With --keys, a few bodies in turn, so that every key is used.
+    let singles: Vec<String> = (0..keys.bodies(1))
+        .map(|b| {
+            keys.keyed(json!({"topic": args.topic, "value": value}), b)
+                .to_string()
+        })
+        .collect();
+    let full_batches: Vec<String> = (0..keys.bodies(args.batch))
+        .map(|b| {
+            let msgs: Vec<Value> = (0..args.batch)
+                .map(|i| keys.keyed(json!({"value": value}), b * args.batch + i))
+                .collect();
+            serde_json::to_string(&msgs).unwrap_or_default()
+        })
+        .collect();
+    let mut sent_requests = 0usize;
     let per_producer_rate = args.rate.map(|r| r as f64 / args.producers as f64);
     let started = Instant::now();
     let mut last_success = started;
@@ -412,17 +462,21 @@ async fn produce_worker(
         }
         let sent_at = now_us();
         let begin = Instant::now();
+        sent_requests += 1;
         let result = if args.batch == 1 && !e2e {
             http.post(format!("{url}/v1/produce"))
-                .body(single.clone())
+                .body(singles[sent_requests % singles.len()].clone())
                 .send()
                 .await
         } else if !e2e && n == args.batch as u64 {
-            http.post(&batch_url).body(full_batch.clone()).send().await
+            http.post(&batch_url)
+                .body(full_batches[sent_requests % full_batches.len()].clone())
+                .send()
+                .await
         } else {
             // e2e stamps each request with its send time, for produce→consume latency.
-            let msgs: Vec<Value> = (0..n)
-                .map(|_| json!({"value": value, "headers": [{"name": "bench-sent-us", "value": sent_at.to_string()}]}))
+            let msgs: Vec<Value> = (0..n as usize)
+                .map(|i| keys.keyed(json!({"value": value, "headers": [{"name": "bench-sent-us", "value": sent_at.to_string()}]}), sent_requests * args.batch + i))
                 .collect();
             http.post(&batch_url).json(&msgs).send().await
         };
@@ -737,7 +791,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
         .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
         .timeout(Duration::from_secs(60))
         .build()?;
-    let partitions = ensure_topic(&http, url, &args.topic, args.partitions).await?;
+    let partitions = ensure_topic(&http, url, &args.topic, args.partitions, args.ordering).await?;
     let deadline = args.duration.map(|d| Instant::now() + d);
     let mut phases = Vec::new();
     let produce_phase = |label: &'static str, e2e: bool| {

@@ -100,3 +100,48 @@ fn bench_stops_with_the_servers_error_instead_of_retrying_forever() {
             ));
     }
 }
+
+/// `--keys` and `--ordering key`: the consume phase drains a topic ordered by key completely
+/// (every ack releases its key's next message), in every mode.
+#[test]
+fn bench_drains_a_topic_ordered_by_key() {
+    for mode in ["consume", "e2e"] {
+        let out = driftq()
+            .args([
+                "bench",
+                mode,
+                "--embedded",
+                "--fsync",
+                "never",
+                "--messages",
+                "400",
+                "--batch",
+                "25",
+                "--size",
+                "32",
+                "--keys",
+                "7",
+                "--ordering",
+                "key",
+                "-o",
+                "json",
+            ])
+            .assert()
+            .success();
+        let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+        let last = report["phases"]
+            .as_array()
+            .and_then(|p| p.last())
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            (last["messages"].as_u64(), last["errors"].as_u64()),
+            (Some(400), Some(0)),
+            "{mode}: {report}"
+        );
+    }
+    driftq()
+        .args(["bench", "produce", "--keys", "0", "--embedded"])
+        .assert()
+        .code(2);
+}

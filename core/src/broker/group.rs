@@ -317,9 +317,21 @@ impl GroupPartition {
         self.next_in_key_order(offset);
     }
 
-    /// Takes the lowest released head (a message that waited for its key), if any.
-    pub fn take_released(&mut self) -> Option<u64> {
-        self.order.released.pop_first()
+    /// Takes up to `max` released heads (messages that waited for their key), lowest first.
+    pub fn take_released(&mut self, max: usize) -> Vec<u64> {
+        let mut taken = Vec::with_capacity(max.min(self.order.released.len()));
+        while taken.len() < max {
+            let Some(offset) = self.order.released.pop_first() else {
+                break;
+            };
+            taken.push(offset);
+        }
+        taken
+    }
+
+    /// Puts heads taken by [`Self::take_released`] and not leased back.
+    pub fn release_again(&mut self, offsets: &[u64]) {
+        self.order.released.extend(offsets.iter().copied());
     }
 
     /// Whether `offset` waits for an earlier message of its key.

@@ -2977,3 +2977,26 @@ proptest! {
         prop_assert!(g.is_none_or(|g| g.partitions.iter().all(|p| p.lag == 0 && p.blocked_by_key == 0)));
     }
 }
+
+#[test]
+fn released_heads_far_apart_are_all_read_and_leased() {
+    let h = Harness::new();
+    ordered_topic(&h, "o", 1);
+    h.produce("o", keyed("a", "a1"));
+    for i in 1..=1_500 {
+        h.produce("o", keyed("b", &format!("b{i}")));
+    }
+    h.produce("o", keyed("a", "a2"));
+    let first = h.poll("o", "g", "c", 10);
+    assert_eq!(values(&first), ["a1", "b1"]);
+    assert_eq!(h.stats().groups[0].partitions[0].blocked_by_key, 1_500);
+    for d in &first {
+        h.ack(d).expect("ack");
+    }
+    let next = h.poll("o", "g", "c", 10);
+    assert_eq!(
+        values(&next),
+        ["b2", "a2"],
+        "offsets 2 and 1,501, two spans apart"
+    );
+}
