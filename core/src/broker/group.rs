@@ -329,6 +329,12 @@ impl GroupPartition {
         taken
     }
 
+    /// The lowest released head, if any.
+    #[must_use]
+    pub fn first_released(&self) -> Option<u64> {
+        self.order.released.first().copied()
+    }
+
     /// Puts heads taken by [`Self::take_released`] and not leased back.
     pub fn release_again(&mut self, offsets: &[u64]) {
         self.order.released.extend(offsets.iter().copied());

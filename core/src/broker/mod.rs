@@ -2465,7 +2465,7 @@ impl Broker {
     }
 
     /// Whether a poll of `group` would start reading below some partition's active segment
-    /// (its cursor or a due retry is there; a group not created yet starts at the low
+    /// (its cursor, a due retry or a released head is there; a group not created yet starts at the low
     /// watermark). Such reads may go to the disk, so an async caller runs the poll where it may
     /// block. Only a hint: the answer may change before the poll runs.
     pub fn poll_reads_sealed(&self, topic: &str, group: &str, now_ms: i64) -> bool {
@@ -2477,7 +2477,9 @@ impl Broker {
             let next = match groups.get(group).and_then(|g| g.partitions.get(p)) {
                 Some(gp) => gp
                     .first_due_retry(now_ms)
-                    .map_or(gp.cursor, |o| o.min(gp.cursor)),
+                    .into_iter()
+                    .chain(gp.first_released())
+                    .fold(gp.cursor, u64::min),
                 None => part.log.low_watermark(),
             };
             next < part.log.high_watermark() && next < part.log.active_base_offset()
