@@ -539,11 +539,7 @@ fn an_ordered_topic_keeps_each_keys_order_across_sigkill_with_three_consumers() 
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
     let mut s = Server::start_on(&dir, &[]);
-    let r = s.post(
-        "/v1/topics",
-        &json!({"name": "runs", "partitions": 2, "ordering": "key"}),
-    );
-    assert_eq!(r.status(), 201);
+    s.create_topic_from(&json!({"name": "runs", "partitions": 2, "ordering": "key"}));
     let (keys, per_key) = (8u64, 30u64);
     let batch: Vec<Value> = (0..per_key)
         .flat_map(|n| {

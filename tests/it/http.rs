@@ -1568,11 +1568,7 @@ fn a_topic_retry_policy_dead_letters_plain_messages_and_survives_a_kill() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
     let mut s = Server::start_on(&dir, &[]);
-    let r = s.post(
-        "/v1/topics",
-        &json!({"name": "jobs", "retry_policy": {"max_attempts": 1}}),
-    );
-    assert_eq!(r.status(), 201);
+    s.create_topic_from(&json!({"name": "jobs", "retry_policy": {"max_attempts": 1}}));
     assert_eq!(
         s.json("/v1/topics/jobs")["retry_policy"],
         json!({"max_attempts": 1, "backoff_ms": 0, "max_backoff_ms": 0})
@@ -1719,11 +1715,7 @@ fn a_topic_ordered_by_key_gives_workers_one_message_per_key_in_order_even_across
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
     let mut s = Server::start_on(&dir, &[]);
-    let r = s.post(
-        "/v1/topics",
-        &json!({"name": "runs", "partitions": 2, "ordering": "key"}),
-    );
-    assert_eq!(r.status(), 201);
+    s.create_topic_from(&json!({"name": "runs", "partitions": 2, "ordering": "key"}));
     assert_eq!(s.json("/v1/topics/runs")["ordering"], "key");
     s.create_topic("plain", 1);
     assert_eq!(s.json("/v1/topics/plain")["ordering"], "none");

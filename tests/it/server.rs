@@ -179,11 +179,13 @@ impl Server {
     }
 
     pub(crate) fn create_topic(&self, name: &str, partitions: u32) {
-        let r = self.post(
-            "/v1/topics",
-            &serde_json::json!({"name": name, "partitions": partitions}),
-        );
-        assert_eq!(r.status(), 201, "create {name}");
+        self.create_topic_from(&serde_json::json!({"name": name, "partitions": partitions}));
+    }
+
+    /// Creates a topic from a whole `POST /v1/topics` body (retry policy, ordering, …).
+    pub(crate) fn create_topic_from(&self, body: &Value) {
+        let r = self.post("/v1/topics", body);
+        assert_eq!(r.status(), 201, "create {body}");
     }
 
     /// The log lines that are JSON objects (`--log-format json`), parsed.
