@@ -403,6 +403,8 @@ pub struct PartitionLog {
     appends_since_sync: AtomicUsize,
     /// How many appends the last sync covered: the concurrency a leader expects to gather.
     last_group: AtomicUsize,
+    /// How long the last fdatasync of the active segment took: bounds a leader's gather.
+    last_sync_nanos: AtomicU64,
     syncs: AtomicU64,
     sync_nanos: AtomicU64,
 }
@@ -416,8 +418,9 @@ impl Drop for UnwrittenGuard<'_> {
     }
 }
 
-/// How many times a sync leader yields to appends about to write before it syncs anyway.
-const GROUP_COMMIT_YIELDS: usize = 64;
+/// How many times a sync leader yields to appends about to write, at least, before it syncs
+/// without them (it also waits up to half the last fdatasync; see [`PartitionLog::lead_sync`]).
+const GROUP_COMMIT_MIN_YIELDS: usize = 64;
 
 /// A claimed sync that ends with at least this many bytes written during it runs the next one
 /// at once (see [`PartitionLog::lead_claimed_sync`]).
@@ -507,6 +510,7 @@ impl PartitionLog {
             unwritten: AtomicUsize::new(0),
             appends_since_sync: AtomicUsize::new(0),
             last_group: AtomicUsize::new(1),
+            last_sync_nanos: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
             sync_nanos: AtomicU64::new(0),
         };
@@ -773,11 +777,22 @@ impl PartitionLog {
         } else {
             0
         };
-        for _ in 0..GROUP_COMMIT_YIELDS {
+        // Bounded by time, not only by a count of yields: how long a yield takes depends on the
+        // kernel's scheduler (under EEVDF, 6.x, 64 yields passed before fifteen woken threads
+        // had appended, and every group split in two). Half the last fdatasync is worth
+        // waiting: an append that misses this sync waits for the whole next one.
+        let budget = Duration::from_nanos(self.last_sync_nanos.load(Ordering::Relaxed) / 2);
+        let gather_started = std::time::Instant::now();
+        let mut yields = 0usize;
+        loop {
             let landed = self.appends_since_sync.load(Ordering::Acquire);
             if self.unwritten.load(Ordering::Acquire) == 0 && landed >= expected {
                 break;
             }
+            if yields >= GROUP_COMMIT_MIN_YIELDS && gather_started.elapsed() >= budget {
+                break;
+            }
+            yields += 1;
             std::thread::yield_now();
         }
         let result = self.sync_active();
@@ -874,6 +889,7 @@ impl PartitionLog {
         }
         let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
         self.sync_nanos.fetch_add(nanos, Ordering::Relaxed);
+        self.last_sync_nanos.store(nanos, Ordering::Relaxed);
         self.syncs.fetch_add(1, Ordering::Relaxed);
         Ok(end)
     }
