@@ -834,10 +834,13 @@ impl PartitionLog {
                 keep_claim,
             )
         };
-        // Everyone who waited on this sync, and its leader, is likely to append again soon: the
-        // next leader waits for that many (boundedly) so that one fdatasync covers them all.
+        // The threads that waited on this sync, and a thread leader, append again as soon as
+        // they wake: the next thread leader waits for that many (for at most half a sync) so
+        // that one fdatasync covers them all. Async waiters are not counted: their next appends
+        // come a network round trip later, and a thread leader waiting for them would only add
+        // half a sync to its own latency.
         self.last_group.store(
-            waiters.len() + async_waiters.len() + usize::from(leader_appends),
+            waiters.len() + usize::from(leader_appends),
             Ordering::Release,
         );
         for waiter in waiters {
