@@ -24,8 +24,13 @@
 //! on a thread of its choosing — [`super::SyncPool`]); every sync's end wakes every waiter. A
 //! claimed sync that ends while tens of KiB written during it wait keeps the claim and runs
 //! again at once, so a busy partition's fdatasyncs follow each other without a hand-off between.
+//! A thread leader first waits for the appends it expects (as many threads as the last sync
+//! woke) for at most half the last fdatasync: bounded by time, because how long a `yield`
+//! takes is the scheduler's business.
 //!
-//! Time is never read here: record timestamps and `now` arguments come from the caller.
+//! The wall clock is never read here: record timestamps and `now` arguments come from the
+//! caller. The monotonic clock only measures fdatasyncs (for metrics and that gather bound);
+//! what is stored, and at which offset, never depends on it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
