@@ -78,6 +78,7 @@ const FIELDS: &[&str] = &[
     "retention_ms",
     "retention_bytes",
     "retry_policy",
+    "ordering",
     "max_attempts",
     "backoff_ms",
     "max_backoff_ms",
@@ -149,6 +150,9 @@ fn scalar() -> impl Strategy<Value = Value> {
         Just(Value::from("x".repeat(3000))),
         Just(Value::from("2025-12-21T12:00:00Z")),
         Just(Value::from("start")),
+        // `ordering`'s values, so that some topics are created ordered by key.
+        Just(Value::from("key")),
+        Just(Value::from("none")),
     ]
 }
 
