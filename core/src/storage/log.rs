@@ -36,7 +36,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -399,6 +399,9 @@ pub struct PartitionLog {
     sync: Mutex<SyncState>,
     /// Bumped (under `sync`) every time a sync ends, successful or not: what parked waiters watch.
     syncs_ended: AtomicU64,
+    /// Set (under `sync`) when `SyncState::failed` is: lets every append check for a sticky
+    /// failure without taking the lock the sync's waiters queue on.
+    sync_failed: AtomicBool,
     written_end: AtomicU64,
     durable_end: AtomicU64,
     /// Appends that have started but not yet written their bytes: a sync leader lets them land
@@ -510,6 +513,7 @@ impl PartitionLog {
                 ..SyncState::default()
             }),
             syncs_ended: AtomicU64::new(0),
+            sync_failed: AtomicBool::new(false),
             written_end: AtomicU64::new(end),
             durable_end: AtomicU64::new(end),
             unwritten: AtomicUsize::new(0),
@@ -682,6 +686,9 @@ impl PartitionLog {
     }
 
     fn check_not_failed(&self) -> Result<(), StorageError> {
+        if !self.sync_failed.load(Ordering::Acquire) {
+            return Ok(());
+        }
         match &lock(&self.sync).failed {
             Some(reason) => Err(StorageError::FsyncFailed {
                 dir: self.dir.clone(),
@@ -696,6 +703,7 @@ impl PartitionLog {
         tracing::error!(dir = %self.dir.display(), error = %reason, "fsync failed; the log refuses further writes");
         // Nobody waits on this: waiters park only while a sync runs, and its end wakes them.
         lock(&self.sync).failed = Some(reason.clone());
+        self.sync_failed.store(true, Ordering::Release);
         StorageError::FsyncFailed {
             dir: self.dir.clone(),
             reason,
@@ -819,6 +827,7 @@ impl PartitionLog {
                     let reason = e.to_string();
                     tracing::error!(dir = %self.dir.display(), error = %reason, "fsync failed; the log refuses further writes");
                     st.failed = Some(reason);
+                    self.sync_failed.store(true, Ordering::Release);
                 }
             }
             // Someone waits and enough bytes past the new durable end are written (under
