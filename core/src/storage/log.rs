@@ -409,7 +409,8 @@ pub struct PartitionLog {
     unwritten: AtomicUsize,
     /// Appends written since the last sync took its snapshot.
     appends_since_sync: AtomicUsize,
-    /// How many appends the last sync covered: the concurrency a leader expects to gather.
+    /// How many threads the last sync woke, counting a thread leader: the appends the next
+    /// thread leader expects to gather.
     last_group: AtomicUsize,
     /// How long the last fdatasync of the active segment took: bounds a leader's gather.
     last_sync_nanos: AtomicU64,

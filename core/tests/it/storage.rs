@@ -487,9 +487,8 @@ fn concurrent_always_appends_share_fsyncs_and_get_dense_offsets() {
         .collect();
     offsets.sort_unstable();
     assert_eq!(offsets, (0..400).collect::<Vec<u64>>());
-    // Group commit: eight writers that each wait for their own append cannot need one
-    // fdatasync per append (how many they share depends on scheduling; that some are shared
-    // does not).
+    // Group commit: while one writer's fdatasync runs, the others' appends pile up for the
+    // next one (how many share a sync depends on scheduling; that some do does not).
     assert!(
         log.sync_count() < 400,
         "{} fdatasyncs for 400 appends",
