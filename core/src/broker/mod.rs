@@ -1696,6 +1696,15 @@ impl Broker {
         Ok(())
     }
 
+    /// Waits until every DLQ copy an operation appended is durable. The first wait on a
+    /// partition's log syncs every copy appended to it so far, so the later ones return at once.
+    fn wait_dead_letters(dead_letters: &[(Arc<PartitionLog>, Appended)]) -> Result<()> {
+        for (log, a) in dead_letters {
+            log.wait_durable_for(a)?;
+        }
+        Ok(())
+    }
+
     fn topic(&self, name: &str) -> Result<Arc<Topic>> {
         read(&self.topics)
             .get(name)
@@ -3178,6 +3187,7 @@ impl Broker {
             let gp = Self::check_owner(&t, g, partition, offset, owner)?;
             let lease = gp.inflight.get(&offset).cloned();
             let mut records = Vec::new();
+            let mut dead_letters = Vec::new();
             if let Some(lease) = lease {
                 self.fail_delivery(
                     &t,
@@ -3190,8 +3200,10 @@ impl Broker {
                     action,
                     now_ms,
                     &mut records,
+                    &mut dead_letters,
                 )?;
             }
+            Self::wait_dead_letters(&dead_letters)?;
             for rec in &records {
                 self.apply_group_record(&t, &mut groups, rec, now_ms);
             }
@@ -3221,8 +3233,9 @@ impl Broker {
         })
     }
 
-    /// Builds the record for a failed delivery (and writes the DLQ copy when attempts are used
-    /// up). The caller applies the records.
+    /// Builds the record for a failed delivery (and appends the DLQ copy when attempts are used
+    /// up, adding it to `dead_letters`). The caller waits for `dead_letters` to be durable
+    /// ([`Self::wait_dead_letters`]) before it logs the records, then applies them.
     #[expect(
         clippy::too_many_arguments,
         reason = "internal step of a locked operation; the arguments are its context"
@@ -3239,6 +3252,7 @@ impl Broker {
         action: NackAction,
         now_ms: i64,
         records: &mut Vec<StateRecord>,
+        dead_letters: &mut Vec<(Arc<PartitionLog>, Appended)>,
     ) -> Result<()> {
         let policy = lease.policy;
         let used_up = action == NackAction::DeadLetter
@@ -3254,6 +3268,7 @@ impl Broker {
                 lease.attempts,
                 errors,
                 now_ms,
+                dead_letters,
             )?;
             records.push(StateRecord::DeadLettered {
                 topic: t.meta.name.clone(),
@@ -3287,8 +3302,10 @@ impl Broker {
         Ok(())
     }
 
-    /// Copies a message to `dlq.<topic>` (created on demand with the source's partition count),
-    /// durably, before the source group may count it done.
+    /// Appends a copy of a message to `dlq.<topic>` (created on demand with the source's
+    /// partition count) and adds it to `dead_letters`: the copy must be durable before the
+    /// source group may count the message done, so the caller waits for all of an operation's
+    /// copies at once — one group commit, not one fdatasync per message under the groups lock.
     #[expect(
         clippy::too_many_arguments,
         reason = "internal step of a locked operation; the arguments are its context"
@@ -3302,6 +3319,7 @@ impl Broker {
         attempts: u32,
         errors: Vec<String>,
         now_ms: i64,
+        dead_letters: &mut Vec<(Arc<PartitionLog>, Appended)>,
     ) -> Result<(u32, u64)> {
         let part = t.partition(partition)?;
         let stored = part
@@ -3363,7 +3381,10 @@ impl Broker {
             metadata: meta.encode(),
         };
         let dpart = dlq.partition(dlq_partition)?;
-        let a = dpart.log.append(std::slice::from_ref(&record), now_ms)?;
+        let a = dpart
+            .log
+            .append_deferred(std::slice::from_ref(&record), now_ms)?;
+        dead_letters.push((Arc::clone(&dpart.log), a));
         dpart.produced_messages.fetch_add(1, Ordering::Relaxed);
         dpart
             .produced_bytes
@@ -3530,6 +3551,7 @@ impl Broker {
             let appended = {
                 let mut groups = lock(&t.groups);
                 let mut records = skips_past_deleted(t, &groups, &mut report.skipped_by_retention);
+                let mut dead_letters = Vec::new();
                 for (name, g) in groups.iter() {
                     for (p, gp) in g.partitions.iter().enumerate() {
                         for (offset, lease) in
@@ -3548,6 +3570,7 @@ impl Broker {
                                 NackAction::Retry,
                                 now_ms,
                                 &mut records,
+                                &mut dead_letters,
                             )?;
                             if matches!(records.get(before), Some(StateRecord::DeadLettered { .. }))
                             {
@@ -3556,6 +3579,7 @@ impl Broker {
                         }
                     }
                 }
+                Self::wait_dead_letters(&dead_letters)?;
                 for rec in &records {
                     self.apply_group_record(t, &mut groups, rec, now_ms);
                 }

@@ -2675,6 +2675,75 @@ fn a_dead_letter_nack_moves_the_message_at_once_whatever_attempts_it_has_left() 
     );
 }
 
+#[test]
+fn leases_expiring_together_go_to_the_dlq_with_one_fdatasync_for_all_their_copies() {
+    let syncs = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = std::sync::Arc::clone(&syncs);
+    let mut h = Harness::with(|c| {
+        c.durability = Durability::Always;
+        c.on_sync = Some(driftq_core::storage::SyncObserver(std::sync::Arc::new(
+            move |_| {
+                counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            },
+        )));
+    });
+    h.topic("t", 1);
+    for i in 0..41 {
+        h.produce("t", with_policy(&format!("job {i}"), 1, 0));
+    }
+    // The first failure creates dlq.t; the burst below finds it.
+    let first = h.poll("t", "g", "gone", 1);
+    h.b()
+        .nack(&lease_ref(&first[0]), "boom", None, h.now)
+        .expect("nack");
+    assert_eq!(h.poll("t", "g", "gone", 100).len(), 40);
+    syncs.store(0, std::sync::atomic::Ordering::Relaxed);
+    h.now += 2_000;
+    let report = h.b().tick(h.now).expect("tick");
+    assert_eq!((report.leases_expired, report.dead_lettered), (40, 40));
+    assert_eq!(
+        syncs.load(std::sync::atomic::Ordering::Relaxed),
+        2,
+        "one fdatasync for the 40 DLQ copies, one for the state records that count them done"
+    );
+    h.crash();
+    assert!(h.poll("t", "g", "c", 100).is_empty(), "done after a crash");
+    let dead = h.poll("dlq.t", "ops", "c", 100);
+    assert_eq!(dead.len(), 41, "and every copy is in the DLQ");
+}
+
+#[test]
+fn a_power_loss_after_a_dead_letter_burst_keeps_every_copy_the_source_counts_done() {
+    for seed in [None, Some(5)] {
+        let power = crate::power::PowerLoss::default();
+        let mut h = Harness::with(|c| {
+            c.durability = Durability::Always;
+            c.sync_fault = Some(power.hook());
+        });
+        h.topic("t", 1);
+        for i in 0..30 {
+            h.produce("t", with_policy(&format!("job {i}"), 1, 0));
+        }
+        assert_eq!(h.poll("t", "g", "gone", 100).len(), 30);
+        h.now += 2_000;
+        assert_eq!(h.b().tick(h.now).expect("tick").dead_lettered, 30);
+        let synced = power.synced();
+        h.broker = None;
+        let root = h.dir.path().to_path_buf();
+        for dir in ["state", "topics/t/0", "topics/dlq.t/0"] {
+            crate::power::PowerLoss::cut(&root.join(dir), &synced, seed);
+        }
+        h.broker = Some(Broker::open(h.config.clone(), None, h.now).expect("reopen"));
+        assert!(
+            h.poll("t", "g", "after", 100).is_empty(),
+            "{seed:?}: the source counts all 30 done"
+        );
+        let dead = values(&h.poll("dlq.t", "ops", "c", 100));
+        let expected: Vec<String> = (0..30).map(|i| format!("job {i}")).collect();
+        assert_eq!(dead, expected, "{seed:?}: so the DLQ holds every one");
+    }
+}
+
 fn ordered_topic(h: &Harness, name: &str, partitions: u32) {
     h.b()
         .create_topic_from(
