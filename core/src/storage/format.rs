@@ -288,6 +288,18 @@ pub fn decode_header(buf: &[u8]) -> Result<BatchHeader, DecodeError> {
 /// Decodes one batch from the start of `buf`, verifying its CRC. Returns the batch and the
 /// number of bytes it took.
 pub fn decode_batch(buf: &[u8]) -> Result<(Batch, usize), DecodeError> {
+    decode_batch_range(buf, 0, usize::MAX)
+}
+
+/// Like [`decode_batch`], but builds only the records from offset `from` on, at most `max` of
+/// them: the others are checked as thoroughly (the CRC covers the whole batch, and every record's
+/// layout is walked) but never copied out. A reader that wants one message of a batch of
+/// hundreds pays for one.
+pub fn decode_batch_range(
+    buf: &[u8],
+    from: u64,
+    max: usize,
+) -> Result<(Batch, usize), DecodeError> {
     let header = decode_header(buf)?;
     let bytes = whole_batch(buf, &header)?;
     let actual = batch_crc(bytes);
@@ -297,7 +309,7 @@ pub fn decode_batch(buf: &[u8]) -> Result<(Batch, usize), DecodeError> {
             header.crc
         )));
     }
-    let records = decode_records(&header, bytes)?;
+    let records = decode_records(&header, bytes, from, max)?;
     Ok((Batch { header, records }, header.length as usize))
 }
 
@@ -307,7 +319,7 @@ pub fn decode_batch_lenient(buf: &[u8]) -> Result<(Batch, usize, bool), DecodeEr
     let header = decode_header(buf)?;
     let bytes = whole_batch(buf, &header)?;
     let crc_ok = batch_crc(bytes) == header.crc;
-    let records = decode_records(&header, bytes)?;
+    let records = decode_records(&header, bytes, 0, usize::MAX)?;
     Ok((Batch { header, records }, header.length as usize, crc_ok))
 }
 
@@ -319,7 +331,13 @@ fn whole_batch<'a>(buf: &'a [u8], header: &BatchHeader) -> Result<&'a [u8], Deco
         })
 }
 
-fn decode_records(header: &BatchHeader, bytes: &[u8]) -> Result<Vec<StoredRecord>, DecodeError> {
+/// Walks every record of the batch; builds those from offset `from` on, at most `max`.
+fn decode_records(
+    header: &BatchHeader,
+    bytes: &[u8],
+    from: u64,
+    max: usize,
+) -> Result<Vec<StoredRecord>, DecodeError> {
     let body = bytes.get(HEADER_LEN..).unwrap_or(&[]);
     let mut r = Reader::new(body);
     // Each record takes at least RECORD_FIXED_LEN bytes: bound the allocation by what is there.
@@ -331,46 +349,19 @@ fn decode_records(header: &BatchHeader, bytes: &[u8]) -> Result<Vec<StoredRecord
             body.len()
         )));
     }
-    let mut records = Vec::with_capacity(header.record_count as usize);
+    let wanted = (header.record_count as usize).min(max);
+    let mut records = Vec::with_capacity(wanted);
     for expected_delta in 0..header.record_count {
         let record_len = r.u32()? as usize;
-        let mut rr = Reader::new(r.bytes(record_len)?);
-        let delta = rr.u32()?;
-        if delta != expected_delta {
-            return Err(DecodeError::Corrupt(format!(
-                "record {expected_delta} has offset delta {delta}"
-            )));
+        let offset = header.base_offset + u64::from(expected_delta);
+        let build = offset >= from && records.len() < max;
+        let fields = RecordFields::parse(r.bytes(record_len)?, expected_delta)?;
+        if build {
+            records.push(StoredRecord {
+                offset,
+                record: fields.to_record(header.first_timestamp)?,
+            });
         }
-        let ts_delta = rr.i64()?;
-        let key = rr.optional()?;
-        let header_count = rr.u32()? as usize;
-        let mut headers = Vec::with_capacity(header_count.min(rr.remaining() / 6));
-        for _ in 0..header_count {
-            let name_len = rr.u16()? as usize;
-            let name = String::from_utf8(rr.bytes(name_len)?.to_vec())
-                .map_err(|_| DecodeError::Corrupt("header name is not UTF-8".into()))?;
-            let value_len = rr.u32()? as usize;
-            headers.push((name, rr.bytes(value_len)?.to_vec()));
-        }
-        let value_len = rr.u32()? as usize;
-        let value = rr.bytes(value_len)?.to_vec();
-        let metadata = rr.optional()?;
-        if rr.remaining() != 0 {
-            return Err(DecodeError::Corrupt(format!(
-                "record {expected_delta} has {} trailing bytes",
-                rr.remaining()
-            )));
-        }
-        records.push(StoredRecord {
-            offset: header.base_offset + u64::from(delta),
-            record: Record {
-                timestamp: header.first_timestamp.wrapping_add(ts_delta),
-                key,
-                headers,
-                value,
-                metadata,
-            },
-        });
     }
     if r.remaining() != 0 {
         return Err(DecodeError::Corrupt(format!(
@@ -379,6 +370,77 @@ fn decode_records(header: &BatchHeader, bytes: &[u8]) -> Result<Vec<StoredRecord
         )));
     }
     Ok(records)
+}
+
+/// One record's fields, borrowed from the batch: checked, not yet copied.
+struct RecordFields<'a> {
+    timestamp_delta: i64,
+    key: Option<&'a [u8]>,
+    /// The encoded headers (`header_count` of them, already walked once).
+    headers: &'a [u8],
+    header_count: usize,
+    value: &'a [u8],
+    metadata: Option<&'a [u8]>,
+}
+
+impl<'a> RecordFields<'a> {
+    fn parse(bytes: &'a [u8], expected_delta: u32) -> Result<Self, DecodeError> {
+        let mut rr = Reader::new(bytes);
+        let delta = rr.u32()?;
+        if delta != expected_delta {
+            return Err(DecodeError::Corrupt(format!(
+                "record {expected_delta} has offset delta {delta}"
+            )));
+        }
+        let timestamp_delta = rr.i64()?;
+        let key = rr.optional()?;
+        let header_count = rr.u32()? as usize;
+        let headers_start = rr.pos;
+        for _ in 0..header_count {
+            let name_len = rr.u16()? as usize;
+            std::str::from_utf8(rr.bytes(name_len)?)
+                .map_err(|_| DecodeError::Corrupt("header name is not UTF-8".into()))?;
+            let value_len = rr.u32()? as usize;
+            rr.bytes(value_len)?;
+        }
+        let headers = &bytes[headers_start..rr.pos];
+        let value_len = rr.u32()? as usize;
+        let value = rr.bytes(value_len)?;
+        let metadata = rr.optional()?;
+        if rr.remaining() != 0 {
+            return Err(DecodeError::Corrupt(format!(
+                "record {expected_delta} has {} trailing bytes",
+                rr.remaining()
+            )));
+        }
+        Ok(Self {
+            timestamp_delta,
+            key,
+            headers,
+            header_count,
+            value,
+            metadata,
+        })
+    }
+
+    fn to_record(&self, first_timestamp: i64) -> Result<Record, DecodeError> {
+        let mut hr = Reader::new(self.headers);
+        let mut headers = Vec::with_capacity(self.header_count);
+        for _ in 0..self.header_count {
+            let name_len = hr.u16()? as usize;
+            let name = String::from_utf8(hr.bytes(name_len)?.to_vec())
+                .map_err(|_| DecodeError::Corrupt("header name is not UTF-8".into()))?;
+            let value_len = hr.u32()? as usize;
+            headers.push((name, hr.bytes(value_len)?.to_vec()));
+        }
+        Ok(Record {
+            timestamp: first_timestamp.wrapping_add(self.timestamp_delta),
+            key: self.key.map(<[u8]>::to_vec),
+            headers,
+            value: self.value.to_vec(),
+            metadata: self.metadata.map(<[u8]>::to_vec),
+        })
+    }
 }
 
 /// Bounds-checked little-endian reader over a slice whose end is known to be the end of the
@@ -435,12 +497,12 @@ impl<'a> Reader<'a> {
         Ok(i64::from_le_bytes(self.array()?))
     }
 
-    fn optional(&mut self) -> Result<Option<Vec<u8>>, DecodeError> {
+    fn optional(&mut self) -> Result<Option<&'a [u8]>, DecodeError> {
         let n = i32::from_le_bytes(self.array()?);
         match n {
             -1 => Ok(None),
             n if n < 0 => Err(DecodeError::Corrupt(format!("negative length {n}"))),
-            n => Ok(Some(self.bytes(n as usize)?.to_vec())),
+            n => Ok(Some(self.bytes(n as usize)?)),
         }
     }
 }

@@ -1039,7 +1039,8 @@ impl PartitionLog {
                 if header.next_offset() <= next {
                     continue;
                 }
-                let (batch, _) = format::decode_batch(&buf)
+                // Only the records this read can return are built; the rest are checked.
+                let (batch, _) = format::decode_batch_range(&buf, next, max_records - out.len())
                     .map_err(|e| corrupt_at(&seg.files, batch_pos, next, &e))?;
                 for rec in batch.records {
                     if rec.offset < next || rec.offset >= end {

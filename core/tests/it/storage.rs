@@ -90,6 +90,27 @@ proptest! {
     }
 
     #[test]
+    fn a_range_decode_builds_exactly_the_records_asked_for(
+        base in any::<u16>(),
+        records in proptest::collection::vec(arb_record(), 1..20),
+        skip in 0u64..24,
+        max in 0usize..24,
+    ) {
+        let base = u64::from(base);
+        let bytes = format::encode_batch(base, &records).expect("encode");
+        let (whole, _) = format::decode_batch(&bytes).expect("decode");
+        let (range, used) = format::decode_batch_range(&bytes, base + skip, max).expect("range");
+        prop_assert_eq!(used, bytes.len());
+        let expected: Vec<_> = whole
+            .records
+            .into_iter()
+            .filter(|r| r.offset >= base + skip)
+            .take(max)
+            .collect();
+        prop_assert_eq!(range.records, expected);
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         match format::decode_batch(&bytes) {
             Ok(_) | Err(DecodeError::Incomplete { .. } | DecodeError::Corrupt(_)) => {}
@@ -110,6 +131,8 @@ proptest! {
         let at = flip.index(bytes.len() * 8);
         damaged[at / 8] ^= 1 << (at % 8);
         prop_assert!(format::decode_batch(&damaged).is_err());
+        // Records a range decode does not build are still checked.
+        prop_assert!(format::decode_batch_range(&damaged, u64::MAX, 0).is_err());
     }
 }
 
