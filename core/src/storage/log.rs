@@ -1039,10 +1039,11 @@ impl PartitionLog {
                 if header.next_offset() <= next {
                     continue;
                 }
-                // Only the records this read can return are built; the rest are checked.
-                let (batch, _) = format::decode_batch_range(&buf, next, max_records - out.len())
+                // `read_batch_at` checked the CRC. Only the records this read can return are
+                // built; the rest are checked.
+                let records = format::decode_records(&header, &buf, next, max_records - out.len())
                     .map_err(|e| corrupt_at(&seg.files, batch_pos, next, &e))?;
-                for rec in batch.records {
+                for rec in records {
                     if rec.offset < next || rec.offset >= end {
                         continue;
                     }
