@@ -1099,10 +1099,10 @@ impl PartitionLog {
                 if header.max_timestamp < timestamp_ms || header.next_offset() <= start {
                     continue;
                 }
-                let (batch, _) = format::decode_batch(&buf)
+                // `read_batch_at` checked the CRC.
+                let records = format::decode_records(&header, &buf, start, usize::MAX)
                     .map_err(|e| corrupt_at(&seg.files, batch_pos, start, &e))?;
-                if let Some(r) = batch
-                    .records
+                if let Some(r) = records
                     .iter()
                     .find(|r| r.offset >= start && r.record.timestamp >= timestamp_ms)
                 {
