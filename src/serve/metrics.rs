@@ -177,7 +177,8 @@ impl Collector for BrokerCollector {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut inflight, mut lag) = (Vec::new(), Vec::new());
         let (mut consumers, mut delayed, mut blocked) = (Vec::new(), Vec::new(), Vec::new());
-        let mut dlq_by_topic: std::collections::BTreeMap<String, u64> =
+        // (attempts used up, dead-letter nacks) per source topic.
+        let mut dlq_by_topic: std::collections::BTreeMap<String, (u64, u64)> =
             std::collections::BTreeMap::new();
         for g in &s.groups {
             let l = labels(&[("topic", &g.topic), ("group", &g.group)]);
@@ -200,7 +201,10 @@ impl Collector for BrokerCollector {
                 l,
                 i64::try_from(sum(&|p| p.blocked_by_key)).unwrap_or(i64::MAX),
             ));
-            *dlq_by_topic.entry(g.topic.clone()).or_default() += sum(&|p| p.counters.dead_lettered);
+            let moved = dlq_by_topic.entry(g.topic.clone()).or_default();
+            let nacked = sum(&|p| p.counters.dead_letter_nacks);
+            moved.0 += sum(&|p| p.counters.dead_lettered).saturating_sub(nacked);
+            moved.1 += nacked;
             for p in &g.partitions {
                 let part = p.partition.to_string();
                 let pl = labels(&[
@@ -258,11 +262,17 @@ impl Collector for BrokerCollector {
         )?;
         let dlq: Vec<(Labels, u64)> = dlq_by_topic
             .into_iter()
-            .map(|(t, v)| {
-                (
-                    labels(&[("topic", &t), ("reason", "max_attempts_reached")]),
-                    v,
-                )
+            .flat_map(|(t, (used_up, nacked))| {
+                [
+                    (
+                        labels(&[("topic", &t), ("reason", "max_attempts_reached")]),
+                        used_up,
+                    ),
+                    (
+                        labels(&[("topic", &t), ("reason", "dead_letter_nack")]),
+                        nacked,
+                    ),
+                ]
             })
             .collect();
         counter_family(

@@ -1038,6 +1038,20 @@ fn a_dead_letter_nack_moves_a_message_to_the_dlq_at_once() {
         "a DLQ message is dead-lettered already"
     );
     assert_eq!(s.json("/v1/topics/t/groups/g")["lag"], 0);
+    // One more that runs out of attempts: the metric tells the two causes apart.
+    s.post(
+        "/v1/topics/t/messages",
+        &json!([{"value": "c", "envelope": {"retry_policy": {"max_attempts": 1}}}]),
+    );
+    let got = s.poll("t", "g", &json!({"owner": "o", "max": 1}));
+    assert_eq!(nack(&got["messages"][0], json!({})).status(), 204);
+    let text = s.get("/metrics").text().expect("metrics");
+    for needle in [
+        "dlq_messages_total{topic=\"t\",reason=\"dead_letter_nack\"} 2",
+        "dlq_messages_total{topic=\"t\",reason=\"max_attempts_reached\"} 1",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
 }
 
 #[test]

@@ -46,7 +46,9 @@ use crate::storage::{
 pub use envelope::{DlqOrigin, Envelope, MessageMeta, ReplayMark, RetryPolicy, Routing};
 use group::{GroupPartition, KeyTurn, Lease, order_key, push_error};
 pub use router::{RouteDecision, RouteInput, Router, RuleRouter, glob_match};
-pub use state::{Counters, FailCause, SeekCause, StateRecord, TopicMeta, TopicOrdering};
+pub use state::{
+    Counters, DeadLetterCause, FailCause, SeekCause, StateRecord, TopicMeta, TopicOrdering,
+};
 
 /// Prefix of dead-letter topics.
 pub const DLQ_PREFIX: &str = "dlq.";
@@ -1617,6 +1619,7 @@ impl Broker {
                 group,
                 partition,
                 offset,
+                cause,
                 ..
             } => {
                 if let Some(gp) = groups
@@ -1625,6 +1628,9 @@ impl Broker {
                 {
                     gp.mark_done(*offset);
                     gp.counters.dead_lettered += 1;
+                    if *cause == DeadLetterCause::Nack {
+                        gp.counters.dead_letter_nacks += 1;
+                    }
                 }
             }
             StateRecord::Seek {
@@ -3278,6 +3284,12 @@ impl Broker {
                 attempts: lease.attempts,
                 dlq_partition,
                 dlq_offset,
+                // The consumer's word wins when it asked at the last attempt too.
+                cause: if action == NackAction::DeadLetter {
+                    DeadLetterCause::Nack
+                } else {
+                    DeadLetterCause::AttemptsUsedUp
+                },
             });
             return Ok(());
         }

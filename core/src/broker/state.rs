@@ -12,7 +12,7 @@
 //!                  i64 next_eligible_ms, str error, u8 cause (0 lease expired, 1 nack),
 //!                  bool exhausted (past max_attempts in a dlq.* topic: kept, not moved)
 //!  6 DeadLettered  str topic, str group, u32 partition, u64 offset, u32 attempts,
-//!                  u32 dlq_partition, u64 dlq_offset
+//!                  u32 dlq_partition, u64 dlq_offset (its attempts were used up)
 //!  7 Seek          str topic, str group, u32 partition, u64 floor, u8 cause (0 user, 1 retention)
 //!  8 ProducerKey   str scope, u32 partition, u64 offset, i64 expires_ms
 //!  9 Replayed      str dlq_topic, u32 partition, u64s offsets, bool moved
@@ -25,11 +25,14 @@
 //!                  (the topic's default retry policy; replaces it, `None` removes it)
 //! 15 OrderingSet     str topic, u8 ordering (0 none, 1 by key): written with the topic's
 //!                  creation, in the same batch (a topic's ordering never changes after)
+//! 16 DeadLetterNacked  the fields of 6, for a message a consumer's dead-letter nack moved
+//!                  (one record type per cause, so no record of type 6 changed)
 //!
 //! A snapshot ends with optional sections, each absent from snapshots written before it existed:
 //! u32 n, n × (str topic, u32 max_attempts, u64 backoff_ms, u64 max_backoff_ms) — the topics'
 //! default retry policies (record type 14); then u32 n, n × str topic — the topics ordered by
-//! key (record type 15).
+//! key (record type 15); then u32 n, n × (str topic, str group, u32 partition, u64 count) — the
+//! group partitions' `dead_letter_nacks` counters that are not zero (record type 16).
 //! ```
 //!
 //! A reader that meets a type it does not know refuses the log: a build older than a record type
@@ -46,6 +49,15 @@ use super::envelope::RetryPolicy;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum FailCause {
     LeaseExpired,
+    Nack,
+}
+
+/// Why a message went to `dlq.<topic>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum DeadLetterCause {
+    /// Its last attempt failed (a nack, or a lease that expired).
+    AttemptsUsedUp,
+    /// A consumer's dead-letter nack, whatever attempts were left.
     Nack,
 }
 
@@ -138,6 +150,8 @@ pub struct Counters {
     pub lease_timeouts: u64,
     pub redeliveries: u64,
     pub dead_lettered: u64,
+    /// Of `dead_lettered`, those a consumer's dead-letter nack moved.
+    pub dead_letter_nacks: u64,
     pub skipped_duplicates: u64,
     pub skipped_by_retention: u64,
     /// Failures past `max_attempts` inside a `dlq.*` topic: kept, never dropped.
@@ -211,6 +225,7 @@ pub enum StateRecord {
         attempts: u32,
         dlq_partition: u32,
         dlq_offset: u64,
+        cause: DeadLetterCause,
     },
     Seek {
         topic: String,
@@ -273,7 +288,14 @@ impl StateRecord {
             Self::GroupCreated { .. } => "GroupCreated",
             Self::Acked { .. } => "Acked",
             Self::Failed { .. } => "Failed",
-            Self::DeadLettered { .. } => "DeadLettered",
+            Self::DeadLettered {
+                cause: DeadLetterCause::AttemptsUsedUp,
+                ..
+            } => "DeadLettered",
+            Self::DeadLettered {
+                cause: DeadLetterCause::Nack,
+                ..
+            } => "DeadLetterNacked",
             Self::Seek { .. } => "Seek",
             Self::ProducerKey { .. } => "ProducerKey",
             Self::Replayed { .. } => "Replayed",
@@ -354,15 +376,19 @@ impl StateRecord {
                 attempts,
                 dlq_partition,
                 dlq_offset,
+                cause,
             } => {
-                w.u8(6)
-                    .str(topic)
-                    .str(group)
-                    .u32(*partition)
-                    .u64(*offset)
-                    .u32(*attempts)
-                    .u32(*dlq_partition)
-                    .u64(*dlq_offset);
+                w.u8(match cause {
+                    DeadLetterCause::AttemptsUsedUp => 6,
+                    DeadLetterCause::Nack => 16,
+                })
+                .str(topic)
+                .str(group)
+                .u32(*partition)
+                .u64(*offset)
+                .u32(*attempts)
+                .u32(*dlq_partition)
+                .u64(*dlq_offset);
             }
             Self::Seek {
                 topic,
@@ -483,7 +509,7 @@ impl StateRecord {
                 },
                 exhausted: r.bool()?,
             },
-            6 => Self::DeadLettered {
+            code @ (6 | 16) => Self::DeadLettered {
                 topic: r.str()?,
                 group: r.str()?,
                 partition: r.u32()?,
@@ -491,6 +517,11 @@ impl StateRecord {
                 attempts: r.u32()?,
                 dlq_partition: r.u32()?,
                 dlq_offset: r.u64()?,
+                cause: if code == 6 {
+                    DeadLetterCause::AttemptsUsedUp
+                } else {
+                    DeadLetterCause::Nack
+                },
             },
             7 => Self::Seek {
                 topic: r.str()?,
@@ -621,6 +652,8 @@ fn get_counters(r: &mut Reader<'_>) -> Result<Counters, CodecError> {
         skipped_duplicates: r.u64()?,
         skipped_by_retention: r.u64()?,
         exhausted: r.u64()?,
+        // Carried by the snapshot's last section (older snapshots did not count them apart).
+        dead_letter_nacks: 0,
     })
 }
 
@@ -675,6 +708,24 @@ fn put_snapshot(w: &mut Writer, s: &Snapshot) {
     w.count(ordered.len());
     for topic in ordered {
         w.str(topic);
+    }
+    let nacked: Vec<(&GroupSnapshot, usize, u64)> = s
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.partitions
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.counters.dead_letter_nacks > 0)
+                .map(move |(i, p)| (g, i, p.counters.dead_letter_nacks))
+        })
+        .collect();
+    w.count(nacked.len());
+    for (g, partition, count) in nacked {
+        w.str(&g.topic)
+            .str(&g.group)
+            .u32(u32::try_from(partition).unwrap_or(u32::MAX))
+            .u64(count);
     }
 }
 
@@ -740,6 +791,20 @@ fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
             }
         }
     }
+    // Absent from snapshots written before dead-letter nacks were counted apart.
+    if !r.is_done() {
+        for _ in 0..r.count()? {
+            let (topic, group, partition, count) = (r.str()?, r.str()?, r.u32()?, r.u64()?);
+            if let Some(p) = s
+                .groups
+                .iter_mut()
+                .find(|g| g.topic == topic && g.group == group)
+                .and_then(|g| g.partitions.get_mut(partition as usize))
+            {
+                p.counters.dead_letter_nacks = count;
+            }
+        }
+    }
     Ok(s)
 }
 
@@ -778,6 +843,8 @@ mod tests {
                     )],
                     counters: Counters {
                         acks: 4,
+                        dead_lettered: 3,
+                        dead_letter_nacks: 2,
                         ..Counters::default()
                     },
                 }],
@@ -786,8 +853,8 @@ mod tests {
             producer_keys: vec![("s".into(), 1, 2, 3)],
             replayed: vec![("dlq.t".into(), 0, 1, true)],
         };
-        // Snapshots written before topics had retry policies, or an ordering, end without
-        // those sections.
+        // Snapshots written before topics had retry policies, an ordering, or dead-letter nacks
+        // counted apart end without those sections.
         let plain = StateRecord::Snapshot(Box::new(Snapshot {
             topics: vec![TopicMeta {
                 retry: None,
@@ -798,15 +865,16 @@ mod tests {
         }));
         let bytes = plain.encode();
         assert_eq!(
-            bytes[bytes.len() - 8..],
-            [0, 0, 0, 0, 0, 0, 0, 0],
-            "empty policy and ordering sections"
+            bytes[bytes.len() - 12..],
+            [0; 12],
+            "empty policy, ordering and dead-letter nack sections"
         );
-        assert_eq!(
-            StateRecord::decode(&bytes[..bytes.len() - 4]),
-            Ok(plain.clone())
-        );
-        assert_eq!(StateRecord::decode(&bytes[..bytes.len() - 8]), Ok(plain));
+        for cut in [4, 8, 12] {
+            assert_eq!(
+                StateRecord::decode(&bytes[..bytes.len() - cut]),
+                Ok(plain.clone())
+            );
+        }
         let records = vec![
             // `TopicCreated` does not carry the retry policy (a `RetryPolicySet` follows it).
             StateRecord::TopicCreated(TopicMeta {
@@ -847,6 +915,17 @@ mod tests {
                 attempts: 3,
                 dlq_partition: 1,
                 dlq_offset: 0,
+                cause: DeadLetterCause::AttemptsUsedUp,
+            },
+            StateRecord::DeadLettered {
+                topic: "t".into(),
+                group: "g".into(),
+                partition: 1,
+                offset: 9,
+                attempts: 1,
+                dlq_partition: 1,
+                dlq_offset: 1,
+                cause: DeadLetterCause::Nack,
             },
             StateRecord::Seek {
                 topic: "t".into(),

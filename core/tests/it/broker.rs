@@ -2673,6 +2673,29 @@ fn a_dead_letter_nack_moves_the_message_at_once_whatever_attempts_it_has_left() 
         h.poll("t", "g", "c", 10).is_empty(),
         "still done after a crash"
     );
+    // Counted apart from messages whose attempts ran out, through replay and snapshots.
+    h.produce("t", with_policy("last try", 1, 0));
+    let got = h.poll("t", "g", "c", 10);
+    h.b()
+        .nack(&lease_ref(&got[0]), "boom", None, h.now)
+        .expect("nack");
+    let counted = |h: &Harness| {
+        let c = h
+            .stats()
+            .groups
+            .into_iter()
+            .find(|g| g.topic == "t")
+            .expect("group")
+            .partitions[0]
+            .counters;
+        (c.dead_lettered, c.dead_letter_nacks)
+    };
+    assert_eq!(counted(&h), (3, 2));
+    h.crash();
+    assert_eq!(counted(&h), (3, 2), "replayed");
+    h.b().write_snapshot(h.now).expect("snapshot");
+    h.restart();
+    assert_eq!(counted(&h), (3, 2), "from a snapshot");
 }
 
 #[test]
