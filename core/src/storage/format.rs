@@ -332,8 +332,8 @@ fn whole_batch<'a>(buf: &'a [u8], header: &BatchHeader) -> Result<&'a [u8], Deco
 }
 
 /// Decodes the records of a batch whose header and CRC the caller has already checked (as
-/// [`super::segment::read_batch_at`] does): walks every record, builds those from offset `from`
-/// on, at most `max`.
+/// [`super::segment::read_batch_at`] does); `bytes` is exactly that batch, header included.
+/// Walks every record, builds those from offset `from` on, at most `max`.
 pub fn decode_records(
     header: &BatchHeader,
     bytes: &[u8],
