@@ -20,8 +20,8 @@ use driftq_core::api::{
     parse_rfc3339_ns,
 };
 use driftq_core::broker::{
-    Broker, BrokerError, Deferred, Delivery, Envelope, LeaseRef, NackAction, ProduceMessage,
-    Produced, ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicChange, TopicMeta, TopicOrdering,
+    Broker, BrokerError, Deferred, Envelope, LeaseRef, NackAction, ProduceMessage, Produced,
+    ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicChange, TopicMeta, TopicOrdering,
     dlq_topic_for,
 };
 use driftq_core::storage::Durability;
@@ -29,11 +29,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::consume;
 use super::error::{ApiError, ApiResult};
 use super::{AppState, json as wire, now_ms};
 
 const DEFAULT_LEASE_MS: i64 = 2_000;
-const HEARTBEAT: Duration = Duration::from_secs(5);
 
 pub(crate) fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
@@ -235,33 +235,6 @@ async fn produce_messages(
         .produce_deferred(&topic, msgs, now_ms())
         .durable(&state.broker)
         .await
-}
-
-/// Leases up to `max` messages on this worker when they come from the active segments (what a
-/// consumer near the head reads was just written and is in the page cache) and waits without a
-/// parked thread for the rare state record it writes (a group's creation, a retention skip). A
-/// poll that starts in a sealed segment — a consumer replaying a backlog — may wait on the disk,
-/// so it runs on the blocking pool instead of stalling every connection of this worker.
-async fn poll_now(
-    state: &AppState,
-    v1: bool,
-    topic: &str,
-    group: &str,
-    owner: &str,
-    max: usize,
-    lease_ms: i64,
-) -> ApiResult<Vec<Delivery>> {
-    if state.broker.poll_reads_sealed(topic, group, now_ms()) {
-        let (topic, group, owner) = (topic.to_owned(), group.to_owned(), owner.to_owned());
-        return blocking(state, v1, move |b, now| {
-            b.poll(&topic, &group, &owner, max, lease_ms, now)
-        })
-        .await;
-    }
-    let deferred = state
-        .broker
-        .poll_deferred(topic, group, owner, max, lease_ms, now_ms());
-    durable(deferred, v1).await
 }
 
 /// Awaits a deferred broker call; failing to append or to make it durable is the call's error.
@@ -959,6 +932,9 @@ struct ConsumeJson {
     max: Option<usize>,
     #[serde(default)]
     wait_ms: Option<u64>,
+    /// Consume streams only: most unacked leases the stream may hold.
+    #[serde(default)]
+    prefetch: Option<usize>,
 }
 
 fn consume_params(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<ConsumeJson> {
@@ -971,6 +947,7 @@ fn consume_params(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<Con
                 .map_err(|_| ApiError::bad_request("invalid lease_ms"))?,
             max: q_int(query, "max")?,
             wait_ms: q_int(query, "wait_ms")?,
+            prefetch: q_int(query, "prefetch")?,
         }
     } else {
         parse_json(body)?
@@ -1014,10 +991,23 @@ async fn consume(
         .topic_meta(&topic)
         .map_err(|e| ApiError::from_broker(e, true))?;
     let lease_ms = lease_of(&req);
-    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(256);
-    tokio::spawn(stream_loop(state, topic, group, owner, lease_ms, tx));
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
+    let prefetch = req.prefetch.unwrap_or(consume::DEFAULT_PREFETCH);
+    if !(1..=consume::MAX_PREFETCH).contains(&prefetch) {
+        return Err(ApiError::bad_request(format!(
+            "invalid prefetch: 1 to {}",
+            consume::MAX_PREFETCH
+        )));
+    }
+    let who = consume::Consumer {
+        topic,
+        group,
+        owner,
+    };
+    let feed = consume::ConsumeStream::new(state, who, lease_ms, prefetch);
+    let stream = futures_util::stream::unfold(feed, |mut feed| async move {
+        feed.next_chunk()
+            .await
+            .map(|b| (Ok::<_, Infallible>(b), feed))
     });
     let mut resp = Response::new(Body::from_stream(stream));
     resp.headers_mut().insert(
@@ -1027,64 +1017,6 @@ async fn consume(
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(resp)
-}
-
-/// Feeds one consume stream: leases messages as they become ready and writes them as NDJSON;
-/// a blank line every few idle seconds keeps the connection (and proxies) alive. Ends when the
-/// client goes away, the topic is deleted, or the server shuts down.
-async fn stream_loop(
-    state: AppState,
-    topic: String,
-    group: String,
-    owner: String,
-    lease_ms: i64,
-    tx: tokio::sync::mpsc::Sender<Bytes>,
-) {
-    let mut shutdown = state.shutdown.clone();
-    let mut last_sent = Instant::now();
-    // Headers go out as soon as the handler returns; an early heartbeat flushes them through
-    // clients that wait for the first body bytes.
-    if tx.send(Bytes::from_static(b"\n")).await.is_err() {
-        return;
-    }
-    loop {
-        if *shutdown.borrow() {
-            return;
-        }
-        let notified = state.activity.notified();
-        let batch = poll_now(&state, true, &topic, &group, &owner, 64, lease_ms).await;
-        match batch {
-            Err(e) => {
-                let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();
-                line.push(b'\n');
-                let _ = tx.send(Bytes::from(line)).await;
-                return;
-            }
-            Ok(ds) if !ds.is_empty() => {
-                for d in &ds {
-                    let mut line = serde_json::to_vec(&wire::delivery(d, true)).unwrap_or_default();
-                    line.push(b'\n');
-                    if tx.send(Bytes::from(line)).await.is_err() {
-                        return; // client gone: its leases run out and the messages come back
-                    }
-                }
-                last_sent = Instant::now();
-                continue;
-            }
-            Ok(_) => {}
-        }
-        tokio::select! {
-            () = notified => {}
-            () = tokio::time::sleep(Duration::from_millis(250)) => {}
-            _ = shutdown.changed() => return,
-        }
-        if last_sent.elapsed() >= HEARTBEAT {
-            if tx.send(Bytes::from_static(b"\n")).await.is_err() {
-                return;
-            }
-            last_sent = Instant::now();
-        }
-    }
 }
 
 async fn poll(
@@ -1106,10 +1038,15 @@ async fn poll(
     let wait = Duration::from_millis(req.wait_ms.unwrap_or(0).min(30_000));
     let lease_ms = lease_of(&req);
     let deadline = Instant::now() + wait;
+    let who = consume::Consumer {
+        topic: req.topic,
+        group: req.group,
+        owner: req.owner.trim().to_owned(),
+    };
+    // A client that disconnects while this waits makes hyper drop this future: it takes nothing.
     loop {
         let notified = state.activity.notified();
-        let owner = req.owner.trim();
-        let ds = poll_now(&state, false, &req.topic, &req.group, owner, max, lease_ms).await?;
+        let ds = consume::lease(&state, false, &who, max, lease_ms).await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
             if !binary_reply {

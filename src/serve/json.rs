@@ -314,6 +314,8 @@ pub(crate) fn group(g: &GroupStats) -> Value {
             "owner": c.owner,
             "last_poll_age_ms": c.last_poll_age_ms,
             "inflight": c.inflight,
+            "streams": c.streams,
+            "gone": c.gone,
         })).collect::<Vec<_>>(),
         "lag": sum(ps, |p| p.lag),
         "ready": sum(ps, |p| p.ready),

@@ -5,6 +5,7 @@
 //! calls (file I/O, fsync waits) run on tokio's blocking pool. On SIGINT/SIGTERM the server stops
 //! accepting, ends consume streams, then syncs and closes every log before exiting 0.
 
+mod consume;
 mod debug;
 mod error;
 mod http;

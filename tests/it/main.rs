@@ -6,6 +6,7 @@ mod crash;
 mod fuzz;
 mod http;
 mod server;
+mod sessions;
 mod support;
 mod top;
 mod wal;

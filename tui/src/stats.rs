@@ -95,6 +95,10 @@ pub struct ConsumerStat {
     pub last_poll_age_ms: Option<i64>,
     #[serde(default)]
     pub inflight: u64,
+    #[serde(default)]
+    pub streams: u32,
+    #[serde(default)]
+    pub gone: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

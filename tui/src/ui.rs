@@ -565,8 +565,12 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         .map(|c| {
             Row::new(vec![
                 c.owner.clone(),
-                c.last_poll_age_ms
-                    .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", age(Some(ms)))),
+                if c.gone {
+                    "gone".to_owned()
+                } else {
+                    c.last_poll_age_ms
+                        .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", age(Some(ms))))
+                },
                 human(c.inflight),
             ])
         })

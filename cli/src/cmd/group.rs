@@ -271,10 +271,14 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                         for c in consumers {
                             t.add_row(vec![
                                 printable(c["owner"].as_str().unwrap_or_default().as_bytes()),
-                                c["last_poll_age_ms"].as_i64().map_or_else(
-                                    || "-".to_owned(),
-                                    |ms| format!("{} ago", human_ms(ms)),
-                                ),
+                                if c["gone"] == true {
+                                    "gone (stream closed)".to_owned()
+                                } else {
+                                    c["last_poll_age_ms"].as_i64().map_or_else(
+                                        || "-".to_owned(),
+                                        |ms| format!("{} ago", human_ms(ms)),
+                                    )
+                                },
                                 c["inflight"].to_string(),
                             ]);
                         }

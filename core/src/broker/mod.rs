@@ -30,6 +30,7 @@ pub mod dirlock;
 pub mod envelope;
 pub mod group;
 pub mod inspect;
+pub mod release;
 pub mod router;
 pub mod state;
 
@@ -363,6 +364,11 @@ pub struct Deferred<T> {
 }
 
 impl<T> Deferred<T> {
+    /// The result, before it is durable: what a caller must undo if it gives up waiting.
+    pub fn pending(&self) -> &T {
+        &self.value
+    }
+
     /// Blocks until durable.
     pub fn wait(self) -> Result<T> {
         if let Some((log, a)) = &self.appended {
@@ -572,6 +578,11 @@ pub struct ConsumerStats {
     pub last_poll_age_ms: Option<i64>,
     /// Leases it holds now, over all partitions.
     pub inflight: u64,
+    /// Consume streams it has open now.
+    pub streams: u32,
+    /// Its last consume stream closed and it has not polled since: what it still holds was
+    /// written to a client that went away, and comes back when the leases run out.
+    pub gone: bool,
 }
 
 /// A consumer not seen polling for this long, and holding no lease, leaves the group's list.
@@ -729,10 +740,17 @@ struct Group {
     last_poll: Option<(i64, String)>,
     /// Every owner that polled lately → when (memory only; see [`ConsumerStats`]).
     consumers: HashMap<String, i64>,
+    /// Consume streams open per owner (memory only).
+    streams: HashMap<String, u32>,
+    /// Owners whose last stream closed → when; they show as gone until they poll again.
+    gone: HashMap<String, i64>,
 }
 
 impl Group {
     fn saw_consumer(&mut self, owner: &str, now_ms: i64) {
+        if !self.gone.is_empty() {
+            self.gone.remove(owner);
+        }
         if let Some(at) = self.consumers.get_mut(owner) {
             *at = now_ms;
             return;
@@ -753,6 +771,33 @@ impl Group {
         self.consumers.insert(owner.to_owned(), now_ms);
     }
 
+    fn stream_opened(&mut self, owner: &str) {
+        *self.streams.entry(owner.to_owned()).or_default() += 1;
+        self.gone.remove(owner);
+    }
+
+    fn stream_closed(&mut self, owner: &str, now_ms: i64) {
+        let Some(open) = self.streams.get_mut(owner) else {
+            return;
+        };
+        *open = open.saturating_sub(1);
+        if *open > 0 {
+            return;
+        }
+        self.streams.remove(owner);
+        self.consumers.remove(owner);
+        if self.gone.len() >= MAX_CONSUMERS
+            && let Some(oldest) = self
+                .gone
+                .iter()
+                .min_by_key(|(_, at)| **at)
+                .map(|(o, _)| o.clone())
+        {
+            self.gone.remove(&oldest);
+        }
+        self.gone.insert(owner.to_owned(), now_ms);
+    }
+
     /// Consumers polling lately or holding leases, most recently seen first.
     fn consumer_stats(&self, now_ms: i64) -> Vec<ConsumerStats> {
         let mut held: HashMap<&str, u64> = HashMap::new();
@@ -771,6 +816,8 @@ impl Group {
                 owner: owner.clone(),
                 last_poll_age_ms: Some(now_ms.saturating_sub(*at).max(0)),
                 inflight: held.get(owner.as_str()).copied().unwrap_or(0),
+                streams: self.streams.get(owner).copied().unwrap_or(0),
+                gone: false,
             })
             .collect();
         for (owner, n) in &held {
@@ -779,6 +826,8 @@ impl Group {
                     owner: (*owner).to_owned(),
                     last_poll_age_ms: None,
                     inflight: *n,
+                    streams: 0,
+                    gone: self.gone.contains_key(*owner),
                 });
             }
         }
@@ -1445,8 +1494,7 @@ impl Broker {
                             .collect(),
                         committed_scopes: g.committed_keys.iter().cloned().collect(),
                         next_partition: 0,
-                        last_poll: None,
-                        consumers: HashMap::new(),
+                        ..Group::default()
                     },
                 );
             }

@@ -3092,3 +3092,63 @@ fn released_heads_far_apart_are_all_read_and_leased() {
         "offsets 2 and 1,501, two spans apart"
     );
 }
+
+/// A consume stream whose client went away gives back what it never wrote: not an attempt, no
+/// error, the message first in line again; a lease taken again since is never released.
+#[test]
+fn a_released_lease_leaves_no_trace_and_a_stale_release_touches_nothing() {
+    use driftq_core::broker::release::HeldLease;
+    let mut h = Harness::new();
+    h.topic("t", 1);
+    h.produce("t", with_policy("a", 2, 0));
+    h.produce("t", msg("b"));
+    let first = h.poll("t", "g", "o1", 2);
+    assert_eq!(first.len(), 2);
+    let held: Vec<HeldLease> = first.iter().map(HeldLease::of).collect();
+    // Someone else's name releases nothing.
+    assert_eq!(
+        h.b()
+            .release("t", "g", "o2", &held, h.now)
+            .expect("release"),
+        0
+    );
+    assert_eq!(
+        h.b()
+            .release("t", "g", "o1", &held, h.now)
+            .expect("release"),
+        2
+    );
+    let again = h.poll("t", "g", "o2", 2);
+    let seen: Vec<(u64, u32, usize)> = again
+        .iter()
+        .map(|d| (d.message.offset, d.attempts, d.errors.len()))
+        .collect();
+    assert_eq!(seen, vec![(0, 1, 0), (1, 1, 0)]);
+    // o1's old handle names leases o2 holds now: still nothing released.
+    assert_eq!(
+        h.b()
+            .release("t", "g", "o1", &held, h.now)
+            .expect("release"),
+        0
+    );
+    // A lease that expired once and was released keeps that one failure.
+    h.tick(30_001);
+    let redelivered = h.poll("t", "g", "o3", 1).pop().expect("redelivery");
+    assert_eq!((redelivered.attempts, redelivered.errors.len()), (2, 1));
+    let released = h
+        .b()
+        .release("t", "g", "o3", &[HeldLease::of(&redelivered)], h.now)
+        .expect("release");
+    assert_eq!(released, 1);
+    let mut kept = vec![HeldLease::of(&redelivered)];
+    h.b().retain_held("t", "g", "o3", &mut kept);
+    assert!(kept.is_empty(), "released leases are not held");
+    // Across a restart too: the release is as if the lease had never been taken.
+    h.restart();
+    let after = h.poll("t", "g", "o4", 2);
+    let seen: Vec<(u64, u32)> = after
+        .iter()
+        .map(|d| (d.message.offset, d.attempts))
+        .collect();
+    assert_eq!(seen, vec![(0, 2), (1, 2)]);
+}

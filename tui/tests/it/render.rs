@@ -117,3 +117,21 @@ fn thousands_of_rows_render_only_what_fits() {
     );
     assert!(!screen.contains("g00001"));
 }
+
+#[test]
+fn a_consumer_whose_stream_closed_shows_as_gone_in_the_drill_down() {
+    let mut a = app();
+    a.on_key(Key::Tab);
+    a.on_key(Key::Down);
+    a.on_key(Key::Enter);
+    let screen = render(&a, 120, 32);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("worker-8"))
+        .unwrap_or_else(|| panic!("worker-8 listed:\n{screen}"));
+    assert!(row.contains("gone"), "{row}");
+    let live = screen
+        .lines()
+        .find(|l| l.contains("worker-7") && l.contains("ago"));
+    assert!(live.is_some(), "{screen}");
+}

@@ -1,0 +1,275 @@
+//! Leasing for a client that may go away: the NDJSON consume stream (`GET /v1/consume`) and
+//! the leasing step it shares with long polls.
+//!
+//! Invariants:
+//! - A stream leases only when its connection asks for the next chunk: hyper polls the body
+//!   when it can take more bytes, so nothing is leased ahead into a queue.
+//! - At most `prefetch` messages (default [`DEFAULT_PREFETCH`]) are leased to one stream and not
+//!   yet acked, nacked or expired; of those, at most one poll's worth ([`POLL_MAX`]) is leased
+//!   and not yet handed to the connection. A slow reader holds at most `prefetch` leases.
+//! - A client that closes its connection (FIN or RST) makes hyper drop the response body at
+//!   once, idle or busy: hyper keeps reading the socket while a response is in progress and
+//!   takes end-of-file there as the end of the exchange. Dropping the body drops the stream,
+//!   which then leases nothing more.
+//! - Leases taken for a client that is gone before they were handed to its connection are
+//!   released ([`Broker::release`]): not an attempt, no error. What was handed over is an
+//!   attempt and comes back when its lease runs out.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use driftq_core::broker::release::HeldLease;
+use driftq_core::broker::{Broker, Delivery};
+
+use super::error::{ApiError, ApiResult};
+use super::{AppState, json as wire, now_ms};
+
+/// Unacked leases one stream may hold unless the client asks for another bound.
+pub(crate) const DEFAULT_PREFETCH: usize = 256;
+/// Most `prefetch` a client may ask for.
+pub(crate) const MAX_PREFETCH: usize = 10_000;
+/// Most messages one stream poll leases (one chunk of the body).
+pub(crate) const POLL_MAX: usize = 64;
+/// A blank line after this long without a message keeps the connection (and proxies) alive.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+/// How often an idle stream looks again without being woken (lease expiry, delays).
+const IDLE_RECHECK: Duration = Duration::from_millis(250);
+
+/// Who leases, from where.
+#[derive(Debug, Clone)]
+pub(crate) struct Consumer {
+    pub topic: String,
+    pub group: String,
+    pub owner: String,
+}
+
+/// Releases the leases it holds unless disarmed: the caller that took them went away before
+/// handing them over.
+struct ReleaseOnDrop<'a> {
+    broker: &'a Broker,
+    who: &'a Consumer,
+    leases: Vec<HeldLease>,
+}
+
+impl ReleaseOnDrop<'_> {
+    fn disarm(mut self) {
+        self.leases.clear();
+    }
+}
+
+impl Drop for ReleaseOnDrop<'_> {
+    fn drop(&mut self) {
+        release(self.broker, self.who, &self.leases);
+    }
+}
+
+fn release(broker: &Broker, who: &Consumer, leases: &[HeldLease]) {
+    if leases.is_empty() {
+        return;
+    }
+    match broker.release(&who.topic, &who.group, &who.owner, leases, now_ms()) {
+        Ok(n) => {
+            tracing::debug!(topic = %who.topic, group = %who.group, owner = %who.owner, released = n, "released leases never handed to a consumer")
+        }
+        Err(e) => {
+            tracing::warn!(topic = %who.topic, group = %who.group, error = %e, "could not release leases; they come back when they expire")
+        }
+    }
+}
+
+fn held(ds: &[Delivery]) -> Vec<HeldLease> {
+    ds.iter().map(HeldLease::of).collect()
+}
+
+/// Leases up to `max` messages for `who`. Cancel-safe: a caller dropped while this runs (its
+/// client went away) leaves no lease behind.
+///
+/// Runs on this worker when the poll reads the active segments (what a consumer near the head
+/// reads was just written and is in the page cache), waiting without a parked thread for the
+/// rare state record it writes (a group's creation, a retention skip). A poll that starts in a
+/// sealed segment — a consumer replaying a backlog — may wait on the disk, so it runs on the
+/// blocking pool instead of stalling every connection of this worker.
+pub(crate) async fn lease(
+    state: &AppState,
+    v1: bool,
+    who: &Consumer,
+    max: usize,
+    lease_ms: i64,
+) -> ApiResult<Vec<Delivery>> {
+    let broker = &state.broker;
+    if broker.poll_reads_sealed(&who.topic, &who.group, now_ms()) {
+        return lease_blocking(state, v1, who, max, lease_ms).await;
+    }
+    let deferred = broker
+        .poll_deferred(&who.topic, &who.group, &who.owner, max, lease_ms, now_ms())
+        .map_err(|e| ApiError::from_broker(e, v1))?;
+    let guard = ReleaseOnDrop {
+        broker,
+        who,
+        leases: held(deferred.pending()),
+    };
+    let outcome = deferred.durable().await;
+    guard.disarm();
+    outcome.map_err(|e| ApiError::from_broker(e, v1))
+}
+
+/// [`lease`] on the blocking pool: the pool thread releases what it leased when the caller is
+/// gone by the time it is done.
+async fn lease_blocking(
+    state: &AppState,
+    v1: bool,
+    who: &Consumer,
+    max: usize,
+    lease_ms: i64,
+) -> ApiResult<Vec<Delivery>> {
+    let broker = std::sync::Arc::clone(&state.broker);
+    let owned = who.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::task::spawn_blocking(move || {
+        let polled = broker.poll(
+            &owned.topic,
+            &owned.group,
+            &owned.owner,
+            max,
+            lease_ms,
+            now_ms(),
+        );
+        if let Err(Ok(ds)) = tx.send(polled) {
+            release(&broker, &owned, &held(&ds));
+        }
+    });
+    rx.await
+        .map_err(|_| ApiError::internal("a poll on the blocking pool panicked"))?
+        .map_err(|e| ApiError::from_broker(e, v1))
+}
+
+/// One consume stream's state: the body asks it for chunks; dropping it (the client went away,
+/// the server shuts down) ends the stream.
+pub(crate) struct ConsumeStream {
+    state: AppState,
+    who: Consumer,
+    lease_ms: i64,
+    prefetch: usize,
+    /// Leases written to the connection and maybe not settled yet.
+    written: Vec<HeldLease>,
+    last_sent: Instant,
+    started: bool,
+    /// Counted among the group's open streams (once the group exists).
+    counted: bool,
+    ended: bool,
+}
+
+impl ConsumeStream {
+    pub(crate) fn new(state: AppState, who: Consumer, lease_ms: i64, prefetch: usize) -> Self {
+        Self {
+            state,
+            who,
+            lease_ms,
+            prefetch,
+            written: Vec::new(),
+            last_sent: Instant::now(),
+            started: false,
+            counted: false,
+            ended: false,
+        }
+    }
+
+    /// The body's next chunk: the first is a blank line (it flushes the headers through clients
+    /// that wait for body bytes), then a chunk per poll that leased something, a blank line
+    /// every [`HEARTBEAT`] of quiet, an error line that ends the stream, or the end at shutdown.
+    pub(crate) async fn next_chunk(&mut self) -> Option<Bytes> {
+        if self.ended {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            return Some(Bytes::from_static(b"\n"));
+        }
+        let mut shutdown = self.state.shutdown.clone();
+        let activity = std::sync::Arc::clone(&self.state.activity);
+        loop {
+            if *shutdown.borrow() {
+                return None;
+            }
+            let notified = activity.notified();
+            let room = self.room();
+            if room > 0 {
+                match lease(&self.state, true, &self.who, room, self.lease_ms).await {
+                    Err(e) => {
+                        self.ended = true;
+                        let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();
+                        line.push(b'\n');
+                        return Some(Bytes::from(line));
+                    }
+                    Ok(ds) => {
+                        self.count_stream();
+                        if !ds.is_empty() {
+                            return Some(self.write(&ds));
+                        }
+                    }
+                }
+            }
+            tokio::select! {
+                () = notified => {}
+                () = tokio::time::sleep(IDLE_RECHECK) => {}
+                _ = shutdown.changed() => return None,
+            }
+            if self.last_sent.elapsed() >= HEARTBEAT {
+                self.last_sent = Instant::now();
+                return Some(Bytes::from_static(b"\n"));
+            }
+        }
+    }
+
+    /// How many more messages the stream may lease now.
+    fn room(&mut self) -> usize {
+        let want = POLL_MAX.min(self.prefetch);
+        if self.prefetch - self.written.len().min(self.prefetch) < want {
+            let w = &self.who;
+            self.state
+                .broker
+                .retain_held(&w.topic, &w.group, &w.owner, &mut self.written);
+        }
+        (self.prefetch - self.written.len().min(self.prefetch)).min(want)
+    }
+
+    /// Encodes `ds` as one chunk of NDJSON lines; from here on they count as handed over.
+    fn write(&mut self, ds: &[Delivery]) -> Bytes {
+        let mut chunk = Vec::with_capacity(ds.len() * 256);
+        let mut unwritten = Vec::new();
+        for d in ds {
+            let before = chunk.len();
+            if serde_json::to_writer(&mut chunk, &wire::delivery(d, true)).is_ok() {
+                chunk.push(b'\n');
+                self.written.push(HeldLease::of(d));
+            } else {
+                chunk.truncate(before);
+                unwritten.push(HeldLease::of(d));
+            }
+        }
+        release(&self.state.broker, &self.who, &unwritten);
+        self.last_sent = Instant::now();
+        Bytes::from(chunk)
+    }
+
+    fn count_stream(&mut self) {
+        if !self.counted {
+            self.counted = true;
+            let w = &self.who;
+            self.state
+                .broker
+                .stream_opened(&w.topic, &w.group, &w.owner);
+        }
+    }
+}
+
+impl Drop for ConsumeStream {
+    fn drop(&mut self) {
+        if self.counted {
+            let w = &self.who;
+            self.state
+                .broker
+                .stream_closed(&w.topic, &w.group, &w.owner, now_ms());
+        }
+    }
+}
