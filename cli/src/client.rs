@@ -295,6 +295,21 @@ impl Client {
         )
     }
 
+    /// Gives back leases `owner` took and will not process: `items` are `{"partition",
+    /// "offset", "attempts"}`. Returns the server's reply (`released`, `skipped`).
+    pub fn release(
+        &self,
+        topic: &str,
+        group: &str,
+        owner: &str,
+        items: &[Value],
+    ) -> ClientResult<Value> {
+        self.post(
+            &format!("/v1/topics/{}/groups/{}/release", seg(topic), seg(group)),
+            &json!({"owner": owner, "items": items}),
+        )
+    }
+
     pub fn groups(&self) -> ClientResult<Vec<Value>> {
         Ok(self.get("/v1/groups")?["groups"]
             .as_array()

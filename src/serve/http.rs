@@ -19,6 +19,7 @@ use driftq_core::api::{
     Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, binary,
     parse_rfc3339_ns,
 };
+use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{
     Broker, BrokerError, Deferred, Envelope, LeaseRef, NackAction, ProduceMessage, Produced,
     ReadFrom, ReplayRequest, RetryPolicy, SeekTo, TopicChange, TopicMeta, TopicOrdering,
@@ -66,6 +67,7 @@ pub(crate) fn router(state: AppState) -> Router {
         )
         .route("/v1/topics/{topic}/groups/{group}/poll", post(poll))
         .route("/v1/topics/{topic}/groups/{group}/acks", post(ack_batch))
+        .route("/v1/topics/{topic}/groups/{group}/release", post(release))
         .route("/v1/topics/{topic}/groups/{group}/seek", post(seek))
         .route("/v1/groups", get(list_groups))
         .route("/v1/produce", post(produce))
@@ -1351,6 +1353,53 @@ async fn ack_and_nack(
             .collect::<Vec<_>>())
     })
     .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseJson {
+    owner: String,
+    items: Vec<ReleaseItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseItem {
+    partition: u32,
+    offset: u64,
+    #[serde(default)]
+    attempts: Option<u32>,
+}
+
+/// Gives back leases a consumer took and never processed (a CLI interrupted before printing
+/// them): not an attempt, no error. Leases not held as named are skipped.
+async fn release(
+    State(state): State<AppState>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let req: ReleaseJson = parse_json(&body_bytes(body)?)?;
+    if req.owner.trim().is_empty() {
+        return Err(ApiError::bad_request("owner is required"));
+    }
+    let leases: Vec<HeldLease> = req
+        .items
+        .iter()
+        .map(|it| HeldLease {
+            partition: it.partition,
+            offset: it.offset,
+            attempts: it.attempts,
+        })
+        .collect();
+    let released = state
+        .broker
+        .release(&topic, &group, req.owner.trim(), &leases, now_ms())
+        .map_err(|e| ApiError::from_broker(e, false))?;
+    state.activity.notify_waiters();
+    Ok(ok_json(json!({
+        "released": released,
+        "skipped": leases.len() - released,
+    })))
 }
 
 async fn ack_batch(

@@ -111,11 +111,14 @@ impl RawExchange {
     }
 }
 
+/// The group's leases (none while the group does not exist yet).
 fn inflight(s: &Server, topic: &str, group: &str) -> Vec<Value> {
-    s.json(&format!("/v1/topics/{topic}/groups/{group}/inflight"))["inflight"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    let r = s.get(&format!("/v1/topics/{topic}/groups/{group}/inflight"));
+    if r.status() == 404 {
+        return Vec::new();
+    }
+    let v: Value = r.json().expect("inflight reply");
+    v["inflight"].as_array().cloned().expect("inflight rows")
 }
 
 fn produce(s: &Server, topic: &str, value: &str) {
@@ -367,4 +370,83 @@ fn workers_that_restart_while_consuming_lose_nothing_and_dead_letter_nothing() {
         "{g}"
     );
     assert_eq!(inflight(&s, "jobs", "workers").len(), 0);
+}
+
+fn consume_cli(s: &Server, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+        .args(["consume", "jobs", "-g", "g", "--owner", "cli", "-o", "json"])
+        .args(extra)
+        .env("DRIFTQ_URL", &s.url)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn driftq consume")
+}
+
+fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+#[test]
+fn consume_follow_interrupted_while_waiting_leaves_no_lease() {
+    let s = Server::start(&[]);
+    s.create_topic("jobs", 1);
+    let child = consume_cli(&s, &["--follow", "--ack"]);
+    // Its first long poll is open once the group exists.
+    assert!(eventually(Duration::from_secs(10), || s
+        .get("/v1/topics/jobs/groups/g")
+        .status()
+        .is_success()));
+    interrupt(&child);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    produce(&s, "jobs", "v");
+    let r = s.poll("jobs", "g", &json!({"owner": "next", "wait_ms": 2_000}));
+    assert_eq!(r["messages"][0]["attempts"], 1, "{r}");
+}
+
+#[test]
+fn consume_follow_interrupted_while_printing_acks_what_it_printed_and_gives_back_the_rest() {
+    let s = Server::start(&[]);
+    s.create_topic("jobs", 1);
+    // Values big enough that the stdout pipe fills long before a poll's 500 are printed.
+    let big = "x".repeat(8 << 10);
+    let batch: Vec<Value> = (0..600)
+        .map(|i| json!({"value": format!("{i}:{big}")}))
+        .collect();
+    let r = s.post("/v1/topics/jobs/messages", &json!(batch));
+    assert!(r.status().is_success(), "{}", r.status());
+    let mut child = consume_cli(&s, &["--follow", "--ack", "--lease", "5m"]);
+    // Blocked on a full pipe while holding a poll: Ctrl-C is noted, the line being written ends.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 1];
+    stdout
+        .read_exact(&mut first)
+        .expect("the first printed byte");
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).expect("read stdout");
+    let printed = String::from_utf8([&first[..], &rest].concat()).expect("utf-8");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130));
+    let lines = printed.lines().count() as u64;
+    assert!((1..500).contains(&lines), "{lines} lines printed");
+    // Nothing left leased: printed messages acked, the rest given back as never delivered.
+    assert!(inflight(&s, "jobs", "g").is_empty());
+    let g = s.json("/v1/topics/jobs/groups/g");
+    assert_eq!(g["acks"].as_u64(), Some(lines), "{g}");
+    let r = s.poll("jobs", "g", &json!({"owner": "next", "max": 1}));
+    let m = &r["messages"][0];
+    assert_eq!(
+        (m["offset"].as_u64(), m["attempts"].as_u64()),
+        (Some(lines), Some(1)),
+        "{r}"
+    );
 }

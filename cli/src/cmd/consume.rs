@@ -8,6 +8,7 @@ use driftq_core::api::Bytes;
 use driftq_core::broker::glob_match;
 use serde_json::{Value, json};
 
+use super::interrupt::{INTERRUPTED, Interrupt};
 use super::{parse_before_end, parse_duration, parse_time_ms, seek_before_end};
 use crate::client::Client;
 use crate::{ExitError, OutputFormat, exit};
@@ -232,6 +233,7 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         seek_from(client, a, from)?;
     }
     let stop_at_end = a.until_end || (a.count.is_some() && !a.follow);
+    let interrupt = Interrupt::install();
     let mut printed = 0u64;
     // A batch's ack runs while the next batch is polled and printed (at most one in flight):
     // waiting for each ack's fsync before polling again left the CLI idle for most of a drain.
@@ -239,6 +241,11 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     std::thread::scope(|scope| -> anyhow::Result<u8> {
         let mut in_flight = None;
         loop {
+            interrupt.waiting();
+            if interrupt.interrupted() {
+                settle(in_flight)?;
+                return Ok(INTERRUPTED);
+            }
             let want = a.count.map_or(POLL_MAX, |n| {
                 usize::try_from(n - printed)
                     .unwrap_or(POLL_MAX)
@@ -246,6 +253,12 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             });
             let wait = if stop_at_end { 500 } else { 5_000 };
             let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
+            if !interrupt.holding() {
+                // A signal is ending the process; its handler waits for the ack in flight.
+                loop {
+                    std::thread::park();
+                }
+            }
             if msgs.is_empty() {
                 if !stop_at_end {
                     continue;
@@ -259,7 +272,11 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                 continue;
             }
             let mut to_ack = Vec::new();
+            let mut done = 0;
             for m in &msgs {
+                if interrupt.interrupted() {
+                    break;
+                }
                 if matches(&filters, m) {
                     match (&a.format, a.output) {
                         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
@@ -270,6 +287,7 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                     }
                     printed += 1;
                 }
+                done += 1;
                 to_ack.push(
                     json!({"partition": m["partition"], "offset": m["offset"], "owner": owner}),
                 );
@@ -277,8 +295,16 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             out.flush()?;
             if ack {
                 settle(in_flight.take())?;
-                in_flight =
-                    Some(scope.spawn(move || client.ack_batch(&a.topic, &a.group, &to_ack)));
+                let guard = interrupt.ack_in_flight();
+                in_flight = Some(scope.spawn(move || {
+                    let _counted = guard;
+                    client.ack_batch(&a.topic, &a.group, &to_ack)
+                }));
+            }
+            if done < msgs.len() {
+                give_back(client, a, &owner, &msgs[done..]);
+                settle(in_flight)?;
+                return Ok(INTERRUPTED);
             }
             if a.count.is_some_and(|n| printed >= n) {
                 break;
@@ -287,6 +313,22 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         settle(in_flight)?;
         Ok(exit::OK)
     })
+}
+
+/// Releases the leases of messages an interrupted consume never printed: not an attempt, and
+/// the next consumer gets them at once.
+fn give_back(client: &Client, a: &ConsumeArgs, owner: &str, unprinted: &[Value]) {
+    let items: Vec<Value> = unprinted
+        .iter()
+        .map(|m| json!({"partition": m["partition"], "offset": m["offset"], "attempts": m["attempts"]}))
+        .collect();
+    if let Err(e) = client.release(&a.topic, &a.group, owner, &items) {
+        eprintln!(
+            "driftq: could not give back {} unprinted message{} ({e}); they come back when their leases expire",
+            unprinted.len(),
+            crate::plural(unprinted.len() as u64, "s")
+        );
+    }
 }
 
 /// Waits for a batch's ack, if one is in flight, and says on stderr when some of it failed.

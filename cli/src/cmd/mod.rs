@@ -5,6 +5,7 @@ pub mod consume;
 pub mod dlq;
 pub mod docs;
 pub mod group;
+pub mod interrupt;
 pub mod produce;
 pub mod settle;
 pub mod status;

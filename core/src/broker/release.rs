@@ -11,6 +11,7 @@
 //! - Streams open per owner are counted in memory; an owner whose last stream closed shows as
 //!   gone in the group's consumer list until it polls again.
 
+use super::group::Lease;
 use super::state::RetryEntry;
 use super::{Broker, Delivery, Result, lock, read};
 
@@ -20,8 +21,8 @@ use super::{Broker, Delivery, Result, lock, read};
 pub struct HeldLease {
     pub partition: u32,
     pub offset: u64,
-    /// The delivery count the lease was taken with.
-    pub attempts: u32,
+    /// The delivery count the lease was taken with (`None`: whichever lease `owner` holds).
+    pub attempts: Option<u32>,
 }
 
 impl HeldLease {
@@ -30,8 +31,13 @@ impl HeldLease {
         Self {
             partition: d.message.partition,
             offset: d.message.offset,
-            attempts: d.attempts,
+            attempts: Some(d.attempts),
         }
+    }
+
+    /// Whether `lease` is this one, held by `owner`.
+    fn names(&self, lease: &Lease, owner: &str) -> bool {
+        lease.owner == owner && self.attempts.is_none_or(|a| a == lease.attempts)
     }
 }
 
@@ -53,9 +59,9 @@ impl Broker {
         let t = self.topic(topic)?;
         let _snap = read(&self.snapshot);
         let mut groups = lock(&t.groups);
-        let Some(g) = groups.get_mut(group) else {
-            return Ok(0);
-        };
+        let g = groups
+            .get_mut(group)
+            .ok_or_else(|| super::group_not_found(topic, group))?;
         let mut released = 0;
         for l in leases {
             let Some(gp) = g.partitions.get_mut(l.partition as usize) else {
@@ -64,7 +70,7 @@ impl Broker {
             let held = gp
                 .inflight
                 .get(&l.offset)
-                .is_some_and(|lease| lease.owner == owner && lease.attempts == l.attempts);
+                .is_some_and(|lease| l.names(lease, owner));
             let Some(lease) = held.then(|| gp.inflight.remove(&l.offset)).flatten() else {
                 continue;
             };
@@ -99,7 +105,7 @@ impl Broker {
             g.partitions
                 .get(l.partition as usize)
                 .and_then(|gp| gp.inflight.get(&l.offset))
-                .is_some_and(|lease| lease.owner == owner && lease.attempts == l.attempts)
+                .is_some_and(|lease| l.names(lease, owner))
         });
     }
 
