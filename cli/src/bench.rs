@@ -64,8 +64,8 @@ pub struct BenchArgs {
     /// Target produce rate in messages/s across producers (default: as fast as possible)
     #[arg(long, value_parser = at_least_one::<u64>)]
     pub rate: Option<u64>,
-    /// How consumers receive polled messages: DriftQ's JSON, or driftq's binary framing
-    /// (`Accept: application/vnd.driftq.messages`, docs/API.md)
+    /// How consumers receive messages: polls answered in DriftQ's JSON or driftq's binary
+    /// framing (`Accept: application/vnd.driftq.messages`, docs/API.md), or the NDJSON stream
     #[arg(long, value_enum, default_value_t)]
     pub wire: Wire,
     /// Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default
@@ -85,6 +85,8 @@ pub enum Wire {
     #[default]
     Json,
     Binary,
+    /// DriftQ's NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read
+    Stream,
 }
 
 /// A count that must be positive (clap reports anything else as a usage error).
@@ -611,6 +613,19 @@ fn polled(raw: &[u8], wire: Wire, e2e: bool) -> Option<Vec<Got>> {
                     .collect(),
             )
         }
+        Wire::Stream => raw
+            .split(|b| *b == b'\n')
+            .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+            .map(|line| {
+                let m = serde_json::from_slice::<Polled<'_>>(line).ok()?;
+                Some(Got {
+                    partition: m.partition,
+                    offset: m.offset,
+                    value_len: m.value_len,
+                    sent_us: sent(m.headers.first().and_then(|h| h.value.as_deref())),
+                })
+            })
+            .collect(),
         Wire::Binary => {
             let reply = binary::decode(raw).ok()?;
             Some(
@@ -632,6 +647,90 @@ fn polled(raw: &[u8], wire: Wire, e2e: bool) -> Option<Vec<Got>> {
     }
 }
 
+/// Where a consume worker gets its messages: polls, or one consume stream.
+enum Source {
+    Poll {
+        url: String,
+        body: Value,
+        binary: bool,
+    },
+    Stream {
+        url: String,
+        open: Option<futures_util::stream::BoxStream<'static, reqwest::Result<Vec<u8>>>>,
+        /// Bytes after the last complete line.
+        partial: Vec<u8>,
+    },
+}
+
+impl Source {
+    fn new(url: &str, args: &BenchArgs, owner: &str) -> Self {
+        let topic = &args.topic;
+        match args.wire {
+            Wire::Stream => Self::Stream {
+                url: format!(
+                    "{url}/v1/consume?topic={topic}&group=bench&owner={owner}&lease_ms=60000"
+                ),
+                open: None,
+                partial: Vec::new(),
+            },
+            wire => Self::Poll {
+                url: format!("{url}/v1/topics/{topic}/groups/bench/poll"),
+                body: json!({"owner": owner, "max": args.batch, "lease_ms": 60_000, "wait_ms": 200}),
+                binary: wire == Wire::Binary,
+            },
+        }
+    }
+
+    /// The next poll's reply, or the complete lines the stream delivered next (empty after
+    /// 200 ms without any, like a poll's wait).
+    async fn receive(&mut self, http: &reqwest::Client) -> Result<Vec<u8>, Failed> {
+        match self {
+            Self::Poll { url, body, binary } => {
+                let mut request = http.post(url.as_str()).json(body);
+                if *binary {
+                    request = request.header(reqwest::header::ACCEPT, binary::CONTENT_TYPE);
+                }
+                let r = checked(request.send().await).await?;
+                let raw = r.bytes().await.map_err(|e| Failed::Retry(e.to_string()))?;
+                Ok(raw.to_vec())
+            }
+            Self::Stream { url, open, partial } => {
+                use futures_util::StreamExt as _;
+                let body = match open {
+                    Some(body) => body,
+                    None => {
+                        let r = checked(http.get(url.as_str()).send().await).await?;
+                        open.insert(r.bytes_stream().map(|c| c.map(|b| b.to_vec())).boxed())
+                    }
+                };
+                let wait = tokio::time::timeout(Duration::from_millis(200), body.next()).await;
+                match wait {
+                    Err(_) => Ok(Vec::new()),
+                    Ok(Some(Ok(chunk))) => {
+                        partial.extend_from_slice(&chunk);
+                        // And whatever else has arrived: a client acks what it has read.
+                        while let Some(Some(Ok(more))) =
+                            futures_util::FutureExt::now_or_never(body.next())
+                        {
+                            partial.extend_from_slice(&more);
+                        }
+                        let end = partial.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                        Ok(partial.drain(..end).collect())
+                    }
+                    Ok(Some(Err(e))) => {
+                        *open = None;
+                        Err(Failed::Retry(format!("stream: {e}")))
+                    }
+                    Ok(None) => {
+                        *open = None;
+                        Err(Failed::Retry("the stream ended".into()))
+                    }
+                }
+            }
+        }
+    }
+}
+
 async fn consume_worker(
     http: reqwest::Client,
     url: String,
@@ -645,20 +744,12 @@ async fn consume_worker(
         latency: Some(histogram()),
         ..Tally::default()
     };
-    let poll_url = format!("{url}/v1/topics/{}/groups/bench/poll", args.topic);
     let ack_url = format!("{url}/v1/topics/{}/groups/bench/acks", args.topic);
+    let mut source = Source::new(&url, &args, &owner);
     let mut last_success = Instant::now();
     while !shared.stop.load(Ordering::Relaxed) && shared.remaining.load(Ordering::Relaxed) > 0 {
         let begin = Instant::now();
-        let body = json!({"owner": owner, "max": args.batch, "lease_ms": 60_000, "wait_ms": 200});
-        let mut request = http.post(&poll_url).json(&body);
-        if args.wire == Wire::Binary {
-            request = request.header(reqwest::header::ACCEPT, binary::CONTENT_TYPE);
-        }
-        let raw = match checked(request.send().await).await {
-            Ok(r) => r.bytes().await.map_err(|e| Failed::Retry(e.to_string())),
-            Err(failed) => Err(failed),
-        };
+        let raw = source.receive(&http).await;
         let got = raw.and_then(|raw| {
             polled(&raw, args.wire, e2e).ok_or_else(|| {
                 Failed::Fatal(format!(
@@ -917,7 +1008,7 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
         "batch": args.batch,
         "producers": args.producers,
         "consumers": args.consumers,
-        "wire": match args.wire { Wire::Json => "json", Wire::Binary => "binary" },
+        "wire": match args.wire { Wire::Json => "json", Wire::Binary => "binary", Wire::Stream => "stream" },
         "phases": phases,
     }))
 }

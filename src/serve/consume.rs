@@ -29,7 +29,7 @@ pub(crate) const DEFAULT_PREFETCH: usize = 256;
 /// Most `prefetch` a client may ask for.
 pub(crate) const MAX_PREFETCH: usize = 10_000;
 /// Most messages one stream poll leases (one chunk of the body).
-pub(crate) const POLL_MAX: usize = 64;
+pub(crate) const POLL_MAX: usize = 256;
 /// A blank line after this long without a message keeps the connection (and proxies) alive.
 const HEARTBEAT: Duration = Duration::from_secs(5);
 /// How often an idle stream looks again without being woken (lease expiry, delays).
