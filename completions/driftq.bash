@@ -486,7 +486,7 @@ _driftq() {
                     return 0
                     ;;
                 --wire)
-                    COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json binary stream" -- "${cur}"))
                     return 0
                     ;;
                 --keys)
@@ -564,7 +564,7 @@ _driftq() {
                     return 0
                     ;;
                 --wire)
-                    COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json binary stream" -- "${cur}"))
                     return 0
                     ;;
                 --keys)
@@ -712,7 +712,7 @@ _driftq() {
                     return 0
                     ;;
                 --wire)
-                    COMPREPLY=($(compgen -W "json binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json binary stream" -- "${cur}"))
                     return 0
                     ;;
                 --keys)

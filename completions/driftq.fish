@@ -365,8 +365,9 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
-binary\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l wire -d 'How consumers receive messages: polls answered in DriftQ\'s JSON or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md), or the NDJSON stream' -r -f -a "json\t''
+binary\t''
+stream\t'DriftQ\'s NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
@@ -386,8 +387,9 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
-binary\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l wire -d 'How consumers receive messages: polls answered in DriftQ\'s JSON or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md), or the NDJSON stream' -r -f -a "json\t''
+binary\t''
+stream\t'DriftQ\'s NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
@@ -407,8 +409,9 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l consumers -d 'Concurrent consumers (consume and e2e)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l duration -d 'Stop after this long even if messages remain (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l rate -d 'Target produce rate in messages/s across producers (default: as fast as possible)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l wire -d 'How consumers receive polled messages: DriftQ\'s JSON, or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md)' -r -f -a "json\t''
-binary\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l wire -d 'How consumers receive messages: polls answered in DriftQ\'s JSON or driftq\'s binary framing (`Accept: application/vnd.driftq.messages`, docs/API.md), or the NDJSON stream' -r -f -a "json\t''
+binary\t''
+stream\t'DriftQ\'s NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"

@@ -752,7 +752,9 @@ _arguments "${_arguments_options[@]}" : \
 '--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
-'--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
+'--wire=[How consumers receive messages\: polls answered in DriftQ'\''s JSON or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md), or the NDJSON stream]:WIRE:((json\:""
+binary\:""
+stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a batch per chunk read"))' \
 '--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
@@ -780,7 +782,9 @@ _arguments "${_arguments_options[@]}" : \
 '--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
-'--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
+'--wire=[How consumers receive messages\: polls answered in DriftQ'\''s JSON or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md), or the NDJSON stream]:WIRE:((json\:""
+binary\:""
+stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a batch per chunk read"))' \
 '--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
@@ -808,7 +812,9 @@ _arguments "${_arguments_options[@]}" : \
 '--consumers=[Concurrent consumers (consume and e2e)]:CONSUMERS:_default' \
 '--duration=[Stop after this long even if messages remain (e.g. 30s)]:DURATION:_default' \
 '--rate=[Target produce rate in messages/s across producers (default\: as fast as possible)]:RATE:_default' \
-'--wire=[How consumers receive polled messages\: DriftQ'\''s JSON, or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md)]:WIRE:(json binary)' \
+'--wire=[How consumers receive messages\: polls answered in DriftQ'\''s JSON or driftq'\''s binary framing (\`Accept\: application/vnd.driftq.messages\`, docs/API.md), or the NDJSON stream]:WIRE:((json\:""
+binary\:""
+stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a batch per chunk read"))' \
 '--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \

@@ -714,7 +714,10 @@ impl Source {
                         {
                             partial.extend_from_slice(&more);
                         }
-                        let end = partial.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                        let end = partial
+                            .iter()
+                            .rposition(|b| *b == b'\n')
+                            .map_or(0, |i| i + 1);
                         Ok(partial.drain(..end).collect())
                     }
                     Ok(Some(Err(e))) => {

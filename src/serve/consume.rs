@@ -10,7 +10,9 @@
 //! - A client that closes its connection (FIN or RST) makes hyper drop the response body at
 //!   once, idle or busy: hyper keeps reading the socket while a response is in progress and
 //!   takes end-of-file there as the end of the exchange. Dropping the body drops the stream,
-//!   which then leases nothing more.
+//!   which then leases nothing more. And before each lease the stream asks the socket itself
+//!   ([`Conn::client_gone`]): woken by another connection's ack, it may run before hyper has
+//!   seen a close that came first.
 //! - Leases taken for a client that is gone before they were handed to its connection are
 //!   released ([`Broker::release`]): not an attempt, no error. What was handed over is an
 //!   attempt and comes back when its lease runs out.
@@ -21,6 +23,7 @@ use axum::body::Bytes;
 use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{Broker, Delivery};
 
+use super::conn::Conn;
 use super::error::{ApiError, ApiResult};
 use super::{AppState, json as wire, now_ms};
 
@@ -157,10 +160,18 @@ pub(crate) struct ConsumeStream {
     /// Counted among the group's open streams (once the group exists).
     counted: bool,
     ended: bool,
+    /// The client's connection, asked before each lease whether the client is still there.
+    conn: Option<Conn>,
 }
 
 impl ConsumeStream {
-    pub(crate) fn new(state: AppState, who: Consumer, lease_ms: i64, prefetch: usize) -> Self {
+    pub(crate) fn new(
+        state: AppState,
+        who: Consumer,
+        lease_ms: i64,
+        prefetch: usize,
+        conn: Option<Conn>,
+    ) -> Self {
         Self {
             state,
             who,
@@ -171,6 +182,7 @@ impl ConsumeStream {
             started: false,
             counted: false,
             ended: false,
+            conn,
         }
     }
 
@@ -189,6 +201,9 @@ impl ConsumeStream {
         let activity = std::sync::Arc::clone(&self.state.activity);
         loop {
             if *shutdown.borrow() {
+                return None;
+            }
+            if self.conn.as_ref().is_some_and(Conn::client_gone) {
                 return None;
             }
             let notified = activity.notified();

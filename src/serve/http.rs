@@ -30,6 +30,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use super::conn::Peer;
 use super::consume;
 use super::error::{ApiError, ApiResult};
 use super::{AppState, json as wire, now_ms};
@@ -135,8 +136,8 @@ async fn log_access(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let remote_ip = req
         .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .get::<axum::extract::ConnectInfo<Peer>>()
+        .map(|c| c.0.addr.ip().to_string())
         .unwrap_or_default();
     let mut resp = next.run(req).await;
     for (name, id) in [("x-request-id", &req_id), ("x-trace-id", &trace_id)] {
@@ -967,8 +968,17 @@ fn lease_of(req: &ConsumeJson) -> i64 {
     }
 }
 
+/// The connection a request came on, when the server knows it (it always does outside tests
+/// that drive the router directly).
+type ConnOf = Option<axum::Extension<axum::extract::ConnectInfo<Peer>>>;
+
+fn conn_of(peer: ConnOf) -> Option<super::conn::Conn> {
+    peer.map(|axum::Extension(axum::extract::ConnectInfo(p))| p.conn)
+}
+
 async fn consume(
     State(state): State<AppState>,
+    peer: ConnOf,
     ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
@@ -1005,7 +1015,7 @@ async fn consume(
         group,
         owner,
     };
-    let feed = consume::ConsumeStream::new(state, who, lease_ms, prefetch);
+    let feed = consume::ConsumeStream::new(state, who, lease_ms, prefetch, conn_of(peer));
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         feed.next_chunk()
             .await
@@ -1023,6 +1033,7 @@ async fn consume(
 
 async fn poll(
     State(state): State<AppState>,
+    peer: ConnOf,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     ApiQuery(query): ApiQuery<HashMap<String, String>>,
     headers: axum::http::HeaderMap,
@@ -1046,7 +1057,16 @@ async fn poll(
         owner: req.owner.trim().to_owned(),
     };
     // A client that disconnects while this waits makes hyper drop this future: it takes nothing.
+    // Woken by another connection, the poll asks the socket too, as the stream does.
+    let conn = conn_of(peer);
     loop {
+        if conn.as_ref().is_some_and(super::conn::Conn::client_gone) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "CLIENT_GONE",
+                "the client closed the connection",
+            ));
+        }
         let notified = state.activity.notified();
         let ds = consume::lease(&state, false, &who, max, lease_ms).await?;
         let now = Instant::now();

@@ -5,6 +5,7 @@
 //! calls (file I/O, fsync waits) run on tokio's blocking pool. On SIGINT/SIGTERM the server stops
 //! accepting, ends consume streams, then syncs and closes every log before exiting 0.
 
+mod conn;
 mod consume;
 mod debug;
 mod error;
@@ -189,14 +190,14 @@ async fn serve(
     });
     // Replies go out as soon as they are written: with Nagle on, a reply written in two parts
     // waits for the client's delayed ACK before its second part leaves.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
+    let listener = axum::serve::ListenerExt::tap_io(conn::Listener(listener), |c| {
+        if let Err(e) = c.set_nodelay(true) {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app.into_make_service_with_connect_info::<conn::Peer>(),
     )
     .with_graceful_shutdown(async move {
         let _ = stop.wait_for(|s| *s).await;

@@ -8,11 +8,20 @@ use crate::support::driftq;
 
 #[test]
 fn bench_modes_report_throughput_and_latency() {
-    for mode in ["produce", "consume", "e2e"] {
+    for (mode, wire) in [
+        ("produce", "json"),
+        ("consume", "json"),
+        ("consume", "binary"),
+        ("consume", "stream"),
+        ("e2e", "json"),
+        ("e2e", "stream"),
+    ] {
         let out = driftq()
             .args([
                 "bench",
                 mode,
+                "--wire",
+                wire,
                 "--embedded",
                 "--fsync",
                 "never",
