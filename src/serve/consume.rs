@@ -203,9 +203,6 @@ impl ConsumeStream {
             if *shutdown.borrow() {
                 return None;
             }
-            if self.conn.as_ref().is_some_and(Conn::client_gone) {
-                return None;
-            }
             let notified = activity.notified();
             let room = self.room();
             if room > 0 {
@@ -228,6 +225,11 @@ impl ConsumeStream {
                 () = notified => {}
                 () = tokio::time::sleep(IDLE_RECHECK) => {}
                 _ = shutdown.changed() => return None,
+            }
+            // Woken, maybe by another connection's ack: a close that came before it may not
+            // have reached hyper yet, so ask the socket before leasing again.
+            if self.conn.as_ref().is_some_and(Conn::client_gone) {
+                return None;
             }
             if self.last_sent.elapsed() >= HEARTBEAT {
                 self.last_sent = Instant::now();

@@ -1060,13 +1060,6 @@ async fn poll(
     // Woken by another connection, the poll asks the socket too, as the stream does.
     let conn = conn_of(peer);
     loop {
-        if conn.as_ref().is_some_and(super::conn::Conn::client_gone) {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "CLIENT_GONE",
-                "the client closed the connection",
-            ));
-        }
         let notified = state.activity.notified();
         let ds = consume::lease(&state, false, &who, max, lease_ms).await?;
         let now = Instant::now();
@@ -1090,6 +1083,15 @@ async fn poll(
             () = notified => {}
             () = tokio::time::sleep((deadline - now).min(Duration::from_millis(250))) => {}
             _ = shutdown.changed() => {}
+        }
+        // Woken, maybe by another connection's ack or produce: a close that came before it
+        // may not have reached hyper yet, so ask the socket before leasing.
+        if conn.as_ref().is_some_and(super::conn::Conn::client_gone) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "CLIENT_GONE",
+                "the client closed the connection",
+            ));
         }
     }
 }
