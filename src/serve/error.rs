@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use driftq_core::broker::BrokerError;
+use driftq_core::broker::{BrokerError, OsResource};
 use driftq_core::storage::StorageError;
-use rustix::io::Errno;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -80,6 +79,14 @@ impl ApiError {
                     format!("{message}; {hint}"),
                 )
             }
+            BrokerError::OutOfResources { resource, .. } => {
+                tracing::warn!(error = %message, "out of a system resource");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UNAVAILABLE",
+                    format!("{message}; {}", resource_hint(resource)),
+                )
+            }
             BrokerError::Storage(_) | BrokerError::WriteFailed(_) | BrokerError::State(_) => {
                 tracing::error!(error = %message, "storage failure");
                 Self::internal(message)
@@ -115,12 +122,15 @@ impl IntoResponse for ApiError {
 /// For errors that are the machine's limits rather than the server's fault (a 503 the operator
 /// can fix, nothing stored was harmed): what to do about it.
 fn out_of_os_resources(e: &std::io::Error) -> Option<&'static str> {
-    match Errno::from_io_error(e)? {
-        Errno::MFILE | Errno::NFILE => Some(
-            "each partition keeps 3 files open: raise the open-file limit (`ulimit -n`, systemd's LimitNOFILE) and restart, or use fewer partitions",
-        ),
-        Errno::NOSPC | Errno::DQUOT => Some("free space on the data directory's disk"),
-        _ => None,
+    OsResource::of(e).map(resource_hint)
+}
+
+fn resource_hint(r: OsResource) -> &'static str {
+    match r {
+        OsResource::FileDescriptors => {
+            "each partition keeps 3 files open: raise the open-file limit (`ulimit -n`, systemd's LimitNOFILE) and restart, or use fewer partitions"
+        }
+        OsResource::DiskSpace => "free space on the data directory's disk",
     }
 }
 

@@ -190,7 +190,16 @@ async fn serve(
     });
     // Replies go out as soon as they are written: with Nagle on, a reply written in two parts
     // waits for the client's delayed ACK before its second part leaves.
-    let listener = axum::serve::ListenerExt::tap_io(conn::Listener(listener), |c| {
+    let nofile = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+        .current
+        .unwrap_or(u64::MAX);
+    let cap = conn::connection_cap(nofile);
+    tracing::info!(
+        max_connections = cap,
+        open_file_limit = nofile,
+        "connections capped at half the open-file limit"
+    );
+    let listener = axum::serve::ListenerExt::tap_io(conn::Listener::new(listener, cap), |c| {
         if let Err(e) = c.set_nodelay(true) {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }

@@ -1851,3 +1851,36 @@ fn a_topic_ordered_by_key_gives_workers_one_message_per_key_in_order_even_across
         .assert()
         .code(0);
 }
+
+/// Idle connections past the open-file limit must not starve storage: the server keeps half of
+/// the limit for its files, so a produce that rolls a segment still opens its three files.
+#[test]
+fn idle_connections_past_the_file_limit_never_starve_a_segment_roll() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let s = Server::start_with_file_limit(&data, (200, 200), &["--segment-bytes", "4KiB"]);
+    s.create_topic("t", 1);
+    // This client's connection is open before the flood and stays open (keep-alive).
+    let first = s.post("/v1/produce", &json!({"topic": "t", "value": "before"}));
+    assert_eq!(first.status(), 200);
+    let addr = s.url.trim_start_matches("http://").to_owned();
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| std::net::TcpStream::connect(&addr).expect("connect (the backlog takes it)"))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let value = "x".repeat(1_000);
+    for i in 0..20 {
+        let r = s.post("/v1/produce", &json!({"topic": "t", "value": value}));
+        assert_eq!(
+            r.status(),
+            200,
+            "produce {i} across segment rolls: {:?}",
+            r.text()
+        );
+    }
+    assert!(s.logs().contains("connection cap reached"), "{}", s.logs());
+    drop(idle);
+    let r = s.get("/v1/topics/t");
+    let v: Value = r.json().expect("describe");
+    assert_eq!(v["partitions"][0]["high_watermark"], 21, "{v}");
+}

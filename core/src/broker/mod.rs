@@ -161,6 +161,13 @@ pub enum BrokerError {
     /// the batch (the storage error itself is not `Clone`).
     #[error("storage: {0}")]
     WriteFailed(String),
+    /// The machine ran out of something storage needs: nothing stored was harmed, and the
+    /// operator can fix it (the storage error's text, once per message of a batch).
+    #[error("storage: {message}")]
+    OutOfResources {
+        message: String,
+        resource: OsResource,
+    },
     #[error("state log: {0}")]
     State(#[from] codec::CodecError),
     #[error(transparent)]
@@ -182,6 +189,7 @@ impl BrokerError {
             Self::WrongOwner { .. } | Self::Conflict(_) => "FAILED_PRECONDITION",
             Self::Overloaded { .. } => "RESOURCE_EXHAUSTED",
             Self::DataDir(dirlock::LockError::InUse(_)) => "FAILED_PRECONDITION",
+            Self::OutOfResources { .. } => "UNAVAILABLE",
             Self::Storage(_)
             | Self::WriteFailed(_)
             | Self::State(_)
@@ -191,6 +199,35 @@ impl BrokerError {
 }
 
 pub type Result<T, E = BrokerError> = std::result::Result<T, E>;
+
+/// What the machine ran out of (see [`BrokerError::OutOfResources`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsResource {
+    /// The open-file limit (EMFILE, ENFILE).
+    FileDescriptors,
+    /// Disk space or quota (ENOSPC, EDQUOT).
+    DiskSpace,
+}
+
+impl OsResource {
+    /// What `e` ran out of, if it is the machine's limit rather than a fault.
+    #[must_use]
+    pub fn of(e: &std::io::Error) -> Option<Self> {
+        match e.raw_os_error()? {
+            libc_errno::EMFILE | libc_errno::ENFILE => Some(Self::FileDescriptors),
+            libc_errno::ENOSPC | libc_errno::EDQUOT => Some(Self::DiskSpace),
+            _ => None,
+        }
+    }
+}
+
+/// The Linux errno values [`OsResource::of`] tells apart.
+mod libc_errno {
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENOSPC: i32 = 28;
+    pub const EDQUOT: i32 = 122;
+}
 
 /// One message to produce.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -352,6 +389,31 @@ fn group_not_found(topic: &str, group: &str) -> BrokerError {
 
 fn write_failure(msg: &str) -> BrokerError {
     BrokerError::WriteFailed(msg.to_owned())
+}
+
+/// A failed append, for each message of its batch: what the machine ran out of stays visible.
+fn append_failure(e: &StorageError) -> BrokerError {
+    match e {
+        StorageError::Io { source, .. } => match OsResource::of(source) {
+            Some(resource) => BrokerError::OutOfResources {
+                message: e.to_string(),
+                resource,
+            },
+            None => write_failure(&e.to_string()),
+        },
+        _ => write_failure(&e.to_string()),
+    }
+}
+
+/// The same failure for another message (a duplicate within one call).
+fn same_failure(e: &BrokerError) -> BrokerError {
+    match e {
+        BrokerError::OutOfResources { message, resource } => BrokerError::OutOfResources {
+            message: message.clone(),
+            resource: *resource,
+        },
+        other => write_failure(&other.to_string()),
+    }
 }
 
 /// A broker result that holds only once the state records behind it are durable.
@@ -2165,13 +2227,12 @@ impl Broker {
                     batches.push((Arc::clone(&part.log), a, indices));
                 }
                 Err(e) => {
-                    let msg = e.to_string();
                     let mut keys = lock(&self.producer_keys);
                     for p in group {
                         if let Some(scope) = &p.scope {
                             keys.remove(scope);
                         }
-                        results[p.index] = Some(Err(write_failure(&msg)));
+                        results[p.index] = Some(Err(append_failure(&e)));
                     }
                 }
             }
@@ -2182,7 +2243,7 @@ impl Broker {
                     duplicate: true,
                     ..p.clone()
                 }),
-                Some(Err(e)) => Err(write_failure(&e.to_string())),
+                Some(Err(e)) => Err(same_failure(e)),
                 None => Err(BrokerError::InvalidArgument(
                     "message was not processed".into(),
                 )),
