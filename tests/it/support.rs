@@ -27,6 +27,7 @@ pub fn write_partition(dir: &Path, count: usize, segment_bytes: u64) {
             repair: false,
             on_sync: None,
             sync_fault: None,
+            fs_watch: None,
         },
     )
     .expect("open log");

@@ -79,6 +79,9 @@ pub struct BrokerConfig {
     pub on_sync: Option<crate::storage::SyncObserver>,
     /// Fault injection for tests of a failing disk (see [`crate::storage::SyncFault`]).
     pub sync_fault: Option<crate::storage::SyncFault>,
+    /// Told of every name operation and directory fsync (tests of power loss; see
+    /// [`crate::storage::FsWatch`]).
+    pub fs_watch: Option<crate::storage::FsWatch>,
 }
 
 impl BrokerConfig {
@@ -96,6 +99,7 @@ impl BrokerConfig {
             repair: false,
             on_sync: None,
             sync_fault: None,
+            fs_watch: None,
         }
     }
 
@@ -107,6 +111,7 @@ impl BrokerConfig {
             repair: self.repair,
             on_sync: self.on_sync.clone(),
             sync_fault: self.sync_fault.clone(),
+            fs_watch: self.fs_watch.clone(),
         }
     }
 }
@@ -1226,9 +1231,9 @@ impl Broker {
     ) -> Result<Self> {
         let dir = &config.data_dir;
         let dir_lock = dirlock::DataDirLock::acquire(dir)?;
-        std::fs::create_dir_all(dir.join("topics"))
-            .map_err(|e| storage_io(format!("create {}", dir.display()), e))?;
-        check_format_file(dir)?;
+        let watch = config.fs_watch.as_ref();
+        crate::storage::log::create_dir_durably(&dir.join("topics"), watch)?;
+        check_format_file(dir, watch)?;
         let (state_log, report) = PartitionLog::open(&dir.join("state"), config.log_config())?;
         if let Some(t) = &report.torn_tail {
             tracing::warn!(
@@ -1448,7 +1453,10 @@ impl Broker {
                 // A crash between the durable deletion and the directory's removal leaves the
                 // directory behind; it is removed now unless a later incarnation owns it.
                 if !plan.created_after(&name, offset) {
-                    remove_topic_dir(&self.config.data_dir.join("topics").join(&name));
+                    remove_topic_dir(
+                        &self.config.data_dir.join("topics").join(&name),
+                        self.config.fs_watch.as_ref(),
+                    );
                 }
             }
             StateRecord::Snapshot(snap) => self.restore_snapshot(offset, &snap, plan)?,
@@ -1887,7 +1895,7 @@ impl Broker {
             }
             // A leftover directory from an interrupted delete must not leak old data in.
             let dir = self.config.data_dir.join("topics").join(name);
-            remove_topic_dir(&dir);
+            remove_topic_dir(&dir, self.config.fs_watch.as_ref());
             // Files first, record second: a topic whose partitions cannot be opened (out of
             // file descriptors, a full disk) must not be in the state log, or it would appear
             // at the next start after its creation was refused. A crash between the two leaves
@@ -1895,7 +1903,7 @@ impl Broker {
             let topic = match self.open_topic(meta.clone()) {
                 Ok(topic) => topic,
                 Err(e) => {
-                    remove_topic_dir(&dir);
+                    remove_topic_dir(&dir, self.config.fs_watch.as_ref());
                     return Err(e);
                 }
             };
@@ -1905,7 +1913,7 @@ impl Broker {
                     for p in topic.parts().iter() {
                         let _ = p.log.close();
                     }
-                    remove_topic_dir(&dir);
+                    remove_topic_dir(&dir, self.config.fs_watch.as_ref());
                     return Err(e);
                 }
             };
@@ -2086,7 +2094,7 @@ impl Broker {
         for p in topic.parts().iter() {
             let _ = p.log.close();
         }
-        remove_topic_dir(&topic.dir);
+        remove_topic_dir(&topic.dir, self.config.fs_watch.as_ref());
         Ok(())
     }
 
@@ -3471,7 +3479,10 @@ impl Broker {
                     Arc::clone(d)
                 } else {
                     // As in `create_topic`: no leftover of an interrupted delete leaks in.
-                    remove_topic_dir(&self.config.data_dir.join("topics").join(&dlq_name));
+                    remove_topic_dir(
+                        &self.config.data_dir.join("topics").join(&dlq_name),
+                        self.config.fs_watch.as_ref(),
+                    );
                     let appended =
                         self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)?;
                     self.wait_state(appended)?;
@@ -4329,7 +4340,7 @@ fn storage_io(context: String, e: std::io::Error) -> BrokerError {
     BrokerError::Storage(StorageError::Io { context, source: e })
 }
 
-fn check_format_file(dir: &Path) -> Result<()> {
+fn check_format_file(dir: &Path, watch: Option<&crate::storage::FsWatch>) -> Result<()> {
     let path = dir.join(FORMAT_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) if text.trim() == FORMAT_LINE => Ok(()),
@@ -4339,7 +4350,12 @@ fn check_format_file(dir: &Path) -> Result<()> {
             text.trim()
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::storage::log::rewrite_file(dir, &path, format!("{FORMAT_LINE}\n").as_bytes())?;
+            crate::storage::log::rewrite_file_watched(
+                dir,
+                &path,
+                format!("{FORMAT_LINE}\n").as_bytes(),
+                watch,
+            )?;
             Ok(())
         }
         Err(e) => Err(storage_io(format!("read {}", path.display()), e)),
@@ -4388,12 +4404,16 @@ impl ReplayPlan {
     }
 }
 
-fn remove_topic_dir(dir: &Path) {
+/// Removes a deleted topic's directory. A power loss before the parent's fsync may bring the
+/// directory back; that is safe: the state log records the delete, and replay removes a
+/// directory no surviving incarnation owns (see `ReplayPlan`).
+fn remove_topic_dir(dir: &Path, watch: Option<&crate::storage::FsWatch>) {
     if dir.exists() {
+        crate::storage::log::tell(watch, crate::storage::FsEvent::Removing(dir));
         if let Err(e) = std::fs::remove_dir_all(dir) {
             tracing::error!(dir = %dir.display(), error = %e, "could not remove a deleted topic's directory");
         } else if let Some(parent) = dir.parent() {
-            let _ = crate::storage::log::sync_dir(parent);
+            let _ = crate::storage::log::sync_dir_watched(parent, watch);
         }
     }
 }

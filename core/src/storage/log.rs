@@ -143,6 +143,66 @@ impl std::fmt::Debug for SyncFault {
     }
 }
 
+/// What happens to a directory's entries, told to an [`FsWatch`]: the name operations a power
+/// loss can undo unless the parent directory is fsynced after them.
+#[derive(Debug, Clone, Copy)]
+pub enum FsEvent<'a> {
+    /// A file or directory is about to be created (told only when it does not exist yet).
+    Creating(&'a Path),
+    /// A file or directory tree is about to be removed.
+    Removing(&'a Path),
+    /// `from` is about to be renamed to `to`.
+    Renaming { from: &'a Path, to: &'a Path },
+    /// The directory's entries are durable (its fsync returned).
+    DirSynced(&'a Path),
+}
+
+/// For tests that model a power loss on a strict POSIX file system (see `core/tests/it/power.rs`):
+/// told of every name operation storage makes and every directory fsync. Nothing sets it in
+/// production.
+#[derive(Clone)]
+pub struct FsWatch(pub Arc<dyn Fn(FsEvent<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for FsWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FsWatch")
+    }
+}
+
+/// Tells `watch`, if there is one.
+pub fn tell(watch: Option<&FsWatch>, event: FsEvent<'_>) {
+    if let Some(w) = watch {
+        (w.0)(event);
+    }
+}
+
+/// Creates `dir` and every missing ancestor, each made durable in its parent before the next
+/// is made inside it: an entry is on disk for good only once its parent directory is fsynced
+/// (a strict POSIX file system — XFS, btrfs, ext4 in some modes — may lose it otherwise).
+pub fn create_dir_durably(dir: &Path, watch: Option<&FsWatch>) -> Result<(), StorageError> {
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        if d.as_os_str().is_empty() || d.is_dir() {
+            break;
+        }
+        missing.push(d);
+        at = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        tell(watch, FsEvent::Creating(d));
+        match fs::create_dir(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_err(format!("create {}", d.display()), e)),
+        }
+        if let Some(parent) = d.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir_watched(parent, watch)?;
+        }
+    }
+    Ok(())
+}
+
 /// How a log is opened and written.
 #[derive(Debug, Clone)]
 pub struct LogConfig {
@@ -156,6 +216,8 @@ pub struct LogConfig {
     pub repair: bool,
     pub on_sync: Option<SyncObserver>,
     pub sync_fault: Option<SyncFault>,
+    /// Told of every name operation and directory fsync (tests; see [`FsWatch`]).
+    pub fs_watch: Option<FsWatch>,
 }
 
 impl Default for LogConfig {
@@ -167,6 +229,7 @@ impl Default for LogConfig {
             repair: false,
             on_sync: None,
             sync_fault: None,
+            fs_watch: None,
         }
     }
 }
@@ -443,20 +506,22 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// fsyncs a directory so that creations, renames and deletions in it survive a crash.
 pub fn sync_dir(dir: &Path) -> Result<(), StorageError> {
+    sync_dir_watched(dir, None)
+}
+
+/// [`sync_dir`], told to `watch` once durable.
+pub fn sync_dir_watched(dir: &Path, watch: Option<&FsWatch>) -> Result<(), StorageError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| io_err(format!("fsync directory {}", dir.display()), e))
+        .map_err(|e| io_err(format!("fsync directory {}", dir.display()), e))?;
+    tell(watch, FsEvent::DirSynced(dir));
+    Ok(())
 }
 
 impl PartitionLog {
     /// Opens (creating if needed) the log in `dir`, recovering a torn tail and rebuilding indexes.
     pub fn open(dir: &Path, config: LogConfig) -> Result<(Self, RecoveryReport), StorageError> {
-        if !dir.exists() {
-            fs::create_dir_all(dir).map_err(|e| io_err(format!("create {}", dir.display()), e))?;
-            if let Some(parent) = dir.parent() {
-                sync_dir(parent)?;
-            }
-        }
+        create_dir_durably(dir, config.fs_watch.as_ref())?;
         let (mut listed, _strays) = segment::list_segments(dir)
             .map_err(|e| io_err(format!("list {}", dir.display()), e))?;
         let mut report = RecoveryReport::default();
@@ -493,7 +558,7 @@ impl PartitionLog {
             i += 1;
         }
         if segments.is_empty() {
-            segments.push(create_segment(dir, 0)?);
+            segments.push(create_segment(dir, 0, config.fs_watch.as_ref())?);
             planner = IndexPlanner::default();
         }
         report.segments = segments.len();
@@ -737,7 +802,7 @@ impl PartitionLog {
                 .map_err(|e| self.record_sync_failure(&e))?,
             Durability::Never => {}
         }
-        let segment = create_segment(&self.dir, active.next_offset)?;
+        let segment = create_segment(&self.dir, active.next_offset, self.config.fs_watch.as_ref())?;
         inner.segments.push(segment);
         inner.planner = IndexPlanner::default();
         Ok(())
@@ -1168,6 +1233,7 @@ impl PartitionLog {
                 timeindex_file_name(base),
             ] {
                 let path = self.dir.join(name);
+                tell(self.config.fs_watch.as_ref(), FsEvent::Removing(&path));
                 match fs::remove_file(&path) {
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -1178,7 +1244,7 @@ impl PartitionLog {
             report.bytes_deleted += seg.size;
         }
         if !removed.is_empty() {
-            sync_dir(&self.dir)?;
+            sync_dir_watched(&self.dir, self.config.fs_watch.as_ref())?;
             tracing::info!(dir = %self.dir.display(), segments = report.segments_deleted, bytes = report.bytes_deleted, "retention deleted segments");
         }
         report.new_low_watermark = self.low_watermark();
@@ -1258,9 +1324,19 @@ fn open_files(dir: &Path, base: u64) -> Result<SegmentFiles, StorageError> {
     })
 }
 
-fn create_segment(dir: &Path, base: u64) -> Result<Segment, StorageError> {
+fn create_segment(dir: &Path, base: u64, watch: Option<&FsWatch>) -> Result<Segment, StorageError> {
+    for name in [
+        log_file_name(base),
+        index_file_name(base),
+        timeindex_file_name(base),
+    ] {
+        let path = dir.join(name);
+        if !path.exists() {
+            tell(watch, FsEvent::Creating(&path));
+        }
+    }
     let files = open_files(dir, base)?;
-    sync_dir(dir)?;
+    sync_dir_watched(dir, watch)?;
     Ok(Segment {
         files: Arc::new(files),
         next_offset: base,
@@ -1491,13 +1567,33 @@ fn move_aside_segment(dir: &Path, base: u64, path: &Path) -> Result<(), StorageE
 
 /// Replaces a file atomically: write a temp file, fsync, rename, fsync the directory.
 pub fn rewrite_file(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    rewrite_file_watched(dir, path, bytes, None)
+}
+
+/// [`rewrite_file`], its name operations told to `watch`.
+pub fn rewrite_file_watched(
+    dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    watch: Option<&FsWatch>,
+) -> Result<(), StorageError> {
     let tmp = path.with_extension("tmp");
+    if !tmp.exists() {
+        tell(watch, FsEvent::Creating(&tmp));
+    }
     let mut f = File::create(&tmp).map_err(|e| io_err(format!("create {}", tmp.display()), e))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(|e| io_err(format!("write {}", tmp.display()), e))?;
+    tell(
+        watch,
+        FsEvent::Renaming {
+            from: &tmp,
+            to: path,
+        },
+    );
     fs::rename(&tmp, path).map_err(|e| io_err(format!("rename {}", tmp.display()), e))?;
-    sync_dir(dir)
+    sync_dir_watched(dir, watch)
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use std::path::PathBuf;
 
 pub use format::{Record, StoredRecord};
 pub use log::{
-    Appended, Durability, DurablePoll, LogConfig, PartitionLog, RecoveryReport, SegmentInfo,
-    SyncFault, SyncObserver,
+    Appended, Durability, DurablePoll, FsEvent, FsWatch, LogConfig, PartitionLog, RecoveryReport,
+    SegmentInfo, SyncFault, SyncObserver,
 };
 pub use pool::{DurableWait, SyncPool};
 

@@ -2,4 +2,5 @@ mod broker;
 mod import;
 mod pool;
 mod power;
+mod powerloss;
 mod storage;

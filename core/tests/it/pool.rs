@@ -56,6 +56,7 @@ fn always(sync_fault: Option<SyncFault>) -> LogConfig {
         durability: Durability::Always,
         segment_age_ms: None,
         sync_fault,
+        fs_watch: None,
         ..LogConfig::default()
     }
 }

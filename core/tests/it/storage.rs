@@ -19,6 +19,7 @@ fn config(segment_bytes: u64, durability: Durability) -> LogConfig {
         repair: false,
         on_sync: None,
         sync_fault: None,
+        fs_watch: None,
     }
 }
 
@@ -561,6 +562,7 @@ fn a_failed_fdatasync_is_sticky_and_acknowledges_nothing_it_did_not_sync() {
     let (failing, fault) = failing_syncs();
     let cfg = LogConfig {
         sync_fault: Some(fault),
+        fs_watch: None,
         ..config(1 << 30, Durability::Always)
     };
     let (log, _) = PartitionLog::open(dir.path(), cfg).expect("open");
@@ -626,6 +628,7 @@ fn power_loss_after_any_acknowledgement_keeps_every_acknowledged_record() {
         let power = crate::power::PowerLoss::default();
         let cfg = LogConfig {
             sync_fault: Some(power.hook()),
+            fs_watch: None,
             ..config(16 * 1024, Durability::Always)
         };
         let log = Arc::new(open(dir.path(), cfg));
@@ -736,6 +739,7 @@ fn under_interval_a_sealed_segment_is_durable_before_the_next_one_gets_a_byte() 
     let power = crate::power::PowerLoss::default();
     let cfg = LogConfig {
         sync_fault: Some(power.hook()),
+        fs_watch: None,
         // A timer that never fires here: only roll-overs sync.
         ..config(
             2048,
