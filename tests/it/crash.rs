@@ -602,3 +602,58 @@ fn an_ordered_topic_keeps_each_keys_order_across_sigkill_with_three_consumers() 
         .assert()
         .success();
 }
+
+/// A topic directory deleted behind the server's back: `serve` refuses to start, naming it and
+/// the offsets at stake; `serve --repair` recreates it at the next offset the state log knows.
+#[test]
+fn a_missing_topic_directory_is_refused_and_repair_never_reuses_an_offset() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let mut s = Server::start_on(&data, &[]);
+    s.create_topic("t", 1);
+    for i in 0..3 {
+        let r = s.post(
+            "/v1/produce",
+            &json!({"topic": "t", "value": format!("v{i}")}),
+        );
+        assert_eq!(r.status(), 200);
+    }
+    let polled = s.poll("t", "g", &json!({"owner": "o", "max": 2}));
+    for m in polled["messages"].as_array().expect("messages") {
+        let r = s.post(
+            "/v1/ack",
+            &json!({"topic": "t", "group": "g", "owner": "o",
+                    "partition": m["partition"], "offset": m["offset"]}),
+        );
+        assert_eq!(r.status(), 204);
+    }
+    s.kill9();
+    std::fs::remove_dir_all(data.join("topics").join("t")).expect("remove the topic's files");
+    let out = crate::support::driftq()
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("topic t partition 0") && stderr.contains("offsets 0..2 at stake"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--repair"), "{stderr}");
+    assert!(
+        !data.join("topics").join("t").exists(),
+        "the disk is left as it was"
+    );
+    let s = Server::start_on(&data, &["--repair"]);
+    let r: Value = s
+        .post("/v1/produce", &json!({"topic": "t", "value": "after"}))
+        .json()
+        .expect("produce reply");
+    assert_eq!(r["offset"], 2, "{r}");
+    assert!(
+        s.logs().contains("recreated empty at the next offset"),
+        "{}",
+        s.logs()
+    );
+}

@@ -30,6 +30,7 @@ pub mod dirlock;
 pub mod envelope;
 pub mod group;
 pub mod inspect;
+pub mod missing;
 pub mod release;
 pub mod router;
 pub mod state;
@@ -177,6 +178,9 @@ pub enum BrokerError {
     State(#[from] codec::CodecError),
     #[error(transparent)]
     DataDir(#[from] dirlock::LockError),
+    /// Directories the state log knows are gone from the disk (see `Broker::open`).
+    #[error("{0}")]
+    MissingPartitions(String),
 }
 
 impl BrokerError {
@@ -195,6 +199,7 @@ impl BrokerError {
             Self::Overloaded { .. } => "RESOURCE_EXHAUSTED",
             Self::DataDir(dirlock::LockError::InUse(_)) => "FAILED_PRECONDITION",
             Self::OutOfResources { .. } => "UNAVAILABLE",
+            Self::MissingPartitions(_) => "FAILED_PRECONDITION",
             Self::Storage(_)
             | Self::WriteFailed(_)
             | Self::State(_)
@@ -1070,6 +1075,10 @@ pub struct Broker {
     snapshot: RwLock<()>,
     /// Exclusive use of the data directory, released when the broker is dropped.
     _dir_lock: dirlock::DataDirLock,
+    /// Set while the state log is replayed: a partition opened then must have its directory.
+    replaying: AtomicBool,
+    /// Partitions the state log knows whose directory was missing at replay.
+    missing: Mutex<Vec<(String, u32)>>,
 }
 
 impl Drop for Broker {
@@ -1255,8 +1264,11 @@ impl Broker {
             records_since_snapshot: AtomicU64::new(0),
             snapshot: RwLock::new(()),
             _dir_lock: dir_lock,
+            replaying: AtomicBool::new(true),
+            missing: Mutex::new(Vec::new()),
         };
         broker.replay(now_ms)?;
+        broker.replaying.store(false, Ordering::Release);
         Ok(broker)
     }
 
@@ -1318,6 +1330,7 @@ impl Broker {
             self.apply_replayed(stored.offset, rec, stored.record.timestamp, &plan)
         })?;
         self.recover_producer_keys(now_ms)?;
+        self.settle_missing_partitions()?;
         // Clamp positions to what the logs hold now (a `never`-mode crash can lose a tail).
         for topic in read(&self.topics).values() {
             let mut groups = lock(&topic.groups);
@@ -1614,7 +1627,11 @@ impl Broker {
     }
 
     fn open_partition(&self, topic: &str, dir: &Path, p: u32) -> Result<Arc<Partition>> {
-        let (log, report) = PartitionLog::open(&dir.join(p.to_string()), self.config.log_config())?;
+        let path = dir.join(p.to_string());
+        if self.replaying.load(Ordering::Acquire) && !path.is_dir() {
+            lock(&self.missing).push((topic.to_owned(), p));
+        }
+        let (log, report) = PartitionLog::open(&path, self.config.log_config())?;
         if let Some(t) = &report.torn_tail {
             tracing::warn!(topic = %topic, partition = p, first_lost_offset = t.first_lost_offset, bytes = t.bytes, "torn tail truncated");
         }
@@ -3483,10 +3500,11 @@ impl Broker {
                         &self.config.data_dir.join("topics").join(&dlq_name),
                         self.config.fs_watch.as_ref(),
                     );
-                    let appended =
-                        self.log_state(&[StateRecord::TopicCreated(meta.clone())], now_ms)?;
+                    // Files first, record second, as `create_topic` does: a partition the
+                    // state log knows always has its directory.
+                    let d = self.open_topic(meta.clone())?;
+                    let appended = self.log_state(&[StateRecord::TopicCreated(meta)], now_ms)?;
                     self.wait_state(appended)?;
-                    let d = self.open_topic(meta)?;
                     topics.insert(dlq_name.clone(), Arc::clone(&d));
                     d
                 }

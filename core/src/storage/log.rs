@@ -519,6 +519,18 @@ pub fn sync_dir_watched(dir: &Path, watch: Option<&FsWatch>) -> Result<(), Stora
 }
 
 impl PartitionLog {
+    /// Creates a log in `dir` (which must not hold one) whose first offset is `base`: a
+    /// partition whose files were lost, recreated so that no offset is used twice.
+    pub fn create_at(
+        dir: &Path,
+        base: u64,
+        config: LogConfig,
+    ) -> Result<(Self, RecoveryReport), StorageError> {
+        create_dir_durably(dir, config.fs_watch.as_ref())?;
+        drop(create_segment(dir, base, config.fs_watch.as_ref())?);
+        Self::open(dir, config)
+    }
+
     /// Opens (creating if needed) the log in `dir`, recovering a torn tail and rebuilding indexes.
     pub fn open(dir: &Path, config: LogConfig) -> Result<(Self, RecoveryReport), StorageError> {
         create_dir_durably(dir, config.fs_watch.as_ref())?;

@@ -3152,3 +3152,72 @@ fn a_released_lease_leaves_no_trace_and_a_stale_release_touches_nothing() {
         .collect();
     assert_eq!(seen, vec![(0, 2), (1, 2)]);
 }
+
+/// A partition directory deleted behind the broker's back: the start is refused, naming it and
+/// the offsets at stake, and the disk is left as it was; with repair the partition comes back
+/// empty at the next offset the state log knows, so no offset is handed out twice.
+#[test]
+fn a_missing_partition_directory_is_refused_and_repair_continues_its_offsets() {
+    let mut h = Harness::new();
+    h.topic("t", 2);
+    for i in 0..10 {
+        h.produce("t", msg(&format!("m{i}")));
+    }
+    for d in h.poll("t", "g", "o", 10) {
+        if d.message.partition == 0 && d.message.offset < 3 {
+            h.b().ack(&lease_ref(&d), h.now).expect("ack");
+        }
+    }
+    h.broker = None;
+    let gone = h.dir.path().join("topics/t/0");
+    std::fs::remove_dir_all(&gone).expect("remove the partition");
+    let refused = Broker::open(h.config.clone(), None, h.now)
+        .err()
+        .expect("refused");
+    let text = refused.to_string();
+    assert!(text.contains(&gone.display().to_string()), "{text}");
+    // What the state log knows: the group acked 0..3 (offsets 3 and 4 were leased, which is
+    // never logged).
+    assert!(text.contains("offsets 0..3 at stake"), "{text}");
+    assert!(text.contains("--repair"), "{text}");
+    assert!(
+        !gone.exists(),
+        "a refused start leaves the disk as it found it"
+    );
+    h.config.repair = true;
+    h.broker = Some(Broker::open(h.config.clone(), None, h.now).expect("repair"));
+    let r = h
+        .b()
+        .produce(
+            "t",
+            vec![ProduceMessage {
+                partition: Some(0),
+                ..msg("after")
+            }],
+            h.now,
+        )
+        .pop()
+        .expect("one")
+        .expect("produce");
+    assert_eq!(
+        (r.partition, r.offset),
+        (0, 3),
+        "offsets continue where the group acked"
+    );
+    // Partition 1 kept everything; partition 0 starts at 3.
+    let got: Vec<(u32, u64)> = h
+        .poll("t", "g2", "o", 100)
+        .iter()
+        .map(|d| (d.message.partition, d.message.offset))
+        .filter(|(p, _)| *p == 0)
+        .collect();
+    assert_eq!(got, vec![(0, 3)]);
+    h.restart();
+    assert_eq!(
+        h.b()
+            .read("t", 0, ReadFrom::Offset(0), 10, 1 << 20)
+            .expect("read")[0]
+            .offset,
+        3
+    );
+}
