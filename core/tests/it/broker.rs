@@ -3171,9 +3171,9 @@ fn a_missing_partition_directory_is_refused_and_repair_continues_its_offsets() {
     h.broker = None;
     let gone = h.dir.path().join("topics/t/0");
     std::fs::remove_dir_all(&gone).expect("remove the partition");
-    let refused = Broker::open(h.config.clone(), None, h.now)
-        .err()
-        .expect("refused");
+    let Err(refused) = Broker::open(h.config.clone(), None, h.now) else {
+        panic!("a missing partition directory must refuse the start");
+    };
     let text = refused.to_string();
     assert!(text.contains(&gone.display().to_string()), "{text}");
     // What the state log knows: the group acked 0..3 (offsets 3 and 4 were leased, which is
