@@ -1420,7 +1420,14 @@ fn recover_segment(
         };
         let valid_after = find_valid_batch_after(&file, position, file_len)
             .map_err(|e| io_err(format!("scan {}", path.display()), e))?;
-        let torn = is_last && valid_after.is_none();
+        // A torn write ends the file early, leaves blocks that were never written (zeros), or
+        // leaves bytes that are no batch at all. A whole batch — its magic, and as many bytes
+        // as its length says — that fails its checksum is damage: a bit flip in what may have
+        // been acknowledged, which is not cut without `repair`.
+        let torn = is_last
+            && valid_after.is_none()
+            && tail_is_torn(&file, position, file_len, &problem)
+                .map_err(|e| io_err(format!("read {}", path.display()), e))?;
         if !torn && !config.repair {
             return Err(StorageError::Corrupt {
                 file: path.to_path_buf(),
@@ -1428,6 +1435,9 @@ fn recover_segment(
                 offset: next_offset,
                 reason: match valid_after {
                     Some(p) => format!("{problem}; a valid batch follows at byte {p}"),
+                    None if is_last => format!(
+                        "{problem} (a whole batch at the end of the log: damage, not a torn write)"
+                    ),
                     None => format!("{problem} (in a sealed segment)"),
                 },
             });
@@ -1487,6 +1497,48 @@ fn recover_segment(
         planner,
         dropped_later,
     })
+}
+
+/// Whether the bad bytes at `position` (up to `len`, the end of the last segment, no valid
+/// batch after them) are a write a crash tore rather than damage: see [`recover_segment`].
+/// `wal verify` classifies with the same rule.
+pub(crate) fn tail_is_torn(
+    file: &File,
+    position: u64,
+    len: u64,
+    problem: &DecodeError,
+) -> io::Result<bool> {
+    let whole_damaged_batch = !matches!(problem, DecodeError::Incomplete { .. })
+        && starts_with_magic(file, position, len)?
+        && !has_unwritten_block(file, position, len)?;
+    Ok(!whole_damaged_batch)
+}
+
+fn starts_with_magic(file: &File, at: u64, len: u64) -> io::Result<bool> {
+    let mut magic = [0u8; 4];
+    if len.saturating_sub(at) < magic.len() as u64 {
+        return Ok(false);
+    }
+    file.read_exact_at(&mut magic, at)?;
+    Ok(magic == format::MAGIC)
+}
+
+/// Whether bytes `from..len` hold a run of zeros as long as a file-system block (4 KiB) or as
+/// the rest of the file, whichever is shorter: what a write torn by a power loss leaves where
+/// its data never reached the disk.
+fn has_unwritten_block(file: &File, from: u64, len: u64) -> io::Result<bool> {
+    const BLOCK: u64 = 4096;
+    let mut tail = vec![0u8; usize::try_from(len - from).unwrap_or(usize::MAX)];
+    file.read_exact_at(&mut tail, from)?;
+    let run = BLOCK.min(len - from).max(1);
+    let mut zeros = 0u64;
+    for b in &tail {
+        zeros = if *b == 0 { zeros + 1 } else { 0 };
+        if zeros >= run {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Copies bytes `position..len` of a segment to `<segment>.torn-<offset>`, then truncates the

@@ -234,7 +234,14 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
                 valid_batch_after,
             }) => {
                 clean_end = false;
-                let torn = is_last && valid_batch_after.is_none();
+                let torn = is_last
+                    && valid_batch_after.is_none()
+                    && std::fs::File::open(path)
+                        .and_then(|f| {
+                            let len = f.metadata()?.len();
+                            super::log::tail_is_torn(&f, position, len, &error)
+                        })
+                        .unwrap_or(true);
                 let found = match (&error, valid_batch_after) {
                     (_, Some(p)) => format!("{error}; a valid batch follows at byte {p}"),
                     (DecodeError::Incomplete { .. }, None) => error.to_string(),

@@ -763,3 +763,36 @@ fn under_interval_a_sealed_segment_is_durable_before_the_next_one_gets_a_byte() 
     }
     assert!(!synced.contains_key(&segments[segments.len() - 1]));
 }
+
+/// A bit flip inside the last batch of the active segment is damage, not a torn write: the
+/// batch is whole (its magic, all its bytes) and may have been acknowledged. Opening refuses
+/// and `wal verify` reports the checksum; only `repair` cuts it, keeping the bytes aside.
+#[test]
+fn a_bit_flip_in_the_last_batch_is_damage_not_a_torn_tail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ends = write_batches(dir.path(), 2);
+    let seg = log_files(dir.path())[0].clone();
+    let mut bytes = fs::read(&seg).expect("read");
+    let at = ends[0] as usize + 60; // inside the last batch's records
+    bytes[at] ^= 0x10;
+    fs::write(&seg, &bytes).expect("write");
+    let report = verify_partition(dir.path());
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    assert_eq!(report.problems[0].kind, "checksum", "not torn_tail");
+    let err =
+        PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect_err("refuses");
+    assert!(
+        matches!(&err, StorageError::Corrupt { position, .. } if *position == ends[0]),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read(&seg).expect("read"),
+        bytes,
+        "a refused open changes nothing"
+    );
+    let mut repair = config(1 << 30, Durability::Never);
+    repair.repair = true;
+    let (log, rec) = PartitionLog::open(dir.path(), repair).expect("repair");
+    assert!(rec.repaired.is_some(), "{rec:?}");
+    assert_eq!(log.high_watermark(), 3);
+}
