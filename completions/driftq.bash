@@ -2147,7 +2147,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --access-log --config --url --help --version"
+            opts="-h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2198,6 +2198,10 @@ _driftq() {
                     return 0
                     ;;
                 --segment-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-free-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-message-byte
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, e.g. 64MiB [default: 16MiB]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l router-config -d 'Rule file for the produce router (see docs/API.md) [default: no router]' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d 'Segment size before roll-over, e.g. 256MiB [default: 64MiB]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l min-free-bytes -d 'Free space to keep on the data directory\'s disk: below it produces are refused (507 `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB or 5% of the disk, whichever is smaller]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML file with any of these settings (keys as the flags, with underscores)' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'

@@ -43,6 +43,7 @@ _arguments "${_arguments_options[@]}" : \
 '--max-body-bytes=[Largest request body accepted, e.g. 64MiB \[default\: 16MiB\]]:MAX_BODY_BYTES:_default' \
 '--router-config=[Rule file for the produce router (see docs/API.md) \[default\: no router\]]:ROUTER_CONFIG:_files' \
 '--segment-bytes=[Segment size before roll-over, e.g. 256MiB \[default\: 64MiB\]]:SEGMENT_BYTES:_default' \
+'--min-free-bytes=[Free space to keep on the data directory'\''s disk\: below it produces are refused (507 \`disk_full\`) while acks, nacks and deletes go on; 0 turns the floor off \[default\: 1GiB or 5% of the disk, whichever is smaller\]]:MIN_FREE_BYTES:_default' \
 '--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \

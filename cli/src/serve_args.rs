@@ -59,6 +59,11 @@ pub struct ServeArgs {
     /// Segment size before roll-over, e.g. 256MiB [default: 64MiB]
     #[arg(long, env = "DRIFTQ_SEGMENT_BYTES", value_parser = crate::cmd::parse_size)]
     pub segment_bytes: Option<u64>,
+    /// Free space to keep on the data directory's disk: below it produces are refused (507
+    /// `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB
+    /// or 5% of the disk, whichever is smaller]
+    #[arg(long, env = "DRIFTQ_MIN_FREE_BYTES", value_parser = crate::cmd::parse_size)]
+    pub min_free_bytes: Option<u64>,
     /// Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers
     #[arg(long, env = "DRIFTQ_ACCESS_LOG")]
     pub access_log: bool,
@@ -87,6 +92,8 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
     pub router_config: Option<PathBuf>,
     pub segment_bytes: u64,
+    /// `None`: 1 GiB or 5 % of the disk, whichever is smaller.
+    pub min_free_bytes: Option<u64>,
     pub access_log: bool,
 }
 
@@ -107,6 +114,7 @@ impl Default for ServeConfig {
             max_body_bytes: 16 << 20,
             router_config: None,
             segment_bytes: 64 << 20,
+            min_free_bytes: None,
             access_log: false,
         }
     }
@@ -133,6 +141,8 @@ struct FileConfig {
     router_config: Option<PathBuf>,
     #[serde(default, deserialize_with = "file_size")]
     segment_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "file_size")]
+    min_free_bytes: Option<u64>,
     access_log: Option<bool>,
 }
 
@@ -237,6 +247,7 @@ impl ServeArgs {
                 .segment_bytes
                 .or(file.segment_bytes)
                 .unwrap_or(d.segment_bytes),
+            min_free_bytes: self.min_free_bytes.or(file.min_free_bytes),
             access_log: self.access_log || file.access_log.unwrap_or(d.access_log),
         })
     }

@@ -333,7 +333,15 @@ async fn config(State(state): State<AppState>) -> Json<Value> {
 async fn stats(State(state): State<AppState>) -> ApiResult<Response> {
     let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
-    Ok(ok_json(wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"))))
+    let mut v = wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"));
+    let (free, floor, total, full) = state.disk.state();
+    v["disk"] = json!({
+        "free_bytes": free,
+        "min_free_bytes": floor,
+        "total_bytes": total,
+        "full": full,
+    });
+    Ok(ok_json(v))
 }
 
 async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
@@ -708,6 +716,10 @@ async fn produce(
     ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    if let Err(e) = state.disk.check_produce() {
+        note_rejection(&state, &e);
+        return Err(e);
+    }
     let body = body_bytes(body)?;
     let (topic, msg) = if body.is_empty() {
         let topic = q(&query, &["topic"]).unwrap_or_default().to_owned();
@@ -803,6 +815,10 @@ async fn produce_batch(
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    if let Err(e) = state.disk.check_produce() {
+        note_rejection(&state, &e);
+        return Err(e);
+    }
     // The path names a resource: a topic that does not exist is a 404 for the whole request,
     // not one per-message failure per message under a 200. (Messages may still be redirected
     // elsewhere by their envelope or the router; those targets fail one by one.)
@@ -1705,6 +1721,10 @@ async fn replay_dlq(
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    if let Err(e) = state.disk.check_produce() {
+        note_rejection(&state, &e);
+        return Err(e);
+    }
     let body = body_bytes(body)?;
     let r: ReplayJson = if body.is_empty() {
         ReplayJson::default()

@@ -11,7 +11,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -24,6 +24,10 @@ pub(crate) struct Metrics {
     pub produce_rejected: Family<Labels, Counter>,
     pub append_seconds: Histogram,
     pub fsync_seconds: Histogram,
+    /// The data directory's disk: free bytes, the floor, and 1 while produces are refused.
+    pub disk_free_bytes: Gauge,
+    pub disk_min_free_bytes: Gauge,
+    pub disk_full: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -58,6 +62,23 @@ impl Metrics {
             "Duration of each fdatasync of a log",
             fsync_seconds.clone(),
         );
+        let (disk_free_bytes, disk_min_free_bytes, disk_full) =
+            (Gauge::default(), Gauge::default(), Gauge::default());
+        registry.register(
+            "disk_free_bytes",
+            "Free bytes on the data directory's disk",
+            disk_free_bytes.clone(),
+        );
+        registry.register(
+            "disk_min_free_bytes",
+            "The free-space floor below which produces are refused (--min-free-bytes)",
+            disk_min_free_bytes.clone(),
+        );
+        registry.register(
+            "disk_full",
+            "1 while produces are refused because the disk is below the floor",
+            disk_full.clone(),
+        );
         registry.register_collector(Box::new(BrokerCollector { broker }));
         Self {
             registry,
@@ -65,7 +86,17 @@ impl Metrics {
             produce_rejected,
             append_seconds,
             fsync_seconds,
+            disk_free_bytes,
+            disk_min_free_bytes,
+            disk_full,
         }
+    }
+
+    pub(crate) fn observe_disk(&self, (free, floor, _total, full): (u64, u64, u64, bool)) {
+        let as_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        self.disk_free_bytes.set(as_i64(free));
+        self.disk_min_free_bytes.set(as_i64(floor));
+        self.disk_full.set(i64::from(full));
     }
 
     pub(crate) fn observe_fsync(&self, d: Duration) {

@@ -8,6 +8,7 @@
 mod conn;
 mod consume;
 mod debug;
+mod disk;
 mod error;
 mod http;
 mod json;
@@ -43,6 +44,8 @@ pub(crate) struct AppState {
     pub shutdown: watch::Receiver<bool>,
     pub metrics: Arc<metrics::Metrics>,
     pub started: Instant,
+    /// Free space on the data directory's disk (refreshed by the ticker).
+    pub disk: Arc<disk::DiskGuard>,
 }
 
 /// Moves `dir` to `<dir>.bak.<unix-seconds>` (DriftQ's `-reset-wal`).
@@ -166,6 +169,10 @@ async fn serve(
         shutdown: shutdown_rx.clone(),
         metrics,
         started,
+        disk: Arc::new(disk::DiskGuard::new(
+            config.data_dir.clone(),
+            config.min_free_bytes,
+        )),
     };
     let signals = Signals::register()?;
     let ticker = tokio::spawn(tick_loop(state.clone(), durability));
@@ -259,6 +266,8 @@ async fn tick_loop(state: AppState, durability: Durability) {
     let mut last_sync = Instant::now();
     loop {
         tick.tick().await;
+        state.disk.refresh();
+        state.metrics.observe_disk(state.disk.state());
         let broker = Arc::clone(&state.broker);
         let due_sync = sync_every.is_some_and(|d| last_sync.elapsed() >= d);
         if due_sync {

@@ -657,3 +657,86 @@ fn a_missing_topic_directory_is_refused_and_repair_never_reuses_an_offset() {
         s.logs()
     );
 }
+
+/// Disk full, on a 24 MiB tmpfs this test mounts (as root; it says so and passes otherwise):
+/// below `--min-free-bytes` produces are refused with 507 `disk_full` and `Retry-After` while
+/// acks and deletes go on; produces resume without a restart once space is freed; a graceful
+/// stop exits 0; nothing acknowledged is lost.
+#[test]
+fn a_full_disk_refuses_produces_keeps_acks_and_recovers_without_a_restart() {
+    let mnt = tempfile::tempdir().expect("tempdir");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=24m", "tmpfs"])
+        .arg(mnt.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg("-l").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(mnt.path());
+    let data = mnt.path().join("data");
+    let args = ["--min-free-bytes", "6MiB", "--segment-bytes", "1MiB"];
+    let mut s = Server::start_on(&data, &args);
+    s.create_topic("big", 1);
+    s.create_topic("keep", 1);
+    let keep = s.post(
+        "/v1/produce",
+        &json!({"topic": "keep", "value": "precious"}),
+    );
+    assert_eq!(keep.status(), 200);
+    // Fill: 64 KiB values until the floor refuses.
+    let value = "x".repeat(64 << 10);
+    let mut acked = 0u64;
+    let refused = loop {
+        let r = s.post("/v1/produce", &json!({"topic": "big", "value": value}));
+        if r.status() != 200 {
+            break r;
+        }
+        acked += 1;
+        assert!(acked < 400, "the floor never refused");
+    };
+    assert_eq!(refused.status(), 507);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: Value = refused.json().expect("error body");
+    assert_eq!(body["reason"], "disk_full", "{body}");
+    let stats = s.json("/v1/stats");
+    assert_eq!(stats["disk"]["full"], true, "{stats}");
+    // Acks go on.
+    let polled = s.poll("keep", "g", &json!({"owner": "o"}));
+    let m = &polled["messages"][0];
+    let ack = s.post(
+        "/v1/ack",
+        &json!({"topic": "keep", "group": "g", "owner": "o", "partition": m["partition"], "offset": m["offset"]}),
+    );
+    assert_eq!(ack.status(), 204);
+    // Space comes back: produces resume on their own.
+    let purge = s
+        .http
+        .delete(format!("{}/v1/topics/big", s.url))
+        .send()
+        .expect("delete");
+    assert!(purge.status().is_success(), "{}", purge.status());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let resumed = loop {
+        let r = s.post("/v1/produce", &json!({"topic": "keep", "value": "after"}));
+        if r.status() == 200 || Instant::now() > deadline {
+            break r.status();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(resumed, 200, "produces resume once space is freed");
+    assert_eq!(s.terminate(), Some(0), "a graceful stop exits 0");
+    let s = Server::start_on(&data, &args);
+    let values = stored_values(&s, "keep", 0);
+    assert_eq!(
+        values.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>(),
+        vec!["precious", "after"]
+    );
+}

@@ -48,6 +48,7 @@ fn summary(url: &str, stats: &Value, config: &Value) -> Value {
         "inflight": total(&groups, "inflight"),
         "dlq_topics": dlqs.len(),
         "dlq_messages": total(&dlqs, "depth"),
+        "disk": stats["disk"],
     })
 }
 
@@ -96,6 +97,21 @@ pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> a
                 n("dlq_messages"),
                 crate::plural(n("dlq_messages"), "s")
             )?;
+            let disk = &v["disk"];
+            if let (Some(free), Some(floor)) =
+                (disk["free_bytes"].as_u64(), disk["min_free_bytes"].as_u64())
+            {
+                let refused = if disk["full"] == true {
+                    ": PRODUCES REFUSED (disk_full) until space is freed"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "disk: {free} bytes free of {} (floor {floor}){refused}",
+                    disk["total_bytes"].as_u64().unwrap_or(0)
+                )?;
+            }
         }
     }
     Ok(exit::OK)
@@ -125,6 +141,7 @@ mod tests {
                 "addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always",
                 "topics": 2, "partitions": 4, "messages": 6, "bytes": 60,
                 "groups": 2, "lag": 5, "inflight": 1, "dlq_topics": 1, "dlq_messages": 1,
+                "disk": null,
             })
         );
     }
