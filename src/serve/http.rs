@@ -341,6 +341,17 @@ async fn stats(State(state): State<AppState>) -> ApiResult<Response> {
         "total_bytes": total,
         "full": full,
     });
+    let cut = state.broker.truncations();
+    v["recovery"] = json!({
+        "truncated_records": cut.iter().map(|t| t.records).sum::<u64>(),
+        "truncated_tails": cut.iter().map(|t| json!({
+            "log": t.log,
+            "first_lost_offset": t.first_lost_offset,
+            "records": t.records,
+            "bytes": t.bytes,
+            "kept_at": t.kept_at.display().to_string(),
+        })).collect::<Vec<_>>(),
+    });
     Ok(ok_json(v))
 }
 

@@ -30,6 +30,12 @@ pub(crate) struct Metrics {
     pub disk_full: Gauge,
 }
 
+/// Records cut from torn tails when the broker started, for `/metrics`.
+#[derive(Debug)]
+struct RecoveryCollector {
+    broker: Arc<Broker>,
+}
+
 fn latency_histogram() -> Histogram {
     // 50 µs … ~1.6 s
     Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
@@ -79,6 +85,9 @@ impl Metrics {
             "1 while produces are refused because the disk is below the floor",
             disk_full.clone(),
         );
+        registry.register_collector(Box::new(RecoveryCollector {
+            broker: Arc::clone(&broker),
+        }));
         registry.register_collector(Box::new(BrokerCollector { broker }));
         Self {
             registry,
@@ -113,6 +122,24 @@ impl Metrics {
 #[derive(Debug)]
 struct BrokerCollector {
     broker: Arc<Broker>,
+}
+
+impl Collector for RecoveryCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let mut rows: Vec<(Labels, u64)> = Vec::new();
+        for t in self.broker.truncations() {
+            rows.push((labels(&[("log", &t.log)]), t.records));
+        }
+        if rows.is_empty() {
+            rows.push((labels(&[]), 0));
+        }
+        counter_family(
+            &mut encoder,
+            "recovery_truncated_records",
+            "Records cut from torn log tails when the server started (kept aside next to the segment)",
+            &rows,
+        )
+    }
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {

@@ -68,6 +68,15 @@ fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
             backup.display()
         )
     })?;
+    // The move must survive a power loss before the new, empty directory is written to.
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        driftq_core::storage::log::sync_dir(parent).with_context(|| {
+            format!(
+                "--reset: cannot make the move durable in {}",
+                parent.display()
+            )
+        })?;
+    }
     tracing::warn!(from = %dir.display(), to = %backup.display(), "--reset: data directory moved aside");
     Ok(())
 }

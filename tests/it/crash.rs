@@ -740,3 +740,59 @@ fn a_full_disk_refuses_produces_keeps_acks_and_recovers_without_a_restart() {
         vec!["precious", "after"]
     );
 }
+
+/// A torn tail cut at start is reported: how many records, from which offset, where the bytes
+/// were kept — in the log, `/v1/stats`, `/metrics` and `status`.
+#[test]
+fn a_torn_tail_cut_at_start_is_reported_in_stats_metrics_and_status() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let mut s = Server::start_on(&data, &[]);
+    s.create_topic("t", 1);
+    for i in 0..5 {
+        let r = s.post(
+            "/v1/produce",
+            &json!({"topic": "t", "value": format!("v{i}")}),
+        );
+        assert_eq!(r.status(), 200);
+    }
+    s.kill9();
+    // A write torn by a crash: the start of a one-record batch, its header whole.
+    let seg = data.join("topics/t/0/00000000000000000000.log");
+    let bytes = std::fs::read(&seg).expect("read segment");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&seg)
+        .expect("open");
+    std::io::Write::write_all(&mut f, &bytes[..60]).expect("append");
+    drop(f);
+    let s = Server::start_on(&data, &[]);
+    let stats = s.json("/v1/stats");
+    let cut = &stats["recovery"];
+    assert_eq!(cut["truncated_records"], 1, "{cut}");
+    assert_eq!(cut["truncated_tails"][0]["log"], "t/0");
+    assert_eq!(cut["truncated_tails"][0]["first_lost_offset"], 5);
+    let kept = cut["truncated_tails"][0]["kept_at"]
+        .as_str()
+        .expect("kept_at");
+    assert!(std::path::Path::new(kept).exists(), "{kept}");
+    let metrics = s.get("/metrics").text().expect("metrics");
+    assert!(
+        metrics.contains("recovery_truncated_records_total{log=\"t/0\"} 1"),
+        "{metrics}"
+    );
+    let out = driftq()
+        .args(["status", "--url", &s.url])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("recovery cut a torn tail from t/0: 1 record(s)"),
+        "{text}"
+    );
+    assert_eq!(
+        stored_values(&s, "t", 0).len(),
+        5,
+        "nothing acknowledged was cut"
+    );
+}

@@ -49,6 +49,7 @@ fn summary(url: &str, stats: &Value, config: &Value) -> Value {
         "dlq_topics": dlqs.len(),
         "dlq_messages": total(&dlqs, "depth"),
         "disk": stats["disk"],
+        "recovery": stats["recovery"],
     })
 }
 
@@ -97,6 +98,21 @@ pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> a
                 n("dlq_messages"),
                 crate::plural(n("dlq_messages"), "s")
             )?;
+            let cut = v["recovery"]["truncated_tails"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for t in cut {
+                writeln!(
+                    out,
+                    "recovery cut a torn tail from {}: {} record(s), {} bytes from offset {}, kept at {}",
+                    t["log"].as_str().unwrap_or("?"),
+                    t["records"],
+                    t["bytes"],
+                    t["first_lost_offset"],
+                    t["kept_at"].as_str().unwrap_or("?")
+                )?;
+            }
             let disk = &v["disk"];
             if let (Some(free), Some(floor)) =
                 (disk["free_bytes"].as_u64(), disk["min_free_bytes"].as_u64())
@@ -141,7 +157,7 @@ mod tests {
                 "addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always",
                 "topics": 2, "partitions": 4, "messages": 6, "bytes": 60,
                 "groups": 2, "lag": 5, "inflight": 1, "dlq_topics": 1, "dlq_messages": 1,
-                "disk": null,
+                "disk": null, "recovery": null,
             })
         );
     }

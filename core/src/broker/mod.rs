@@ -1079,6 +1079,33 @@ pub struct Broker {
     replaying: AtomicBool,
     /// Partitions the state log knows whose directory was missing at replay.
     missing: Mutex<Vec<(String, u32)>>,
+    /// Torn tails the last start cut from its logs.
+    truncated: Mutex<Vec<Truncation>>,
+}
+
+/// A torn tail recovery cut from a log when the broker started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Truncation {
+    /// `state`, or `<topic>/<partition>`.
+    pub log: String,
+    pub first_lost_offset: u64,
+    /// Records the cut batch said it held (0 when even its header was torn).
+    pub records: u64,
+    pub bytes: u64,
+    /// Where the cut bytes were kept.
+    pub kept_at: PathBuf,
+}
+
+impl Truncation {
+    fn of(log: String, t: &crate::storage::log::TornTail) -> Self {
+        Self {
+            log,
+            first_lost_offset: t.first_lost_offset,
+            records: t.records,
+            bytes: t.bytes,
+            kept_at: t.kept_at.clone(),
+        }
+    }
 }
 
 impl Drop for Broker {
@@ -1231,6 +1258,11 @@ pub fn dlq_topic_for(source_or_dlq: &str) -> String {
 }
 
 impl Broker {
+    /// The torn tails this broker's start cut from its logs.
+    pub fn truncations(&self) -> Vec<Truncation> {
+        lock(&self.truncated).clone()
+    }
+
     /// Opens the data directory (creating it), replays the state log and opens every topic.
     /// Fails with [`BrokerError::DataDir`] while another broker has it open.
     pub fn open(
@@ -1266,6 +1298,13 @@ impl Broker {
             _dir_lock: dir_lock,
             replaying: AtomicBool::new(true),
             missing: Mutex::new(Vec::new()),
+            truncated: Mutex::new(
+                report
+                    .torn_tail
+                    .iter()
+                    .map(|t| Truncation::of("state".into(), t))
+                    .collect(),
+            ),
         };
         broker.replay(now_ms)?;
         broker.replaying.store(false, Ordering::Release);
@@ -1633,7 +1672,8 @@ impl Broker {
         }
         let (log, report) = PartitionLog::open(&path, self.config.log_config())?;
         if let Some(t) = &report.torn_tail {
-            tracing::warn!(topic = %topic, partition = p, first_lost_offset = t.first_lost_offset, bytes = t.bytes, "torn tail truncated");
+            tracing::warn!(topic = %topic, partition = p, first_lost_offset = t.first_lost_offset, records = t.records, bytes = t.bytes, kept_at = %t.kept_at.display(), "torn tail truncated");
+            lock(&self.truncated).push(Truncation::of(format!("{topic}/{p}"), t));
         }
         Ok(Arc::new(Partition {
             log: Arc::new(log),

@@ -252,6 +252,8 @@ pub struct TornTail {
     pub first_lost_offset: u64,
     pub bytes: u64,
     pub kept_at: PathBuf,
+    /// Records the cut batch said it held (0 when even its header was torn).
+    pub records: u64,
 }
 
 /// What opening found and fixed.
@@ -1442,6 +1444,12 @@ fn recover_segment(
                 },
             });
         }
+        let mut head = [0u8; format::HEADER_LEN];
+        let records = file
+            .read_exact_at(&mut head, position)
+            .ok()
+            .and_then(|()| format::decode_header(&head).ok())
+            .map_or(0, |h| u64::from(h.record_count));
         let kept_at = cut_tail(dir, path, &file, position, file_len, next_offset)?;
         let lost = TornTail {
             segment: path.to_path_buf(),
@@ -1449,11 +1457,12 @@ fn recover_segment(
             first_lost_offset: next_offset,
             bytes: file_len - position,
             kept_at,
+            records,
         };
         if torn {
             tracing::warn!(
                 segment = %path.display(), position, first_lost_offset = next_offset,
-                bytes = lost.bytes, kept_at = %lost.kept_at.display(),
+                records = lost.records, bytes = lost.bytes, kept_at = %lost.kept_at.display(),
                 "torn tail truncated ({problem})"
             );
             report.torn_tail = Some(lost);
