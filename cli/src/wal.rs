@@ -526,7 +526,7 @@ fn dump_index(base: u64, log_path: &Path, json: bool, out: &mut dyn Write) -> an
 }
 
 fn verify(args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let report = match resolve(&args.path)? {
+    let mut report = match resolve(&args.path)? {
         Target::Segment(p) => verify_segment_file(&p),
         Target::Partitions(dirs) => {
             let mut all = VerifyReport::default();
@@ -536,6 +536,17 @@ fn verify(args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
             all
         }
     };
+    // A data directory: every partition its state log names must be on the disk.
+    for dir in driftq_core::broker::missing::missing_partition_dirs(&args.path) {
+        report.problems.push(Problem {
+            file: dir,
+            position: None,
+            offset: None,
+            kind: "missing_partition",
+            expected: "the partition directory the state log names".into(),
+            found: "no such directory (serve refuses to start; --repair recreates it at the next known offset)".into(),
+        });
+    }
     if args.output == OutputFormat::Json {
         writeln!(out, "{}", report_json(&args.path, &report))?;
     } else {

@@ -645,6 +645,16 @@ fn a_missing_topic_directory_is_refused_and_repair_never_reuses_an_offset() {
         !data.join("topics").join("t").exists(),
         "the disk is left as it was"
     );
+    let verified = crate::support::driftq()
+        .args(["wal", "verify"])
+        .arg(&data)
+        .assert()
+        .code(4);
+    let text = String::from_utf8_lossy(&verified.get_output().stdout).into_owned();
+    assert!(
+        text.contains("topics/t/0") && text.contains("missing_partition"),
+        "{text}"
+    );
     let s = Server::start_on(&data, &["--repair"]);
     let r: Value = s
         .post("/v1/produce", &json!({"topic": "t", "value": "after"}))

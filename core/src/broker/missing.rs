@@ -131,3 +131,57 @@ fn refusal(found: &[Missing]) -> String {
         each.join("; ")
     )
 }
+
+/// The partition directories the state log of `data_dir` says exist and the disk lacks, read
+/// offline (`wal verify`): topic records are followed in order — creations, deletions, growth,
+/// snapshots. Damaged state records are skipped: `wal verify` reports them on their own.
+#[must_use]
+pub fn missing_partition_dirs(data_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    use super::StateRecord;
+    use crate::storage::segment::{SegmentWalker, WalkItem, list_segments};
+    let Ok((segments, _)) = list_segments(&data_dir.join("state")) else {
+        return Vec::new();
+    };
+    let mut topics: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for (_, path) in segments {
+        let Ok(walker) = SegmentWalker::open(&path) else {
+            continue;
+        };
+        for item in walker {
+            let Ok(WalkItem::Batch { batch, crc_ok, .. }) = item else {
+                continue;
+            };
+            if !crc_ok {
+                continue;
+            }
+            for stored in batch.records {
+                match StateRecord::decode(&stored.record.value) {
+                    Ok(StateRecord::TopicCreated(meta)) => {
+                        topics.insert(meta.name, meta.partitions);
+                    }
+                    Ok(StateRecord::TopicDeleted { name }) => {
+                        topics.remove(&name);
+                    }
+                    Ok(StateRecord::PartitionsGrown { topic, partitions }) => {
+                        topics.insert(topic, partitions);
+                    }
+                    Ok(StateRecord::Snapshot(snap)) => {
+                        topics = snap
+                            .topics
+                            .iter()
+                            .map(|m| (m.name.clone(), m.partitions))
+                            .collect();
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    topics
+        .iter()
+        .flat_map(|(name, n)| {
+            (0..*n).map(move |p| data_dir.join("topics").join(name).join(p.to_string()))
+        })
+        .filter(|dir| !dir.is_dir())
+        .collect()
+}

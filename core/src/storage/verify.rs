@@ -21,7 +21,8 @@ pub struct Problem {
     pub position: Option<u64>,
     pub offset: Option<u64>,
     /// Stable identifier: `checksum`, `corrupt_batch`, `torn_tail`, `offset_gap`,
-    /// `file_name`, `index_entry`, `index_partial_entry`, `timeindex_entry`, `io`.
+    /// `file_name`, `index_entry`, `index_partial_entry`, `timeindex_entry`, `io`,
+    /// `missing_partition` (`wal verify` on a data directory).
     pub kind: &'static str,
     pub expected: String,
     pub found: String,
