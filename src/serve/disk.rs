@@ -28,6 +28,9 @@ pub(crate) struct DiskGuard {
     configured: Option<u64>,
     floor: AtomicU64,
     free: AtomicU64,
+    /// Free bytes as last measured, less the produce bodies admitted since: a fast producer
+    /// fills a disk between two measurements.
+    estimate: AtomicU64,
     total: AtomicU64,
     full: AtomicBool,
 }
@@ -39,6 +42,7 @@ impl DiskGuard {
             configured,
             floor: AtomicU64::new(0),
             free: AtomicU64::new(u64::MAX),
+            estimate: AtomicU64::new(u64::MAX),
             total: AtomicU64::new(0),
             full: AtomicBool::new(false),
         };
@@ -58,10 +62,13 @@ impl DiskGuard {
             .configured
             .unwrap_or_else(|| (total / 20).min(DEFAULT_FLOOR_CAP));
         self.free.store(free, Ordering::Relaxed);
+        self.estimate.store(free, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         self.floor.store(floor, Ordering::Relaxed);
-        let full = floor > 0 && free < floor;
-        let was = self.full.swap(full, Ordering::Relaxed);
+        // Produces resume a tenth of the floor above it, so the answer does not flap.
+        let was = self.full.load(Ordering::Relaxed);
+        let full = floor > 0 && (free < floor || (was && free < floor.saturating_add(floor / 10)));
+        self.full.store(full, Ordering::Relaxed);
         if full && !was {
             tracing::warn!(free_bytes = free, min_free_bytes = floor, dir = %self.dir.display(), "disk nearly full: produces are refused until space is freed (acks and deletes go on)");
         } else if was && !full {
@@ -73,10 +80,25 @@ impl DiskGuard {
         }
     }
 
-    /// 507 `disk_full` while the disk is below the floor.
-    pub(crate) fn check_produce(&self) -> Result<(), ApiError> {
+    /// 507 `disk_full` while the disk is below the floor, or when admitting `bytes` more would
+    /// take it there before the next measurement.
+    pub(crate) fn check_produce(&self, bytes: u64) -> Result<(), ApiError> {
+        let floor = self.floor.load(Ordering::Relaxed);
         if !self.full.load(Ordering::Relaxed) {
-            return Ok(());
+            // Stored bytes exceed the body by their framing: count twice the body, to be safe.
+            let need = bytes.saturating_mul(2);
+            let before = self
+                .estimate
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |e| {
+                    Some(e.saturating_sub(need))
+                })
+                .unwrap_or(0);
+            if floor == 0 || before.saturating_sub(need) >= floor {
+                return Ok(());
+            }
+            if !self.full.swap(true, Ordering::Relaxed) {
+                tracing::warn!(estimated_free_bytes = before, min_free_bytes = floor, dir = %self.dir.display(), "disk nearly full: produces are refused until space is freed (acks and deletes go on)");
+            }
         }
         Err(ApiError {
             status: StatusCode::INSUFFICIENT_STORAGE,

@@ -727,7 +727,10 @@ async fn produce(
     ApiQuery(query): ApiQuery<HashMap<String, String>>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    if let Err(e) = state.disk.check_produce() {
+    if let Err(e) = state
+        .disk
+        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
+    {
         note_rejection(&state, &e);
         return Err(e);
     }
@@ -826,7 +829,10 @@ async fn produce_batch(
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    if let Err(e) = state.disk.check_produce() {
+    if let Err(e) = state
+        .disk
+        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
+    {
         note_rejection(&state, &e);
         return Err(e);
     }
@@ -1732,7 +1738,10 @@ async fn replay_dlq(
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    if let Err(e) = state.disk.check_produce() {
+    if let Err(e) = state
+        .disk
+        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
+    {
         note_rejection(&state, &e);
         return Err(e);
     }
