@@ -16,6 +16,20 @@ pub struct Stats {
     pub groups: Vec<GroupStat>,
     #[serde(default)]
     pub dlq: Vec<DlqStat>,
+    /// The data directory's disk (servers before the free-space floor send none).
+    #[serde(default)]
+    pub disk: Option<DiskStat>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct DiskStat {
+    #[serde(default)]
+    pub free_bytes: u64,
+    #[serde(default)]
+    pub min_free_bytes: u64,
+    /// Produces are refused (507 `disk_full`).
+    #[serde(default)]
+    pub full: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -143,6 +143,18 @@ fn draw_header(frame: &mut Frame<'_>, app: &App, area: Rect) {
         app.stats.dlq.iter().map(|d| d.depth).sum::<u64>(),
         app.interval.as_millis()
     ));
+    let mut line2 = line2;
+    if let Some(d) = app.stats.disk.as_ref().filter(|d| d.full) {
+        // A text marker, not only a colour: it must survive NO_COLOR.
+        line2.spans.push(Span::styled(
+            format!(
+                "   DISK FULL: produces refused ({} free, floor {})",
+                human(d.free_bytes),
+                human(d.min_free_bytes)
+            ),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
     frame.render_widget(
         Paragraph::new(vec![line1, line2])
             .block(Block::default().borders(Borders::BOTTOM))

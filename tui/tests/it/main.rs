@@ -140,5 +140,6 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
             depth: dlq_depth,
             replayed: 0,
         }],
+        disk: None,
     }
 }

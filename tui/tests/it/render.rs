@@ -135,3 +135,17 @@ fn a_consumer_whose_stream_closed_shows_as_gone_in_the_drill_down() {
         .find(|l| l.contains("worker-7") && l.contains("ago"));
     assert!(live.is_some(), "{screen}");
 }
+
+#[test]
+fn a_full_disk_is_a_text_marker_in_the_header() {
+    let mut a = App::new("http://127.0.0.1:8080", Duration::from_secs(1));
+    let mut full = snapshot(1_000_000, 1_000, 100, 40, 1);
+    full.disk = Some(driftq_tui::stats::DiskStat {
+        free_bytes: 5 << 20,
+        min_free_bytes: 6 << 20,
+        full: true,
+    });
+    a.on_snapshot(full);
+    let screen = render(&a, 160, 30);
+    assert!(screen.contains("DISK FULL: produces refused"), "{screen}");
+}
