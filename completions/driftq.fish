@@ -30,7 +30,7 @@ complete -c driftq -n "__fish_driftq_needs_command" -s V -l version -d 'Print ve
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
-complete -c driftq -n "__fish_driftq_needs_command" -f -a "consume" -d 'Consume messages as a group member (leases; ack after printing on a terminal)'
+complete -c driftq -n "__fish_driftq_needs_command" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
@@ -175,8 +175,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new messages (the default unless -n or --until-end)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l until-end -d 'Stop when nothing is left to consume'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l force -d 'With --from: move the group even while it holds leases (their acks will fail), as `group seek --force` does'
-complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ack -d 'Ack each message after printing it (default on a terminal)'
-complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-ack -d 'Leave messages leased (default when piped): ack them later with `driftq ack --stdin`'
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ack -d 'Ack each message after printing it (the default; kept for scripts that say so)'
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-ack -d 'Leave messages leased: ack them later with `driftq ack --stdin`'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s g -l group -d 'Consumer group holding the lease' -r
@@ -345,7 +345,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand top" -l interval -d 'Refresh interval' -r
+complete -c driftq -n "__fish_driftq_using_subcommand top" -l interval -d 'Refresh interval (at least 100ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s V -l version -d 'Print version'
@@ -466,7 +466,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand man" -s V -l version -d 'P
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; ack after printing on a terminal)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'

@@ -304,8 +304,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--until-end[Stop when nothing is left to consume]' \
 '--force[With --from\: move the group even while it holds leases (their acks will fail), as \`group seek --force\` does]' \
-'(--no-ack)--ack[Ack each message after printing it (default on a terminal)]' \
-'--no-ack[Leave messages leased (default when piped)\: ack them later with \`driftq ack --stdin\`]' \
+'(--no-ack)--ack[Ack each message after printing it (the default; kept for scripts that say so)]' \
+'--no-ack[Leave messages leased\: ack them later with \`driftq ack --stdin\`]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -716,7 +716,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (top)
 _arguments "${_arguments_options[@]}" : \
-'--interval=[Refresh interval]:INTERVAL:_default' \
+'--interval=[Refresh interval (at least 100ms)]:INTERVAL:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -1222,7 +1222,7 @@ _driftq_commands() {
 'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
 'topic:Create, list, describe, alter, purge and delete topics' \
 'produce:Produce messages\: from the argument, stdin or a file' \
-'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
+'consume:Consume messages as a group member (leases; acks what it printed unless --no-ack)' \
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
 'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
 'extend:Extend leases (one, or many from \`consume -o json\` lines with --stdin)' \
@@ -1468,7 +1468,7 @@ _driftq__subcmd__help_commands() {
 'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
 'topic:Create, list, describe, alter, purge and delete topics' \
 'produce:Produce messages\: from the argument, stdin or a file' \
-'consume:Consume messages as a group member (leases; ack after printing on a terminal)' \
+'consume:Consume messages as a group member (leases; acks what it printed unless --no-ack)' \
 'ack:Ack leased messages (one, or many from \`consume -o json\` lines with --stdin)' \
 'nack:Nack leased messages\: redeliver after the backoff (or --delay), or dead-letter' \
 'extend:Extend leases (one, or many from \`consume -o json\` lines with --stdin)' \

@@ -101,7 +101,7 @@ pub enum Command {
     Topic(cmd::topic::TopicCommand),
     /// Produce messages: from the argument, stdin or a file.
     Produce(cmd::produce::ProduceArgs),
-    /// Consume messages as a group member (leases; ack after printing on a terminal).
+    /// Consume messages as a group member (leases; acks what it printed unless --no-ack).
     Consume(cmd::consume::ConsumeArgs),
     /// Ack leased messages (one, or many from `consume -o json` lines with --stdin).
     Ack(cmd::settle::AckArgs),
@@ -147,9 +147,18 @@ pub enum Command {
 /// `driftq top` flags.
 #[derive(Debug, clap::Args)]
 pub struct TopArgs {
-    /// Refresh interval
-    #[arg(long, default_value = "1s", value_parser = cmd::parse_duration)]
+    /// Refresh interval (at least 100ms)
+    #[arg(long, default_value = "1s", value_parser = parse_interval)]
     pub interval: std::time::Duration,
+}
+
+/// `top --interval`: a duration of at least 100 ms (faster refreshes only load the server).
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let d = cmd::parse_duration(s)?;
+    if d < std::time::Duration::from_millis(100) {
+        return Err(format!("{s:?} is below the 100ms floor"));
+    }
+    Ok(d)
 }
 
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.

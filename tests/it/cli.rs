@@ -2,7 +2,7 @@
 //! shape; the scripting and DLQ scenarios; the lossless consume → produce round trip; generated
 //! completions and man pages are up to date; help snapshots.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use predicates::prelude::*;
@@ -1545,4 +1545,109 @@ fn status_says_whether_the_server_is_up_and_what_it_holds() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(url.as_str()));
+}
+
+/// `top` without a terminal says it needs one, exits 2, and writes no escape codes.
+#[test]
+fn top_without_a_terminal_exits_2_with_one_line() {
+    let out = driftq()
+        .args(["--url", "http://127.0.0.1:9", "top"])
+        .assert()
+        .code(2);
+    let o = out.get_output();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("top needs a terminal"), "{stderr}");
+    assert!(
+        !o.stdout.contains(&0x1b) && !o.stderr.contains(&0x1b),
+        "no escape codes"
+    );
+    driftq()
+        .args(["top", "--interval", "50ms"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("100ms floor"));
+}
+
+/// A reader that closes the pipe early (`| head -1`) ends no command with a panic or an error.
+#[test]
+fn every_command_survives_a_closed_pipe() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    let batch: Vec<Value> = (0..3000)
+        .map(|i| json!({"value": format!("m{i}")}))
+        .collect();
+    assert!(
+        s.post("/v1/topics/t/messages", &json!(batch))
+            .status()
+            .is_success()
+    );
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["completions", "bash"],
+        vec!["completions", "zsh"],
+        vec!["consume", "t", "-g", "g", "--until-end", "-o", "json"],
+        vec!["topic", "list"],
+        vec!["group", "list"],
+        vec!["status"],
+    ];
+    for args in commands {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+            .args(&args)
+            .env("DRIFTQ_URL", &s.url)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut first = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut first).expect("a first line");
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// `consume` acks what it printed when piped too; `--no-ack` leaves it leased.
+#[test]
+fn consume_piped_acks_what_it_printed_and_no_ack_leaves_leases() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    for i in 0..4 {
+        assert_eq!(
+            s.post(
+                "/v1/produce",
+                &json!({"topic": "t", "value": format!("v{i}")})
+            )
+            .status(),
+            200
+        );
+    }
+    driftq()
+        .args([
+            "--url", &s.url, "consume", "t", "-g", "piped", "-n", "2", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let g = s.json("/v1/topics/t/groups/piped");
+    assert_eq!(
+        (g["acks"].as_u64(), g["inflight"].as_u64()),
+        (Some(2), Some(0)),
+        "{g}"
+    );
+    driftq()
+        .args([
+            "--url", &s.url, "consume", "t", "-g", "kept", "-n", "2", "--no-ack",
+        ])
+        .assert()
+        .success();
+    let g = s.json("/v1/topics/t/groups/kept");
+    assert_eq!(
+        (g["acks"].as_u64(), g["inflight"].as_u64()),
+        (Some(0), Some(2)),
+        "{g}"
+    );
 }

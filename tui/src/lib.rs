@@ -114,13 +114,20 @@ fn want_of(app: &App) -> Want {
 
 /// Runs the dashboard until the user quits.
 pub fn run(url: &str, interval: Duration) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(driftq_cli::ExitError::usage(
+            "top needs a terminal: for scripts use `driftq status` or `driftq group describe -o json`",
+        )
+        .into());
+    }
     let client = Client::new(url)?;
     let mut app = App::new(url, interval);
     let (tx, rx) = mpsc::channel();
     let (want_tx, want_rx) = mpsc::channel();
     let first = want_of(&app);
     std::thread::spawn(move || fetch_loop(&client, &want_rx, &tx, first));
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = (|| -> anyhow::Result<()> {
         loop {
             terminal.draw(|f| ui::draw(f, &app))?;

@@ -91,7 +91,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         format!("filter: {}█  (Enter to apply, Esc to stop)", app.filter)
     } else {
         format!(
-            "q quit  Tab pane  j/k move  Enter open  Esc back  / filter{}  s sort:{}  p {}  +/- {}ms  ? help",
+            "q quit  Tab pane  j/k move  Enter open  Esc back  / filter{}  s sort:{}  p {}  +/- {}  ? help",
             if app.filter.is_empty() {
                 String::new()
             } else {
@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             },
             app.sort.label(),
             if app.paused { "resume" } else { "pause" },
-            app.interval.as_millis()
+            humantime::format_duration(app.interval)
         )
     };
     frame.render_widget(
@@ -135,13 +135,13 @@ fn draw_header(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ),
     ]);
     let line2 = Line::from(format!(
-        "produce {:.0} msg/s   ack {:.0} msg/s   topics {}   groups {}   dlq {}   refresh {}ms",
+        "produce {:.0} msg/s   ack {:.0} msg/s   topics {}   groups {}   dlq {}   refresh {}",
         app.total_produce_rate,
         app.total_ack_rate,
         app.stats.topics.len(),
         app.stats.groups.len(),
         app.stats.dlq.iter().map(|d| d.depth).sum::<u64>(),
-        app.interval.as_millis()
+        humantime::format_duration(app.interval)
     ));
     let mut line2 = line2;
     if let Some(d) = app.stats.disk.as_ref().filter(|d| d.full) {

@@ -1,7 +1,7 @@
 //! `driftq consume TOPIC -g GROUP`: lease messages, print them, ack them (or leave them leased
 //! with `--no-ack` for a script to ack later from the JSON lines).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use clap::Args;
 use driftq_core::api::Bytes;
@@ -45,10 +45,10 @@ pub struct ConsumeArgs {
     /// non-UTF-8 bytes; -o json is byte-exact)
     #[arg(long)]
     pub format: Option<String>,
-    /// Ack each message after printing it (default on a terminal)
+    /// Ack each message after printing it (the default; kept for scripts that say so)
     #[arg(long, conflicts_with = "no_ack")]
     pub ack: bool,
-    /// Leave messages leased (default when piped): ack them later with `driftq ack --stdin`
+    /// Leave messages leased: ack them later with `driftq ack --stdin`
     #[arg(long)]
     pub no_ack: bool,
     /// Consumer name that holds the leases [default: <hostname>-<pid>]
@@ -220,11 +220,9 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         .iter()
         .map(|f| parse_filter(f))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let ack = if a.no_ack {
-        false
-    } else {
-        a.ack || std::io::stdout().is_terminal()
-    };
+    // What was printed is acked, piped or not (Kafka's tools commit, `nats consumer next`
+    // acks); `--no-ack` leaves it leased for a later `ack --stdin`.
+    let ack = !a.no_ack;
     let owner = a.owner.clone().unwrap_or_else(default_owner);
     let lease_ms = i64::try_from(a.lease.as_millis())
         .unwrap_or(i64::MAX)

@@ -12,7 +12,11 @@ use crate::Cli;
 /// Writes the completion script for `shell`.
 pub fn completions(shell: Shell, out: &mut dyn Write) -> anyhow::Result<u8> {
     let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "driftq", out);
+    // Generated into memory first: clap_complete panics on a failed write, and a closed pipe
+    // (`driftq completions bash | head -1`) is no reason to.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "driftq", &mut script);
+    out.write_all(&script)?;
     Ok(crate::exit::OK)
 }
 
