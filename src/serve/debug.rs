@@ -26,6 +26,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/debug/topics/peek", get(peek))
         .route("/debug/topics/lag", get(lag))
         .route("/debug/messages/state", get(message_states))
+        .route("/debug/runs", get(runs))
+}
+
+/// DriftQ's dashboard polls its v2 engine's runs (`/debug/runs?limit=10`) every few seconds and
+/// shows an error banner on a 404. driftq has no workflow engine, so it has no runs: an empty
+/// list in the shape the dashboard reads.
+async fn runs(ApiQuery(query): ApiQuery<HashMap<String, String>>) -> Response {
+    let limit = query
+        .get("limit")
+        .and_then(|l| l.trim().parse::<u64>().ok())
+        .unwrap_or(10);
+    pretty(&json!({"ok": true, "limit": limit, "runs": []}))
 }
 
 /// DriftQ writes these with Go's `json.Encoder` and a two-space indent: one object, a newline.

@@ -327,6 +327,13 @@ async fn config(State(state): State<AppState>) -> Json<Value> {
         Ok(Durability::Interval(d)) => format!("{}ms", d.as_millis()),
         _ => c.fsync.clone(),
     });
+    // DriftQ's engine settings, with driftq's honest values: one storage engine (segmented,
+    // checksummed logs), the broker's state log as its WAL, no artifacts, and no write buffer
+    // of its own (appends go to the page cache and group commit).
+    v["engine_store"] = json!("segmented-log");
+    v["engine_wal"] = json!("state-log");
+    v["artifacts_dir"] = json!("");
+    v["wal_buffer_bytes"] = json!(0);
     Json(v)
 }
 
@@ -455,6 +462,11 @@ async fn create_topic(
         ordering,
     };
     let meta = blocking(&state, true, move |b, now| b.create_topic_from(meta, now)).await?;
+    state
+        .metrics
+        .topic_created
+        .get_or_create(&vec![("topic".to_owned(), meta.name.clone())])
+        .inc();
     Ok((
         StatusCode::CREATED,
         Json(json!({"status": "created", "name": meta.name, "partitions": meta.partitions})),

@@ -22,6 +22,8 @@ pub(crate) struct Metrics {
     registry: Registry,
     pub http_requests: Family<Labels, Counter>,
     pub produce_rejected: Family<Labels, Counter>,
+    /// Topics created through the API since the server started (DriftQ's `topic_created_total`).
+    pub topic_created: Family<Labels, Counter>,
     pub append_seconds: Histogram,
     pub fsync_seconds: Histogram,
     /// The data directory's disk: free bytes, the floor, and 1 while produces are refused.
@@ -46,6 +48,12 @@ impl Metrics {
         let mut registry = Registry::default();
         let http_requests = Family::<Labels, Counter>::default();
         let produce_rejected = Family::<Labels, Counter>::default();
+        let topic_created = Family::<Labels, Counter>::default();
+        registry.register(
+            "topic_created",
+            "Topics created through the API since the server started",
+            topic_created.clone(),
+        );
         let append_seconds = latency_histogram();
         let fsync_seconds = latency_histogram();
         registry.register(
@@ -93,6 +101,7 @@ impl Metrics {
             registry,
             http_requests,
             produce_rejected,
+            topic_created,
             append_seconds,
             fsync_seconds,
             disk_free_bytes,

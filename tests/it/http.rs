@@ -1884,3 +1884,53 @@ fn idle_connections_past_the_file_limit_never_starve_a_segment_roll() {
     let v: Value = r.json().expect("describe");
     assert_eq!(v["partitions"][0]["high_watermark"], 21, "{v}");
 }
+
+/// What DriftQ's dashboard and driftqctl read from a broker: `/debug/runs` (no workflow engine
+/// here: no runs), the engine fields of `/v1/config`, `topic_created_total`; and driftqctl's
+/// `_peek` group never holds producers back.
+#[test]
+fn driftq_tools_find_runs_config_fields_metrics_and_peek_holds_nothing_back() {
+    let s = Server::start(&["--max-partition-msgs", "5"]);
+    let runs = s.json("/debug/runs?limit=10");
+    assert_eq!(
+        (runs["ok"].clone(), runs["runs"].clone()),
+        (json!(true), json!([]))
+    );
+    let c = s.json("/v1/config");
+    for key in [
+        "engine_store",
+        "engine_wal",
+        "artifacts_dir",
+        "wal_buffer_bytes",
+    ] {
+        assert!(!c[key].is_null(), "{key} in {c}");
+    }
+    s.create_topic("peeked", 1);
+    let metrics = s.get("/metrics").text().expect("metrics");
+    assert!(
+        metrics.contains("topic_created_total{topic=\"peeked\"} 1"),
+        "{metrics}"
+    );
+    // driftqctl's peek group reads the first message and never acks.
+    assert_eq!(
+        s.post("/v1/produce", &json!({"topic": "peeked", "value": "first"}))
+            .status(),
+        200
+    );
+    let _ = s.poll("peeked", "_peek", &json!({"owner": "ctl", "max": 1}));
+    for i in 0..10 {
+        let r = s.post(
+            "/v1/produce",
+            &json!({"topic": "peeked", "value": format!("v{i}")}),
+        );
+        assert_eq!(
+            r.status(),
+            200,
+            "produce {i}: an ephemeral group holds nothing back"
+        );
+    }
+    // A real group does.
+    let _ = s.poll("peeked", "billing", &json!({"owner": "w", "max": 1}));
+    let r = s.post("/v1/produce", &json!({"topic": "peeked", "value": "over"}));
+    assert_eq!(r.status(), 429);
+}

@@ -52,6 +52,13 @@ pub use state::{
     Counters, DeadLetterCause, FailCause, SeekCause, StateRecord, TopicMeta, TopicOrdering,
 };
 
+/// Whether a group is ephemeral: a name starting with `_` (driftqctl's `topics peek` reads as
+/// `_peek`). Such a group never holds producers back: backpressure counts only the others.
+#[must_use]
+pub fn is_ephemeral_group(name: &str) -> bool {
+    name.starts_with('_')
+}
+
 /// Prefix of dead-letter topics.
 pub const DLQ_PREFIX: &str = "dlq.";
 /// Error recorded when a lease runs out (DriftQ's name for it).
@@ -995,8 +1002,9 @@ impl Topic {
     fn refresh_min_floors(&self, groups: &BTreeMap<String, Group>) {
         for (i, part) in self.parts().iter().enumerate() {
             let min = groups
-                .values()
-                .filter_map(|g| g.partitions.get(i).map(|gp| gp.floor))
+                .iter()
+                .filter(|(name, _)| !is_ephemeral_group(name))
+                .filter_map(|(_, g)| g.partitions.get(i).map(|gp| gp.floor))
                 .min()
                 .unwrap_or(u64::MAX);
             part.min_floor.store(min, Ordering::Release);
