@@ -1651,3 +1651,58 @@ fn consume_piped_acks_what_it_printed_and_no_ack_leaves_leases() {
         "{g}"
     );
 }
+
+/// `ack|nack --stdin` end with one summary — a line, or one JSON object with `-o json` — and
+/// one stderr line that counts the leases no longer held, not a line per message.
+#[test]
+fn settling_from_stdin_prints_one_summary_and_counts_expired_leases_once() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    for i in 0..3 {
+        assert_eq!(
+            s.post(
+                "/v1/produce",
+                &json!({"topic": "t", "value": format!("v{i}")})
+            )
+            .status(),
+            200
+        );
+    }
+    let leased = driftq()
+        .args([
+            "--url", &s.url, "consume", "t", "-g", "g", "-n", "3", "--no-ack", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let lines = leased.get_output().stdout.clone();
+    let first = driftq()
+        .args(["--url", &s.url, "nack", "--stdin", "-o", "json"])
+        .write_stdin(lines.clone())
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&first.get_output().stdout).expect("one JSON object");
+    assert_eq!(
+        (v["nacked"].as_u64(), v["failed"].as_u64()),
+        (Some(3), Some(0)),
+        "{v}"
+    );
+    let again = driftq()
+        .args(["--url", &s.url, "ack", "--stdin", "-o", "json"])
+        .write_stdin(lines)
+        .assert()
+        .code(1);
+    let o = again.get_output();
+    let v: Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    assert_eq!(
+        (v["acked"].as_u64(), v["failed"].as_u64()),
+        (Some(0), Some(3)),
+        "{v}"
+    );
+    assert_eq!(v["errors"].as_array().map(Vec::len), Some(3), "{v}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("3 of 3 not acked (3 no longer held"),
+        "{stderr}"
+    );
+}

@@ -155,23 +155,57 @@ fn settle_one(verb: Verb<'_>, lease: &Lease, client: &Client) -> anyhow::Result<
     })
 }
 
-/// Prints the tally of a `--stdin` run (tables only) and picks the exit code: all settled, none,
-/// or some.
+/// What a `--stdin` run settled: counts and the first errors.
+#[derive(Default)]
+struct Tally {
+    ok: u64,
+    failed: u64,
+    /// Failures because the lease was no longer held (expired, or settled already).
+    not_held: u64,
+    /// The first [`MAX_ERRORS`] failures.
+    errors: Vec<Value>,
+}
+
+/// Failures a `--stdin` run reports one by one; the rest are counted.
+const MAX_ERRORS: usize = 10;
+
+/// Prints the tally of a `--stdin` run — one line, or one JSON object with `-o json`, and one
+/// stderr line counting failures — and picks the exit code: all settled, none, or some.
 fn summary(
     verb: Verb<'_>,
     output: OutputFormat,
-    ok: u64,
-    failed: u64,
+    t: &Tally,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    if output == OutputFormat::Table {
-        let messages = format!("message{}", crate::plural(ok, "s"));
-        let failures = if failed > 0 {
-            format!(", {failed} failed")
-        } else {
-            String::new()
-        };
-        writeln!(out, "{} {ok} {messages}{failures}", verb.past_tense())?;
+    let (ok, failed) = (t.ok, t.failed);
+    match output {
+        OutputFormat::Table => {
+            let messages = format!("message{}", crate::plural(ok, "s"));
+            let failures = if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            };
+            writeln!(out, "{} {ok} {messages}{failures}", verb.past_tense())?;
+        }
+        OutputFormat::Json => {
+            let mut v = json!({"failed": failed, "errors": t.errors});
+            v[verb.past_tense()] = json!(ok);
+            writeln!(out, "{v}")?;
+        }
+    }
+    if failed > 0 {
+        let first = t
+            .errors
+            .first()
+            .and_then(|e| e["message"].as_str())
+            .unwrap_or_default();
+        eprintln!(
+            "driftq: {failed} of {} not {} ({} no longer held: lease expired or already settled); first: {first}",
+            ok + failed,
+            verb.past_tense(),
+            t.not_held
+        );
     }
     Ok(match (ok, failed) {
         (_, 0) => exit::OK,
@@ -208,34 +242,30 @@ pub fn run(
     }
     // Group lines by (topic, group) and settle each group's messages in batches.
     let mut pending: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
-    let (mut ok, mut failed) = (0u64, 0u64);
-    let mut flush = |key: &(String, String),
-                     items: &mut Vec<Value>,
-                     out: &mut dyn Write|
-     -> anyhow::Result<()> {
+    let mut tally = Tally::default();
+    let mut flush = |key: &(String, String), items: &mut Vec<Value>| -> anyhow::Result<()> {
         if items.is_empty() {
             return Ok(());
         }
         let r = client.ack_batch(&key.0, &key.1, items)?;
-        ok += r["acked"].as_u64().unwrap_or(0);
-        failed += r["failed"].as_u64().unwrap_or(0);
+        tally.ok += r["acked"].as_u64().unwrap_or(0);
+        tally.failed += r["failed"].as_u64().unwrap_or(0);
         for (item, res) in items
             .iter()
             .zip(r["results"].as_array().cloned().unwrap_or_default())
         {
-            if let Some(msg) = res["message"].as_str() {
-                eprintln!(
-                    "driftq: {}/{}@{}: {msg}",
-                    key.0, item["partition"], item["offset"]
-                );
+            let Some(msg) = res["message"].as_str() else {
+                continue;
+            };
+            if res["error"] == "INVALID_ARGUMENT" && msg.contains("not in flight") {
+                tally.not_held += 1;
             }
-        }
-        if a.output == OutputFormat::Json {
-            writeln!(
-                out,
-                "{}",
-                json!({"topic": key.0, "group": key.1, "acked": r["acked"], "failed": r["failed"]})
-            )?;
+            if tally.errors.len() < MAX_ERRORS {
+                tally.errors.push(json!({
+                    "topic": key.0, "group": key.1, "partition": item["partition"],
+                    "offset": item["offset"], "error": res["error"], "message": msg,
+                }));
+            }
         }
         items.clear();
         Ok(())
@@ -264,13 +294,13 @@ pub fn run(
         items.push(item);
         if items.len() >= 500 {
             let mut batch = std::mem::take(items);
-            flush(&key, &mut batch, out)?;
+            flush(&key, &mut batch)?;
         }
     }
     for (key, mut items) in std::mem::take(&mut pending) {
-        flush(&key, &mut items, out)?;
+        flush(&key, &mut items)?;
     }
-    summary(verb, a.output, ok, failed, out)
+    summary(verb, a.output, &tally, out)
 }
 
 /// The leases named by stdin's JSON lines (`consume -o json`), the flags filling in what a line
@@ -316,12 +346,12 @@ fn extend_each(
     client: &Client,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    let (mut ok, mut failed) = (0u64, 0u64);
+    let mut tally = Tally::default();
     for line in stdin_leases(a) {
         let lease = line?;
         match settle_one(verb, &lease, client) {
             Ok(word) => {
-                ok += 1;
+                tally.ok += 1;
                 if a.output == OutputFormat::Json {
                     writeln!(
                         out,
@@ -331,13 +361,19 @@ fn extend_each(
                 }
             }
             Err(e) => {
-                failed += 1;
-                eprintln!(
-                    "driftq: {}/{}@{}: {e:#}",
-                    lease.topic, lease.partition, lease.offset
-                );
+                tally.failed += 1;
+                let message = format!("{e:#}");
+                if message.contains("not in flight") {
+                    tally.not_held += 1;
+                }
+                if tally.errors.len() < MAX_ERRORS {
+                    tally.errors.push(json!({
+                        "topic": lease.topic, "group": lease.group, "partition": lease.partition,
+                        "offset": lease.offset, "message": message,
+                    }));
+                }
             }
         }
     }
-    summary(verb, a.output, ok, failed, out)
+    summary(verb, a.output, &tally, out)
 }
