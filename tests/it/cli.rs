@@ -1706,3 +1706,29 @@ fn settling_from_stdin_prints_one_summary_and_counts_expired_leases_once() {
         "{stderr}"
     );
 }
+
+/// A missing topic is exit 4 for every command, and a delete of one does not say to create it.
+#[test]
+fn a_missing_topic_is_exit_4_and_delete_does_not_say_create_it_first() {
+    let s = Server::start(&[]);
+    for args in [
+        vec!["topic", "delete", "nosuch", "--yes"],
+        vec!["topic", "describe", "nosuch"],
+        vec!["consume", "nosuch", "-g", "g", "-n", "1"],
+        vec!["produce", "nosuch", "x"],
+        vec!["dlq", "peek", "nosuch"],
+    ] {
+        let out = driftq()
+            .arg("--url")
+            .arg(&s.url)
+            .args(&args)
+            .assert()
+            .code(4);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("topic nosuch does not exist"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("create it first"), "{args:?}: {stderr}");
+    }
+}

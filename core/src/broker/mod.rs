@@ -128,7 +128,7 @@ impl BrokerConfig {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BrokerError {
-    #[error("topic {0} does not exist (create it first)")]
+    #[error("topic {0} does not exist")]
     TopicNotFound(String),
     #[error("topic {0} already exists")]
     TopicExists(String),
