@@ -10,6 +10,8 @@ use crate::stats::{GroupStat, Lease, Retry, Stats};
 pub const HISTORY: usize = 60;
 /// A group whose oldest unacked message is older than this is highlighted.
 pub const OLD_AGE_MS: i64 = 30_000;
+/// A group polled within this long is being consumed (see [`App::behind`]).
+pub const ACTIVE_MS: i64 = 60_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -105,7 +107,8 @@ pub struct App {
     pub topic_rates: BTreeMap<String, VecDeque<u64>>,
     /// Per (topic, group): ack rate (msgs/s).
     pub ack_rates: BTreeMap<(String, String), f64>,
-    /// Groups falling behind: lag grew, oldest unacked too old, or DLQ grew.
+    /// Groups falling behind: polled lately, and their lag grew or their oldest unacked
+    /// message, already past [`OLD_AGE_MS`], kept ageing.
     pub behind: BTreeMap<(String, String), bool>,
     /// Per DLQ topic: depth change in the last interval.
     pub dlq_growth: BTreeMap<String, i64>,
@@ -180,10 +183,17 @@ impl App {
             };
             self.total_ack_rate += rate;
             rates.insert(key.clone(), rate);
+            // Falling behind: a group someone consumes (polled lately) whose lag grows, or
+            // whose oldest unacked message keeps ageing past the threshold. A group nobody
+            // reads any more is idle, not behind.
+            let active = g.last_poll_age_ms.is_some_and(|a| a < ACTIVE_MS);
             let lag_grew = old.is_some_and(|o| g.lag > o.lag);
-            let dlq_grew = old.is_some_and(|o| g.dlq > o.dlq);
-            let too_old = g.oldest_unacked_age_ms.is_some_and(|a| a > OLD_AGE_MS);
-            behind.insert(key, lag_grew || dlq_grew || too_old);
+            let age_grew = old.is_some_and(|o| {
+                g.oldest_unacked_age_ms.is_some_and(|a| {
+                    a > OLD_AGE_MS && o.oldest_unacked_age_ms.is_some_and(|before| a > before)
+                })
+            });
+            behind.insert(key, active && (lag_grew || age_grew));
         }
         self.ack_rates = rates;
         self.behind = behind;

@@ -271,13 +271,19 @@ fn draw_groups(frame: &mut Frame<'_>, app: &App, area: Rect) {
             let key = (g.topic.clone(), g.group.clone());
             let rate = app.ack_rates.get(&key).copied().unwrap_or(0.0);
             let mut style = selected_style(app, Pane::Groups, visible.start + k == sel);
-            if app.behind.get(&key).copied().unwrap_or(false)
-                && !matches!(app.connection, Connection::Lost { .. })
-            {
+            let behind = app.behind.get(&key).copied().unwrap_or(false)
+                && !matches!(app.connection, Connection::Lost { .. });
+            if behind {
                 style = style.fg(Color::Red).add_modifier(Modifier::BOLD);
             }
+            // A text marker too: colour does not survive NO_COLOR or a monochrome terminal.
+            let name = if behind {
+                format!("! {}", g.group)
+            } else {
+                g.group.clone()
+            };
             Row::new(vec![
-                Cell::from(g.group.clone()),
+                Cell::from(name),
                 Cell::from(g.topic.clone()),
                 Cell::from(human(g.lag)),
                 Cell::from(human(g.ready)),
@@ -628,6 +634,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("p", "pause / resume refreshing"),
     ("+ / -", "slower / faster refresh"),
     ("?", "this help (any key closes it)"),
+    (
+        "! group",
+        "falling behind: polled lately, lag or oldest age growing",
+    ),
 ];
 
 /// Width of the key column in the help overlay.

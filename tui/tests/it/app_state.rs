@@ -38,7 +38,7 @@ fn rates_and_sparklines_come_from_successive_snapshots() {
 }
 
 #[test]
-fn falling_behind_is_flagged_when_lag_or_dlq_grows_or_age_is_high() {
+fn falling_behind_is_flagged_for_active_groups_whose_lag_grows() {
     let mut a = app();
     a.on_snapshot(snapshot(10_000, 1_000, 100, 40, 1));
     a.on_snapshot(snapshot(11_000, 1_000, 100, 50, 1));
@@ -46,6 +46,13 @@ fn falling_behind_is_flagged_when_lag_or_dlq_grows_or_age_is_high() {
     assert!(a.behind[&billing]);
     let archiver = ("audit".to_string(), "archiver".to_string());
     assert!(!a.behind[&archiver]);
+    // The same growth in a group nobody has polled for minutes is idle, not behind.
+    let mut idle = snapshot(12_000, 1_000, 100, 60, 1);
+    for g in &mut idle.groups {
+        g.last_poll_age_ms = Some(600_000);
+    }
+    a.on_snapshot(idle);
+    assert!(!a.behind[&billing], "idle groups are not flagged");
     assert_eq!(a.dlq_growth["dlq.orders"], 0);
     a.on_snapshot(snapshot(12_000, 1_000, 100, 50, 3));
     assert_eq!(a.dlq_growth["dlq.orders"], 2);
