@@ -353,13 +353,17 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-h -V --url --help --version serve topic produce consume ack nack extend group dlq status top bench wal completions man help"
+            opts="-h -V --url --timeout --help --version serve topic produce consume ack nack extend group dlq status top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -371,7 +375,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__ack)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --url --help --version"
+            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +417,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -421,13 +429,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench)
-            opts="-h -V --url --help --version produce consume e2e help"
+            opts="-h -V --url --timeout --help --version produce consume e2e help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -439,7 +451,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +518,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -517,7 +533,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -584,6 +600,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -665,7 +685,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --help --version"
+            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -735,6 +755,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -743,13 +767,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__completions)
-            opts="-h -V --url --help --version bash elvish fish powershell zsh"
+            opts="-h -V --url --timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -761,7 +789,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__consume)
-            opts="-g -n -f -o -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --help --version"
+            opts="-g -n -f -o -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,6 +843,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -823,13 +855,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq)
-            opts="-h -V --url --help --version list ls peek replay help"
+            opts="-h -V --url --timeout --help --version list ls peek replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -911,7 +947,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__list)
-            opts="-o -h -V --output --url --help --version"
+            opts="-o -h -V --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +965,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -937,7 +977,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__peek)
-            opts="-n -o -h -V --max --output --url --help --version"
+            opts="-n -o -h -V --max --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -963,6 +1003,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -971,7 +1015,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__replay)
-            opts="-o -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --help --version"
+            opts="-o -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,6 +1065,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1029,7 +1077,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__extend)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --lease --url --help --version"
+            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --lease --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,6 +1123,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1083,13 +1135,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-h -V --url --help --version list ls describe inflight messages seek delete rm help"
+            opts="-h -V --url --timeout --help --version list ls describe inflight messages seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1101,7 +1157,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__delete)
-            opts="-g -o -h -V --group --force --yes --output --url --help --version"
+            opts="-g -o -h -V --group --force --yes --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1124,6 +1180,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1135,7 +1195,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__describe)
-            opts="-g -o -h -V --group --output --url --help --version"
+            opts="-g -o -h -V --group --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1218,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1281,7 +1345,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__inflight)
-            opts="-g -o -h -V --group --output --url --help --version"
+            opts="-g -o -h -V --group --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1307,6 +1371,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1315,7 +1383,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__list)
-            opts="-o -h -V --output --url --help --version"
+            opts="-o -h -V --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1333,6 +1401,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1341,7 +1413,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__messages)
-            opts="-g -n -o -h -V --group --state --owner --limit --output --url --help --version"
+            opts="-g -n -o -h -V --group --state --owner --limit --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1383,6 +1455,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1391,7 +1467,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__seek)
-            opts="-g -p -o -h -V --group --to --partition --force --yes --output --url --help --version"
+            opts="-g -p -o -h -V --group --to --partition --force --yes --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1426,6 +1502,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1969,13 +2049,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__man)
-            opts="-h -V --url --help --version"
+            opts="-h -V --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1987,7 +2071,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__nack)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --help --version"
+            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2037,6 +2121,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2045,7 +2133,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --help --version"
+            opts="-k -H -p -o -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2139,6 +2227,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2147,7 +2239,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --help --version"
+            opts="-h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2213,6 +2305,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2221,7 +2317,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__status)
-            opts="-o -h -V --output --url --help --version"
+            opts="-o -h -V --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2239,6 +2335,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2247,7 +2347,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__top)
-            opts="-h -V --interval --url --help --version"
+            opts="-h -V --interval --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2261,6 +2361,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2269,13 +2373,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-h -V --url --help --version create list ls describe alter purge delete rm help"
+            opts="-h -V --url --timeout --help --version create list ls describe alter purge delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2287,7 +2395,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__alter)
-            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --help --version"
+            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2333,6 +2441,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2341,7 +2453,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__create)
-            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --help --version"
+            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2391,6 +2503,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2399,7 +2515,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__delete)
-            opts="-o -h -V --yes --output --url --help --version"
+            opts="-o -h -V --yes --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2417,6 +2533,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2425,7 +2545,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__describe)
-            opts="-o -h -V --output --url --help --version"
+            opts="-o -h -V --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2440,6 +2560,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2563,7 +2687,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__list)
-            opts="-o -h -V --output --url --help --version"
+            opts="-o -h -V --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2578,6 +2702,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2589,7 +2717,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__purge)
-            opts="-o -h -V --yes --output --url --help --version"
+            opts="-o -h -V --yes --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2607,6 +2735,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2615,13 +2747,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal)
-            opts="-h -V --url --help --version inspect verify import help"
+            opts="-h -V --url --timeout --help --version inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2703,7 +2839,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__import)
-            opts="-o -h -V --data-dir --output --url --help --version"
+            opts="-o -h -V --data-dir --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2725,6 +2861,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2733,7 +2873,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__inspect)
-            opts="-o -h -V --from --limit --full --index --output --url --help --version"
+            opts="-o -h -V --from --limit --full --index --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2759,6 +2899,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2767,7 +2911,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__verify)
-            opts="-o -h -V --output --url --help --version"
+            opts="-o -h -V --output --url --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2782,6 +2926,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

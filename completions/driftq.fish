@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftq_global_optspecs
-    string join \n url= h/help V/version
+    string join \n url= timeout= h/help V/version
 end
 
 function __fish_driftq_needs_command
@@ -25,6 +25,7 @@ function __fish_driftq_using_subcommand
 end
 
 complete -c driftq -n "__fish_driftq_needs_command" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_needs_command" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_needs_command" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_needs_command" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
@@ -59,12 +60,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l min-free-bytes -d 'Free space to keep on the data directory\'s disk: below it produces are refused (507 `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB or 5% of the disk, whichever is smaller]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML file with any of these settings (keys as the flags, with underscores)' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "create" -d 'Create a topic'
@@ -87,21 +90,25 @@ key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s p -l partitions -d 'Grow the topic to this many partitions (never fewer: removing one would drop its messages). Keys hash over the new count from then on, so a key\'s later messages may go to another partition than its earlier ones' -r
@@ -113,23 +120,27 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -160,6 +171,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l batch -d 'Mess
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s g -l group -d 'Consumer group: groups consume independently; members of one share the messages' -r
@@ -172,6 +184,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l lease -d 'Leas
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new messages (the default unless -n or --until-end)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l until-end -d 'Stop when nothing is left to consume'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l force -d 'With --from: move the group even while it holds leases (their acks will fail), as `group seek --force` does'
@@ -186,6 +199,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand ack" -l offset -d 'Offset 
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s V -l version -d 'Print version'
@@ -198,6 +212,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why: kept with the message, shown by `group inflight` and in the DLQ' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l delay -d 'Redeliver after this long instead of the message\'s retry backoff' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l dead-letter -d 'Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help: a message that will never parse, say)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -210,10 +225,12 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -s o -l output -d 
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New lease length, counted from now' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
@@ -228,23 +245,27 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s g -l group -d 'Consumer group' -r
@@ -260,6 +281,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s g -l group -d 'Consumer group to move' -r
@@ -268,6 +290,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l force -d 'Seek even while the group holds leases'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -276,6 +299,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -284,6 +308,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -296,6 +321,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "list" -d 'DLQ topics and their depths'
@@ -306,17 +332,20 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Target topic [default: each message\'s origin]' -r
@@ -330,6 +359,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan; change nothing'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l copy -d 'Copy (leave the DLQ depth as is) instead of move'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l include-replayed -d 'Include messages replayed before'
@@ -343,13 +373,16 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand status" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l interval -d 'Refresh interval (at least 100ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand top" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "produce" -d 'Produce messages as fast as the server takes them'
@@ -375,6 +408,7 @@ key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s V -l version -d 'Print version'
@@ -397,6 +431,7 @@ key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s V -l version -d 'Print version'
@@ -419,6 +454,7 @@ key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s V -l version -d 'Print version'
@@ -427,6 +463,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
@@ -438,6 +475,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format (json: one object per line, binary-safe)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l full -d 'Print keys, headers, values and state records in full instead of a preview'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l index -d 'Dump index and time-index entries instead of records'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -445,12 +483,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format (json: the whole report as one object)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format (json: the report as one object)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
@@ -458,9 +498,11 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand completions" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand man" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'

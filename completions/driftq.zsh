@@ -16,6 +16,7 @@ _driftq() {
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -46,6 +47,7 @@ _arguments "${_arguments_options[@]}" : \
 '--min-free-bytes=[Free space to keep on the data directory'\''s disk\: below it produces are refused (507 \`disk_full\`) while acks, nacks and deletes go on; 0 turns the floor off \[default\: 1GiB or 5% of the disk, whichever is smaller\]]:MIN_FREE_BYTES:_default' \
 '--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
 '--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
@@ -58,6 +60,7 @@ _arguments "${_arguments_options[@]}" : \
 (topic)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -88,6 +91,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -102,6 +106,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -115,6 +120,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -128,6 +134,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -149,6 +156,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -163,6 +171,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -178,6 +187,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -193,6 +203,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -276,6 +287,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -300,6 +312,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--until-end[Stop when nothing is left to consume]' \
@@ -326,6 +339,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -349,6 +363,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--reason=[Why\: kept with the message, shown by \`group inflight\` and in the DLQ]:REASON:_default' \
 '--delay=[Redeliver after this long instead of the message'\''s retry backoff]:DELAY:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -372,6 +387,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--lease=[New lease length, counted from now]:LENGTH:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -383,6 +399,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (group)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -404,6 +421,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -417,6 +435,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -432,6 +451,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -448,6 +468,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -468,6 +489,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -487,6 +509,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Seek even while the group holds leases]' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -505,6 +528,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -523,6 +547,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -583,6 +608,7 @@ esac
 (dlq)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -604,6 +630,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -617,6 +644,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -632,6 +660,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -654,6 +683,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--dry-run[Print the plan; change nothing]' \
 '--copy[Copy (leave the DLQ depth as is) instead of move]' \
 '--include-replayed[Include messages replayed before]' \
@@ -708,6 +738,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -718,6 +749,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '--interval=[Refresh interval (at least 100ms)]:INTERVAL:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -727,6 +759,7 @@ _arguments "${_arguments_options[@]}" : \
 (bench)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -764,6 +797,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -794,6 +828,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -824,6 +859,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -870,6 +906,7 @@ esac
 (wal)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -893,6 +930,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--full[Print keys, headers, values and state records in full instead of a preview]' \
 '--index[Dump index and time-index entries instead of records]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -909,6 +947,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -924,6 +963,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -970,6 +1010,7 @@ esac
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -980,6 +1021,7 @@ _arguments "${_arguments_options[@]}" : \
 (man)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \

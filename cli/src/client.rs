@@ -18,6 +18,8 @@ pub enum ClientError {
         status: u16,
         code: String,
         message: String,
+        /// The server's advice on when to try again (429, 507).
+        retry_after_ms: Option<u64>,
     },
     #[error("unexpected answer from {url}: {reason}")]
     Protocol { url: String, reason: String },
@@ -29,6 +31,15 @@ impl ClientError {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Server { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// When the server said to try again.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Server { retry_after_ms, .. } => retry_after_ms.map(Duration::from_millis),
             _ => None,
         }
     }
@@ -74,8 +85,14 @@ fn seg(s: &str) -> String {
 
 impl Client {
     pub fn new(url: &str) -> ClientResult<Self> {
+        Self::with_timeout(url, Duration::from_secs(120))
+    }
+
+    /// A client whose requests each give up after `timeout` (at least 6 s: a consume's long
+    /// poll waits up to 5 s for messages).
+    pub fn with_timeout(url: &str, timeout: Duration) -> ClientResult<Self> {
         let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(120))
+            .timeout(timeout.max(Duration::from_secs(6)))
             .build()
             .map_err(|e| ClientError::Protocol {
                 url: url.to_owned(),
@@ -114,6 +131,7 @@ impl Client {
                 status,
                 code: v["error"].as_str().unwrap_or("ERROR").to_owned(),
                 message: v["message"].as_str().unwrap_or("request failed").to_owned(),
+                retry_after_ms: v["retry_after_ms"].as_u64(),
             });
         }
         if text.trim().is_empty() {

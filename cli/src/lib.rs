@@ -6,6 +6,7 @@ pub mod client;
 pub mod cmd;
 pub mod driftqd;
 pub mod output;
+pub mod retry;
 pub mod serve_args;
 pub mod wal;
 
@@ -84,6 +85,9 @@ pub struct Cli {
     /// Server URL (client commands)
     #[arg(long, global = true, env = "DRIFTQ_URL", hide_env_values = true, default_value = DEFAULT_URL)]
     pub url: String,
+    /// How long a request may take, and how long writes wait out backpressure (429/503)
+    #[arg(long, global = true, default_value = "30s", value_parser = cmd::parse_duration)]
+    pub timeout: std::time::Duration,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -163,13 +167,16 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
-    let client = || client::Client::new(&cli.url);
+    let client = || client::Client::with_timeout(&cli.url, cli.timeout);
     match &cli.command {
         Command::Serve(_) | Command::Top(_) => {
             Err(anyhow::anyhow!("serve and top are run by the binary"))
         }
         Command::Topic(c) => cmd::topic::run(c, &client()?, out),
-        Command::Produce(a) => cmd::produce::run(a, &client()?, out),
+        Command::Produce(a) => {
+            let mut retry = retry::Retry::new(cli.timeout);
+            cmd::produce::run(a, &client()?, &mut retry, out)
+        }
         Command::Consume(a) => cmd::consume::run(a, &client()?, out),
         Command::Ack(a) => cmd::settle::run(cmd::settle::Verb::Ack, &a.lease, &client()?, out),
         Command::Nack(a) => cmd::settle::run(cmd::settle::Verb::nack(a), &a.lease, &client()?, out),

@@ -1732,3 +1732,71 @@ fn a_missing_topic_is_exit_4_and_delete_does_not_say_create_it_first() {
         assert!(!stderr.contains("create it first"), "{args:?}: {stderr}");
     }
 }
+
+/// `produce` waits out backpressure: messages the server holds back (429-style) are sent again
+/// until a consumer makes room, up to `--timeout`; past it the exit code is 3.
+#[test]
+fn produce_waits_out_backpressure_until_timeout() {
+    let s = Server::start(&["--max-partition-msgs", "5"]);
+    s.create_topic("t", 1);
+    // A group at the start: five messages fill what it may lag behind.
+    let _ = s.poll("t", "g", &json!({"owner": "w", "max": 1, "wait_ms": 0}));
+    for i in 0..5 {
+        assert_eq!(
+            s.post(
+                "/v1/produce",
+                &json!({"topic": "t", "value": format!("v{i}")})
+            )
+            .status(),
+            200
+        );
+    }
+    // Nobody consumes: past --timeout, exit 3.
+    let refused = driftq()
+        .args(["--url", &s.url, "--timeout", "1s", "produce", "t", "late"])
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // A consumer makes room a moment later: the producer waits and gets everything in.
+    let url = s.url.clone();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = std::sync::Arc::clone(&done);
+    let consumer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let http = reqwest::blocking::Client::new();
+        for _ in 0..100 {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            let r: Value = http
+                .post(format!("{url}/v1/topics/t/groups/g/poll"))
+                .json(&json!({"owner": "w", "max": 100, "wait_ms": 200}))
+                .send()
+                .and_then(reqwest::blocking::Response::json)
+                .expect("poll");
+            let items: Vec<Value> = r["messages"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|m| json!({"partition": m["partition"], "offset": m["offset"]}))
+                .collect();
+            if !items.is_empty() {
+                http.post(format!("{url}/v1/topics/t/groups/g/acks"))
+                    .json(&json!({"owner": "w", "items": items}))
+                    .send()
+                    .expect("ack");
+            }
+        }
+    });
+    let lines: String = (0..12).map(|i| format!("m{i}\n")).collect();
+    driftq()
+        .args(["--url", &s.url, "--timeout", "20s", "produce", "t"])
+        .write_stdin(lines)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("produced 12 messages"));
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    consumer.join().expect("consumer");
+}

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
@@ -12,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::{colour_ok, parse_duration, parse_time_ms};
 use crate::client::Client;
+use crate::retry::Retry;
 use crate::{ExitError, OutputFormat, exit};
 
 /// The most JSON one produce request carries when reading many messages (see `run`).
@@ -153,7 +155,66 @@ fn headers_from_flags(a: &ProduceArgs) -> anyhow::Result<Vec<Header>> {
         .collect()
 }
 
-pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+/// Sends `messages` as one batch, waiting out backpressure: a refused request (429/503) is sent
+/// again, and so are the messages a reply refused for backpressure (`RESOURCE_EXHAUSTED`), until
+/// `retry`'s deadline. Returns the reply as the server would give it for the whole batch.
+fn produce_retrying(
+    client: &Client,
+    topic: &str,
+    messages: &[Value],
+    retry: &mut Retry,
+) -> anyhow::Result<Value> {
+    let mut results: Vec<Value> = vec![Value::Null; messages.len()];
+    let mut todo: Vec<usize> = (0..messages.len()).collect();
+    while !todo.is_empty() {
+        let batch: Vec<Value> = todo.iter().map(|&i| messages[i].clone()).collect();
+        let r = match client.produce_batch(topic, &batch) {
+            Ok(r) => r,
+            Err(e) if Retry::retryable(&e) => {
+                if retry.wait(e.retry_after(), "produce") {
+                    continue;
+                }
+                return Err(ExitError {
+                    code: exit::PARTIAL,
+                    message: format!(
+                        "gave up waiting out backpressure after --timeout {}: {e}",
+                        humantime::format_duration(retry.timeout())
+                    ),
+                }
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let replies = r["results"].as_array().cloned().unwrap_or_default();
+        let mut again = Vec::new();
+        let mut hint = None;
+        for (&i, res) in todo.iter().zip(replies) {
+            if res["error"] == "RESOURCE_EXHAUSTED" {
+                hint = hint.or(res["retry_after_ms"].as_u64().map(Duration::from_millis));
+                again.push(i);
+            }
+            results[i] = res;
+        }
+        if again.is_empty() || !retry.wait(hint, "produce") {
+            break;
+        }
+        todo = again;
+    }
+    retry.succeeded();
+    let failed = results.iter().filter(|r| r["error"].is_string()).count();
+    Ok(json!({
+        "produced": results.len() - failed,
+        "failed": failed,
+        "results": results,
+    }))
+}
+
+pub fn run(
+    a: &ProduceArgs,
+    client: &Client,
+    retry: &mut Retry,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
     if a.batch == 0 {
         return Err(ExitError::usage_error("--batch must be at least 1"));
     }
@@ -171,7 +232,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         serde_json::to_value(m).unwrap_or_default()
     };
     if let Some(v) = &a.value {
-        let r = client.produce_batch(&a.topic, &[base(v.clone().into_bytes())])?;
+        let r = produce_retrying(client, &a.topic, &[base(v.clone().into_bytes())], retry)?;
         return report(a, &r, 1, out);
     }
     // `--file -` is stdin, as for most tools that take a file.
@@ -195,6 +256,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     });
     let (mut produced, mut failed, mut sent, mut duplicates) = (0u64, 0u64, 0u64, 0u64);
     let mut all_failures_not_found = true;
+    let mut backpressure_left = false;
     let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
     let mut batch_bytes = 0usize;
     // Sends the batch; returns how many messages the server has taken so far.
@@ -202,8 +264,7 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
         if batch.is_empty() {
             return Ok(produced);
         }
-        let r = client.produce_batch(&a.topic, batch).map_err(|e| {
-            let e = anyhow::Error::from(e);
+        let r = produce_retrying(client, &a.topic, batch, retry).map_err(|e| {
             if sent == 0 {
                 e
             } else {
@@ -221,6 +282,9 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
             .map_or(0, |rs| rs.iter().filter(|x| x["duplicate"] == true).count())
             as u64;
         sent += batch.len() as u64;
+        backpressure_left |= r["results"]
+            .as_array()
+            .is_some_and(|rs| rs.iter().any(|x| x["error"] == "RESOURCE_EXHAUSTED"));
         all_failures_not_found &= r["results"].as_array().is_none_or(|rs| {
             rs.iter()
                 .all(|x| x["error"].is_null() || x["error"] == "NOT_FOUND")
@@ -337,6 +401,8 @@ pub fn run(a: &ProduceArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
     }
     Ok(match (produced, failed) {
         (_, 0) => exit::OK,
+        // The deadline passed with messages still held back: exit 3, as documented.
+        _ if backpressure_left => exit::PARTIAL,
         (0, _) if all_failures_not_found => exit::NOT_FOUND_OR_FAILED_CHECK,
         (0, _) => exit::ERROR,
         _ => exit::PARTIAL,
@@ -349,6 +415,14 @@ fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Re
         let code = res["error"].as_str().unwrap_or("ERROR");
         if code == "NOT_FOUND" {
             return Err(ExitError::not_found(format!("{msg} ({code})")).into());
+        }
+        if code == "RESOURCE_EXHAUSTED" {
+            // Still held back when --timeout passed.
+            return Err(ExitError {
+                code: exit::PARTIAL,
+                message: format!("gave up waiting out backpressure: {msg} ({code})"),
+            }
+            .into());
         }
         bail!("{msg} ({code})");
     }
