@@ -22,6 +22,9 @@ _driftq() {
             driftq,bench)
                 cmd="driftq__subcmd__bench"
                 ;;
+            driftq,check)
+                cmd="driftq__subcmd__check"
+                ;;
             driftq,completions)
                 cmd="driftq__subcmd__completions"
                 ;;
@@ -168,6 +171,9 @@ _driftq() {
                 ;;
             driftq__subcmd__help,bench)
                 cmd="driftq__subcmd__help__subcmd__bench"
+                ;;
+            driftq__subcmd__help,check)
+                cmd="driftq__subcmd__help__subcmd__check"
                 ;;
             driftq__subcmd__help,completions)
                 cmd="driftq__subcmd__help__subcmd__completions"
@@ -353,7 +359,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-h -V --url --timeout --help --version serve topic produce consume ack nack extend group dlq status top bench wal completions man help"
+            opts="-h -V --url --timeout --help --version serve topic produce consume ack nack extend group dlq status check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +747,60 @@ _driftq() {
                     ;;
                 --ordering)
                     COMPREPLY=($(compgen -W "none key" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__check)
+            opts="-g -o -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-lag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-oldest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-dlq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1517,7 +1577,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help)
-            opts="serve topic produce consume ack nack extend group dlq status top bench wal completions man help"
+            opts="serve topic produce consume ack nack extend group dlq status check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1589,6 +1649,20 @@ _driftq() {
         driftq__subcmd__help__subcmd__bench__subcmd__produce)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

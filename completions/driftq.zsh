@@ -745,6 +745,26 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--version[Print version]' \
 && ret=0
 ;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+'--topic=[Only groups of this topic]:TOPIC:_default' \
+'-g+[Only this group]:GROUP:_default' \
+'--group=[Only this group]:GROUP:_default' \
+'--max-lag=[Most messages a group may be behind]:MAX_LAG:_default' \
+'--max-oldest=[Oldest a group'\''s unacked message may be, e.g. 5m]:MAX_OLDEST:_default' \
+'--max-dlq=[Most messages a group may have dead-lettered]:MAX_DLQ:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands)]:URL:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (top)
 _arguments "${_arguments_options[@]}" : \
 '--interval=[Refresh interval (at least 100ms)]:INTERVAL:_default' \
@@ -1177,6 +1197,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (top)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1271,6 +1295,7 @@ _driftq_commands() {
 'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
+'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
@@ -1339,6 +1364,11 @@ _driftq__subcmd__bench__subcmd__help__subcmd__produce_commands() {
 _driftq__subcmd__bench__subcmd__produce_commands() {
     local commands; commands=()
     _describe -t commands 'driftq bench produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__check_commands] )) ||
+_driftq__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq check commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__completions_commands] )) ||
 _driftq__subcmd__completions_commands() {
@@ -1517,6 +1547,7 @@ _driftq__subcmd__help_commands() {
 'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
+'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
@@ -1554,6 +1585,11 @@ _driftq__subcmd__help__subcmd__bench__subcmd__e2e_commands() {
 _driftq__subcmd__help__subcmd__bench__subcmd__produce_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help bench produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__check_commands] )) ||
+_driftq__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help check commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__completions_commands] )) ||
 _driftq__subcmd__help__subcmd__completions_commands() {

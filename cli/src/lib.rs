@@ -122,6 +122,11 @@ pub enum Command {
     /// Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1
     /// when unreachable).
     Status(cmd::status::StatusArgs),
+    /// Monitoring probe: compare groups' lag, oldest unacked age and DLQ count with limits.
+    ///
+    /// Exits 0 OK, 1 WARNING (past 80% of a limit), 2 CRITICAL (past a limit, or the server
+    /// cannot be read), as Nagios plugins and `nats server check` do.
+    Check(cmd::check::CheckArgs),
     /// Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys).
     Top(TopArgs),
     /// Load-test a server: throughput and latency percentiles.
@@ -186,6 +191,7 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
         Command::Group(c) => cmd::group::run(c, &client()?, out),
         Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
         Command::Status(a) => cmd::status::run(a, &cli.url, &client()?, out),
+        Command::Check(a) => cmd::check::run(a, &client()?, out),
         Command::Bench(c) => bench::run(c, &cli.url, out),
         Command::Wal(c) => wal::run(c, out),
         Command::Completions { shell } => cmd::docs::completions(*shell, out),

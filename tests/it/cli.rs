@@ -1800,3 +1800,52 @@ fn produce_waits_out_backpressure_until_timeout() {
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     consumer.join().expect("consumer");
 }
+
+/// `driftq check` exits like a monitoring plugin: 0 OK, 1 WARNING (past 80 % of a limit),
+/// 2 CRITICAL (past a limit, or no server), and says what it compared.
+#[test]
+fn check_exits_ok_warning_or_critical_against_limits() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    for i in 0..10 {
+        assert_eq!(
+            s.post(
+                "/v1/produce",
+                &json!({"topic": "t", "value": format!("v{i}")})
+            )
+            .status(),
+            200
+        );
+    }
+    let _ = s.poll("t", "g", &json!({"owner": "w", "max": 1}));
+    let check = |limit: &str| {
+        driftq()
+            .args(["--url", &s.url, "check", "-g", "g", "--max-lag", limit])
+            .assert()
+    };
+    check("100")
+        .code(0)
+        .stdout(predicate::str::contains("OK t/g lag 10"));
+    check("11")
+        .code(1)
+        .stdout(predicate::str::contains("WARNING t/g lag 10"));
+    check("5")
+        .code(2)
+        .stdout(predicate::str::contains("check CRITICAL"));
+    let json = driftq()
+        .args(["--url", &s.url, "check", "--max-dlq", "0", "-o", "json"])
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_slice(&json.get_output().stdout).expect("json");
+    assert_eq!(v["status"], "OK", "{v}");
+    driftq()
+        .args(["--url", "http://127.0.0.1:9", "check", "--max-lag", "1"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("CRITICAL: cannot read the server"));
+    driftq()
+        .args(["--url", &s.url, "check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("name at least one limit"));
+}

@@ -1,6 +1,7 @@
 //! The client commands. Each takes its clap args, a [`Client`], the output format and stdout;
 //! returns an exit code. Data goes to stdout, diagnostics to stderr.
 
+pub mod check;
 pub mod consume;
 pub mod dlq;
 pub mod docs;
