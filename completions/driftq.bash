@@ -359,7 +359,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-h -V --url --timeout --help --version serve topic produce consume ack nack extend group dlq status check top bench wal completions man help"
+            opts="-v -h -V --url --timeout --verbose --help --version serve topic produce consume ack nack extend group dlq status check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +381,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__ack)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --url --timeout --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,7 +435,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench)
-            opts="-h -V --url --timeout --help --version produce consume e2e help"
+            opts="-v -h -V --url --timeout --verbose --help --version produce consume e2e help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,7 +457,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,7 +539,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,7 +691,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -773,7 +773,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__check)
-            opts="-g -o -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --timeout --help --version"
+            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -827,7 +827,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__completions)
-            opts="-h -V --url --timeout --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --url --timeout --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,7 +849,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__consume)
-            opts="-g -n -f -o -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --timeout --help --version"
+            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,7 +915,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq)
-            opts="-h -V --url --timeout --help --version list ls peek replay help"
+            opts="-v -h -V --url --timeout --verbose --help --version list ls peek replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1007,7 +1007,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__list)
-            opts="-o -h -V --output --url --timeout --help --version"
+            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1037,7 +1037,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__peek)
-            opts="-n -o -h -V --max --output --url --timeout --help --version"
+            opts="-n -o -v -h -V --max --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,7 +1075,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__replay)
-            opts="-o -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --timeout --help --version"
+            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1137,7 +1137,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__extend)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --lease --url --timeout --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,7 +1195,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-h -V --url --timeout --help --version list ls describe inflight messages seek delete rm help"
+            opts="-v -h -V --url --timeout --verbose --help --version list ls describe inflight messages seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1217,7 +1217,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__delete)
-            opts="-g -o -h -V --group --force --yes --output --url --timeout --help --version"
+            opts="-g -o -v -h -V --group --force --yes --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1255,7 +1255,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__describe)
-            opts="-g -o -h -V --group --output --url --timeout --help --version"
+            opts="-g -o -v -h -V --group --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1405,7 +1405,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__inflight)
-            opts="-g -o -h -V --group --output --url --timeout --help --version"
+            opts="-g -o -v -h -V --group --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1443,7 +1443,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__list)
-            opts="-o -h -V --output --url --timeout --help --version"
+            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1473,7 +1473,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__messages)
-            opts="-g -n -o -h -V --group --state --owner --limit --output --url --timeout --help --version"
+            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,7 +1527,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__seek)
-            opts="-g -p -o -h -V --group --to --partition --force --yes --output --url --timeout --help --version"
+            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2123,7 +2123,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__man)
-            opts="-h -V --url --timeout --help --version"
+            opts="-v -h -V --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2145,7 +2145,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__nack)
-            opts="-g -p -o -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --timeout --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2207,7 +2207,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --timeout --help --version"
+            opts="-k -H -p -o -v -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2313,7 +2313,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --timeout --help --version"
+            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2391,7 +2391,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__status)
-            opts="-o -h -V --output --url --timeout --help --version"
+            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2421,7 +2421,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__top)
-            opts="-h -V --interval --url --timeout --help --version"
+            opts="-v -h -V --interval --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2447,7 +2447,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-h -V --url --timeout --help --version create list ls describe alter purge delete rm help"
+            opts="-v -h -V --url --timeout --verbose --help --version create list ls describe alter purge delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2469,7 +2469,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__alter)
-            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --timeout --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2527,7 +2527,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__create)
-            opts="-p -o -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --timeout --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2589,7 +2589,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__delete)
-            opts="-o -h -V --yes --output --url --timeout --help --version"
+            opts="-o -v -h -V --yes --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2619,7 +2619,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__describe)
-            opts="-o -h -V --output --url --timeout --help --version"
+            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2761,7 +2761,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__list)
-            opts="-o -h -V --output --url --timeout --help --version"
+            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2791,7 +2791,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__purge)
-            opts="-o -h -V --yes --output --url --timeout --help --version"
+            opts="-o -v -h -V --yes --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2821,7 +2821,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal)
-            opts="-h -V --url --timeout --help --version inspect verify import help"
+            opts="-v -h -V --url --timeout --verbose --help --version inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2913,7 +2913,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__import)
-            opts="-o -h -V --data-dir --output --url --timeout --help --version"
+            opts="-o -v -h -V --data-dir --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2947,7 +2947,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__inspect)
-            opts="-o -h -V --from --limit --full --index --output --url --timeout --help --version"
+            opts="-o -v -h -V --from --limit --full --index --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2985,7 +2985,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__verify)
-            opts="-o -h -V --output --url --timeout --help --version"
+            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftq_global_optspecs
-    string join \n url= timeout= h/help V/version
+    string join \n url= timeout= v/verbose h/help V/version
 end
 
 function __fish_driftq_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c driftq -n "__fish_driftq_needs_command" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_needs_command" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_needs_command" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_needs_command" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_needs_command" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
@@ -65,10 +66,12 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l timeout -d 'How 
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "create" -d 'Create a topic'
@@ -92,24 +95,28 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s p -l partitions -d 'Grow the topic to this many partitions (never fewer: removing one would drop its messages). Keys hash over the new count from then on, so a key\'s later messages may go to another partition than its earlier ones' -r
@@ -122,6 +129,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -129,6 +137,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -136,6 +145,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -143,6 +153,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a topic'
@@ -173,6 +184,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s g -l group -d 'Consumer group: groups consume independently; members of one share the messages' -r
@@ -191,6 +203,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l until-end -d '
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l force -d 'With --from: move the group even while it holds leases (their acks will fail), as `group seek --force` does'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ack -d 'Ack each message after printing it (the default; kept for scripts that say so)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-ack -d 'Leave messages leased: ack them later with `driftq ack --stdin`'
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s g -l group -d 'Consumer group holding the lease' -r
@@ -202,6 +215,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s g -l group -d 'Consumer group holding the lease' -r
@@ -216,6 +230,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server UR
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l dead-letter -d 'Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help: a message that will never parse, say)'
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s g -l group -d 'Consumer group holding the lease' -r
@@ -228,10 +243,12 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New l
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
@@ -247,12 +264,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
@@ -260,6 +279,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
@@ -267,6 +287,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s g -l group -d 'Consumer group' -r
@@ -283,6 +304,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s g -l group -d 'Consumer group to move' -r
@@ -294,6 +316,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l force -d 'Seek even while the group holds leases'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s g -l group -d 'Consumer group to delete' -r
@@ -303,6 +326,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s g -l group -d 'Consumer group to delete' -r
@@ -312,6 +336,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
@@ -323,6 +348,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "list" -d 'DLQ topics and their depths'
@@ -334,12 +360,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
@@ -347,6 +375,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Target topic [default: each message\'s origin]' -r
@@ -365,6 +394,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l copy -d 'Copy (leave the DLQ depth as is) instead of move'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l include-replayed -d 'Include messages replayed before'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l yes -d 'Do not ask'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'DLQ topics and their depths'
@@ -375,6 +405,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand status" -s o -l output -d 
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand status" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l topic -d 'Only groups of this topic' -r
@@ -386,15 +417,18 @@ complete -c driftq -n "__fish_driftq_using_subcommand check" -s o -l output -d '
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand check" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l interval -d 'Refresh interval (at least 100ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand top" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "produce" -d 'Produce messages as fast as the server takes them'
@@ -422,6 +456,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l fsync -d 'fsync mode of the embedded server' -r
@@ -445,6 +480,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l fsync -d 'fsync mode of the embedded server' -r
@@ -468,6 +504,7 @@ json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce messages as fast as the server takes them'
@@ -476,6 +513,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
@@ -490,12 +528,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l full -d 'Print keys, headers, values and state records in full instead of a preview'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l index -d 'Dump index and time-index entries instead of records'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format (json: the whole report as one object)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
@@ -503,6 +543,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
@@ -511,10 +552,12 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand completions" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l url -d 'Server URL (client commands)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand man" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'

@@ -17,6 +17,8 @@ _driftq() {
     _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -51,6 +53,8 @@ _arguments "${_arguments_options[@]}" : \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
 '--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -61,6 +65,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -92,6 +98,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -107,6 +115,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -121,6 +131,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -135,6 +147,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -157,6 +171,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -173,6 +189,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -189,6 +207,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -205,6 +225,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -288,6 +310,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -319,6 +343,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--force[With --from\: move the group even while it holds leases (their acks will fail), as \`group seek --force\` does]' \
 '(--no-ack)--ack[Ack each message after printing it (the default; kept for scripts that say so)]' \
 '--no-ack[Leave messages leased\: ack them later with \`driftq ack --stdin\`]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -341,6 +367,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -366,6 +394,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -389,6 +419,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -400,6 +432,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -422,6 +456,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -436,6 +472,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -452,6 +490,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -469,6 +509,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -490,6 +532,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -512,6 +556,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Seek even while the group holds leases]' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -531,6 +577,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -550,6 +598,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -609,6 +659,8 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -631,6 +683,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -645,6 +699,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -661,6 +717,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -688,6 +746,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--copy[Copy (leave the DLQ depth as is) instead of move]' \
 '--include-replayed[Include messages replayed before]' \
 '--yes[Do not ask]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -739,6 +799,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -759,6 +821,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -770,6 +834,8 @@ _arguments "${_arguments_options[@]}" : \
 '--interval=[Refresh interval (at least 100ms)]:INTERVAL:_default' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -780,6 +846,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -819,6 +887,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -850,6 +920,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -881,6 +953,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -927,6 +1001,8 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -953,6 +1029,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--full[Print keys, headers, values and state records in full instead of a preview]' \
 '--index[Dump index and time-index entries instead of records]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -968,6 +1046,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -984,6 +1064,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1031,6 +1113,8 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -1042,6 +1126,8 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands)]:URL:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \

@@ -52,6 +52,8 @@ pub type ClientResult<T> = Result<T, ClientError>;
 pub struct Client {
     base: String,
     http: reqwest::blocking::Client,
+    /// Say each call on stderr: method, URL, status, milliseconds (`-v`).
+    verbose: bool,
 }
 
 /// One lease, as `ack`/`nack`/`extend` name it.
@@ -101,7 +103,15 @@ impl Client {
         Ok(Self {
             base: url.trim_end_matches('/').to_owned(),
             http,
+            verbose: false,
         })
+    }
+
+    /// Says each call on stderr (method, URL, status, milliseconds).
+    #[must_use]
+    pub fn verbose(mut self, on: bool) -> Self {
+        self.verbose = on;
+        self
     }
 
     #[must_use]
@@ -110,7 +120,24 @@ impl Client {
     }
 
     fn send(&self, req: reqwest::blocking::RequestBuilder) -> ClientResult<Value> {
-        let resp = req.send().map_err(|e| ClientError::Unreachable {
+        let started = std::time::Instant::now();
+        let said = self
+            .verbose
+            .then(|| req.try_clone().and_then(|r| r.build().ok()))
+            .flatten()
+            .map(|r| format!("{} {}", r.method(), r.url()));
+        let resp = req.send();
+        if let Some(call) = &said {
+            let status = resp.as_ref().map_or_else(
+                |e| format!("failed ({e})"),
+                |r| r.status().as_u16().to_string(),
+            );
+            eprintln!(
+                "driftq: {call} -> {status} in {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+        let resp = resp.map_err(|e| ClientError::Unreachable {
             url: self.base.clone(),
             reason: e
                 .to_string()

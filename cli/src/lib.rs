@@ -88,6 +88,9 @@ pub struct Cli {
     /// How long a request may take, and how long writes wait out backpressure (429/503)
     #[arg(long, global = true, default_value = "30s", value_parser = cmd::parse_duration)]
     pub timeout: std::time::Duration,
+    /// Say each HTTP call on stderr: method, URL, status, milliseconds
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -172,7 +175,8 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
-    let client = || client::Client::with_timeout(&cli.url, cli.timeout);
+    let client =
+        || client::Client::with_timeout(&cli.url, cli.timeout).map(|c| c.verbose(cli.verbose));
     match &cli.command {
         Command::Serve(_) | Command::Top(_) => {
             Err(anyhow::anyhow!("serve and top are run by the binary"))

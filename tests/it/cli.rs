@@ -1849,3 +1849,21 @@ fn check_exits_ok_warning_or_critical_against_limits() {
         .code(2)
         .stderr(predicate::str::contains("name at least one limit"));
 }
+
+/// `-v` says each HTTP call on stderr; stdout stays the command's own.
+#[test]
+fn verbose_says_each_http_call_on_stderr() {
+    let s = Server::start(&[]);
+    let out = driftq()
+        .args(["--url", &s.url, "-v", "topic", "list", "-o", "json"])
+        .assert()
+        .success();
+    let o = out.get_output();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("GET ") && stderr.contains("/v1/stats -> 200 in"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is the JSON alone");
+    assert!(v.is_object() || v.is_array(), "{v}");
+}
