@@ -31,6 +31,9 @@ _driftq() {
             driftq,consume)
                 cmd="driftq__subcmd__consume"
                 ;;
+            driftq,context)
+                cmd="driftq__subcmd__context"
+                ;;
             driftq,dlq)
                 cmd="driftq__subcmd__dlq"
                 ;;
@@ -90,6 +93,42 @@ _driftq() {
                 ;;
             driftq__subcmd__bench__subcmd__help,produce)
                 cmd="driftq__subcmd__bench__subcmd__help__subcmd__produce"
+                ;;
+            driftq__subcmd__context,add)
+                cmd="driftq__subcmd__context__subcmd__add"
+                ;;
+            driftq__subcmd__context,help)
+                cmd="driftq__subcmd__context__subcmd__help"
+                ;;
+            driftq__subcmd__context,list)
+                cmd="driftq__subcmd__context__subcmd__list"
+                ;;
+            driftq__subcmd__context,remove)
+                cmd="driftq__subcmd__context__subcmd__remove"
+                ;;
+            driftq__subcmd__context,show)
+                cmd="driftq__subcmd__context__subcmd__show"
+                ;;
+            driftq__subcmd__context,use)
+                cmd="driftq__subcmd__context__subcmd__use"
+                ;;
+            driftq__subcmd__context__subcmd__help,add)
+                cmd="driftq__subcmd__context__subcmd__help__subcmd__add"
+                ;;
+            driftq__subcmd__context__subcmd__help,help)
+                cmd="driftq__subcmd__context__subcmd__help__subcmd__help"
+                ;;
+            driftq__subcmd__context__subcmd__help,list)
+                cmd="driftq__subcmd__context__subcmd__help__subcmd__list"
+                ;;
+            driftq__subcmd__context__subcmd__help,remove)
+                cmd="driftq__subcmd__context__subcmd__help__subcmd__remove"
+                ;;
+            driftq__subcmd__context__subcmd__help,show)
+                cmd="driftq__subcmd__context__subcmd__help__subcmd__show"
+                ;;
+            driftq__subcmd__context__subcmd__help,use)
+                cmd="driftq__subcmd__context__subcmd__help__subcmd__use"
                 ;;
             driftq__subcmd__dlq,help)
                 cmd="driftq__subcmd__dlq__subcmd__help"
@@ -181,6 +220,9 @@ _driftq() {
             driftq__subcmd__help,consume)
                 cmd="driftq__subcmd__help__subcmd__consume"
                 ;;
+            driftq__subcmd__help,context)
+                cmd="driftq__subcmd__help__subcmd__context"
+                ;;
             driftq__subcmd__help,dlq)
                 cmd="driftq__subcmd__help__subcmd__dlq"
                 ;;
@@ -225,6 +267,21 @@ _driftq() {
                 ;;
             driftq__subcmd__help__subcmd__bench,produce)
                 cmd="driftq__subcmd__help__subcmd__bench__subcmd__produce"
+                ;;
+            driftq__subcmd__help__subcmd__context,add)
+                cmd="driftq__subcmd__help__subcmd__context__subcmd__add"
+                ;;
+            driftq__subcmd__help__subcmd__context,list)
+                cmd="driftq__subcmd__help__subcmd__context__subcmd__list"
+                ;;
+            driftq__subcmd__help__subcmd__context,remove)
+                cmd="driftq__subcmd__help__subcmd__context__subcmd__remove"
+                ;;
+            driftq__subcmd__help__subcmd__context,show)
+                cmd="driftq__subcmd__help__subcmd__context__subcmd__show"
+                ;;
+            driftq__subcmd__help__subcmd__context,use)
+                cmd="driftq__subcmd__help__subcmd__context__subcmd__use"
                 ;;
             driftq__subcmd__help__subcmd__dlq,list)
                 cmd="driftq__subcmd__help__subcmd__dlq__subcmd__list"
@@ -359,13 +416,17 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-v -h -V --url --timeout --verbose --help --version serve topic produce consume ack nack extend group dlq status check top bench wal completions man help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -381,7 +442,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__ack)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,6 +484,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -435,13 +500,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench)
-            opts="-v -h -V --url --timeout --verbose --help --version produce consume e2e help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version produce consume e2e help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -457,7 +526,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +593,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -539,7 +612,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,6 +679,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -691,7 +768,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,6 +838,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -773,7 +854,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__check)
-            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,6 +896,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -827,13 +912,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__completions)
-            opts="-v -h -V --url --timeout --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --url --context --timeout --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -849,7 +938,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__consume)
-            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --timeout --verbose --help --version"
+            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,6 +992,284 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context)
+            opts="-v -h -V --url --context --timeout --verbose --help --version add use list show remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__add)
+            opts="-v -h -V --token --use --url --context --timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help)
+            opts="add use list show remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__help__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__list)
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__remove)
+            opts="-v -h -V --url --context --timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__show)
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__context__subcmd__use)
+            opts="-v -h -V --url --context --timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -915,13 +1282,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq)
-            opts="-v -h -V --url --timeout --verbose --help --version list ls peek replay help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version list ls peek replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1007,7 +1378,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__list)
-            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1025,6 +1396,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1037,7 +1412,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__peek)
-            opts="-n -o -v -h -V --max --output --url --timeout --verbose --help --version"
+            opts="-n -o -v -h -V --max --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1063,6 +1438,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1075,7 +1454,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__replay)
-            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,6 +1504,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1137,7 +1520,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__extend)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,6 +1566,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1195,13 +1582,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-v -h -V --url --timeout --verbose --help --version list ls describe inflight messages seek delete rm help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version list ls describe inflight messages seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1217,7 +1608,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__delete)
-            opts="-g -o -v -h -V --group --force --yes --output --url --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --group --force --yes --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,6 +1631,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1255,7 +1650,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__describe)
-            opts="-g -o -v -h -V --group --output --url --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1278,6 +1673,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1405,7 +1804,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__inflight)
-            opts="-g -o -v -h -V --group --output --url --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1431,6 +1830,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1443,7 +1846,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__list)
-            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1461,6 +1864,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1473,7 +1880,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__messages)
-            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --timeout --verbose --help --version"
+            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1515,6 +1922,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1527,7 +1938,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__seek)
-            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1565,6 +1976,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1577,7 +1992,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help)
-            opts="serve topic produce consume ack nack extend group dlq status check top bench wal completions man help"
+            opts="serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1691,6 +2106,90 @@ _driftq() {
         driftq__subcmd__help__subcmd__consume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__context)
+            opts="add use list show remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__context__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__context__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__context__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__context__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__context__subcmd__use)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2123,13 +2622,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__man)
-            opts="-v -h -V --url --timeout --verbose --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2145,7 +2648,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__nack)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2195,6 +2698,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2207,7 +2714,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -v -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --timeout --verbose --help --version"
+            opts="-k -H -p -o -v -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2301,6 +2808,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2313,7 +2824,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --timeout --verbose --help --version"
+            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2379,6 +2890,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2391,7 +2906,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__status)
-            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2409,6 +2924,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2421,7 +2940,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__top)
-            opts="-v -h -V --interval --url --timeout --verbose --help --version"
+            opts="-v -h -V --interval --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2432,6 +2951,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2447,13 +2970,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-v -h -V --url --timeout --verbose --help --version create list ls describe alter purge delete rm help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version create list ls describe alter purge delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2469,7 +2996,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__alter)
-            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --timeout --verbose --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2515,6 +3042,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2527,7 +3058,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__create)
-            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --timeout --verbose --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2577,6 +3108,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2589,7 +3124,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__delete)
-            opts="-o -v -h -V --yes --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2604,6 +3139,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2619,7 +3158,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__describe)
-            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2634,6 +3173,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2761,7 +3304,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__list)
-            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2776,6 +3319,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2791,7 +3338,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__purge)
-            opts="-o -v -h -V --yes --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2809,6 +3356,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2821,13 +3372,17 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal)
-            opts="-v -h -V --url --timeout --verbose --help --version inspect verify import help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2913,7 +3468,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__import)
-            opts="-o -v -h -V --data-dir --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --data-dir --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2935,6 +3490,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2947,7 +3506,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__inspect)
-            opts="-o -v -h -V --from --limit --full --index --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --from --limit --full --index --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2973,6 +3532,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2985,7 +3548,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__verify)
-            opts="-o -v -h -V --output --url --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3000,6 +3563,10 @@ _driftq() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

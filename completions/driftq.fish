@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftq_global_optspecs
-    string join \n url= timeout= v/verbose h/help V/version
+    string join \n url= context= timeout= v/verbose h/help V/version
 end
 
 function __fish_driftq_needs_command
@@ -24,7 +24,8 @@ function __fish_driftq_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c driftq -n "__fish_driftq_needs_command" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_needs_command" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_needs_command" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_needs_command" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_needs_command" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_needs_command" -s h -l help -d 'Print help'
@@ -39,6 +40,7 @@ complete -c driftq -n "__fish_driftq_needs_command" -f -a "extend" -d 'Extend le
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
+complete -c driftq -n "__fish_driftq_needs_command" -f -a "context" -d 'Named servers: add, use, list, show, remove (kept in the XDG config directory)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
@@ -61,7 +63,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l router-config -d
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d 'Segment size before roll-over, e.g. 256MiB [default: 64MiB]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l min-free-bytes -d 'Free space to keep on the data directory\'s disk: below it produces are refused (507 `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB or 5% of the disk, whichever is smaller]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML file with any of these settings (keys as the flags, with underscores)' -r -F
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
@@ -69,7 +72,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'L
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s h -l help -d 'Print help'
@@ -93,28 +97,32 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -127,14 +135,16 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l max-backoff -d 'Under that policy, never wait longer than this between deliveries (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -142,7 +152,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -150,7 +161,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -182,7 +194,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l delay -d 'Hold
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l batch -d 'Messages per request when reading many' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -196,7 +209,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l owner -d 'Cons
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l lease -d 'Lease length' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new messages (the default unless -n or --until-end)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l until-end -d 'Stop when nothing is left to consume'
@@ -212,7 +226,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand ack" -s p -l partition -d 
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -226,7 +241,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -s o -l output -d 'O
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why: kept with the message, shown by `group inflight` and in the DLQ' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l delay -d 'Redeliver after this long instead of the message\'s retry backoff' -r
-complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l dead-letter -d 'Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help: a message that will never parse, say)'
@@ -240,13 +256,15 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l offset -d 'Offs
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New lease length, counted from now' -r
-complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s h -l help -d 'Print help'
@@ -262,14 +280,16 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -277,7 +297,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -285,7 +306,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -302,7 +324,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s n -l limit -d 'At most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -312,7 +335,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s p -l partition -d 'Move only this partition [default: all]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l force -d 'Seek even while the group holds leases'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l yes -d 'Do not ask'
@@ -322,7 +346,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s g -l group -d 'Consumer group to delete' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
@@ -332,7 +357,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s g -l group -d 'Consumer group to delete' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
@@ -346,7 +372,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s h -l help -d 'Print help'
@@ -358,14 +385,16 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -373,7 +402,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -388,7 +418,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'At most N messages per second' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan; change nothing'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l copy -d 'Copy (leave the DLQ depth as is) instead of move'
@@ -403,11 +434,66 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand status" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "use" -d 'Make a context the current one'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "list" -d 'List contexts (the current one marked with *)'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "remove" -d 'Remove a context'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l token -d 'Token sent as `Authorization: Bearer` to this server' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l use -d 'Make it the current context too'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t'Aligned text for people'
+json\t'JSON for scripts (NDJSON for streams of records)'"
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context the current one'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "list" -d 'List contexts (the current one marked with *)'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a context'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l topic -d 'Only groups of this topic' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s g -l group -d 'Only this group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-lag -d 'Most messages a group may be behind' -r
@@ -415,18 +501,21 @@ complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-oldest -d 'O
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-dlq -d 'Most messages a group may have dead-lettered' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand check" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l interval -d 'Refresh interval (at least 100ms)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand top" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -453,7 +542,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -477,7 +567,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -501,7 +592,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -511,7 +603,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s h -l help -d 'Print help'
@@ -524,7 +617,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l limit -d 'Stop after this many records' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format (json: one object per line, binary-safe)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l full -d 'Print keys, headers, values and state records in full instead of a preview'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l index -d 'Dump index and time-index entries instead of records'
@@ -533,7 +627,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format (json: the whole report as one object)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -541,7 +636,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format (json: the report as one object)' -r -f -a "table\t'Aligned text for people'
 json\t'JSON for scripts (NDJSON for streams of records)'"
-complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -550,33 +646,36 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand completions" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand man" -l url -d 'Server URL (client commands)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand man" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand man" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status check top bench wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "context" -d 'Named servers: add, use, list, show, remove (kept in the XDG config directory)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "create" -d 'Create a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'List topics'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
@@ -592,6 +691,11 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'DLQ topics and their depths'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "peek" -d 'Show DLQ messages without consuming them: origin, attempts, error history'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context the current one'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List contexts (the current one marked with *)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "remove" -d 'Remove a context'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "produce" -d 'Produce messages as fast as the server takes them'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'

@@ -15,7 +15,8 @@ _driftq() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -48,7 +49,8 @@ _arguments "${_arguments_options[@]}" : \
 '--segment-bytes=[Segment size before roll-over, e.g. 256MiB \[default\: 64MiB\]]:SEGMENT_BYTES:_default' \
 '--min-free-bytes=[Free space to keep on the data directory'\''s disk\: below it produces are refused (507 \`disk_full\`) while acks, nacks and deletes go on; 0 turns the floor off \[default\: 1GiB or 5% of the disk, whichever is smaller\]]:MIN_FREE_BYTES:_default' \
 '--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
@@ -63,7 +65,8 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (topic)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -96,7 +99,8 @@ key\:"One message per key at a time, in offset order"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -113,7 +117,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -129,7 +134,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -145,7 +151,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -169,7 +176,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -186,7 +194,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -204,7 +213,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -222,7 +232,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -308,7 +319,8 @@ json\:"Each line is a JSON message as \`consume -o json\` prints it"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -335,7 +347,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
@@ -364,7 +377,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -390,7 +404,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--reason=[Why\: kept with the message, shown by \`group inflight\` and in the DLQ]:REASON:_default' \
 '--delay=[Redeliver after this long instead of the message'\''s retry backoff]:DELAY:_default' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
@@ -416,7 +431,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--lease=[New lease length, counted from now]:LENGTH:_default' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -430,7 +446,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 ;;
 (group)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -454,7 +471,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -470,7 +488,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -488,7 +507,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -507,7 +527,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -530,7 +551,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -552,7 +574,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Seek even while the group holds leases]' \
 '--yes[Do not ask]' \
@@ -573,7 +596,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
@@ -594,7 +618,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
@@ -657,7 +682,8 @@ esac
 ;;
 (dlq)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -681,7 +707,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -697,7 +724,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -715,7 +743,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -740,7 +769,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--dry-run[Print the plan; change nothing]' \
 '--copy[Copy (leave the DLQ depth as is) instead of move]' \
@@ -797,7 +827,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -806,6 +837,150 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '-V[Print version]' \
 '--version[Print version]' \
 && ret=0
+;;
+(context)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__context_commands" \
+"*::: :->context" \
+&& ret=0
+
+    case $state in
+    (context)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-context-command-$line[1]:"
+        case $line[1] in
+            (add)
+_arguments "${_arguments_options[@]}" : \
+'--token=[Token sent as \`Authorization\: Bearer\` to this server]:TOKEN:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--use[Make it the current context too]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(use)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::name:_default' \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':name:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__context__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-context-help-command-$line[1]:"
+        case $line[1] in
+            (add)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(use)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
 ;;
 (check)
 _arguments "${_arguments_options[@]}" : \
@@ -819,7 +994,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -832,7 +1008,8 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (top)
 _arguments "${_arguments_options[@]}" : \
 '--interval=[Refresh interval (at least 100ms)]:INTERVAL:_default' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -844,7 +1021,8 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (bench)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -884,7 +1062,8 @@ key\:"One message per key at a time, in offset order"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -917,7 +1096,8 @@ key\:"One message per key at a time, in offset order"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -950,7 +1130,8 @@ key\:"One message per key at a time, in offset order"))' \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -999,7 +1180,8 @@ esac
 ;;
 (wal)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1025,7 +1207,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--full[Print keys, headers, values and state records in full instead of a preview]' \
 '--index[Dump index and time-index entries instead of records]' \
@@ -1044,7 +1227,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1062,7 +1246,8 @@ _arguments "${_arguments_options[@]}" : \
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
 json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1111,7 +1296,8 @@ esac
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1124,7 +1310,8 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (man)
 _arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands)]:URL:_default' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1283,6 +1470,42 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(context)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__context_commands" \
+"*::: :->context" \
+&& ret=0
+
+    case $state in
+    (context)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-context-command-$line[1]:"
+        case $line[1] in
+            (add)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(use)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(remove)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (check)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1381,6 +1604,7 @@ _driftq_commands() {
 'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
+'context:Named servers\: add, use, list, show, remove (kept in the XDG config directory)' \
 'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
@@ -1465,6 +1689,85 @@ _driftq__subcmd__completions_commands() {
 _driftq__subcmd__consume_commands() {
     local commands; commands=()
     _describe -t commands 'driftq consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context_commands] )) ||
+_driftq__subcmd__context_commands() {
+    local commands; commands=(
+'add:Add (or replace) a context\: a name for the server given with --url' \
+'use:Make a context the current one' \
+'list:List contexts (the current one marked with *)' \
+'show:Show a context (the current one by default; tokens are not printed)' \
+'remove:Remove a context' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq context commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__add_commands] )) ||
+_driftq__subcmd__context__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context add commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help_commands] )) ||
+_driftq__subcmd__context__subcmd__help_commands() {
+    local commands; commands=(
+'add:Add (or replace) a context\: a name for the server given with --url' \
+'use:Make a context the current one' \
+'list:List contexts (the current one marked with *)' \
+'show:Show a context (the current one by default; tokens are not printed)' \
+'remove:Remove a context' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq context help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help__subcmd__add_commands] )) ||
+_driftq__subcmd__context__subcmd__help__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context help add commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__context__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context help help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help__subcmd__list_commands] )) ||
+_driftq__subcmd__context__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context help list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help__subcmd__remove_commands] )) ||
+_driftq__subcmd__context__subcmd__help__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context help remove commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help__subcmd__show_commands] )) ||
+_driftq__subcmd__context__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context help show commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__help__subcmd__use_commands] )) ||
+_driftq__subcmd__context__subcmd__help__subcmd__use_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context help use commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__list_commands] )) ||
+_driftq__subcmd__context__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__remove_commands] )) ||
+_driftq__subcmd__context__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context remove commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__show_commands] )) ||
+_driftq__subcmd__context__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context show commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__context__subcmd__use_commands] )) ||
+_driftq__subcmd__context__subcmd__use_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq context use commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__dlq_commands] )) ||
 _driftq__subcmd__dlq_commands() {
@@ -1633,6 +1936,7 @@ _driftq__subcmd__help_commands() {
 'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
+'context:Named servers\: add, use, list, show, remove (kept in the XDG config directory)' \
 'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
@@ -1686,6 +1990,42 @@ _driftq__subcmd__help__subcmd__completions_commands() {
 _driftq__subcmd__help__subcmd__consume_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help consume commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__context_commands] )) ||
+_driftq__subcmd__help__subcmd__context_commands() {
+    local commands; commands=(
+'add:Add (or replace) a context\: a name for the server given with --url' \
+'use:Make a context the current one' \
+'list:List contexts (the current one marked with *)' \
+'show:Show a context (the current one by default; tokens are not printed)' \
+'remove:Remove a context' \
+    )
+    _describe -t commands 'driftq help context commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__context__subcmd__add_commands] )) ||
+_driftq__subcmd__help__subcmd__context__subcmd__add_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help context add commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__context__subcmd__list_commands] )) ||
+_driftq__subcmd__help__subcmd__context__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help context list commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__context__subcmd__remove_commands] )) ||
+_driftq__subcmd__help__subcmd__context__subcmd__remove_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help context remove commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__context__subcmd__show_commands] )) ||
+_driftq__subcmd__help__subcmd__context__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help context show commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__context__subcmd__use_commands] )) ||
+_driftq__subcmd__help__subcmd__context__subcmd__use_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help context use commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__dlq_commands] )) ||
 _driftq__subcmd__help__subcmd__dlq_commands() {

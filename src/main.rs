@@ -44,7 +44,10 @@ fn main() -> ExitCode {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let result = match &cli.command {
         Command::Serve(args) => run_serve(args, service),
-        Command::Top(args) => driftq_tui::run(&cli.url, args.interval).map(|()| exit::OK),
+        Command::Top(args) => cli
+            .server()
+            .and_then(|(url, _)| driftq_tui::run(&url, args.interval))
+            .map(|()| exit::OK),
         _ => {
             init_logging("warn", LogFormat::Text, service);
             driftq_cli::run_client(&cli, &mut out)

@@ -54,6 +54,8 @@ pub struct Client {
     http: reqwest::blocking::Client,
     /// Say each call on stderr: method, URL, status, milliseconds (`-v`).
     verbose: bool,
+    /// Sent as `Authorization: Bearer` with every call.
+    token: Option<String>,
 }
 
 /// One lease, as `ack`/`nack`/`extend` name it.
@@ -104,7 +106,15 @@ impl Client {
             base: url.trim_end_matches('/').to_owned(),
             http,
             verbose: false,
+            token: None,
         })
+    }
+
+    /// Sends `token` as `Authorization: Bearer` with every call.
+    #[must_use]
+    pub fn token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
     }
 
     /// Says each call on stderr (method, URL, status, milliseconds).
@@ -120,6 +130,10 @@ impl Client {
     }
 
     fn send(&self, req: reqwest::blocking::RequestBuilder) -> ClientResult<Value> {
+        let req = match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
         let started = std::time::Instant::now();
         let said = self
             .verbose

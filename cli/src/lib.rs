@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod client;
 pub mod cmd;
+pub mod contexts;
 pub mod driftqd;
 pub mod output;
 pub mod retry;
@@ -82,9 +83,12 @@ pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
     propagate_version = true
 )]
 pub struct Cli {
-    /// Server URL (client commands)
-    #[arg(long, global = true, env = "DRIFTQ_URL", hide_env_values = true, default_value = DEFAULT_URL)]
-    pub url: String,
+    /// Server URL (client commands) [default: the current context's, else http://127.0.0.1:8080]
+    #[arg(long, global = true, env = "DRIFTQ_URL", hide_env_values = true)]
+    pub url: Option<String>,
+    /// Named server to use (`driftq context list`), after --url and DRIFTQ_URL
+    #[arg(long, global = true, env = "DRIFTQ_CONTEXT")]
+    pub context: Option<String>,
     /// How long a request may take, and how long writes wait out backpressure (429/503)
     #[arg(long, global = true, default_value = "30s", value_parser = cmd::parse_duration)]
     pub timeout: std::time::Duration,
@@ -125,6 +129,9 @@ pub enum Command {
     /// Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1
     /// when unreachable).
     Status(cmd::status::StatusArgs),
+    /// Named servers: add, use, list, show, remove (kept in the XDG config directory).
+    #[command(subcommand)]
+    Context(cmd::context::ContextCommand),
     /// Monitoring probe: compare groups' lag, oldest unacked age and DLQ count with limits.
     ///
     /// Exits 0 OK, 1 WARNING (past 80% of a limit), 2 CRITICAL (past a limit, or the server
@@ -173,10 +180,23 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
     Ok(d)
 }
 
+impl Cli {
+    /// The server to talk to and the token to send it: `--url` > `DRIFTQ_URL` > `--context` /
+    /// `DRIFTQ_CONTEXT` > the current context > the default (see [`contexts`]).
+    pub fn server(&self) -> anyhow::Result<(String, Option<String>)> {
+        contexts::resolve(self.url.as_deref(), self.context.as_deref())
+    }
+}
+
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
-    let client =
-        || client::Client::with_timeout(&cli.url, cli.timeout).map(|c| c.verbose(cli.verbose));
+    let server = || cli.server();
+    let client = || -> anyhow::Result<client::Client> {
+        let (url, token) = server()?;
+        Ok(client::Client::with_timeout(&url, cli.timeout)?
+            .verbose(cli.verbose)
+            .token(token))
+    };
     match &cli.command {
         Command::Serve(_) | Command::Top(_) => {
             Err(anyhow::anyhow!("serve and top are run by the binary"))
@@ -194,9 +214,10 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
         }
         Command::Group(c) => cmd::group::run(c, &client()?, out),
         Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
-        Command::Status(a) => cmd::status::run(a, &cli.url, &client()?, out),
+        Command::Status(a) => cmd::status::run(a, &server()?.0, &client()?, out),
+        Command::Context(c) => cmd::context::run(c, cli.url.as_deref(), out),
         Command::Check(a) => cmd::check::run(a, &client()?, out),
-        Command::Bench(c) => bench::run(c, &cli.url, out),
+        Command::Bench(c) => bench::run(c, &server()?.0, out),
         Command::Wal(c) => wal::run(c, out),
         Command::Completions { shell } => cmd::docs::completions(*shell, out),
         Command::Man { dir } => {

@@ -1867,3 +1867,78 @@ fn verbose_says_each_http_call_on_stderr() {
     let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is the JSON alone");
     assert!(v.is_object() || v.is_array(), "{v}");
 }
+
+/// Contexts name servers; which one a command uses: `--url` > `DRIFTQ_URL` > `--context` /
+/// `DRIFTQ_CONTEXT` > the current context > the default.
+#[test]
+fn contexts_name_servers_and_url_env_context_current_default_is_the_precedence() {
+    let s = Server::start(&[]);
+    s.create_topic("only-here", 1);
+    let cfg = tempfile::tempdir().expect("tempdir");
+    let d = || {
+        let mut c = driftq();
+        c.env("XDG_CONFIG_HOME", cfg.path());
+        c
+    };
+    let bare = s.url.trim_start_matches("http://").to_owned();
+    d().args(["context", "add", "local", "--url", &bare])
+        .assert()
+        .success();
+    let file = std::fs::read_to_string(cfg.path().join("driftq/contexts.toml")).expect("toml");
+    assert!(
+        file.contains("[contexts.local]") && file.contains(&s.url),
+        "{file}"
+    );
+    // The first context added is the current one; a URL without a scheme got http://.
+    d().args(["topic", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("only-here"));
+    d().args(["context", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("* local"));
+    d().args([
+        "context",
+        "add",
+        "dead",
+        "--url",
+        "http://127.0.0.1:9",
+        "--use",
+    ])
+    .assert()
+    .success();
+    d().args(["topic", "list"]).assert().code(1);
+    d().args(["--context", "local", "topic", "list"])
+        .assert()
+        .success();
+    d().env("DRIFTQ_CONTEXT", "local")
+        .args(["topic", "list"])
+        .assert()
+        .success();
+    d().env("DRIFTQ_URL", &s.url)
+        .args(["topic", "list"])
+        .assert()
+        .success();
+    d().env("DRIFTQ_URL", "http://127.0.0.1:9")
+        .args(["--url", &s.url, "topic", "list"])
+        .assert()
+        .success();
+    d().args(["--context", "nope", "topic", "list"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no context \"nope\""));
+    let shown = d()
+        .args(["context", "show", "local", "-o", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&shown.get_output().stdout).expect("json");
+    assert_eq!(v["url"], s.url.as_str());
+    d().args(["context", "remove", "dead"]).assert().success();
+    d().args(["context", "use", "local"]).assert().success();
+    d().args(["topic", "list"]).assert().success();
+    d().args(["context", "add", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs the server"));
+}

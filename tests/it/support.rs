@@ -10,7 +10,11 @@ use driftq_core::storage::{Durability, LogConfig, PartitionLog};
 /// The `driftq` binary under test.
 pub fn driftq() -> Command {
     let mut cmd = Command::cargo_bin("driftq").expect("driftq binary");
-    cmd.env_remove("DRIFTQ_URL").env("NO_COLOR", "1");
+    // No context of the machine's user leaks in: a config directory that does not exist.
+    cmd.env_remove("DRIFTQ_URL")
+        .env_remove("DRIFTQ_CONTEXT")
+        .env("XDG_CONFIG_HOME", "/nonexistent/driftq-tests")
+        .env("NO_COLOR", "1");
     cmd
 }
 

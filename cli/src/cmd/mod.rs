@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod consume;
+pub mod context;
 pub mod dlq;
 pub mod docs;
 pub mod group;

@@ -1,0 +1,138 @@
+//! `driftq context add|use|list|show|remove`: named servers, kept in `contexts.toml` (see
+//! [`crate::contexts`]).
+
+use std::io::Write;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::contexts::{Context, Contexts, path, with_scheme};
+use crate::{OutputFormat, exit};
+
+#[derive(Debug, Subcommand)]
+pub enum ContextCommand {
+    /// Add (or replace) a context: a name for the server given with --url
+    Add {
+        name: String,
+        /// Token sent as `Authorization: Bearer` to this server
+        #[arg(long)]
+        token: Option<String>,
+        /// Make it the current context too
+        #[arg(long)]
+        r#use: bool,
+    },
+    /// Make a context the current one
+    Use { name: String },
+    /// List contexts (the current one marked with *)
+    List {
+        #[arg(short, long, value_enum, default_value_t)]
+        output: OutputFormat,
+    },
+    /// Show a context (the current one by default; tokens are not printed)
+    Show {
+        name: Option<String>,
+        #[arg(short, long, value_enum, default_value_t)]
+        output: OutputFormat,
+    },
+    /// Remove a context
+    Remove { name: String },
+}
+
+fn validate_name(name: &str) -> anyhow::Result<()> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(crate::ExitError::usage_error(format!(
+            "context name {name:?}: use letters, digits, '-', '_' or '.'"
+        )));
+    }
+    Ok(())
+}
+
+/// `url`: the global `--url` (or `DRIFTQ_URL`), which `context add` stores.
+pub fn run(c: &ContextCommand, url: Option<&str>, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut file = Contexts::load()?;
+    match c {
+        ContextCommand::Add { name, token, r#use } => {
+            validate_name(name)?;
+            let Some(given) = url else {
+                return Err(crate::ExitError::usage_error(
+                    "context add needs the server: `driftq context add NAME --url http://host:8080`",
+                ));
+            };
+            let url = with_scheme(given);
+            reqwest::Url::parse(&url).map_err(|e| {
+                crate::ExitError::usage_error(format!("--url {given:?} is not a URL: {e}"))
+            })?;
+            file.contexts.insert(
+                name.clone(),
+                Context {
+                    url: url.clone(),
+                    token: token.clone(),
+                },
+            );
+            if *r#use || file.current.is_none() {
+                file.current = Some(name.clone());
+            }
+            file.save()?;
+            writeln!(out, "context {name}: {url} (in {})", path().display())?;
+        }
+        ContextCommand::Use { name } => {
+            file.get(name)?;
+            file.current = Some(name.clone());
+            file.save()?;
+            writeln!(out, "using context {name}")?;
+        }
+        ContextCommand::List { output } => match output {
+            OutputFormat::Json => {
+                let rows: Vec<_> = file
+                    .contexts
+                    .iter()
+                    .map(|(n, c)| json!({"name": n, "url": c.url, "current": file.current.as_deref() == Some(n)}))
+                    .collect();
+                writeln!(out, "{}", json!({"contexts": rows}))?;
+            }
+            OutputFormat::Table => {
+                for (n, c) in &file.contexts {
+                    let mark = if file.current.as_deref() == Some(n) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    writeln!(out, "{mark} {n}\t{}", c.url)?;
+                }
+            }
+        },
+        ContextCommand::Show { name, output } => {
+            let Some(name) = name.clone().or_else(|| file.current.clone()) else {
+                return Err(crate::ExitError::not_found(
+                    "no current context: `driftq context use NAME` picks one",
+                )
+                .into());
+            };
+            let c = file.get(&name)?;
+            let v = json!({"name": name, "url": c.url, "token": c.token.is_some(), "current": file.current.as_deref() == Some(name.as_str())});
+            match output {
+                OutputFormat::Json => writeln!(out, "{v}")?,
+                OutputFormat::Table => writeln!(
+                    out,
+                    "{name}: {} (token {})",
+                    c.url,
+                    if c.token.is_some() { "set" } else { "none" }
+                )?,
+            }
+        }
+        ContextCommand::Remove { name } => {
+            file.get(name)?;
+            file.contexts.remove(name);
+            if file.current.as_deref() == Some(name.as_str()) {
+                file.current = None;
+            }
+            file.save()?;
+            writeln!(out, "removed context {name}")?;
+        }
+    }
+    Ok(exit::OK)
+}
