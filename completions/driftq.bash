@@ -55,6 +55,9 @@ _driftq() {
             driftq,produce)
                 cmd="driftq__subcmd__produce"
                 ;;
+            driftq,read)
+                cmd="driftq__subcmd__read"
+                ;;
             driftq,serve)
                 cmd="driftq__subcmd__serve"
                 ;;
@@ -244,6 +247,9 @@ _driftq() {
             driftq__subcmd__help,produce)
                 cmd="driftq__subcmd__help__subcmd__produce"
                 ;;
+            driftq__subcmd__help,read)
+                cmd="driftq__subcmd__help__subcmd__read"
+                ;;
             driftq__subcmd__help,serve)
                 cmd="driftq__subcmd__help__subcmd__serve"
                 ;;
@@ -416,7 +422,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-v -h -V --url --context --timeout --verbose --help --version serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help"
+            opts="-v -h -V --url --context --timeout --verbose --help --version serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1992,7 +1998,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help)
-            opts="serve topic produce consume ack nack extend group dlq status context check top bench wal completions man help"
+            opts="serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2425,6 +2431,20 @@ _driftq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftq__subcmd__help__subcmd__read)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftq__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2793,6 +2813,64 @@ _driftq() {
                     return 0
                     ;;
                 --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__read)
+            opts="-p -n -f -o -v -h -V --partition --offset --count --follow --format --output --url --context --timeout --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --partition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --offset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

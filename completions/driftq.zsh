@@ -838,6 +838,32 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--version[Print version]' \
 && ret=0
 ;;
+(read)
+_arguments "${_arguments_options[@]}" : \
+'*-p+[Only this partition (repeatable) \[default\: all\]]:PARTITION:_default' \
+'*--partition=[Only this partition (repeatable) \[default\: all\]]:PARTITION:_default' \
+'--offset=[Where to start (and stop)\: start | end | N | -N | +N | @TIME, or a range A\:B]:OFFSET:_default' \
+'-n+[Stop after N messages]:COUNT:_default' \
+'--count=[Stop after N messages]:COUNT:_default' \
+'--format=[Line template, as \`consume --format\` takes it (%t %p %o %k %v %h %T)]:FORMAT:_default' \
+'-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'(-n --count)-f[Keep waiting for new messages past the end]' \
+'(-n --count)--follow[Keep waiting for new messages past the end]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':topic -- Topic to read:_default' \
+&& ret=0
+;;
 (context)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1470,6 +1496,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(read)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (context)
 _arguments "${_arguments_options[@]}" : \
 ":: :_driftq__subcmd__help__subcmd__context_commands" \
@@ -1604,6 +1634,7 @@ _driftq_commands() {
 'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
+'read:Read partitions by offset without a group (no lease, no lag)\: kcat -C, rpk without -g' \
 'context:Named servers\: add, use, list, show, remove (kept in the XDG config directory)' \
 'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
@@ -1936,6 +1967,7 @@ _driftq__subcmd__help_commands() {
 'group:Consumer groups\: list, describe, inflight, messages, seek, delete' \
 'dlq:Dead-letter queues\: list, peek, replay' \
 'status:Is the server up\: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)' \
+'read:Read partitions by offset without a group (no lease, no lag)\: kcat -C, rpk without -g' \
 'context:Named servers\: add, use, list, show, remove (kept in the XDG config directory)' \
 'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
@@ -2118,6 +2150,11 @@ _driftq__subcmd__help__subcmd__produce_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help produce commands' commands "$@"
 }
+(( $+functions[_driftq__subcmd__help__subcmd__read_commands] )) ||
+_driftq__subcmd__help__subcmd__read_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help read commands' commands "$@"
+}
 (( $+functions[_driftq__subcmd__help__subcmd__serve_commands] )) ||
 _driftq__subcmd__help__subcmd__serve_commands() {
     local commands; commands=()
@@ -2213,6 +2250,11 @@ _driftq__subcmd__nack_commands() {
 _driftq__subcmd__produce_commands() {
     local commands; commands=()
     _describe -t commands 'driftq produce commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__read_commands] )) ||
+_driftq__subcmd__read_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq read commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__serve_commands] )) ||
 _driftq__subcmd__serve_commands() {

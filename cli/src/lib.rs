@@ -129,6 +129,11 @@ pub enum Command {
     /// Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1
     /// when unreachable).
     Status(cmd::status::StatusArgs),
+    /// Read partitions by offset without a group (no lease, no lag): kcat -C, rpk without -g.
+    ///
+    /// --offset takes start | end | N | -N (N before the end) | +N (N after the start) | @TIME,
+    /// or a range A:B (B not included; `A:` reads to the end). Stops at the end unless --follow.
+    Read(cmd::read::ReadArgs),
     /// Named servers: add, use, list, show, remove (kept in the XDG config directory).
     #[command(subcommand)]
     Context(cmd::context::ContextCommand),
@@ -207,6 +212,7 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
             cmd::produce::run(a, &client()?, &mut retry, out)
         }
         Command::Consume(a) => cmd::consume::run(a, &client()?, out),
+        Command::Read(a) => cmd::read::run(a, &client()?, out),
         Command::Ack(a) => cmd::settle::run(cmd::settle::Verb::Ack, &a.lease, &client()?, out),
         Command::Nack(a) => cmd::settle::run(cmd::settle::Verb::nack(a), &a.lease, &client()?, out),
         Command::Extend(a) => {

@@ -1942,3 +1942,65 @@ fn contexts_name_servers_and_url_env_context_current_default_is_the_precedence()
         .code(2)
         .stderr(predicate::str::contains("needs the server"));
 }
+
+/// `driftq read` reads by offset without a group: ranges, relative offsets, a time, one
+/// partition; no group is created and nothing is leased.
+#[test]
+fn read_takes_offsets_ranges_and_times_and_joins_no_group() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 2);
+    let batch: Vec<Value> = (0..10)
+        .map(|i| json!({"value": format!("a{i}"), "partition": 0}))
+        .collect();
+    assert!(
+        s.post("/v1/topics/t/messages", &json!(batch))
+            .status()
+            .is_success()
+    );
+    let batch: Vec<Value> = (0..4)
+        .map(|i| json!({"value": format!("b{i}"), "partition": 1}))
+        .collect();
+    assert!(
+        s.post("/v1/topics/t/messages", &json!(batch))
+            .status()
+            .is_success()
+    );
+    let read = |args: &[&str]| -> Vec<String> {
+        let out = driftq()
+            .args(["--url", &s.url, "read", "t", "--format", "%v"])
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(read(&["-p", "0", "--offset", "2:5"]), ["a2", "a3", "a4"]);
+    assert_eq!(read(&["-p", "0", "--offset", "-2"]), ["a8", "a9"]);
+    assert_eq!(read(&["-p", "1", "--offset", "+3"]), ["b3"]);
+    assert_eq!(read(&["--offset", "end"]), Vec::<String>::new());
+    let mut all = read(&[]);
+    all.sort();
+    assert_eq!(all.len(), 14);
+    assert_eq!(read(&["-p", "0", "-n", "1"]), ["a0"]);
+    // A time before everything reads from the start.
+    assert_eq!(read(&["-p", "1", "--offset", "@0"]).len(), 4);
+    assert_eq!(
+        s.json("/v1/groups")["groups"],
+        json!([]),
+        "no group was created"
+    );
+    driftq()
+        .args(["--url", &s.url, "read", "t", "--offset", "soon"])
+        .assert()
+        .code(2);
+    driftq()
+        .args(["--url", &s.url, "read", "nosuch"])
+        .assert()
+        .code(4);
+    driftq()
+        .args(["--url", &s.url, "read", "t", "-p", "7"])
+        .assert()
+        .code(4);
+}

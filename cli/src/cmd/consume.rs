@@ -122,7 +122,7 @@ fn matches(filters: &[Filter], m: &Value) -> bool {
 
 /// Fills a `--format` template. `escaped`: keys, values and headers go through [`printable`]
 /// (the default line); otherwise they are written as text, as the template asked.
-fn render(template: &str, m: &Value, escaped: bool) -> String {
+pub(crate) fn render(template: &str, m: &Value, escaped: bool) -> String {
     let show = |v: &Value| {
         if escaped {
             crate::output::printable(&raw(v))

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod group;
 pub mod interrupt;
 pub mod produce;
+pub mod read;
 pub mod settle;
 pub mod status;
 pub mod topic;
