@@ -422,7 +422,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-v -h -V --url --context --timeout --verbose --help --version serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,7 +448,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__ack)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --context --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,7 +506,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench)
-            opts="-v -h -V --url --context --timeout --verbose --help --version produce consume e2e help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version produce consume e2e help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,7 +532,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +618,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,7 +774,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,7 +860,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__check)
-            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --context --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,7 +918,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__completions)
-            opts="-v -h -V --url --context --timeout --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,7 +944,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__consume)
-            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --context --timeout --verbose --help --version"
+            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,7 +1014,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context)
-            opts="-v -h -V --url --context --timeout --verbose --help --version add use list show remove help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version add use list show remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1040,7 +1040,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__add)
-            opts="-v -h -V --token --use --url --context --timeout --verbose --help --version"
+            opts="-v -h -V --token --use --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1168,7 +1168,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,7 +1202,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__remove)
-            opts="-v -h -V --url --context --timeout --verbose --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,7 +1228,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__show)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1262,7 +1262,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__use)
-            opts="-v -h -V --url --context --timeout --verbose --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,7 +1288,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq)
-            opts="-v -h -V --url --context --timeout --verbose --help --version list ls peek replay help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version list ls peek replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,7 +1384,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1418,7 +1418,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__peek)
-            opts="-n -o -v -h -V --max --output --url --context --timeout --verbose --help --version"
+            opts="-n -o -v -h -V --max --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1460,7 +1460,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__replay)
-            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1526,7 +1526,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__extend)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --context --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1588,7 +1588,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-v -h -V --url --context --timeout --verbose --help --version list ls describe inflight messages seek delete rm help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version list ls describe inflight messages seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1614,7 +1614,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__delete)
-            opts="-g -o -v -h -V --group --force --yes --output --url --context --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --group --force --yes --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1656,7 +1656,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__describe)
-            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1810,7 +1810,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__inflight)
-            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --help --version"
+            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1852,7 +1852,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1886,7 +1886,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__messages)
-            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --context --timeout --verbose --help --version"
+            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1944,7 +1944,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__seek)
-            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --context --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2642,7 +2642,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__man)
-            opts="-v -h -V --url --context --timeout --verbose --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2668,7 +2668,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__nack)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --context --timeout --verbose --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2734,7 +2734,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -v -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --help --version"
+            opts="-k -H -p -o -v -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2844,7 +2844,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__read)
-            opts="-p -n -f -o -v -h -V --partition --offset --count --follow --format --output --url --context --timeout --verbose --help --version"
+            opts="-p -n -f -o -v -h -V --partition --offset --count --follow --format --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2902,7 +2902,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --context --timeout --verbose --help --version"
+            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --config --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2984,7 +2984,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__status)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3018,7 +3018,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__top)
-            opts="-v -h -V --interval --url --context --timeout --verbose --help --version"
+            opts="-v -h -V --interval --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3048,7 +3048,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-v -h -V --url --context --timeout --verbose --help --version create list ls describe alter purge delete rm help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version create list ls describe alter purge delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3074,7 +3074,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__alter)
-            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --context --timeout --verbose --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3136,7 +3136,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__create)
-            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --context --timeout --verbose --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3202,7 +3202,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__delete)
-            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3236,7 +3236,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__describe)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3382,7 +3382,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3416,7 +3416,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__purge)
-            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3450,7 +3450,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal)
-            opts="-v -h -V --url --context --timeout --verbose --help --version inspect verify import help"
+            opts="-v -h -V --url --context --timeout --verbose --no-headers --help --version inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3546,7 +3546,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__import)
-            opts="-o -v -h -V --data-dir --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --data-dir --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3584,7 +3584,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__inspect)
-            opts="-o -v -h -V --from --limit --full --index --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --from --limit --full --index --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3626,7 +3626,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__verify)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

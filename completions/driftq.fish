@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftq_global_optspecs
-    string join \n url= context= timeout= v/verbose h/help V/version
+    string join \n url= context= timeout= v/verbose no-headers h/help V/version
 end
 
 function __fish_driftq_needs_command
@@ -28,6 +28,7 @@ complete -c driftq -n "__fish_driftq_needs_command" -l url -d 'Server URL (clien
 complete -c driftq -n "__fish_driftq_needs_command" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_needs_command" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_needs_command" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_needs_command" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_needs_command" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_needs_command" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
@@ -71,12 +72,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move t
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -f -a "create" -d 'Create a topic'
@@ -102,6 +105,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -110,6 +114,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -118,6 +123,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -126,6 +132,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s p -l partitions -d 'Grow the topic to this many partitions (never fewer: removing one would drop its messages). Keys hash over the new count from then on, so a key\'s later messages may go to another partition than its earlier ones' -r
@@ -140,6 +147,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -149,6 +157,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -158,6 +167,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -167,6 +177,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a topic'
@@ -199,6 +210,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s g -l group -d 'Consumer group: groups consume independently; members of one share the messages' -r
@@ -219,6 +231,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l force -d 'With
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ack -d 'Ack each message after printing it (the default; kept for scripts that say so)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-ack -d 'Leave messages leased: ack them later with `driftq ack --stdin`'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s g -l group -d 'Consumer group holding the lease' -r
@@ -232,6 +245,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand ack" -l context -d 'Named 
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s g -l group -d 'Consumer group holding the lease' -r
@@ -248,6 +262,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -l timeout -d 'How l
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l dead-letter -d 'Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help: a message that will never parse, say)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s g -l group -d 'Consumer group holding the lease' -r
@@ -262,12 +277,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l context -d 'Nam
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
@@ -285,6 +302,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -293,6 +311,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
@@ -302,6 +321,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
@@ -311,6 +331,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s g -l group -d 'Consumer group' -r
@@ -329,6 +350,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s g -l group -d 'Consumer group to move' -r
@@ -342,6 +364,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l force -d 'Seek even while the group holds leases'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s g -l group -d 'Consumer group to delete' -r
@@ -353,6 +376,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s g -l group -d 'Consumer group to delete' -r
@@ -364,6 +388,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
@@ -377,6 +402,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "list" -d 'DLQ topics and their depths'
@@ -390,6 +416,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -398,6 +425,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
@@ -407,6 +435,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l to -d 'Target topic [default: each message\'s origin]' -r
@@ -427,6 +456,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l include-replayed -d 'Include messages replayed before'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "list" -d 'DLQ topics and their depths'
@@ -439,6 +469,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server 
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand status" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s p -l partition -d 'Only this partition (repeatable) [default: all]' -r
@@ -452,12 +483,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand read" -l context -d 'Named
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s f -l follow -d 'Keep waiting for new messages past the end'
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand read" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
@@ -472,12 +505,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l use -d 'Make it the current context too'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
@@ -486,6 +521,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t'Aligned text for people'
@@ -494,12 +530,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
@@ -519,6 +557,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server U
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand check" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l interval -d 'Refresh interval (at least 100ms)' -r
@@ -526,12 +565,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand top" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -f -a "produce" -d 'Produce messages as fast as the server takes them'
@@ -561,6 +602,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l fsync -d 'fsync mode of the embedded server' -r
@@ -586,6 +628,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l fsync -d 'fsync mode of the embedded server' -r
@@ -611,6 +654,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "produce" -d 'Produce messages as fast as the server takes them'
@@ -621,6 +665,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
@@ -637,6 +682,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l full -d 'Print keys, headers, values and state records in full instead of a preview'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l index -d 'Dump index and time-index entries instead of records'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format (json: the whole report as one object)' -r -f -a "table\t'Aligned text for people'
@@ -645,6 +691,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
@@ -654,6 +701,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
@@ -664,12 +712,14 @@ complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Se
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand completions" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand man" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'

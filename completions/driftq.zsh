@@ -20,6 +20,7 @@ _driftq() {
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -57,6 +58,7 @@ _arguments "${_arguments_options[@]}" : \
 '--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -70,6 +72,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -104,6 +107,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -122,6 +126,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -139,6 +144,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -156,6 +162,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -181,6 +188,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -200,6 +208,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -219,6 +228,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -238,6 +248,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -324,6 +335,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -358,6 +370,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--no-ack[Leave messages leased\: ack them later with \`driftq ack --stdin\`]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -383,6 +396,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -411,6 +425,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -437,6 +452,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -451,6 +467,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -476,6 +493,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -493,6 +511,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -512,6 +531,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -532,6 +552,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -556,6 +577,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -581,6 +603,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -603,6 +626,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -625,6 +649,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -687,6 +712,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -712,6 +738,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -729,6 +756,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -748,6 +776,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -778,6 +807,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -832,6 +862,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -857,6 +888,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '(-n --count)--follow[Keep waiting for new messages past the end]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -871,6 +903,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -894,6 +927,7 @@ _arguments "${_arguments_options[@]}" : \
 '--use[Make it the current context too]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -908,6 +942,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -926,6 +961,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -943,6 +979,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -957,6 +994,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -1025,6 +1063,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1039,6 +1078,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -1052,6 +1092,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1094,6 +1135,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1128,6 +1170,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1162,6 +1205,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1211,6 +1255,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -1240,6 +1285,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--index[Dump index and time-index entries instead of records]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1258,6 +1304,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1277,6 +1324,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -1327,6 +1375,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -1341,6 +1390,7 @@ _arguments "${_arguments_options[@]}" : \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \

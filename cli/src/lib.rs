@@ -95,6 +95,9 @@ pub struct Cli {
     /// Say each HTTP call on stderr: method, URL, status, milliseconds
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Tables print their rows without the header row
+    #[arg(long, global = true)]
+    pub no_headers: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -195,6 +198,7 @@ impl Cli {
 
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
+    cmd::set_no_headers(cli.no_headers);
     let server = || cli.server();
     let client = || -> anyhow::Result<client::Client> {
         let (url, token) = server()?;

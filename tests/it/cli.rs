@@ -2004,3 +2004,33 @@ fn read_takes_offsets_ranges_and_times_and_joins_no_group() {
         .assert()
         .code(4);
 }
+
+/// Piped tables are plain columns (no box drawing) and `--no-headers` drops the header row.
+#[test]
+fn piped_tables_are_plain_columns_and_no_headers_drops_the_header() {
+    let s = Server::start(&[]);
+    s.create_topic("aa", 2);
+    let out = driftq()
+        .args(["--url", &s.url, "topic", "list"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!text.contains('│') && !text.contains('─'), "{text}");
+    let first: Vec<&str> = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(first.first(), Some(&"topic"), "{text}");
+    let out = driftq()
+        .args(["--url", &s.url, "--no-headers", "topic", "list"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows, vec![vec!["aa", "2", "0", "0", "0"]], "{text}");
+}

@@ -20,15 +20,31 @@ use std::time::Duration;
 use anyhow::bail;
 use comfy_table::{Table, presets};
 
-/// A table with the project's look (no colour when not a terminal).
+/// Set by `--no-headers`: tables print their rows alone.
+static NO_HEADERS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tables from here on print no header row (`--no-headers`).
+pub fn set_no_headers(on: bool) {
+    NO_HEADERS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A table with the project's look: borders on a terminal; plain columns two spaces apart when
+/// stdout is a pipe or a file, so `awk` and `cut` read it (kubectl's and rpk's way).
 #[must_use]
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_BORDERS_ONLY);
+    let plain = !std::io::stdout().is_terminal();
+    t.load_preset(if plain {
+        presets::NOTHING
+    } else {
+        presets::UTF8_BORDERS_ONLY
+    });
     if !colour_ok() {
         t.force_no_tty();
     }
-    t.set_header(header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
+    if !NO_HEADERS.load(std::sync::atomic::Ordering::Relaxed) {
+        t.set_header(header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
+    }
     t
 }
 
