@@ -1574,14 +1574,7 @@ fn top_without_a_terminal_exits_2_with_one_line() {
 fn every_command_survives_a_closed_pipe() {
     let s = Server::start(&[]);
     s.create_topic("t", 1);
-    let batch: Vec<Value> = (0..3000)
-        .map(|i| json!({"value": format!("m{i}")}))
-        .collect();
-    assert!(
-        s.post("/v1/topics/t/messages", &json!(batch))
-            .status()
-            .is_success()
-    );
+    s.produce_batch_of("t", 3000);
     let commands: Vec<Vec<&str>> = vec![
         vec!["completions", "bash"],
         vec!["completions", "zsh"],
@@ -1591,15 +1584,7 @@ fn every_command_survives_a_closed_pipe() {
         vec!["status"],
     ];
     for args in commands {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
-            .args(&args)
-            .env("DRIFTQ_URL", &s.url)
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn");
+        let mut child = crate::support::spawn_piped(&s.url, &args);
         let mut first = String::new();
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         stdout.read_line(&mut first).expect("a first line");
@@ -1616,16 +1601,7 @@ fn every_command_survives_a_closed_pipe() {
 fn consume_piped_acks_what_it_printed_and_no_ack_leaves_leases() {
     let s = Server::start(&[]);
     s.create_topic("t", 1);
-    for i in 0..4 {
-        assert_eq!(
-            s.post(
-                "/v1/produce",
-                &json!({"topic": "t", "value": format!("v{i}")})
-            )
-            .status(),
-            200
-        );
-    }
+    s.produce_values("t", 4);
     driftq()
         .args([
             "--url", &s.url, "consume", "t", "-g", "piped", "-n", "2", "-o", "json",
@@ -1658,16 +1634,7 @@ fn consume_piped_acks_what_it_printed_and_no_ack_leaves_leases() {
 fn settling_from_stdin_prints_one_summary_and_counts_expired_leases_once() {
     let s = Server::start(&[]);
     s.create_topic("t", 1);
-    for i in 0..3 {
-        assert_eq!(
-            s.post(
-                "/v1/produce",
-                &json!({"topic": "t", "value": format!("v{i}")})
-            )
-            .status(),
-            200
-        );
-    }
+    s.produce_values("t", 3);
     let leased = driftq()
         .args([
             "--url", &s.url, "consume", "t", "-g", "g", "-n", "3", "--no-ack", "-o", "json",
@@ -1741,16 +1708,7 @@ fn produce_waits_out_backpressure_until_timeout() {
     s.create_topic("t", 1);
     // A group at the start: five messages fill what it may lag behind.
     let _ = s.poll("t", "g", &json!({"owner": "w", "max": 1, "wait_ms": 0}));
-    for i in 0..5 {
-        assert_eq!(
-            s.post(
-                "/v1/produce",
-                &json!({"topic": "t", "value": format!("v{i}")})
-            )
-            .status(),
-            200
-        );
-    }
+    s.produce_values("t", 5);
     // Nobody consumes: past --timeout, exit 3.
     let refused = driftq()
         .args(["--url", &s.url, "--timeout", "1s", "produce", "t", "late"])
@@ -1807,16 +1765,7 @@ fn produce_waits_out_backpressure_until_timeout() {
 fn check_exits_ok_warning_or_critical_against_limits() {
     let s = Server::start(&[]);
     s.create_topic("t", 1);
-    for i in 0..10 {
-        assert_eq!(
-            s.post(
-                "/v1/produce",
-                &json!({"topic": "t", "value": format!("v{i}")})
-            )
-            .status(),
-            200
-        );
-    }
+    s.produce_values("t", 10);
     let _ = s.poll("t", "g", &json!({"owner": "w", "max": 1}));
     let check = |limit: &str| {
         driftq()

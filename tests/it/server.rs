@@ -178,6 +178,29 @@ impl Server {
         r.json().expect("json")
     }
 
+    /// Produces `n` messages `v0`, `v1`, … to `topic`, one request each.
+    pub(crate) fn produce_values(&self, topic: &str, n: usize) {
+        for i in 0..n {
+            let r = self.post(
+                "/v1/produce",
+                &serde_json::json!({"topic": topic, "value": format!("v{i}")}),
+            );
+            assert_eq!(r.status(), 200, "produce v{i} to {topic}");
+        }
+    }
+
+    /// Produces `n` messages `m0`, `m1`, … to `topic` in one batch request.
+    pub(crate) fn produce_batch_of(&self, topic: &str, n: usize) {
+        let batch: Vec<Value> = (0..n)
+            .map(|i| serde_json::json!({"value": format!("m{i}")}))
+            .collect();
+        let r = self.post(
+            &format!("/v1/topics/{topic}/messages"),
+            &Value::Array(batch),
+        );
+        assert!(r.status().is_success(), "batch produce: {}", r.status());
+    }
+
     pub(crate) fn create_topic(&self, name: &str, partitions: u32) {
         self.create_topic_from(&serde_json::json!({"name": name, "partitions": partitions}));
     }

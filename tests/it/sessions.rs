@@ -215,11 +215,7 @@ fn a_long_poll_whose_client_disconnects_takes_nothing() {
 fn a_slow_reader_never_holds_more_leases_than_its_prefetch() {
     let s = Server::start(&[]);
     s.create_topic("slow", 1);
-    let batch: Vec<Value> = (0..2_000)
-        .map(|i| json!({"value": format!("m{i}")}))
-        .collect();
-    let r = s.post("/v1/topics/slow/messages", &json!(batch));
-    assert!(r.status().is_success(), "{}", r.status());
+    s.produce_batch_of("slow", 2_000);
     // The documented default (256), and a bound the client asks for.
     for (query, bound) in [("", 256), ("&prefetch=5", 5)] {
         let group = format!("g{bound}");
@@ -373,16 +369,9 @@ fn workers_that_restart_while_consuming_lose_nothing_and_dead_letter_nothing() {
 }
 
 fn consume_cli(s: &Server, extra: &[&str]) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
-        .args(["consume", "jobs", "-g", "g", "--owner", "cli", "-o", "json"])
-        .args(extra)
-        .env("DRIFTQ_URL", &s.url)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn driftq consume")
+    let mut args = vec!["consume", "jobs", "-g", "g", "--owner", "cli", "-o", "json"];
+    args.extend_from_slice(extra);
+    crate::support::spawn_piped(&s.url, &args)
 }
 
 fn interrupt(child: &std::process::Child) {

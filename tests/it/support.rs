@@ -18,6 +18,22 @@ pub fn driftq() -> Command {
     cmd
 }
 
+/// Starts the binary with `args` against `url`, stdout and stderr piped (for tests that read
+/// part of the output, or signal the process).
+pub fn spawn_piped(url: &str, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("driftq"))
+        .args(args)
+        .env("DRIFTQ_URL", url)
+        .env_remove("DRIFTQ_CONTEXT")
+        .env("XDG_CONFIG_HOME", "/nonexistent/driftq-tests")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn driftq")
+}
+
 /// Writes `count` single-record batches into `dir` (a partition directory), rolling segments
 /// every `segment_bytes`. Record `i` has key `k<i>`, a header, and value `v<i>`; every fifth
 /// value is binary.
