@@ -809,3 +809,75 @@ fn a_torn_tail_cut_at_start_is_reported_in_stats_metrics_and_status() {
         "nothing acknowledged was cut"
     );
 }
+
+/// With the free-space floor off, a disk that fills refuses the appends that do not fit — 503
+/// `UNAVAILABLE` naming the cause, before any offset is given — and nothing sticks: once space
+/// is freed, writes go on without a restart, and a graceful stop exits 0.
+#[test]
+fn a_disk_that_fills_refuses_the_append_alone_and_writes_resume_once_space_is_freed() {
+    let mnt = tempfile::tempdir().expect("tempdir");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+        .arg(mnt.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg("-l").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(mnt.path());
+    let data = mnt.path().join("data");
+    let args = ["--min-free-bytes", "0", "--segment-bytes", "1MiB"];
+    let mut s = Server::start_on(&data, &args);
+    s.create_topic("big", 1);
+    s.create_topic("keep", 1);
+    s.produce_values("keep", 1);
+    let value = "x".repeat(64 << 10);
+    let mut acked = 0u64;
+    let refused = loop {
+        let r = s.post("/v1/produce", &json!({"topic": "big", "value": value}));
+        if r.status() != 200 {
+            break r;
+        }
+        acked += 1;
+        assert!(acked < 1000, "the disk never filled");
+    };
+    assert_eq!(
+        refused.status(),
+        503,
+        "out of space is the machine's limit, not a 500"
+    );
+    let body: Value = refused.json().expect("error body");
+    assert_eq!(body["error"], "UNAVAILABLE", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("free space")),
+        "{body}"
+    );
+    let gone = s
+        .http
+        .delete(format!("{}/v1/topics/big", s.url))
+        .send()
+        .expect("delete");
+    assert!(
+        gone.status().is_success(),
+        "a delete works on a full disk: {}",
+        gone.status()
+    );
+    let r = s.post("/v1/produce", &json!({"topic": "keep", "value": "after"}));
+    assert_eq!(r.status(), 200, "writes resume without a restart");
+    assert_eq!(s.terminate(), Some(0), "a graceful stop exits 0");
+    let s = Server::start_on(&data, &args);
+    let kept: Vec<String> = stored_values(&s, "keep", 0)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(kept, vec!["v0", "after"]);
+}

@@ -402,6 +402,9 @@ struct Segment {
     size: u64,
     first_ts: Option<i64>,
     max_ts: Option<i64>,
+    /// Bytes of disk allocated for the log file (beyond its size too): an append reserves its
+    /// room here before it is given offsets (see [`PartitionLog::reserve`]).
+    reserved: u64,
 }
 
 #[derive(Debug)]
@@ -495,6 +498,9 @@ impl Drop for UnwrittenGuard<'_> {
 /// How many times a sync leader yields to appends about to write, at least, before it syncs
 /// without them (it also waits up to half the last fdatasync; see [`PartitionLog::lead_sync`]).
 const GROUP_COMMIT_MIN_YIELDS: usize = 64;
+
+/// Disk an active segment reserves ahead of its appends at a time (see `PartitionLog::reserve`).
+const RESERVE_CHUNK: u64 = 4 << 20;
 
 /// A claimed sync that ends with at least this many bytes written during it runs the next one
 /// at once (see [`PartitionLog::lead_claimed_sync`]).
@@ -721,6 +727,7 @@ impl PartitionLog {
                 self.roll(&mut inner)?;
             }
             let position = inner.active().size;
+            self.reserve(&mut inner, position + len)?;
             let files = Arc::clone(&inner.active().files);
             if self.config.durability == Durability::Always {
                 if inner.pending.is_empty() {
@@ -790,10 +797,52 @@ impl PartitionLog {
         }
     }
 
+    /// Makes sure the active segment's file has disk allocated up to `end`, in chunks of
+    /// [`RESERVE_CHUNK`], before an append is given offsets. A full disk then fails that append
+    /// alone — nothing was written, no offset taken — instead of the group commit's write later,
+    /// which would have to be sticky (offsets after it are handed out already). The file's size
+    /// is kept (`FALLOC_FL_KEEP_SIZE`), so recovery and readers never see the reserved space.
+    fn reserve(&self, inner: &mut Inner, end: u64) -> Result<(), StorageError> {
+        let active = inner.active_mut();
+        if end <= active.reserved {
+            return Ok(());
+        }
+        let from = active.reserved.max(active.size);
+        let len = (end - from).max(RESERVE_CHUNK.min(self.config.segment_bytes));
+        match rustix::fs::fallocate(
+            &active.files.log,
+            rustix::fs::FallocateFlags::KEEP_SIZE,
+            from,
+            len,
+        ) {
+            Ok(()) => active.reserved = from + len,
+            // A file system that cannot reserve (some network ones) writes as it always did.
+            Err(e) if e == rustix::io::Errno::OPNOTSUPP || e == rustix::io::Errno::NOSYS => {
+                active.reserved = u64::MAX;
+            }
+            Err(e) => {
+                return Err(io_err(
+                    format!("reserve space in {}", active.files.log_path.display()),
+                    e.into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Seals the active segment and starts a new one at its end offset.
     fn roll(&self, inner: &mut Inner) -> Result<(), StorageError> {
         let active = inner.active().clone();
         active.files.flush_index()?;
+        // A sealed segment never grows: give back the disk reserved past its end.
+        if active.reserved > active.size && active.reserved != u64::MAX {
+            let _ = rustix::fs::fallocate(
+                &active.files.log,
+                rustix::fs::FallocateFlags::PUNCH_HOLE | rustix::fs::FallocateFlags::KEEP_SIZE,
+                active.size,
+                active.reserved - active.size,
+            );
+        }
         if !inner.pending.is_empty() {
             let pending = std::mem::take(&mut inner.pending);
             active
@@ -1357,6 +1406,7 @@ fn create_segment(dir: &Path, base: u64, watch: Option<&FsWatch>) -> Result<Segm
         size: 0,
         first_ts: None,
         max_ts: None,
+        reserved: 0,
     })
 }
 
@@ -1502,6 +1552,7 @@ fn recover_segment(
             size: position,
             first_ts,
             max_ts,
+            reserved: position,
         },
         planner,
         dropped_later,
