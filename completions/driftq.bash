@@ -2734,7 +2734,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -v -h -V --file --input --key --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --no-headers --help --version"
+            opts="-k -H -p -o -v -h -V --file --input --key --key-delimiter --value-field --key-field --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2745,7 +2745,7 @@ _driftq() {
                     return 0
                     ;;
                 --input)
-                    COMPREPLY=($(compgen -W "lines json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "lines json raw" -- "${cur}"))
                     return 0
                     ;;
                 --key)
@@ -2753,6 +2753,18 @@ _driftq() {
                     return 0
                     ;;
                 -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --value-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-field)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -189,8 +189,12 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l file -d 'Read messages from this file instead of stdin (`-`: stdin)' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l input -d 'How to read messages from stdin or --file' -r -f -a "lines\t'Each line is a value (no trailing newline)'
-json\t'Each line is a JSON message as `consume -o json` prints it'"
+json\t'Each line is a JSON message as `consume -o json` prints it (or, with --value-field, any JSON object whose fields hold the value and key)'
+raw\t'All of stdin (or --file) is one value, byte for byte'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s k -l key -d 'Message key: messages with the same key go to the same partition, in order' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l key-delimiter -d 'With --input lines: each line is KEY<SEP>VALUE, split at the first SEP (kcat -K)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l value-field -d 'With --input json: plain JSON lines, the value taken from this field (a string as text, any other JSON serialised)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l key-field -d 'With --input json and --value-field: the key taken from this field' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s H -l header -d 'Header name=value (repeatable)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s p -l partition -d 'Partition to write to instead of the key hash or round robin' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l tenant -d 'Envelope: tenant the message belongs to' -r

@@ -308,9 +308,13 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '--file=[Read messages from this file instead of stdin (\`-\`\: stdin)]:FILE:_files' \
 '--input=[How to read messages from stdin or --file]:INPUT:((lines\:"Each line is a value (no trailing newline)"
-json\:"Each line is a JSON message as \`consume -o json\` prints it"))' \
+json\:"Each line is a JSON message as \`consume -o json\` prints it (or, with --value-field, any JSON object whose fields hold the value and key)"
+raw\:"All of stdin (or --file) is one value, byte for byte"))' \
 '-k+[Message key\: messages with the same key go to the same partition, in order]:KEY:_default' \
 '--key=[Message key\: messages with the same key go to the same partition, in order]:KEY:_default' \
+'(-k --key)--key-delimiter=[With --input lines\: each line is KEY<SEP>VALUE, split at the first SEP (kcat -K)]:SEP:_default' \
+'--value-field=[With --input json\: plain JSON lines, the value taken from this field (a string as text, any other JSON serialised)]:NAME:_default' \
+'--key-field=[With --input json and --value-field\: the key taken from this field]:NAME:_default' \
 '*-H+[Header name=value (repeatable)]:NAME=VALUE:_default' \
 '*--header=[Header name=value (repeatable)]:NAME=VALUE:_default' \
 '-p+[Partition to write to instead of the key hash or round robin]:PARTITION:_default' \

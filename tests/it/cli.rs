@@ -1983,3 +1983,53 @@ fn piped_tables_are_plain_columns_and_no_headers_drops_the_header() {
         .collect();
     assert_eq!(rows, vec![vec!["aa", "2", "0", "0", "0"]], "{text}");
 }
+
+/// `produce --input raw` sends all of stdin as one value; `--key-delimiter` splits lines into
+/// key and value (kcat -K); `--value-field`/`--key-field` read plain JSON lines, any JSON value
+/// sent serialised.
+#[test]
+fn produce_reads_raw_input_key_delimited_lines_and_plain_json_fields() {
+    let s = Server::start(&[]);
+    s.create_topic("t", 1);
+    let p = |args: &[&str], stdin: &str| {
+        driftq()
+            .args(["--url", &s.url, "produce", "t"])
+            .args(args)
+            .write_stdin(stdin.to_owned())
+            .assert()
+            .success();
+    };
+    p(&["--input", "raw"], "line one\nline two\n");
+    p(&["--key-delimiter", ":"], "k1:v1\nk2:v:2\n");
+    p(
+        &[
+            "--input",
+            "json",
+            "--value-field",
+            "body",
+            "--key-field",
+            "id",
+        ],
+        "{\"id\": \"a\", \"body\": \"text\"}\n{\"id\": 7, \"body\": {\"n\": 1}}\n",
+    );
+    let out = driftq()
+        .args([
+            "--url", &s.url, "read", "t", "--format", "%k|%v", "-o", "json",
+        ])
+        .assert()
+        .success();
+    let lines: Vec<String> = String::from_utf8_lossy(&out.get_output().stdout)
+        .split_inclusive('\n')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        lines.concat(),
+        "|line one\nline two\n\nk1|v1\nk2|v:2\na|text\n7|{\"n\":1}\n"
+    );
+    driftq()
+        .args(["--url", &s.url, "produce", "t", "--key-delimiter", ":"])
+        .write_stdin("no delimiter\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no key delimiter"));
+}

@@ -24,8 +24,11 @@ pub enum InputFormat {
     /// Each line is a value (no trailing newline).
     #[default]
     Lines,
-    /// Each line is a JSON message as `consume -o json` prints it.
+    /// Each line is a JSON message as `consume -o json` prints it (or, with --value-field, any
+    /// JSON object whose fields hold the value and key).
     Json,
+    /// All of stdin (or --file) is one value, byte for byte.
+    Raw,
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +46,16 @@ pub struct ProduceArgs {
     /// Message key: messages with the same key go to the same partition, in order
     #[arg(short, long)]
     pub key: Option<String>,
+    /// With --input lines: each line is KEY<SEP>VALUE, split at the first SEP (kcat -K)
+    #[arg(long, value_name = "SEP", conflicts_with = "key")]
+    pub key_delimiter: Option<String>,
+    /// With --input json: plain JSON lines, the value taken from this field (a string as
+    /// text, any other JSON serialised)
+    #[arg(long, value_name = "NAME")]
+    pub value_field: Option<String>,
+    /// With --input json and --value-field: the key taken from this field
+    #[arg(long, value_name = "NAME", requires = "value_field")]
+    pub key_field: Option<String>,
     /// Header name=value (repeatable)
     #[arg(short = 'H', long = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
@@ -220,9 +233,9 @@ pub fn run(
     }
     let envelope = envelope_from_flags(a)?;
     let headers = headers_from_flags(a)?;
-    let base = |value: Vec<u8>| -> Value {
+    let keyed = |key: Option<Bytes>, value: Vec<u8>| -> Value {
         let m = WireMessage {
-            key: a.key.as_deref().map(|k| Bytes::Text(k.to_owned())),
+            key: key.or_else(|| a.key.as_deref().map(|k| Bytes::Text(k.to_owned()))),
             value: Some(Bytes::from_bytes(&value)),
             headers: headers.clone(),
             partition: a.partition.map(i64::from),
@@ -231,6 +244,7 @@ pub fn run(
         };
         serde_json::to_value(m).unwrap_or_default()
     };
+    let base = |value: Vec<u8>| keyed(None, value);
     if let Some(v) = &a.value {
         let r = produce_retrying(client, &a.topic, &[base(v.clone().into_bytes())], retry)?;
         return report(a, &r, 1, out);
@@ -243,6 +257,13 @@ pub fn run(
         )),
         None => Box::new(BufReader::new(std::io::stdin())),
     };
+    if a.input == InputFormat::Raw {
+        let mut reader = reader;
+        let mut value = Vec::new();
+        std::io::Read::read_to_end(&mut reader, &mut value).context("cannot read input")?;
+        let r = produce_retrying(client, &a.topic, &[base(value)], retry)?;
+        return report(a, &r, 1, out);
+    }
     let total_hint = file
         .and_then(|p| std::fs::metadata(p).ok())
         .map(|m| m.len());
@@ -312,7 +333,28 @@ pub fn run(
     let parse = |i: usize, line: std::io::Result<String>| -> anyhow::Result<Option<Value>> {
         let line = line.context("cannot read input")?;
         Ok(Some(match a.input {
-            InputFormat::Lines => base(line.into_bytes()),
+            InputFormat::Lines => match a
+                .key_delimiter
+                .as_deref()
+                .and_then(|sep| line.split_once(sep))
+            {
+                Some((k, v)) => keyed(Some(Bytes::Text(k.to_owned())), v.as_bytes().to_vec()),
+                None if a.key_delimiter.is_some() => {
+                    return Err(ExitError::usage_error(format!(
+                        "line {}: no key delimiter {:?}",
+                        i + 1,
+                        a.key_delimiter.as_deref().unwrap_or_default()
+                    )));
+                }
+                None => base(line.into_bytes()),
+            },
+            InputFormat::Json if a.value_field.is_some() => {
+                if line.trim().is_empty() {
+                    return Ok(None);
+                }
+                plain_json_message(&line, i, a, &keyed)?
+            }
+            InputFormat::Raw => unreachable_raw()?,
             InputFormat::Json => {
                 if line.trim().is_empty() {
                     return Ok(None);
@@ -407,6 +449,41 @@ pub fn run(
         (0, _) => exit::ERROR,
         _ => exit::PARTIAL,
     })
+}
+
+/// `--input raw` is read whole before lines are: a line never reaches the line parser.
+fn unreachable_raw() -> anyhow::Result<Value> {
+    Err(anyhow::anyhow!("--input raw is read whole, not by lines"))
+}
+
+/// A plain JSON object's fields as a message (`--value-field`, `--key-field`): a string is the
+/// text itself, any other JSON value is sent serialised.
+fn plain_json_message(
+    line: &str,
+    i: usize,
+    a: &ProduceArgs,
+    keyed: &dyn Fn(Option<Bytes>, Vec<u8>) -> Value,
+) -> anyhow::Result<Value> {
+    let obj: Value = serde_json::from_str(line).map_err(|e| {
+        ExitError::usage_error(format!("line {}: not JSON ({e}); binary values go as {{\"base64\": …}} with plain --input json", i + 1))
+    })?;
+    let field = |name: &str| -> Option<Vec<u8>> {
+        match obj.get(name)? {
+            Value::String(s) => Some(s.clone().into_bytes()),
+            Value::Null => None,
+            other => Some(other.to_string().into_bytes()),
+        }
+    };
+    let value_name = a.value_field.as_deref().unwrap_or("value");
+    let value = field(value_name).ok_or_else(|| {
+        ExitError::usage_error(format!("line {}: no field {value_name:?}", i + 1))
+    })?;
+    let key = a
+        .key_field
+        .as_deref()
+        .and_then(field)
+        .map(|k| Bytes::from_bytes(&k));
+    Ok(keyed(key, value))
 }
 
 fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Result<u8> {
