@@ -6,6 +6,7 @@ pub mod client;
 pub mod cmd;
 pub mod contexts;
 pub mod driftqd;
+mod examples;
 pub mod output;
 pub mod retry;
 pub mod serve_args;
@@ -53,8 +54,10 @@ impl ExitError {
 }
 
 const AFTER_HELP: &str = "\
-Server: --url > DRIFTQ_URL > http://127.0.0.1:8080.
-Exit codes: 0 ok, 1 error, 2 usage, 3 partial success, 4 not found / verification failed.";
+Server: --url > DRIFTQ_URL > --context / DRIFTQ_CONTEXT > the current context > http://127.0.0.1:8080.
+Exit codes: 0 ok, 1 error, 2 usage, 3 partial success (or produce still held back by
+backpressure at --timeout), 4 not found / verification failed, 130 interrupted;
+`check`: 0 OK, 1 WARNING, 2 CRITICAL.";
 
 /// The plural `suffix` ("s", "es") unless `n` is 1, for counts in human output.
 #[must_use]
@@ -114,8 +117,10 @@ pub enum Command {
     #[command(subcommand)]
     Topic(cmd::topic::TopicCommand),
     /// Produce messages: from the argument, stdin or a file.
+    #[command(after_help = examples::PRODUCE)]
     Produce(cmd::produce::ProduceArgs),
     /// Consume messages as a group member (leases; acks what it printed unless --no-ack).
+    #[command(after_help = examples::CONSUME)]
     Consume(cmd::consume::ConsumeArgs),
     /// Ack leased messages (one, or many from `consume -o json` lines with --stdin).
     Ack(cmd::settle::AckArgs),
@@ -136,14 +141,16 @@ pub enum Command {
     ///
     /// --offset takes start | end | N | -N (N before the end) | +N (N after the start) | @TIME,
     /// or a range A:B (B not included; `A:` reads to the end). Stops at the end unless --follow.
+    #[command(after_help = examples::READ)]
     Read(cmd::read::ReadArgs),
     /// Named servers: add, use, list, show, remove (kept in the XDG config directory).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::CONTEXT)]
     Context(cmd::context::ContextCommand),
     /// Monitoring probe: compare groups' lag, oldest unacked age and DLQ count with limits.
     ///
     /// Exits 0 OK, 1 WARNING (past 80% of a limit), 2 CRITICAL (past a limit, or the server
     /// cannot be read), as Nagios plugins and `nats server check` do.
+    #[command(after_help = examples::CHECK)]
     Check(cmd::check::CheckArgs),
     /// Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys).
     Top(TopArgs),
