@@ -206,12 +206,14 @@ impl Cli {
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
     cmd::set_no_headers(cli.no_headers);
-    let server = || cli.server();
-    let client = || -> anyhow::Result<client::Client> {
-        let (url, token) = server()?;
-        Ok(client::Client::with_timeout(&url, cli.timeout)?
+    let client_of = |url: &str, token: Option<String>| -> anyhow::Result<client::Client> {
+        Ok(client::Client::with_timeout(url, cli.timeout)?
             .verbose(cli.verbose)
             .token(token))
+    };
+    let client = || -> anyhow::Result<client::Client> {
+        let (url, token) = cli.server()?;
+        client_of(&url, token)
     };
     match &cli.command {
         Command::Serve(_) | Command::Top(_) => {
@@ -231,10 +233,13 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
         }
         Command::Group(c) => cmd::group::run(c, &client()?, out),
         Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
-        Command::Status(a) => cmd::status::run(a, &server()?.0, &client()?, out),
+        Command::Status(a) => {
+            let (url, token) = cli.server()?;
+            cmd::status::run(a, &url, &client_of(&url, token)?, out)
+        }
         Command::Context(c) => cmd::context::run(c, cli.url.as_deref(), out),
         Command::Check(a) => cmd::check::run(a, &client()?, out),
-        Command::Bench(c) => bench::run(c, &server()?.0, out),
+        Command::Bench(c) => bench::run(c, &cli.server()?.0, out),
         Command::Wal(c) => wal::run(c, out),
         Command::Completions { shell } => cmd::docs::completions(*shell, out),
         Command::Man { dir } => {

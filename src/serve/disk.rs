@@ -70,7 +70,7 @@ impl DiskGuard {
         let full = floor > 0 && (free < floor || (was && free < floor.saturating_add(floor / 10)));
         self.full.store(full, Ordering::Relaxed);
         if full && !was {
-            tracing::warn!(free_bytes = free, min_free_bytes = floor, dir = %self.dir.display(), "disk nearly full: produces are refused until space is freed (acks and deletes go on)");
+            self.say_full(free, floor);
         } else if was && !full {
             tracing::info!(
                 free_bytes = free,
@@ -78,6 +78,10 @@ impl DiskGuard {
                 "disk space is back above the floor: produces resume"
             );
         }
+    }
+
+    fn say_full(&self, free: u64, floor: u64) {
+        tracing::warn!(free_bytes = free, min_free_bytes = floor, dir = %self.dir.display(), "disk nearly full: produces are refused until space is freed (acks and deletes go on)");
     }
 
     /// 507 `disk_full` while the disk is below the floor, or when admitting `bytes` more would
@@ -97,7 +101,7 @@ impl DiskGuard {
                 return Ok(());
             }
             if !self.full.swap(true, Ordering::Relaxed) {
-                tracing::warn!(estimated_free_bytes = before, min_free_bytes = floor, dir = %self.dir.display(), "disk nearly full: produces are refused until space is freed (acks and deletes go on)");
+                self.say_full(before, floor);
             }
         }
         Err(ApiError {

@@ -668,30 +668,54 @@ fn a_missing_topic_directory_is_refused_and_repair_never_reuses_an_offset() {
     );
 }
 
+/// A small tmpfs, mounted for one test (root only) and unmounted when dropped.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount(mib: u32) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(Self(dir))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.0.path()).status();
+    }
+}
+
+/// Produces 64 KiB values to `topic` until the server refuses one; returns that refusal.
+fn fill_until_refused(s: &Server, topic: &str) -> reqwest::blocking::Response {
+    let value = "x".repeat(64 << 10);
+    for _ in 0..1000 {
+        let r = s.post("/v1/produce", &json!({"topic": topic, "value": value}));
+        if r.status() != 200 {
+            return r;
+        }
+    }
+    panic!("1,000 values of 64 KiB and the disk never refused one");
+}
+
 /// Disk full, on a 24 MiB tmpfs this test mounts (as root; it says so and passes otherwise):
 /// below `--min-free-bytes` produces are refused with 507 `disk_full` and `Retry-After` while
 /// acks and deletes go on; produces resume without a restart once space is freed; a graceful
 /// stop exits 0; nothing acknowledged is lost.
 #[test]
 fn a_full_disk_refuses_produces_keeps_acks_and_recovers_without_a_restart() {
-    let mnt = tempfile::tempdir().expect("tempdir");
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=24m", "tmpfs"])
-        .arg(mnt.path())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    let Some(disk) = SmallDisk::mount(24) else {
         eprintln!("skipped: mounting a tmpfs needs root");
         return;
-    }
-    struct Unmount<'a>(&'a std::path::Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg("-l").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(mnt.path());
-    let data = mnt.path().join("data");
+    };
+    let data = disk.path().join("data");
     let args = ["--min-free-bytes", "6MiB", "--segment-bytes", "1MiB"];
     let mut s = Server::start_on(&data, &args);
     s.create_topic("big", 1);
@@ -702,16 +726,7 @@ fn a_full_disk_refuses_produces_keeps_acks_and_recovers_without_a_restart() {
     );
     assert_eq!(keep.status(), 200);
     // Fill: 64 KiB values until the floor refuses.
-    let value = "x".repeat(64 << 10);
-    let mut acked = 0u64;
-    let refused = loop {
-        let r = s.post("/v1/produce", &json!({"topic": "big", "value": value}));
-        if r.status() != 200 {
-            break r;
-        }
-        acked += 1;
-        assert!(acked < 400, "the floor never refused");
-    };
+    let refused = fill_until_refused(&s, "big");
     assert_eq!(refused.status(), 507);
     assert!(refused.headers().contains_key("retry-after"));
     let body: Value = refused.json().expect("error body");
@@ -815,39 +830,17 @@ fn a_torn_tail_cut_at_start_is_reported_in_stats_metrics_and_status() {
 /// is freed, writes go on without a restart, and a graceful stop exits 0.
 #[test]
 fn a_disk_that_fills_refuses_the_append_alone_and_writes_resume_once_space_is_freed() {
-    let mnt = tempfile::tempdir().expect("tempdir");
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
-        .arg(mnt.path())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    let Some(disk) = SmallDisk::mount(16) else {
         eprintln!("skipped: mounting a tmpfs needs root");
         return;
-    }
-    struct Unmount<'a>(&'a std::path::Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg("-l").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(mnt.path());
-    let data = mnt.path().join("data");
+    };
+    let data = disk.path().join("data");
     let args = ["--min-free-bytes", "0", "--segment-bytes", "1MiB"];
     let mut s = Server::start_on(&data, &args);
     s.create_topic("big", 1);
     s.create_topic("keep", 1);
     s.produce_values("keep", 1);
-    let value = "x".repeat(64 << 10);
-    let mut acked = 0u64;
-    let refused = loop {
-        let r = s.post("/v1/produce", &json!({"topic": "big", "value": value}));
-        if r.status() != 200 {
-            break r;
-        }
-        acked += 1;
-        assert!(acked < 1000, "the disk never filled");
-    };
+    let refused = fill_until_refused(&s, "big");
     assert_eq!(
         refused.status(),
         503,

@@ -179,9 +179,11 @@ fn produce_retrying(
 ) -> anyhow::Result<Value> {
     let mut results: Vec<Value> = vec![Value::Null; messages.len()];
     let mut todo: Vec<usize> = (0..messages.len()).collect();
+    // The first try sends the batch as it is; only a retry of some of it builds a new one.
+    let mut retried: Option<Vec<Value>> = None;
     while !todo.is_empty() {
-        let batch: Vec<Value> = todo.iter().map(|&i| messages[i].clone()).collect();
-        let r = match client.produce_batch(topic, &batch) {
+        let batch = retried.as_deref().unwrap_or(messages);
+        let r = match client.produce_batch(topic, batch) {
             Ok(r) => r,
             Err(e) if Retry::retryable(&e) => {
                 if retry.wait(e.retry_after(), "produce") {
@@ -211,6 +213,7 @@ fn produce_retrying(
         if again.is_empty() || !retry.wait(hint, "produce") {
             break;
         }
+        retried = Some(again.iter().map(|&i| messages[i].clone()).collect());
         todo = again;
     }
     retry.succeeded();
