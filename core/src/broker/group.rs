@@ -22,6 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::ConsumerStats;
 use super::envelope::RetryPolicy;
 use super::state::{Counters, GroupPartitionSnapshot, RetryEntry};
 
@@ -452,5 +453,123 @@ mod tests {
         assert_eq!(gp.skip_to(5), 4);
         assert_eq!(gp.floor, 5);
         assert_eq!(gp.acked.iter().copied().collect::<Vec<_>>(), vec![7]);
+    }
+}
+
+/// A consumer not seen polling for this long, and holding no lease, leaves the group's list.
+pub const CONSUMER_IDLE_MS: i64 = 5 * 60 * 1000;
+
+/// Most consumers a group remembers; past it, the longest idle are forgotten first.
+pub(super) const MAX_CONSUMERS: usize = 1024;
+
+#[derive(Debug, Default)]
+pub(super) struct Group {
+    pub(super) partitions: Vec<GroupPartition>,
+    /// Consumer-side idempotency: scopes acked by this group → expiry.
+    pub(super) committed_scopes: HashMap<String, i64>,
+    pub(super) next_partition: usize,
+    /// When and by whom the group was last polled (memory only): a group polled lately has
+    /// live consumers, which a delete would surprise (see [`Broker::delete_group`]).
+    pub(super) last_poll: Option<(i64, String)>,
+    /// Every owner that polled lately → when (memory only; see [`ConsumerStats`]).
+    pub(super) consumers: HashMap<String, i64>,
+    /// Consume streams open per owner (memory only).
+    pub(super) streams: HashMap<String, u32>,
+    /// Owners whose last stream closed → when; they show as gone until they poll again.
+    pub(super) gone: HashMap<String, i64>,
+}
+
+impl Group {
+    pub(super) fn saw_consumer(&mut self, owner: &str, now_ms: i64) {
+        if !self.gone.is_empty() {
+            self.gone.remove(owner);
+        }
+        if let Some(at) = self.consumers.get_mut(owner) {
+            *at = now_ms;
+            return;
+        }
+        if self.consumers.len() >= MAX_CONSUMERS {
+            self.consumers
+                .retain(|_, at| now_ms.saturating_sub(*at) < CONSUMER_IDLE_MS);
+            if self.consumers.len() >= MAX_CONSUMERS
+                && let Some(oldest) = self
+                    .consumers
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(o, _)| o.clone())
+            {
+                self.consumers.remove(&oldest);
+            }
+        }
+        self.consumers.insert(owner.to_owned(), now_ms);
+    }
+
+    pub(super) fn stream_opened(&mut self, owner: &str) {
+        *self.streams.entry(owner.to_owned()).or_default() += 1;
+        self.gone.remove(owner);
+    }
+
+    pub(super) fn stream_closed(&mut self, owner: &str, now_ms: i64) {
+        let Some(open) = self.streams.get_mut(owner) else {
+            return;
+        };
+        *open = open.saturating_sub(1);
+        if *open > 0 {
+            return;
+        }
+        self.streams.remove(owner);
+        self.consumers.remove(owner);
+        if self.gone.len() >= MAX_CONSUMERS
+            && let Some(oldest) = self
+                .gone
+                .iter()
+                .min_by_key(|(_, at)| **at)
+                .map(|(o, _)| o.clone())
+        {
+            self.gone.remove(&oldest);
+        }
+        self.gone.insert(owner.to_owned(), now_ms);
+    }
+
+    /// Consumers polling lately or holding leases, most recently seen first.
+    pub(super) fn consumer_stats(&self, now_ms: i64) -> Vec<ConsumerStats> {
+        let mut held: HashMap<&str, u64> = HashMap::new();
+        for gp in &self.partitions {
+            for lease in gp.inflight.values() {
+                *held.entry(lease.owner.as_str()).or_default() += 1;
+            }
+        }
+        let mut out: Vec<ConsumerStats> = self
+            .consumers
+            .iter()
+            .filter(|(owner, at)| {
+                now_ms.saturating_sub(**at) < CONSUMER_IDLE_MS || held.contains_key(owner.as_str())
+            })
+            .map(|(owner, at)| ConsumerStats {
+                owner: owner.clone(),
+                last_poll_age_ms: Some(now_ms.saturating_sub(*at).max(0)),
+                inflight: held.get(owner.as_str()).copied().unwrap_or(0),
+                streams: self.streams.get(owner).copied().unwrap_or(0),
+                gone: false,
+            })
+            .collect();
+        for (owner, n) in &held {
+            if !self.consumers.contains_key(*owner) {
+                out.push(ConsumerStats {
+                    owner: (*owner).to_owned(),
+                    last_poll_age_ms: None,
+                    inflight: *n,
+                    streams: 0,
+                    gone: self.gone.contains_key(*owner),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            a.last_poll_age_ms
+                .unwrap_or(i64::MAX)
+                .cmp(&b.last_poll_age_ms.unwrap_or(i64::MAX))
+                .then_with(|| a.owner.cmp(&b.owner))
+        });
+        out
     }
 }

@@ -15,10 +15,12 @@
 
 use std::sync::Arc;
 
+use super::config::{ACTIVE_GROUP_WINDOW_MS, REPLY_BYTES};
+use super::error::Result;
 use super::group::GroupPartition;
-use super::{
-    ACTIVE_GROUP_WINDOW_MS, Broker, Message, REPLY_BYTES, Result, Topic, lock, payload_bytes, read,
-};
+use super::poll::{Message, payload_bytes};
+use super::topic::Topic;
+use super::{Broker, lock, read};
 use crate::storage::{PartitionLog, StoredRecord};
 
 /// Most rows one message-state view returns.

@@ -11,7 +11,9 @@
 //!   (the highest its groups have seen, plus one), so no offset is ever used twice; what lay
 //!   below it is reported as gone.
 
-use super::{Broker, BrokerError, Partition, Result, Topic, lock, read, write};
+use super::error::{BrokerError, Result};
+use super::topic::{Partition, Topic};
+use super::{Broker, lock, read, write};
 use crate::storage::PartitionLog;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -71,7 +73,7 @@ impl Broker {
         };
         slot.log.close()?;
         std::fs::remove_dir_all(&dir)
-            .map_err(|e| super::storage_io(format!("remove {}", dir.display()), e))?;
+            .map_err(|e| super::error::storage_io(format!("remove {}", dir.display()), e))?;
         let (log, _) = PartitionLog::create_at(&dir, m.next_offset, self.config.log_config())?;
         *slot = Arc::new(Partition {
             log: Arc::new(log),

@@ -11,9 +11,11 @@
 //! - Streams open per owner are counted in memory; an owner whose last stream closed shows as
 //!   gone in the group's consumer list until it polls again.
 
+use super::error::Result;
 use super::group::Lease;
+use super::poll::Delivery;
 use super::state::RetryEntry;
-use super::{Broker, Delivery, Result, lock, read};
+use super::{Broker, lock, read};
 
 /// One lease as a consume stream handed it out: enough to tell it from a later lease of the
 /// same message.
@@ -61,7 +63,7 @@ impl Broker {
         let mut groups = lock(&t.groups);
         let g = groups
             .get_mut(group)
-            .ok_or_else(|| super::group_not_found(topic, group))?;
+            .ok_or_else(|| super::error::group_not_found(topic, group))?;
         let mut released = 0;
         for l in leases {
             let Some(gp) = g.partitions.get_mut(l.partition as usize) else {

@@ -1,0 +1,279 @@
+//! The core path of every state change: a change becomes a [`StateRecord`], is applied in
+//! memory (one code path for live calls and replay) and appended to the state log under the
+//! same lock; the caller waits for durability through [`Deferred`] once the locks are released.
+//! Snapshots are written here too.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use crate::storage::{Appended, DurableWait, PartitionLog, Record, SyncPool};
+
+use super::error::Result;
+use super::group::{Group, GroupPartition, push_error};
+use super::idempotency::ProducerKey;
+use super::state::{DeadLetterCause, FailCause, SeekCause, StateRecord};
+use super::topic::Topic;
+use super::{Broker, lock, read, state, write};
+
+/// A broker result that holds only once the state records behind it are durable.
+#[derive(Debug)]
+#[must_use = "the result holds only once durable"]
+pub struct Deferred<T> {
+    pub(super) value: T,
+    pub(super) appended: Option<(Arc<PartitionLog>, Appended)>,
+    pub(super) pool: Arc<SyncPool>,
+}
+
+impl<T> Deferred<T> {
+    /// The result, before it is durable: what a caller must undo if it gives up waiting.
+    pub fn pending(&self) -> &T {
+        &self.value
+    }
+
+    /// Blocks until durable.
+    pub fn wait(self) -> Result<T> {
+        if let Some((log, a)) = &self.appended {
+            log.wait_durable_for(a)?;
+        }
+        Ok(self.value)
+    }
+
+    /// Resolves once durable, without parking a thread per call.
+    pub async fn durable(self) -> Result<T> {
+        if let Some((log, a)) = self.appended {
+            let outcomes = DurableWait::new(self.pool, vec![(log, a.next_offset)]).await;
+            for outcome in outcomes {
+                outcome?;
+            }
+        }
+        Ok(self.value)
+    }
+}
+
+impl Broker {
+    /// Applies a group-level record to a topic's groups (the one code path for live changes and
+    /// replay).
+    pub(super) fn apply_group_record(
+        &self,
+        topic: &Topic,
+        groups: &mut BTreeMap<String, Group>,
+        rec: &StateRecord,
+        at_ms: i64,
+    ) {
+        let ttl = self.config.idempotency_ttl_ms;
+        match rec {
+            StateRecord::GroupCreated { group, floors, .. } => {
+                groups.entry(group.clone()).or_insert_with(|| Group {
+                    partitions: (0..topic.parts().len())
+                        .map(|i| GroupPartition::starting_at(floors.get(i).copied().unwrap_or(0)))
+                        .collect(),
+                    ..Group::default()
+                });
+            }
+            StateRecord::Acked {
+                group,
+                partition,
+                offsets,
+                scopes,
+                skipped,
+                ..
+            } => {
+                if let Some(g) = groups.get_mut(group) {
+                    for s in scopes {
+                        g.committed_scopes
+                            .insert(s.clone(), at_ms.saturating_add(ttl));
+                    }
+                    if let Some(gp) = g.partitions.get_mut(*partition as usize) {
+                        for o in offsets {
+                            gp.mark_done(*o);
+                        }
+                        if *skipped {
+                            gp.counters.skipped_duplicates += offsets.len() as u64;
+                        } else {
+                            gp.counters.acks += offsets.len() as u64;
+                        }
+                    }
+                }
+            }
+            StateRecord::Failed {
+                group,
+                partition,
+                offset,
+                attempts,
+                next_eligible_ms,
+                error,
+                cause,
+                exhausted,
+                ..
+            } => {
+                if let Some(gp) = groups
+                    .get_mut(group)
+                    .and_then(|g| g.partitions.get_mut(*partition as usize))
+                {
+                    let mut errors = gp
+                        .inflight
+                        .get(offset)
+                        .map(|l| l.errors.clone())
+                        .or_else(|| gp.retries.get(offset).map(|r| r.errors.clone()))
+                        .unwrap_or_default();
+                    push_error(&mut errors, error.clone());
+                    gp.schedule_retry(*offset, *attempts, *next_eligible_ms, errors);
+                    match cause {
+                        FailCause::Nack => gp.counters.nacks += 1,
+                        FailCause::LeaseExpired => gp.counters.lease_timeouts += 1,
+                    }
+                    gp.counters.redeliveries += 1;
+                    if *exhausted {
+                        gp.counters.exhausted += 1;
+                    }
+                }
+            }
+            StateRecord::DeadLettered {
+                group,
+                partition,
+                offset,
+                cause,
+                ..
+            } => {
+                if let Some(gp) = groups
+                    .get_mut(group)
+                    .and_then(|g| g.partitions.get_mut(*partition as usize))
+                {
+                    gp.mark_done(*offset);
+                    gp.counters.dead_lettered += 1;
+                    if *cause == DeadLetterCause::Nack {
+                        gp.counters.dead_letter_nacks += 1;
+                    }
+                }
+            }
+            StateRecord::Seek {
+                group,
+                partition,
+                floor,
+                cause,
+                ..
+            } => {
+                if let Some(gp) = groups
+                    .get_mut(group)
+                    .and_then(|g| g.partitions.get_mut(*partition as usize))
+                {
+                    match cause {
+                        SeekCause::User => gp.reset_to(*floor),
+                        SeekCause::Retention => {
+                            let skipped = gp.skip_to(*floor);
+                            gp.counters.skipped_by_retention += skipped;
+                        }
+                    }
+                }
+            }
+            StateRecord::GroupDeleted { group, .. } => {
+                groups.remove(group);
+            }
+            _ => {}
+        }
+    }
+
+    /// Appends state records (not waiting for durability); the caller holds the locks that order
+    /// them and waits with [`Self::wait_state`] after releasing them.
+    pub(super) fn log_state(
+        &self,
+        records: &[StateRecord],
+        now_ms: i64,
+    ) -> Result<Option<crate::storage::Appended>> {
+        if records.is_empty() {
+            return Ok(None);
+        }
+        let recs: Vec<Record> = records
+            .iter()
+            .map(|r| Record {
+                timestamp: now_ms,
+                key: Some(r.type_name().as_bytes().to_vec()),
+                headers: Vec::new(),
+                value: r.encode(),
+                metadata: None,
+            })
+            .collect();
+        let appended = self.state_log.append_deferred(&recs, now_ms)?;
+        self.records_since_snapshot
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        Ok(Some(appended))
+    }
+
+    /// `value`, holding once the state records appended for it (if any) are durable.
+    pub(super) fn after_state<T>(&self, value: T, appended: Option<Appended>) -> Deferred<T> {
+        Deferred {
+            value,
+            appended: appended.map(|a| (Arc::clone(&self.state_log), a)),
+            pool: Arc::clone(&self.sync_pool),
+        }
+    }
+
+    pub(super) fn wait_state(&self, appended: Option<crate::storage::Appended>) -> Result<()> {
+        if let Some(a) = appended {
+            self.state_log.wait_durable_for(&a)?;
+        }
+        Ok(())
+    }
+
+    /// Waits until every DLQ copy an operation appended is durable. The first wait on a
+    /// partition's log syncs every copy appended to it so far, so the later ones return at once.
+    pub(super) fn wait_dead_letters(dead_letters: &[(Arc<PartitionLog>, Appended)]) -> Result<()> {
+        for (log, a) in dead_letters {
+            log.wait_durable_for(a)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the whole state as one record at the start of a fresh state-log segment, then
+    /// deletes the segments before it: a restart replays only from there.
+    pub fn write_snapshot(&self, now_ms: i64) -> Result<()> {
+        let _exclusive = write(&self.snapshot);
+        let snap = self.build_snapshot();
+        self.state_log.roll_segment()?;
+        let appended = self.log_state(&[StateRecord::Snapshot(Box::new(snap))], now_ms)?;
+        self.wait_state(appended)?;
+        if let Some(a) = appended {
+            self.state_log.delete_before(a.base_offset)?;
+        }
+        self.records_since_snapshot.store(0, Ordering::Relaxed);
+        tracing::info!("state snapshot written");
+        Ok(())
+    }
+
+    pub(super) fn build_snapshot(&self) -> state::Snapshot {
+        let mut snap = state::Snapshot::default();
+        for t in read(&self.topics).values() {
+            snap.topics.push(t.current_meta());
+            for (name, g) in lock(&t.groups).iter() {
+                snap.groups.push(state::GroupSnapshot {
+                    topic: t.meta.name.clone(),
+                    group: name.clone(),
+                    partitions: g.partitions.iter().map(GroupPartition::snapshot).collect(),
+                    committed_keys: g
+                        .committed_scopes
+                        .iter()
+                        .map(|(k, v)| (k.clone(), *v))
+                        .collect(),
+                });
+            }
+        }
+        for (scope, k) in lock(&self.producer_keys).iter() {
+            if let ProducerKey::Committed {
+                partition,
+                offset,
+                expires_ms,
+            } = k
+            {
+                snap.producer_keys
+                    .push((scope.clone(), *partition, *offset, *expires_ms));
+            }
+        }
+        snap.producer_keys.sort();
+        snap.replayed = lock(&self.replayed)
+            .iter()
+            .map(|((t, p, o), m)| (t.clone(), *p, *o, *m))
+            .collect();
+        snap
+    }
+}

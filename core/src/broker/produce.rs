@@ -1,0 +1,591 @@
+//! Produce: each message is planned in steps (delay, route, deadline, partition, idempotency,
+//! backpressure), then messages bound for one partition are appended as one batch. Results
+//! hold once [`DeferredProduce`] says the batches are durable.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use crate::storage::{Appended, DurableWait, PartitionLog, Record, StorageError};
+
+use super::config::MAX_DELAY_MS;
+use super::envelope::{Envelope, MessageMeta, Routing};
+use super::error::{BrokerError, Result, append_failure, same_failure, write_failure};
+use super::idempotency::{ProducerKey, idempotency_scope, log_key_commit};
+use super::journal::Deferred;
+use super::router::RouteInput;
+use super::state::StateRecord;
+use super::topic::{Partition, Partitions, Topic};
+use super::{Broker, as_i64, key_partition, lock};
+
+/// One message to produce.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProduceMessage {
+    pub key: Option<Vec<u8>>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub value: Vec<u8>,
+    pub envelope: Option<Envelope>,
+    /// Explicit partition (the envelope's `partition_override` and a router win over it).
+    pub partition: Option<u32>,
+    /// No group gets the message until this long after it is produced (SQS's `DelaySeconds`;
+    /// at most [`MAX_DELAY_MS`]). Messages behind it are not held up.
+    pub delay_ms: Option<u64>,
+}
+
+/// Produce results that hold only once their messages are durable (see
+/// [`Broker::produce_deferred`]).
+#[derive(Debug)]
+#[must_use = "the results hold only once the messages are durable"]
+pub struct DeferredProduce {
+    pub(super) results: Vec<Result<Produced>>,
+    /// Per appended batch: its log, its end, and the results it decides.
+    pub(super) batches: Vec<(Arc<PartitionLog>, Appended, Vec<usize>)>,
+    /// Keyed messages written, as (batch, scope, partition, offset): their key records go to
+    /// the state log once their batch is durable — never before, or a crash could leave a key
+    /// that dedupes the retry of a message that was lost.
+    pub(super) keys: Vec<(usize, String, u32, u64)>,
+    pub(super) now_ms: i64,
+}
+
+impl DeferredProduce {
+    /// Blocks until the messages (and their idempotency keys) are durable; one result per
+    /// message, in order.
+    pub fn wait(self, broker: &Broker) -> Vec<Result<Produced>> {
+        let outcomes = self
+            .batches
+            .iter()
+            .map(|(log, a, _)| log.wait_durable_for(a))
+            .collect();
+        let (results, keys) = self.finish(outcomes, broker);
+        if let Some(keys) = keys {
+            log_key_commit(keys.and_then(Deferred::wait));
+        }
+        results
+    }
+
+    /// Resolves once the messages (and their idempotency keys) are durable, without parking a
+    /// thread per call.
+    pub async fn durable(self, broker: &Broker) -> Vec<Result<Produced>> {
+        let waits = self
+            .batches
+            .iter()
+            .map(|(log, a, _)| (Arc::clone(log), a.next_offset))
+            .collect();
+        let outcomes = DurableWait::new(Arc::clone(&broker.sync_pool), waits).await;
+        let (results, keys) = self.finish(outcomes, broker);
+        if let Some(keys) = keys {
+            let committed = match keys {
+                Ok(deferred) => deferred.durable().await,
+                Err(e) => Err(e),
+            };
+            log_key_commit(committed);
+        }
+        results
+    }
+
+    /// Applies the durability outcomes to the results and commits the keys of the messages
+    /// that made it (appended, not yet durable); forgets the keys of those that did not.
+    pub(super) fn finish(
+        mut self,
+        outcomes: Vec<std::result::Result<(), StorageError>>,
+        broker: &Broker,
+    ) -> (Vec<Result<Produced>>, Option<Result<Deferred<()>>>) {
+        let mut durable = Vec::with_capacity(outcomes.len());
+        for ((_, _, indices), outcome) in self.batches.iter().zip(outcomes) {
+            durable.push(outcome.is_ok());
+            if let Err(e) = outcome {
+                let msg = e.to_string();
+                for &i in indices {
+                    self.results[i] = Err(write_failure(&msg));
+                }
+            }
+        }
+        if self.keys.is_empty() {
+            return (self.results, None);
+        }
+        let mut key_records = Vec::new();
+        {
+            let mut known = lock(&broker.producer_keys);
+            for (batch, scope, partition, offset) in self.keys {
+                if durable.get(batch).copied().unwrap_or(false) {
+                    key_records.push(StateRecord::ProducerKey {
+                        scope,
+                        partition,
+                        offset,
+                        expires_ms: self.now_ms.saturating_add(broker.config.idempotency_ttl_ms),
+                    });
+                } else {
+                    known.remove(&scope);
+                }
+            }
+        }
+        let committed = broker.commit_producer_keys(&key_records, self.now_ms);
+        (self.results, Some(committed))
+    }
+}
+
+/// A message as another broker stored it, for [`Broker::restore_messages`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RestoredMessage {
+    pub key: Option<Vec<u8>>,
+    pub value: Vec<u8>,
+    pub meta: MessageMeta,
+}
+
+/// Where a produced message went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Produced {
+    /// The final topic (after `target_topic` / router).
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+    /// The idempotency key was seen within the TTL: nothing was written, this is the first
+    /// write's position.
+    pub duplicate: bool,
+}
+
+/// Per-call memory of a produce: the sticky partition of keyless messages per topic, and the
+/// backlog per (topic, partition).
+#[derive(Default)]
+pub(super) struct ProduceCall {
+    /// Every topic this call has looked up, with its partitions as the call first saw them.
+    /// Most calls name one topic and every message after the first finds both here without
+    /// taking a lock; holding them also keeps their addresses (the keys below) from being
+    /// reused while the call runs.
+    pub(super) topics: Vec<(Arc<Topic>, Partitions)>,
+    /// Sticky partition per topic, keyed by the topic's address: no name cloned or hashed per
+    /// message.
+    pub(super) sticky: HashMap<usize, u32>,
+    pub(super) backlog: HashMap<(usize, u32), Backlog>,
+    /// Idempotency scopes this call writes → the index of the message that writes it.
+    pub(super) scopes: HashMap<String, usize>,
+}
+
+/// What one produce call counts against a partition's backpressure limits.
+#[derive(Default)]
+pub(super) struct Backlog {
+    /// Bytes stored behind the slowest group, once looked up.
+    pub(super) stored_bytes: Option<u64>,
+    /// Messages (and their key + value bytes) this call will write to the partition.
+    pub(super) planned_msgs: u64,
+    pub(super) planned_bytes: u64,
+}
+
+impl ProduceCall {
+    /// The index of `name` in [`Self::topics`], looked up once per call.
+    pub(super) fn topic(&mut self, broker: &Broker, name: &str) -> Result<usize> {
+        if let Some(i) = self.topics.iter().position(|(t, _)| t.meta.name == name) {
+            return Ok(i);
+        }
+        let t = broker.topic(name)?;
+        let parts = t.parts();
+        self.topics.push((t, parts));
+        Ok(self.topics.len() - 1)
+    }
+}
+
+/// A topic's identity within one produce call (see [`ProduceCall::topics`]).
+pub(super) fn topic_key(topic: &Arc<Topic>) -> usize {
+    Arc::as_ptr(topic) as usize
+}
+
+pub(super) enum PlanOutcome {
+    Duplicate(Produced),
+    /// The same idempotency key as an earlier message of this call (its index): stored once,
+    /// answered with that message's position.
+    DuplicateInCall(usize),
+    Write {
+        topic: Arc<Topic>,
+        partition: u32,
+        record: Record,
+        scope: Option<String>,
+    },
+}
+
+impl Broker {
+    /// Produces messages to `topic`; each gets its own result. Messages bound for the same
+    /// partition are written as one batch.
+    pub fn produce(
+        &self,
+        topic: &str,
+        messages: Vec<ProduceMessage>,
+        now_ms: i64,
+    ) -> Vec<Result<Produced>> {
+        self.produce_inner(topic, messages, now_ms, true).wait(self)
+    }
+
+    /// Like [`Self::produce`] but returns once the messages are appended (never blocking on the
+    /// disk): their results hold once [`DeferredProduce::durable`] (async, no thread parked per
+    /// call) or [`DeferredProduce::wait`] returns, which also commit idempotency keys after the
+    /// messages they name are durable.
+    pub fn produce_deferred(
+        &self,
+        topic: &str,
+        messages: Vec<ProduceMessage>,
+        now_ms: i64,
+    ) -> DeferredProduce {
+        self.produce_inner(topic, messages, now_ms, true)
+    }
+
+    pub(super) fn produce_inner(
+        &self,
+        requested_topic: &str,
+        messages: Vec<ProduceMessage>,
+        now_ms: i64,
+        use_router: bool,
+    ) -> DeferredProduce {
+        struct Planned {
+            index: usize,
+            topic: Arc<Topic>,
+            partition: u32,
+            record: Record,
+            scope: Option<String>,
+        }
+        let mut results: Vec<Option<Result<Produced>>> =
+            (0..messages.len()).map(|_| None).collect();
+        let mut planned: Vec<Planned> = Vec::with_capacity(messages.len());
+        // Keyless messages of one call stick to one partition per topic (as Kafka's sticky
+        // partitioner does): one batch, one fsync, instead of one per partition.
+        let mut call = ProduceCall::default();
+        let mut in_call_duplicates: Vec<(usize, usize)> = Vec::new();
+        for (index, msg) in messages.into_iter().enumerate() {
+            match self.plan_message(requested_topic, msg, now_ms, use_router, &mut call) {
+                Ok(PlanOutcome::Duplicate(p)) => results[index] = Some(Ok(p)),
+                Ok(PlanOutcome::DuplicateInCall(first)) => in_call_duplicates.push((index, first)),
+                Ok(PlanOutcome::Write {
+                    topic,
+                    partition,
+                    record,
+                    scope,
+                }) => {
+                    if let Some(scope) = &scope {
+                        call.scopes.insert(scope.clone(), index);
+                    }
+                    planned.push(Planned {
+                        index,
+                        topic,
+                        partition,
+                        record,
+                        scope,
+                    });
+                }
+                Err(e) => results[index] = Some(Err(e)),
+            }
+        }
+        // One batch per (topic, partition), in the order messages came. `planned` holds every
+        // topic's `Arc`, so the addresses used as keys stay unique while this runs.
+        let mut targets: Vec<Vec<Planned>> = Vec::new();
+        let mut target_of: HashMap<(usize, u32), usize> = HashMap::new();
+        for p in planned {
+            let slot = *target_of
+                .entry((topic_key(&p.topic), p.partition))
+                .or_insert_with(|| {
+                    targets.push(Vec::new());
+                    targets.len() - 1
+                });
+            targets[slot].push(p);
+        }
+        let mut batches = Vec::new();
+        // (batch, scope, partition, offset) of keyed messages written
+        let mut scoped: Vec<(usize, String, u32, u64)> = Vec::new();
+        for mut group in targets {
+            let Some(first) = group.first() else {
+                continue;
+            };
+            let topic = Arc::clone(&first.topic);
+            let partition = first.partition;
+            let part = &topic.parts()[partition as usize];
+            let records: Vec<Record> = group
+                .iter_mut()
+                .map(|p| std::mem::take(&mut p.record))
+                .collect();
+            match part.log.append_deferred(&records, now_ms) {
+                Ok(a) => {
+                    part.count_produced(&records);
+                    let mut indices = Vec::with_capacity(group.len());
+                    for (i, p) in group.into_iter().enumerate() {
+                        let offset = a.base_offset + i as u64;
+                        if let Some(scope) = p.scope {
+                            scoped.push((batches.len(), scope, p.partition, offset));
+                        }
+                        results[p.index] = Some(Ok(Produced {
+                            topic: topic.meta.name.clone(),
+                            partition: p.partition,
+                            offset,
+                            duplicate: false,
+                        }));
+                        indices.push(p.index);
+                    }
+                    batches.push((Arc::clone(&part.log), a, indices));
+                }
+                Err(e) => {
+                    let mut keys = lock(&self.producer_keys);
+                    for p in group {
+                        if let Some(scope) = &p.scope {
+                            keys.remove(scope);
+                        }
+                        results[p.index] = Some(Err(append_failure(&e)));
+                    }
+                }
+            }
+        }
+        for (index, first) in in_call_duplicates {
+            results[index] = Some(match &results[first] {
+                Some(Ok(p)) => Ok(Produced {
+                    duplicate: true,
+                    ..p.clone()
+                }),
+                Some(Err(e)) => Err(same_failure(e)),
+                None => Err(BrokerError::InvalidArgument(
+                    "message was not processed".into(),
+                )),
+            });
+        }
+        DeferredProduce {
+            results: results
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_or_else(|| {
+                        Err(BrokerError::InvalidArgument(
+                            "message was not processed".into(),
+                        ))
+                    })
+                })
+                .collect(),
+            batches,
+            keys: scoped,
+            now_ms,
+        }
+    }
+
+    /// Appends `messages` to one partition as they are (a migration from another broker): no
+    /// router, deadline, idempotency check or target-topic redirect applies, and backpressure
+    /// does not either. Envelope idempotency keys are committed as a produce would commit them
+    /// (not those of DLQ copies and replays, which a produce never writes), so dedupe holds
+    /// across the move. Returns the offset of the first message.
+    pub fn restore_messages(
+        &self,
+        topic: &str,
+        partition: u32,
+        messages: Vec<RestoredMessage>,
+        now_ms: i64,
+    ) -> Result<u64> {
+        let t = self.topic(topic)?;
+        let part = t.partition(partition)?;
+        let mut scopes = Vec::with_capacity(messages.len());
+        let records: Vec<Record> = messages
+            .into_iter()
+            .map(|m| {
+                let written_by_produce = m.meta.dlq.is_none() && m.meta.replay.is_none();
+                scopes.push(m.meta.envelope.as_ref().and_then(|e| {
+                    (written_by_produce && !e.idempotency_key.is_empty())
+                        .then(|| idempotency_scope(&e.tenant_id, topic, &e.idempotency_key))
+                }));
+                Record {
+                    timestamp: now_ms,
+                    key: m.key,
+                    headers: Vec::new(),
+                    value: m.value,
+                    metadata: m.meta.encode(),
+                }
+            })
+            .collect();
+        let appended = part.log.append(&records, now_ms)?;
+        part.count_produced(&records);
+        let key_records: Vec<StateRecord> = scopes
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, scope)| {
+                Some(StateRecord::ProducerKey {
+                    scope: scope?,
+                    partition,
+                    offset: appended.base_offset + i as u64,
+                    expires_ms: now_ms.saturating_add(self.config.idempotency_ttl_ms),
+                })
+            })
+            .collect();
+        log_key_commit(
+            self.commit_producer_keys(&key_records, now_ms)
+                .and_then(Deferred::wait),
+        );
+        Ok(appended.base_offset)
+    }
+
+    pub(super) fn plan_message(
+        &self,
+        requested_topic: &str,
+        msg: ProduceMessage,
+        now_ms: i64,
+        use_router: bool,
+        call: &mut ProduceCall,
+    ) -> Result<PlanOutcome> {
+        let mut msg = msg;
+        let deliver_at_ms = match msg.delay_ms {
+            Some(d) if d > MAX_DELAY_MS => {
+                return Err(BrokerError::InvalidArgument(format!(
+                    "delay of {d} ms is longer than the maximum of {MAX_DELAY_MS} ms (15 min)"
+                )));
+            }
+            Some(d) if d > 0 => Some(now_ms.saturating_add(as_i64(d))),
+            _ => None,
+        };
+        let mut envelope = msg.envelope.take().unwrap_or_default();
+        let mut routing = None;
+        let mut router_partition = None;
+        if use_router && let Some(router) = &self.router {
+            let input = RouteInput {
+                topic: requested_topic,
+                key: msg.key.as_deref(),
+                headers: &msg.headers,
+                value: &msg.value,
+            };
+            match router.route(&input) {
+                Ok(Some(d)) => {
+                    if let Some(t) = &d.target_topic {
+                        envelope.target_topic = t.clone();
+                    }
+                    router_partition = d.partition;
+                    routing = Some(Routing {
+                        label: d.label,
+                        meta: d.meta,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    self.router_errors.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(topic = requested_topic, error = %e, "router failed; message produced without routing");
+                    *lock(&self.last_router_error) = Some(e);
+                }
+            }
+        }
+        if let Some(deadline_ns) = envelope.deadline_ns
+            && deadline_ns / 1_000_000 < now_ms
+        {
+            return Err(BrokerError::DeadlineExceeded);
+        }
+        let index = if envelope.target_topic.is_empty() {
+            call.topic(self, requested_topic)?
+        } else {
+            call.topic(self, &envelope.target_topic)?
+        };
+        let (topic, parts) = &call.topics[index];
+        let final_topic = topic.meta.name.as_str();
+        let n = u32::try_from(parts.len()).unwrap_or(u32::MAX);
+        let partition = match router_partition
+            .or(envelope.partition_override)
+            .or(msg.partition)
+        {
+            Some(p) => p,
+            None => match msg.key.as_deref() {
+                Some(k) if !k.is_empty() => key_partition(k, n),
+                _ => *call.sticky.entry(topic_key(topic)).or_insert_with(|| {
+                    (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32
+                }),
+            },
+        };
+        let Some(part) = parts.get(partition as usize) else {
+            return Err(BrokerError::PartitionOutOfRange {
+                topic: final_topic.to_owned(),
+                partition,
+                partitions: n,
+            });
+        };
+        let scope = (!envelope.idempotency_key.is_empty()).then(|| {
+            idempotency_scope(&envelope.tenant_id, final_topic, &envelope.idempotency_key)
+        });
+        if let Some(&first) = scope.as_ref().and_then(|s| call.scopes.get(s)) {
+            return Ok(PlanOutcome::DuplicateInCall(first));
+        }
+        let backlog = call
+            .backlog
+            .entry((topic_key(topic), partition))
+            .or_default();
+        let incoming = self.check_backpressure(part, &msg, backlog)?;
+        if let Some(scope) = &scope {
+            let mut keys = lock(&self.producer_keys);
+            match keys.get(scope) {
+                Some(ProducerKey::Committed {
+                    partition,
+                    offset,
+                    expires_ms,
+                }) if *expires_ms > now_ms => {
+                    return Ok(PlanOutcome::Duplicate(Produced {
+                        topic: final_topic.to_owned(),
+                        partition: *partition,
+                        offset: *offset,
+                        duplicate: true,
+                    }));
+                }
+                Some(ProducerKey::Pending) => return Err(BrokerError::IdempotencyInFlight),
+                _ => {
+                    keys.insert(scope.clone(), ProducerKey::Pending);
+                }
+            }
+        }
+        let meta = MessageMeta {
+            envelope: (!envelope.is_empty()).then_some(envelope),
+            routing,
+            dlq: None,
+            replay: None,
+            deliver_at_ms,
+        };
+        let record = Record {
+            timestamp: now_ms,
+            key: msg.key,
+            headers: msg.headers,
+            value: msg.value,
+            metadata: meta.encode(),
+        };
+        // Counted only once the message will be written: a duplicate or a refused one takes
+        // no room from the rest of the batch.
+        backlog.planned_msgs += 1;
+        backlog.planned_bytes += incoming;
+        Ok(PlanOutcome::Write {
+            topic: Arc::clone(topic),
+            partition,
+            record,
+            scope,
+        })
+    }
+
+    /// Refuses `msg` when the partition, with what this call already plans to write to it, would
+    /// hold more than the limits behind its slowest group; returns the bytes it counts for.
+    /// `backlog` caches the stored bytes behind that group for the rest of the call (the index
+    /// lookups should not be repeated for every message of a batch).
+    pub(super) fn check_backpressure(
+        &self,
+        part: &Partition,
+        msg: &ProduceMessage,
+        backlog: &mut Backlog,
+    ) -> Result<u64> {
+        let incoming = msg.value.len() as u64 + msg.key.as_ref().map_or(0, |k| k.len() as u64);
+        let min_floor = part.min_floor.load(Ordering::Acquire);
+        if min_floor == u64::MAX {
+            return Ok(incoming);
+        }
+        let hw = part.log.high_watermark();
+        let stored = hw.saturating_sub(min_floor);
+        if stored + backlog.planned_msgs + 1 > self.config.max_partition_msgs {
+            return Err(BrokerError::Overloaded {
+                reason: "partition_buffer_full",
+                retry_after_ms: 1000,
+            });
+        }
+        let stored_bytes = match backlog.stored_bytes {
+            Some(b) => b,
+            None if stored == 0 => 0,
+            None => {
+                let b = part.log.bytes_from(min_floor)?;
+                backlog.stored_bytes = Some(b);
+                b
+            }
+        };
+        if stored_bytes + backlog.planned_bytes + incoming > self.config.max_partition_bytes {
+            return Err(BrokerError::Overloaded {
+                reason: "partition_buffer_bytes_full",
+                retry_after_ms: 1000,
+            });
+        }
+        Ok(incoming)
+    }
+}
