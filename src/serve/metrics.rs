@@ -15,6 +15,8 @@ use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use crate::serve::error::ApiError;
+
 type Labels = Vec<(String, String)>;
 
 #[derive(Debug)]
@@ -44,6 +46,15 @@ fn latency_histogram() -> Histogram {
 }
 
 impl Metrics {
+    /// Counts a produce refused for backpressure, by reason.
+    pub(crate) fn count_produce_rejection(&self, e: &ApiError) {
+        if let Some((reason, _)) = e.overload {
+            self.produce_rejected
+                .get_or_create(&vec![("reason".to_owned(), reason.to_owned())])
+                .inc();
+        }
+    }
+
     pub(crate) fn new(broker: Arc<Broker>) -> Self {
         let mut registry = Registry::default();
         let http_requests = Family::<Labels, Counter>::default();

@@ -5,14 +5,18 @@
 //! calls (file I/O, fsync waits) run on tokio's blocking pool. On SIGINT/SIGTERM the server stops
 //! accepting, ends consume streams, then syncs and closes every log before exiting 0.
 
+mod clock;
 mod conn;
-mod consume;
-mod debug;
 mod disk;
 mod error;
-mod http;
+mod extract;
+mod handlers;
 mod json;
 mod metrics;
+mod middleware;
+mod routes;
+mod state;
+mod stream;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -26,27 +30,8 @@ use driftq_core::broker::{Broker, BrokerConfig, Router, RuleRouter};
 use driftq_core::storage::{Durability, SyncObserver};
 use tokio::sync::{Notify, watch};
 
-/// Wall-clock milliseconds: the only place the server reads the time for the broker.
-pub(crate) fn now_ms() -> i64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Shared by every handler.
-#[derive(Debug, Clone)]
-pub(crate) struct AppState {
-    pub broker: Arc<Broker>,
-    pub config: Arc<ServeConfig>,
-    /// Woken after anything that can make messages deliverable (produce, nack, tick).
-    pub activity: Arc<Notify>,
-    pub shutdown: watch::Receiver<bool>,
-    pub metrics: Arc<metrics::Metrics>,
-    pub started: Instant,
-    /// Free space on the data directory's disk (refreshed by the ticker).
-    pub disk: Arc<disk::DiskGuard>,
-}
+use clock::now_ms;
+use state::AppState;
 
 /// Moves `dir` to `<dir>.bak.<unix-seconds>` (DriftQ's `-reset-wal`).
 fn reset_data_dir(dir: &Path) -> anyhow::Result<()> {
@@ -197,7 +182,7 @@ async fn serve(
         "driftq listening on http://{local} (data dir {})",
         config.data_dir.display()
     );
-    let app = http::router(state);
+    let app = routes::router(state);
     let mut stop = shutdown_rx.clone();
     tokio::spawn(async move {
         signals.wait().await;

@@ -25,7 +25,9 @@ use driftq_core::broker::{Broker, Delivery};
 
 use super::conn::Conn;
 use super::error::{ApiError, ApiResult};
-use super::{AppState, json as wire, now_ms};
+use crate::serve::clock::now_ms;
+use crate::serve::json as wire;
+use crate::serve::state::AppState;
 
 /// Unacked leases one stream may hold unless the client asks for another bound.
 pub(crate) const DEFAULT_PREFETCH: usize = 256;

@@ -16,11 +16,12 @@ use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, StateQ
 use driftq_core::broker::{DlqOrigin, Message};
 use serde_json::{Map, Value, json};
 
-use super::error::{ApiError, ApiResult};
-use super::http::{ApiQuery, blocking};
-use super::{AppState, json as wire};
+use crate::serve::error::{ApiError, ApiResult};
+use crate::serve::extract::{ApiQuery, blocking};
+use crate::serve::json as wire;
+use crate::serve::state::AppState;
 
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn debug_routes() -> Router<AppState> {
     Router::new()
         .route("/debug/topics", get(topics))
         .route("/debug/topics/peek", get(peek))

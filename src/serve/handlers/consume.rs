@@ -1,0 +1,222 @@
+//! Consume: DriftQ's NDJSON stream `GET /v1/consume` and the pull `POST .../poll`.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use driftq_core::api::binary;
+use serde::Deserialize;
+
+use crate::serve::conn::Peer;
+use crate::serve::error::{ApiError, ApiResult};
+use crate::serve::extract::{ApiPath, ApiQuery, body_bytes, json_text, parse_json, q, q_int};
+use crate::serve::json as wire;
+use crate::serve::state::AppState;
+use crate::serve::stream;
+
+pub(crate) const DEFAULT_LEASE_MS: i64 = 2_000;
+
+// ---- consuming ------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConsumeJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    lease_ms: Option<i64>,
+    #[serde(default)]
+    max: Option<usize>,
+    #[serde(default)]
+    wait_ms: Option<u64>,
+    /// Consume streams only: most unacked leases the stream may hold.
+    #[serde(default)]
+    prefetch: Option<usize>,
+}
+
+pub(crate) fn consume_params(
+    query: &HashMap<String, String>,
+    body: &[u8],
+) -> ApiResult<ConsumeJson> {
+    let req = if body.is_empty() {
+        ConsumeJson {
+            topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
+            group: q(query, &["group"]).unwrap_or_default().to_owned(),
+            owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
+            lease_ms: q_int(query, "lease_ms")
+                .map_err(|_| ApiError::bad_request("invalid lease_ms"))?,
+            max: q_int(query, "max")?,
+            wait_ms: q_int(query, "wait_ms")?,
+            prefetch: q_int(query, "prefetch")?,
+        }
+    } else {
+        parse_json(body)?
+    };
+    if req.lease_ms.is_some_and(|l| l < 0) {
+        return Err(ApiError::bad_request("invalid lease_ms"));
+    }
+    Ok(req)
+}
+
+pub(crate) fn lease_of(req: &ConsumeJson) -> i64 {
+    match req.lease_ms {
+        None | Some(0) => DEFAULT_LEASE_MS,
+        Some(l) => l,
+    }
+}
+
+/// The connection a request came on, when the server knows it (it always does outside tests
+/// that drive the router directly).
+pub(crate) type ConnOf = Option<axum::Extension<axum::extract::ConnectInfo<Peer>>>;
+
+pub(crate) fn conn_of(peer: ConnOf) -> Option<crate::serve::conn::Conn> {
+    peer.map(|axum::Extension(axum::extract::ConnectInfo(p))| p.conn)
+}
+
+pub(crate) async fn consume(
+    State(state): State<AppState>,
+    peer: ConnOf,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let req = consume_params(&query, &body)?;
+    let (topic, group, owner) = (
+        req.topic.trim().to_owned(),
+        req.group.trim().to_owned(),
+        req.owner.trim().to_owned(),
+    );
+    if topic.is_empty() || group.is_empty() || owner.is_empty() {
+        return Err(ApiError::bad_request(
+            "topic, group, and owner are required",
+        ));
+    }
+    // Checked before the stream starts: once it has, errors have nowhere to go.
+    driftq_core::broker::validate_group_name(&group)
+        .and_then(|()| driftq_core::broker::validate_owner(&owner))
+        .map_err(|e| ApiError::from_broker(e, true))?;
+    state
+        .broker
+        .topic_meta(&topic)
+        .map_err(|e| ApiError::from_broker(e, true))?;
+    let lease_ms = lease_of(&req);
+    let prefetch = req.prefetch.unwrap_or(stream::DEFAULT_PREFETCH);
+    if !(1..=stream::MAX_PREFETCH).contains(&prefetch) {
+        return Err(ApiError::bad_request(format!(
+            "invalid prefetch: 1 to {}",
+            stream::MAX_PREFETCH
+        )));
+    }
+    let who = stream::Consumer {
+        topic,
+        group,
+        owner,
+    };
+    let feed = stream::ConsumeStream::new(state, who, lease_ms, prefetch, conn_of(peer));
+    let stream = futures_util::stream::unfold(feed, |mut feed| async move {
+        feed.next_chunk()
+            .await
+            .map(|b| (Ok::<_, Infallible>(b), feed))
+    });
+    let mut resp = Response::new(Body::from_stream(stream));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson; charset=utf-8"),
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(resp)
+}
+
+pub(crate) async fn poll(
+    State(state): State<AppState>,
+    peer: ConnOf,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_bytes(body)?;
+    let binary_reply = accepts_binary(&headers);
+    let mut req = consume_params(&query, &body)?;
+    if req.owner.trim().is_empty() {
+        return Err(ApiError::bad_request("owner is required"));
+    }
+    req.topic = topic;
+    req.group = group;
+    let max = req.max.unwrap_or(100).clamp(1, 10_000);
+    let wait = Duration::from_millis(req.wait_ms.unwrap_or(0).min(30_000));
+    let lease_ms = lease_of(&req);
+    let deadline = Instant::now() + wait;
+    let who = stream::Consumer {
+        topic: req.topic,
+        group: req.group,
+        owner: req.owner.trim().to_owned(),
+    };
+    // A client that disconnects while this waits makes hyper drop this future: it takes nothing.
+    // Woken by another connection, the poll asks the socket too, as the stream does.
+    let conn = conn_of(peer);
+    loop {
+        let notified = state.activity.notified();
+        let ds = stream::lease(&state, false, &who, max, lease_ms).await?;
+        let now = Instant::now();
+        if !ds.is_empty() || now >= deadline {
+            if !binary_reply {
+                return Ok(json_text(wire::deliveries_reply(&ds)));
+            }
+            // The leases are taken: a reply that cannot be framed is a 500 and the messages
+            // come back when the leases run out, like any reply the client never reads.
+            let body =
+                wire::deliveries_binary(&ds).map_err(|e| ApiError::internal(e.to_string()))?;
+            let mut resp = body.into_response();
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(binary::CONTENT_TYPE),
+            );
+            return Ok(resp);
+        }
+        let mut shutdown = state.shutdown.clone();
+        tokio::select! {
+            () = notified => {}
+            () = tokio::time::sleep((deadline - now).min(Duration::from_millis(250))) => {}
+            _ = shutdown.changed() => {}
+        }
+        // Woken, maybe by another connection's ack or produce: a close that came before it
+        // may not have reached hyper yet, so ask the socket before leasing.
+        if conn
+            .as_ref()
+            .is_some_and(crate::serve::conn::Conn::client_gone)
+        {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "CLIENT_GONE",
+                "the client closed the connection",
+            ));
+        }
+    }
+}
+
+/// Whether the client's `Accept` names the binary message framing (exactly; no wildcards, so
+/// DriftQ clients sending `*/*` keep getting JSON).
+pub(crate) fn accepts_binary(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            media
+                .split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case(binary::CONTENT_TYPE))
+        })
+}

@@ -1,0 +1,371 @@
+//! Produce: DriftQ's one-message `POST /v1/produce` and the batch `POST /v1/topics/{t}/messages`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::response::Response;
+use driftq_core::api::{
+    Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns,
+};
+use driftq_core::broker::{BrokerError, Envelope, ProduceMessage, Produced};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::serve::clock::now_ms;
+use crate::serve::error::{ApiError, ApiResult};
+use crate::serve::extract::{
+    ApiPath, ApiQuery, body_bytes, json_text, ok_json, parse_json, q, q_int,
+};
+use crate::serve::state::AppState;
+
+/// Produces `msgs`: appended on this worker (an append only copies into the group commit's
+/// buffer), then durable — idempotency keys after their messages — without a thread parked per
+/// request: on two cores the blocking pool's hand-offs cost more than the append.
+pub(crate) async fn produce_messages(
+    state: &AppState,
+    topic: String,
+    msgs: Vec<ProduceMessage>,
+) -> Vec<Result<Produced, BrokerError>> {
+    state
+        .broker
+        .produce_deferred(&topic, msgs, now_ms())
+        .durable(&state.broker)
+        .await
+}
+
+// ---- produce --------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProduceJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    envelope: Option<WireEnvelope>,
+    #[serde(default)]
+    headers: Vec<Header>,
+    #[serde(default)]
+    partition: Option<i64>,
+    #[serde(default)]
+    delay_ms: Option<u64>,
+}
+
+/// Builds an envelope from DriftQ's query parameters; `None` when none is given.
+pub(crate) fn envelope_from_query(
+    query: &HashMap<String, String>,
+) -> ApiResult<Option<WireEnvelope>> {
+    let s = |names: &[&str]| q(query, names).unwrap_or_default().to_owned();
+    let deadline = if let Some(v) = q(query, &["deadline_rfc3339", "deadline"]) {
+        parse_rfc3339_ns(v)
+            .map_err(|e| ApiError::bad_request(format!("invalid deadline_rfc3339: {e}")))?;
+        Some(v.to_owned())
+    } else if let Some(v) = q(query, &["deadline_ms"]) {
+        let ms: i64 = v
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid deadline_ms: {v}")))?;
+        Some(driftq_core::api::format_rfc3339_ms(ms))
+    } else {
+        None
+    };
+    let attempts: Option<i64> = q_int(query, "retry_max_attempts")?;
+    let backoff: Option<i64> = q_int(query, "retry_backoff_ms")?;
+    let max_backoff: Option<i64> = q_int(query, "retry_max_backoff_ms")?;
+    for (name, v) in [
+        ("retry_max_attempts", attempts),
+        ("retry_backoff_ms", backoff),
+        ("retry_max_backoff_ms", max_backoff),
+    ] {
+        if v.is_some_and(|v| v < 0) {
+            return Err(ApiError::bad_request(format!("invalid {name}")));
+        }
+    }
+    if (backoff.is_some() || max_backoff.is_some()) && attempts.unwrap_or(0) <= 0 {
+        return Err(ApiError::bad_request(
+            "retry_max_attempts must be > 0 when using retry backoff params",
+        ));
+    }
+    let retry_policy =
+        (attempts.is_some() || backoff.is_some() || max_backoff.is_some()).then(|| {
+            WireRetryPolicy {
+                max_attempts: attempts.unwrap_or(0),
+                backoff_ms: backoff.unwrap_or(0),
+                max_backoff_ms: max_backoff.unwrap_or(0),
+            }
+        });
+    let partition_override = match q(query, &["partition_override"]) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<u32>()
+                .map(i64::from)
+                .map_err(|_| ApiError::bad_request("invalid partition_override"))?,
+        ),
+    };
+    let e = WireEnvelope {
+        run_id: s(&["run_id"]),
+        step_id: s(&["step_id"]),
+        parent_step_id: s(&["parent_step_id"]),
+        tenant_id: s(&["tenant_id", "tenant"]),
+        idempotency_key: s(&["idempotency_key", "idem_key"]),
+        target_topic: s(&["target_topic"]),
+        partition_override,
+        deadline,
+        retry_policy,
+    };
+    Ok((e != WireEnvelope::default()).then_some(e))
+}
+
+/// Key, value, headers and the envelope's text count against `--max-message-bytes` (Kafka's
+/// `max.message.bytes` counts the whole record): headers or a run id alone could otherwise fill
+/// a body.
+pub(crate) fn check_size(state: &AppState, m: &ProduceMessage) -> ApiResult<()> {
+    let headers: usize = m.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+    let envelope = m.envelope.as_ref().map_or(0, Envelope::text_bytes);
+    let size = m.value.len() + m.key.as_ref().map_or(0, Vec::len) + headers + envelope;
+    if size > state.config.max_message_bytes {
+        return Err(ApiError::too_large(format!(
+            "message of {size} bytes exceeds the {}-byte limit (--max-message-bytes)",
+            state.config.max_message_bytes
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn to_produce_message(
+    key: Option<Vec<u8>>,
+    value: Vec<u8>,
+    headers: Vec<Header>,
+    partition: Option<i64>,
+    envelope: Option<&WireEnvelope>,
+    delay_ms: Option<u64>,
+) -> ApiResult<ProduceMessage> {
+    let headers = headers
+        .into_iter()
+        .map(|h| {
+            h.value
+                .into_bytes()
+                .map(|v| (h.name, v))
+                .map_err(ApiError::bad_request)
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let partition = match partition {
+        None => None,
+        Some(p) => Some(u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partition"))?),
+    };
+    let envelope = envelope
+        .map(WireEnvelope::to_envelope)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
+    Ok(ProduceMessage {
+        key,
+        headers,
+        value,
+        envelope,
+        partition,
+        delay_ms,
+    })
+}
+
+pub(crate) async fn produce(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    if let Err(e) = state
+        .disk
+        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
+    {
+        state.metrics.count_produce_rejection(&e);
+        return Err(e);
+    }
+    let body = body_bytes(body)?;
+    let (topic, msg) = if body.is_empty() {
+        let topic = q(&query, &["topic"]).unwrap_or_default().to_owned();
+        let value = query.get("value").cloned().unwrap_or_default();
+        if topic.is_empty() || value.is_empty() {
+            return Err(ApiError::bad_request("topic and value are required"));
+        }
+        let envelope = envelope_from_query(&query)?;
+        let key = query
+            .get("key")
+            .filter(|k| !k.is_empty())
+            .map(|k| k.as_bytes().to_vec());
+        let partition = q_int(&query, "partition")?;
+        let delay_ms = q_int::<u64>(&query, "delay_ms")?;
+        (
+            topic,
+            to_produce_message(
+                key,
+                value.into_bytes(),
+                Vec::new(),
+                partition,
+                envelope.as_ref(),
+                delay_ms,
+            )?,
+        )
+    } else {
+        let req: ProduceJson = parse_json(&body)?;
+        let topic = req.topic.trim().to_owned();
+        let value = req.value.unwrap_or_default();
+        if topic.is_empty() || value.is_empty() {
+            return Err(ApiError::bad_request("topic and value are required"));
+        }
+        let key = req.key.filter(|k| !k.is_empty()).map(String::into_bytes);
+        (
+            topic,
+            to_produce_message(
+                key,
+                value.into_bytes(),
+                req.headers,
+                req.partition,
+                req.envelope.as_ref(),
+                req.delay_ms,
+            )?,
+        )
+    };
+    check_size(&state, &msg)?;
+    let started = Instant::now();
+    let t = topic.clone();
+    let mut results = produce_messages(&state, t, vec![msg]).await;
+    state
+        .metrics
+        .append_seconds
+        .observe(started.elapsed().as_secs_f64());
+    state.activity.notify_waiters();
+    let result = results
+        .pop()
+        .ok_or_else(|| ApiError::internal("no produce result"))?;
+    match result {
+        Ok(p) => Ok(ok_json(json!({
+            "status": "produced",
+            "topic": topic,
+            "final_topic": p.topic,
+            "partition": p.partition,
+            "offset": p.offset,
+            "duplicate": p.duplicate,
+        }))),
+        Err(e) => {
+            let err = ApiError::from_broker(e, true);
+            state.metrics.count_produce_rejection(&err);
+            Err(err)
+        }
+    }
+}
+
+/// Parses a batch body: a JSON array of messages, or NDJSON (one message per line).
+pub(crate) fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
+    // No whole-body UTF-8 pass: the JSON parser validates every string it reads anyway.
+    if body.trim_ascii_start().starts_with(b"[") {
+        return parse_json(body);
+    }
+    body.split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_slice(l)
+                .map_err(|e| ApiError::bad_request(format!("invalid json on line {}: {e}", i + 1)))
+        })
+        .collect()
+}
+
+pub(crate) async fn produce_batch(
+    State(state): State<AppState>,
+    ApiPath(topic): ApiPath<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    if let Err(e) = state
+        .disk
+        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
+    {
+        state.metrics.count_produce_rejection(&e);
+        return Err(e);
+    }
+    // The path names a resource: a topic that does not exist is a 404 for the whole request,
+    // not one per-message failure per message under a 200. (Messages may still be redirected
+    // elsewhere by their envelope or the router; those targets fail one by one.)
+    state
+        .broker
+        .topic_meta(&topic)
+        .map_err(|e| ApiError::from_broker(e, false))?;
+    let body = body_bytes(body)?;
+    let wire_msgs = parse_batch(&body)?;
+    if wire_msgs.is_empty() {
+        return Err(ApiError::bad_request("no messages in the body"));
+    }
+    let mut msgs = Vec::with_capacity(wire_msgs.len());
+    for (i, m) in wire_msgs.into_iter().enumerate() {
+        let value = m
+            .value
+            .ok_or_else(|| ApiError::bad_request(format!("message {i}: value is required")))?
+            .into_bytes()
+            .map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
+        let key = m
+            .key
+            .map(WireBytes::into_bytes)
+            .transpose()
+            .map_err(|e| ApiError::bad_request(format!("message {i}: {e}")))?;
+        let pm = to_produce_message(
+            key,
+            value,
+            m.headers,
+            m.partition,
+            m.envelope.as_ref(),
+            m.delay_ms,
+        )?;
+        check_size(&state, &pm)?;
+        msgs.push(pm);
+    }
+    let started = Instant::now();
+    let t = topic.clone();
+    let results = produce_messages(&state, t, msgs).await;
+    state
+        .metrics
+        .append_seconds
+        .observe(started.elapsed().as_secs_f64());
+    state.activity.notify_waiters();
+    // Written as text directly: this response is on the hot path of batch produce.
+    let total = results.len();
+    let mut failed = 0usize;
+    let mut body = String::with_capacity(64 + total * 64);
+    body.push_str("{\"results\":[");
+    // Every result of a call names the same topic (or a few, with a router): quote it once.
+    let mut quoted: Option<(String, String)> = None;
+    for (i, r) in results.into_iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        match r {
+            Ok(p) => {
+                if quoted.as_ref().is_none_or(|(name, _)| *name != p.topic) {
+                    let json = serde_json::to_string(&p.topic).unwrap_or_default();
+                    quoted = Some((p.topic.clone(), json));
+                }
+                let topic = quoted.as_ref().map_or("\"\"", |(_, json)| json.as_str());
+                let _ = write!(
+                    body,
+                    "{{\"topic\":{topic},\"partition\":{},\"offset\":{},\"duplicate\":{}}}",
+                    p.partition, p.offset, p.duplicate
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                let err = ApiError::from_broker(e, false);
+                state.metrics.count_produce_rejection(&err);
+                body.push_str(&err.body().to_string());
+            }
+        }
+    }
+    let _ = write!(
+        body,
+        "],\"produced\":{},\"failed\":{failed}}}",
+        total - failed
+    );
+    Ok(json_text(body))
+}

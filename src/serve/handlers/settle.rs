@@ -1,0 +1,412 @@
+//! Settling leases: ack, nack, extend (one message each, DriftQ's shape), cumulative ack, the
+//! batch `acks` endpoint, and giving back leases never written (`release`).
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use driftq_core::broker::release::HeldLease;
+use driftq_core::broker::{BrokerError, LeaseRef, NackAction};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::serve::clock::now_ms;
+use crate::serve::error::{ApiError, ApiResult};
+use crate::serve::extract::{
+    ApiPath, ApiQuery, blocking, body_bytes, durable, json_text, ok_json, parse_json, q, q_int,
+};
+use crate::serve::state::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AckJson {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    owner: String,
+    partition: Option<i64>,
+    offset: Option<i64>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    delay_ms: Option<i64>,
+    #[serde(default)]
+    dead_letter: Option<bool>,
+    #[serde(default)]
+    lease_ms: Option<i64>,
+}
+
+/// Parsed ack/nack/extend request: the lease it names plus the optional extras.
+pub(crate) struct AckRequest {
+    topic: String,
+    group: String,
+    owner: String,
+    partition: u32,
+    offset: u64,
+    reason: String,
+    delay_ms: Option<u64>,
+    /// A nack that dead-letters now (our extension).
+    dead_letter: bool,
+    lease_ms: Option<i64>,
+}
+
+impl AckRequest {
+    fn lease(&self) -> LeaseRef<'_> {
+        LeaseRef {
+            topic: &self.topic,
+            group: &self.group,
+            owner: &self.owner,
+            partition: self.partition,
+            offset: self.offset,
+        }
+    }
+}
+
+pub(crate) fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckRequest> {
+    let req: AckJson = if body.is_empty() {
+        let (p, o) = (q(query, &["partition"]), q(query, &["offset"]));
+        if p.is_none() || o.is_none() {
+            return Err(ApiError::bad_request("partition and offset are required"));
+        }
+        AckJson {
+            topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
+            group: q(query, &["group"]).unwrap_or_default().to_owned(),
+            owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
+            partition: Some(
+                p.unwrap_or_default()
+                    .parse()
+                    .map_err(|_| ApiError::bad_request("invalid partition"))?,
+            ),
+            offset: Some(
+                o.unwrap_or_default()
+                    .parse()
+                    .map_err(|_| ApiError::bad_request("invalid offset"))?,
+            ),
+            reason: q(query, &["reason"]).map(str::to_owned),
+            error: q(query, &["error"]).map(str::to_owned),
+            delay_ms: q_int(query, "delay_ms")?,
+            dead_letter: q_int(query, "dead_letter")?,
+            lease_ms: q_int(query, "lease_ms")?,
+        }
+    } else {
+        serde_json::from_slice(body).map_err(|e| {
+            let text = e.to_string();
+            match text
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split('`').next())
+            {
+                Some(field) => ApiError::bad_request(format!("unknown field: {field}")),
+                None => ApiError::bad_request(format!("invalid json body: {text}")),
+            }
+        })?
+    };
+    let (topic, group, owner) = (
+        req.topic.trim().to_owned(),
+        req.group.trim().to_owned(),
+        req.owner.trim().to_owned(),
+    );
+    if topic.is_empty() || group.is_empty() || owner.is_empty() {
+        return Err(ApiError::bad_request(
+            "topic, group, and owner are required",
+        ));
+    }
+    let (Some(p), Some(o)) = (req.partition, req.offset) else {
+        return Err(ApiError::bad_request("partition and offset are required"));
+    };
+    let partition =
+        u32::try_from(p).map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
+    let offset =
+        u64::try_from(o).map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
+    let delay_ms = match req.delay_ms {
+        None => None,
+        Some(d) => Some(
+            u64::try_from(d).map_err(|_| ApiError::bad_request("delay_ms cannot be negative"))?,
+        ),
+    };
+    Ok(AckRequest {
+        topic,
+        group,
+        owner,
+        partition,
+        offset,
+        reason: req.reason.or(req.error).unwrap_or_default(),
+        delay_ms,
+        dead_letter: req.dead_letter.unwrap_or(false),
+        lease_ms: req.lease_ms,
+    })
+}
+
+pub(crate) async fn ack(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    // Appended on this worker, durable without a parked thread (see `produce_messages`).
+    durable(state.broker.ack_deferred(&r.lease(), now_ms()), true).await?;
+    // An ack may release the next message of its key (topics ordered by key).
+    state.activity.notify_waiters();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub(crate) async fn ack_cumulative(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    blocking(&state, true, move |b, now| {
+        b.ack_cumulative(&r.lease(), now)
+    })
+    .await?;
+    state.activity.notify_waiters();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub(crate) async fn nack(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    let action = nack_action(r.dead_letter, r.delay_ms)?;
+    blocking(&state, true, move |b, now| {
+        let lease = r.lease();
+        b.nack_with(&lease, &r.reason, action, now)
+    })
+    .await?;
+    state.activity.notify_waiters();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub(crate) async fn extend(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let r = ack_request(&query, &body_bytes(body)?)?;
+    let lease_ms = r.lease_ms.unwrap_or(30_000);
+    let deadline = blocking(&state, true, move |b, now| {
+        let lease = r.lease();
+        b.extend(&lease, lease_ms, now)
+    })
+    .await?;
+    Ok(ok_json(json!({"lease_deadline_ms": deadline})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AckItem {
+    partition: i64,
+    offset: i64,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    nack: bool,
+    #[serde(default)]
+    reason: Option<String>,
+    /// A nack's redelivery delay instead of the retry backoff.
+    #[serde(default)]
+    delay_ms: Option<u64>,
+    /// A nack that dead-letters now.
+    #[serde(default)]
+    dead_letter: bool,
+}
+
+/// A nack's `dead_letter` and `delay_ms` as the broker's action (they exclude each other).
+pub(crate) fn nack_action(dead_letter: bool, delay_ms: Option<u64>) -> ApiResult<NackAction> {
+    match (dead_letter, delay_ms) {
+        (true, Some(_)) => Err(ApiError::bad_request(
+            "dead_letter and delay_ms exclude each other: a dead-lettered message is not redelivered",
+        )),
+        (true, None) => Ok(NackAction::DeadLetter),
+        (false, Some(ms)) => Ok(NackAction::RetryAfter(ms)),
+        (false, None) => Ok(NackAction::Retry),
+    }
+}
+
+/// One item of a batch ack/nack, checked.
+pub(crate) struct Settlement {
+    partition: u32,
+    offset: u64,
+    owner: std::sync::Arc<str>,
+    /// `Some((reason, action))` for a nack.
+    nack: Option<(String, NackAction)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AckBatchJson {
+    #[serde(default)]
+    owner: String,
+    items: Vec<AckItem>,
+}
+
+/// A batch with nacks: acks in one state-log batch (one fsync), nacks one by one, on the
+/// blocking pool.
+pub(crate) async fn ack_and_nack(
+    state: &AppState,
+    topic: String,
+    group: String,
+    items: Vec<Settlement>,
+) -> ApiResult<Vec<Result<(), BrokerError>>> {
+    blocking(state, false, move |b, now| {
+        // Acks go in one state-log batch (one fsync); nacks one by one.
+        let acks: Vec<(&str, u32, u64)> = items
+            .iter()
+            .filter(|it| it.nack.is_none())
+            .map(|it| (&*it.owner, it.partition, it.offset))
+            .collect();
+        let mut ack_results = b.ack_batch(&topic, &group, &acks, now)?.into_iter();
+        Ok(items
+            .iter()
+            .map(|it| match &it.nack {
+                Some((reason, action)) => {
+                    let lease = LeaseRef {
+                        topic: &topic,
+                        group: &group,
+                        owner: &it.owner,
+                        partition: it.partition,
+                        offset: it.offset,
+                    };
+                    b.nack_with(&lease, reason, *action, now)
+                }
+                None => ack_results.next().unwrap_or(Ok(())),
+            })
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReleaseJson {
+    owner: String,
+    items: Vec<ReleaseItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReleaseItem {
+    partition: u32,
+    offset: u64,
+    #[serde(default)]
+    attempts: Option<u32>,
+}
+
+/// Gives back leases a consumer took and never processed (a CLI interrupted before printing
+/// them): not an attempt, no error. Leases not held as named are skipped.
+pub(crate) async fn release(
+    State(state): State<AppState>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let req: ReleaseJson = parse_json(&body_bytes(body)?)?;
+    if req.owner.trim().is_empty() {
+        return Err(ApiError::bad_request("owner is required"));
+    }
+    let leases: Vec<HeldLease> = req
+        .items
+        .iter()
+        .map(|it| HeldLease {
+            partition: it.partition,
+            offset: it.offset,
+            attempts: it.attempts,
+        })
+        .collect();
+    let released = state
+        .broker
+        .release(&topic, &group, req.owner.trim(), &leases, now_ms())
+        .map_err(|e| ApiError::from_broker(e, false))?;
+    state.activity.notify_waiters();
+    Ok(ok_json(json!({
+        "released": released,
+        "skipped": leases.len() - released,
+    })))
+}
+
+pub(crate) async fn ack_batch(
+    State(state): State<AppState>,
+    ApiPath((topic, group)): ApiPath<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let req: AckBatchJson = parse_json(&body_bytes(body)?)?;
+    // Most batches name the owner once: items share it instead of cloning it each.
+    let batch_owner: std::sync::Arc<str> = std::sync::Arc::from(req.owner);
+    let mut items = Vec::with_capacity(req.items.len());
+    for it in req.items {
+        let partition = u32::try_from(it.partition)
+            .map_err(|_| ApiError::bad_request("partition cannot be negative"))?;
+        let offset = u64::try_from(it.offset)
+            .map_err(|_| ApiError::bad_request("offset cannot be negative"))?;
+        let owner = match it.owner {
+            Some(owner) => std::sync::Arc::from(owner),
+            None => std::sync::Arc::clone(&batch_owner),
+        };
+        if owner.trim().is_empty() {
+            return Err(ApiError::bad_request(
+                "owner is required (per item or for the batch)",
+            ));
+        }
+        if !it.nack && (it.reason.is_some() || it.delay_ms.is_some() || it.dead_letter) {
+            return Err(ApiError::bad_request(
+                "reason, delay_ms and dead_letter belong to nacks (\"nack\": true)",
+            ));
+        }
+        let nack = if it.nack {
+            Some((
+                it.reason.unwrap_or_default(),
+                nack_action(it.dead_letter, it.delay_ms)?,
+            ))
+        } else {
+            None
+        };
+        items.push(Settlement {
+            partition,
+            offset,
+            owner,
+            nack,
+        });
+    }
+    let results = if items.iter().all(|it| it.nack.is_none()) {
+        // Acks only: appended on this worker, durable without a parked thread.
+        let acks: Vec<(&str, u32, u64)> = items
+            .iter()
+            .map(|it| (&*it.owner, it.partition, it.offset))
+            .collect();
+        let deferred = state
+            .broker
+            .ack_batch_deferred(&topic, &group, &acks, now_ms());
+        durable(deferred, false).await?
+    } else {
+        ack_and_nack(&state, topic, group, items).await?
+    };
+    state.activity.notify_waiters();
+    // Written directly: a consumer acks every message, and a `Value` per item was measurable.
+    let total = results.len();
+    let mut failed = 0;
+    let mut items = String::with_capacity(total * 12);
+    for (i, r) in results.into_iter().enumerate() {
+        if i > 0 {
+            items.push(',');
+        }
+        match r {
+            Ok(()) => items.push_str("{\"ok\":true}"),
+            Err(e) => {
+                failed += 1;
+                items.push_str(&ApiError::from_broker(e, false).body().to_string());
+            }
+        }
+    }
+    Ok(json_text(format!(
+        "{{\"acked\":{},\"failed\":{failed},\"results\":[{items}]}}",
+        total - failed
+    )))
+}
