@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use driftq_core::broker::{Broker, BrokerConfig, Envelope, LeaseRef, ProduceMessage, RetryPolicy};
+use driftq_core::broker::{
+    Broker, BrokerConfig, Deferred, Envelope, LeaseRef, NackAction, ProduceMessage, RetryPolicy,
+};
 use driftq_core::storage::{Durability, SyncObserver};
 
 fn main() {
@@ -49,12 +51,13 @@ fn main() {
             ..ProduceMessage::default()
         })
         .collect();
-    for r in broker.produce("jobs", batch, now) {
+    for r in broker.produce("jobs", batch, now).wait(&broker) {
         r.expect("produce");
     }
     // The DLQ topic exists before the burst, as it would after the first failure.
     let first = broker
         .poll("jobs", "workers", "w1", 1, 1_000, now)
+        .and_then(Deferred::wait)
         .expect("poll");
     for d in &first {
         broker
@@ -67,7 +70,7 @@ fn main() {
                     offset: d.message.offset,
                 },
                 "warm-up",
-                None,
+                NackAction::Retry,
                 now,
             )
             .expect("nack");
@@ -76,6 +79,7 @@ fn main() {
     while leased < messages.saturating_sub(first.len()) {
         let got = broker
             .poll("jobs", "workers", "w1", 500, 1_000, now)
+            .and_then(Deferred::wait)
             .expect("poll");
         if got.is_empty() {
             break;

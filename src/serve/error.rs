@@ -8,6 +8,8 @@ use driftq_core::broker::{BrokerError, OsResource};
 use driftq_core::storage::StorageError;
 use serde_json::json;
 
+use crate::serve::dialect::Dialect;
+
 #[derive(Debug)]
 pub(crate) struct ApiError {
     pub status: StatusCode,
@@ -44,10 +46,12 @@ impl ApiError {
 
     /// Maps a broker error. On DriftQ v1 endpoints an unknown topic or group is a 400 (as DriftQ
     /// answers); on the resource-style extensions it is a 404.
-    pub(crate) fn from_broker(e: BrokerError, v1: bool) -> Self {
+    pub(crate) fn from_broker(e: BrokerError, dialect: Dialect) -> Self {
         let message = e.to_string();
         match e {
-            BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. } if v1 => {
+            BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. }
+                if dialect == Dialect::DriftQ =>
+            {
                 Self::bad_request(message)
             }
             BrokerError::TopicNotFound(_) | BrokerError::GroupNotFound { .. } => {

@@ -12,10 +12,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use driftq_core::api::parse_rfc3339_ns;
 use driftq_core::broker::{Broker, BrokerError, Deferred};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::serve::clock::now_ms;
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::state::AppState;
 
@@ -51,26 +53,26 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Api
 /// Runs a blocking broker call on the blocking pool.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
-    v1: bool,
+    dialect: Dialect,
     f: impl FnOnce(&Broker, i64) -> Result<T, BrokerError> + Send + 'static,
 ) -> ApiResult<T> {
     let broker = std::sync::Arc::clone(&state.broker);
     tokio::task::spawn_blocking(move || f(&broker, now_ms()))
         .await
         .map_err(|e| ApiError::internal(format!("handler panicked: {e}")))?
-        .map_err(|e| ApiError::from_broker(e, v1))
+        .map_err(|e| ApiError::from_broker(e, dialect))
 }
 
 /// Awaits a deferred broker call; failing to append or to make it durable is the call's error.
 pub(crate) async fn durable<T>(
     deferred: Result<Deferred<T>, BrokerError>,
-    v1: bool,
+    dialect: Dialect,
 ) -> ApiResult<T> {
     let outcome = match deferred {
         Ok(d) => d.durable().await,
         Err(e) => Err(e),
     };
-    outcome.map_err(|e| ApiError::from_broker(e, v1))
+    outcome.map_err(|e| ApiError::from_broker(e, dialect))
 }
 
 /// Body bytes, with 413 (as JSON) for bodies past the limit.
@@ -90,24 +92,51 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
         .map_err(|e| ApiError::bad_request(format!("invalid json body: {e}")))
 }
 
-pub(crate) fn q<'a>(query: &'a HashMap<String, String>, names: &[&str]) -> Option<&'a str> {
-    names
-        .iter()
-        .find_map(|n| query.get(*n))
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-}
+/// Query parameters as DriftQ reads them: the first value, trimmed; an empty value is absent.
+/// The one way handlers read a query string.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Params(HashMap<String, String>);
 
-pub(crate) fn q_int<T: std::str::FromStr>(
-    query: &HashMap<String, String>,
-    name: &str,
-) -> ApiResult<Option<T>> {
-    match q(query, &[name]) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::bad_request(format!("invalid {name}"))),
+impl Params {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.any(&[name])
+    }
+
+    /// The value as sent, not trimmed (a message value, where spaces are data).
+    pub(crate) fn raw(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// The first of `names` present (a parameter with aliases).
+    pub(crate) fn any(&self, names: &[&str]) -> Option<&str> {
+        names
+            .iter()
+            .find_map(|n| self.0.get(*n))
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The parameter as text, empty when absent.
+    pub(crate) fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default().to_owned()
+    }
+
+    /// A number: absent is `None`, anything unparsable a 400 naming the parameter.
+    pub(crate) fn int<T: std::str::FromStr>(&self, name: &str) -> ApiResult<Option<T>> {
+        self.get(name)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| ApiError::bad_request(format!("invalid {name}")))
+            })
+            .transpose()
+    }
+
+    /// A parameter the endpoint cannot do without: DriftQ's 400 "missing NAME" otherwise.
+    pub(crate) fn required(&self, name: &str) -> ApiResult<String> {
+        self.get(name)
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::bad_request(format!("missing {name}")))
     }
 }
 

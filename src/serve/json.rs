@@ -6,6 +6,8 @@ use driftq_core::broker::{
 };
 use serde_json::{Value, json};
 
+use crate::serve::dialect::Dialect;
+
 fn headers(h: &[(String, Vec<u8>)]) -> Value {
     Value::Array(
         h.iter()
@@ -112,8 +114,8 @@ struct Header<'a> {
 /// A delivery. `v1` keeps DriftQ's NDJSON shape (key and value as plain strings, lossy for
 /// invalid UTF-8, with `value_base64` / `key_base64` beside them when they are not text); the
 /// extensions use binary-safe values.
-pub(crate) fn delivery(d: &Delivery, v1: bool) -> WireDelivery<'_> {
-    delivery_with(d, v1, true)
+pub(crate) fn delivery(d: &Delivery, dialect: Dialect) -> WireDelivery<'_> {
+    delivery_with(d, dialect, true)
 }
 
 /// The pull-consume reply `{"messages": [...]}`, binary-safe. Values are most of its bytes, so
@@ -128,7 +130,7 @@ pub(crate) fn deliveries_reply(ds: &[Delivery]) -> Vec<u8> {
             out.push(b',');
         }
         let start = out.len();
-        if serde_json::to_writer(&mut out, &delivery_with(d, false, false)).is_err() {
+        if serde_json::to_writer(&mut out, &delivery_with(d, Dialect::Resource, false)).is_err() {
             out.truncate(start);
             continue;
         }
@@ -219,9 +221,9 @@ fn needs_json_escape(s: &[u8]) -> bool {
     any_bad || chunks.remainder().iter().any(|&b| bad(b))
 }
 
-fn delivery_with(d: &Delivery, v1: bool, with_value: bool) -> WireDelivery<'_> {
+fn delivery_with(d: &Delivery, dialect: Dialect, with_value: bool) -> WireDelivery<'_> {
     let m = &d.message;
-    let (key, value, key_base64, value_base64) = if v1 {
+    let (key, value, key_base64, value_base64) = if dialect == Dialect::DriftQ {
         let key = m.key.as_deref().unwrap_or_default();
         let lossy = |b: &[u8]| Bytes::Text(String::from_utf8_lossy(b).into_owned());
         let raw = |b: &[u8]| {

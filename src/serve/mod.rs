@@ -7,6 +7,7 @@
 
 mod clock;
 mod conn;
+mod dialect;
 mod disk;
 mod error;
 mod extract;

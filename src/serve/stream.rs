@@ -21,9 +21,10 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use driftq_core::broker::release::HeldLease;
-use driftq_core::broker::{Broker, Delivery};
+use driftq_core::broker::{Broker, Deferred, Delivery};
 
 use super::conn::Conn;
+use super::dialect::Dialect;
 use super::error::{ApiError, ApiResult};
 use crate::serve::clock::now_ms;
 use crate::serve::json as wire;
@@ -96,18 +97,18 @@ fn held(ds: &[Delivery]) -> Vec<HeldLease> {
 /// blocking pool instead of stalling every connection of this worker.
 pub(crate) async fn lease(
     state: &AppState,
-    v1: bool,
+    dialect: Dialect,
     who: &Consumer,
     max: usize,
     lease_ms: i64,
 ) -> ApiResult<Vec<Delivery>> {
     let broker = &state.broker;
     if broker.poll_reads_sealed(&who.topic, &who.group, now_ms()) {
-        return lease_blocking(state, v1, who, max, lease_ms).await;
+        return lease_blocking(state, dialect, who, max, lease_ms).await;
     }
     let deferred = broker
-        .poll_deferred(&who.topic, &who.group, &who.owner, max, lease_ms, now_ms())
-        .map_err(|e| ApiError::from_broker(e, v1))?;
+        .poll(&who.topic, &who.group, &who.owner, max, lease_ms, now_ms())
+        .map_err(|e| ApiError::from_broker(e, dialect))?;
     let guard = ReleaseOnDrop {
         broker,
         who,
@@ -115,14 +116,14 @@ pub(crate) async fn lease(
     };
     let outcome = deferred.durable().await;
     guard.disarm();
-    outcome.map_err(|e| ApiError::from_broker(e, v1))
+    outcome.map_err(|e| ApiError::from_broker(e, dialect))
 }
 
 /// [`lease`] on the blocking pool: the pool thread releases what it leased when the caller is
 /// gone by the time it is done.
 async fn lease_blocking(
     state: &AppState,
-    v1: bool,
+    dialect: Dialect,
     who: &Consumer,
     max: usize,
     lease_ms: i64,
@@ -131,21 +132,23 @@ async fn lease_blocking(
     let owned = who.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::task::spawn_blocking(move || {
-        let polled = broker.poll(
-            &owned.topic,
-            &owned.group,
-            &owned.owner,
-            max,
-            lease_ms,
-            now_ms(),
-        );
+        let polled = broker
+            .poll(
+                &owned.topic,
+                &owned.group,
+                &owned.owner,
+                max,
+                lease_ms,
+                now_ms(),
+            )
+            .and_then(Deferred::wait);
         if let Err(Ok(ds)) = tx.send(polled) {
             release(&broker, &owned, &held(&ds));
         }
     });
     rx.await
         .map_err(|_| ApiError::internal("a poll on the blocking pool panicked"))?
-        .map_err(|e| ApiError::from_broker(e, v1))
+        .map_err(|e| ApiError::from_broker(e, dialect))
 }
 
 /// One consume stream's state: the body asks it for chunks; dropping it (the client went away,
@@ -208,7 +211,7 @@ impl ConsumeStream {
             let notified = activity.notified();
             let room = self.room();
             if room > 0 {
-                match lease(&self.state, true, &self.who, room, self.lease_ms).await {
+                match lease(&self.state, Dialect::DriftQ, &self.who, room, self.lease_ms).await {
                     Err(e) => {
                         self.ended = true;
                         let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();
@@ -258,7 +261,7 @@ impl ConsumeStream {
         let mut unwritten = Vec::new();
         for d in ds {
             let before = chunk.len();
-            if serde_json::to_writer(&mut chunk, &wire::delivery(d, true)).is_ok() {
+            if serde_json::to_writer(&mut chunk, &wire::delivery(d, Dialect::DriftQ)).is_ok() {
                 chunk.push(b'\n');
                 self.written.push(HeldLease::of(d));
             } else {

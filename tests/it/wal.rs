@@ -245,7 +245,7 @@ fn usage_errors_exit_2_and_missing_paths_exit_4() {
 
 #[test]
 fn inspect_decodes_the_broker_state_log_by_record_type() {
-    use driftq_core::broker::{Broker, BrokerConfig, LeaseRef, ProduceMessage};
+    use driftq_core::broker::{Broker, BrokerConfig, Deferred, LeaseRef, ProduceMessage};
     let tmp = tempfile::tempdir().expect("tempdir");
     let broker = Broker::open(BrokerConfig::new(tmp.path()), None, 1_000).expect("open");
     broker
@@ -258,11 +258,13 @@ fn inspect_decodes_the_broker_state_log_by_record_type() {
     };
     broker
         .produce("jobs", vec![msg], 1_000)
+        .wait(&broker)
         .pop()
         .expect("one")
         .expect("produced");
     let d = broker
         .poll("jobs", "workers", "w1", 1, 5_000, 1_000)
+        .and_then(Deferred::wait)
         .expect("poll")
         .pop()
         .expect("delivery");
@@ -273,7 +275,10 @@ fn inspect_decodes_the_broker_state_log_by_record_type() {
         partition: d.message.partition,
         offset: d.message.offset,
     };
-    broker.ack(&lease, 1_001).expect("ack");
+    broker
+        .ack(&lease, 1_001)
+        .and_then(Deferred::wait)
+        .expect("ack");
     let long_name = "n".repeat(240);
     broker
         .create_topic(&long_name, 1, None, None, 1_002)

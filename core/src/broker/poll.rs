@@ -120,21 +120,6 @@ impl Broker {
             .collect())
     }
 
-    /// Leases up to `max` messages of `topic` to `owner` in `group` for `lease_ms`. Creates the
-    /// group (at each partition's start) on first use.
-    pub fn poll(
-        &self,
-        topic: &str,
-        group: &str,
-        owner: &str,
-        max: usize,
-        lease_ms: i64,
-        now_ms: i64,
-    ) -> Result<Vec<Delivery>> {
-        self.poll_deferred(topic, group, owner, max, lease_ms, now_ms)?
-            .wait()
-    }
-
     /// Whether a poll of `group` would start reading below some partition's active segment
     /// (its cursor, a due retry or a released head is there; a group not created yet starts at the low
     /// watermark). Such reads may go to the disk, so an async caller runs the poll where it may
@@ -157,9 +142,10 @@ impl Broker {
         })
     }
 
-    /// [`Self::poll`] whose caller waits for durability (of the group's creation, when this
-    /// poll created it).
-    pub fn poll_deferred(
+    /// Leases up to `max` messages of `topic` to `owner` in `group` for `lease_ms`. Creates the
+    /// group (at each partition's start) on first use; the deliveries hold once that creation is
+    /// durable ([`Deferred::wait`] or [`Deferred::durable`]).
+    pub fn poll(
         &self,
         topic: &str,
         group: &str,

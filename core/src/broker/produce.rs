@@ -204,21 +204,11 @@ pub(super) enum PlanOutcome {
 
 impl Broker {
     /// Produces messages to `topic`; each gets its own result. Messages bound for the same
-    /// partition are written as one batch.
-    pub fn produce(
-        &self,
-        topic: &str,
-        messages: Vec<ProduceMessage>,
-        now_ms: i64,
-    ) -> Vec<Result<Produced>> {
-        self.produce_inner(topic, messages, now_ms, true).wait(self)
-    }
-
-    /// Like [`Self::produce`] but returns once the messages are appended (never blocking on the
-    /// disk): their results hold once [`DeferredProduce::durable`] (async, no thread parked per
+    /// partition are written as one batch. Returns once they are appended (never blocking on the
+    /// disk): the results hold once [`DeferredProduce::durable`] (async, no thread parked per
     /// call) or [`DeferredProduce::wait`] returns, which also commit idempotency keys after the
     /// messages they name are durable.
-    pub fn produce_deferred(
+    pub fn produce(
         &self,
         topic: &str,
         messages: Vec<ProduceMessage>,

@@ -72,18 +72,9 @@ impl Broker {
         }
     }
 
+    /// Runs `f` on an existing group under its topic's lock, then applies and logs the records
+    /// `f` wrote; the value holds once they are durable.
     pub(super) fn with_group<R>(
-        &self,
-        topic: &str,
-        group: &str,
-        now_ms: i64,
-        f: impl FnOnce(&Topic, &mut Group, &mut Vec<StateRecord>) -> Result<R>,
-    ) -> Result<R> {
-        self.with_group_deferred(topic, group, now_ms, f)?.wait()
-    }
-
-    /// [`Self::with_group`] whose caller waits for the state records to be durable.
-    pub(super) fn with_group_deferred<R>(
         &self,
         topic: &str,
         group: &str,
@@ -106,13 +97,8 @@ impl Broker {
         Ok(self.after_state(value, appended))
     }
 
-    /// Acks one message held by `owner`.
-    pub fn ack(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<()> {
-        self.ack_deferred(r, now_ms)?.wait()
-    }
-
-    /// [`Self::ack`] whose caller waits for durability.
-    pub fn ack_deferred(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<Deferred<()>> {
+    /// Acks one message held by `owner`; holds once the ack is durable.
+    pub fn ack(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<Deferred<()>> {
         let LeaseRef {
             topic,
             group,
@@ -120,7 +106,7 @@ impl Broker {
             partition,
             offset,
         } = *r;
-        self.with_group_deferred(topic, group, now_ms, |t, g, records| {
+        self.with_group(topic, group, now_ms, |t, g, records| {
             let gp = Self::check_owner(t, g, partition, offset, owner)?;
             let scopes = gp
                 .inflight
@@ -148,19 +134,8 @@ impl Broker {
         group: &str,
         items: &[(&str, u32, u64)],
         now_ms: i64,
-    ) -> Result<Vec<Result<()>>> {
-        self.ack_batch_deferred(topic, group, items, now_ms)?.wait()
-    }
-
-    /// [`Self::ack_batch`] whose caller waits for durability.
-    pub fn ack_batch_deferred(
-        &self,
-        topic: &str,
-        group: &str,
-        items: &[(&str, u32, u64)],
-        now_ms: i64,
     ) -> Result<Deferred<Vec<Result<()>>>> {
-        self.with_group_deferred(topic, group, now_ms, |t, g, records| {
+        self.with_group(topic, group, now_ms, |t, g, records| {
             let mut by_partition: BTreeMap<u32, (Vec<u64>, Vec<String>)> = BTreeMap::new();
             let mut results = Vec::with_capacity(items.len());
             let mut taken: std::collections::BTreeSet<(u32, u64)> =
@@ -264,26 +239,14 @@ impl Broker {
                 });
             }
             Ok(n)
-        })
-    }
-
-    /// Fails one delivery: the message is redelivered after its backoff (or `delay_ms`), or goes
-    /// to the DLQ when it has used its attempts.
-    pub fn nack(
-        &self,
-        r: &LeaseRef<'_>,
-        reason: &str,
-        delay_ms: Option<u64>,
-        now_ms: i64,
-    ) -> Result<()> {
-        let action = delay_ms.map_or(NackAction::Retry, NackAction::RetryAfter);
-        self.nack_with(r, reason, action, now_ms)
+        })?
+        .wait()
     }
 
     /// Fails one delivery and asks for what comes next (see [`NackAction`]). Dead-lettering a
     /// message of a `dlq.*` topic is refused: it is there already (ack it to drop it, or replay
     /// it).
-    pub fn nack_with(
+    pub fn nack(
         &self,
         r: &LeaseRef<'_>,
         reason: &str,
@@ -360,6 +323,7 @@ impl Broker {
                 l.deadline_ms = deadline;
             }
             Ok(deadline)
-        })
+        })?
+        .wait()
     }
 }

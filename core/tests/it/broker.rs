@@ -6,9 +6,9 @@ use std::path::Path;
 use driftq_core::broker::REPLY_BYTES;
 use driftq_core::broker::inspect::{MAX_STATE_ROWS, MessageState, StateQuery};
 use driftq_core::broker::{
-    Broker, BrokerConfig, BrokerError, Delivery, Envelope, GroupStats, LeaseRef, NackAction,
-    ProduceMessage, Produced, ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo, Stats,
-    TopicChange, TopicMeta, TopicOrdering,
+    Broker, BrokerConfig, BrokerError, Deferred, Delivery, Envelope, GroupStats, LeaseRef,
+    NackAction, ProduceMessage, Produced, ReadFrom, ReplayRequest, RetryPolicy, RuleRouter, SeekTo,
+    Stats, TopicChange, TopicMeta, TopicOrdering,
 };
 use driftq_core::storage::Durability;
 use proptest::prelude::*;
@@ -72,7 +72,7 @@ impl Harness {
     /// Produces the way the server does: appended, then awaited (keys committed after the
     /// message is durable). Tests that call `Broker::produce` directly cover the blocking path.
     fn try_produce(&self, topic: &str, msg: ProduceMessage) -> Result<Produced, BrokerError> {
-        let deferred = self.b().produce_deferred(topic, vec![msg], self.now);
+        let deferred = self.b().produce(topic, vec![msg], self.now);
         crate::pool::block_on(deferred.durable(self.b()))
             .pop()
             .expect("one result per message")
@@ -81,11 +81,14 @@ impl Harness {
     fn poll(&self, topic: &str, group: &str, owner: &str, max: usize) -> Vec<Delivery> {
         self.b()
             .poll(topic, group, owner, max, 1_000, self.now)
+            .and_then(Deferred::wait)
             .expect("poll")
     }
 
     fn ack(&self, d: &Delivery) -> Result<(), BrokerError> {
-        self.b().ack(&lease_ref(d), self.now)
+        self.b()
+            .ack(&lease_ref(d), self.now)
+            .and_then(Deferred::wait)
     }
 
     fn tick(&mut self, advance_ms: i64) {
@@ -204,7 +207,9 @@ fn topics_create_list_describe_delete() {
     h.b().delete_topic("orders", h.now).expect("delete");
     assert!(!h.dir.path().join("topics/orders").exists());
     assert!(matches!(
-        h.b().poll("orders", "g", "o", 1, 100, h.now),
+        h.b()
+            .poll("orders", "g", "o", 1, 100, h.now)
+            .and_then(Deferred::wait),
         Err(BrokerError::TopicNotFound(_))
     ));
     assert!(matches!(
@@ -296,7 +301,7 @@ fn idempotency_keys_and_dlq_replay_marks_die_with_their_topic() {
         h.produce("jobs", poison());
         let d = h.poll("jobs", "g", "o", 1).pop().expect("delivery");
         h.b()
-            .nack(&lease_ref(&d), "bad", None, h.now)
+            .nack(&lease_ref(&d), "bad", NackAction::Retry, h.now)
             .expect("nack");
     };
     h.topic("t", 1);
@@ -372,6 +377,7 @@ fn partitioning_by_key_explicit_and_round_robin() {
     let r = h
         .b()
         .produce("t", vec![out_of_range], h.now)
+        .wait(h.b())
         .pop()
         .expect("one");
     assert!(matches!(r, Err(BrokerError::PartitionOutOfRange { .. })));
@@ -397,7 +403,7 @@ fn one_call_over_two_topics_and_many_partitions_writes_each_message_where_its_re
             _ => keyed(&format!("k{i}"), &format!("k-{i}")),
         });
     }
-    let results = h.b().produce("a", batch, h.now);
+    let results = h.b().produce("a", batch, h.now).wait(h.b());
     assert_eq!(results.len(), 30);
     let mut sticky = BTreeMap::new();
     let mut seen = BTreeSet::new();
@@ -462,13 +468,16 @@ fn produce_past_deadline_is_rejected_and_batches_get_per_message_results() {
         }),
         ..msg("late")
     };
-    let results = h.b().produce("t", vec![msg("a"), late, msg("b")], h.now);
+    let results = h
+        .b()
+        .produce("t", vec![msg("a"), late, msg("b")], h.now)
+        .wait(h.b());
     assert_eq!(results[0].as_ref().expect("a").offset, 0);
     assert!(matches!(results[1], Err(BrokerError::DeadlineExceeded)));
     assert_eq!(results[2].as_ref().expect("b").offset, 1);
     // A message for an unknown topic is refused; there is no auto-create.
     assert!(matches!(
-        h.b().produce("nope", vec![msg("x")], h.now)[0],
+        h.b().produce("nope", vec![msg("x")], h.now).wait(h.b())[0],
         Err(BrokerError::TopicNotFound(_))
     ));
 }
@@ -485,11 +494,11 @@ fn owners_are_checked_and_errors_are_distinct() {
         ..lease_ref(&d)
     };
     assert!(matches!(
-        h.b().ack(&wrong, h.now),
+        h.b().ack(&wrong, h.now).and_then(Deferred::wait),
         Err(BrokerError::WrongOwner { .. })
     ));
     assert!(matches!(
-        h.b().nack(&wrong, "x", None, h.now),
+        h.b().nack(&wrong, "x", NackAction::Retry, h.now),
         Err(BrokerError::WrongOwner { .. })
     ));
     h.ack(&d).expect("ack");
@@ -499,7 +508,7 @@ fn owners_are_checked_and_errors_are_distinct() {
         ..lease_ref(&d)
     };
     assert!(matches!(
-        h.b().ack(&never, h.now),
+        h.b().ack(&never, h.now).and_then(Deferred::wait),
         Err(BrokerError::NotInflight { .. })
     ));
     let no_group = LeaseRef {
@@ -507,7 +516,7 @@ fn owners_are_checked_and_errors_are_distinct() {
         ..lease_ref(&d)
     };
     assert!(matches!(
-        h.b().ack(&no_group, h.now),
+        h.b().ack(&no_group, h.now).and_then(Deferred::wait),
         Err(BrokerError::GroupNotFound { .. })
     ));
 }
@@ -544,7 +553,7 @@ fn a_failed_fdatasync_refuses_produce_until_restart_and_loses_nothing_acknowledg
     // The same through the async path the server takes: appended, then the wait fails.
     let err = crate::pool::block_on(
         h.b()
-            .produce_deferred("t", vec![on(1, "lost too")], h.now)
+            .produce("t", vec![on(1, "lost too")], h.now)
             .durable(h.b()),
     )
     .pop()
@@ -613,9 +622,9 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
                         let messages = vec![msg_bytes(value.clone())];
                         // One producer waits the way the server's handlers do.
                         let r = if t == 0 {
-                            crate::pool::block_on(b.produce_deferred("p", messages, now).durable(b))
+                            crate::pool::block_on(b.produce("p", messages, now).durable(b))
                         } else {
-                            b.produce("p", messages, now)
+                            b.produce("p", messages, now).wait(b)
                         }
                         .pop()
                         .expect("one")
@@ -631,16 +640,21 @@ fn power_loss_keeps_acknowledged_produces_and_acks() {
                 let (acked, attempted, stop) = (&acked, &attempted, &stop);
                 s.spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
-                        for d in b.poll("p", "g", "w", 20, 600_000, now).expect("poll") {
+                        for d in b
+                            .poll("p", "g", "w", 20, 600_000, now)
+                            .and_then(Deferred::wait)
+                            .expect("poll")
+                        {
                             let id = (d.message.partition, d.message.offset);
                             if id.1 % 2 == 0 {
                                 attempted.lock().expect("lock").insert(id);
                                 if id.1 % 4 == 0 {
-                                    let deferred =
-                                        b.ack_deferred(&lease_ref(&d), now).expect("ack");
+                                    let deferred = b.ack(&lease_ref(&d), now).expect("ack");
                                     crate::pool::block_on(deferred.durable()).expect("ack durable");
                                 } else {
-                                    b.ack(&lease_ref(&d), now).expect("ack");
+                                    b.ack(&lease_ref(&d), now)
+                                        .and_then(Deferred::wait)
+                                        .expect("ack");
                                 }
                                 acked.lock().expect("lock").insert(id);
                             }
@@ -821,7 +835,7 @@ fn regression_nack_honours_backoff() {
     h.produce("t", with_policy("a", 0, 1_000));
     let d = h.poll("t", "g", "o", 1).pop().expect("delivery");
     h.b()
-        .nack(&lease_ref(&d), "boom", None, h.now)
+        .nack(&lease_ref(&d), "boom", NackAction::Retry, h.now)
         .expect("nack");
     assert!(
         h.poll("t", "g", "o", 1).is_empty(),
@@ -835,7 +849,7 @@ fn regression_nack_honours_backoff() {
     assert_eq!(d.errors, vec!["boom".to_string()]);
     // Second failure: 2000 ms; an explicit delay overrides it.
     h.b()
-        .nack(&lease_ref(&d), "again", Some(50), h.now)
+        .nack(&lease_ref(&d), "again", NackAction::RetryAfter(50), h.now)
         .expect("nack");
     h.now += 49;
     assert!(h.poll("t", "g", "o", 1).is_empty());
@@ -857,7 +871,7 @@ fn regression_no_silent_dlq_of_dlq_drop() {
     h.produce("jobs", with_policy("poison", 1, 0));
     let d = h.poll("jobs", "w", "o", 1).pop().expect("delivery");
     h.b()
-        .nack(&lease_ref(&d), "bad input", None, h.now)
+        .nack(&lease_ref(&d), "bad input", NackAction::Retry, h.now)
         .expect("nack → DLQ");
     // Consume the DLQ copy and fail it past its max_attempts.
     let dd = h
@@ -869,7 +883,7 @@ fn regression_no_silent_dlq_of_dlq_drop() {
         vec!["bad input".to_string()]
     );
     h.b()
-        .nack(&lease_ref(&dd), "still bad", None, h.now)
+        .nack(&lease_ref(&dd), "still bad", NackAction::Retry, h.now)
         .expect("nack in dlq");
     assert!(!h.b().list_topics().contains(&"dlq.dlq.jobs".to_string()));
     let s = h.stats();
@@ -905,7 +919,7 @@ fn dead_letter_in_every_partition(h: &Harness, topic: &str, partitions: u32, per
     }
     for d in h.poll(topic, "g", "o", (partitions * per_partition) as usize) {
         h.b()
-            .nack(&lease_ref(&d), "boom", None, h.now)
+            .nack(&lease_ref(&d), "boom", NackAction::Retry, h.now)
             .expect("nack");
     }
 }
@@ -983,7 +997,7 @@ fn dlq_copy_keeps_message_and_origin_and_replay_marks_it() {
     for reason in ["e1", "e2"] {
         let d = h.poll("jobs", "g", "o", 1).pop().expect("delivery");
         h.b()
-            .nack(&lease_ref(&d), reason, None, h.now)
+            .nack(&lease_ref(&d), reason, NackAction::Retry, h.now)
             .expect("nack");
     }
     let peek = h.b().dlq_peek("jobs", 10).expect("peek");
@@ -1137,7 +1151,7 @@ fn a_key_repeated_within_one_batch_is_stored_once_and_answered_as_a_duplicate() 
         keyed_msg("k2", "other"),
         keyed_msg("k1", "third time"),
     ];
-    let deferred = h.b().produce_deferred("t", batch, h.now);
+    let deferred = h.b().produce("t", batch, h.now);
     let results: Vec<Produced> = crate::pool::block_on(deferred.durable(h.b()))
         .into_iter()
         .map(|r| r.expect("every message answered"))
@@ -1400,6 +1414,7 @@ fn backpressure_relative_to_the_slowest_group() {
     let r = h
         .b()
         .produce("t", vec![msg("x")], h.now)
+        .wait(h.b())
         .pop()
         .expect("one");
     match r {
@@ -1421,7 +1436,8 @@ fn backpressure_relative_to_the_slowest_group() {
     assert_eq!(ds.len(), 1, "the group holds one unacked message");
     let results = h
         .b()
-        .produce("t", (0..5).map(|i| msg(&format!("b{i}"))).collect(), h.now);
+        .produce("t", (0..5).map(|i| msg(&format!("b{i}"))).collect(), h.now)
+        .wait(h.b());
     let accepted = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(accepted, 2, "1 unacked + 2 = the limit of 3: {results:?}");
     assert!(results[2..].iter().all(|r| matches!(
@@ -1438,6 +1454,7 @@ fn backpressure_relative_to_the_slowest_group() {
     let r = hb
         .b()
         .produce("t", vec![msg("67890")], hb.now)
+        .wait(hb.b())
         .pop()
         .expect("one");
     assert!(
@@ -1455,7 +1472,8 @@ fn backpressure_relative_to_the_slowest_group() {
     hc.poll("t", "g", "o", 1);
     let results = hc
         .b()
-        .produce("t", vec![msg("1234"), msg("5678"), msg("901")], hc.now);
+        .produce("t", vec![msg("1234"), msg("5678"), msg("901")], hc.now)
+        .wait(hc.b());
     assert!(results[0].is_ok() && results[1].is_ok(), "{results:?}");
     assert!(
         matches!(
@@ -1484,6 +1502,7 @@ fn router_labels_and_reroutes() {
         .expect("create");
     let r = b
         .produce("orders", vec![keyed("vip-1", "x")], 0)
+        .wait(&b)
         .pop()
         .expect("one")
         .expect("ok");
@@ -1501,6 +1520,7 @@ fn router_labels_and_reroutes() {
     );
     let plain = b
         .produce("orders", vec![keyed("joe", "y")], 0)
+        .wait(&b)
         .pop()
         .expect("one")
         .expect("ok");
@@ -1578,7 +1598,12 @@ fn polls_that_start_in_a_sealed_segment_are_told_apart_from_polls_at_the_head() 
         "the cursor reached the active segment"
     );
     h.b()
-        .nack(&lease_ref(&first[0]), "again", Some(0), h.now)
+        .nack(
+            &lease_ref(&first[0]),
+            "again",
+            NackAction::RetryAfter(0),
+            h.now,
+        )
         .expect("nack");
     assert!(
         h.b().poll_reads_sealed("t", "g", h.now),
@@ -1695,7 +1720,7 @@ fn restart_equivalence_same_stats_and_next_deliveries() {
     }
     for d in ds.iter().skip(1).step_by(4) {
         h.b()
-            .nack(&lease_ref(d), "x", Some(0), h.now)
+            .nack(&lease_ref(d), "x", NackAction::RetryAfter(0), h.now)
             .expect("nack");
     }
     // Give back the remaining leases so the comparison is not about leases (never restored).
@@ -1704,6 +1729,7 @@ fn restart_equivalence_same_stats_and_next_deliveries() {
     let next_before: Vec<_> = h
         .b()
         .poll("t", "g2", "p", 50, 1_000, h.now)
+        .and_then(Deferred::wait)
         .expect("poll")
         .iter()
         .map(delivery_key)
@@ -1928,7 +1954,7 @@ proptest! {
                     m.produced.insert((p, o));
                 }
                 Op::Poll { owner, max } => {
-                    let ds = h.b().poll("t", "g", &format!("o{owner}"), max, 1_000, h.now).expect("poll");
+                    let ds = h.b().poll("t", "g", &format!("o{owner}"), max, 1_000, h.now).and_then(Deferred::wait).expect("poll");
                     for d in ds {
                         check_delivery(&mut m, &d)?;
                         prop_assert!(d.message.meta.deliver_at_ms.is_none_or(|at| at <= h.now), "delivered before its delay passed: {:?}", d);
@@ -1944,7 +1970,7 @@ proptest! {
                 }
                 Op::Nack { pick } if !m.held.is_empty() => {
                     let d = m.held.remove(pick % m.held.len());
-                    let _ = h.b().nack(&lease_ref(&d), "model", None, h.now);
+                    let _ = h.b().nack(&lease_ref(&d), "model", NackAction::Retry, h.now);
                     record_dead(&mut m, &h);
                 }
                 Op::Advance { ms } => {
@@ -1986,7 +2012,7 @@ proptest! {
         for _ in 0..200 {
             h.tick(60_000);
             record_dead(&mut m, &h);
-            let ds = h.b().poll("t", "g", "drain", 100, 1_000, h.now).expect("poll");
+            let ds = h.b().poll("t", "g", "drain", 100, 1_000, h.now).and_then(Deferred::wait).expect("poll");
             for d in ds {
                 check_delivery(&mut m, &d)?;
                 h.ack(&d).expect("drain ack");
@@ -2012,7 +2038,8 @@ fn one_message_polls_of_a_large_batch_deliver_each_message_once_per_group() {
     let values: Vec<String> = (0..150).map(|i| format!("m{i}")).collect();
     let results = h
         .b()
-        .produce("big", values.iter().map(|v| msg(v)).collect(), h.now);
+        .produce("big", values.iter().map(|v| msg(v)).collect(), h.now)
+        .wait(h.b());
     assert!(results.iter().all(Result::is_ok));
     let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut held = None;
@@ -2049,7 +2076,7 @@ fn concurrent_polls_of_one_group_hand_out_every_message_exactly_once() {
     let total = 3_000;
     for chunk in (0..total).collect::<Vec<_>>().chunks(100) {
         let msgs = chunk.iter().map(|i| msg(&i.to_string())).collect();
-        let deferred = h.b().produce_deferred("t", msgs, h.now);
+        let deferred = h.b().produce("t", msgs, h.now);
         for r in crate::pool::block_on(deferred.durable(h.b())) {
             r.expect("produced");
         }
@@ -2064,14 +2091,19 @@ fn concurrent_polls_of_one_group_hand_out_every_message_exactly_once() {
                     let mut got = Vec::new();
                     let mut empty = 0;
                     while empty < 3 {
-                        let ds = b.poll("t", "g", &owner, 7, 60_000, now).expect("poll");
+                        let ds = b
+                            .poll("t", "g", &owner, 7, 60_000, now)
+                            .and_then(Deferred::wait)
+                            .expect("poll");
                         if ds.is_empty() {
                             empty += 1;
                         }
                         for d in &ds {
                             got.push((d.message.partition, d.message.offset));
                             if d.message.offset % 2 == 0 {
-                                b.ack(&lease_ref(d), now).expect("ack");
+                                b.ack(&lease_ref(d), now)
+                                    .and_then(Deferred::wait)
+                                    .expect("ack");
                             }
                         }
                     }
@@ -2231,7 +2263,7 @@ fn a_purged_dlq_counts_only_what_it_still_holds() {
         h.produce("t", with_policy(value, 1, 0));
         let d = h.poll("t", "g", "o", 1).pop().expect("leased");
         h.b()
-            .nack(&lease_ref(&d), "bad", None, h.now)
+            .nack(&lease_ref(&d), "bad", NackAction::Retry, h.now)
             .expect("nack");
     };
     dead_letter(&h, "first");
@@ -2296,7 +2328,7 @@ fn polls_and_dlq_peeks_stop_at_reply_bytes_and_the_rest_follows() {
     // Dead-letter them all: a peek stops at the budget too.
     for d in first.iter().chain(&rest) {
         h.b()
-            .nack(&lease_ref(d), "too big", None, h.now)
+            .nack(&lease_ref(d), "too big", NackAction::Retry, h.now)
             .expect("nack");
     }
     let peeked = h.b().dlq_peek("big", 10_000).expect("peek");
@@ -2320,7 +2352,12 @@ fn a_long_nack_reason_is_cut_at_a_character_boundary() {
     let d = h.poll("t", "g", "o", 1).pop().expect("leased");
     let trace = "é".repeat(5_000); // 10,000 bytes of two-byte characters
     h.b()
-        .nack(&lease_ref(&d), &format!("x{trace}"), None, h.now)
+        .nack(
+            &lease_ref(&d),
+            &format!("x{trace}"),
+            NackAction::Retry,
+            h.now,
+        )
         .expect("nack");
     let again = h.poll("t", "g", "o", 1).pop().expect("redelivered");
     let kept = again.errors.last().expect("the reason");
@@ -2546,7 +2583,7 @@ fn a_topics_retry_policy_dead_letters_messages_without_their_own_and_survives_re
             for d in h.poll("t", "g", "c", 10) {
                 attempts.insert(String::from_utf8_lossy(&d.message.value).into(), d.attempts);
                 h.b()
-                    .nack(&lease_ref(&d), "boom", None, h.now)
+                    .nack(&lease_ref(&d), "boom", NackAction::Retry, h.now)
                     .expect("nack");
             }
             h.tick(1);
@@ -2569,7 +2606,7 @@ fn a_topics_retry_policy_dead_letters_messages_without_their_own_and_survives_re
             for d in h.poll("t", "g", "c", 10) {
                 if d.message.value == b"forever" {
                     h.b()
-                        .nack(&lease_ref(&d), "boom", None, h.now)
+                        .nack(&lease_ref(&d), "boom", NackAction::Retry, h.now)
                         .expect("nack");
                 }
             }
@@ -2645,7 +2682,7 @@ fn a_dead_letter_nack_moves_the_message_at_once_whatever_attempts_it_has_left() 
     assert_eq!(got.len(), 2);
     for d in &got {
         h.b()
-            .nack_with(&lease_ref(d), "cannot parse", NackAction::DeadLetter, h.now)
+            .nack(&lease_ref(d), "cannot parse", NackAction::DeadLetter, h.now)
             .expect("dead-letter");
     }
     h.tick(60_000);
@@ -2658,7 +2695,7 @@ fn a_dead_letter_nack_moves_the_message_at_once_whatever_attempts_it_has_left() 
         (1, Some("cannot parse"))
     );
     assert!(matches!(
-        h.b().nack_with(&lease_ref(&dead[0]), "again", NackAction::DeadLetter, h.now),
+        h.b().nack(&lease_ref(&dead[0]), "again", NackAction::DeadLetter, h.now),
         Err(BrokerError::InvalidArgument(m)) if m.contains("dead-letter topic already")
     ));
     let g = h
@@ -2677,7 +2714,7 @@ fn a_dead_letter_nack_moves_the_message_at_once_whatever_attempts_it_has_left() 
     h.produce("t", with_policy("last try", 1, 0));
     let got = h.poll("t", "g", "c", 10);
     h.b()
-        .nack(&lease_ref(&got[0]), "boom", None, h.now)
+        .nack(&lease_ref(&got[0]), "boom", NackAction::Retry, h.now)
         .expect("nack");
     let counted = |h: &Harness| {
         let c = h
@@ -2717,7 +2754,7 @@ fn leases_expiring_together_go_to_the_dlq_with_one_fdatasync_for_all_their_copie
     // The first failure creates dlq.t; the burst below finds it.
     let first = h.poll("t", "g", "gone", 1);
     h.b()
-        .nack(&lease_ref(&first[0]), "boom", None, h.now)
+        .nack(&lease_ref(&first[0]), "boom", NackAction::Retry, h.now)
         .expect("nack");
     assert_eq!(h.poll("t", "g", "gone", 100).len(), 40);
     syncs.store(0, std::sync::atomic::Ordering::Relaxed);
@@ -2864,7 +2901,12 @@ fn a_topic_ordered_by_key_hands_out_each_keys_messages_one_at_a_time_in_order_ac
         assert_eq!(blocked(&h), [1, 3, 4]);
         // A failed head is retried before the next message of its key.
         h.b()
-            .nack(&lease_ref(&first[0]), "boom", Some(0), h.now)
+            .nack(
+                &lease_ref(&first[0]),
+                "boom",
+                NackAction::RetryAfter(0),
+                h.now,
+            )
             .expect("nack");
         let again = h.poll("o", "g", "c", 10);
         assert_eq!(values(&again), ["a1"]);
@@ -2880,7 +2922,7 @@ fn a_topic_ordered_by_key_hands_out_each_keys_messages_one_at_a_time_in_order_ac
         assert_eq!(blocked(&h), [3, 4]);
         // A dead-lettered head releases its key's next message too.
         h.b()
-            .nack_with(
+            .nack(
                 &lease_ref(&back[0]),
                 "poison",
                 NackAction::DeadLetter,
@@ -3035,12 +3077,12 @@ proptest! {
                 }
                 OrderOp::Nack(i) => {
                     if let Some(d) = m.take(i) {
-                        let _ = h.b().nack(&lease_ref(&d), "no", Some(0), h.now);
+                        let _ = h.b().nack(&lease_ref(&d), "no", NackAction::RetryAfter(0), h.now);
                     }
                 }
                 OrderOp::DeadLetter(i) => {
                     if let Some(d) = m.take(i)
-                        && h.b().nack_with(&lease_ref(&d), "no", NackAction::DeadLetter, h.now).is_ok()
+                        && h.b().nack(&lease_ref(&d), "no", NackAction::DeadLetter, h.now).is_ok()
                     {
                         m.done.insert((d.message.partition, d.message.offset));
                     }
@@ -3165,7 +3207,10 @@ fn a_missing_partition_directory_is_refused_and_repair_continues_its_offsets() {
     }
     for d in h.poll("t", "g", "o", 10) {
         if d.message.partition == 0 && d.message.offset < 3 {
-            h.b().ack(&lease_ref(&d), h.now).expect("ack");
+            h.b()
+                .ack(&lease_ref(&d), h.now)
+                .and_then(Deferred::wait)
+                .expect("ack");
         }
     }
     h.broker = None;
@@ -3196,6 +3241,7 @@ fn a_missing_partition_directory_is_refused_and_repair_continues_its_offsets() {
             }],
             h.now,
         )
+        .wait(h.b())
         .pop()
         .expect("one")
         .expect("produce");

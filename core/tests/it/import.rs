@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use driftq_core::broker::{Broker, BrokerConfig, ReadFrom};
+use driftq_core::broker::{Broker, BrokerConfig, Deferred, ReadFrom};
 use driftq_core::import::{ImportError, import_v1_wal};
 
 const NOW: i64 = 1_700_000_000_000;
@@ -115,6 +115,7 @@ fn topics_messages_envelopes_and_group_positions_carry_over() {
     // partition 1's only message and nothing of partition 0.
     let got = b
         .poll("orders", "billing", "w", 10, 30_000, NOW)
+        .and_then(Deferred::wait)
         .expect("poll");
     let got: Vec<_> = got
         .iter()
@@ -128,6 +129,7 @@ fn topics_messages_envelopes_and_group_positions_carry_over() {
     assert_eq!(got, [(0, "third".to_owned()), (1, "p1-0".to_owned())]);
     let got = b
         .poll("orders", "audit", "w", 10, 30_000, NOW)
+        .and_then(Deferred::wait)
         .expect("poll");
     assert_eq!(got.len(), 3);
     assert!(got.iter().all(|d| d.message.partition == 0));
@@ -147,6 +149,7 @@ fn topics_messages_envelopes_and_group_positions_carry_over() {
             }],
             NOW,
         )
+        .wait(&b)
         .pop()
         .expect("one")
         .expect("produce");

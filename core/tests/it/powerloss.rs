@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use driftq_core::broker::{Broker, BrokerConfig, LeaseRef, ProduceMessage, ReadFrom};
+use driftq_core::broker::{Broker, BrokerConfig, Deferred, LeaseRef, ProduceMessage, ReadFrom};
 use driftq_core::storage::Durability;
 
 use crate::power::StrictDisk;
@@ -67,6 +67,7 @@ fn produce(b: &Broker, log: &mut Log, topic: &'static str, n: usize) {
         };
         let r = b
             .produce(topic, vec![msg], NOW)
+            .wait(b)
             .pop()
             .expect("one result")
             .expect("produce");
@@ -80,7 +81,11 @@ fn produce(b: &Broker, log: &mut Log, topic: &'static str, n: usize) {
 }
 
 fn consume(b: &Broker, log: &mut Log, topic: &'static str, max: usize) {
-    for d in b.poll(topic, "g", "w", max, 600_000, NOW).expect("poll") {
+    for d in b
+        .poll(topic, "g", "w", max, 600_000, NOW)
+        .and_then(Deferred::wait)
+        .expect("poll")
+    {
         if d.message.offset % 2 == 0 {
             let lease = LeaseRef {
                 topic,
@@ -89,7 +94,7 @@ fn consume(b: &Broker, log: &mut Log, topic: &'static str, max: usize) {
                 partition: d.message.partition,
                 offset: d.message.offset,
             };
-            b.ack(&lease, NOW).expect("ack");
+            b.ack(&lease, NOW).and_then(Deferred::wait).expect("ack");
             log.push(Done::Acked {
                 topic,
                 partition: d.message.partition,
@@ -211,6 +216,7 @@ fn check(image: &std::path::Path, done: &[Done], later: &[Done], point: &str) {
         loop {
             let got = b
                 .poll(topic, "g", "after", 1_000, 600_000, NOW + 1)
+                .and_then(Deferred::wait)
                 .expect("poll");
             if got.is_empty() {
                 break;

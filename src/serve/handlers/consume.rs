@@ -1,6 +1,5 @@
 //! Consume: DriftQ's NDJSON stream `GET /v1/consume` and the pull `POST .../poll`.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
@@ -13,8 +12,9 @@ use driftq_core::api::binary;
 use serde::Deserialize;
 
 use crate::serve::conn::Peer;
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
-use crate::serve::extract::{ApiPath, ApiQuery, body_bytes, json_text, parse_json, q, q_int};
+use crate::serve::extract::{ApiPath, ApiQuery, Params, body_bytes, json_text, parse_json};
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
 use crate::serve::stream;
@@ -43,20 +43,18 @@ pub(crate) struct ConsumeJson {
     prefetch: Option<usize>,
 }
 
-pub(crate) fn consume_params(
-    query: &HashMap<String, String>,
-    body: &[u8],
-) -> ApiResult<ConsumeJson> {
+pub(crate) fn consume_params(query: &Params, body: &[u8]) -> ApiResult<ConsumeJson> {
     let req = if body.is_empty() {
         ConsumeJson {
-            topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
-            group: q(query, &["group"]).unwrap_or_default().to_owned(),
-            owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
-            lease_ms: q_int(query, "lease_ms")
+            topic: query.text("topic"),
+            group: query.text("group"),
+            owner: query.text("owner"),
+            lease_ms: query
+                .int("lease_ms")
                 .map_err(|_| ApiError::bad_request("invalid lease_ms"))?,
-            max: q_int(query, "max")?,
-            wait_ms: q_int(query, "wait_ms")?,
-            prefetch: q_int(query, "prefetch")?,
+            max: query.int("max")?,
+            wait_ms: query.int("wait_ms")?,
+            prefetch: query.int("prefetch")?,
         }
     } else {
         parse_json(body)?
@@ -85,7 +83,7 @@ pub(crate) fn conn_of(peer: ConnOf) -> Option<crate::serve::conn::Conn> {
 pub(crate) async fn consume(
     State(state): State<AppState>,
     peer: ConnOf,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
@@ -103,11 +101,11 @@ pub(crate) async fn consume(
     // Checked before the stream starts: once it has, errors have nowhere to go.
     driftq_core::broker::validate_group_name(&group)
         .and_then(|()| driftq_core::broker::validate_owner(&owner))
-        .map_err(|e| ApiError::from_broker(e, true))?;
+        .map_err(|e| ApiError::from_broker(e, Dialect::DriftQ))?;
     state
         .broker
         .topic_meta(&topic)
-        .map_err(|e| ApiError::from_broker(e, true))?;
+        .map_err(|e| ApiError::from_broker(e, Dialect::DriftQ))?;
     let lease_ms = lease_of(&req);
     let prefetch = req.prefetch.unwrap_or(stream::DEFAULT_PREFETCH);
     if !(1..=stream::MAX_PREFETCH).contains(&prefetch) {
@@ -141,7 +139,7 @@ pub(crate) async fn poll(
     State(state): State<AppState>,
     peer: ConnOf,
     ApiPath((topic, group)): ApiPath<(String, String)>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
@@ -167,7 +165,7 @@ pub(crate) async fn poll(
     let conn = conn_of(peer);
     loop {
         let notified = state.activity.notified();
-        let ds = stream::lease(&state, false, &who, max, lease_ms).await?;
+        let ds = stream::lease(&state, Dialect::Resource, &who, max, lease_ms).await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
             if !binary_reply {

@@ -4,8 +4,6 @@
 //! errors are our JSON `{"error","message"}` instead of DriftQ's plain text, which those clients
 //! print as they are.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -16,8 +14,9 @@ use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, StateQ
 use driftq_core::broker::{DlqOrigin, Message};
 use serde_json::{Map, Value, json};
 
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
-use crate::serve::extract::{ApiQuery, blocking};
+use crate::serve::extract::{ApiQuery, Params, blocking};
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
 
@@ -33,7 +32,7 @@ pub(crate) fn debug_routes() -> Router<AppState> {
 /// DriftQ's dashboard polls its v2 engine's runs (`/debug/runs?limit=10`) every few seconds and
 /// shows an error banner on a 404. driftq has no workflow engine, so it has no runs: an empty
 /// list in the shape the dashboard reads.
-async fn runs(ApiQuery(query): ApiQuery<HashMap<String, String>>) -> Response {
+async fn runs(ApiQuery(query): ApiQuery<Params>) -> Response {
     let limit = query
         .get("limit")
         .and_then(|l| l.trim().parse::<u64>().ok())
@@ -53,20 +52,8 @@ fn pretty(v: &Value) -> Response {
     resp
 }
 
-/// A query parameter as DriftQ reads it: the first value, trimmed; empty is absent.
-fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
-
-/// A parameter the endpoint cannot do without: DriftQ's 400 "missing NAME" otherwise.
-fn required(query: &HashMap<String, String>, name: &str) -> ApiResult<String> {
-    param(query, name)
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::bad_request(format!("missing {name}")))
-}
-
 async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
-    let stats = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let stats = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     let mut topics: Vec<Value> = stats
         .topics
         .iter()
@@ -85,16 +72,20 @@ async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
 
 async fn peek(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
-    let topic = required(&query, "topic")?;
+    let topic = query.required("topic")?;
     // DriftQ ignores a limit it cannot parse and clamps the rest to 1..=100.
-    let limit = param(&query, "limit")
+    let limit = query
+        .get("limit")
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(10)
         .clamp(1, driftq_core::broker::inspect::MAX_PEEK as i64) as usize;
     let t = topic.clone();
-    let rows = blocking(&state, false, move |b, _| b.peek_newest(&t, limit)).await?;
+    let rows = blocking(&state, Dialect::Resource, move |b, _| {
+        b.peek_newest(&t, limit)
+    })
+    .await?;
     let messages: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -124,18 +115,19 @@ async fn peek(
 
 async fn lag(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
-    let group = required(&query, "group")?;
-    let topic = param(&query, "topic").map(str::to_owned);
-    let partition = param(&query, "partition")
+    let group = query.required("group")?;
+    let topic = query.get("topic").map(str::to_owned);
+    let partition = query
+        .get("partition")
         .map(|p| {
             p.parse::<u32>()
                 .map_err(|_| ApiError::bad_request("invalid partition"))
         })
         .transpose()?;
     let (g, t) = (group.clone(), topic.clone());
-    let (rows, now) = blocking(&state, false, move |b, now| {
+    let (rows, now) = blocking(&state, Dialect::Resource, move |b, now| {
         Ok((b.group_lag(&g, t.as_deref(), partition, now)?, now))
     })
     .await?;
@@ -184,11 +176,11 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
 
 async fn message_states(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
-    let group = required(&query, "group")?;
-    let topic = param(&query, "topic").map(str::to_owned);
-    let status = param(&query, "status").unwrap_or_default().to_owned();
+    let group = query.required("group")?;
+    let topic = query.get("topic").map(str::to_owned);
+    let status = query.get("status").unwrap_or_default().to_owned();
     let state_filter = match status.as_str() {
         "" | "all" => None,
         s => Some(MessageState::parse(s).ok_or_else(|| {
@@ -197,8 +189,8 @@ async fn message_states(
             ))
         })?),
     };
-    let owner = param(&query, "owner").map(str::to_owned);
-    let limit = match param(&query, "limit") {
+    let owner = query.get("owner").map(str::to_owned);
+    let limit = match query.get("limit") {
         None => 100,
         Some(v) => v
             .parse::<usize>()
@@ -207,7 +199,7 @@ async fn message_states(
             .ok_or_else(|| ApiError::bad_request("invalid limit"))?,
     };
     let (g, t, o) = (group.clone(), topic.clone(), owner.clone());
-    let (rows, now) = blocking(&state, false, move |b, now| {
+    let (rows, now) = blocking(&state, Dialect::Resource, move |b, now| {
         let q = StateQuery {
             group: &g,
             topic: t.as_deref(),

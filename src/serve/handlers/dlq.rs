@@ -1,7 +1,5 @@
 //! Dead-letter queues: list, peek, replay.
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -10,9 +8,10 @@ use driftq_core::broker::{ReplayRequest, dlq_topic_for};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, blocking, body_bytes, ok_json, parse_json, parse_time_ms, q_int,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, ok_json, parse_json, parse_time_ms,
 };
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
@@ -20,7 +19,7 @@ use crate::serve::state::AppState;
 // ---- DLQ ------------------------------------------------------------------------------------
 
 pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Response> {
-    let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     let rows: Vec<Value> = s
         .dlq
         .iter()
@@ -32,10 +31,13 @@ pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Respons
 pub(crate) async fn peek_dlq(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
-    let max: usize = q_int(&query, "max")?.unwrap_or(100).min(10_000);
-    let msgs = blocking(&state, false, move |b, _| b.dlq_peek(&topic, max)).await?;
+    let max: usize = query.int("max")?.unwrap_or(100).min(10_000);
+    let msgs = blocking(&state, Dialect::Resource, move |b, _| {
+        b.dlq_peek(&topic, max)
+    })
+    .await?;
     let rows: Vec<Value> = msgs
         .iter()
         .map(|m| {
@@ -130,7 +132,10 @@ pub(crate) async fn replay_dlq(
         copy: r.copy,
         include_replayed: r.include_replayed,
     };
-    let items = blocking(&state, false, move |b, now| b.dlq_replay(&req, now)).await?;
+    let items = blocking(&state, Dialect::Resource, move |b, now| {
+        b.dlq_replay(&req, now)
+    })
+    .await?;
     state.activity.notify_waiters();
     let failed = items.iter().filter(|i| i.error.is_some()).count();
     let rows: Vec<Value> = items

@@ -1,7 +1,5 @@
 //! Consumer groups: list, describe, in-flight leases, seek, delete.
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -11,9 +9,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::serve::clock::now_ms;
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, blocking, body_bytes, ok_json, parse_json, parse_time_ms, q,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, ok_json, parse_json, parse_time_ms,
 };
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
@@ -21,7 +20,7 @@ use crate::serve::state::AppState;
 // ---- groups ---------------------------------------------------------------------------------
 
 pub(crate) async fn list_groups(State(state): State<AppState>) -> ApiResult<Response> {
-    let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     let groups: Vec<Value> = s.groups.iter().map(wire::group).collect();
     Ok(ok_json(json!({"groups": groups})))
 }
@@ -31,7 +30,7 @@ pub(crate) async fn describe_group(
     ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     let t = topic.clone();
-    let s = blocking(&state, false, move |b, now| {
+    let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
         Ok(b.stats(now))
     })
@@ -58,7 +57,10 @@ pub(crate) async fn list_inflight(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
-    let leases = blocking(&state, false, move |b, _| b.inflight(&topic, &group)).await?;
+    let leases = blocking(&state, Dialect::Resource, move |b, _| {
+        b.inflight(&topic, &group)
+    })
+    .await?;
     let now = now_ms();
     let rows: Vec<Value> = leases
         .iter()
@@ -118,7 +120,7 @@ pub(crate) async fn seek(
 ) -> ApiResult<Response> {
     let req: SeekJson = parse_json(&body_bytes(body)?)?;
     let to = parse_seek_to(&req.to)?;
-    let moves = blocking(&state, false, move |b, now| {
+    let moves = blocking(&state, Dialect::Resource, move |b, now| {
         b.seek(&topic, &group, req.partition, to, req.force, now)
     })
     .await?;
@@ -133,16 +135,16 @@ pub(crate) async fn seek(
 pub(crate) async fn delete_group(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
-    let force = match q(&query, &["force"]) {
+    let force = match query.get("force") {
         None => false,
         Some("true" | "1") => true,
         Some("false" | "0") => false,
         Some(_) => return Err(ApiError::bad_request("invalid force: use true or false")),
     };
     let (t, g) = (topic.clone(), group.clone());
-    let dropped = blocking(&state, false, move |b, now| {
+    let dropped = blocking(&state, Dialect::Resource, move |b, now| {
         b.delete_group(&t, &g, force, now)
     })
     .await?;

@@ -1,6 +1,5 @@
 //! Produce: DriftQ's one-message `POST /v1/produce` and the batch `POST /v1/topics/{t}/messages`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -16,9 +15,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::serve::clock::now_ms;
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, body_bytes, json_text, ok_json, parse_json, q, q_int,
+    ApiPath, ApiQuery, Params, body_bytes, json_text, ok_json, parse_json,
 };
 use crate::serve::state::AppState;
 
@@ -32,7 +32,7 @@ pub(crate) async fn produce_messages(
 ) -> Vec<Result<Produced, BrokerError>> {
     state
         .broker
-        .produce_deferred(&topic, msgs, now_ms())
+        .produce(&topic, msgs, now_ms())
         .durable(&state.broker)
         .await
 }
@@ -59,15 +59,13 @@ pub(crate) struct ProduceJson {
 }
 
 /// Builds an envelope from DriftQ's query parameters; `None` when none is given.
-pub(crate) fn envelope_from_query(
-    query: &HashMap<String, String>,
-) -> ApiResult<Option<WireEnvelope>> {
-    let s = |names: &[&str]| q(query, names).unwrap_or_default().to_owned();
-    let deadline = if let Some(v) = q(query, &["deadline_rfc3339", "deadline"]) {
+pub(crate) fn envelope_from_query(query: &Params) -> ApiResult<Option<WireEnvelope>> {
+    let s = |names: &[&str]| query.any(names).unwrap_or_default().to_owned();
+    let deadline = if let Some(v) = query.any(&["deadline_rfc3339", "deadline"]) {
         parse_rfc3339_ns(v)
             .map_err(|e| ApiError::bad_request(format!("invalid deadline_rfc3339: {e}")))?;
         Some(v.to_owned())
-    } else if let Some(v) = q(query, &["deadline_ms"]) {
+    } else if let Some(v) = query.get("deadline_ms") {
         let ms: i64 = v
             .parse()
             .map_err(|_| ApiError::bad_request(format!("invalid deadline_ms: {v}")))?;
@@ -75,9 +73,9 @@ pub(crate) fn envelope_from_query(
     } else {
         None
     };
-    let attempts: Option<i64> = q_int(query, "retry_max_attempts")?;
-    let backoff: Option<i64> = q_int(query, "retry_backoff_ms")?;
-    let max_backoff: Option<i64> = q_int(query, "retry_max_backoff_ms")?;
+    let attempts: Option<i64> = query.int("retry_max_attempts")?;
+    let backoff: Option<i64> = query.int("retry_backoff_ms")?;
+    let max_backoff: Option<i64> = query.int("retry_max_backoff_ms")?;
     for (name, v) in [
         ("retry_max_attempts", attempts),
         ("retry_backoff_ms", backoff),
@@ -100,7 +98,7 @@ pub(crate) fn envelope_from_query(
                 max_backoff_ms: max_backoff.unwrap_or(0),
             }
         });
-    let partition_override = match q(query, &["partition_override"]) {
+    let partition_override = match query.get("partition_override") {
         None => None,
         Some(v) => Some(
             v.parse::<u32>()
@@ -175,7 +173,7 @@ pub(crate) fn to_produce_message(
 
 pub(crate) async fn produce(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     if let Err(e) = state
@@ -187,8 +185,8 @@ pub(crate) async fn produce(
     }
     let body = body_bytes(body)?;
     let (topic, msg) = if body.is_empty() {
-        let topic = q(&query, &["topic"]).unwrap_or_default().to_owned();
-        let value = query.get("value").cloned().unwrap_or_default();
+        let topic = query.text("topic");
+        let value = query.raw("value").unwrap_or_default().to_owned();
         if topic.is_empty() || value.is_empty() {
             return Err(ApiError::bad_request("topic and value are required"));
         }
@@ -197,8 +195,8 @@ pub(crate) async fn produce(
             .get("key")
             .filter(|k| !k.is_empty())
             .map(|k| k.as_bytes().to_vec());
-        let partition = q_int(&query, "partition")?;
-        let delay_ms = q_int::<u64>(&query, "delay_ms")?;
+        let partition = query.int("partition")?;
+        let delay_ms = query.int::<u64>("delay_ms")?;
         (
             topic,
             to_produce_message(
@@ -252,7 +250,7 @@ pub(crate) async fn produce(
             "duplicate": p.duplicate,
         }))),
         Err(e) => {
-            let err = ApiError::from_broker(e, true);
+            let err = ApiError::from_broker(e, Dialect::DriftQ);
             state.metrics.count_produce_rejection(&err);
             Err(err)
         }
@@ -293,7 +291,7 @@ pub(crate) async fn produce_batch(
     state
         .broker
         .topic_meta(&topic)
-        .map_err(|e| ApiError::from_broker(e, false))?;
+        .map_err(|e| ApiError::from_broker(e, Dialect::Resource))?;
     let body = body_bytes(body)?;
     let wire_msgs = parse_batch(&body)?;
     if wire_msgs.is_empty() {
@@ -356,7 +354,7 @@ pub(crate) async fn produce_batch(
             }
             Err(e) => {
                 failed += 1;
-                let err = ApiError::from_broker(e, false);
+                let err = ApiError::from_broker(e, Dialect::Resource);
                 state.metrics.count_produce_rejection(&err);
                 body.push_str(&err.body().to_string());
             }

@@ -1,8 +1,6 @@
 //! Settling leases: ack, nack, extend (one message each, DriftQ's shape), cumulative ack, the
 //! batch `acks` endpoint, and giving back leases never written (`release`).
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -14,9 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::serve::clock::now_ms;
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, blocking, body_bytes, durable, json_text, ok_json, parse_json, q, q_int,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, durable, json_text, ok_json, parse_json,
 };
 use crate::serve::state::AppState;
 
@@ -69,16 +68,16 @@ impl AckRequest {
     }
 }
 
-pub(crate) fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiResult<AckRequest> {
+pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> {
     let req: AckJson = if body.is_empty() {
-        let (p, o) = (q(query, &["partition"]), q(query, &["offset"]));
+        let (p, o) = (query.get("partition"), query.get("offset"));
         if p.is_none() || o.is_none() {
             return Err(ApiError::bad_request("partition and offset are required"));
         }
         AckJson {
-            topic: q(query, &["topic"]).unwrap_or_default().to_owned(),
-            group: q(query, &["group"]).unwrap_or_default().to_owned(),
-            owner: q(query, &["owner"]).unwrap_or_default().to_owned(),
+            topic: query.text("topic"),
+            group: query.text("group"),
+            owner: query.text("owner"),
             partition: Some(
                 p.unwrap_or_default()
                     .parse()
@@ -89,11 +88,11 @@ pub(crate) fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiRe
                     .parse()
                     .map_err(|_| ApiError::bad_request("invalid offset"))?,
             ),
-            reason: q(query, &["reason"]).map(str::to_owned),
-            error: q(query, &["error"]).map(str::to_owned),
-            delay_ms: q_int(query, "delay_ms")?,
-            dead_letter: q_int(query, "dead_letter")?,
-            lease_ms: q_int(query, "lease_ms")?,
+            reason: query.get("reason").map(str::to_owned),
+            error: query.get("error").map(str::to_owned),
+            delay_ms: query.int("delay_ms")?,
+            dead_letter: query.int("dead_letter")?,
+            lease_ms: query.int("lease_ms")?,
         }
     } else {
         serde_json::from_slice(body).map_err(|e| {
@@ -145,12 +144,12 @@ pub(crate) fn ack_request(query: &HashMap<String, String>, body: &[u8]) -> ApiRe
 
 pub(crate) async fn ack(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
-    durable(state.broker.ack_deferred(&r.lease(), now_ms()), true).await?;
+    durable(state.broker.ack(&r.lease(), now_ms()), Dialect::DriftQ).await?;
     // An ack may release the next message of its key (topics ordered by key).
     state.activity.notify_waiters();
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -158,11 +157,11 @@ pub(crate) async fn ack(
 
 pub(crate) async fn ack_cumulative(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    blocking(&state, true, move |b, now| {
+    blocking(&state, Dialect::DriftQ, move |b, now| {
         b.ack_cumulative(&r.lease(), now)
     })
     .await?;
@@ -172,14 +171,14 @@ pub(crate) async fn ack_cumulative(
 
 pub(crate) async fn nack(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     let action = nack_action(r.dead_letter, r.delay_ms)?;
-    blocking(&state, true, move |b, now| {
+    blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
-        b.nack_with(&lease, &r.reason, action, now)
+        b.nack(&lease, &r.reason, action, now)
     })
     .await?;
     state.activity.notify_waiters();
@@ -188,12 +187,12 @@ pub(crate) async fn nack(
 
 pub(crate) async fn extend(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
     let lease_ms = r.lease_ms.unwrap_or(30_000);
-    let deadline = blocking(&state, true, move |b, now| {
+    let deadline = blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
         b.extend(&lease, lease_ms, now)
     })
@@ -257,14 +256,14 @@ pub(crate) async fn ack_and_nack(
     group: String,
     items: Vec<Settlement>,
 ) -> ApiResult<Vec<Result<(), BrokerError>>> {
-    blocking(state, false, move |b, now| {
+    blocking(state, Dialect::Resource, move |b, now| {
         // Acks go in one state-log batch (one fsync); nacks one by one.
         let acks: Vec<(&str, u32, u64)> = items
             .iter()
             .filter(|it| it.nack.is_none())
             .map(|it| (&*it.owner, it.partition, it.offset))
             .collect();
-        let mut ack_results = b.ack_batch(&topic, &group, &acks, now)?.into_iter();
+        let mut ack_results = b.ack_batch(&topic, &group, &acks, now)?.wait()?.into_iter();
         Ok(items
             .iter()
             .map(|it| match &it.nack {
@@ -276,7 +275,7 @@ pub(crate) async fn ack_and_nack(
                         partition: it.partition,
                         offset: it.offset,
                     };
-                    b.nack_with(&lease, reason, *action, now)
+                    b.nack(&lease, reason, *action, now)
                 }
                 None => ack_results.next().unwrap_or(Ok(())),
             })
@@ -324,7 +323,7 @@ pub(crate) async fn release(
     let released = state
         .broker
         .release(&topic, &group, req.owner.trim(), &leases, now_ms())
-        .map_err(|e| ApiError::from_broker(e, false))?;
+        .map_err(|e| ApiError::from_broker(e, Dialect::Resource))?;
     state.activity.notify_waiters();
     Ok(ok_json(json!({
         "released": released,
@@ -381,10 +380,8 @@ pub(crate) async fn ack_batch(
             .iter()
             .map(|it| (&*it.owner, it.partition, it.offset))
             .collect();
-        let deferred = state
-            .broker
-            .ack_batch_deferred(&topic, &group, &acks, now_ms());
-        durable(deferred, false).await?
+        let deferred = state.broker.ack_batch(&topic, &group, &acks, now_ms());
+        durable(deferred, Dialect::Resource).await?
     } else {
         ack_and_nack(&state, topic, group, items).await?
     };
@@ -401,7 +398,11 @@ pub(crate) async fn ack_batch(
             Ok(()) => items.push_str("{\"ok\":true}"),
             Err(e) => {
                 failed += 1;
-                items.push_str(&ApiError::from_broker(e, false).body().to_string());
+                items.push_str(
+                    &ApiError::from_broker(e, Dialect::Resource)
+                        .body()
+                        .to_string(),
+                );
             }
         }
     }

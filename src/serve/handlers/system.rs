@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use driftq_core::storage::Durability;
 use serde_json::{Value, json};
 
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{blocking, ok_json};
 use crate::serve::json as wire;
@@ -50,7 +51,7 @@ pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
 
 pub(crate) async fn stats(State(state): State<AppState>) -> ApiResult<Response> {
     let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let s = blocking(&state, false, |b, now| Ok(b.stats(now))).await?;
+    let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     let mut v = wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"));
     let (free, floor, total, full) = state.disk.state();
     v["disk"] = json!({

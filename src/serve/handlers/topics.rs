@@ -1,8 +1,6 @@
 //! Topics: list, create, describe, alter, purge, delete, and reading a partition by offset
 //! without a group.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -13,9 +11,10 @@ use driftq_core::broker::{ReadFrom, RetryPolicy, TopicChange, TopicMeta, TopicOr
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, blocking, body_bytes, ok_json, parse_json, parse_time_ms, q, q_int,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, ok_json, parse_json, parse_time_ms,
 };
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
@@ -66,19 +65,20 @@ impl TopicRetryJson {
 
 pub(crate) async fn create_topic(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req = if body.is_empty() {
         CreateTopicJson {
-            name: q(&query, &["name"]).unwrap_or_default().to_owned(),
-            partitions: q_int(&query, "partitions")
+            name: query.text("name"),
+            partitions: query
+                .int("partitions")
                 .map_err(|_| ApiError::bad_request("invalid partitions"))?,
-            retention_ms: q_int(&query, "retention_ms")?,
-            retention_bytes: q_int(&query, "retention_bytes")?,
+            retention_ms: query.int("retention_ms")?,
+            retention_bytes: query.int("retention_bytes")?,
             retry_policy: None,
-            ordering: q(&query, &["ordering"]).map(str::to_owned),
+            ordering: query.get("ordering").map(str::to_owned),
         }
     } else {
         parse_json(&body)?
@@ -105,7 +105,10 @@ pub(crate) async fn create_topic(
         retry: req.retry_policy.as_ref().map(TopicRetryJson::policy),
         ordering,
     };
-    let meta = blocking(&state, true, move |b, now| b.create_topic_from(meta, now)).await?;
+    let meta = blocking(&state, Dialect::DriftQ, move |b, now| {
+        b.create_topic_from(meta, now)
+    })
+    .await?;
     state
         .metrics
         .topic_created
@@ -123,7 +126,7 @@ pub(crate) async fn describe_topic(
     ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
     let t = topic.clone();
-    let s = blocking(&state, false, move |b, now| {
+    let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
         Ok(b.stats(now))
     })
@@ -211,7 +214,10 @@ pub(crate) async fn alter_topic(
         ));
     }
     let t = topic.clone();
-    blocking(&state, false, move |b, now| b.alter_topic(&t, &change, now)).await?;
+    blocking(&state, Dialect::Resource, move |b, now| {
+        b.alter_topic(&t, &change, now)
+    })
+    .await?;
     describe_topic(State(state), ApiPath(topic)).await
 }
 
@@ -222,7 +228,10 @@ pub(crate) async fn purge_topic(
     ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
     let t = topic.clone();
-    let purged = blocking(&state, false, move |b, now| b.purge_topic(&t, now)).await?;
+    let purged = blocking(&state, Dialect::Resource, move |b, now| {
+        b.purge_topic(&t, now)
+    })
+    .await?;
     Ok(ok_json(json!({"topic": topic, "purged": purged})))
 }
 
@@ -230,7 +239,10 @@ pub(crate) async fn delete_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
-    blocking(&state, false, move |b, now| b.delete_topic(&topic, now)).await?;
+    blocking(&state, Dialect::Resource, move |b, now| {
+        b.delete_topic(&topic, now)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -239,15 +251,15 @@ pub(crate) async fn delete_topic(
 pub(crate) async fn read_partition(
     State(state): State<AppState>,
     ApiPath((topic, partition)): ApiPath<(String, u32)>,
-    ApiQuery(query): ApiQuery<HashMap<String, String>>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
-    let max: usize = q_int(&query, "max")?.unwrap_or(100).min(10_000);
-    let from = match (q_int::<u64>(&query, "offset")?, q(&query, &["timestamp"])) {
+    let max: usize = query.int("max")?.unwrap_or(100).min(10_000);
+    let from = match (query.int::<u64>("offset")?, query.get("timestamp")) {
         (Some(o), _) => ReadFrom::Offset(o),
         (None, Some(ts)) => ReadFrom::Timestamp(parse_time_ms(ts)?),
         (None, None) => ReadFrom::Offset(0),
     };
-    let msgs = blocking(&state, false, move |b, _| {
+    let msgs = blocking(&state, Dialect::Resource, move |b, _| {
         b.read(&topic, partition, from, max, 8 << 20)
     })
     .await?;
