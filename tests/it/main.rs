@@ -10,3 +10,4 @@ mod sessions;
 mod support;
 mod top;
 mod wal;
+mod wire;
