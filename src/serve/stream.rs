@@ -20,6 +20,7 @@
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use driftq_core::api::messages::{Delivery as WireDelivery, Payload};
 use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{Broker, Deferred, Delivery};
 
@@ -27,7 +28,6 @@ use super::conn::Conn;
 use super::dialect::Dialect;
 use super::error::{ApiError, ApiResult};
 use crate::serve::clock::now_ms;
-use crate::serve::json as wire;
 use crate::serve::state::AppState;
 
 /// Unacked leases one stream may hold unless the client asks for another bound.
@@ -261,7 +261,7 @@ impl ConsumeStream {
         let mut unwritten = Vec::new();
         for d in ds {
             let before = chunk.len();
-            if serde_json::to_writer(&mut chunk, &wire::delivery(d, Dialect::DriftQ)).is_ok() {
+            if serde_json::to_writer(&mut chunk, &WireDelivery::new(d, Payload::Text)).is_ok() {
                 chunk.push(b'\n');
                 self.written.push(HeldLease::of(d));
             } else {

@@ -22,7 +22,15 @@ fn masked(key: &str) -> bool {
         "total_bytes",
         "_dir",
     ];
-    const KEYS: [&str; 7] = ["commit", "version", "addr", "wal_path", "routed_at", "time", "dir"];
+    const KEYS: [&str; 7] = [
+        "commit",
+        "version",
+        "addr",
+        "wal_path",
+        "routed_at",
+        "time",
+        "dir",
+    ];
     PARTS.iter().any(|p| key.contains(p)) || KEYS.contains(&key)
 }
 
@@ -113,7 +121,13 @@ fn every_reply_keeps_its_field_names_and_order() {
         server: &server,
         transcript: String::new(),
     };
-    for path in ["/v1/healthz", "/v1/version", "/v1/config", "/v1/topics", "/v1/nosuch"] {
+    for path in [
+        "/v1/healthz",
+        "/v1/version",
+        "/v1/config",
+        "/v1/topics",
+        "/v1/nosuch",
+    ] {
         s.call(Method::GET, path, None);
     }
     s.call(

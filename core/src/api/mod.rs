@@ -5,14 +5,25 @@
 //! `{"base64": "…"}` (standard alphabet, padded).
 
 pub mod binary;
+pub mod consume;
+pub mod dlq;
+pub mod groups;
+pub mod messages;
+pub mod produce;
+pub mod settle;
+pub mod stats;
+pub mod system;
+pub mod topics;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::broker::{Envelope, RetryPolicy};
 
 /// Binary-safe bytes in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A JSON string when the bytes are UTF-8, else `{"base64": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Bytes {
     Text(String),
@@ -87,7 +98,7 @@ impl Bytes {
 }
 
 /// A header: repeated names are allowed, order is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     pub name: String,
@@ -95,7 +106,7 @@ pub struct Header {
 }
 
 /// Retry policy as DriftQ spells it. Signed so that negative numbers are caught and reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WireRetryPolicy {
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -115,7 +126,7 @@ fn is_zero(v: &i64) -> bool {
 }
 
 /// The DriftQ v1 HTTP envelope (all fields optional).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WireEnvelope {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -222,7 +233,7 @@ pub fn format_rfc3339_ms(ms: i64) -> String {
 
 /// One message of a batch produce (`POST /v1/topics/{topic}/messages`), and what
 /// `driftq consume -o json` prints (extra fields of a delivery are ignored on input).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 pub struct WireMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<Bytes>,

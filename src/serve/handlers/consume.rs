@@ -9,7 +9,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use driftq_core::api::binary;
-use serde::Deserialize;
+use driftq_core::api::consume::ConsumeRequest;
 
 use crate::serve::conn::Peer;
 use crate::serve::dialect::Dialect;
@@ -23,29 +23,9 @@ pub(crate) const DEFAULT_LEASE_MS: i64 = 2_000;
 
 // ---- consuming ------------------------------------------------------------------------------
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ConsumeJson {
-    #[serde(default)]
-    topic: String,
-    #[serde(default)]
-    group: String,
-    #[serde(default)]
-    owner: String,
-    #[serde(default)]
-    lease_ms: Option<i64>,
-    #[serde(default)]
-    max: Option<usize>,
-    #[serde(default)]
-    wait_ms: Option<u64>,
-    /// Consume streams only: most unacked leases the stream may hold.
-    #[serde(default)]
-    prefetch: Option<usize>,
-}
-
-pub(crate) fn consume_params(query: &Params, body: &[u8]) -> ApiResult<ConsumeJson> {
+pub(crate) fn consume_params(query: &Params, body: &[u8]) -> ApiResult<ConsumeRequest> {
     let req = if body.is_empty() {
-        ConsumeJson {
+        ConsumeRequest {
             topic: query.text("topic"),
             group: query.text("group"),
             owner: query.text("owner"),
@@ -65,7 +45,7 @@ pub(crate) fn consume_params(query: &Params, body: &[u8]) -> ApiResult<ConsumeJs
     Ok(req)
 }
 
-pub(crate) fn lease_of(req: &ConsumeJson) -> i64 {
+pub(crate) fn lease_of(req: &ConsumeRequest) -> i64 {
     match req.lease_ms {
         None | Some(0) => DEFAULT_LEASE_MS,
         Some(l) => l,

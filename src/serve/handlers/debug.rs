@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use driftq_core::api::messages::RoutingInfo;
 use driftq_core::api::{Bytes, WireEnvelope, format_rfc3339_ms};
 use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, StateQuery};
 use driftq_core::broker::{DlqOrigin, Message};
@@ -17,7 +18,6 @@ use serde_json::{Map, Value, json};
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{ApiQuery, Params, blocking};
-use crate::serve::json as wire;
 use crate::serve::state::AppState;
 
 pub(crate) fn debug_routes() -> Router<AppState> {
@@ -98,7 +98,7 @@ async fn peek(
                 "timestamp": format_rfc3339_ms(m.timestamp_ms),
                 "attempts": r.attempts,
                 "last_error": r.last_error.clone().unwrap_or_default(),
-                "routing": m.meta.routing.as_ref().map(wire::routing),
+                "routing": m.meta.routing.as_ref().map(RoutingInfo::from),
                 "envelope": internal_envelope(m),
             });
             key_and_value(&mut v, m);
@@ -255,7 +255,10 @@ fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
         ("stalled", r.stalled.then_some(Value::Bool(true))),
         ("deliver_at_ms", m.meta.deliver_at_ms.map(Value::from)),
         ("envelope", internal_envelope(m)),
-        ("routing", m.meta.routing.as_ref().map(wire::routing)),
+        (
+            "routing",
+            m.meta.routing.as_ref().map(|r| json!(RoutingInfo::from(r))),
+        ),
     ];
     set_present(&mut v, optional);
     v

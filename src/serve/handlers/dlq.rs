@@ -1,91 +1,52 @@
 //! Dead-letter queues: list, peek, replay.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::response::Response;
+use driftq_core::api::dlq::{
+    DlqList, ReplayReply, ReplayRequest as WireReplayRequest, ReplayedItem,
+};
+use driftq_core::api::messages::{MessageList, StoredMessage};
+use driftq_core::api::stats::DlqSummary;
 use driftq_core::broker::{ReplayRequest, dlq_topic_for};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, Params, blocking, body_bytes, ok_json, parse_json, parse_time_ms,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, parse_json, parse_time_ms,
 };
-use crate::serve::json as wire;
 use crate::serve::state::AppState;
 
 // ---- DLQ ------------------------------------------------------------------------------------
 
-pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Json<DlqList>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
-    let rows: Vec<Value> = s
-        .dlq
-        .iter()
-        .map(|d| json!({"source_topic": d.source_topic, "dlq_topic": d.dlq_topic, "depth": d.depth, "replayed": d.replayed}))
-        .collect();
-    Ok(ok_json(json!({"dlq": rows})))
+    Ok(Json(DlqList {
+        dlq: s.dlq.iter().map(DlqSummary::from).collect(),
+    }))
 }
 
 pub(crate) async fn peek_dlq(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
     ApiQuery(query): ApiQuery<Params>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<MessageList>> {
     let max: usize = query.int("max")?.unwrap_or(100).min(10_000);
     let msgs = blocking(&state, Dialect::Resource, move |b, _| {
         b.dlq_peek(&topic, max)
     })
     .await?;
-    let rows: Vec<Value> = msgs
-        .iter()
-        .map(|m| {
-            let mut v = wire::message(&m.message);
-            v["replayed"] = json!(m.replayed);
-            v["moved"] = json!(m.moved);
-            v
-        })
-        .collect();
-    Ok(ok_json(json!({"messages": rows})))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ReplayJson {
-    #[serde(default)]
-    to: Option<String>,
-    #[serde(default)]
-    partition: Option<u32>,
-    #[serde(default)]
-    offset_from: Option<u64>,
-    #[serde(default)]
-    offset_to: Option<u64>,
-    #[serde(default)]
-    since: Option<String>,
-    #[serde(default)]
-    until: Option<String>,
-    #[serde(default)]
-    key: Option<String>,
-    #[serde(default)]
-    header: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
-    #[serde(default)]
-    limit: Option<usize>,
-    #[serde(default)]
-    dry_run: bool,
-    #[serde(default)]
-    copy: bool,
-    #[serde(default)]
-    include_replayed: bool,
+    Ok(Json(MessageList {
+        messages: msgs.iter().map(StoredMessage::from).collect(),
+    }))
 }
 
 pub(crate) async fn replay_dlq(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<ReplayReply>> {
     if let Err(e) = state
         .disk
         .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
@@ -94,8 +55,8 @@ pub(crate) async fn replay_dlq(
         return Err(e);
     }
     let body = body_bytes(body)?;
-    let r: ReplayJson = if body.is_empty() {
-        ReplayJson::default()
+    let r: WireReplayRequest = if body.is_empty() {
+        WireReplayRequest::default()
     } else {
         parse_json(&body)?
     };
@@ -138,25 +99,28 @@ pub(crate) async fn replay_dlq(
     .await?;
     state.activity.notify_waiters();
     let failed = items.iter().filter(|i| i.error.is_some()).count();
-    let rows: Vec<Value> = items
-        .iter()
-        .map(|i| {
-            json!({
-                "dlq_topic": i.dlq_topic,
-                "dlq_partition": i.dlq_partition,
-                "dlq_offset": i.dlq_offset,
-                "target_topic": i.target_topic,
-                "partition": i.produced.as_ref().map(|p| p.partition),
-                "offset": i.produced.as_ref().map(|p| p.offset),
-                "error": i.error,
-            })
+    let selected = items.len();
+    let items: Vec<ReplayedItem> = items
+        .into_iter()
+        .map(|i| ReplayedItem {
+            dlq_offset: i.dlq_offset,
+            dlq_partition: i.dlq_partition,
+            dlq_topic: i.dlq_topic,
+            error: i.error,
+            offset: i.produced.as_ref().map(|p| p.offset),
+            partition: i.produced.as_ref().map(|p| p.partition),
+            target_topic: i.target_topic,
         })
         .collect();
-    Ok(ok_json(json!({
-        "dry_run": r.dry_run,
-        "selected": items.len(),
-        "replayed": if r.dry_run { 0 } else { items.len() - failed },
-        "failed": failed,
-        "items": rows,
-    })))
+    Ok(Json(ReplayReply {
+        dry_run: r.dry_run,
+        failed: failed as u64,
+        items,
+        replayed: if r.dry_run {
+            0
+        } else {
+            (selected - failed) as u64
+        },
+        selected: selected as u64,
+    }))
 }

@@ -1,34 +1,38 @@
 //! Consumer groups: list, describe, in-flight leases, seek, delete.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::response::Response;
+use driftq_core::api::groups::{
+    GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, Move, SeekReply,
+    SeekRequest,
+};
+use driftq_core::api::stats::GroupSummary;
 use driftq_core::broker::SeekTo;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::serve::clock::now_ms;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, Params, blocking, body_bytes, ok_json, parse_json, parse_time_ms,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, parse_json, parse_time_ms,
 };
-use crate::serve::json as wire;
 use crate::serve::state::AppState;
 
 // ---- groups ---------------------------------------------------------------------------------
 
-pub(crate) async fn list_groups(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn list_groups(State(state): State<AppState>) -> ApiResult<Json<GroupList>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
-    let groups: Vec<Value> = s.groups.iter().map(wire::group).collect();
-    Ok(ok_json(json!({"groups": groups})))
+    Ok(Json(GroupList {
+        groups: s.groups.iter().map(GroupSummary::from).collect(),
+    }))
 }
 
 pub(crate) async fn describe_group(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<GroupDescription>> {
     let t = topic.clone();
     let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
@@ -44,49 +48,39 @@ pub(crate) async fn describe_group(
                 "consumer group {group} has never consumed from topic {topic}"
             ))
         })?;
-    let mut v = wire::group(g);
-    v["dlq_depth"] = s
+    let dlq_depth = s
         .dlq
         .iter()
         .find(|d| d.source_topic == topic)
-        .map_or(json!(0), |d| json!(d.depth));
-    Ok(ok_json(v))
+        .map_or(0, |d| d.depth);
+    Ok(Json(GroupDescription::new(
+        GroupSummary::from(g),
+        dlq_depth,
+    )))
 }
 
 pub(crate) async fn list_inflight(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<InflightList>> {
     let leases = blocking(&state, Dialect::Resource, move |b, _| {
         b.inflight(&topic, &group)
     })
     .await?;
     let now = now_ms();
-    let rows: Vec<Value> = leases
-        .iter()
-        .map(|l| {
-            json!({
-                "partition": l.partition,
-                "offset": l.offset,
-                "owner": l.owner,
-                "attempts": l.attempts,
-                "lease_deadline_ms": l.lease_deadline_ms,
-                "lease_remaining_ms": l.lease_deadline_ms - now,
-                "last_error": l.last_error,
-            })
+    let inflight = leases
+        .into_iter()
+        .map(|l| InflightLease {
+            attempts: l.attempts,
+            last_error: l.last_error,
+            lease_deadline_ms: l.lease_deadline_ms,
+            lease_remaining_ms: l.lease_deadline_ms - now,
+            offset: l.offset,
+            owner: l.owner,
+            partition: l.partition,
         })
         .collect();
-    Ok(ok_json(json!({"inflight": rows})))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct SeekJson {
-    to: Value,
-    #[serde(default)]
-    partition: Option<u32>,
-    #[serde(default)]
-    force: bool,
+    Ok(Json(InflightList { inflight }))
 }
 
 pub(crate) fn parse_seek_to(v: &Value) -> ApiResult<SeekTo> {
@@ -117,26 +111,30 @@ pub(crate) async fn seek(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
-    let req: SeekJson = parse_json(&body_bytes(body)?)?;
+) -> ApiResult<Json<SeekReply>> {
+    let req: SeekRequest = parse_json(&body_bytes(body)?)?;
     let to = parse_seek_to(&req.to)?;
     let moves = blocking(&state, Dialect::Resource, move |b, now| {
         b.seek(&topic, &group, req.partition, to, req.force, now)
     })
     .await?;
     state.activity.notify_waiters();
-    let rows: Vec<Value> = moves
-        .iter()
-        .map(|(p, from, to)| json!({"partition": p, "from": from, "to": to}))
+    let moved = moves
+        .into_iter()
+        .map(|(partition, from, to)| Move {
+            from,
+            partition,
+            to,
+        })
         .collect();
-    Ok(ok_json(json!({"moved": rows})))
+    Ok(Json(SeekReply { moved }))
 }
 
 pub(crate) async fn delete_group(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     ApiQuery(query): ApiQuery<Params>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<GroupDeleted>> {
     let force = match query.get("force") {
         None => false,
         Some("true" | "1") => true,
@@ -150,7 +148,9 @@ pub(crate) async fn delete_group(
     .await?;
     // Producers it held back may go on.
     state.activity.notify_waiters();
-    Ok(ok_json(
-        json!({"topic": topic, "group": group, "dropped_leases": dropped}),
-    ))
+    Ok(Json(GroupDeleted {
+        dropped_leases: dropped as u64,
+        group,
+        topic,
+    }))
 }

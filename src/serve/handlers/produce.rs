@@ -7,11 +7,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::response::Response;
+use driftq_core::api::produce::ProduceRequest;
 use driftq_core::api::{
     Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns,
 };
 use driftq_core::broker::{BrokerError, Envelope, ProduceMessage, Produced};
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::serve::clock::now_ms;
@@ -38,25 +38,6 @@ pub(crate) async fn produce_messages(
 }
 
 // ---- produce --------------------------------------------------------------------------------
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ProduceJson {
-    #[serde(default)]
-    topic: String,
-    #[serde(default)]
-    key: Option<String>,
-    #[serde(default)]
-    value: Option<String>,
-    #[serde(default)]
-    envelope: Option<WireEnvelope>,
-    #[serde(default)]
-    headers: Vec<Header>,
-    #[serde(default)]
-    partition: Option<i64>,
-    #[serde(default)]
-    delay_ms: Option<u64>,
-}
 
 /// Builds an envelope from DriftQ's query parameters; `None` when none is given.
 pub(crate) fn envelope_from_query(query: &Params) -> ApiResult<Option<WireEnvelope>> {
@@ -209,7 +190,7 @@ pub(crate) async fn produce(
             )?,
         )
     } else {
-        let req: ProduceJson = parse_json(&body)?;
+        let req: ProduceRequest = parse_json(&body)?;
         let topic = req.topic.trim().to_owned();
         let value = req.value.unwrap_or_default();
         if topic.is_empty() || value.is_empty() {

@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use driftq_core::api::settle::{AckBatchRequest, LeaseRequest, ReleaseRequest};
 use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{BrokerError, LeaseRef, NackAction};
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::serve::clock::now_ms;
@@ -18,29 +18,6 @@ use crate::serve::extract::{
     ApiPath, ApiQuery, Params, blocking, body_bytes, durable, json_text, ok_json, parse_json,
 };
 use crate::serve::state::AppState;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AckJson {
-    #[serde(default)]
-    topic: String,
-    #[serde(default)]
-    group: String,
-    #[serde(default)]
-    owner: String,
-    partition: Option<i64>,
-    offset: Option<i64>,
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
-    #[serde(default)]
-    delay_ms: Option<i64>,
-    #[serde(default)]
-    dead_letter: Option<bool>,
-    #[serde(default)]
-    lease_ms: Option<i64>,
-}
 
 /// Parsed ack/nack/extend request: the lease it names plus the optional extras.
 pub(crate) struct AckRequest {
@@ -69,12 +46,12 @@ impl AckRequest {
 }
 
 pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> {
-    let req: AckJson = if body.is_empty() {
+    let req: LeaseRequest = if body.is_empty() {
         let (p, o) = (query.get("partition"), query.get("offset"));
         if p.is_none() || o.is_none() {
             return Err(ApiError::bad_request("partition and offset are required"));
         }
-        AckJson {
+        LeaseRequest {
             topic: query.text("topic"),
             group: query.text("group"),
             owner: query.text("owner"),
@@ -200,25 +177,6 @@ pub(crate) async fn extend(
     Ok(ok_json(json!({"lease_deadline_ms": deadline})))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AckItem {
-    partition: i64,
-    offset: i64,
-    #[serde(default)]
-    owner: Option<String>,
-    #[serde(default)]
-    nack: bool,
-    #[serde(default)]
-    reason: Option<String>,
-    /// A nack's redelivery delay instead of the retry backoff.
-    #[serde(default)]
-    delay_ms: Option<u64>,
-    /// A nack that dead-letters now.
-    #[serde(default)]
-    dead_letter: bool,
-}
-
 /// A nack's `dead_letter` and `delay_ms` as the broker's action (they exclude each other).
 pub(crate) fn nack_action(dead_letter: bool, delay_ms: Option<u64>) -> ApiResult<NackAction> {
     match (dead_letter, delay_ms) {
@@ -238,14 +196,6 @@ pub(crate) struct Settlement {
     owner: std::sync::Arc<str>,
     /// `Some((reason, action))` for a nack.
     nack: Option<(String, NackAction)>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AckBatchJson {
-    #[serde(default)]
-    owner: String,
-    items: Vec<AckItem>,
 }
 
 /// A batch with nacks: acks in one state-log batch (one fsync), nacks one by one, on the
@@ -284,22 +234,6 @@ pub(crate) async fn ack_and_nack(
     .await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ReleaseJson {
-    owner: String,
-    items: Vec<ReleaseItem>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ReleaseItem {
-    partition: u32,
-    offset: u64,
-    #[serde(default)]
-    attempts: Option<u32>,
-}
-
 /// Gives back leases a consumer took and never processed (a CLI interrupted before printing
 /// them): not an attempt, no error. Leases not held as named are skipped.
 pub(crate) async fn release(
@@ -307,7 +241,7 @@ pub(crate) async fn release(
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let req: ReleaseJson = parse_json(&body_bytes(body)?)?;
+    let req: ReleaseRequest = parse_json(&body_bytes(body)?)?;
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
     }
@@ -336,7 +270,7 @@ pub(crate) async fn ack_batch(
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let req: AckBatchJson = parse_json(&body_bytes(body)?)?;
+    let req: AckBatchRequest = parse_json(&body_bytes(body)?)?;
     // Most batches name the owner once: items share it instead of cloning it each.
     let batch_owner: std::sync::Arc<str> = std::sync::Arc::from(req.owner);
     let mut items = Vec::with_capacity(req.items.len());

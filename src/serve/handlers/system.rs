@@ -4,27 +4,30 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use driftq_core::api::stats::{DiskSummary, Recovery, Stats};
+use driftq_core::api::system::{Health, VersionInfo};
 use driftq_core::storage::Durability;
 use serde_json::{Value, json};
 
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
-use crate::serve::extract::{blocking, ok_json};
-use crate::serve::json as wire;
+use crate::serve::extract::blocking;
 use crate::serve::state::AppState;
 
 // ---- small endpoints ------------------------------------------------------------------------
 
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
-pub(crate) async fn version() -> Json<Value> {
-    Json(json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "commit": option_env!("DRIFTQ_COMMIT").unwrap_or("unknown"),
-        "wal_enabled": true,
-    }))
+pub(crate) async fn version() -> Json<VersionInfo> {
+    Json(VersionInfo {
+        commit: option_env!("DRIFTQ_COMMIT").unwrap_or("unknown").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        wal_enabled: true,
+    })
 }
 
 pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
@@ -49,29 +52,24 @@ pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
     Json(v)
 }
 
-pub(crate) async fn stats(State(state): State<AppState>) -> ApiResult<Response> {
-    let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+pub(crate) async fn stats(State(state): State<AppState>) -> ApiResult<Json<Stats>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
-    let mut v = wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"));
-    let (free, floor, total, full) = state.disk.state();
-    v["disk"] = json!({
-        "free_bytes": free,
-        "min_free_bytes": floor,
-        "total_bytes": total,
-        "full": full,
-    });
-    let cut = state.broker.truncations();
-    v["recovery"] = json!({
-        "truncated_records": cut.iter().map(|t| t.records).sum::<u64>(),
-        "truncated_tails": cut.iter().map(|t| json!({
-            "log": t.log,
-            "first_lost_offset": t.first_lost_offset,
-            "records": t.records,
-            "bytes": t.bytes,
-            "kept_at": t.kept_at.display().to_string(),
-        })).collect::<Vec<_>>(),
-    });
-    Ok(ok_json(v))
+    Ok(Json(stats_reply(&state, &s)))
+}
+
+/// The broker's snapshot with the server's additions (uptime, version, disk, recovery).
+pub(crate) fn stats_reply(state: &AppState, s: &driftq_core::broker::Stats) -> Stats {
+    let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (free_bytes, min_free_bytes, total_bytes, full) = state.disk.state();
+    let disk = DiskSummary {
+        free_bytes,
+        full,
+        min_free_bytes,
+        total_bytes,
+    };
+    let mut reply = Stats::new(s, uptime, env!("CARGO_PKG_VERSION"), disk);
+    reply.recovery = Recovery::new(&state.broker.truncations());
+    reply
 }
 
 pub(crate) async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {

@@ -7,60 +7,26 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use driftq_core::api::messages::{MessageList, StoredMessage};
+use driftq_core::api::stats::{DlqSummary, GroupSummary, TopicSummary};
+use driftq_core::api::topics::{
+    AlterTopicRequest, CreateTopicRequest, Purged, TopicCreated, TopicDescription, TopicList,
+};
 use driftq_core::broker::{ReadFrom, RetryPolicy, TopicChange, TopicMeta, TopicOrdering};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, Params, blocking, body_bytes, ok_json, parse_json, parse_time_ms,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, parse_json, parse_time_ms,
 };
-use crate::serve::json as wire;
 use crate::serve::state::AppState;
 
 // ---- topics ---------------------------------------------------------------------------------
 
-pub(crate) async fn list_topics(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({"topics": state.broker.list_topics()}))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CreateTopicJson {
-    name: String,
-    #[serde(default)]
-    partitions: Option<i64>,
-    #[serde(default)]
-    retention_ms: Option<i64>,
-    #[serde(default)]
-    retention_bytes: Option<u64>,
-    #[serde(default)]
-    retry_policy: Option<TopicRetryJson>,
-    /// `"key"` or `"none"` (the default).
-    #[serde(default)]
-    ordering: Option<String>,
-}
-
-/// A topic's retry policy on the wire (the envelope's `retry_policy` shape; `max_attempts` ≥ 1).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct TopicRetryJson {
-    max_attempts: u32,
-    #[serde(default)]
-    backoff_ms: u64,
-    #[serde(default)]
-    max_backoff_ms: u64,
-}
-
-impl TopicRetryJson {
-    fn policy(&self) -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: self.max_attempts,
-            backoff_ms: self.backoff_ms,
-            max_backoff_ms: self.max_backoff_ms,
-        }
-    }
+pub(crate) async fn list_topics(State(state): State<AppState>) -> Json<TopicList> {
+    Json(TopicList {
+        topics: state.broker.list_topics(),
+    })
 }
 
 pub(crate) async fn create_topic(
@@ -70,7 +36,7 @@ pub(crate) async fn create_topic(
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req = if body.is_empty() {
-        CreateTopicJson {
+        CreateTopicRequest {
             name: query.text("name"),
             partitions: query
                 .int("partitions")
@@ -102,7 +68,7 @@ pub(crate) async fn create_topic(
         partitions,
         retention_age_ms: req.retention_ms,
         retention_bytes: req.retention_bytes,
-        retry: req.retry_policy.as_ref().map(TopicRetryJson::policy),
+        retry: req.retry_policy.as_ref().map(|p| RetryPolicy::from(*p)),
         ordering,
     };
     let meta = blocking(&state, Dialect::DriftQ, move |b, now| {
@@ -116,7 +82,11 @@ pub(crate) async fn create_topic(
         .inc();
     Ok((
         StatusCode::CREATED,
-        Json(json!({"status": "created", "name": meta.name, "partitions": meta.partitions})),
+        Json(TopicCreated {
+            name: meta.name,
+            partitions: meta.partitions,
+            status: "created".into(),
+        }),
     )
         .into_response())
 }
@@ -124,75 +94,40 @@ pub(crate) async fn create_topic(
 pub(crate) async fn describe_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<TopicDescription>> {
     let t = topic.clone();
     let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
         Ok(b.stats(now))
     })
     .await?;
-    let uptime = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let all = wire::stats(&s, uptime, env!("CARGO_PKG_VERSION"));
-    let topic_json = all["topics"]
-        .as_array()
-        .and_then(|ts| ts.iter().find(|t| t["name"] == topic.as_str()).cloned())
+    let summary = s
+        .topics
+        .iter()
+        .find(|t| t.name == topic)
+        .map(TopicSummary::from)
         .ok_or_else(|| ApiError::not_found(format!("topic {topic} does not exist")))?;
-    let groups: Vec<Value> = all["groups"]
-        .as_array()
-        .map(|gs| {
-            gs.iter()
-                .filter(|g| g["topic"] == topic.as_str())
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut v = topic_json;
-    v["groups"] = json!(groups);
-    v["dlq"] = all["dlq"]
-        .as_array()
-        .and_then(|d| {
-            d.iter()
-                .find(|d| d["source_topic"] == topic.as_str())
-                .cloned()
-        })
-        .unwrap_or(Value::Null);
-    Ok(ok_json(v))
-}
-
-/// `PATCH /v1/topics/{topic}`: a field left out keeps its value, `null` removes the limit;
-/// `partitions` is the new total (only ever larger).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AlterTopicJson {
-    #[serde(default)]
-    partitions: Option<u32>,
-    #[serde(default, deserialize_with = "present")]
-    retention_ms: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "present")]
-    retention_bytes: Option<Option<u64>>,
-    #[serde(default, deserialize_with = "present")]
-    retry_policy: Option<Option<TopicRetryJson>>,
-    /// Refused with a reason: a topic's ordering is chosen when it is created.
-    #[serde(default)]
-    ordering: Option<Value>,
-}
-
-/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, by `default`).
-pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
+    let groups = s
+        .groups
+        .iter()
+        .filter(|g| g.topic == topic)
+        .map(GroupSummary::from)
+        .collect();
+    let dlq = s
+        .dlq
+        .iter()
+        .find(|d| d.source_topic == topic)
+        .map(DlqSummary::from);
+    Ok(Json(TopicDescription::new(summary, groups, dlq)))
 }
 
 pub(crate) async fn alter_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<TopicDescription>> {
     let body = body_bytes(body)?;
-    let req: AlterTopicJson = parse_json(&body)?;
+    let req: AlterTopicRequest = parse_json(&body)?;
     if req.ordering.is_some() {
         // As with SQS FIFO queues: switching a live topic would leave messages already in
         // flight outside the order it promises.
@@ -204,9 +139,7 @@ pub(crate) async fn alter_topic(
         partitions: req.partitions,
         retention_age_ms: req.retention_ms,
         retention_bytes: req.retention_bytes,
-        retry: req
-            .retry_policy
-            .map(|p| p.as_ref().map(TopicRetryJson::policy)),
+        retry: req.retry_policy.map(|p| p.map(RetryPolicy::from)),
     };
     if change == TopicChange::default() {
         return Err(ApiError::bad_request(
@@ -226,13 +159,13 @@ pub(crate) async fn alter_topic(
 pub(crate) async fn purge_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<Purged>> {
     let t = topic.clone();
     let purged = blocking(&state, Dialect::Resource, move |b, now| {
         b.purge_topic(&t, now)
     })
     .await?;
-    Ok(ok_json(json!({"topic": topic, "purged": purged})))
+    Ok(Json(Purged { purged, topic }))
 }
 
 pub(crate) async fn delete_topic(
@@ -252,7 +185,7 @@ pub(crate) async fn read_partition(
     State(state): State<AppState>,
     ApiPath((topic, partition)): ApiPath<(String, u32)>,
     ApiQuery(query): ApiQuery<Params>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<MessageList>> {
     let max: usize = query.int("max")?.unwrap_or(100).min(10_000);
     let from = match (query.int::<u64>("offset")?, query.get("timestamp")) {
         (Some(o), _) => ReadFrom::Offset(o),
@@ -263,7 +196,7 @@ pub(crate) async fn read_partition(
         b.read(&topic, partition, from, max, 8 << 20)
     })
     .await?;
-    Ok(ok_json(
-        json!({"messages": msgs.iter().map(wire::message).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(MessageList {
+        messages: msgs.iter().map(StoredMessage::from).collect(),
+    }))
 }
