@@ -15,6 +15,7 @@ mod handlers;
 mod json;
 mod metrics;
 mod middleware;
+mod openapi;
 mod routes;
 mod state;
 mod stream;

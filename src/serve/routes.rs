@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 
 use crate::serve::AppState;
 use crate::serve::handlers::consume::{consume, poll};
-use crate::serve::handlers::debug::debug_routes;
+use crate::serve::handlers::debug;
 use crate::serve::handlers::dlq::{list_dlq, peek_dlq, replay_dlq};
 use crate::serve::handlers::groups::{
     delete_group, describe_group, list_groups, list_inflight, seek,
@@ -21,6 +21,7 @@ use crate::serve::handlers::topics::{
     read_partition,
 };
 use crate::serve::middleware::{count_requests, log_access, method_not_allowed, not_found};
+use crate::serve::openapi::document;
 
 pub(crate) fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
@@ -66,7 +67,12 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/dlq/{topic}/messages", get(peek_dlq))
         .route("/v1/dlq/{topic}/replay", post(replay_dlq))
         .route("/metrics", get(metrics))
-        .merge(debug_routes())
+        .route("/v1/openapi.json", get(document))
+        .route("/debug/topics", get(debug::topics))
+        .route("/debug/topics/peek", get(debug::peek))
+        .route("/debug/topics/lag", get(debug::lag))
+        .route("/debug/messages/state", get(debug::message_states))
+        .route("/debug/runs", get(debug::runs))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

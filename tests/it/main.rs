@@ -5,6 +5,7 @@ mod cli;
 mod crash;
 mod fuzz;
 mod http;
+mod openapi;
 mod server;
 mod sessions;
 mod support;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-use crate::stats::{GroupStat, Lease, Retry, Stats};
+use crate::stats::{GroupSummary, Lease, Retry, Stats};
 
 /// Samples kept per sparkline (one per refresh).
 pub const HISTORY: usize = 60;
@@ -282,14 +282,14 @@ impl App {
         let mut rows: Vec<usize> = (0..g.len())
             .filter(|&i| self.matches(&g[i].group) || self.matches(&g[i].topic))
             .collect();
-        let name = |x: &GroupStat| (x.group.clone(), x.topic.clone());
+        let name = |x: &GroupSummary| (x.group.clone(), x.topic.clone());
         match self.sort {
             SortBy::Name => rows.sort_by(|&a, &b| name(&g[a]).cmp(&name(&g[b]))),
             SortBy::Lag => {
                 rows.sort_by(|&a, &b| g[b].lag.cmp(&g[a].lag).then(name(&g[a]).cmp(&name(&g[b]))))
             }
             SortBy::Rate => {
-                let r = |x: &GroupStat| {
+                let r = |x: &GroupSummary| {
                     self.ack_rates
                         .get(&(x.topic.clone(), x.group.clone()))
                         .copied()

@@ -10,6 +10,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use driftq_core::api::binary;
 use driftq_core::api::consume::ConsumeRequest;
+use driftq_core::api::messages::{Delivery, PollReply};
+use driftq_core::api::system::ErrorBody;
 
 use crate::serve::conn::Peer;
 use crate::serve::dialect::Dialect;
@@ -60,6 +62,7 @@ pub(crate) fn conn_of(peer: ConnOf) -> Option<crate::serve::conn::Conn> {
     peer.map(|axum::Extension(axum::extract::ConnectInfo(p))| p.conn)
 }
 
+#[utoipa::path(get, path = "/v1/consume", tag = "consume", params(("topic" = String, Query), ("group" = String, Query), ("owner" = String, Query), ("lease_ms" = Option<i64>, Query), ("prefetch" = Option<usize>, Query)), responses((status = 200, description = "NDJSON: one delivery per line, blank lines while idle", content_type = "application/x-ndjson", body = Delivery), (status = 400, description = "invalid request", body = ErrorBody)))]
 pub(crate) async fn consume(
     State(state): State<AppState>,
     peer: ConnOf,
@@ -115,6 +118,7 @@ pub(crate) async fn consume(
     Ok(resp)
 }
 
+#[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/poll", tag = "consume", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body(content = Option<ConsumeRequest>, description = "or the same names as query parameters"), responses((status = 200, body = PollReply, description = "or the binary framing with Accept: application/vnd.driftq.messages"), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn poll(
     State(state): State<AppState>,
     peer: ConnOf,

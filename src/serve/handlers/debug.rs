@@ -4,12 +4,11 @@
 //! errors are our JSON `{"error","message"}` instead of DriftQ's plain text, which those clients
 //! print as they are.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use driftq_core::api::messages::RoutingInfo;
+use driftq_core::api::system::ErrorBody;
 use driftq_core::api::{Bytes, WireEnvelope, format_rfc3339_ms};
 use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, StateQuery};
 use driftq_core::broker::{DlqOrigin, Message};
@@ -20,19 +19,11 @@ use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{ApiQuery, Params, blocking};
 use crate::serve::state::AppState;
 
-pub(crate) fn debug_routes() -> Router<AppState> {
-    Router::new()
-        .route("/debug/topics", get(topics))
-        .route("/debug/topics/peek", get(peek))
-        .route("/debug/topics/lag", get(lag))
-        .route("/debug/messages/state", get(message_states))
-        .route("/debug/runs", get(runs))
-}
-
 /// DriftQ's dashboard polls its v2 engine's runs (`/debug/runs?limit=10`) every few seconds and
 /// shows an error banner on a 404. driftq has no workflow engine, so it has no runs: an empty
 /// list in the shape the dashboard reads.
-async fn runs(ApiQuery(query): ApiQuery<Params>) -> Response {
+#[utoipa::path(get, path = "/debug/runs", tag = "debug", params(("limit" = Option<u64>, Query)), responses((status = 200, description = "DriftQ's dashboard shape: {ok, limit, runs: []}", body = Object)))]
+pub(crate) async fn runs(ApiQuery(query): ApiQuery<Params>) -> Response {
     let limit = query
         .get("limit")
         .and_then(|l| l.trim().parse::<u64>().ok())
@@ -52,7 +43,8 @@ fn pretty(v: &Value) -> Response {
     resp
 }
 
-async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
+#[utoipa::path(get, path = "/debug/topics", tag = "debug", responses((status = 200, description = "{ok, topics: [{topic, messages}]}", body = Object)))]
+pub(crate) async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
     let stats = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     let mut topics: Vec<Value> = stats
         .topics
@@ -70,7 +62,8 @@ async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(pretty(&json!({"ok": true, "topics": topics})))
 }
 
-async fn peek(
+#[utoipa::path(get, path = "/debug/topics/peek", tag = "debug", params(("topic" = String, Query), ("limit" = Option<u64>, Query)), responses((status = 200, description = "{ok, topic, limit, messages}, newest first", body = Object), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+pub(crate) async fn peek(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
@@ -113,7 +106,8 @@ async fn peek(
     })))
 }
 
-async fn lag(
+#[utoipa::path(get, path = "/debug/topics/lag", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("partition" = Option<u32>, Query)), responses((status = 200, description = "{ok, group, topic, rows}", body = Object), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+pub(crate) async fn lag(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
@@ -174,7 +168,8 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
     v
 }
 
-async fn message_states(
+#[utoipa::path(get, path = "/debug/messages/state", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("status" = Option<String>, Query), ("owner" = Option<String>, Query), ("limit" = Option<u64>, Query)), responses((status = 200, description = "{ok, group, topic, status, owner, rows}", body = Object), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+pub(crate) async fn message_states(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {

@@ -9,6 +9,7 @@ use driftq_core::api::dlq::{
 };
 use driftq_core::api::messages::{MessageList, StoredMessage};
 use driftq_core::api::stats::DlqSummary;
+use driftq_core::api::system::ErrorBody;
 use driftq_core::broker::{ReplayRequest, dlq_topic_for};
 
 use crate::serve::dialect::Dialect;
@@ -20,6 +21,7 @@ use crate::serve::state::AppState;
 
 // ---- DLQ ------------------------------------------------------------------------------------
 
+#[utoipa::path(get, path = "/v1/dlq", tag = "dlq", responses((status = 200, body = DlqList)))]
 pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Json<DlqList>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     Ok(Json(DlqList {
@@ -27,6 +29,7 @@ pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Json<Dl
     }))
 }
 
+#[utoipa::path(get, path = "/v1/dlq/{topic}/messages", tag = "dlq", params(("topic" = String, Path, description = "source topic or its dlq.<topic>"), ("max" = Option<usize>, Query)), responses((status = 200, body = MessageList), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn peek_dlq(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
@@ -42,6 +45,7 @@ pub(crate) async fn peek_dlq(
     }))
 }
 
+#[utoipa::path(post, path = "/v1/dlq/{topic}/replay", tag = "dlq", params(("topic" = String, Path, description = "source topic or its dlq.<topic>")), request_body(content = Option<WireReplayRequest>), responses((status = 200, body = ReplayReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 507, description = "disk below the free-space floor", body = ErrorBody)))]
 pub(crate) async fn replay_dlq(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,

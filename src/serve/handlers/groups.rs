@@ -9,6 +9,7 @@ use driftq_core::api::groups::{
     SeekRequest,
 };
 use driftq_core::api::stats::GroupSummary;
+use driftq_core::api::system::ErrorBody;
 use driftq_core::broker::SeekTo;
 use serde_json::Value;
 
@@ -22,6 +23,7 @@ use crate::serve::state::AppState;
 
 // ---- groups ---------------------------------------------------------------------------------
 
+#[utoipa::path(get, path = "/v1/groups", tag = "groups", responses((status = 200, body = GroupList)))]
 pub(crate) async fn list_groups(State(state): State<AppState>) -> ApiResult<Json<GroupList>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     Ok(Json(GroupList {
@@ -29,6 +31,7 @@ pub(crate) async fn list_groups(State(state): State<AppState>) -> ApiResult<Json
     }))
 }
 
+#[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = GroupDescription), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn describe_group(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
@@ -59,6 +62,7 @@ pub(crate) async fn describe_group(
     )))
 }
 
+#[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}/inflight", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = InflightList), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn list_inflight(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
@@ -107,6 +111,7 @@ pub(crate) fn parse_seek_to(v: &Value) -> ApiResult<SeekTo> {
     }
 }
 
+#[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/seek", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = SeekRequest, responses((status = 200, body = SeekReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn seek(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
@@ -130,6 +135,7 @@ pub(crate) async fn seek(
     Ok(Json(SeekReply { moved }))
 }
 
+#[utoipa::path(delete, path = "/v1/topics/{topic}/groups/{group}", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group"), ("force" = Option<bool>, Query)), responses((status = 200, body = GroupDeleted), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn delete_group(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,

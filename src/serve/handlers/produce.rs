@@ -8,6 +8,8 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::response::Response;
 use driftq_core::api::produce::ProduceRequest;
+use driftq_core::api::produce::{BatchReply, ProduceReply};
+use driftq_core::api::system::ErrorBody;
 use driftq_core::api::{
     Bytes as WireBytes, Header, WireEnvelope, WireMessage, WireRetryPolicy, parse_rfc3339_ns,
 };
@@ -152,6 +154,7 @@ pub(crate) fn to_produce_message(
     })
 }
 
+#[utoipa::path(post, path = "/v1/produce", tag = "produce", request_body(content = Option<ProduceRequest>, description = "or the same names as query parameters (DriftQ's form)"), responses((status = 200, body = ProduceReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 429, description = "backpressure: retry after retry_after_ms", body = ErrorBody), (status = 507, description = "disk below the free-space floor", body = ErrorBody), (status = 503, description = "out of open files or disk space", body = ErrorBody)))]
 pub(crate) async fn produce(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -254,6 +257,7 @@ pub(crate) fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
         .collect()
 }
 
+#[utoipa::path(post, path = "/v1/topics/{topic}/messages", tag = "produce", params(("topic" = String, Path, description = "topic name")), request_body(content = Vec<WireMessage>, description = "a JSON array, or NDJSON (application/x-ndjson)"), responses((status = 200, body = BatchReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 429, description = "backpressure: retry after retry_after_ms", body = ErrorBody), (status = 507, description = "disk below the free-space floor", body = ErrorBody), (status = 503, description = "out of open files or disk space", body = ErrorBody)))]
 pub(crate) async fn produce_batch(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use driftq_core::api::settle::{AckBatchReply, Extended, Released};
 use driftq_core::api::settle::{AckBatchRequest, LeaseRequest, ReleaseRequest};
+use driftq_core::api::system::ErrorBody;
 use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{BrokerError, LeaseRef, NackAction};
 use serde_json::json;
@@ -119,6 +121,7 @@ pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> 
     })
 }
 
+#[utoipa::path(post, path = "/v1/ack", tag = "settle", request_body(content = Option<LeaseRequest>, description = "or the same names as query parameters"), responses((status = 204, description = "acked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn ack(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -132,6 +135,7 @@ pub(crate) async fn ack(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(post, path = "/v1/ack-cumulative", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "acked up to offset"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn ack_cumulative(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -146,6 +150,7 @@ pub(crate) async fn ack_cumulative(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(post, path = "/v1/nack", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "nacked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn nack(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -162,6 +167,7 @@ pub(crate) async fn nack(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(post, path = "/v1/extend", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 200, body = Extended), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn extend(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -236,6 +242,7 @@ pub(crate) async fn ack_and_nack(
 
 /// Gives back leases a consumer took and never processed (a CLI interrupted before printing
 /// them): not an attempt, no error. Leases not held as named are skipped.
+#[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/release", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = ReleaseRequest, responses((status = 200, body = Released), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn release(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,
@@ -265,6 +272,7 @@ pub(crate) async fn release(
     })))
 }
 
+#[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/acks", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = AckBatchRequest, responses((status = 200, body = AckBatchReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn ack_batch(
     State(state): State<AppState>,
     ApiPath((topic, group)): ApiPath<(String, String)>,

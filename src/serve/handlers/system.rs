@@ -16,12 +16,14 @@ use crate::serve::state::AppState;
 
 // ---- small endpoints ------------------------------------------------------------------------
 
+#[utoipa::path(get, path = "/v1/healthz", tag = "system", responses((status = 200, body = Health)))]
 pub(crate) async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
     })
 }
 
+#[utoipa::path(get, path = "/v1/version", tag = "system", responses((status = 200, body = VersionInfo)))]
 pub(crate) async fn version() -> Json<VersionInfo> {
     Json(VersionInfo {
         commit: option_env!("DRIFTQ_COMMIT").unwrap_or("unknown").into(),
@@ -30,6 +32,7 @@ pub(crate) async fn version() -> Json<VersionInfo> {
     })
 }
 
+#[utoipa::path(get, path = "/v1/config", tag = "system", responses((status = 200, description = "the effective settings, plus DriftQ's names for them", body = Object)))]
 pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
     let c = &state.config;
     let mut v = serde_json::to_value(c.as_ref()).unwrap_or_else(|_| json!({}));
@@ -52,6 +55,7 @@ pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
     Json(v)
 }
 
+#[utoipa::path(get, path = "/v1/stats", tag = "system", responses((status = 200, body = Stats)))]
 pub(crate) async fn stats(State(state): State<AppState>) -> ApiResult<Json<Stats>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     Ok(Json(stats_reply(&state, &s)))
@@ -72,6 +76,7 @@ pub(crate) fn stats_reply(state: &AppState, s: &driftq_core::broker::Stats) -> S
     reply
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain", body = String)))]
 pub(crate) async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
     let m = std::sync::Arc::clone(&state.metrics);
     let text = tokio::task::spawn_blocking(move || m.encode())

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use driftq_core::api::messages::{MessageList, StoredMessage};
 use driftq_core::api::stats::{DlqSummary, GroupSummary, TopicSummary};
+use driftq_core::api::system::ErrorBody;
 use driftq_core::api::topics::{
     AlterTopicRequest, CreateTopicRequest, Purged, TopicCreated, TopicDescription, TopicList,
 };
@@ -23,12 +24,14 @@ use crate::serve::state::AppState;
 
 // ---- topics ---------------------------------------------------------------------------------
 
+#[utoipa::path(get, path = "/v1/topics", tag = "topics", responses((status = 200, body = TopicList)))]
 pub(crate) async fn list_topics(State(state): State<AppState>) -> Json<TopicList> {
     Json(TopicList {
         topics: state.broker.list_topics(),
     })
 }
 
+#[utoipa::path(post, path = "/v1/topics", tag = "topics", request_body(content = Option<CreateTopicRequest>, description = "or the same names as query parameters"), responses((status = 201, body = TopicCreated), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn create_topic(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -91,6 +94,7 @@ pub(crate) async fn create_topic(
         .into_response())
 }
 
+#[utoipa::path(get, path = "/v1/topics/{topic}", tag = "topics", params(("topic" = String, Path, description = "topic name")), responses((status = 200, body = TopicDescription), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn describe_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
@@ -121,6 +125,7 @@ pub(crate) async fn describe_topic(
     Ok(Json(TopicDescription::new(summary, groups, dlq)))
 }
 
+#[utoipa::path(patch, path = "/v1/topics/{topic}", tag = "topics", params(("topic" = String, Path, description = "topic name")), request_body = AlterTopicRequest, responses((status = 200, body = TopicDescription), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn alter_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
@@ -156,6 +161,7 @@ pub(crate) async fn alter_topic(
 
 /// `DELETE /v1/topics/{topic}/messages`: every message stored so far is deleted; the topic,
 /// its offsets, settings and groups stay.
+#[utoipa::path(delete, path = "/v1/topics/{topic}/messages", tag = "topics", params(("topic" = String, Path, description = "topic name")), responses((status = 200, body = Purged), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn purge_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
@@ -168,6 +174,7 @@ pub(crate) async fn purge_topic(
     Ok(Json(Purged { purged, topic }))
 }
 
+#[utoipa::path(delete, path = "/v1/topics/{topic}", tag = "topics", params(("topic" = String, Path, description = "topic name")), responses((status = 204, description = "deleted"), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn delete_topic(
     State(state): State<AppState>,
     ApiPath(topic): ApiPath<String>,
@@ -181,6 +188,7 @@ pub(crate) async fn delete_topic(
 
 // ---- reading --------------------------------------------------------------------------------
 
+#[utoipa::path(get, path = "/v1/topics/{topic}/partitions/{partition}/messages", tag = "topics", params(("topic" = String, Path, description = "topic name"), ("partition" = u32, Path), ("offset" = Option<u64>, Query), ("timestamp" = Option<String>, Query, description = "unix ms or RFC 3339"), ("max" = Option<usize>, Query)), responses((status = 200, body = MessageList), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn read_partition(
     State(state): State<AppState>,
     ApiPath((topic, partition)): ApiPath<(String, u32)>,

@@ -4,7 +4,8 @@ mod app_state;
 mod render;
 
 use driftq_tui::stats::{
-    ConsumerStat, DlqStat, GroupPartitionStat, GroupStat, PartitionStat, Stats, TopicStat,
+    ConsumerSummary, DlqSummary, GroupPartitionSummary, GroupSummary, PartitionSummary, Stats,
+    TopicSummary,
 };
 
 /// A fixed snapshot at `now_ms` with `written` messages in `orders` and the given acks.
@@ -14,53 +15,59 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
         now_ms,
         uptime_ms: 3_723_000,
         topics: vec![
-            TopicStat {
+            TopicSummary {
                 name: "orders".into(),
                 partitions: vec![
-                    PartitionStat {
+                    PartitionSummary {
                         partition: 0,
                         low_watermark: 0,
                         high_watermark: written / 2,
                         messages: written / 2,
                         bytes: written * 512,
+                        ..Default::default()
                     },
-                    PartitionStat {
+                    PartitionSummary {
                         partition: 1,
                         low_watermark: 0,
                         high_watermark: written - written / 2,
                         messages: written - written / 2,
                         bytes: written * 512,
+                        ..Default::default()
                     },
                 ],
                 messages: written,
                 bytes: written * 1024,
+                ..Default::default()
             },
-            TopicStat {
+            TopicSummary {
                 name: "audit".into(),
-                partitions: vec![PartitionStat {
+                partitions: vec![PartitionSummary {
                     partition: 0,
                     low_watermark: 0,
                     high_watermark: 7,
                     messages: 7,
                     bytes: 700,
+                    ..Default::default()
                 }],
                 messages: 7,
                 bytes: 700,
+                ..Default::default()
             },
-            TopicStat {
+            TopicSummary {
                 name: "dlq.orders".into(),
-                partitions: vec![PartitionStat {
+                partitions: vec![PartitionSummary {
                     partition: 0,
                     high_watermark: dlq_depth,
                     messages: dlq_depth,
-                    ..PartitionStat::default()
+                    ..PartitionSummary::default()
                 }],
                 messages: dlq_depth,
                 bytes: 0,
+                ..Default::default()
             },
         ],
         groups: vec![
-            GroupStat {
+            GroupSummary {
                 topic: "orders".into(),
                 group: "billing".into(),
                 lag,
@@ -74,14 +81,14 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                 last_poll_age_ms: Some(1_500),
                 last_owner: Some("worker-7".into()),
                 consumers: vec![
-                    ConsumerStat {
+                    ConsumerSummary {
                         owner: "worker-7".into(),
                         last_poll_age_ms: Some(1_500),
                         inflight: 2,
                         streams: 1,
                         gone: false,
                     },
-                    ConsumerStat {
+                    ConsumerSummary {
                         owner: "worker-8".into(),
                         last_poll_age_ms: None,
                         inflight: 1,
@@ -92,7 +99,7 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                 delayed: 2,
                 blocked_by_key: 0,
                 partitions: vec![
-                    GroupPartitionStat {
+                    GroupPartitionSummary {
                         partition: 0,
                         committed: 10,
                         high_watermark: written / 2,
@@ -102,8 +109,9 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                         oldest_unacked_age_ms: Some(45_000),
                         acks: acks / 2,
                         dlq: 0,
+                        ..Default::default()
                     },
-                    GroupPartitionStat {
+                    GroupPartitionSummary {
                         partition: 1,
                         committed: 11,
                         high_watermark: written - written / 2,
@@ -113,33 +121,36 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
                         oldest_unacked_age_ms: Some(1_500),
                         acks: acks - acks / 2,
                         dlq: dlq_depth,
+                        ..Default::default()
                     },
                 ],
+                ..Default::default()
             },
-            GroupStat {
+            GroupSummary {
                 topic: "audit".into(),
                 group: "archiver".into(),
                 lag: 0,
                 acks: 7,
                 last_poll_age_ms: Some(2_500),
                 last_owner: Some("archiver-1".into()),
-                consumers: vec![ConsumerStat {
+                consumers: vec![ConsumerSummary {
                     owner: "archiver-1".into(),
                     last_poll_age_ms: Some(2_500),
                     inflight: 0,
-                    ..ConsumerStat::default()
+                    ..ConsumerSummary::default()
                 }],
                 delayed: 4,
                 blocked_by_key: 3,
-                ..GroupStat::default()
+                ..GroupSummary::default()
             },
         ],
-        dlq: vec![DlqStat {
+        dlq: vec![DlqSummary {
             source_topic: "orders".into(),
             dlq_topic: "dlq.orders".into(),
             depth: dlq_depth,
             replayed: 0,
         }],
         disk: None,
+        ..Default::default()
     }
 }

@@ -46,6 +46,7 @@ fn group_drill_down_with_leases() {
             attempts: 2,
             lease_remaining_ms: 12_000,
             last_error: Some("ack_timeout".into()),
+            ..Default::default()
         },
         Lease {
             partition: 1,
@@ -54,6 +55,7 @@ fn group_drill_down_with_leases() {
             attempts: 1,
             lease_remaining_ms: 500,
             last_error: None,
+            ..Default::default()
         },
     ]);
     a.on_retries(vec![Retry {
@@ -140,10 +142,11 @@ fn a_consumer_whose_stream_closed_shows_as_gone_in_the_drill_down() {
 fn a_full_disk_is_a_text_marker_in_the_header() {
     let mut a = App::new("http://127.0.0.1:8080", Duration::from_secs(1));
     let mut full = snapshot(1_000_000, 1_000, 100, 40, 1);
-    full.disk = Some(driftq_tui::stats::DiskStat {
+    full.disk = Some(driftq_tui::stats::DiskSummary {
         free_bytes: 5 << 20,
         min_free_bytes: 6 << 20,
         full: true,
+        ..Default::default()
     });
     a.on_snapshot(full);
     let screen = render(&a, 160, 30);
