@@ -183,42 +183,7 @@ impl Broker {
             ));
         }
         let Some(t) = t else { return Ok(Vec::new()) };
-        let replayed = lock(&self.replayed).clone();
-        let limit = req.limit.unwrap_or(usize::MAX);
-        let mut selected: Vec<Message> = Vec::new();
-        'parts: for (p, part) in t.parts().iter().enumerate() {
-            if req.partition.is_some_and(|x| x as usize != p) {
-                continue;
-            }
-            let mut next = part.log.low_watermark().max(req.offsets.map_or(0, |r| r.0));
-            let end = part
-                .log
-                .high_watermark()
-                .min(req.offsets.map_or(u64::MAX, |r| r.1.saturating_add(1)));
-            while next < end {
-                let batch = part.log.read(next, 1024, 8 << 20)?;
-                let Some(last) = batch.last() else { break };
-                next = last.offset + 1;
-                for s in batch {
-                    if selected.len() >= limit {
-                        break 'parts;
-                    }
-                    // The offset range is per partition: past its end, go on with the next one.
-                    if s.offset >= end {
-                        continue 'parts;
-                    }
-                    if !req.include_replayed
-                        && replayed.contains_key(&(dlq_name.clone(), p as u32, s.offset))
-                    {
-                        continue;
-                    }
-                    let m = Self::to_message(&dlq_name, p as u32, s);
-                    if replay_matches(req, &m) {
-                        selected.push(m);
-                    }
-                }
-            }
-        }
+        let selected = self.select_for_replay(&t, &dlq_name, req)?;
         let mut items = Vec::new();
         let mut done: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
         for m in selected {
@@ -258,36 +223,95 @@ impl Broker {
             items.push(item);
         }
         if !done.is_empty() {
-            let records: Vec<StateRecord> = done
-                .into_iter()
-                .map(|(partition, offsets)| StateRecord::Replayed {
-                    dlq_topic: dlq_name.clone(),
-                    partition,
-                    offsets,
-                    moved: !req.copy,
-                })
-                .collect();
-            let _snap = read(&self.snapshot);
-            let appended = {
-                let mut r = lock(&self.replayed);
-                for rec in &records {
-                    if let StateRecord::Replayed {
-                        dlq_topic,
-                        partition,
-                        offsets,
-                        moved,
-                    } = rec
-                    {
-                        for o in offsets {
-                            r.insert((dlq_topic.clone(), *partition, *o), *moved);
-                        }
-                    }
-                }
-                self.log_state(&records, now_ms)?
-            };
-            self.wait_state(appended)?;
+            self.mark_replayed(&dlq_name, done, !req.copy, now_ms)?;
         }
         Ok(items)
+    }
+
+    /// The DLQ messages `req` selects, in partition and offset order, at most `limit`.
+    fn select_for_replay(
+        &self,
+        t: &Topic,
+        dlq_name: &str,
+        req: &ReplayRequest,
+    ) -> Result<Vec<Message>> {
+        let replayed = lock(&self.replayed).clone();
+        let limit = req.limit.unwrap_or(usize::MAX);
+        let mut selected: Vec<Message> = Vec::new();
+        'parts: for (p, part) in t.parts().iter().enumerate() {
+            if req.partition.is_some_and(|x| x as usize != p) {
+                continue;
+            }
+            let mut next = part.log.low_watermark().max(req.offsets.map_or(0, |r| r.0));
+            let end = part
+                .log
+                .high_watermark()
+                .min(req.offsets.map_or(u64::MAX, |r| r.1.saturating_add(1)));
+            while next < end {
+                let batch = part.log.read(next, 1024, 8 << 20)?;
+                let Some(last) = batch.last() else { break };
+                next = last.offset + 1;
+                for s in batch {
+                    if selected.len() >= limit {
+                        break 'parts;
+                    }
+                    // The offset range is per partition: past its end, go on with the next one.
+                    if s.offset >= end {
+                        continue 'parts;
+                    }
+                    if !req.include_replayed
+                        && replayed.contains_key(&(dlq_name.to_owned(), p as u32, s.offset))
+                    {
+                        continue;
+                    }
+                    let m = Self::to_message(dlq_name, p as u32, s);
+                    if replay_matches(req, &m) {
+                        selected.push(m);
+                    }
+                }
+            }
+        }
+        Ok(selected)
+    }
+
+    /// Marks replayed DLQ messages (memory and the state log): later replays skip them, and a
+    /// move takes them out of the DLQ's depth.
+    fn mark_replayed(
+        &self,
+        dlq_name: &str,
+        done: BTreeMap<u32, Vec<u64>>,
+        moved: bool,
+        now_ms: i64,
+    ) -> Result<()> {
+        let records: Vec<StateRecord> = done
+            .into_iter()
+            .map(|(partition, offsets)| StateRecord::Replayed {
+                dlq_topic: dlq_name.to_owned(),
+                partition,
+                offsets,
+                moved,
+            })
+            .collect();
+        let _snap = read(&self.snapshot);
+        let appended = {
+            let mut r = lock(&self.replayed);
+            for rec in &records {
+                if let StateRecord::Replayed {
+                    dlq_topic,
+                    partition,
+                    offsets,
+                    moved,
+                } = rec
+                {
+                    for o in offsets {
+                        r.insert((dlq_topic.clone(), *partition, *o), *moved);
+                    }
+                }
+            }
+            self.log_state(&records, now_ms)?
+        };
+        self.wait_state(appended)?;
+        Ok(())
     }
 
     pub(super) fn produce_replayed(

@@ -97,74 +97,19 @@ impl Broker {
                 }
             }
             StateRecord::Failed {
-                group,
-                partition,
-                offset,
-                attempts,
-                next_eligible_ms,
-                error,
-                cause,
-                exhausted,
-                ..
-            } => {
-                if let Some(gp) = groups
-                    .get_mut(group)
-                    .and_then(|g| g.partitions.get_mut(*partition as usize))
-                {
-                    let mut errors = gp
-                        .inflight
-                        .get(offset)
-                        .map(|l| l.errors.clone())
-                        .or_else(|| gp.retries.get(offset).map(|r| r.errors.clone()))
-                        .unwrap_or_default();
-                    push_error(&mut errors, error.clone());
-                    gp.schedule_retry(*offset, *attempts, *next_eligible_ms, errors);
-                    match cause {
-                        FailCause::Nack => gp.counters.nacks += 1,
-                        FailCause::LeaseExpired => gp.counters.lease_timeouts += 1,
-                    }
-                    gp.counters.redeliveries += 1;
-                    if *exhausted {
-                        gp.counters.exhausted += 1;
-                    }
-                }
+                group, partition, ..
             }
-            StateRecord::DeadLettered {
-                group,
-                partition,
-                offset,
-                cause,
-                ..
-            } => {
-                if let Some(gp) = groups
-                    .get_mut(group)
-                    .and_then(|g| g.partitions.get_mut(*partition as usize))
-                {
-                    gp.mark_done(*offset);
-                    gp.counters.dead_lettered += 1;
-                    if *cause == DeadLetterCause::Nack {
-                        gp.counters.dead_letter_nacks += 1;
-                    }
-                }
+            | StateRecord::DeadLettered {
+                group, partition, ..
             }
-            StateRecord::Seek {
-                group,
-                partition,
-                floor,
-                cause,
-                ..
+            | StateRecord::Seek {
+                group, partition, ..
             } => {
                 if let Some(gp) = groups
                     .get_mut(group)
                     .and_then(|g| g.partitions.get_mut(*partition as usize))
                 {
-                    match cause {
-                        SeekCause::User => gp.reset_to(*floor),
-                        SeekCause::Retention => {
-                            let skipped = gp.skip_to(*floor);
-                            gp.counters.skipped_by_retention += skipped;
-                        }
-                    }
+                    apply_to_partition(gp, rec);
                 }
             }
             StateRecord::GroupDeleted { group, .. } => {
@@ -275,5 +220,52 @@ impl Broker {
             .map(|((t, p, o), m)| (t.clone(), *p, *o, *m))
             .collect();
         snap
+    }
+}
+
+/// Applies a record about one message of a group partition (a failure, a dead letter, a seek).
+fn apply_to_partition(gp: &mut GroupPartition, rec: &StateRecord) {
+    match rec {
+        StateRecord::Failed {
+            offset,
+            attempts,
+            next_eligible_ms,
+            error,
+            cause,
+            exhausted,
+            ..
+        } => {
+            let mut errors = gp
+                .inflight
+                .get(offset)
+                .map(|l| l.errors.clone())
+                .or_else(|| gp.retries.get(offset).map(|r| r.errors.clone()))
+                .unwrap_or_default();
+            push_error(&mut errors, error.clone());
+            gp.schedule_retry(*offset, *attempts, *next_eligible_ms, errors);
+            match cause {
+                FailCause::Nack => gp.counters.nacks += 1,
+                FailCause::LeaseExpired => gp.counters.lease_timeouts += 1,
+            }
+            gp.counters.redeliveries += 1;
+            if *exhausted {
+                gp.counters.exhausted += 1;
+            }
+        }
+        StateRecord::DeadLettered { offset, cause, .. } => {
+            gp.mark_done(*offset);
+            gp.counters.dead_lettered += 1;
+            if *cause == DeadLetterCause::Nack {
+                gp.counters.dead_letter_nacks += 1;
+            }
+        }
+        StateRecord::Seek { floor, cause, .. } => match cause {
+            SeekCause::User => gp.reset_to(*floor),
+            SeekCause::Retention => {
+                let skipped = gp.skip_to(*floor);
+                gp.counters.skipped_by_retention += skipped;
+            }
+        },
+        _ => {}
     }
 }

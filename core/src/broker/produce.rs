@@ -224,13 +224,6 @@ impl Broker {
         now_ms: i64,
         use_router: bool,
     ) -> DeferredProduce {
-        struct Planned {
-            index: usize,
-            topic: Arc<Topic>,
-            partition: u32,
-            record: Record,
-            scope: Option<String>,
-        }
         let mut results: Vec<Option<Result<Produced>>> =
             (0..messages.len()).map(|_| None).collect();
         let mut planned: Vec<Planned> = Vec::with_capacity(messages.len());
@@ -262,19 +255,7 @@ impl Broker {
                 Err(e) => results[index] = Some(Err(e)),
             }
         }
-        // One batch per (topic, partition), in the order messages came. `planned` holds every
-        // topic's `Arc`, so the addresses used as keys stay unique while this runs.
-        let mut targets: Vec<Vec<Planned>> = Vec::new();
-        let mut target_of: HashMap<(usize, u32), usize> = HashMap::new();
-        for p in planned {
-            let slot = *target_of
-                .entry((topic_key(&p.topic), p.partition))
-                .or_insert_with(|| {
-                    targets.push(Vec::new());
-                    targets.len() - 1
-                });
-            targets[slot].push(p);
-        }
+        let targets = by_partition(planned);
         let mut batches = Vec::new();
         // (batch, scope, partition, offset) of keyed messages written
         let mut scoped: Vec<(usize, String, u32, u64)> = Vec::new();
@@ -319,29 +300,8 @@ impl Broker {
                 }
             }
         }
-        for (index, first) in in_call_duplicates {
-            results[index] = Some(match &results[first] {
-                Some(Ok(p)) => Ok(Produced {
-                    duplicate: true,
-                    ..p.clone()
-                }),
-                Some(Err(e)) => Err(same_failure(e)),
-                None => Err(BrokerError::InvalidArgument(
-                    "message was not processed".into(),
-                )),
-            });
-        }
         DeferredProduce {
-            results: results
-                .into_iter()
-                .map(|r| {
-                    r.unwrap_or_else(|| {
-                        Err(BrokerError::InvalidArgument(
-                            "message was not processed".into(),
-                        ))
-                    })
-                })
-                .collect(),
+            results: settle_results(results, &in_call_duplicates),
             batches,
             keys: scoped,
             now_ms,
@@ -401,58 +361,25 @@ impl Broker {
         Ok(appended.base_offset)
     }
 
+    /// Plans one message of a produce call, step by step: delay, route, deadline, partition,
+    /// idempotency, backpressure. Nothing is written here; a planned write holds its
+    /// idempotency key as pending.
     pub(super) fn plan_message(
         &self,
         requested_topic: &str,
-        msg: ProduceMessage,
+        mut msg: ProduceMessage,
         now_ms: i64,
         use_router: bool,
         call: &mut ProduceCall,
     ) -> Result<PlanOutcome> {
-        let mut msg = msg;
-        let deliver_at_ms = match msg.delay_ms {
-            Some(d) if d > MAX_DELAY_MS => {
-                return Err(BrokerError::InvalidArgument(format!(
-                    "delay of {d} ms is longer than the maximum of {MAX_DELAY_MS} ms (15 min)"
-                )));
-            }
-            Some(d) if d > 0 => Some(now_ms.saturating_add(as_i64(d))),
-            _ => None,
-        };
+        let deliver_at_ms = delivery_time(msg.delay_ms, now_ms)?;
         let mut envelope = msg.envelope.take().unwrap_or_default();
-        let mut routing = None;
-        let mut router_partition = None;
-        if use_router && let Some(router) = &self.router {
-            let input = RouteInput {
-                topic: requested_topic,
-                key: msg.key.as_deref(),
-                headers: &msg.headers,
-                value: &msg.value,
-            };
-            match router.route(&input) {
-                Ok(Some(d)) => {
-                    if let Some(t) = &d.target_topic {
-                        envelope.target_topic = t.clone();
-                    }
-                    router_partition = d.partition;
-                    routing = Some(Routing {
-                        label: d.label,
-                        meta: d.meta,
-                    });
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    self.router_errors.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(topic = requested_topic, error = %e, "router failed; message produced without routing");
-                    *lock(&self.last_router_error) = Some(e);
-                }
-            }
-        }
-        if let Some(deadline_ns) = envelope.deadline_ns
-            && deadline_ns / 1_000_000 < now_ms
-        {
-            return Err(BrokerError::DeadlineExceeded);
-        }
+        let (routing, router_partition) = if use_router {
+            self.route(requested_topic, &msg, &mut envelope)
+        } else {
+            (None, None)
+        };
+        check_deadline(&envelope, now_ms)?;
         let index = if envelope.target_topic.is_empty() {
             call.topic(self, requested_topic)?
         } else {
@@ -461,18 +388,12 @@ impl Broker {
         let (topic, parts) = &call.topics[index];
         let final_topic = topic.meta.name.as_str();
         let n = u32::try_from(parts.len()).unwrap_or(u32::MAX);
-        let partition = match router_partition
+        let explicit = router_partition
             .or(envelope.partition_override)
-            .or(msg.partition)
-        {
-            Some(p) => p,
-            None => match msg.key.as_deref() {
-                Some(k) if !k.is_empty() => key_partition(k, n),
-                _ => *call.sticky.entry(topic_key(topic)).or_insert_with(|| {
-                    (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(n)) as u32
-                }),
-            },
-        };
+            .or(msg.partition);
+        let partition = explicit.unwrap_or_else(|| {
+            keyed_or_sticky_partition(&mut call.sticky, topic, msg.key.as_deref(), n)
+        });
         let Some(part) = parts.get(partition as usize) else {
             return Err(BrokerError::PartitionOutOfRange {
                 topic: final_topic.to_owned(),
@@ -491,26 +412,10 @@ impl Broker {
             .entry((topic_key(topic), partition))
             .or_default();
         let incoming = self.check_backpressure(part, &msg, backlog)?;
-        if let Some(scope) = &scope {
-            let mut keys = lock(&self.producer_keys);
-            match keys.get(scope) {
-                Some(ProducerKey::Committed {
-                    partition,
-                    offset,
-                    expires_ms,
-                }) if *expires_ms > now_ms => {
-                    return Ok(PlanOutcome::Duplicate(Produced {
-                        topic: final_topic.to_owned(),
-                        partition: *partition,
-                        offset: *offset,
-                        duplicate: true,
-                    }));
-                }
-                Some(ProducerKey::Pending) => return Err(BrokerError::IdempotencyInFlight),
-                _ => {
-                    keys.insert(scope.clone(), ProducerKey::Pending);
-                }
-            }
+        if let Some(scope) = &scope
+            && let Some(first) = self.claim_producer_key(scope, final_topic, now_ms)?
+        {
+            return Ok(PlanOutcome::Duplicate(first));
         }
         let meta = MessageMeta {
             envelope: (!envelope.is_empty()).then_some(envelope),
@@ -536,6 +441,73 @@ impl Broker {
             record,
             scope,
         })
+    }
+
+    /// The router's decision for `msg` (its target topic goes into `envelope`): the routing
+    /// label to record and the partition it chose. A failing router is counted and logged, and
+    /// the message goes on unrouted.
+    fn route(
+        &self,
+        requested_topic: &str,
+        msg: &ProduceMessage,
+        envelope: &mut Envelope,
+    ) -> (Option<Routing>, Option<u32>) {
+        let Some(router) = &self.router else {
+            return (None, None);
+        };
+        let input = RouteInput {
+            topic: requested_topic,
+            key: msg.key.as_deref(),
+            headers: &msg.headers,
+            value: &msg.value,
+        };
+        match router.route(&input) {
+            Ok(Some(d)) => {
+                if let Some(t) = &d.target_topic {
+                    envelope.target_topic = t.clone();
+                }
+                let routing = Routing {
+                    label: d.label,
+                    meta: d.meta,
+                };
+                (Some(routing), d.partition)
+            }
+            Ok(None) => (None, None),
+            Err(e) => {
+                self.router_errors.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(topic = requested_topic, error = %e, "router failed; message produced without routing");
+                *lock(&self.last_router_error) = Some(e);
+                (None, None)
+            }
+        }
+    }
+
+    /// Marks `scope` pending for this write, or answers with the first write's position when
+    /// the key was committed within its TTL. A key another call is still writing is refused.
+    fn claim_producer_key(
+        &self,
+        scope: &str,
+        final_topic: &str,
+        now_ms: i64,
+    ) -> Result<Option<Produced>> {
+        let mut keys = lock(&self.producer_keys);
+        match keys.get(scope) {
+            Some(ProducerKey::Committed {
+                partition,
+                offset,
+                expires_ms,
+            }) if *expires_ms > now_ms => Ok(Some(Produced {
+                topic: final_topic.to_owned(),
+                partition: *partition,
+                offset: *offset,
+                duplicate: true,
+            })),
+            Some(ProducerKey::Pending) => Err(BrokerError::IdempotencyInFlight),
+            _ => {
+                keys.insert(scope.to_owned(), ProducerKey::Pending);
+                Ok(None)
+            }
+        }
     }
 
     /// Refuses `msg` when the partition, with what this call already plans to write to it, would
@@ -578,4 +550,88 @@ impl Broker {
         }
         Ok(incoming)
     }
+}
+
+/// When a message produced with `delay_ms` becomes deliverable (`None`: at once).
+fn delivery_time(delay_ms: Option<u64>, now_ms: i64) -> Result<Option<i64>> {
+    match delay_ms {
+        Some(d) if d > MAX_DELAY_MS => Err(BrokerError::InvalidArgument(format!(
+            "delay of {d} ms is longer than the maximum of {MAX_DELAY_MS} ms (15 min)"
+        ))),
+        Some(d) if d > 0 => Ok(Some(now_ms.saturating_add(as_i64(d)))),
+        _ => Ok(None),
+    }
+}
+
+/// A message whose envelope deadline has passed is refused, not stored.
+fn check_deadline(envelope: &Envelope, now_ms: i64) -> Result<()> {
+    match envelope.deadline_ns {
+        Some(deadline_ns) if deadline_ns / 1_000_000 < now_ms => Err(BrokerError::DeadlineExceeded),
+        _ => Ok(()),
+    }
+}
+
+/// A keyed message's partition is its key's hash; keyless messages of one call stick to one
+/// partition per topic, taken round-robin across calls.
+fn keyed_or_sticky_partition(
+    sticky: &mut HashMap<usize, u32>,
+    topic: &Arc<Topic>,
+    key: Option<&[u8]>,
+    partitions: u32,
+) -> u32 {
+    match key {
+        Some(k) if !k.is_empty() => key_partition(k, partitions),
+        _ => *sticky.entry(topic_key(topic)).or_insert_with(|| {
+            (topic.round_robin.fetch_add(1, Ordering::Relaxed) % u64::from(partitions)) as u32
+        }),
+    }
+}
+
+/// A message of a produce call that will be written.
+struct Planned {
+    index: usize,
+    topic: Arc<Topic>,
+    partition: u32,
+    record: Record,
+    scope: Option<String>,
+}
+
+/// One batch per (topic, partition), in the order messages came. `planned` holds every topic's
+/// `Arc`, so the addresses used as keys stay unique while this runs.
+fn by_partition(planned: Vec<Planned>) -> Vec<Vec<Planned>> {
+    let mut targets: Vec<Vec<Planned>> = Vec::new();
+    let mut target_of: HashMap<(usize, u32), usize> = HashMap::new();
+    for p in planned {
+        let slot = *target_of
+            .entry((topic_key(&p.topic), p.partition))
+            .or_insert_with(|| {
+                targets.push(Vec::new());
+                targets.len() - 1
+            });
+        targets[slot].push(p);
+    }
+    targets
+}
+
+/// Every message's result: a repeat of a key within the call answers as its first message
+/// did (a duplicate of it, or the same failure).
+fn settle_results(
+    mut results: Vec<Option<Result<Produced>>>,
+    in_call_duplicates: &[(usize, usize)],
+) -> Vec<Result<Produced>> {
+    let unprocessed = || BrokerError::InvalidArgument("message was not processed".into());
+    for &(index, first) in in_call_duplicates {
+        results[index] = Some(match &results[first] {
+            Some(Ok(p)) => Ok(Produced {
+                duplicate: true,
+                ..p.clone()
+            }),
+            Some(Err(e)) => Err(same_failure(e)),
+            None => Err(unprocessed()),
+        });
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(unprocessed())))
+        .collect()
 }

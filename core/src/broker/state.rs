@@ -327,6 +327,138 @@ impl StateRecord {
             } => {
                 w.u8(3).str(topic).str(group).u64s(floors);
             }
+            Self::Acked { .. }
+            | Self::Failed { .. }
+            | Self::DeadLettered { .. }
+            | Self::Seek { .. } => self.put_settlement(&mut w),
+            Self::ProducerKey {
+                scope,
+                partition,
+                offset,
+                expires_ms,
+            } => {
+                w.u8(8)
+                    .str(scope)
+                    .u32(*partition)
+                    .u64(*offset)
+                    .i64(*expires_ms);
+            }
+            Self::Replayed {
+                dlq_topic,
+                partition,
+                offsets,
+                moved,
+            } => {
+                w.u8(9)
+                    .str(dlq_topic)
+                    .u32(*partition)
+                    .u64s(offsets)
+                    .bool(*moved);
+            }
+            Self::Snapshot(s) => {
+                w.u8(10);
+                put_snapshot(&mut w, s);
+            }
+            Self::GroupDeleted { topic, group } => {
+                w.u8(11).str(topic).str(group);
+            }
+            Self::RetentionSet {
+                topic,
+                retention_age_ms,
+                retention_bytes,
+            } => {
+                w.u8(12)
+                    .str(topic)
+                    .opt_i64(*retention_age_ms)
+                    .opt_u64(*retention_bytes);
+            }
+            Self::PartitionsGrown { topic, partitions } => {
+                w.u8(13).str(topic).u32(*partitions);
+            }
+            Self::RetryPolicySet { topic, policy } => {
+                w.u8(14).str(topic);
+                match policy {
+                    Some(p) => {
+                        w.u8(1);
+                        put_policy(&mut w, p);
+                    }
+                    None => {
+                        w.u8(0);
+                    }
+                }
+            }
+            Self::OrderingSet { topic, ordering } => {
+                w.u8(15).str(topic).u8(ordering.code());
+            }
+        }
+        w.buf
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, CodecError> {
+        let mut r = Reader::new(bytes);
+        let version = r.u8()?;
+        if version != VERSION {
+            return Err(CodecError(format!(
+                "unknown state record version {version}"
+            )));
+        }
+        let rec = match r.u8()? {
+            1 => Self::TopicCreated(get_topic(&mut r)?),
+            2 => Self::TopicDeleted { name: r.str()? },
+            3 => Self::GroupCreated {
+                topic: r.str()?,
+                group: r.str()?,
+                floors: r.u64s()?,
+            },
+            code @ (4..=7 | 16) => Self::get_settlement(code, &mut r)?,
+            8 => Self::ProducerKey {
+                scope: r.str()?,
+                partition: r.u32()?,
+                offset: r.u64()?,
+                expires_ms: r.i64()?,
+            },
+            9 => Self::Replayed {
+                dlq_topic: r.str()?,
+                partition: r.u32()?,
+                offsets: r.u64s()?,
+                moved: r.bool()?,
+            },
+            10 => Self::Snapshot(Box::new(get_snapshot(&mut r)?)),
+            11 => Self::GroupDeleted {
+                topic: r.str()?,
+                group: r.str()?,
+            },
+            12 => Self::RetentionSet {
+                topic: r.str()?,
+                retention_age_ms: r.opt_i64()?,
+                retention_bytes: r.opt_u64()?,
+            },
+            13 => Self::PartitionsGrown {
+                topic: r.str()?,
+                partitions: r.u32()?,
+            },
+            14 => Self::RetryPolicySet {
+                topic: r.str()?,
+                policy: match r.u8()? {
+                    0 => None,
+                    _ => Some(get_policy(&mut r)?),
+                },
+            },
+            15 => Self::OrderingSet {
+                topic: r.str()?,
+                ordering: TopicOrdering::from_code(r.u8()?)?,
+            },
+            t => return Err(CodecError(format!("unknown state record type {t}"))),
+        };
+        if !r.is_done() {
+            return Err(CodecError("trailing bytes after state record".into()));
+        }
+        Ok(rec)
+    }
+
+    /// The records of a group's deliveries (ack, failure, dead letter, seek): most of the log.
+    fn put_settlement(&self, w: &mut Writer) {
+        match self {
             Self::Acked {
                 topic,
                 group,
@@ -407,85 +539,12 @@ impl StateRecord {
                         SeekCause::Retention => 1,
                     });
             }
-            Self::ProducerKey {
-                scope,
-                partition,
-                offset,
-                expires_ms,
-            } => {
-                w.u8(8)
-                    .str(scope)
-                    .u32(*partition)
-                    .u64(*offset)
-                    .i64(*expires_ms);
-            }
-            Self::Replayed {
-                dlq_topic,
-                partition,
-                offsets,
-                moved,
-            } => {
-                w.u8(9)
-                    .str(dlq_topic)
-                    .u32(*partition)
-                    .u64s(offsets)
-                    .bool(*moved);
-            }
-            Self::Snapshot(s) => {
-                w.u8(10);
-                put_snapshot(&mut w, s);
-            }
-            Self::GroupDeleted { topic, group } => {
-                w.u8(11).str(topic).str(group);
-            }
-            Self::RetentionSet {
-                topic,
-                retention_age_ms,
-                retention_bytes,
-            } => {
-                w.u8(12)
-                    .str(topic)
-                    .opt_i64(*retention_age_ms)
-                    .opt_u64(*retention_bytes);
-            }
-            Self::PartitionsGrown { topic, partitions } => {
-                w.u8(13).str(topic).u32(*partitions);
-            }
-            Self::RetryPolicySet { topic, policy } => {
-                w.u8(14).str(topic);
-                match policy {
-                    Some(p) => {
-                        w.u8(1);
-                        put_policy(&mut w, p);
-                    }
-                    None => {
-                        w.u8(0);
-                    }
-                }
-            }
-            Self::OrderingSet { topic, ordering } => {
-                w.u8(15).str(topic).u8(ordering.code());
-            }
+            _ => {}
         }
-        w.buf
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, CodecError> {
-        let mut r = Reader::new(bytes);
-        let version = r.u8()?;
-        if version != VERSION {
-            return Err(CodecError(format!(
-                "unknown state record version {version}"
-            )));
-        }
-        let rec = match r.u8()? {
-            1 => Self::TopicCreated(get_topic(&mut r)?),
-            2 => Self::TopicDeleted { name: r.str()? },
-            3 => Self::GroupCreated {
-                topic: r.str()?,
-                group: r.str()?,
-                floors: r.u64s()?,
-            },
+    fn get_settlement(code: u8, r: &mut Reader<'_>) -> Result<Self, CodecError> {
+        Ok(match code {
             4 => Self::Acked {
                 topic: r.str()?,
                 group: r.str()?,
@@ -534,49 +593,8 @@ impl StateRecord {
                     SeekCause::Retention
                 },
             },
-            8 => Self::ProducerKey {
-                scope: r.str()?,
-                partition: r.u32()?,
-                offset: r.u64()?,
-                expires_ms: r.i64()?,
-            },
-            9 => Self::Replayed {
-                dlq_topic: r.str()?,
-                partition: r.u32()?,
-                offsets: r.u64s()?,
-                moved: r.bool()?,
-            },
-            10 => Self::Snapshot(Box::new(get_snapshot(&mut r)?)),
-            11 => Self::GroupDeleted {
-                topic: r.str()?,
-                group: r.str()?,
-            },
-            12 => Self::RetentionSet {
-                topic: r.str()?,
-                retention_age_ms: r.opt_i64()?,
-                retention_bytes: r.opt_u64()?,
-            },
-            13 => Self::PartitionsGrown {
-                topic: r.str()?,
-                partitions: r.u32()?,
-            },
-            14 => Self::RetryPolicySet {
-                topic: r.str()?,
-                policy: match r.u8()? {
-                    0 => None,
-                    _ => Some(get_policy(&mut r)?),
-                },
-            },
-            15 => Self::OrderingSet {
-                topic: r.str()?,
-                ordering: TopicOrdering::from_code(r.u8()?)?,
-            },
             t => return Err(CodecError(format!("unknown state record type {t}"))),
-        };
-        if !r.is_done() {
-            return Err(CodecError("trailing bytes after state record".into()));
-        }
-        Ok(rec)
+        })
     }
 
     /// One line for `wal inspect`.
@@ -812,9 +830,8 @@ fn get_snapshot(r: &mut Reader<'_>) -> Result<Snapshot, CodecError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn records_round_trip() {
-        let snap = Snapshot {
+    fn sample_snapshot() -> Snapshot {
+        Snapshot {
             topics: vec![TopicMeta {
                 name: "t".into(),
                 partitions: 2,
@@ -852,30 +869,13 @@ mod tests {
             }],
             producer_keys: vec![("s".into(), 1, 2, 3)],
             replayed: vec![("dlq.t".into(), 0, 1, true)],
-        };
-        // Snapshots written before topics had retry policies, an ordering, or dead-letter nacks
-        // counted apart end without those sections.
-        let plain = StateRecord::Snapshot(Box::new(Snapshot {
-            topics: vec![TopicMeta {
-                retry: None,
-                ordering: TopicOrdering::None,
-                ..snap.topics[0].clone()
-            }],
-            ..Snapshot::default()
-        }));
-        let bytes = plain.encode();
-        assert_eq!(
-            bytes[bytes.len() - 12..],
-            [0; 12],
-            "empty policy, ordering and dead-letter nack sections"
-        );
-        for cut in [4, 8, 12] {
-            assert_eq!(
-                StateRecord::decode(&bytes[..bytes.len() - cut]),
-                Ok(plain.clone())
-            );
         }
-        let records = vec![
+    }
+
+    /// One record of every type, with every variant of their causes.
+    fn sample_records() -> Vec<StateRecord> {
+        let snap = sample_snapshot();
+        vec![
             // `TopicCreated` does not carry the retry policy (a `RetryPolicySet` follows it).
             StateRecord::TopicCreated(TopicMeta {
                 retry: None,
@@ -946,7 +946,7 @@ mod tests {
                 offsets: vec![3],
                 moved: false,
             },
-            StateRecord::Snapshot(Box::new(snap)),
+            StateRecord::Snapshot(Box::new(sample_snapshot())),
             StateRecord::GroupDeleted {
                 topic: "t".into(),
                 group: "g".into(),
@@ -976,7 +976,35 @@ mod tests {
                 topic: "t".into(),
                 ordering: TopicOrdering::Key,
             },
-        ];
+        ]
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let snap = sample_snapshot();
+        // Snapshots written before topics had retry policies, an ordering, or dead-letter nacks
+        // counted apart end without those sections.
+        let plain = StateRecord::Snapshot(Box::new(Snapshot {
+            topics: vec![TopicMeta {
+                retry: None,
+                ordering: TopicOrdering::None,
+                ..snap.topics[0].clone()
+            }],
+            ..Snapshot::default()
+        }));
+        let bytes = plain.encode();
+        assert_eq!(
+            bytes[bytes.len() - 12..],
+            [0; 12],
+            "empty policy, ordering and dead-letter nack sections"
+        );
+        for cut in [4, 8, 12] {
+            assert_eq!(
+                StateRecord::decode(&bytes[..bytes.len() - cut]),
+                Ok(plain.clone())
+            );
+        }
+        let records = sample_records();
         for rec in records {
             let bytes = rec.encode();
             assert_eq!(

@@ -1,12 +1,14 @@
 //! The numbers behind `/v1/stats`, `group describe` and `driftq top`, and how they are computed.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::envelope::RetryPolicy;
 use super::error::{Result, group_not_found};
+use super::group::GroupPartition;
 use super::state::{Counters, TopicOrdering};
-use super::topic::Topic;
+use super::topic::{Partition, Topic};
 use super::{Broker, DLQ_PREFIX, lock, read};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,36 +158,7 @@ impl Broker {
                     .iter()
                     .zip(parts.iter())
                     .enumerate()
-                    .map(|(i, (gp, part))| {
-                        let log = &part.log;
-                        let hw = log.high_watermark();
-                        let lag = gp.lag(hw);
-                        let oldest = if lag > 0 {
-                            log.read(gp.floor, 1, usize::MAX).ok().and_then(|v| {
-                                v.first()
-                                    .map(|r| now_ms.saturating_sub(r.record.timestamp).max(0))
-                            })
-                        } else {
-                            None
-                        };
-                        GroupPartitionStats {
-                            partition: i as u32,
-                            floor: gp.floor,
-                            high_watermark: hw,
-                            lag,
-                            ready: gp.ready(hw, now_ms),
-                            inflight: gp.inflight.len() as u64,
-                            waiting_retry: gp
-                                .retries
-                                .values()
-                                .filter(|e| e.next_eligible_ms > now_ms)
-                                .count() as u64,
-                            delayed: gp.delayed_not_due(now_ms),
-                            blocked_by_key: gp.key_blocked(),
-                            oldest_unacked_age_ms: oldest,
-                            counters: gp.counters,
-                        }
-                    })
+                    .map(|(i, (gp, part))| group_partition_stats(i as u32, gp, part, now_ms))
                     .collect();
                 out.groups.push(GroupStats {
                     topic: t.meta.name.clone(),
@@ -197,29 +170,7 @@ impl Broker {
                 });
             }
             if t.is_dlq() {
-                let total: u64 = t
-                    .parts()
-                    .iter()
-                    .map(|p| p.log.high_watermark() - p.log.low_watermark())
-                    .sum();
-                let mine = replayed.iter().filter(|((n, _, _), _)| n == &t.meta.name);
-                let (mut moved, mut count) = (0u64, 0u64);
-                for ((_, p, o), m) in mine {
-                    count += 1;
-                    // A moved message that retention or a purge has deleted since is no
-                    // longer in `total` either.
-                    let stored = t
-                        .parts()
-                        .get(*p as usize)
-                        .is_some_and(|part| *o >= part.log.low_watermark());
-                    moved += u64::from(*m && stored);
-                }
-                out.dlq.push(DlqStats {
-                    source_topic: t.meta.name.trim_start_matches(DLQ_PREFIX).to_owned(),
-                    dlq_topic: t.meta.name.clone(),
-                    depth: total.saturating_sub(moved),
-                    replayed: count,
-                });
+                out.dlq.push(dlq_stats(t, &replayed));
             }
         }
         out
@@ -263,5 +214,69 @@ impl Broker {
                     .collect::<Vec<_>>()
             })
             .collect()
+    }
+}
+
+/// A group's position and backlog on one partition. Reads at most the oldest unacked message.
+fn group_partition_stats(
+    partition: u32,
+    gp: &GroupPartition,
+    part: &Partition,
+    now_ms: i64,
+) -> GroupPartitionStats {
+    let log = &part.log;
+    let hw = log.high_watermark();
+    let lag = gp.lag(hw);
+    let oldest = if lag > 0 {
+        log.read(gp.floor, 1, usize::MAX).ok().and_then(|v| {
+            v.first()
+                .map(|r| now_ms.saturating_sub(r.record.timestamp).max(0))
+        })
+    } else {
+        None
+    };
+    GroupPartitionStats {
+        partition,
+        floor: gp.floor,
+        high_watermark: hw,
+        lag,
+        ready: gp.ready(hw, now_ms),
+        inflight: gp.inflight.len() as u64,
+        waiting_retry: gp
+            .retries
+            .values()
+            .filter(|e| e.next_eligible_ms > now_ms)
+            .count() as u64,
+        delayed: gp.delayed_not_due(now_ms),
+        blocked_by_key: gp.key_blocked(),
+        oldest_unacked_age_ms: oldest,
+        counters: gp.counters,
+    }
+}
+
+/// How much of a DLQ topic waits: what it stores, less what move replays took out.
+fn dlq_stats(t: &Topic, replayed: &BTreeMap<(String, u32, u64), bool>) -> DlqStats {
+    let total: u64 = t
+        .parts()
+        .iter()
+        .map(|p| p.log.high_watermark() - p.log.low_watermark())
+        .sum();
+    let mine = replayed.iter().filter(|((n, _, _), _)| n == &t.meta.name);
+    let (mut moved, mut count) = (0u64, 0u64);
+    for ((_, p, o), m) in mine {
+        count += 1;
+        // A moved message that retention or a purge has deleted since is no
+        // longer in `total` either.
+        let stored = t
+            .parts()
+            .get(*p as usize)
+            .is_some_and(|part| *o >= part.log.low_watermark());
+        moved += u64::from(*m && stored);
+    }
+    DlqStats {
+        source_topic: t.meta.name.trim_start_matches(DLQ_PREFIX).to_owned(),
+        dlq_topic: t.meta.name.clone(),
+        depth: total.saturating_sub(moved),
+        replayed: count,
     }
 }

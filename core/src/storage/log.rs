@@ -1410,6 +1410,73 @@ fn create_segment(dir: &Path, base: u64, watch: Option<&FsWatch>) -> Result<Segm
     })
 }
 
+/// Rewrites a segment's offset or time index when it disagrees with what its log calls for.
+fn rebuild_stale_indexes(
+    dir: &Path,
+    base: u64,
+    expected_index: &[u8],
+    expected_times: &[u8],
+    report: &mut RecoveryReport,
+) -> Result<(), StorageError> {
+    for (name, expected) in [
+        (index_file_name(base), expected_index),
+        (timeindex_file_name(base), expected_times),
+    ] {
+        let path = dir.join(name);
+        let actual = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_err(format!("read {}", path.display()), e)),
+        };
+        if actual != expected {
+            rewrite_file(dir, &path, expected)?;
+            tracing::info!(index = %path.display(), "index disagreed with its log; rebuilt");
+            report.indexes_rebuilt.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// How many records the batch at `position` says it holds (0 when even its header is torn).
+fn batch_record_count(file: &fs::File, position: u64) -> u64 {
+    let mut head = [0u8; format::HEADER_LEN];
+    file.read_exact_at(&mut head, position)
+        .ok()
+        .and_then(|()| format::decode_header(&head).ok())
+        .map_or(0, |h| u64::from(h.record_count))
+}
+
+/// Logs and reports what recovery cut from a segment; whether later segments must go too
+/// (a repair inside the log, not a torn tail at its end).
+fn report_cut(
+    path: &Path,
+    lost: TornTail,
+    torn: bool,
+    problem: &DecodeError,
+    report: &mut RecoveryReport,
+) -> bool {
+    if torn {
+        tracing::warn!(
+            segment = %path.display(), position = lost.position, first_lost_offset = lost.first_lost_offset,
+            records = lost.records, bytes = lost.bytes, kept_at = %lost.kept_at.display(),
+            "torn tail truncated ({problem})"
+        );
+        report.torn_tail = Some(lost);
+        false
+    } else {
+        let msg = format!(
+            "repair truncated {} at byte {} (offset {}): {problem}; cut bytes kept at {}",
+            path.display(),
+            lost.position,
+            lost.first_lost_offset,
+            lost.kept_at.display()
+        );
+        tracing::warn!("{msg}");
+        report.repaired = Some(msg);
+        true
+    }
+}
+
 struct SegmentOutcome {
     segment: Segment,
     planner: IndexPlanner,
@@ -1494,12 +1561,7 @@ fn recover_segment(
                 },
             });
         }
-        let mut head = [0u8; format::HEADER_LEN];
-        let records = file
-            .read_exact_at(&mut head, position)
-            .ok()
-            .and_then(|()| format::decode_header(&head).ok())
-            .map_or(0, |h| u64::from(h.record_count));
+        let records = batch_record_count(&file, position);
         let kept_at = cut_tail(dir, path, &file, position, file_len, next_offset)?;
         let lost = TornTail {
             segment: path.to_path_buf(),
@@ -1509,41 +1571,10 @@ fn recover_segment(
             kept_at,
             records,
         };
-        if torn {
-            tracing::warn!(
-                segment = %path.display(), position, first_lost_offset = next_offset,
-                records = lost.records, bytes = lost.bytes, kept_at = %lost.kept_at.display(),
-                "torn tail truncated ({problem})"
-            );
-            report.torn_tail = Some(lost);
-        } else {
-            let msg = format!(
-                "repair truncated {} at byte {position} (offset {next_offset}): {problem}; cut bytes kept at {}",
-                path.display(),
-                lost.kept_at.display()
-            );
-            tracing::warn!("{msg}");
-            report.repaired = Some(msg);
-            dropped_later = true;
-        }
+        dropped_later = report_cut(path, lost, torn, &problem, report);
         break;
     }
-    for (name, expected) in [
-        (index_file_name(base), &expected_index),
-        (timeindex_file_name(base), &expected_times),
-    ] {
-        let path = dir.join(name);
-        let actual = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(io_err(format!("read {}", path.display()), e)),
-        };
-        if &actual != expected {
-            rewrite_file(dir, &path, expected)?;
-            tracing::info!(index = %path.display(), "index disagreed with its log; rebuilt");
-            report.indexes_rebuilt.push(path);
-        }
-    }
+    rebuild_stale_indexes(dir, base, &expected_index, &expected_times, report)?;
     let files = open_files(dir, base)?;
     Ok(SegmentOutcome {
         segment: Segment {

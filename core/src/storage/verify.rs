@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::format::DecodeError;
-use super::index::{self, IndexPlanner, OFFSET_ENTRY_LEN, TIME_ENTRY_LEN};
+use super::index::{self, IndexPlanner, OFFSET_ENTRY_LEN, OffsetEntry, TIME_ENTRY_LEN, TimeEntry};
 use super::segment::{
     SegmentWalker, WalkItem, index_file_name, list_segments, parse_log_file_name,
     timeindex_file_name,
@@ -145,6 +145,94 @@ pub fn verify_segment_file(path: &Path) -> VerifyReport {
     report
 }
 
+/// Reports a batch that does not decode: a torn tail when it is the last segment's end and
+/// nothing valid follows, corruption otherwise.
+fn report_bad_batch(
+    path: &Path,
+    position: u64,
+    next: u64,
+    error: &DecodeError,
+    valid_batch_after: Option<u64>,
+    is_last: bool,
+    report: &mut VerifyReport,
+) {
+    let torn = is_last
+        && valid_batch_after.is_none()
+        && std::fs::File::open(path)
+            .and_then(|f| {
+                let len = f.metadata()?.len();
+                super::log::tail_is_torn(&f, position, len, error)
+            })
+            .unwrap_or(true);
+    let found = match (error, valid_batch_after) {
+        (_, Some(p)) => format!("{error}; a valid batch follows at byte {p}"),
+        (DecodeError::Incomplete { .. }, None) => error.to_string(),
+        (DecodeError::Corrupt(_), None) => format!("{error} up to the end of the file"),
+    };
+    report.problem(
+        path,
+        Some(position),
+        Some(next),
+        if torn { "torn_tail" } else { "corrupt_batch" },
+        "a complete, valid batch",
+        format!(
+            "{found} ({} bytes to the end)",
+            walker_len_hint(path, position)
+        ),
+    );
+}
+
+/// Reports a batch whose checksum fails and whose records do not decode either.
+fn report_damaged_batch(
+    path: &Path,
+    position: u64,
+    base_offset: u64,
+    error: &impl std::fmt::Display,
+    report: &mut VerifyReport,
+) {
+    report.problem(
+        path,
+        Some(position),
+        Some(base_offset),
+        "checksum",
+        "a batch whose CRC32C matches its bytes",
+        format!("a CRC mismatch, and the records do not decode ({error})"),
+    );
+}
+
+/// Checks a segment's offset and time indexes against the entries its batches call for.
+fn check_indexes(
+    path: &Path,
+    base: u64,
+    is_last: bool,
+    mut expected_index: Vec<OffsetEntry>,
+    mut expected_times: Vec<TimeEntry>,
+    report: &mut VerifyReport,
+) {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    // The active segment's index entries are written in chunks, so a live or crashed
+    // partition's last index may stop short of the log; open completes it. Only there is a
+    // missing tail of entries normal.
+    if is_last {
+        let written = count_entries(&dir.join(index_file_name(base)), OFFSET_ENTRY_LEN);
+        expected_index.truncate(written.min(expected_index.len()));
+        let written = count_entries(&dir.join(timeindex_file_name(base)), TIME_ENTRY_LEN);
+        expected_times.truncate(written.min(expected_times.len()));
+    }
+    check_index(
+        &dir.join(index_file_name(base)),
+        base,
+        &expected_index,
+        report,
+    );
+    check_timeindex(
+        &dir.join(timeindex_file_name(base)),
+        base,
+        &expected_times,
+        report,
+    );
+}
+
 /// Verifies one segment; returns the offset the next segment should start at.
 fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyReport) -> u64 {
     report.segments += 1;
@@ -218,14 +306,7 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
             }) => {
                 clean_end = false;
                 report.batches += 1;
-                report.problem(
-                    path,
-                    Some(position),
-                    Some(header.base_offset),
-                    "checksum",
-                    "a batch whose CRC32C matches its bytes",
-                    format!("a CRC mismatch, and the records do not decode ({error})"),
-                );
+                report_damaged_batch(path, position, header.base_offset, &error, report);
                 first = false;
                 next = header.next_offset();
             }
@@ -235,56 +316,20 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
                 valid_batch_after,
             }) => {
                 clean_end = false;
-                let torn = is_last
-                    && valid_batch_after.is_none()
-                    && std::fs::File::open(path)
-                        .and_then(|f| {
-                            let len = f.metadata()?.len();
-                            super::log::tail_is_torn(&f, position, len, &error)
-                        })
-                        .unwrap_or(true);
-                let found = match (&error, valid_batch_after) {
-                    (_, Some(p)) => format!("{error}; a valid batch follows at byte {p}"),
-                    (DecodeError::Incomplete { .. }, None) => error.to_string(),
-                    (DecodeError::Corrupt(_), None) => format!("{error} up to the end of the file"),
-                };
-                report.problem(
+                report_bad_batch(
                     path,
-                    Some(position),
-                    Some(next),
-                    if torn { "torn_tail" } else { "corrupt_batch" },
-                    "a complete, valid batch",
-                    format!(
-                        "{found} ({} bytes to the end)",
-                        walker_len_hint(path, position)
-                    ),
+                    position,
+                    next,
+                    &error,
+                    valid_batch_after,
+                    is_last,
+                    report,
                 );
             }
         }
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
     if clean_end {
-        // The active segment's index entries are written in chunks, so a live or crashed
-        // partition's last index may stop short of the log; open completes it. Only there is a
-        // missing tail of entries normal.
-        if is_last {
-            let written = count_entries(&dir.join(index_file_name(base)), OFFSET_ENTRY_LEN);
-            expected_index.truncate(written.min(expected_index.len()));
-            let written = count_entries(&dir.join(timeindex_file_name(base)), TIME_ENTRY_LEN);
-            expected_times.truncate(written.min(expected_times.len()));
-        }
-        check_index(
-            &dir.join(index_file_name(base)),
-            base,
-            &expected_index,
-            report,
-        );
-        check_timeindex(
-            &dir.join(timeindex_file_name(base)),
-            base,
-            &expected_times,
-            report,
-        );
+        check_indexes(path, base, is_last, expected_index, expected_times, report);
     }
     next
 }
