@@ -4,6 +4,14 @@
 
 use std::time::Duration;
 
+use driftq_core::api::dlq::DlqList;
+use driftq_core::api::groups::{
+    GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
+};
+use driftq_core::api::stats::{DlqSummary, GroupSummary, Stats};
+use driftq_core::api::system::ErrorBody;
+use driftq_core::api::topics::{Purged, TopicCreated, TopicDescription};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// What a call can fail with.
@@ -130,6 +138,15 @@ impl Client {
     }
 
     fn send(&self, req: reqwest::blocking::RequestBuilder) -> ClientResult<Value> {
+        self.send_as(req)
+    }
+
+    /// Sends `req` and decodes the reply as `T` (an empty reply as JSON `null`); a 4xx or 5xx
+    /// becomes [`ClientError::Server`] from the API's error body.
+    fn send_as<T: DeserializeOwned>(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+    ) -> ClientResult<T> {
         let req = match &self.token {
             Some(t) => req.bearer_auth(t),
             None => req,
@@ -166,19 +183,32 @@ impl Client {
             reason: e.to_string(),
         })?;
         if status >= 400 {
-            let v: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|_| json!({"error": "HTTP", "message": text}));
+            let body: ErrorBody = serde_json::from_str(&text).unwrap_or_else(|_| ErrorBody {
+                error: "HTTP".into(),
+                message: text.clone(),
+                ..ErrorBody::default()
+            });
             return Err(ClientError::Server {
                 status,
-                code: v["error"].as_str().unwrap_or("ERROR").to_owned(),
-                message: v["message"].as_str().unwrap_or("request failed").to_owned(),
-                retry_after_ms: v["retry_after_ms"].as_u64(),
+                code: if body.error.is_empty() {
+                    "ERROR".into()
+                } else {
+                    body.error
+                },
+                message: if body.message.is_empty() {
+                    "request failed".into()
+                } else {
+                    body.message
+                },
+                retry_after_ms: body.retry_after_ms,
             });
         }
-        if text.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| ClientError::Protocol {
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
+        serde_json::from_str(text).map_err(|e| ClientError::Protocol {
             url: self.base.clone(),
             reason: e.to_string(),
         })
@@ -186,6 +216,11 @@ impl Client {
 
     pub fn get(&self, path: &str) -> ClientResult<Value> {
         self.send(self.http.get(format!("{}{path}", self.base)))
+    }
+
+    /// A GET whose reply is the API's wire type `T`.
+    pub fn get_as<T: DeserializeOwned>(&self, path: &str) -> ClientResult<T> {
+        self.send_as(self.http.get(format!("{}{path}", self.base)))
     }
 
     pub fn post(&self, path: &str, body: &Value) -> ClientResult<Value> {
@@ -200,8 +235,8 @@ impl Client {
         self.get("/v1/healthz")
     }
 
-    pub fn stats(&self) -> ClientResult<Value> {
-        self.get("/v1/stats")
+    pub fn stats(&self) -> ClientResult<Stats> {
+        self.get_as("/v1/stats")
     }
 
     pub fn list_topics(&self) -> ClientResult<Vec<String>> {
@@ -224,7 +259,7 @@ impl Client {
         retention_bytes: Option<u64>,
         retry_policy: Option<Value>,
         ordering: Option<&str>,
-    ) -> ClientResult<Value> {
+    ) -> ClientResult<TopicCreated> {
         let mut body = json!({"name": name, "partitions": partitions});
         if let Some(p) = retry_policy {
             body["retry_policy"] = p;
@@ -238,11 +273,15 @@ impl Client {
         if let Some(b) = retention_bytes {
             body["retention_bytes"] = json!(b);
         }
-        self.post("/v1/topics", &body)
+        self.send_as(
+            self.http
+                .post(format!("{}/v1/topics", self.base))
+                .json(&body),
+        )
     }
 
-    pub fn describe_topic(&self, name: &str) -> ClientResult<Value> {
-        self.get(&format!("/v1/topics/{}", seg(name)))
+    pub fn describe_topic(&self, name: &str) -> ClientResult<TopicDescription> {
+        self.get_as(&format!("/v1/topics/{}", seg(name)))
     }
 
     /// Changes a topic's retention: a limit left `None` is kept, `Some(None)` removes it.
@@ -253,7 +292,7 @@ impl Client {
         retention_ms: Option<Option<u64>>,
         retention_bytes: Option<Option<u64>>,
         retry_policy: Option<Value>,
-    ) -> ClientResult<Value> {
+    ) -> ClientResult<TopicDescription> {
         let mut body = json!({});
         if let Some(p) = retry_policy {
             body["retry_policy"] = p;
@@ -267,16 +306,17 @@ impl Client {
         if let Some(bytes) = retention_bytes {
             body["retention_bytes"] = json!(bytes);
         }
-        self.send(
+        self.send_as(
             self.http
                 .patch(format!("{}/v1/topics/{}", self.base, seg(name)))
                 .json(&body),
         )
     }
 
-    /// Deletes every message of a topic, keeping the topic: `{"topic","purged"}`.
-    pub fn purge_topic(&self, name: &str) -> ClientResult<Value> {
-        self.delete(&format!("/v1/topics/{}/messages", seg(name)))
+    /// Deletes every message of a topic, keeping the topic.
+    pub fn purge_topic(&self, name: &str) -> ClientResult<Purged> {
+        let url = format!("{}/v1/topics/{}/messages", self.base, seg(name));
+        self.send_as(self.http.delete(url))
     }
 
     pub fn delete_topic(&self, name: &str) -> ClientResult<()> {
@@ -369,25 +409,27 @@ impl Client {
         )
     }
 
-    pub fn groups(&self) -> ClientResult<Vec<Value>> {
-        Ok(self.get("/v1/groups")?["groups"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+    pub fn groups(&self) -> ClientResult<Vec<GroupSummary>> {
+        Ok(self.get_as::<GroupList>("/v1/groups")?.groups)
     }
 
-    pub fn describe_group(&self, topic: &str, group: &str) -> ClientResult<Value> {
-        self.get(&format!("/v1/topics/{}/groups/{}", seg(topic), seg(group)))
+    pub fn describe_group(&self, topic: &str, group: &str) -> ClientResult<GroupDescription> {
+        self.get_as(&format!("/v1/topics/{}/groups/{}", seg(topic), seg(group)))
     }
 
-    /// Deletes a group; `force` drops the leases it holds. Returns the server's reply
-    /// (`dropped_leases`).
-    pub fn delete_group(&self, topic: &str, group: &str, force: bool) -> ClientResult<Value> {
-        self.delete(&format!(
-            "/v1/topics/{}/groups/{}?force={force}",
+    /// Deletes a group; `force` drops the leases it holds.
+    pub fn delete_group(
+        &self,
+        topic: &str,
+        group: &str,
+        force: bool,
+    ) -> ClientResult<GroupDeleted> {
+        self.send_as(self.http.delete(format!(
+            "{}/v1/topics/{}/groups/{}?force={force}",
+            self.base,
             seg(topic),
             seg(group)
-        ))
+        )))
     }
 
     /// Messages of `topic` as `group` sees them (DriftQ's `/debug/messages/state`): the rows.
@@ -416,15 +458,9 @@ impl Client {
             .unwrap_or_default())
     }
 
-    pub fn inflight(&self, topic: &str, group: &str) -> ClientResult<Vec<Value>> {
-        Ok(self.get(&format!(
-            "/v1/topics/{}/groups/{}/inflight",
-            seg(topic),
-            seg(group)
-        ))?["inflight"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+    pub fn inflight(&self, topic: &str, group: &str) -> ClientResult<Vec<InflightLease>> {
+        let path = format!("/v1/topics/{}/groups/{}/inflight", seg(topic), seg(group));
+        Ok(self.get_as::<InflightList>(&path)?.inflight)
     }
 
     pub fn seek(
@@ -434,22 +470,23 @@ impl Client {
         to: &Value,
         partition: Option<u32>,
         force: bool,
-    ) -> ClientResult<Value> {
-        let mut body = json!({"to": to, "force": force});
-        if let Some(p) = partition {
-            body["partition"] = json!(p);
-        }
-        self.post(
-            &format!("/v1/topics/{}/groups/{}/seek", seg(topic), seg(group)),
-            &body,
-        )
+    ) -> ClientResult<SeekReply> {
+        let body = SeekRequest {
+            to: to.clone(),
+            partition,
+            force,
+        };
+        let url = format!(
+            "{}/v1/topics/{}/groups/{}/seek",
+            self.base,
+            seg(topic),
+            seg(group)
+        );
+        self.send_as(self.http.post(url).json(&body))
     }
 
-    pub fn dlq_list(&self) -> ClientResult<Vec<Value>> {
-        Ok(self.get("/v1/dlq")?["dlq"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+    pub fn dlq_list(&self) -> ClientResult<Vec<DlqSummary>> {
+        Ok(self.get_as::<DlqList>("/v1/dlq")?.dlq)
     }
 
     pub fn dlq_peek(&self, topic: &str, max: usize) -> ClientResult<Vec<Value>> {

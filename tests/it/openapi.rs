@@ -21,7 +21,9 @@ fn every_documented_operation_reaches_a_handler() {
     server.produce_values("jobs", 1);
     let doc = server.json("/v1/openapi.json");
     assert!(
-        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")),
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
         "{}",
         doc["openapi"]
     );

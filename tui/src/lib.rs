@@ -54,20 +54,13 @@ fn fetch_loop(
         if current.paused {
             continue;
         }
-        let stats = client
-            .stats()
-            .map_err(|e| e.to_string())
-            .and_then(|v| serde_json::from_value::<stats::Stats>(v).map_err(|e| e.to_string()));
+        let stats = client.stats().map_err(|e| e.to_string());
         if tx.send(Update::Stats(stats)).is_err() {
             return;
         }
         if let Some((topic, group)) = &current.group
-            && let Ok(rows) = client.inflight(topic, group)
+            && let Ok(leases) = client.inflight(topic, group)
         {
-            let leases = rows
-                .into_iter()
-                .filter_map(|r| serde_json::from_value(r).ok())
-                .collect();
             if tx.send(Update::Leases(leases)).is_err() {
                 return;
             }

@@ -8,10 +8,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::parse_duration;
 use crate::OutputFormat;
+use driftq_core::api::stats::GroupSummary;
+
 use crate::client::Client;
 
 pub const OK: u8 = 0;
@@ -72,13 +74,11 @@ pub fn run(a: &CheckArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
             return Ok(CRITICAL);
         }
     };
-    let groups: Vec<Value> = stats["groups"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    let groups: Vec<GroupSummary> = stats
+        .groups
         .into_iter()
-        .filter(|g| a.topic.as_deref().is_none_or(|t| g["topic"] == t))
-        .filter(|g| a.group.as_deref().is_none_or(|n| g["group"] == n))
+        .filter(|g| a.topic.as_deref().is_none_or(|t| g.topic == t))
+        .filter(|g| a.group.as_deref().is_none_or(|n| g.group == n))
         .collect();
     if groups.is_empty() && (a.topic.is_some() || a.group.is_some()) {
         writeln!(out, "CRITICAL: no such group to check")?;
@@ -86,21 +86,19 @@ pub fn run(a: &CheckArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     }
     let mut rows = Vec::new();
     for g in &groups {
-        let name = format!(
-            "{}/{}",
-            g["topic"].as_str().unwrap_or("?"),
-            g["group"].as_str().unwrap_or("?")
-        );
-        let oldest_ms = g["oldest_unacked_age_ms"].as_u64().unwrap_or(0);
+        let name = format!("{}/{}", g.topic, g.group);
+        let oldest_ms = g
+            .oldest_unacked_age_ms
+            .map_or(0, |ms| u64::try_from(ms).unwrap_or(0));
         let limits = [
-            ("lag", g["lag"].as_u64().unwrap_or(0), a.max_lag),
+            ("lag", g.lag, a.max_lag),
             (
                 "oldest_ms",
                 oldest_ms,
                 a.max_oldest
                     .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
             ),
-            ("dlq", g["dlq"].as_u64().unwrap_or(0), a.max_dlq),
+            ("dlq", g.dlq, a.max_dlq),
         ];
         for (what, value, limit) in limits {
             if let Some(limit) = limit {

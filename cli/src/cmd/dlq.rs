@@ -164,10 +164,10 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
                     let mut t = table(&["source topic", "dlq topic", "depth", "replayed"]);
                     for r in &rows {
                         t.add_row(vec![
-                            r["source_topic"].as_str().unwrap_or_default().to_owned(),
-                            r["dlq_topic"].as_str().unwrap_or_default().to_owned(),
-                            r["depth"].to_string(),
-                            r["replayed"].to_string(),
+                            r.source_topic.clone(),
+                            r.dlq_topic.clone(),
+                            r.depth.to_string(),
+                            r.replayed.to_string(),
                         ]);
                     }
                     writeln!(out, "{t}")?;

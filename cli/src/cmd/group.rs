@@ -6,6 +6,9 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table};
+use driftq_core::api::groups::GroupDescription;
+use driftq_core::api::stats::GroupSummary;
+
 use crate::client::Client;
 use crate::output::printable;
 use crate::{ExitError, OutputFormat, exit};
@@ -142,327 +145,348 @@ pub struct SeekArgs {
     pub output: OutputFormat,
 }
 
-fn age(v: &Value) -> String {
-    v.as_i64().map_or_else(|| "-".to_owned(), human_ms)
+fn age(ms: Option<i64>) -> String {
+    ms.map_or_else(|| "-".to_owned(), human_ms)
 }
 
 /// The stable JSON row of a group (`lag`, `ready`, `inflight`, `oldest_unacked_age_ms`, `dlq`).
-fn row(g: &Value) -> Value {
+fn row(g: &GroupSummary) -> Value {
     json!({
-        "topic": g["topic"], "group": g["group"], "lag": g["lag"], "ready": g["ready"], "inflight": g["inflight"],
-        "oldest_unacked_age_ms": g["oldest_unacked_age_ms"], "dlq": g["dlq"], "acks": g["acks"], "nacks": g["nacks"],
-        "redeliveries": g["redeliveries"],
+        "topic": g.topic, "group": g.group, "lag": g.lag, "ready": g.ready, "inflight": g.inflight,
+        "oldest_unacked_age_ms": g.oldest_unacked_age_ms, "dlq": g.dlq, "acks": g.acks,
+        "nacks": g.nacks, "redeliveries": g.redeliveries,
     })
 }
 
 pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
-        GroupCommand::List(a) => {
-            let groups = client.groups()?;
-            match a.output {
-                OutputFormat::Json => writeln!(
-                    out,
-                    "{}",
-                    json!({"groups": groups.iter().map(row).collect::<Vec<_>>()})
-                )?,
-                OutputFormat::Table if groups.is_empty() => {
-                    writeln!(
-                        out,
-                        "no consumer groups yet (one appears with its first consume)"
-                    )?;
-                }
-                OutputFormat::Table => {
-                    let mut t = table(&[
-                        "topic",
-                        "group",
-                        "lag",
-                        "ready",
-                        "inflight",
-                        "oldest unacked",
-                        "dlq",
-                    ]);
-                    for g in &groups {
-                        t.add_row(vec![
-                            g["topic"].as_str().unwrap_or_default().to_owned(),
-                            g["group"].as_str().unwrap_or_default().to_owned(),
-                            g["lag"].to_string(),
-                            g["ready"].to_string(),
-                            g["inflight"].to_string(),
-                            age(&g["oldest_unacked_age_ms"]),
-                            g["dlq"].to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                }
-            }
-        }
-        GroupCommand::Describe(a) => {
-            let g = client.describe_group(&a.topic, &a.group)?;
-            match a.output {
-                OutputFormat::Json => {
-                    let mut v = row(&g);
-                    v["dlq_depth"] = g["dlq_depth"].clone();
-                    v["last_poll_age_ms"] = g["last_poll_age_ms"].clone();
-                    v["last_owner"] = g["last_owner"].clone();
-                    v["delayed"] = g["delayed"].clone();
-                    v["blocked_by_key"] = g["blocked_by_key"].clone();
-                    v["consumers"] = g["consumers"].clone();
-                    v["partitions"] = g["partitions"].clone();
-                    writeln!(out, "{v}")?;
-                }
-                OutputFormat::Table => {
-                    let polled = match (g["last_poll_age_ms"].as_i64(), g["last_owner"].as_str()) {
-                        (Some(age), Some(owner)) => {
-                            format!(
-                                ", last polled {} ago by {}",
-                                human_ms(age),
-                                printable(owner.as_bytes())
-                            )
-                        }
-                        _ => ", not polled since the server started".to_owned(),
-                    };
-                    // Shown only when there are some: most topics never use produce delays.
-                    let delayed = match g["delayed"].as_u64() {
-                        Some(n) if n > 0 => format!(", delayed {n}"),
-                        _ => String::new(),
-                    };
-                    // Likewise for topics ordered by key.
-                    let blocked = match g["blocked_by_key"].as_u64() {
-                        Some(n) if n > 0 => format!(", blocked by key {n}"),
-                        _ => String::new(),
-                    };
-                    writeln!(
-                        out,
-                        "group {} on {}: lag {}, inflight {}{delayed}{blocked}, dlq {} (depth {}){polled}",
-                        a.group, a.topic, g["lag"], g["inflight"], g["dlq"], g["dlq_depth"]
-                    )?;
-                    let mut t = table(&[
-                        "partition",
-                        "committed",
-                        "high",
-                        "lag",
-                        "ready",
-                        "inflight",
-                        "oldest unacked",
-                        "acks",
-                        "nacks",
-                        "redeliveries",
-                        "dlq",
-                    ]);
-                    for p in g["partitions"].as_array().cloned().unwrap_or_default() {
-                        t.add_row(vec![
-                            p["partition"].to_string(),
-                            p["committed"].to_string(),
-                            p["high_watermark"].to_string(),
-                            p["lag"].to_string(),
-                            p["ready"].to_string(),
-                            p["inflight"].to_string(),
-                            age(&p["oldest_unacked_age_ms"]),
-                            p["acks"].to_string(),
-                            p["nacks"].to_string(),
-                            p["redeliveries"].to_string(),
-                            p["dlq"].to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                    let consumers = g["consumers"].as_array().cloned().unwrap_or_default();
-                    if !consumers.is_empty() {
-                        let mut t = table(&["consumer", "last poll", "inflight"]);
-                        for c in consumers {
-                            t.add_row(vec![
-                                printable(c["owner"].as_str().unwrap_or_default().as_bytes()),
-                                if c["gone"] == true {
-                                    "gone (stream closed)".to_owned()
-                                } else {
-                                    c["last_poll_age_ms"].as_i64().map_or_else(
-                                        || "-".to_owned(),
-                                        |ms| format!("{} ago", human_ms(ms)),
-                                    )
-                                },
-                                c["inflight"].to_string(),
-                            ]);
-                        }
-                        writeln!(out, "{t}")?;
-                    }
-                }
-            }
-        }
-        GroupCommand::Inflight(a) => {
-            let rows = client.inflight(&a.topic, &a.group)?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{}", json!({"inflight": rows}))?,
-                OutputFormat::Table if rows.is_empty() => {
-                    writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
-                }
-                OutputFormat::Table => {
-                    let mut t = table(&[
-                        "partition",
-                        "offset",
-                        "owner",
-                        "attempts",
-                        "lease left",
-                        "last error",
-                    ]);
-                    for r in &rows {
-                        t.add_row(vec![
-                            r["partition"].to_string(),
-                            r["offset"].to_string(),
-                            r["owner"].as_str().unwrap_or_default().to_owned(),
-                            r["attempts"].to_string(),
-                            age(&r["lease_remaining_ms"]),
-                            printable(r["last_error"].as_str().unwrap_or("-").as_bytes()),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                }
-            }
-        }
-        GroupCommand::Messages(a) => {
-            // The view shows a group that does not exist as a new one would start (everything
-            // queued); a mistyped name should say so instead.
-            client.describe_group(&a.topic, &a.group)?;
-            // Dead letters live in the DLQ topic; the other states in the topic itself.
-            let topic = match a.state {
-                Some(MessageStateArg::DeadLettered) => driftq_core::broker::dlq_topic_for(&a.topic),
-                _ => a.topic.clone(),
-            };
-            let rows = client.message_states(
-                &topic,
-                &a.group,
-                a.state.map(MessageStateArg::wire),
-                a.owner.as_deref(),
-                a.limit,
+        GroupCommand::List(a) => list(a, client, out)?,
+        GroupCommand::Describe(a) => describe(a, client, out)?,
+        GroupCommand::Inflight(a) => inflight(a, client, out)?,
+        GroupCommand::Messages(a) => messages(a, client, out)?,
+        GroupCommand::Delete(a) => delete(a, client, out)?,
+        GroupCommand::Seek(a) => seek(a, client, out)?,
+    }
+    Ok(exit::OK)
+}
+
+fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let groups = client.groups()?;
+    match a.output {
+        OutputFormat::Json => writeln!(
+            out,
+            "{}",
+            json!({"groups": groups.iter().map(row).collect::<Vec<_>>()})
+        )?,
+        OutputFormat::Table if groups.is_empty() => {
+            writeln!(
+                out,
+                "no consumer groups yet (one appears with its first consume)"
             )?;
-            match a.output {
-                OutputFormat::Json => {
-                    for r in &rows {
-                        writeln!(out, "{r}")?;
-                    }
-                }
-                OutputFormat::Table if rows.is_empty() => {
-                    writeln!(out, "no such messages for group {} on {topic}", a.group)?;
-                }
-                OutputFormat::Table => {
-                    let mut t = table(&[
-                        "partition",
-                        "offset",
-                        "state",
-                        "attempts",
-                        "owner",
-                        "last error",
-                        "key",
-                        "value",
-                    ]);
-                    let text = |v: &Value| match v.as_str() {
-                        Some(s) => printable(s.as_bytes()),
-                        None => "-".to_owned(),
-                    };
-                    // Keys and values that are not UTF-8 come with their exact bytes beside.
-                    let bytes = |r: &Value, name: &str| match crate::output::bytes_from_json(
-                        &r[format!("{name}_base64")],
-                    ) {
-                        Ok(b) => printable(&b),
-                        Err(_) => text(&r[name]),
-                    };
-                    for r in &rows {
-                        t.add_row(vec![
-                            r["partition"].to_string(),
-                            r["offset"].to_string(),
-                            r["state"].as_str().unwrap_or_default().to_owned(),
-                            r["attempts"].to_string(),
-                            text(&r["owner"]),
-                            text(&r["last_error"]),
-                            bytes(r, "key"),
-                            bytes(r, "value").chars().take(40).collect(),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                }
+        }
+        OutputFormat::Table => {
+            let mut t = table(&[
+                "topic",
+                "group",
+                "lag",
+                "ready",
+                "inflight",
+                "oldest unacked",
+                "dlq",
+            ]);
+            for g in &groups {
+                t.add_row(vec![
+                    g.topic.clone(),
+                    g.group.clone(),
+                    g.lag.to_string(),
+                    g.ready.to_string(),
+                    g.inflight.to_string(),
+                    age(g.oldest_unacked_age_ms),
+                    g.dlq.to_string(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(())
+}
+
+fn describe(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let g = client.describe_group(&a.topic, &a.group)?;
+    match a.output {
+        OutputFormat::Json => {
+            let mut v = json!({
+                "topic": g.topic, "group": g.group, "lag": g.lag, "ready": g.ready,
+                "inflight": g.inflight, "oldest_unacked_age_ms": g.oldest_unacked_age_ms,
+                "dlq": g.dlq, "acks": g.acks, "nacks": g.nacks, "redeliveries": g.redeliveries,
+            });
+            v["dlq_depth"] = json!(g.dlq_depth);
+            v["last_poll_age_ms"] = json!(g.last_poll_age_ms);
+            v["last_owner"] = json!(g.last_owner);
+            v["delayed"] = json!(g.delayed);
+            v["blocked_by_key"] = json!(g.blocked_by_key);
+            v["consumers"] = json!(g.consumers);
+            v["partitions"] = json!(g.partitions);
+            writeln!(out, "{v}")?;
+        }
+        OutputFormat::Table => describe_table(a, &g, out)?,
+    }
+    Ok(())
+}
+
+fn describe_table(a: &GroupArgs, g: &GroupDescription, out: &mut dyn Write) -> anyhow::Result<()> {
+    let polled = match (g.last_poll_age_ms, g.last_owner.as_deref()) {
+        (Some(age), Some(owner)) => format!(
+            ", last polled {} ago by {}",
+            human_ms(age),
+            printable(owner.as_bytes())
+        ),
+        _ => ", not polled since the server started".to_owned(),
+    };
+    // Shown only when there are some: most topics never use produce delays, or key order.
+    let delayed = match g.delayed {
+        0 => String::new(),
+        n => format!(", delayed {n}"),
+    };
+    let blocked = match g.blocked_by_key {
+        0 => String::new(),
+        n => format!(", blocked by key {n}"),
+    };
+    writeln!(
+        out,
+        "group {} on {}: lag {}, inflight {}{delayed}{blocked}, dlq {} (depth {}){polled}",
+        a.group, a.topic, g.lag, g.inflight, g.dlq, g.dlq_depth
+    )?;
+    let mut t = table(&[
+        "partition",
+        "committed",
+        "high",
+        "lag",
+        "ready",
+        "inflight",
+        "oldest unacked",
+        "acks",
+        "nacks",
+        "redeliveries",
+        "dlq",
+    ]);
+    for p in &g.partitions {
+        t.add_row(vec![
+            p.partition.to_string(),
+            p.committed.to_string(),
+            p.high_watermark.to_string(),
+            p.lag.to_string(),
+            p.ready.to_string(),
+            p.inflight.to_string(),
+            age(p.oldest_unacked_age_ms),
+            p.acks.to_string(),
+            p.nacks.to_string(),
+            p.redeliveries.to_string(),
+            p.dlq.to_string(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if !g.consumers.is_empty() {
+        let mut t = table(&["consumer", "last poll", "inflight"]);
+        for c in &g.consumers {
+            t.add_row(vec![
+                printable(c.owner.as_bytes()),
+                if c.gone {
+                    "gone (stream closed)".to_owned()
+                } else {
+                    c.last_poll_age_ms
+                        .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", human_ms(ms)))
+                },
+                c.inflight.to_string(),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    Ok(())
+}
+
+fn inflight(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let rows = client.inflight(&a.topic, &a.group)?;
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!({ "inflight": rows }))?,
+        OutputFormat::Table if rows.is_empty() => {
+            writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
+        }
+        OutputFormat::Table => {
+            let mut t = table(&[
+                "partition",
+                "offset",
+                "owner",
+                "attempts",
+                "lease left",
+                "last error",
+            ]);
+            for r in &rows {
+                t.add_row(vec![
+                    r.partition.to_string(),
+                    r.offset.to_string(),
+                    r.owner.clone(),
+                    r.attempts.to_string(),
+                    age(Some(r.lease_remaining_ms)),
+                    printable(r.last_error.as_deref().unwrap_or("-").as_bytes()),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(())
+}
+
+fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    // The view shows a group that does not exist as a new one would start (everything
+    // queued); a mistyped name should say so instead.
+    client.describe_group(&a.topic, &a.group)?;
+    // Dead letters live in the DLQ topic; the other states in the topic itself.
+    let topic = match a.state {
+        Some(MessageStateArg::DeadLettered) => driftq_core::broker::dlq_topic_for(&a.topic),
+        _ => a.topic.clone(),
+    };
+    let rows = client.message_states(
+        &topic,
+        &a.group,
+        a.state.map(MessageStateArg::wire),
+        a.owner.as_deref(),
+        a.limit,
+    )?;
+    match a.output {
+        OutputFormat::Json => {
+            for r in &rows {
+                writeln!(out, "{r}")?;
             }
         }
-        GroupCommand::Delete(a) => {
-            // The preview: what is forgotten (and a missing group is a 404 before any prompt).
-            let g = client.describe_group(&a.topic, &a.group)?;
-            confirm(
-                a.yes,
-                &format!(
-                    "delete group {} of {} (lag {}, {} lease(s) held)",
-                    a.group, a.topic, g["lag"], g["inflight"]
+        OutputFormat::Table if rows.is_empty() => {
+            writeln!(out, "no such messages for group {} on {topic}", a.group)?;
+        }
+        OutputFormat::Table => writeln!(out, "{}", message_table(&rows))?,
+    }
+    Ok(())
+}
+
+fn message_table(rows: &[Value]) -> comfy_table::Table {
+    let mut t = table(&[
+        "partition",
+        "offset",
+        "state",
+        "attempts",
+        "owner",
+        "last error",
+        "key",
+        "value",
+    ]);
+    let text = |v: &Value| match v.as_str() {
+        Some(s) => printable(s.as_bytes()),
+        None => "-".to_owned(),
+    };
+    // Keys and values that are not UTF-8 come with their exact bytes beside.
+    let bytes = |r: &Value, name: &str| match crate::output::bytes_from_json(
+        &r[format!("{name}_base64")],
+    ) {
+        Ok(b) => printable(&b),
+        Err(_) => text(&r[name]),
+    };
+    for r in rows {
+        t.add_row(vec![
+            r["partition"].to_string(),
+            r["offset"].to_string(),
+            r["state"].as_str().unwrap_or_default().to_owned(),
+            r["attempts"].to_string(),
+            text(&r["owner"]),
+            text(&r["last_error"]),
+            bytes(r, "key"),
+            bytes(r, "value").chars().take(40).collect(),
+        ]);
+    }
+    t
+}
+
+fn delete(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    // The preview: what is forgotten (and a missing group is a 404 before any prompt).
+    let g = client.describe_group(&a.topic, &a.group)?;
+    confirm(
+        a.yes,
+        &format!(
+            "delete group {} of {} (lag {}, {} lease(s) held)",
+            a.group, a.topic, g.lag, g.inflight
+        ),
+    )?;
+    let reply = client.delete_group(&a.topic, &a.group, a.force)?;
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!(reply))?,
+        OutputFormat::Table => {
+            write!(out, "deleted group {} of {}", a.group, a.topic)?;
+            if reply.dropped_leases > 0 {
+                write!(out, " ({} lease(s) dropped)", reply.dropped_leases)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The request's target of `--to`, and how the preview says it.
+fn seek_target(to: &str, before_end: Option<u64>) -> anyhow::Result<(Value, String)> {
+    Ok(match to {
+        o if before_end.is_some() => (json!(null), format!("{} before the end", &o[1..])),
+        "start" => (json!("start"), "the start".to_owned()),
+        "end" => (json!("end"), "the end".to_owned()),
+        t if t.starts_with('@') => {
+            let ms =
+                parse_time_ms(&t[1..]).map_err(|e| ExitError::usage_error(format!("--to: {e}")))?;
+            (
+                json!(format!("@{ms}")),
+                format!(
+                    "the first message at or after {}",
+                    driftq_core::api::format_rfc3339_ms(ms)
                 ),
-            )?;
-            let reply = client.delete_group(&a.topic, &a.group, a.force)?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{reply}")?,
-                OutputFormat::Table => {
-                    let dropped = reply["dropped_leases"].as_u64().unwrap_or(0);
-                    write!(out, "deleted group {} of {}", a.group, a.topic)?;
-                    if dropped > 0 {
-                        write!(out, " ({dropped} lease(s) dropped)")?;
-                    }
-                    writeln!(out)?;
-                }
-            }
+            )
         }
-        GroupCommand::Seek(a) => {
-            // The request's target, and how the preview says it.
-            let before_end = parse_before_end(&a.to, "--to")?;
-            let (to, target) = match a.to.as_str() {
-                o if before_end.is_some() => (json!(null), format!("{} before the end", &o[1..])),
-                "start" => (json!("start"), "the start".to_owned()),
-                "end" => (json!("end"), "the end".to_owned()),
-                t if t.starts_with('@') => {
-                    let ms = parse_time_ms(&t[1..])
-                        .map_err(|e| ExitError::usage_error(format!("--to: {e}")))?;
-                    (
-                        json!(format!("@{ms}")),
-                        format!(
-                            "the first message at or after {}",
-                            driftq_core::api::format_rfc3339_ms(ms)
-                        ),
-                    )
-                }
-                o => {
-                    let offset = o.parse::<u64>().map_err(|_| {
-                        ExitError::usage_error("--to must be start, end, OFFSET, -N or @TIME")
-                    })?;
-                    (json!(offset), format!("offset {offset}"))
-                }
-            };
-            // Preview what moves before doing it.
-            let g = client.describe_group(&a.topic, &a.group).ok();
-            if let Some(g) = &g {
-                for p in g["partitions"].as_array().cloned().unwrap_or_default() {
-                    if a.partition.is_none_or(|x| p["partition"] == x) {
-                        eprintln!(
-                            "partition {}: committed {} (lag {}) → {target}",
-                            p["partition"], p["committed"], p["lag"]
-                        );
-                    }
-                }
-            }
-            confirm(
-                a.yes,
-                &format!("move group {} on {} to {}", a.group, a.topic, a.to),
-            )?;
-            let r = match before_end {
-                Some(n) => json!({
-                    "moved": seek_before_end(client, &a.topic, &a.group, n, a.partition, a.force)?
-                }),
-                None => client.seek(&a.topic, &a.group, &to, a.partition, a.force)?,
-            };
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{r}")?,
-                OutputFormat::Table => {
-                    for m in r["moved"].as_array().cloned().unwrap_or_default() {
-                        writeln!(
-                            out,
-                            "partition {}: {} → {}",
-                            m["partition"], m["from"], m["to"]
-                        )?;
-                    }
-                }
+        o => {
+            let offset = o.parse::<u64>().map_err(|_| {
+                ExitError::usage_error("--to must be start, end, OFFSET, -N or @TIME")
+            })?;
+            (json!(offset), format!("offset {offset}"))
+        }
+    })
+}
+
+fn seek(a: &SeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let before_end = parse_before_end(&a.to, "--to")?;
+    let (to, target) = seek_target(&a.to, before_end)?;
+    // Preview what moves before doing it.
+    if let Ok(g) = client.describe_group(&a.topic, &a.group) {
+        for p in &g.partitions {
+            if a.partition.is_none_or(|x| p.partition == x) {
+                eprintln!(
+                    "partition {}: committed {} (lag {}) → {target}",
+                    p.partition, p.committed, p.lag
+                );
             }
         }
     }
-    Ok(exit::OK)
+    confirm(
+        a.yes,
+        &format!("move group {} on {} to {}", a.group, a.topic, a.to),
+    )?;
+    let moved = match before_end {
+        Some(n) => seek_before_end(client, &a.topic, &a.group, n, a.partition, a.force)?,
+        None => {
+            client
+                .seek(&a.topic, &a.group, &to, a.partition, a.force)?
+                .moved
+        }
+    };
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!({ "moved": moved }))?,
+        OutputFormat::Table => {
+            for m in &moved {
+                writeln!(out, "partition {}: {} → {}", m.partition, m.from, m.to)?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -86,17 +86,11 @@ pub fn seek_before_end(
     n: u64,
     only: Option<u32>,
     force: bool,
-) -> anyhow::Result<Vec<serde_json::Value>> {
+) -> anyhow::Result<Vec<driftq_core::api::groups::Move>> {
     let described = client.describe_topic(topic)?;
     let mut moved = Vec::new();
-    for p in described["partitions"].as_array().into_iter().flatten() {
-        let (low, high) = (
-            p["low_watermark"].as_u64().unwrap_or(0),
-            p["high_watermark"].as_u64().unwrap_or(0),
-        );
-        let Some(partition) = p["partition"].as_u64().and_then(|x| u32::try_from(x).ok()) else {
-            continue;
-        };
+    for p in &described.partitions {
+        let (low, high, partition) = (p.low_watermark, p.high_watermark, p.partition);
         if only.is_some_and(|o| o != partition) {
             continue;
         }
@@ -107,7 +101,7 @@ pub fn seek_before_end(
             Some(partition),
             force,
         )?;
-        moved.extend(r["moved"].as_array().into_iter().flatten().cloned());
+        moved.extend(r.moved);
     }
     Ok(moved)
 }

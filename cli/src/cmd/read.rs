@@ -127,15 +127,12 @@ pub fn run(a: &ReadArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
     let (from, to) = parse_offset(&a.offset)?;
     let topic = client.describe_topic(&a.topic)?;
     let mut cursors = Vec::new();
-    for p in topic["partitions"].as_array().cloned().unwrap_or_default() {
-        let partition = u32::try_from(p["partition"].as_u64().unwrap_or(0)).unwrap_or(0);
+    for p in &topic.partitions {
+        let partition = p.partition;
         if !a.partition.is_empty() && !a.partition.contains(&partition) {
             continue;
         }
-        let marks = (
-            p["low_watermark"].as_u64().unwrap_or(0),
-            p["high_watermark"].as_u64().unwrap_or(0),
-        );
+        let marks = (p.low_watermark, p.high_watermark);
         let start = resolve(client, &a.topic, partition, &from, marks)?;
         let stop = match (&to, a.follow) {
             (Some(t), _) => Some(resolve(client, &a.topic, partition, t, marks)?),

@@ -6,6 +6,8 @@ use std::io::Write;
 use clap::Args;
 use serde_json::{Value, json};
 
+use driftq_core::api::stats::Stats;
+
 use super::human_ms;
 use crate::client::Client;
 use crate::{OutputFormat, exit};
@@ -18,38 +20,27 @@ pub struct StatusArgs {
 }
 
 /// The summary `status` prints, from `/v1/stats` and `/v1/config`.
-fn summary(url: &str, stats: &Value, config: &Value) -> Value {
-    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
-    let (topics, groups, dlqs) = (
-        list(&stats["topics"]),
-        list(&stats["groups"]),
-        list(&stats["dlq"]),
-    );
-    let total = |items: &[Value], field: &str| -> u64 {
-        items.iter().filter_map(|i| i[field].as_u64()).sum()
-    };
-    let partitions: u64 = topics
-        .iter()
-        .map(|t| t["partitions"].as_array().map_or(0, Vec::len) as u64)
-        .sum();
+fn summary(url: &str, stats: &Stats, config: &Value) -> Value {
+    let (topics, groups, dlqs) = (&stats.topics, &stats.groups, &stats.dlq);
+    let partitions: u64 = topics.iter().map(|t| t.partitions.len() as u64).sum();
     json!({
         "url": url,
-        "version": stats["version"],
-        "uptime_ms": stats["uptime_ms"],
+        "version": stats.version,
+        "uptime_ms": stats.uptime_ms,
         "addr": config["addr"],
         "data_dir": config["data_dir"],
         "fsync": config["fsync"],
         "topics": topics.len(),
         "partitions": partitions,
-        "messages": total(&topics, "messages"),
-        "bytes": total(&topics, "bytes"),
+        "messages": topics.iter().map(|t| t.messages).sum::<u64>(),
+        "bytes": topics.iter().map(|t| t.bytes).sum::<u64>(),
         "groups": groups.len(),
-        "lag": total(&groups, "lag"),
-        "inflight": total(&groups, "inflight"),
+        "lag": groups.iter().map(|g| g.lag).sum::<u64>(),
+        "inflight": groups.iter().map(|g| g.inflight).sum::<u64>(),
         "dlq_topics": dlqs.len(),
-        "dlq_messages": total(&dlqs, "depth"),
-        "disk": stats["disk"],
-        "recovery": stats["recovery"],
+        "dlq_messages": dlqs.iter().map(|d| d.depth).sum::<u64>(),
+        "disk": stats.disk,
+        "recovery": stats.recovery,
     })
 }
 
@@ -139,7 +130,7 @@ mod tests {
 
     #[test]
     fn sums_topics_groups_and_dead_letter_queues() {
-        let stats = json!({
+        let stats: Stats = serde_json::from_value(json!({
             "version": "9.9.9", "uptime_ms": 1000,
             "topics": [
                 {"name": "a", "partitions": [{}, {}], "messages": 5, "bytes": 50},
@@ -147,7 +138,8 @@ mod tests {
             ],
             "groups": [{"lag": 3, "inflight": 1}, {"lag": 2, "inflight": 0}],
             "dlq": [{"depth": 1}],
-        });
+        }))
+        .expect("a stats reply");
         let config = json!({"addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always"});
         let v = summary("http://x", &stats, &config);
         assert_eq!(
@@ -157,7 +149,7 @@ mod tests {
                 "addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always",
                 "topics": 2, "partitions": 4, "messages": 6, "bytes": 60,
                 "groups": 2, "lag": 5, "inflight": 1, "dlq_topics": 1, "dlq_messages": 1,
-                "disk": null, "recovery": null,
+                "disk": null, "recovery": {"truncated_records": 0, "truncated_tails": []},
             })
         );
     }

@@ -6,6 +6,8 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{confirm, human_ms, parse_duration, parse_size, table};
+use driftq_core::api::topics::TopicDescription;
+
 use crate::client::Client;
 use crate::{OutputFormat, exit};
 
@@ -72,9 +74,9 @@ pub enum OrderingArg {
 }
 
 /// A topic's ordering as one line (`v`: the topic describe reply).
-fn ordering_text(v: &Value) -> &'static str {
-    match v["ordering"].as_str() {
-        Some("key") => {
+fn ordering_text(v: &TopicDescription) -> &'static str {
+    match v.ordering.as_str() {
+        "key" => {
             "by key (a key's next message waits until the one before is acked or dead-lettered)"
         }
         _ => "none (messages of one key may be in flight together)",
@@ -134,15 +136,13 @@ fn attempts_limit(s: &str) -> Result<NewLimit, String> {
 }
 
 /// A topic's retry policy as one line (`v`: the topic describe reply).
-fn retry_text(v: &Value) -> String {
-    let p = &v["retry_policy"];
-    let Some(n) = p["max_attempts"].as_u64() else {
+fn retry_text(v: &TopicDescription) -> String {
+    let Some(p) = v.retry_policy else {
         return "none (messages without their own policy are redelivered until acked)".to_owned();
     };
-    let backoff = match (
-        p["backoff_ms"].as_i64().unwrap_or(0),
-        p["max_backoff_ms"].as_i64().unwrap_or(0),
-    ) {
+    let n = p.max_attempts;
+    let ms = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let backoff = match (ms(p.backoff_ms), ms(p.max_backoff_ms)) {
         (0, _) => "no backoff".to_owned(),
         (b, 0) => format!("backoff {} doubling", human_ms(b)),
         (b, m) => format!("backoff {} doubling up to {}", human_ms(b), human_ms(m)),
@@ -150,10 +150,9 @@ fn retry_text(v: &Value) -> String {
     format!(
         "{n} deliver{}, {backoff}, then {}",
         if n == 1 { "y" } else { "ies" },
-        v["dlq"]["dlq_topic"].as_str().map_or_else(
-            || format!("dlq.{}", v["name"].as_str().unwrap_or_default()),
-            str::to_owned
-        )
+        v.dlq
+            .as_ref()
+            .map_or_else(|| format!("dlq.{}", v.name), |d| d.dlq_topic.clone())
     )
 }
 
@@ -207,12 +206,12 @@ fn size_limit(s: &str) -> Result<NewLimit, String> {
 }
 
 /// A topic's retention limits as one line (`v`: the topic describe reply).
-fn retention_text(v: &Value) -> String {
-    let age = v["retention_age_ms"]
-        .as_i64()
+fn retention_text(v: &TopicDescription) -> String {
+    let age = v
+        .retention_age_ms
         .map(|ms| format!("older than {} deleted", human_ms(ms)));
-    let size = v["retention_bytes"]
-        .as_u64()
+    let size = v
+        .retention_bytes
         .map(|b| format!("at most {b} bytes per partition"));
     match (age, size) {
         (None, None) => "none (everything is kept)".to_owned(),
@@ -245,161 +244,11 @@ pub struct DeleteArgs {
 
 pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
-        TopicCommand::Create(a) => {
-            let age = a
-                .retention_age
-                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-            let v = client.create_topic(
-                &a.name,
-                a.partitions,
-                age,
-                a.retention_bytes,
-                a.retry.json()?,
-                (a.ordering == OrderingArg::Key).then_some("key"),
-            )?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{v}")?,
-                OutputFormat::Table => {
-                    let n = v["partitions"].as_u64().unwrap_or_default();
-                    writeln!(
-                        out,
-                        "created topic {} with {n} partition{}",
-                        v["name"].as_str().unwrap_or_default(),
-                        crate::plural(n, "s")
-                    )?;
-                }
-            }
-        }
-        TopicCommand::List(a) => {
-            let stats = client.stats()?;
-            let topics = stats["topics"].as_array().cloned().unwrap_or_default();
-            match a.output {
-                OutputFormat::Json => {
-                    let rows: Vec<Value> = topics
-                        .iter()
-                        .map(|t| json!({"name": t["name"], "partitions": t["partitions"].as_array().map_or(0, Vec::len), "messages": t["messages"], "bytes": t["bytes"]}))
-                        .collect();
-                    writeln!(out, "{}", json!({"topics": rows}))?;
-                }
-                OutputFormat::Table if topics.is_empty() => {
-                    writeln!(out, "no topics yet (driftq topic create NAME)")?;
-                }
-                OutputFormat::Table => {
-                    let mut t = table(&["topic", "partitions", "messages", "bytes", "groups"]);
-                    for topic in &topics {
-                        t.add_row(vec![
-                            topic["name"].as_str().unwrap_or_default().to_owned(),
-                            topic["partitions"]
-                                .as_array()
-                                .map_or(0, Vec::len)
-                                .to_string(),
-                            topic["messages"].to_string(),
-                            topic["bytes"].to_string(),
-                            topic["groups"].as_array().map_or(0, Vec::len).to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                }
-            }
-        }
-        TopicCommand::Describe(a) => {
-            let v = client.describe_topic(&a.name)?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{v}")?,
-                OutputFormat::Table => {
-                    writeln!(
-                        out,
-                        "topic {}: {} message{}, {} bytes",
-                        a.name,
-                        v["messages"],
-                        crate::plural(v["messages"].as_u64().unwrap_or(0), "s"),
-                        v["bytes"]
-                    )?;
-                    writeln!(out, "retention: {}", retention_text(&v))?;
-                    writeln!(out, "retry policy: {}", retry_text(&v))?;
-                    writeln!(out, "ordering: {}", ordering_text(&v))?;
-                    let mut t =
-                        table(&["partition", "low", "high", "messages", "bytes", "segments"]);
-                    for p in v["partitions"].as_array().cloned().unwrap_or_default() {
-                        t.add_row(vec![
-                            p["partition"].to_string(),
-                            p["low_watermark"].to_string(),
-                            p["high_watermark"].to_string(),
-                            p["messages"].to_string(),
-                            p["bytes"].to_string(),
-                            p["segments"].to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                    for g in v["groups"].as_array().cloned().unwrap_or_default() {
-                        writeln!(
-                            out,
-                            "group {}: lag {}, inflight {}, dlq {}",
-                            g["group"].as_str().unwrap_or_default(),
-                            g["lag"],
-                            g["inflight"],
-                            g["dlq"]
-                        )?;
-                    }
-                    if let Some(d) = v["dlq"].as_object() {
-                        writeln!(
-                            out,
-                            "dlq {}: depth {}",
-                            d.get("dlq_topic")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default(),
-                            d.get("depth").cloned().unwrap_or_default()
-                        )?;
-                    }
-                }
-            }
-        }
-        TopicCommand::Alter(a) => {
-            let v = client.alter_topic(
-                &a.name,
-                a.partitions,
-                a.retention_age.map(|l| l.0),
-                a.retention_bytes.map(|l| l.0),
-                a.retry.json()?,
-            )?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{v}")?,
-                OutputFormat::Table => {
-                    if a.partitions.is_some() {
-                        let n = v["partitions"].as_array().map_or(0, Vec::len);
-                        writeln!(out, "topic {} partitions: {n}", a.name)?;
-                    }
-                    if a.retention_age.is_some() || a.retention_bytes.is_some() {
-                        writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
-                    }
-                    if a.retry.max_attempts.is_some() {
-                        writeln!(out, "topic {} retry policy: {}", a.name, retry_text(&v))?;
-                    }
-                }
-            }
-        }
-        TopicCommand::Purge(a) => {
-            confirm(
-                a.yes,
-                &format!(
-                    "delete every message of topic {} (its groups move past them)",
-                    a.name
-                ),
-            )?;
-            let v = client.purge_topic(&a.name)?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{v}")?,
-                OutputFormat::Table => {
-                    let n = v["purged"].as_u64().unwrap_or(0);
-                    writeln!(
-                        out,
-                        "purged {n} message{} from {}",
-                        crate::plural(n, "s"),
-                        a.name
-                    )?;
-                }
-            }
-        }
+        TopicCommand::Create(a) => create(a, client, out)?,
+        TopicCommand::List(a) => list(a, client, out)?,
+        TopicCommand::Describe(a) => describe(a, client, out)?,
+        TopicCommand::Alter(a) => alter(a, client, out)?,
+        TopicCommand::Purge(a) => purge(a, client, out)?,
         TopicCommand::Delete(a) => {
             confirm(a.yes, &format!("delete topic {} and all its data", a.name))?;
             client.delete_topic(&a.name)?;
@@ -410,4 +259,148 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
         }
     }
     Ok(exit::OK)
+}
+
+fn create(a: &CreateArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let age = a
+        .retention_age
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let v = client.create_topic(
+        &a.name,
+        a.partitions,
+        age,
+        a.retention_bytes,
+        a.retry.json()?,
+        (a.ordering == OrderingArg::Key).then_some("key"),
+    )?;
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!(v))?,
+        OutputFormat::Table => writeln!(
+            out,
+            "created topic {} with {} partition{}",
+            v.name,
+            v.partitions,
+            crate::plural(u64::from(v.partitions), "s")
+        )?,
+    }
+    Ok(())
+}
+
+fn list(a: &OutArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let topics = client.stats()?.topics;
+    match a.output {
+        OutputFormat::Json => {
+            let rows: Vec<Value> = topics
+                .iter()
+                .map(|t| json!({"name": t.name, "partitions": t.partitions.len(), "messages": t.messages, "bytes": t.bytes}))
+                .collect();
+            writeln!(out, "{}", json!({ "topics": rows }))?;
+        }
+        OutputFormat::Table if topics.is_empty() => {
+            writeln!(out, "no topics yet (driftq topic create NAME)")?;
+        }
+        OutputFormat::Table => {
+            let mut t = table(&["topic", "partitions", "messages", "bytes", "groups"]);
+            for topic in &topics {
+                t.add_row(vec![
+                    topic.name.clone(),
+                    topic.partitions.len().to_string(),
+                    topic.messages.to_string(),
+                    topic.bytes.to_string(),
+                    topic.groups.len().to_string(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(())
+}
+
+fn describe(a: &NameArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let v = client.describe_topic(&a.name)?;
+    if a.output == OutputFormat::Json {
+        writeln!(out, "{}", json!(v))?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "topic {}: {} message{}, {} bytes",
+        a.name,
+        v.messages,
+        crate::plural(v.messages, "s"),
+        v.bytes
+    )?;
+    writeln!(out, "retention: {}", retention_text(&v))?;
+    writeln!(out, "retry policy: {}", retry_text(&v))?;
+    writeln!(out, "ordering: {}", ordering_text(&v))?;
+    let mut t = table(&["partition", "low", "high", "messages", "bytes", "segments"]);
+    for p in &v.partitions {
+        t.add_row(vec![
+            p.partition.to_string(),
+            p.low_watermark.to_string(),
+            p.high_watermark.to_string(),
+            p.messages.to_string(),
+            p.bytes.to_string(),
+            p.segments.to_string(),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    for g in &v.groups {
+        writeln!(
+            out,
+            "group {}: lag {}, inflight {}, dlq {}",
+            g.group, g.lag, g.inflight, g.dlq
+        )?;
+    }
+    if let Some(d) = &v.dlq {
+        writeln!(out, "dlq {}: depth {}", d.dlq_topic, d.depth)?;
+    }
+    Ok(())
+}
+
+fn alter(a: &AlterArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    let v = client.alter_topic(
+        &a.name,
+        a.partitions,
+        a.retention_age.map(|l| l.0),
+        a.retention_bytes.map(|l| l.0),
+        a.retry.json()?,
+    )?;
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!(v))?,
+        OutputFormat::Table => {
+            if a.partitions.is_some() {
+                writeln!(out, "topic {} partitions: {}", a.name, v.partitions.len())?;
+            }
+            if a.retention_age.is_some() || a.retention_bytes.is_some() {
+                writeln!(out, "topic {} retention: {}", a.name, retention_text(&v))?;
+            }
+            if a.retry.max_attempts.is_some() {
+                writeln!(out, "topic {} retry policy: {}", a.name, retry_text(&v))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn purge(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
+    confirm(
+        a.yes,
+        &format!(
+            "delete every message of topic {} (its groups move past them)",
+            a.name
+        ),
+    )?;
+    let v = client.purge_topic(&a.name)?;
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!(v))?,
+        OutputFormat::Table => writeln!(
+            out,
+            "purged {} message{} from {}",
+            v.purged,
+            crate::plural(v.purged, "s"),
+            a.name
+        )?,
+    }
+    Ok(())
 }
