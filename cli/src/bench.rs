@@ -880,23 +880,31 @@ fn summary(name: &str, t: &Tally, secs: f64) -> Value {
     })
 }
 
-async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value> {
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
-        .timeout(Duration::from_secs(60))
-        .build()?;
-    let partitions = ensure_topic(&http, url, &args.topic, args.partitions, args.ordering).await?;
-    let deadline = args.duration.map(|d| Instant::now() + d);
-    let mut phases = Vec::new();
-    let produce_phase = |label: &'static str, e2e: bool| {
-        let shared = Arc::new(Shared::new(args.messages));
-        let pb = progress(args.messages, label);
-        let handles: Vec<_> = (0..args.producers)
+/// One bench run's shared parts: the HTTP client, the server, the flags and the deadline.
+struct Run<'a> {
+    http: reqwest::Client,
+    url: &'a str,
+    args: &'a BenchArgs,
+    deadline: Option<Instant>,
+}
+
+type Workers = Vec<tokio::task::JoinHandle<Tally>>;
+
+impl Run<'_> {
+    /// Starts the producers.
+    fn produce_phase(
+        &self,
+        label: &'static str,
+        e2e: bool,
+    ) -> (Arc<Shared>, Option<indicatif::ProgressBar>, Workers) {
+        let shared = Arc::new(Shared::new(self.args.messages));
+        let pb = progress(self.args.messages, label);
+        let handles = (0..self.args.producers)
             .map(|_| {
                 tokio::spawn(produce_worker(
-                    http.clone(),
-                    url.to_owned(),
-                    args.clone(),
+                    self.http.clone(),
+                    self.url.to_owned(),
+                    self.args.clone(),
                     Arc::clone(&shared),
                     pb.clone(),
                     e2e,
@@ -904,104 +912,130 @@ async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value>
             })
             .collect();
         (shared, pb, handles)
-    };
-    let stopper = |shared: Arc<Shared>| {
+    }
+
+    /// Starts the consumers, to take `target` messages.
+    fn consume_phase(
+        &self,
+        target: u64,
+        e2e: bool,
+    ) -> (Arc<Shared>, Option<indicatif::ProgressBar>, Workers) {
+        let shared = Arc::new(Shared::new(target));
+        let pb = progress(target, "consume");
+        let handles = (0..self.args.consumers)
+            .map(|i| {
+                tokio::spawn(consume_worker(
+                    self.http.clone(),
+                    self.url.to_owned(),
+                    self.args.clone(),
+                    format!("bench-{i}"),
+                    Arc::clone(&shared),
+                    pb.clone(),
+                    e2e,
+                ))
+            })
+            .collect();
+        (shared, pb, handles)
+    }
+
+    /// Stops the workers of `shared` at the `--duration` deadline.
+    fn stopper(&self, shared: Arc<Shared>) -> tokio::task::JoinHandle<()> {
+        let deadline = self.deadline;
         tokio::spawn(async move {
             if let Some(d) = deadline {
                 tokio::time::sleep_until(d.into()).await;
                 shared.stop.store(true, Ordering::Relaxed);
             }
         })
-    };
-    match mode {
-        "produce" => {
-            let begin = Instant::now();
-            let (shared, pb, handles) = produce_phase("produce", false);
-            let stop = stopper(Arc::clone(&shared));
-            let tallies = joined(handles).await?;
-            stop.abort();
-            if let Some(pb) = pb {
-                pb.finish_and_clear();
-            }
-            if let Some(why) = shared.failure() {
-                bail!("bench stopped: {why}");
-            }
-            phases.push(summary(
-                "produce",
-                &merge(tallies),
-                begin.elapsed().as_secs_f64(),
-            ));
-        }
-        "consume" | "e2e" => {
-            let e2e = mode == "e2e";
-            let begin = Instant::now();
-            let (pshared, ppb, phandles) = produce_phase("produce", e2e);
-            let mut phandles = Some(phandles);
-            let pstop = stopper(Arc::clone(&pshared));
-            let mut produce_secs = 0.0;
-            let mut produce_tallies = Vec::new();
-            if !e2e {
-                produce_tallies = joined(phandles.take().unwrap_or_default()).await?;
-                produce_secs = begin.elapsed().as_secs_f64();
-                if let Some(pb) = &ppb {
-                    pb.finish_and_clear();
-                }
-                if let Some(why) = pshared.failure() {
-                    bail!("bench stopped while producing: {why}");
-                }
-            }
-            let produced_target = if e2e {
-                args.messages
-            } else {
-                pshared.done.load(Ordering::Relaxed)
-            };
-            let cshared = Arc::new(Shared::new(produced_target));
-            let cstop = stopper(Arc::clone(&cshared));
-            let cbegin = Instant::now();
-            let cpb = progress(produced_target, "consume");
-            let chandles: Vec<_> = (0..args.consumers)
-                .map(|i| {
-                    tokio::spawn(consume_worker(
-                        http.clone(),
-                        url.to_owned(),
-                        args.clone(),
-                        format!("bench-{i}"),
-                        Arc::clone(&cshared),
-                        cpb.clone(),
-                        e2e,
-                    ))
-                })
-                .collect();
-            if e2e {
-                produce_tallies = joined(phandles.take().unwrap_or_default()).await?;
-                produce_secs = begin.elapsed().as_secs_f64();
-                if let Some(why) = pshared.failure() {
-                    cshared.fail(format!("producers stopped: {why}"));
-                }
-            }
-            let ctallies = joined(chandles).await?;
-            pstop.abort();
-            cstop.abort();
-            for pb in [ppb, cpb].into_iter().flatten() {
-                pb.finish_and_clear();
-            }
-            if let Some(why) = cshared.failure() {
-                bail!("bench stopped: {why}");
-            }
-            phases.push(summary("produce", &merge(produce_tallies), produce_secs));
-            let name = if e2e {
-                "e2e (produce→consume latency)"
-            } else {
-                "consume+ack"
-            };
-            phases.push(summary(
-                name,
-                &merge(ctallies),
-                cbegin.elapsed().as_secs_f64(),
-            ));
-        }
-        _ => bail!("unknown bench mode {mode}"),
     }
+
+    async fn produce_only(&self) -> anyhow::Result<Vec<Value>> {
+        let begin = Instant::now();
+        let (shared, pb, handles) = self.produce_phase("produce", false);
+        let stop = self.stopper(Arc::clone(&shared));
+        let tallies = joined(handles).await?;
+        stop.abort();
+        if let Some(pb) = pb {
+            pb.finish_and_clear();
+        }
+        if let Some(why) = shared.failure() {
+            bail!("bench stopped: {why}");
+        }
+        let secs = begin.elapsed().as_secs_f64();
+        Ok(vec![summary("produce", &merge(tallies), secs)])
+    }
+
+    /// Produce, then consume and ack (`e2e`: both at once, measuring produce→consume latency).
+    async fn produce_and_consume(&self, e2e: bool) -> anyhow::Result<Vec<Value>> {
+        let begin = Instant::now();
+        let (pshared, ppb, phandles) = self.produce_phase("produce", e2e);
+        let mut phandles = Some(phandles);
+        let pstop = self.stopper(Arc::clone(&pshared));
+        let mut produce_secs = 0.0;
+        let mut produce_tallies = Vec::new();
+        if !e2e {
+            produce_tallies = joined(phandles.take().unwrap_or_default()).await?;
+            produce_secs = begin.elapsed().as_secs_f64();
+            if let Some(pb) = &ppb {
+                pb.finish_and_clear();
+            }
+            if let Some(why) = pshared.failure() {
+                bail!("bench stopped while producing: {why}");
+            }
+        }
+        let target = if e2e {
+            self.args.messages
+        } else {
+            pshared.done.load(Ordering::Relaxed)
+        };
+        let cbegin = Instant::now();
+        let (cshared, cpb, chandles) = self.consume_phase(target, e2e);
+        let cstop = self.stopper(Arc::clone(&cshared));
+        if e2e {
+            produce_tallies = joined(phandles.take().unwrap_or_default()).await?;
+            produce_secs = begin.elapsed().as_secs_f64();
+            if let Some(why) = pshared.failure() {
+                cshared.fail(format!("producers stopped: {why}"));
+            }
+        }
+        let ctallies = joined(chandles).await?;
+        pstop.abort();
+        cstop.abort();
+        for pb in [ppb, cpb].into_iter().flatten() {
+            pb.finish_and_clear();
+        }
+        if let Some(why) = cshared.failure() {
+            bail!("bench stopped: {why}");
+        }
+        let name = if e2e {
+            "e2e (produce→consume latency)"
+        } else {
+            "consume+ack"
+        };
+        Ok(vec![
+            summary("produce", &merge(produce_tallies), produce_secs),
+            summary(name, &merge(ctallies), cbegin.elapsed().as_secs_f64()),
+        ])
+    }
+}
+
+async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let partitions = ensure_topic(&http, url, &args.topic, args.partitions, args.ordering).await?;
+    let run = Run {
+        http,
+        url,
+        args,
+        deadline: args.duration.map(|d| Instant::now() + d),
+    };
+    let phases = match mode {
+        "produce" => run.produce_only().await?,
+        "consume" | "e2e" => run.produce_and_consume(mode == "e2e").await?,
+        _ => bail!("unknown bench mode {mode}"),
+    };
     Ok(json!({
         "mode": mode,
         "url": url,

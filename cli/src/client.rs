@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use driftq_core::api::dlq::DlqList;
+use driftq_core::api::dlq::{DlqList, ReplayReply};
 use driftq_core::api::groups::{
     GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
 };
@@ -498,7 +498,8 @@ impl Client {
         )
     }
 
-    pub fn dlq_replay(&self, topic: &str, body: &Value) -> ClientResult<Value> {
-        self.post(&format!("/v1/dlq/{}/replay", seg(topic)), body)
+    pub fn dlq_replay(&self, topic: &str, body: &Value) -> ClientResult<ReplayReply> {
+        let url = format!("{}/v1/dlq/{}/replay", self.base, seg(topic));
+        self.send_as(self.http.post(url).json(body))
     }
 }

@@ -208,6 +208,65 @@ fn segment_files(target: &Target) -> anyhow::Result<Vec<(u64, PathBuf)>> {
 /// payload).
 const STATE_PREVIEW_FACTOR: usize = 3;
 
+/// A batch whose checksum fails and whose records do not decode, as `inspect` shows it.
+fn write_damaged(
+    out: &mut dyn Write,
+    path: &Path,
+    position: u64,
+    header: &driftq_core::storage::format::BatchHeader,
+    error: &impl std::fmt::Display,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        let v = json!({
+            "file": path.display().to_string(),
+            "position": position,
+            "offset": header.base_offset,
+            "records": header.record_count,
+            "error": "checksum",
+            "message": error.to_string(),
+        });
+        writeln!(out, "{v}")?;
+    } else {
+        writeln!(
+            out,
+            "!! damaged batch at byte {position} (offsets {}..{}): checksum mismatch; {error}",
+            header.base_offset,
+            header.next_offset()
+        )?;
+    }
+    Ok(())
+}
+
+/// Bytes that are no batch: corruption when a valid batch follows, else a torn tail.
+fn write_bad(
+    out: &mut dyn Write,
+    path: &Path,
+    position: u64,
+    error: &impl std::fmt::Display,
+    valid_batch_after: Option<u64>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let what = if valid_batch_after.is_some() {
+        "corrupt"
+    } else {
+        "torn tail"
+    };
+    if json {
+        let v = json!({
+            "file": path.display().to_string(),
+            "position": position,
+            "error": what,
+            "message": error.to_string(),
+            "valid_batch_after": valid_batch_after,
+        });
+        writeln!(out, "{v}")?;
+    } else {
+        writeln!(out, "!! {what} at byte {position}: {error}")?;
+    }
+    Ok(())
+}
+
 fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let target = resolve(&args.path)?;
     let segments = segment_files(&target)?;
@@ -263,24 +322,7 @@ fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                     error,
                 } => {
                     damaged = true;
-                    if json {
-                        let v = json!({
-                            "file": path.display().to_string(),
-                            "position": position,
-                            "offset": header.base_offset,
-                            "records": header.record_count,
-                            "error": "checksum",
-                            "message": error.to_string(),
-                        });
-                        writeln!(out, "{v}")?;
-                    } else {
-                        writeln!(
-                            out,
-                            "!! damaged batch at byte {position} (offsets {}..{}): checksum mismatch; {error}",
-                            header.base_offset,
-                            header.next_offset()
-                        )?;
-                    }
+                    write_damaged(out, path, position, &header, &error, json)?;
                 }
                 WalkItem::Bad {
                     position,
@@ -288,23 +330,7 @@ fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                     valid_batch_after,
                 } => {
                     damaged = true;
-                    let what = if valid_batch_after.is_some() {
-                        "corrupt"
-                    } else {
-                        "torn tail"
-                    };
-                    if json {
-                        let v = json!({
-                            "file": path.display().to_string(),
-                            "position": position,
-                            "error": what,
-                            "message": error.to_string(),
-                            "valid_batch_after": valid_batch_after,
-                        });
-                        writeln!(out, "{v}")?;
-                    } else {
-                        writeln!(out, "!! {what} at byte {position}: {error}")?;
-                    }
+                    write_bad(out, path, position, &error, valid_batch_after, json)?;
                 }
             }
         }

@@ -207,180 +207,210 @@ fn gauge_family(
 
 impl Collector for BrokerCollector {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
-        let now = super::now_ms();
-        let s = self.broker.stats(now);
-        let mut produced = Vec::new();
-        let mut produced_bytes = Vec::new();
-        let mut messages = Vec::new();
-        for t in &s.topics {
-            let l = labels(&[("topic", &t.name)]);
-            produced.push((
-                l.clone(),
-                t.partitions.iter().map(|p| p.produced_messages).sum(),
-            ));
-            produced_bytes.push((
-                l.clone(),
-                t.partitions.iter().map(|p| p.produced_bytes).sum(),
-            ));
-            messages.push((
-                l,
-                i64::try_from(
-                    t.partitions
-                        .iter()
-                        .map(|p| p.high_watermark - p.low_watermark)
-                        .sum::<u64>(),
-                )
-                .unwrap_or(i64::MAX),
-            ));
-        }
-        counter_family(
-            &mut encoder,
-            "produced_messages",
-            "Messages produced since the server started",
-            &produced,
-        )?;
-        counter_family(
-            &mut encoder,
-            "produced_bytes",
-            "Key and value bytes produced since the server started",
-            &produced_bytes,
-        )?;
-        gauge_family(
-            &mut encoder,
-            "topic_messages",
-            "Messages stored per topic",
-            &messages,
-        )?;
-        let (mut acks, mut nacks, mut redeliveries, mut timeouts) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut inflight, mut lag) = (Vec::new(), Vec::new());
-        let (mut consumers, mut delayed, mut blocked) = (Vec::new(), Vec::new(), Vec::new());
-        // (attempts used up, dead-letter nacks) per source topic.
-        let mut dlq_by_topic: std::collections::BTreeMap<String, (u64, u64)> =
-            std::collections::BTreeMap::new();
-        for g in &s.groups {
-            let l = labels(&[("topic", &g.topic), ("group", &g.group)]);
-            let sum = |f: &dyn Fn(&driftq_core::broker::GroupPartitionStats) -> u64| {
-                g.partitions.iter().map(f).sum::<u64>()
-            };
-            acks.push((l.clone(), sum(&|p| p.counters.acks)));
-            nacks.push((l.clone(), sum(&|p| p.counters.nacks)));
-            redeliveries.push((l.clone(), sum(&|p| p.counters.redeliveries)));
-            timeouts.push((l.clone(), sum(&|p| p.counters.lease_timeouts)));
-            consumers.push((
-                l.clone(),
-                i64::try_from(g.consumers.len()).unwrap_or(i64::MAX),
-            ));
-            delayed.push((
-                l.clone(),
-                i64::try_from(sum(&|p| p.delayed)).unwrap_or(i64::MAX),
-            ));
-            blocked.push((
-                l,
-                i64::try_from(sum(&|p| p.blocked_by_key)).unwrap_or(i64::MAX),
-            ));
-            let moved = dlq_by_topic.entry(g.topic.clone()).or_default();
-            let nacked = sum(&|p| p.counters.dead_letter_nacks);
-            moved.0 += sum(&|p| p.counters.dead_lettered).saturating_sub(nacked);
-            moved.1 += nacked;
-            for p in &g.partitions {
-                let part = p.partition.to_string();
-                let pl = labels(&[
-                    ("topic", &g.topic),
-                    ("group", &g.group),
-                    ("partition", &part),
-                ]);
-                inflight.push((pl.clone(), i64::try_from(p.inflight).unwrap_or(i64::MAX)));
-                lag.push((pl, i64::try_from(p.lag).unwrap_or(i64::MAX)));
-            }
-        }
-        counter_family(&mut encoder, "message_acks", "Acked messages", &acks)?;
-        counter_family(&mut encoder, "message_nacks", "Nacked deliveries", &nacks)?;
-        counter_family(
-            &mut encoder,
-            "message_redeliveries",
-            "Deliveries that failed and were scheduled again",
-            &redeliveries,
-        )?;
-        counter_family(
-            &mut encoder,
-            "message_lease_timeouts",
-            "Leases that expired unacked",
-            &timeouts,
-        )?;
-        gauge_family(
-            &mut encoder,
-            "inflight_messages",
-            "Messages leased and not yet acked",
-            &inflight,
-        )?;
-        gauge_family(
-            &mut encoder,
-            "consumer_lag",
-            "Messages not yet acked by the group",
-            &lag,
-        )?;
-        gauge_family(
-            &mut encoder,
-            "group_consumers",
-            "Owners that polled the group in the last 5 minutes or hold its leases",
-            &consumers,
-        )?;
-        gauge_family(
-            &mut encoder,
-            "delayed_messages",
-            "Messages a poll passed whose produce delay has not passed yet",
-            &delayed,
-        )?;
-        gauge_family(
-            &mut encoder,
-            "blocked_by_key_messages",
-            "Messages of a topic ordered by key that a poll passed, waiting for an earlier message of their key",
-            &blocked,
-        )?;
-        let dlq: Vec<(Labels, u64)> = dlq_by_topic
-            .into_iter()
-            .flat_map(|(t, (used_up, nacked))| {
-                [
-                    (
-                        labels(&[("topic", &t), ("reason", "max_attempts_reached")]),
-                        used_up,
-                    ),
-                    (
-                        labels(&[("topic", &t), ("reason", "dead_letter_nack")]),
-                        nacked,
-                    ),
-                ]
-            })
-            .collect();
-        counter_family(
-            &mut encoder,
-            "dlq_messages",
-            "Messages moved to dlq.<topic>",
-            &dlq,
-        )?;
-        let depth: Vec<(Labels, i64)> = s
-            .dlq
-            .iter()
-            .map(|d| {
-                (
-                    labels(&[("topic", &d.source_topic)]),
-                    i64::try_from(d.depth).unwrap_or(i64::MAX),
-                )
-            })
-            .collect();
-        gauge_family(
-            &mut encoder,
-            "dlq_depth",
-            "Messages waiting in dlq.<topic>",
-            &depth,
-        )?;
+        let s = self.broker.stats(super::now_ms());
+        encode_topics(&mut encoder, &s)?;
+        encode_groups(&mut encoder, &s)?;
+        encode_dead_letters(&mut encoder, &s)?;
         counter_family(
             &mut encoder,
             "router_errors",
             "Router failures (messages produced without routing)",
             &[(Vec::new(), s.router_errors)],
-        )?;
-        Ok(())
+        )
     }
+}
+
+/// Per topic: produced messages and bytes, messages stored.
+fn encode_topics(
+    encoder: &mut DescriptorEncoder<'_>,
+    s: &driftq_core::broker::Stats,
+) -> Result<(), std::fmt::Error> {
+    let mut produced = Vec::new();
+    let mut produced_bytes = Vec::new();
+    let mut messages = Vec::new();
+    for t in &s.topics {
+        let l = labels(&[("topic", &t.name)]);
+        produced.push((
+            l.clone(),
+            t.partitions.iter().map(|p| p.produced_messages).sum(),
+        ));
+        produced_bytes.push((
+            l.clone(),
+            t.partitions.iter().map(|p| p.produced_bytes).sum(),
+        ));
+        messages.push((
+            l,
+            i64::try_from(
+                t.partitions
+                    .iter()
+                    .map(|p| p.high_watermark - p.low_watermark)
+                    .sum::<u64>(),
+            )
+            .unwrap_or(i64::MAX),
+        ));
+    }
+    counter_family(
+        encoder,
+        "produced_messages",
+        "Messages produced since the server started",
+        &produced,
+    )?;
+    counter_family(
+        encoder,
+        "produced_bytes",
+        "Key and value bytes produced since the server started",
+        &produced_bytes,
+    )?;
+    gauge_family(
+        encoder,
+        "topic_messages",
+        "Messages stored per topic",
+        &messages,
+    )?;
+    Ok(())
+}
+
+/// Per group: settle counters, consumers, delayed and key-blocked messages; per partition: in flight and lag.
+fn encode_groups(
+    encoder: &mut DescriptorEncoder<'_>,
+    s: &driftq_core::broker::Stats,
+) -> Result<(), std::fmt::Error> {
+    let (mut acks, mut nacks, mut redeliveries, mut timeouts) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut inflight, mut lag) = (Vec::new(), Vec::new());
+    let (mut consumers, mut delayed, mut blocked) = (Vec::new(), Vec::new(), Vec::new());
+    for g in &s.groups {
+        let l = labels(&[("topic", &g.topic), ("group", &g.group)]);
+        let sum = |f: &dyn Fn(&driftq_core::broker::GroupPartitionStats) -> u64| {
+            g.partitions.iter().map(f).sum::<u64>()
+        };
+        acks.push((l.clone(), sum(&|p| p.counters.acks)));
+        nacks.push((l.clone(), sum(&|p| p.counters.nacks)));
+        redeliveries.push((l.clone(), sum(&|p| p.counters.redeliveries)));
+        timeouts.push((l.clone(), sum(&|p| p.counters.lease_timeouts)));
+        consumers.push((
+            l.clone(),
+            i64::try_from(g.consumers.len()).unwrap_or(i64::MAX),
+        ));
+        delayed.push((
+            l.clone(),
+            i64::try_from(sum(&|p| p.delayed)).unwrap_or(i64::MAX),
+        ));
+        blocked.push((
+            l,
+            i64::try_from(sum(&|p| p.blocked_by_key)).unwrap_or(i64::MAX),
+        ));
+        for p in &g.partitions {
+            let part = p.partition.to_string();
+            let pl = labels(&[
+                ("topic", &g.topic),
+                ("group", &g.group),
+                ("partition", &part),
+            ]);
+            inflight.push((pl.clone(), i64::try_from(p.inflight).unwrap_or(i64::MAX)));
+            lag.push((pl, i64::try_from(p.lag).unwrap_or(i64::MAX)));
+        }
+    }
+    counter_family(encoder, "message_acks", "Acked messages", &acks)?;
+    counter_family(encoder, "message_nacks", "Nacked deliveries", &nacks)?;
+    counter_family(
+        encoder,
+        "message_redeliveries",
+        "Deliveries that failed and were scheduled again",
+        &redeliveries,
+    )?;
+    counter_family(
+        encoder,
+        "message_lease_timeouts",
+        "Leases that expired unacked",
+        &timeouts,
+    )?;
+    gauge_family(
+        encoder,
+        "inflight_messages",
+        "Messages leased and not yet acked",
+        &inflight,
+    )?;
+    gauge_family(
+        encoder,
+        "consumer_lag",
+        "Messages not yet acked by the group",
+        &lag,
+    )?;
+    gauge_family(
+        encoder,
+        "group_consumers",
+        "Owners that polled the group in the last 5 minutes or hold its leases",
+        &consumers,
+    )?;
+    gauge_family(
+        encoder,
+        "delayed_messages",
+        "Messages a poll passed whose produce delay has not passed yet",
+        &delayed,
+    )?;
+    gauge_family(
+        encoder,
+        "blocked_by_key_messages",
+        "Messages of a topic ordered by key that a poll passed, waiting for an earlier message of their key",
+        &blocked,
+    )?;
+    Ok(())
+}
+
+/// Per source topic: messages dead-lettered (by reason) and waiting in its DLQ.
+fn encode_dead_letters(
+    encoder: &mut DescriptorEncoder<'_>,
+    s: &driftq_core::broker::Stats,
+) -> Result<(), std::fmt::Error> {
+    // (attempts used up, dead-letter nacks) per source topic.
+    let mut dlq_by_topic: std::collections::BTreeMap<String, (u64, u64)> =
+        std::collections::BTreeMap::new();
+    for g in &s.groups {
+        let sum = |f: &dyn Fn(&driftq_core::broker::GroupPartitionStats) -> u64| {
+            g.partitions.iter().map(f).sum::<u64>()
+        };
+        let moved = dlq_by_topic.entry(g.topic.clone()).or_default();
+        let nacked = sum(&|p| p.counters.dead_letter_nacks);
+        moved.0 += sum(&|p| p.counters.dead_lettered).saturating_sub(nacked);
+        moved.1 += nacked;
+    }
+    let dlq: Vec<(Labels, u64)> = dlq_by_topic
+        .into_iter()
+        .flat_map(|(t, (used_up, nacked))| {
+            [
+                (
+                    labels(&[("topic", &t), ("reason", "max_attempts_reached")]),
+                    used_up,
+                ),
+                (
+                    labels(&[("topic", &t), ("reason", "dead_letter_nack")]),
+                    nacked,
+                ),
+            ]
+        })
+        .collect();
+    counter_family(
+        encoder,
+        "dlq_messages",
+        "Messages moved to dlq.<topic>",
+        &dlq,
+    )?;
+    let depth: Vec<(Labels, i64)> = s
+        .dlq
+        .iter()
+        .map(|d| {
+            (
+                labels(&[("topic", &d.source_topic)]),
+                i64::try_from(d.depth).unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    gauge_family(
+        encoder,
+        "dlq_depth",
+        "Messages waiting in dlq.<topic>",
+        &depth,
+    )?;
+    Ok(())
 }

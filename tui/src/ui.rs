@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table, Wrap};
 
 use crate::app::{App, Connection, Pane, View};
+use crate::stats::GroupSummary;
 
 fn human(n: u64) -> String {
     match n {
@@ -431,10 +432,19 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         );
         return;
     };
+    draw_group_partitions(frame, app, parts, g);
+    draw_leases(frame, app, leases);
+    draw_retries(frame, app, retries);
+    draw_consumers(frame, app, consumers, g);
+}
+
+/// The group's partitions, with who polled it last in the title.
+fn draw_group_partitions(frame: &mut Frame<'_>, app: &App, area: Rect, g: &GroupSummary) {
+    let (group, topic) = (&g.group, &g.topic);
     let rows: Vec<Row<'_>> = g
         .partitions
         .iter()
-        .take(usize::from(parts.height.saturating_sub(3)))
+        .take(usize::from(area.height.saturating_sub(3)))
         .map(|p| {
             Row::new(vec![
                 p.partition.to_string(),
@@ -499,11 +509,15 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
             app,
         ))
         .style(base_style(app));
-    frame.render_widget(table, parts);
+    frame.render_widget(table, area);
+}
+
+/// The group's leases: who holds what, for how long.
+fn draw_leases(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let rows: Vec<Row<'_>> = app
         .leases
         .iter()
-        .take(usize::from(leases.height.saturating_sub(3)))
+        .take(usize::from(area.height.saturating_sub(3)))
         .map(|l| {
             Row::new(vec![
                 l.partition.to_string(),
@@ -540,11 +554,15 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
             .title(format!(" In flight ({}) ", app.leases.len())),
     )
     .style(base_style(app));
-    frame.render_widget(table, leases);
+    frame.render_widget(table, area);
+}
+
+/// Failed messages waiting for their next delivery.
+fn draw_retries(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let rows: Vec<Row<'_>> = app
         .retries
         .iter()
-        .take(usize::from(retries.height.saturating_sub(3)))
+        .take(usize::from(area.height.saturating_sub(3)))
         .map(|r| {
             Row::new(vec![
                 r.partition.to_string(),
@@ -575,11 +593,15 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
         if app.retries.len() >= 200 { "+" } else { "" }
     )))
     .style(base_style(app));
-    frame.render_widget(table, retries);
+    frame.render_widget(table, area);
+}
+
+/// The group's consumers, a gone one marked.
+fn draw_consumers(frame: &mut Frame<'_>, app: &App, area: Rect, g: &GroupSummary) {
     let rows: Vec<Row<'_>> = g
         .consumers
         .iter()
-        .take(usize::from(consumers.height.saturating_sub(3)))
+        .take(usize::from(area.height.saturating_sub(3)))
         .map(|c| {
             Row::new(vec![
                 c.owner.clone(),
@@ -608,7 +630,7 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
             .title(format!(" Consumers ({}) ", g.consumers.len())),
     )
     .style(base_style(app));
-    frame.render_widget(table, consumers);
+    frame.render_widget(table, area);
 }
 
 /// Says that the thing a drill-down shows no longer exists.

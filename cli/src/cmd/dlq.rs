@@ -8,6 +8,8 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{colour_ok, confirm, table};
+use driftq_core::api::dlq::{ReplayReply, ReplayedItem};
+
 use crate::client::Client;
 use crate::output::printable;
 use crate::{ExitError, OutputFormat, exit};
@@ -242,43 +244,9 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         plan_body["limit"] = json!(l);
     }
     let plan = client.dlq_replay(&a.topic, &plan_body)?;
-    let selected = plan["selected"].as_u64().unwrap_or(0);
+    let selected = plan.selected;
     if a.dry_run || selected == 0 {
-        match a.output {
-            OutputFormat::Json => writeln!(out, "{plan}")?,
-            OutputFormat::Table if selected == 0 => {
-                writeln!(
-                    out,
-                    "nothing to replay: no dead-lettered message of {} matches",
-                    a.topic
-                )?;
-            }
-            OutputFormat::Table => {
-                let mut t = table(&["dlq message", "→ target topic"]);
-                for i in plan["items"].as_array().cloned().unwrap_or_default() {
-                    t.add_row(vec![
-                        format!(
-                            "{}/{}@{}",
-                            i["dlq_topic"].as_str().unwrap_or_default(),
-                            i["dlq_partition"],
-                            i["dlq_offset"]
-                        ),
-                        i["target_topic"].as_str().unwrap_or_default().to_owned(),
-                    ]);
-                }
-                writeln!(out, "{t}")?;
-                writeln!(
-                    out,
-                    "{} would be replayed{}",
-                    selected,
-                    if a.dry_run {
-                        " (dry run: nothing changed)"
-                    } else {
-                        ""
-                    }
-                )?;
-            }
-        }
+        show_plan(a, &plan, out)?;
         return Ok(exit::OK);
     }
     confirm(
@@ -292,31 +260,28 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     let rate = a.rate.as_deref().map(parse_rate).transpose()?;
     let pb = colour_ok().then(|| indicatif::ProgressBar::new(selected));
     let (mut replayed, mut failed) = (0u64, 0u64);
-    let mut items = Vec::new();
+    let mut items: Vec<ReplayedItem> = Vec::new();
     let limit = a.limit.map_or(selected, |l| (l as u64).min(selected));
     while replayed + failed < limit {
         let chunk = rate.unwrap_or(limit).min(limit - replayed - failed);
         body["limit"] = json!(chunk);
         let started = Instant::now();
         let r = client.dlq_replay(&a.topic, &body)?;
-        let n = r["selected"].as_u64().unwrap_or(0);
-        replayed += r["replayed"].as_u64().unwrap_or(0);
-        failed += r["failed"].as_u64().unwrap_or(0);
-        let chunk_items = r["items"].as_array().cloned().unwrap_or_default();
+        let n = r.selected;
+        replayed += r.replayed;
+        failed += r.failed;
         if a.output == OutputFormat::Table {
             // Say why each failure failed: "1 failed" alone leaves the operator guessing.
-            for it in chunk_items.iter().filter(|it| it["error"].is_string()) {
-                eprintln!(
-                    "driftq: {}/{}@{} → {}: {}",
-                    it["dlq_topic"].as_str().unwrap_or_default(),
-                    it["dlq_partition"],
-                    it["dlq_offset"],
-                    it["target_topic"].as_str().unwrap_or_default(),
-                    it["error"].as_str().unwrap_or_default()
-                );
+            for it in &r.items {
+                if let Some(error) = &it.error {
+                    eprintln!(
+                        "driftq: {}/{}@{} → {}: {error}",
+                        it.dlq_topic, it.dlq_partition, it.dlq_offset, it.target_topic
+                    );
+                }
             }
         }
-        items.extend(chunk_items);
+        items.extend(r.items);
         if let Some(pb) = &pb {
             pb.inc(n);
         }
@@ -353,4 +318,39 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         (0, _) => exit::ERROR,
         _ => exit::PARTIAL,
     })
+}
+
+/// The replay plan (a dry run, or nothing to replay).
+fn show_plan(a: &ReplayArgs, plan: &ReplayReply, out: &mut dyn Write) -> anyhow::Result<()> {
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!(plan))?,
+        OutputFormat::Table if plan.selected == 0 => {
+            writeln!(
+                out,
+                "nothing to replay: no dead-lettered message of {} matches",
+                a.topic
+            )?;
+        }
+        OutputFormat::Table => {
+            let mut t = table(&["dlq message", "→ target topic"]);
+            for i in &plan.items {
+                t.add_row(vec![
+                    format!("{}/{}@{}", i.dlq_topic, i.dlq_partition, i.dlq_offset),
+                    i.target_topic.clone(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            writeln!(
+                out,
+                "{} would be replayed{}",
+                plan.selected,
+                if a.dry_run {
+                    " (dry run: nothing changed)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -225,70 +225,148 @@ fn produce_retrying(
     }))
 }
 
-pub fn run(
-    a: &ProduceArgs,
-    client: &Client,
-    retry: &mut Retry,
-    out: &mut dyn Write,
-) -> anyhow::Result<u8> {
-    if a.batch == 0 {
-        return Err(ExitError::usage_error("--batch must be at least 1"));
-    }
-    let envelope = envelope_from_flags(a)?;
-    let headers = headers_from_flags(a)?;
-    let keyed = |key: Option<Bytes>, value: Vec<u8>| -> Value {
+/// What every message of one `produce` gets from its flags.
+struct Template<'a> {
+    a: &'a ProduceArgs,
+    headers: Vec<Header>,
+    envelope: Option<WireEnvelope>,
+}
+
+impl Template<'_> {
+    /// A message with `value`, and `key` or the `--key` flag's.
+    fn message(&self, key: Option<Bytes>, value: Vec<u8>) -> Value {
+        let a = self.a;
         let m = WireMessage {
             key: key.or_else(|| a.key.as_deref().map(|k| Bytes::Text(k.to_owned()))),
             value: Some(Bytes::from_bytes(&value)),
-            headers: headers.clone(),
+            headers: self.headers.clone(),
             partition: a.partition.map(i64::from),
-            envelope: envelope.clone(),
+            envelope: self.envelope.clone(),
             delay_ms: a.delay,
         };
         serde_json::to_value(m).unwrap_or_default()
-    };
-    let base = |value: Vec<u8>| keyed(None, value);
-    if let Some(v) = &a.value {
-        let r = produce_retrying(client, &a.topic, &[base(v.clone().into_bytes())], retry)?;
-        return report(a, &r, 1, out);
     }
-    // `--file -` is stdin, as for most tools that take a file.
-    let file = a.file.as_ref().filter(|p| p.as_os_str() != "-");
-    let reader: Box<dyn BufRead> = match file {
-        Some(path) => Box::new(BufReader::new(
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
-        )),
-        None => Box::new(BufReader::new(std::io::stdin())),
-    };
-    if a.input == InputFormat::Raw {
-        let mut reader = reader;
-        let mut value = Vec::new();
-        std::io::Read::read_to_end(&mut reader, &mut value).context("cannot read input")?;
-        let r = produce_retrying(client, &a.topic, &[base(value)], retry)?;
-        return report(a, &r, 1, out);
-    }
-    let total_hint = file
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len());
-    let pb = (colour_ok() && (file.is_some() || !std::io::stdin().is_terminal())).then(|| {
-        let pb = indicatif::ProgressBar::new(total_hint.unwrap_or(0));
-        if total_hint.is_none() {
-            pb.set_length(0);
+
+    /// One input line as a wire message; `None` for a blank line of JSON input.
+    fn parse(&self, i: usize, line: std::io::Result<String>) -> anyhow::Result<Option<Value>> {
+        let a = self.a;
+        let line = line.context("cannot read input")?;
+        if a.input != InputFormat::Lines && line.trim().is_empty() {
+            return Ok(None);
         }
-        pb.set_message("producing");
-        pb
-    });
-    let (mut produced, mut failed, mut sent, mut duplicates) = (0u64, 0u64, 0u64, 0u64);
-    let mut all_failures_not_found = true;
-    let mut backpressure_left = false;
-    let mut batch: Vec<Value> = Vec::with_capacity(a.batch);
-    let mut batch_bytes = 0usize;
-    // Sends the batch; returns how many messages the server has taken so far.
-    let mut flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<u64> {
+        Ok(Some(match a.input {
+            InputFormat::Lines => self.text_line(i, line)?,
+            InputFormat::Json if a.value_field.is_some() => {
+                plain_json_message(&line, i, a, &|k, v| self.message(k, v))?
+            }
+            InputFormat::Raw => unreachable_raw()?,
+            InputFormat::Json => self.json_line(i, &line)?,
+        }))
+    }
+
+    /// A text line: all value, or `KEY<delimiter>VALUE` with `--key-delimiter`.
+    fn text_line(&self, i: usize, line: String) -> anyhow::Result<Value> {
+        let sep = self.a.key_delimiter.as_deref();
+        match sep.and_then(|sep| line.split_once(sep)) {
+            Some((k, v)) => {
+                Ok(self.message(Some(Bytes::Text(k.to_owned())), v.as_bytes().to_vec()))
+            }
+            None if sep.is_some() => Err(ExitError::usage_error(format!(
+                "line {}: no key delimiter {:?}",
+                i + 1,
+                sep.unwrap_or_default()
+            ))),
+            None => Ok(self.message(None, line.into_bytes())),
+        }
+    }
+
+    /// A message as `consume -o json` prints it; the flags fill in what it leaves out.
+    fn json_line(&self, i: usize, line: &str) -> anyhow::Result<Value> {
+        let a = self.a;
+        let m: WireMessage = serde_json::from_str(line).with_context(|| {
+            format!("line {}: not a message as `consume -o json` prints", i + 1)
+        })?;
+        let mut v = json!({"value": m.value.with_context(|| format!("line {}: no value", i + 1))?});
+        if let Some(k) = m
+            .key
+            .or_else(|| a.key.as_deref().map(|k| Bytes::Text(k.to_owned())))
+        {
+            v["key"] = json!(k);
+        }
+        let mut hs = m.headers;
+        hs.extend(self.headers.clone());
+        if !hs.is_empty() {
+            v["headers"] = json!(hs);
+        }
+        if let Some(e) = m.envelope.or_else(|| self.envelope.clone()) {
+            v["envelope"] = json!(e);
+        }
+        if let Some(p) = a.partition {
+            v["partition"] = json!(p);
+        }
+        if let Some(d) = m.delay_ms.or(a.delay) {
+            v["delay_ms"] = json!(d);
+        }
+        Ok(v)
+    }
+}
+
+/// What the batches of one `produce` came to.
+#[derive(Default)]
+struct Tally {
+    produced: u64,
+    failed: u64,
+    sent: u64,
+    duplicates: u64,
+    all_failures_not_found: bool,
+    backpressure_left: bool,
+}
+
+impl Tally {
+    fn count(&mut self, r: &Value, sent: usize) {
+        let results = r["results"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        self.produced += r["produced"].as_u64().unwrap_or(0);
+        self.failed += r["failed"].as_u64().unwrap_or(0);
+        self.duplicates += results.iter().filter(|x| x["duplicate"] == true).count() as u64;
+        self.sent += sent as u64;
+        self.backpressure_left |= results.iter().any(|x| x["error"] == "RESOURCE_EXHAUSTED");
+        self.all_failures_not_found &= results
+            .iter()
+            .all(|x| x["error"].is_null() || x["error"] == "NOT_FOUND");
+    }
+
+    fn exit_code(&self) -> u8 {
+        match (self.produced, self.failed) {
+            (_, 0) => exit::OK,
+            // The deadline passed with messages still held back: exit 3, as documented.
+            _ if self.backpressure_left => exit::PARTIAL,
+            (0, _) if self.all_failures_not_found => exit::NOT_FOUND_OR_FAILED_CHECK,
+            (0, _) => exit::ERROR,
+            _ => exit::PARTIAL,
+        }
+    }
+}
+
+/// Sends batches of one `produce` and counts what they came to.
+struct Sender<'a> {
+    a: &'a ProduceArgs,
+    client: &'a Client,
+    retry: &'a mut Retry,
+    pb: Option<indicatif::ProgressBar>,
+    tally: Tally,
+}
+
+impl Sender<'_> {
+    /// Sends the batch; returns how many messages the server has taken so far.
+    fn flush(&mut self, batch: &mut Vec<Value>, out: &mut dyn Write) -> anyhow::Result<u64> {
         if batch.is_empty() {
-            return Ok(produced);
+            return Ok(self.tally.produced);
         }
-        let r = produce_retrying(client, &a.topic, batch, retry).map_err(|e| {
+        let (produced, sent) = (self.tally.produced, self.tally.sent);
+        let r = produce_retrying(self.client, &self.a.topic, batch, self.retry).map_err(|e| {
             if sent == 0 {
                 e
             } else {
@@ -299,105 +377,101 @@ pub fn run(
                 ))
             }
         })?;
-        produced += r["produced"].as_u64().unwrap_or(0);
-        failed += r["failed"].as_u64().unwrap_or(0);
-        duplicates += r["results"]
-            .as_array()
-            .map_or(0, |rs| rs.iter().filter(|x| x["duplicate"] == true).count())
-            as u64;
-        sent += batch.len() as u64;
-        backpressure_left |= r["results"]
-            .as_array()
-            .is_some_and(|rs| rs.iter().any(|x| x["error"] == "RESOURCE_EXHAUSTED"));
-        all_failures_not_found &= r["results"].as_array().is_none_or(|rs| {
-            rs.iter()
-                .all(|x| x["error"].is_null() || x["error"] == "NOT_FOUND")
-        });
-        if a.output == OutputFormat::Json {
-            for res in r["results"].as_array().cloned().unwrap_or_default() {
+        self.tally.count(&r, batch.len());
+        let results = r["results"].as_array().cloned().unwrap_or_default();
+        if self.a.output == OutputFormat::Json {
+            for res in &results {
                 writeln!(out, "{res}")?;
             }
-        } else if let Some(first) = r["results"]
-            .as_array()
-            .and_then(|rs| rs.iter().find(|x| x["error"].is_string()))
-        {
+        } else if let Some(first) = results.iter().find(|x| x["error"].is_string()) {
             eprintln!(
                 "driftq: some messages were refused: {}",
                 first["message"].as_str().unwrap_or_default()
             );
         }
-        if let Some(pb) = &pb {
+        if let Some(pb) = &self.pb {
             pb.inc(batch.len() as u64);
         }
         batch.clear();
-        Ok(produced)
+        Ok(self.tally.produced)
+    }
+}
+
+pub fn run(
+    a: &ProduceArgs,
+    client: &Client,
+    retry: &mut Retry,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    if a.batch == 0 {
+        return Err(ExitError::usage_error("--batch must be at least 1"));
+    }
+    let template = Template {
+        a,
+        headers: headers_from_flags(a)?,
+        envelope: envelope_from_flags(a)?,
     };
-    // One input line as a wire message; `None` for a blank line of JSON input.
-    let parse = |i: usize, line: std::io::Result<String>| -> anyhow::Result<Option<Value>> {
-        let line = line.context("cannot read input")?;
-        Ok(Some(match a.input {
-            InputFormat::Lines => match a
-                .key_delimiter
-                .as_deref()
-                .and_then(|sep| line.split_once(sep))
-            {
-                Some((k, v)) => keyed(Some(Bytes::Text(k.to_owned())), v.as_bytes().to_vec()),
-                None if a.key_delimiter.is_some() => {
-                    return Err(ExitError::usage_error(format!(
-                        "line {}: no key delimiter {:?}",
-                        i + 1,
-                        a.key_delimiter.as_deref().unwrap_or_default()
-                    )));
-                }
-                None => base(line.into_bytes()),
-            },
-            InputFormat::Json if a.value_field.is_some() => {
-                if line.trim().is_empty() {
-                    return Ok(None);
-                }
-                plain_json_message(&line, i, a, &keyed)?
-            }
-            InputFormat::Raw => unreachable_raw()?,
-            InputFormat::Json => {
-                if line.trim().is_empty() {
-                    return Ok(None);
-                }
-                let m: WireMessage = serde_json::from_str(&line).with_context(|| {
-                    format!("line {}: not a message as `consume -o json` prints", i + 1)
-                })?;
-                let mut v =
-                    json!({"value": m.value.with_context(|| format!("line {}: no value", i + 1))?});
-                if let Some(k) = m
-                    .key
-                    .or_else(|| a.key.as_deref().map(|k| Bytes::Text(k.to_owned())))
-                {
-                    v["key"] = json!(k);
-                }
-                let mut hs = m.headers;
-                hs.extend(headers.clone());
-                if !hs.is_empty() {
-                    v["headers"] = json!(hs);
-                }
-                if let Some(e) = m.envelope.or_else(|| envelope.clone()) {
-                    v["envelope"] = json!(e);
-                }
-                if let Some(p) = a.partition {
-                    v["partition"] = json!(p);
-                }
-                if let Some(d) = m.delay_ms.or(a.delay) {
-                    v["delay_ms"] = json!(d);
-                }
-                v
-            }
-        }))
+    if let Some(v) = &a.value {
+        let one = [template.message(None, v.clone().into_bytes())];
+        let r = produce_retrying(client, &a.topic, &one, retry)?;
+        return report(a, &r, 1, out);
+    }
+    // `--file -` is stdin, as for most tools that take a file.
+    let file = a.file.as_ref().filter(|p| p.as_os_str() != "-");
+    let mut reader: Box<dyn BufRead> = match file {
+        Some(path) => Box::new(BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )),
+        None => Box::new(BufReader::new(std::io::stdin())),
     };
+    if a.input == InputFormat::Raw {
+        let mut value = Vec::new();
+        std::io::Read::read_to_end(&mut reader, &mut value).context("cannot read input")?;
+        let r = produce_retrying(client, &a.topic, &[template.message(None, value)], retry)?;
+        return report(a, &r, 1, out);
+    }
+    let total_hint = file
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len());
+    let pb = (colour_ok() && (file.is_some() || !std::io::stdin().is_terminal())).then(|| {
+        let pb = indicatif::ProgressBar::new(total_hint.unwrap_or(0));
+        pb.set_message("producing");
+        pb
+    });
+    let mut sender = Sender {
+        a,
+        client,
+        retry,
+        pb,
+        tally: Tally {
+            all_failures_not_found: true,
+            ..Tally::default()
+        },
+    };
+    send_lines(&template, reader, &mut sender, out)?;
+    if let Some(pb) = sender.pb.take() {
+        pb.finish_and_clear();
+    }
+    summarize(a, &sender.tally, out)?;
+    Ok(sender.tally.exit_code())
+}
+
+/// Sends every input line, in batches of `--batch` messages or `REQUEST_BYTES` of JSON.
+fn send_lines(
+    template: &Template<'_>,
+    reader: Box<dyn BufRead>,
+    sender: &mut Sender<'_>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut batch: Vec<Value> = Vec::with_capacity(template.a.batch);
+    let mut batch_bytes = 0usize;
     for (i, line) in reader.lines().enumerate() {
-        let msg = match parse(i, line) {
+        let msg = match template.parse(i, line) {
             Ok(Some(msg)) => msg,
             Ok(None) => continue,
             Err(e) => {
                 // What came before the bad line goes out; the error says how far the input got.
-                let done = flush(&mut batch, out)?;
+                let done = sender.flush(&mut batch, out)?;
                 return Err(e.context(format!(
                     "{done} message{} before it produced, nothing after it sent",
                     crate::plural(done, "s")
@@ -409,49 +483,44 @@ pub fn run(
         // comes first, and a message larger than that goes alone.
         let msg_bytes = msg.to_string().len();
         if !batch.is_empty() && batch_bytes + msg_bytes > REQUEST_BYTES {
-            flush(&mut batch, out)?;
+            sender.flush(&mut batch, out)?;
             batch_bytes = 0;
         }
         batch.push(msg);
         batch_bytes += msg_bytes;
-        if batch.len() >= a.batch {
-            flush(&mut batch, out)?;
+        if batch.len() >= template.a.batch {
+            sender.flush(&mut batch, out)?;
             batch_bytes = 0;
         }
     }
-    flush(&mut batch, out)?;
-    if let Some(pb) = pb {
-        pb.finish_and_clear();
-    }
-    let summary = json!({"produced": produced, "failed": failed, "sent": sent});
+    sender.flush(&mut batch, out)?;
+    Ok(())
+}
+
+fn summarize(a: &ProduceArgs, t: &Tally, out: &mut dyn Write) -> anyhow::Result<()> {
+    let summary = json!({"produced": t.produced, "failed": t.failed, "sent": t.sent});
     if a.output == OutputFormat::Table {
         writeln!(
             out,
-            "produced {produced} message{} to {}{}{}",
-            crate::plural(produced, "s"),
+            "produced {} message{} to {}{}{}",
+            t.produced,
+            crate::plural(t.produced, "s"),
             a.topic,
-            if duplicates > 0 {
-                format!(" ({duplicates} already written: same idempotency key)")
+            if t.duplicates > 0 {
+                format!(" ({} already written: same idempotency key)", t.duplicates)
             } else {
                 String::new()
             },
-            if failed > 0 {
-                format!(", {failed} refused")
+            if t.failed > 0 {
+                format!(", {} refused", t.failed)
             } else {
                 String::new()
             }
         )?;
-    } else if sent == 0 {
+    } else if t.sent == 0 {
         writeln!(out, "{summary}")?;
     }
-    Ok(match (produced, failed) {
-        (_, 0) => exit::OK,
-        // The deadline passed with messages still held back: exit 3, as documented.
-        _ if backpressure_left => exit::PARTIAL,
-        (0, _) if all_failures_not_found => exit::NOT_FOUND_OR_FAILED_CHECK,
-        (0, _) => exit::ERROR,
-        _ => exit::PARTIAL,
-    })
+    Ok(())
 }
 
 /// `--input raw` is read whole before lines are: a line never reaches the line parser.
