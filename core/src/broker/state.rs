@@ -934,6 +934,15 @@ mod tests {
                 floor: 10,
                 cause: SeekCause::Retention,
             },
+        ]
+        .into_iter()
+        .chain(sample_topic_records())
+        .collect()
+    }
+
+    /// The records of producer keys, replays, snapshots and topic settings.
+    fn sample_topic_records() -> Vec<StateRecord> {
+        vec![
             StateRecord::ProducerKey {
                 scope: "s".into(),
                 partition: 0,

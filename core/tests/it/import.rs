@@ -75,41 +75,7 @@ fn topics_messages_envelopes_and_group_positions_carry_over() {
     assert_eq!(values(&b, "orders", 1), ["p1-0"]);
     assert_eq!(values(&b, "dlq.orders", 0), ["dead"]);
 
-    let first = &b
-        .read("orders", 0, ReadFrom::Offset(0), 1, 1 << 20)
-        .expect("read")[0];
-    assert_eq!(first.key.as_deref(), Some(&b"cust-1"[..]));
-    let env = first.meta.envelope.as_ref().expect("envelope");
-    assert_eq!(
-        (
-            env.run_id.as_str(),
-            env.step_id.as_str(),
-            env.tenant_id.as_str()
-        ),
-        ("r1", "s1", "acme")
-    );
-    assert_eq!(env.idempotency_key, "order-1");
-    assert_eq!(env.deadline_ns, Some(1_893_553_445_500_000_000));
-    let policy = env.retry_policy.expect("retry policy");
-    assert_eq!((policy.max_attempts, policy.backoff_ms), (3, 100));
-    let second = &b
-        .read("orders", 0, ReadFrom::Offset(1), 1, 1 << 20)
-        .expect("read")[0];
-    let routing = second.meta.routing.as_ref().expect("routing");
-    assert_eq!(routing.label, "fast");
-    assert_eq!(routing.meta, [("source".to_owned(), "router".to_owned())]);
-    let dead = &b
-        .read("dlq.orders", 0, ReadFrom::Offset(0), 1, 1 << 20)
-        .expect("read")[0];
-    let origin = dead.meta.dlq.as_ref().expect("dlq origin");
-    assert_eq!(
-        (origin.topic.as_str(), origin.partition, origin.offset),
-        ("orders", 1, 7)
-    );
-    assert_eq!(
-        (origin.attempts, origin.errors.clone()),
-        (3, vec!["nack".to_owned()])
-    );
+    check_envelope_routing_and_origin(&b);
 
     // billing acked offsets 0 and 1 of partition 0: it goes on with "third"; audit acked
     // partition 1's only message and nothing of partition 0.
@@ -195,4 +161,43 @@ fn an_existing_target_is_refused_untouched() {
     assert!(matches!(err, ImportError::TargetExists(_)), "{err:?}");
     assert_eq!(fs::read(target.join("keep")).expect("read"), b"mine");
     assert_eq!(fs::read_dir(&target).expect("ls").count(), 1);
+}
+
+/// The imported messages keep their envelope, routing and DLQ origin.
+fn check_envelope_routing_and_origin(b: &Broker) {
+    let first = &b
+        .read("orders", 0, ReadFrom::Offset(0), 1, 1 << 20)
+        .expect("read")[0];
+    assert_eq!(first.key.as_deref(), Some(&b"cust-1"[..]));
+    let env = first.meta.envelope.as_ref().expect("envelope");
+    assert_eq!(
+        (
+            env.run_id.as_str(),
+            env.step_id.as_str(),
+            env.tenant_id.as_str()
+        ),
+        ("r1", "s1", "acme")
+    );
+    assert_eq!(env.idempotency_key, "order-1");
+    assert_eq!(env.deadline_ns, Some(1_893_553_445_500_000_000));
+    let policy = env.retry_policy.expect("retry policy");
+    assert_eq!((policy.max_attempts, policy.backoff_ms), (3, 100));
+    let second = &b
+        .read("orders", 0, ReadFrom::Offset(1), 1, 1 << 20)
+        .expect("read")[0];
+    let routing = second.meta.routing.as_ref().expect("routing");
+    assert_eq!(routing.label, "fast");
+    assert_eq!(routing.meta, [("source".to_owned(), "router".to_owned())]);
+    let dead = &b
+        .read("dlq.orders", 0, ReadFrom::Offset(0), 1, 1 << 20)
+        .expect("read")[0];
+    let origin = dead.meta.dlq.as_ref().expect("dlq origin");
+    assert_eq!(
+        (origin.topic.as_str(), origin.partition, origin.offset),
+        ("orders", 1, 7)
+    );
+    assert_eq!(
+        (origin.attempts, origin.errors.clone()),
+        (3, vec!["nack".to_owned()])
+    );
 }
