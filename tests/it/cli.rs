@@ -56,6 +56,11 @@ fn lag(s: &Server, topic: &str, group: &str) -> u64 {
 #[test]
 fn topic_commands_happy_and_error_paths() {
     let s = Server::start(&[]);
+    topic_lists_creates_and_describes(&s);
+}
+
+/// Empty lists say so; create, list and describe in both formats.
+fn topic_lists_creates_and_describes(s: &Server) {
     // Empty lists say so instead of printing a bare header.
     cli(&s)
         .args(["topic", "ls"])
@@ -112,6 +117,11 @@ fn topic_commands_happy_and_error_paths() {
         .stdout(predicate::str::contains(
             "retention: older than 7d0h deleted, at most 1073741824 bytes per partition",
         ));
+    topic_alter_retention_and_partitions(s);
+}
+
+/// `topic alter`: retention, partitions, and the values it refuses.
+fn topic_alter_retention_and_partitions(s: &Server) {
     cli(&s)
         .args(["topic", "alter", "orders", "--retention-age", "none"])
         .assert()
@@ -163,6 +173,12 @@ fn topic_commands_happy_and_error_paths() {
         .args(["topic", "alter", "orders", "-p", "0"])
         .assert()
         .code(2);
+    topic_retry_policy_set_shown_removed(&s);
+    topic_purge_asks_and_keeps_offsets(&s);
+}
+
+/// A topic's retry policy: set, shown, removed; backoff flags need a number of attempts.
+fn topic_retry_policy_set_shown_removed(s: &Server) {
     // A topic's retry policy: set, shown, removed; backoff flags need a number of attempts.
     cli(&s)
         .args([
@@ -205,6 +221,10 @@ fn topic_commands_happy_and_error_paths() {
     ] {
         cli(&s).args(bad).assert().code(2);
     }
+}
+
+/// Purge: asks, then deletes every message and keeps the topic and its offsets.
+fn topic_purge_asks_and_keeps_offsets(s: &Server) {
     // Purge: asks, then deletes every message and keeps the topic and its offsets.
     cli(&s)
         .args(["produce", "single"])
@@ -304,6 +324,14 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success()
         .stdout("produced 1 message to one\n");
+    produce_stops_at_a_bad_line(&s);
+    group_views_list_and_describe(&s);
+    group_delete_asks_refuses_while_leases_are_held_and_force_drops_them(&s);
+    group_seek_before_the_end_and_bad_values(&s);
+}
+
+/// A bad line stops the input; what came before it is produced, and the error says so.
+fn produce_stops_at_a_bad_line(s: &Server) {
     // A bad line stops the input; what came before it is produced, and the error says so.
     cli(&s)
         .args(["topic", "create", "partial"])
@@ -337,6 +365,12 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("deadline exceeded"));
+    consume_formats_and_fields(s);
+    consume_from_moves_the_group(s);
+}
+
+/// `consume` in its output formats, with the fields a delivery carries.
+fn consume_formats_and_fields(s: &Server) {
     let a = cli(&s)
         .args([
             "consume",
@@ -393,6 +427,10 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         String::from_utf8_lossy(&a.get_output().stdout).trim(),
         "0/0 vip-1=hello [region=eu,region=us] a1"
     );
+}
+
+/// `--from` moves the group: -1 re-reads the last message only.
+fn consume_from_moves_the_group(s: &Server) {
     // --from moves the group: -1 re-reads the last message only.
     let a = cli(&s)
         .args([
@@ -440,6 +478,10 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
             .code(2)
             .stderr(predicate::str::contains(flag));
     }
+}
+
+/// `group list` and `group describe`, table and JSON.
+fn group_views_list_and_describe(s: &Server) {
     // Group views.
     let a = cli(&s)
         .args(["group", "list", "-o", "json"])
@@ -470,6 +512,10 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .code(1)
         .stderr(predicate::str::contains("→ the start"))
         .stderr(predicate::str::contains("holds 4 leases"));
+}
+
+/// Delete: asks (refuses off a terminal), refuses while leases are held, forced drops them.
+fn group_delete_asks_refuses_while_leases_are_held_and_force_drops_them(s: &Server) {
     // Delete: asks (refuses off a terminal), refuses while leases are held, forced drops them.
     let _ = cli(&s)
         .args(["consume", "t", "-g", "doomed", "-n", "2", "--no-ack"])
@@ -533,6 +579,10 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
         .assert()
         .success();
     assert_eq!(lag(&s, "t", "g"), 0);
+}
+
+/// `group seek -N` and the flag values clap cannot check.
+fn group_seek_before_the_end_and_bad_values(s: &Server) {
     // -N: that many before the end, as `consume --from -N` takes it.
     let a = cli(&s)
         .args([
@@ -693,9 +743,14 @@ fn scripting_scenario_two_no_ack_consumers_then_ack_from_json_lines() {
         .assert()
         .success()
         .stdout(predicate::str::contains("consumer").and(predicate::str::contains("w2")));
+    ack_everything_from_json_lines(&s, &a.stdout, &b.stdout);
+}
+
+/// A script acks everything from the JSON lines; acking again fails every line.
+fn ack_everything_from_json_lines(s: &Server, a: &[u8], b: &[u8]) {
     // A script acks everything from the JSON lines.
-    let mut both = a.stdout.clone();
-    both.extend_from_slice(&b.stdout);
+    let mut both = a.to_vec();
+    both.extend_from_slice(b);
     cli(&s)
         .args(["ack", "--stdin"])
         .write_stdin(both)
@@ -704,7 +759,7 @@ fn scripting_scenario_two_no_ack_consumers_then_ack_from_json_lines() {
         .stdout(predicate::str::contains("acked 1000 messages"));
     assert_eq!(lag(&s, "jobs", "workers"), 0);
     // Acking again: every line fails, exit 1.
-    let mut again = a.stdout.clone();
+    let mut again = a.to_vec();
     again.truncate(again.iter().position(|b| *b == b'\n').map_or(0, |p| p + 1));
     cli(&s)
         .args(["ack", "--stdin"])
@@ -746,6 +801,12 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["dlq"][0]["depth"], 1);
+    dlq_group_messages_view(&s);
+    dlq_empty_and_orphaned(&s);
+}
+
+/// The group's view, message by message: the dead letter, and a message failing its retries.
+fn dlq_group_messages_view(s: &Server) {
     // The group's view, message by message: the dead letter, and a message failing its retries.
     cli(&s)
         .args([
@@ -813,6 +874,11 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("typo"));
+    dlq_peek_and_replay(s);
+}
+
+/// `dlq peek`, then `dlq replay`: dry runs, selections, bad values, the real one.
+fn dlq_peek_and_replay(s: &Server) {
     let a = cli(&s)
         .args(["dlq", "peek", "jobs", "-o", "json"])
         .assert()
@@ -884,6 +950,12 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
             .success();
         assert_eq!(stdout_json(&a)["selected"], 1, "{range}");
     }
+    dlq_replay_refuses_bad_values_then_replays(s);
+}
+
+/// Bad selections are usage errors; the real replay moves the message back and a second finds
+/// nothing.
+fn dlq_replay_refuses_bad_values_then_replays(s: &Server) {
     for bad in ["5-2", "x-3", "7"] {
         cli(&s)
             .args(["dlq", "replay", "jobs", "--dry-run", "--offsets", bad])
@@ -936,6 +1008,10 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
         .success()
         .stdout(predicate::str::contains("nothing to replay"));
     cli(&s).args(["dlq", "peek", "nope"]).assert().code(4);
+}
+
+/// A topic nothing was dead-lettered from yet has an empty DLQ; a dead letter whose origin is gone fails to replay, saying why.
+fn dlq_empty_and_orphaned(s: &Server) {
     // A topic nothing was dead-lettered from yet has an empty DLQ, not a missing one.
     cli(&s).args(["topic", "create", "calm"]).assert().success();
     cli(&s)

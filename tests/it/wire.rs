@@ -130,6 +130,15 @@ fn every_reply_keeps_its_field_names_and_order() {
     ] {
         s.call(Method::GET, path, None);
     }
+    topics_and_produce(&mut s);
+    consume_and_settle(&mut s);
+    groups_dlq_stats_and_debug(&mut s);
+    alter_purge_and_delete(&mut s);
+    insta::assert_snapshot!(s.transcript);
+}
+
+/// Topics created (and refused), messages produced one by one and in a batch, read back.
+fn topics_and_produce(s: &mut Session<'_>) {
     s.call(
         Method::POST,
         "/v1/topics",
@@ -170,6 +179,10 @@ fn every_reply_keeps_its_field_names_and_order() {
         "/v1/topics/jobs/partitions/0/messages?offset=1",
         None,
     );
+}
+
+/// A poll, then extend, nack, ack, a batch of acks, a release and a cumulative ack.
+fn consume_and_settle(s: &mut Session<'_>) {
     let polled = s.call(
         Method::POST,
         "/v1/topics/jobs/groups/g/poll",
@@ -206,6 +219,10 @@ fn every_reply_keeps_its_field_names_and_order() {
         );
         s.call(Method::POST, "/v1/ack-cumulative", Some(lease_body(d)));
     }
+}
+
+/// Groups, the DLQ, stats and the debug views.
+fn groups_dlq_stats_and_debug(s: &mut Session<'_>) {
     s.call(Method::GET, "/v1/groups", None);
     s.call(Method::GET, "/v1/topics/jobs/groups/g", None);
     s.call(
@@ -230,6 +247,10 @@ fn every_reply_keeps_its_field_names_and_order() {
     ] {
         s.call(Method::GET, path, None);
     }
+}
+
+/// A topic altered, its group deleted, the topic purged and deleted.
+fn alter_purge_and_delete(s: &mut Session<'_>) {
     s.call(
         Method::PATCH,
         "/v1/topics/jobs",
@@ -239,5 +260,4 @@ fn every_reply_keeps_its_field_names_and_order() {
     s.call(Method::DELETE, "/v1/topics/jobs/messages", None);
     s.call(Method::DELETE, "/v1/topics/jobs", None);
     s.call(Method::PUT, "/v1/topics", None);
-    insta::assert_snapshot!(s.transcript);
 }
