@@ -62,22 +62,22 @@ fn topic_commands_happy_and_error_paths() {
 /// Empty lists say so; create, list and describe in both formats.
 fn topic_lists_creates_and_describes(s: &Server) {
     // Empty lists say so instead of printing a bare header.
-    cli(&s)
+    cli(s)
         .args(["topic", "ls"])
         .assert()
         .success()
         .stdout("no topics yet (driftq topic create NAME)\n");
-    cli(&s)
+    cli(s)
         .args(["group", "ls"])
         .assert()
         .success()
         .stdout("no consumer groups yet (one appears with its first consume)\n");
-    cli(&s)
+    cli(s)
         .args(["dlq", "ls"])
         .assert()
         .success()
         .stdout("no dead-letter topics yet (one appears with its first message)\n");
-    cli(&s)
+    cli(s)
         .args([
             "topic",
             "create",
@@ -94,23 +94,23 @@ fn topic_lists_creates_and_describes(s: &Server) {
         .stdout(predicate::str::contains(
             "created topic orders with 3 partitions",
         ));
-    cli(&s)
+    cli(s)
         .args(["topic", "create", "single"])
         .assert()
         .success()
         .stdout("created topic single with 1 partition\n");
-    let a = cli(&s)
+    let a = cli(s)
         .args(["topic", "ls", "-o", "json"])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["topics"][0]["name"], "orders");
     assert_eq!(stdout_json(&a)["topics"][0]["partitions"], 3);
-    let a = cli(&s)
+    let a = cli(s)
         .args(["topic", "describe", "orders", "-o", "json"])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["retention_age_ms"], 7 * 86_400_000);
-    cli(&s)
+    cli(s)
         .args(["topic", "describe", "orders"])
         .assert()
         .success()
@@ -122,12 +122,12 @@ fn topic_lists_creates_and_describes(s: &Server) {
 
 /// `topic alter`: retention, partitions, and the values it refuses.
 fn topic_alter_retention_and_partitions(s: &Server) {
-    cli(&s)
+    cli(s)
         .args(["topic", "alter", "orders", "--retention-age", "none"])
         .assert()
         .success()
         .stdout("topic orders retention: at most 1073741824 bytes per partition\n");
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "topic",
             "alter",
@@ -151,36 +151,36 @@ fn topic_alter_retention_and_partitions(s: &Server) {
         &["topic", "alter", "orders", "--retention-age", "0s"],
         &["topic", "alter", "orders", "--retention-bytes", "lots"],
     ] {
-        cli(&s).args(bad).assert().code(2);
+        cli(s).args(bad).assert().code(2);
     }
-    cli(&s)
+    cli(s)
         .args(["topic", "alter", "nope", "--retention-age", "1d"])
         .assert()
         .code(4);
-    cli(&s)
+    cli(s)
         .args(["topic", "alter", "orders", "--partitions", "5"])
         .assert()
         .success()
         .stdout("topic orders partitions: 5\n");
-    cli(&s)
+    cli(s)
         .args(["topic", "alter", "orders", "-p", "2"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
             "topic orders has 5 partitions; partitions can be added, never removed",
         ));
-    cli(&s)
+    cli(s)
         .args(["topic", "alter", "orders", "-p", "0"])
         .assert()
         .code(2);
-    topic_retry_policy_set_shown_removed(&s);
-    topic_purge_asks_and_keeps_offsets(&s);
+    topic_retry_policy_set_shown_removed(s);
+    topic_purge_asks_and_keeps_offsets(s);
 }
 
 /// A topic's retry policy: set, shown, removed; backoff flags need a number of attempts.
 fn topic_retry_policy_set_shown_removed(s: &Server) {
     // A topic's retry policy: set, shown, removed; backoff flags need a number of attempts.
-    cli(&s)
+    cli(s)
         .args([
             "topic",
             "create",
@@ -194,14 +194,14 @@ fn topic_retry_policy_set_shown_removed(s: &Server) {
         ])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["topic", "describe", "jobs"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
             "retry policy: 3 deliveries, backoff 500ms doubling up to 30s, then dlq.jobs",
         ));
-    cli(&s)
+    cli(s)
         .args(["topic", "alter", "jobs", "--max-attempts", "none"])
         .assert()
         .success()
@@ -219,29 +219,29 @@ fn topic_retry_policy_set_shown_removed(s: &Server) {
             "1s",
         ],
     ] {
-        cli(&s).args(bad).assert().code(2);
+        cli(s).args(bad).assert().code(2);
     }
 }
 
 /// Purge: asks, then deletes every message and keeps the topic and its offsets.
 fn topic_purge_asks_and_keeps_offsets(s: &Server) {
     // Purge: asks, then deletes every message and keeps the topic and its offsets.
-    cli(&s)
+    cli(s)
         .args(["produce", "single"])
         .write_stdin("a\nb\nc\n")
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["topic", "purge", "single"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("without --yes"));
-    cli(&s)
+    cli(s)
         .args(["topic", "purge", "single", "--yes"])
         .assert()
         .success()
         .stdout("purged 3 messages from single\n");
-    let a = cli(&s)
+    let a = cli(s)
         .args(["topic", "describe", "single", "-o", "json"])
         .assert()
         .success();
@@ -250,26 +250,26 @@ fn topic_purge_asks_and_keeps_offsets(s: &Server) {
         (p0["low_watermark"].clone(), p0["high_watermark"].clone()),
         (json!(3), json!(3))
     );
-    cli(&s)
+    cli(s)
         .args(["topic", "create", "orders"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("already exists"));
-    cli(&s).args(["topic", "describe", "nope"]).assert().code(4);
-    cli(&s)
+    cli(s).args(["topic", "describe", "nope"]).assert().code(4);
+    cli(s)
         .args(["topic", "create", "x", "--retention-bytes", "lots"])
         .assert()
         .code(2);
-    cli(&s)
+    cli(s)
         .args(["topic", "rm", "orders"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("without --yes"));
-    cli(&s)
+    cli(s)
         .args(["topic", "rm", "orders", "--yes"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["topic", "describe", "orders"])
         .assert()
         .code(4);
@@ -333,11 +333,11 @@ fn produce_consume_with_envelope_filters_formats_and_positions() {
 /// A bad line stops the input; what came before it is produced, and the error says so.
 fn produce_stops_at_a_bad_line(s: &Server) {
     // A bad line stops the input; what came before it is produced, and the error says so.
-    cli(&s)
+    cli(s)
         .args(["topic", "create", "partial"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["produce", "partial", "--input", "json"])
         .write_stdin("{\"value\":\"a\"}\n{\"value\":\"b\"}\nnot json\n{\"value\":\"c\"}\n")
         .assert()
@@ -345,22 +345,22 @@ fn produce_stops_at_a_bad_line(s: &Server) {
         .stderr(predicate::str::contains(
             "2 messages before it produced, nothing after it sent: line 3: not a message",
         ));
-    let a = cli(&s)
+    let a = cli(s)
         .args(["topic", "describe", "partial", "-o", "json"])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["partitions"][0]["high_watermark"], 2);
-    cli(&s)
+    cli(s)
         .args(["topic", "create", "dedupe"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["produce", "dedupe", "--idempotency-key", "once"])
         .write_stdin("a\nb\nc\n")
         .assert()
         .success()
         .stdout("produced 3 messages to dedupe (2 already written: same idempotency key)\n");
-    cli(&s)
+    cli(s)
         .args(["produce", "t", "late", "--deadline", "-1h"])
         .assert()
         .code(1)
@@ -371,7 +371,7 @@ fn produce_stops_at_a_bad_line(s: &Server) {
 
 /// `consume` in its output formats, with the fields a delivery carries.
 fn consume_formats_and_fields(s: &Server) {
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "consume",
             "t",
@@ -408,7 +408,7 @@ fn consume_formats_and_fields(s: &Server) {
     ] {
         assert!(!msgs[0][field].is_null(), "{field} in {}", msgs[0]);
     }
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "consume",
             "t",
@@ -432,37 +432,37 @@ fn consume_formats_and_fields(s: &Server) {
 /// `--from` moves the group: -1 re-reads the last message only.
 fn consume_from_moves_the_group(s: &Server) {
     // --from moves the group: -1 re-reads the last message only.
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "consume", "t", "-g", "g2", "--from", "-1", "-n", "1", "--format", "%v",
         ])
         .assert()
         .success();
     assert_eq!(String::from_utf8_lossy(&a.get_output().stdout).trim(), "c");
-    cli(&s)
+    cli(s)
         .args(["consume", "t", "-g", "g3", "--from", "end", "--until-end"])
         .assert()
         .success()
         .stdout(predicate::str::is_empty());
-    cli(&s)
+    cli(s)
         .args(["consume", "nope", "-g", "g", "-n", "1"])
         .assert()
         .code(4);
     // Producing to a missing topic is "not found" too, one message or many: one line on stderr,
     // nothing on stdout.
-    cli(&s)
+    cli(s)
         .args(["produce", "nope", "x"])
         .assert()
         .code(4)
         .stderr(predicate::str::contains("topic nope does not exist"));
-    cli(&s)
+    cli(s)
         .args(["produce", "nope"])
         .write_stdin("x\ny\n")
         .assert()
         .code(4)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("topic nope does not exist"));
-    cli(&s)
+    cli(s)
         .args(["consume", "t", "-g", "g", "--filter", "bogus"])
         .assert()
         .code(2)
@@ -472,7 +472,7 @@ fn consume_from_moves_the_group(s: &Server) {
         ("--from", "-x"),
         ("--from", "@yesterday"),
     ] {
-        cli(&s)
+        cli(s)
             .args(["consume", "t", "-g", "g", "-n", "1", flag, bad])
             .assert()
             .code(2)
@@ -483,7 +483,7 @@ fn consume_from_moves_the_group(s: &Server) {
 /// `group list` and `group describe`, table and JSON.
 fn group_views_list_and_describe(s: &Server) {
     // Group views.
-    let a = cli(&s)
+    let a = cli(s)
         .args(["group", "list", "-o", "json"])
         .assert()
         .success();
@@ -498,7 +498,7 @@ fn group_views_list_and_describe(s: &Server) {
         assert!(g.get(f).is_some(), "{f}");
     }
     assert_eq!(g["inflight"], 4);
-    let a = cli(&s)
+    let a = cli(s)
         .args(["group", "inflight", "t", "-g", "g", "-o", "json"])
         .assert()
         .success();
@@ -506,7 +506,7 @@ fn group_views_list_and_describe(s: &Server) {
         stdout_json(&a)["inflight"].as_array().map(Vec::len),
         Some(4)
     );
-    cli(&s)
+    cli(s)
         .args(["group", "seek", "t", "-g", "g", "--to", "start", "--yes"])
         .assert()
         .code(1)
@@ -517,46 +517,46 @@ fn group_views_list_and_describe(s: &Server) {
 /// Delete: asks (refuses off a terminal), refuses while leases are held, forced drops them.
 fn group_delete_asks_refuses_while_leases_are_held_and_force_drops_them(s: &Server) {
     // Delete: asks (refuses off a terminal), refuses while leases are held, forced drops them.
-    let _ = cli(&s)
+    let _ = cli(s)
         .args(["consume", "t", "-g", "doomed", "-n", "2", "--no-ack"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["group", "describe", "t", "-g", "doomed"])
         .assert()
         .success()
         .stdout(predicate::str::contains("ago by "));
-    cli(&s)
+    cli(s)
         .args(["group", "delete", "t", "-g", "doomed"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("2 lease(s) held"));
-    cli(&s)
+    cli(s)
         .args(["group", "rm", "t", "-g", "doomed", "--yes"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("holds 2 leases"));
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "group", "delete", "t", "-g", "doomed", "--yes", "--force", "-o", "json",
         ])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["dropped_leases"], 2);
-    let _ = cli(&s)
+    let _ = cli(s)
         .args(["consume", "t", "-g", "idle", "-n", "1", "--ack"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["group", "inflight", "t", "-g", "idle"])
         .assert()
         .success()
         .stdout("group idle holds no leases on t\n");
-    cli(&s)
+    cli(s)
         .args(["group", "delete", "t", "-g", "doomed", "--yes"])
         .assert()
         .code(4);
-    cli(&s)
+    cli(s)
         .args([
             "group",
             "seek",
@@ -572,19 +572,19 @@ fn group_delete_asks_refuses_while_leases_are_held_and_force_drops_them(s: &Serv
         .stderr(predicate::str::contains(
             "→ the first message at or after 2026-01-01T00:00:00Z",
         ));
-    cli(&s)
+    cli(s)
         .args([
             "group", "seek", "t", "-g", "g", "--to", "end", "--yes", "--force", "-o", "json",
         ])
         .assert()
         .success();
-    assert_eq!(lag(&s, "t", "g"), 0);
+    assert_eq!(lag(s, "t", "g"), 0);
 }
 
 /// `group seek -N` and the flag values clap cannot check.
 fn group_seek_before_the_end_and_bad_values(s: &Server) {
     // -N: that many before the end, as `consume --from -N` takes it.
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "group", "seek", "t", "-g", "g", "--to", "-2", "--yes", "--force", "-o", "json",
         ])
@@ -593,18 +593,18 @@ fn group_seek_before_the_end_and_bad_values(s: &Server) {
         .stderr(predicate::str::contains("→ 2 before the end"));
     let moved = &stdout_json(&a)["moved"][0];
     assert_eq!(moved["to"].as_u64().map(|t| t + 2), moved["from"].as_u64());
-    assert_eq!(lag(&s, "t", "g"), 2);
-    cli(&s)
+    assert_eq!(lag(s, "t", "g"), 2);
+    cli(s)
         .args(["group", "seek", "t", "-g", "g", "--to", "-two", "--yes"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--to -N needs a number"));
-    let _ = cli(&s)
+    let _ = cli(s)
         .args(["group", "seek", "t", "-g", "g", "--to", "end", "--yes"])
         .assert()
         .success();
     // Flag values clap cannot check itself are usage errors too: exit 2, nothing moved.
-    cli(&s)
+    cli(s)
         .args(["group", "seek", "t", "-g", "g", "--to", "middle", "--yes"])
         .assert()
         .code(2)
@@ -615,7 +615,7 @@ fn group_seek_before_the_end_and_bad_values(s: &Server) {
         &["bench", "produce", "--rate", "0"],
         &["bench", "produce", "--partitions", "0"],
     ] {
-        cli(&s)
+        cli(s)
             .args(args)
             .assert()
             .code(2)
@@ -626,24 +626,24 @@ fn group_seek_before_the_end_and_bad_values(s: &Server) {
         ["produce", "t", "x", "--deadline", "soon"],
         ["dlq", "replay", "t", "--since", "soon"],
     ] {
-        cli(&s)
+        cli(s)
             .args(args)
             .assert()
             .code(2)
             .stderr(predicate::str::starts_with("driftq: -"));
     }
-    assert_eq!(lag(&s, "t", "g"), 0);
+    assert_eq!(lag(s, "t", "g"), 0);
     // consume --from on a group holding leases: refused, unless --force (as group seek).
-    let _ = cli(&s)
+    let _ = cli(s)
         .args(["consume", "t", "-g", "f", "-n", "2", "--no-ack"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["consume", "t", "-g", "f", "--from", "start", "-n", "1"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("holds 2 leases"));
-    cli(&s)
+    cli(s)
         .args([
             "consume", "t", "-g", "f", "--from", "start", "--force", "-n", "1", "--no-ack", "-o",
             "json",
@@ -751,17 +751,17 @@ fn ack_everything_from_json_lines(s: &Server, a: &[u8], b: &[u8]) {
     // A script acks everything from the JSON lines.
     let mut both = a.to_vec();
     both.extend_from_slice(b);
-    cli(&s)
+    cli(s)
         .args(["ack", "--stdin"])
         .write_stdin(both)
         .assert()
         .success()
         .stdout(predicate::str::contains("acked 1000 messages"));
-    assert_eq!(lag(&s, "jobs", "workers"), 0);
+    assert_eq!(lag(s, "jobs", "workers"), 0);
     // Acking again: every line fails, exit 1.
     let mut again = a.to_vec();
     again.truncate(again.iter().position(|b| *b == b'\n').map_or(0, |p| p + 1));
-    cli(&s)
+    cli(s)
         .args(["ack", "--stdin"])
         .write_stdin(again)
         .assert()
@@ -808,7 +808,7 @@ fn dlq_scenario_nack_peek_replay_dry_run_then_real_then_consume_again() {
 /// The group's view, message by message: the dead letter, and a message failing its retries.
 fn dlq_group_messages_view(s: &Server) {
     // The group's view, message by message: the dead letter, and a message failing its retries.
-    cli(&s)
+    cli(s)
         .args([
             "group",
             "messages",
@@ -823,7 +823,7 @@ fn dlq_group_messages_view(s: &Server) {
         .stdout(
             predicate::str::contains("dead_lettered").and(predicate::str::contains("cannot parse")),
         );
-    cli(&s)
+    cli(s)
         .args([
             "produce",
             "jobs",
@@ -835,8 +835,8 @@ fn dlq_group_messages_view(s: &Server) {
         ])
         .assert()
         .success();
-    consume_one_and_nack(&s, "jobs", "w", "try later");
-    let a = cli(&s)
+    consume_one_and_nack(s, "jobs", "w", "try later");
+    let a = cli(s)
         .args(["group", "messages", "jobs", "-g", "w", "-o", "json"])
         .assert()
         .success();
@@ -856,7 +856,7 @@ fn dlq_group_messages_view(s: &Server) {
         "the poison message is done for the group"
     );
     assert_eq!(rows[1]["last_error"], "try later");
-    cli(&s)
+    cli(s)
         .args([
             "group",
             "messages",
@@ -869,7 +869,7 @@ fn dlq_group_messages_view(s: &Server) {
         .assert()
         .success()
         .stdout("no such messages for group w on jobs\n");
-    cli(&s)
+    cli(s)
         .args(["group", "messages", "jobs", "-g", "typo"])
         .assert()
         .code(4)
@@ -879,7 +879,7 @@ fn dlq_group_messages_view(s: &Server) {
 
 /// `dlq peek`, then `dlq replay`: dry runs, selections, bad values, the real one.
 fn dlq_peek_and_replay(s: &Server) {
-    let a = cli(&s)
+    let a = cli(s)
         .args(["dlq", "peek", "jobs", "-o", "json"])
         .assert()
         .success();
@@ -887,22 +887,22 @@ fn dlq_peek_and_replay(s: &Server) {
     assert_eq!(peeked[0]["dlq"]["topic"], "jobs");
     assert_eq!(peeked[0]["dlq"]["errors"], json!(["cannot parse"]));
     assert_eq!(peeked[0]["dlq"]["attempts"], 1);
-    cli(&s)
+    cli(s)
         .args(["dlq", "peek", "jobs"])
         .assert()
         .success()
         .stdout(predicate::str::contains("cannot parse"));
-    cli(&s)
+    cli(s)
         .args(["dlq", "replay", "jobs", "--dry-run"])
         .assert()
         .success()
         .stdout(predicate::str::contains("1 would be replayed (dry run"));
-    let a = cli(&s)
+    let a = cli(s)
         .args(["dlq", "replay", "jobs", "--dry-run", "-o", "json"])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["selected"], 1);
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "dlq",
             "replay",
@@ -916,7 +916,7 @@ fn dlq_peek_and_replay(s: &Server) {
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["selected"], 1);
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "dlq",
             "replay",
@@ -935,7 +935,7 @@ fn dlq_peek_and_replay(s: &Server) {
         "dead-lettered just now, not an hour ago"
     );
     for range in ["0-0", "0-9"] {
-        let a = cli(&s)
+        let a = cli(s)
             .args([
                 "dlq",
                 "replay",
@@ -957,7 +957,7 @@ fn dlq_peek_and_replay(s: &Server) {
 /// nothing.
 fn dlq_replay_refuses_bad_values_then_replays(s: &Server) {
     for bad in ["5-2", "x-3", "7"] {
-        cli(&s)
+        cli(s)
             .args(["dlq", "replay", "jobs", "--dry-run", "--offsets", bad])
             .assert()
             .code(2)
@@ -969,12 +969,12 @@ fn dlq_replay_refuses_bad_values_then_replays(s: &Server) {
         .send()
         .expect("replay");
     assert_eq!(r.status(), 400);
-    cli(&s)
+    cli(s)
         .args(["dlq", "replay", "jobs"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("without --yes"));
-    cli(&s)
+    cli(s)
         .args([
             "dlq",
             "replay",
@@ -988,12 +988,12 @@ fn dlq_replay_refuses_bad_values_then_replays(s: &Server) {
         .assert()
         .success()
         .stdout(predicate::str::contains("replayed 1 of 1"));
-    let a = cli(&s)
+    let a = cli(s)
         .args(["dlq", "list", "-o", "json"])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["dlq"][0]["depth"], 0);
-    let a = cli(&s)
+    let a = cli(s)
         .args([
             "consume", "jobs", "-g", "w", "-n", "1", "--ack", "-o", "json",
         ])
@@ -1002,50 +1002,50 @@ fn dlq_replay_refuses_bad_values_then_replays(s: &Server) {
     let again = json_lines(&a.get_output().stdout);
     assert_eq!(again[0]["value"], "poison");
     assert_eq!(again[0]["key"], "p1");
-    cli(&s)
+    cli(s)
         .args(["dlq", "replay", "jobs", "--yes"])
         .assert()
         .success()
         .stdout(predicate::str::contains("nothing to replay"));
-    cli(&s).args(["dlq", "peek", "nope"]).assert().code(4);
+    cli(s).args(["dlq", "peek", "nope"]).assert().code(4);
 }
 
 /// A topic nothing was dead-lettered from yet has an empty DLQ; a dead letter whose origin is gone fails to replay, saying why.
 fn dlq_empty_and_orphaned(s: &Server) {
     // A topic nothing was dead-lettered from yet has an empty DLQ, not a missing one.
-    cli(&s).args(["topic", "create", "calm"]).assert().success();
-    cli(&s)
+    cli(s).args(["topic", "create", "calm"]).assert().success();
+    cli(s)
         .args(["dlq", "peek", "calm"])
         .assert()
         .success()
         .stdout("no dead-lettered messages for calm\n");
-    let a = cli(&s)
+    let a = cli(s)
         .args(["dlq", "replay", "calm", "--dry-run", "-o", "json"])
         .assert()
         .success();
     assert_eq!(stdout_json(&a)["selected"], 0);
-    cli(&s)
+    cli(s)
         .args(["dlq", "replay", "nope", "--dry-run"])
         .assert()
         .code(4);
     // A dead letter whose origin topic is gone: replay says why it failed; peek shows no key
     // as "-".
-    cli(&s).args(["topic", "create", "gone"]).assert().success();
-    cli(&s)
+    cli(s).args(["topic", "create", "gone"]).assert().success();
+    cli(s)
         .args(["produce", "gone", "orphan", "--max-attempts", "1"])
         .assert()
         .success();
-    consume_one_and_nack(&s, "gone", "w", "r");
-    cli(&s)
+    consume_one_and_nack(s, "gone", "w", "r");
+    cli(s)
         .args(["topic", "delete", "gone", "--yes"])
         .assert()
         .success();
-    cli(&s)
+    cli(s)
         .args(["dlq", "peek", "gone"])
         .assert()
         .success()
         .stdout(predicate::str::contains("null").not());
-    cli(&s)
+    cli(s)
         .args(["dlq", "replay", "gone", "--yes"])
         .assert()
         .code(1)

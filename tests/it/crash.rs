@@ -52,32 +52,7 @@ fn one_round(round: usize) {
     for t in 0..3 {
         let (url, stop, produced) = (url.clone(), Arc::clone(&stop), Arc::clone(&produced));
         threads.push(std::thread::spawn(move || {
-            let http = reqwest::blocking::Client::builder()
-                .timeout(Duration::from_secs(5))
-                .build()
-                .expect("client");
-            for i in 0..5_000 {
-                if stop.load(Ordering::Relaxed) {
-                    break;
-                }
-                let value = format!("r{round}-t{t}-{i}");
-                let Ok(r) = http
-                    .post(format!("{url}/v1/produce"))
-                    .json(&json!({"topic": "c", "value": value, "key": format!("k{i}")}))
-                    .send()
-                else {
-                    break;
-                };
-                if r.status() != 200 {
-                    break;
-                }
-                let Ok(v) = r.json::<Value>() else { break };
-                let key = (
-                    v["partition"].as_u64().expect("partition"),
-                    v["offset"].as_u64().expect("offset"),
-                );
-                produced.lock().expect("lock").insert(key, value);
-            }
+            produce_until_stopped(&url, round, t, &stop, &produced);
         }));
     }
     {
@@ -88,25 +63,7 @@ fn one_round(round: usize) {
             Arc::clone(&attempted),
         );
         threads.push(std::thread::spawn(move || {
-            let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().expect("client");
-            while !stop.load(Ordering::Relaxed) {
-                let Ok(r) = http.post(format!("{url}/v1/topics/c/groups/g/poll")).json(&json!({"owner": "w", "max": 20, "lease_ms": 600000, "wait_ms": 50})).send() else { break };
-                let Ok(v) = r.json::<Value>() else { break };
-                for m in v["messages"].as_array().cloned().unwrap_or_default() {
-                    let (p, o) = (m["partition"].as_u64().expect("p"), m["offset"].as_u64().expect("o"));
-                    // Ack every other message; the rest stay leased when the server dies.
-                    if o % 2 == 0 {
-                        let ack = json!({"topic": "c", "group": "g", "owner": "w", "partition": p, "offset": o});
-                        attempted.lock().expect("lock").insert((p, o));
-                        match http.post(format!("{url}/v1/ack")).json(&ack).send() {
-                            Ok(r) if r.status() == 204 => {
-                                acked.lock().expect("lock").insert((p, o));
-                            }
-                            _ => return,
-                        }
-                    }
-                }
-            }
+            ack_every_other_until_stopped(&url, &stop, &acked, &attempted);
         }));
     }
     // Let load build up, then kill without warning.
@@ -131,57 +88,7 @@ fn one_round(round: usize) {
     );
 
     let mut s = Server::start_on(&dir, &["--fsync", "always"]);
-    // Every acknowledged produce is readable, with its value.
-    for p in 0..2u64 {
-        let seen: BTreeMap<u64, String> = stored_values(&s, "c", p).into_iter().collect();
-        for ((pp, o), value) in produced.iter().filter(|((pp, _), _)| *pp == p) {
-            assert_eq!(
-                seen.get(o),
-                Some(value),
-                "acknowledged produce {pp}/{o} lost after SIGKILL"
-            );
-        }
-    }
-    // No acked message comes back; every unacked one does.
-    let total: u64 = s.json("/v1/topics/c")["messages"]
-        .as_u64()
-        .expect("messages");
-    let mut redelivered = BTreeSet::new();
-    for _ in 0..100 {
-        let v: Value = s.poll(
-            "c",
-            "g",
-            &json!({"owner": "after", "max": 1000, "lease_ms": 600000}),
-        );
-        let msgs = v["messages"].as_array().cloned().unwrap_or_default();
-        if msgs.is_empty() {
-            break;
-        }
-        for m in msgs {
-            let id = (
-                m["partition"].as_u64().expect("p"),
-                m["offset"].as_u64().expect("o"),
-            );
-            assert!(
-                !acked.contains(&id),
-                "acked message {id:?} redelivered after restart"
-            );
-            redelivered.insert(id);
-        }
-    }
-    for p in 0..2u64 {
-        let hw = s.json("/v1/topics/c")["partitions"][p as usize]["high_watermark"]
-            .as_u64()
-            .expect("hw");
-        for o in 0..hw {
-            assert!(
-                redelivered.contains(&(p, o)) || attempted.contains(&(p, o)),
-                "unacked message {p}/{o} did not come back"
-            );
-        }
-    }
-    let unconfirmed = attempted.len() - acked.len();
-    assert!(redelivered.len() as u64 + acked.len() as u64 + unconfirmed as u64 >= total);
+    check_nothing_acknowledged_was_lost(&s, &produced, &acked, &attempted);
     assert_eq!(s.terminate(), Some(0));
     driftq().args(["wal", "verify"]).arg(&dir).assert().code(0);
 }
@@ -873,4 +780,146 @@ fn a_disk_that_fills_refuses_the_append_alone_and_writes_resume_once_space_is_fr
         .map(|(_, v)| v)
         .collect();
     assert_eq!(kept, vec!["v0", "after"]);
+}
+
+type Acknowledged = BTreeMap<(u64, u64), String>;
+type Offsets = BTreeSet<(u64, u64)>;
+
+/// One producer: keyed messages, one per request, each recorded once the server says 200.
+fn produce_until_stopped(
+    url: &str,
+    round: usize,
+    t: usize,
+    stop: &AtomicBool,
+    produced: &Mutex<Acknowledged>,
+) {
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    for i in 0..5_000 {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let value = format!("r{round}-t{t}-{i}");
+        let Ok(r) = http
+            .post(format!("{url}/v1/produce"))
+            .json(&json!({"topic": "c", "value": value, "key": format!("k{i}")}))
+            .send()
+        else {
+            break;
+        };
+        if r.status() != 200 {
+            break;
+        }
+        let Ok(v) = r.json::<Value>() else { break };
+        let key = (
+            v["partition"].as_u64().expect("partition"),
+            v["offset"].as_u64().expect("offset"),
+        );
+        produced.lock().expect("lock").insert(key, value);
+    }
+}
+
+/// The consumer: acks every other message it is given; the rest stay leased when the server
+/// dies.
+fn ack_every_other_until_stopped(
+    url: &str,
+    stop: &AtomicBool,
+    acked: &Mutex<Offsets>,
+    attempted: &Mutex<Offsets>,
+) {
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    while !stop.load(Ordering::Relaxed) {
+        let Ok(r) = http
+            .post(format!("{url}/v1/topics/c/groups/g/poll"))
+            .json(&json!({"owner": "w", "max": 20, "lease_ms": 600000, "wait_ms": 50}))
+            .send()
+        else {
+            break;
+        };
+        let Ok(v) = r.json::<Value>() else { break };
+        for m in v["messages"].as_array().cloned().unwrap_or_default() {
+            let (p, o) = (
+                m["partition"].as_u64().expect("p"),
+                m["offset"].as_u64().expect("o"),
+            );
+            // Ack every other message; the rest stay leased when the server dies.
+            if o % 2 == 0 {
+                let ack =
+                    json!({"topic": "c", "group": "g", "owner": "w", "partition": p, "offset": o});
+                attempted.lock().expect("lock").insert((p, o));
+                match http.post(format!("{url}/v1/ack")).json(&ack).send() {
+                    Ok(r) if r.status() == 204 => {
+                        acked.lock().expect("lock").insert((p, o));
+                    }
+                    _ => return,
+                }
+            }
+        }
+    }
+}
+
+/// After the restart: every acknowledged produce is readable with its value, no acked message
+/// comes back, every unacked one does.
+fn check_nothing_acknowledged_was_lost(
+    s: &Server,
+    produced: &Acknowledged,
+    acked: &Offsets,
+    attempted: &Offsets,
+) {
+    // Every acknowledged produce is readable, with its value.
+    for p in 0..2u64 {
+        let seen: BTreeMap<u64, String> = stored_values(s, "c", p).into_iter().collect();
+        for ((pp, o), value) in produced.iter().filter(|((pp, _), _)| *pp == p) {
+            assert_eq!(
+                seen.get(o),
+                Some(value),
+                "acknowledged produce {pp}/{o} lost after SIGKILL"
+            );
+        }
+    }
+    // No acked message comes back; every unacked one does.
+    let total: u64 = s.json("/v1/topics/c")["messages"]
+        .as_u64()
+        .expect("messages");
+    let mut redelivered = BTreeSet::new();
+    for _ in 0..100 {
+        let v: Value = s.poll(
+            "c",
+            "g",
+            &json!({"owner": "after", "max": 1000, "lease_ms": 600000}),
+        );
+        let msgs = v["messages"].as_array().cloned().unwrap_or_default();
+        if msgs.is_empty() {
+            break;
+        }
+        for m in msgs {
+            let id = (
+                m["partition"].as_u64().expect("p"),
+                m["offset"].as_u64().expect("o"),
+            );
+            assert!(
+                !acked.contains(&id),
+                "acked message {id:?} redelivered after restart"
+            );
+            redelivered.insert(id);
+        }
+    }
+    for p in 0..2u64 {
+        let hw = s.json("/v1/topics/c")["partitions"][p as usize]["high_watermark"]
+            .as_u64()
+            .expect("hw");
+        for o in 0..hw {
+            assert!(
+                redelivered.contains(&(p, o)) || attempted.contains(&(p, o)),
+                "unacked message {p}/{o} did not come back"
+            );
+        }
+    }
+    let unconfirmed = attempted.len() - acked.len();
+    assert!(redelivered.len() as u64 + acked.len() as u64 + unconfirmed as u64 >= total);
 }

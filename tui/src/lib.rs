@@ -60,10 +60,9 @@ fn fetch_loop(
         }
         if let Some((topic, group)) = &current.group
             && let Ok(leases) = client.inflight(topic, group)
+            && tx.send(Update::Leases(leases)).is_err()
         {
-            if tx.send(Update::Leases(leases)).is_err() {
-                return;
-            }
+            return;
         }
         if let Some((topic, group)) = &current.group
             && let Ok(rows) = client.message_states(topic, group, Some("retried"), None, 200)

@@ -289,7 +289,7 @@ fn kill_keeps_the_order_and_acks_drain_each_key(s: &mut Server, dir: &std::path:
     // SIGKILL: leases go, the order stays. Step 2 of run-a and step 1 of run-b come back, and
     // nothing after them.
     s.kill9();
-    let s = Server::start_on(&dir, &[]);
+    let s = Server::start_on(dir, &[]);
     assert_eq!(s.json("/v1/topics/runs")["ordering"], "key");
     let back = poll_runs(&s, "w3");
     assert_eq!(sorted_values(&back), ["run-a step 2", "run-b step 1"]);
@@ -331,7 +331,7 @@ fn kill_keeps_the_order_and_acks_drain_each_key(s: &mut Server, dir: &std::path:
     drop(s);
     crate::support::driftq()
         .args(["wal", "verify"])
-        .arg(&dir)
+        .arg(dir)
         .assert()
         .code(0);
 }
