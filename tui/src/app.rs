@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
+use crate::keys::Command;
 use crate::stats::{GroupSummary, Lease, Retry, Stats};
 
 /// Samples kept per sparkline (one per refresh).
@@ -371,55 +372,62 @@ impl App {
             return Action::None;
         }
         if self.show_help {
-            if matches!(key, Key::Char('q') | Key::Ctrl('c')) {
+            if crate::keys::command_for(key) == Some(Command::Quit) {
                 return Action::Quit;
             }
             self.show_help = false;
             return Action::None;
         }
-        match key {
-            Key::Char('q') | Key::Ctrl('c') => return Action::Quit,
-            Key::Char('?') => self.show_help = true,
-            Key::Tab | Key::Char('l') => {
+        match crate::keys::command_for(key) {
+            Some(Command::Quit) => return Action::Quit,
+            Some(Command::Help) => self.show_help = true,
+            Some(Command::NextPane) => {
                 self.pane = match self.pane {
                     Pane::Topics => Pane::Groups,
                     Pane::Groups => Pane::Dlq,
                     Pane::Dlq => Pane::Topics,
                 };
             }
-            Key::BackTab | Key::Char('h') => {
+            Some(Command::PreviousPane) => {
                 self.pane = match self.pane {
                     Pane::Topics => Pane::Dlq,
                     Pane::Groups => Pane::Topics,
                     Pane::Dlq => Pane::Groups,
                 };
             }
-            Key::Down | Key::Char('j') => self.move_selection(true),
-            Key::Up | Key::Char('k') => self.move_selection(false),
-            Key::Char('/') => {
+            Some(Command::Down) => self.move_selection(true),
+            Some(Command::Up) => self.move_selection(false),
+            Some(Command::Filter) => {
                 self.editing_filter = true;
                 self.filter.clear();
             }
-            Key::Char('s') => {
+            Some(Command::Sort) => {
                 self.sort = self.sort.next();
                 self.clamp_selection();
             }
-            Key::Char('p') => self.paused = !self.paused,
-            Key::Char('+') => self.interval = (self.interval * 2).min(Duration::from_secs(60)),
-            Key::Char('-') => self.interval = (self.interval / 2).max(Duration::from_millis(100)),
-            Key::Enter => return self.drill_down(),
-            Key::Esc => {
-                if self.view != View::Main {
-                    self.view = View::Main;
-                    self.leases.clear();
-                    self.retries.clear();
-                } else if !self.filter.is_empty() {
-                    self.filter.clear();
-                }
+            Some(Command::Pause) => self.paused = !self.paused,
+            Some(Command::Slower) => {
+                self.interval = (self.interval * 2).min(Duration::from_secs(60))
             }
-            _ => {}
+            Some(Command::Faster) => {
+                self.interval = (self.interval / 2).max(Duration::from_millis(100));
+            }
+            Some(Command::Open) => return self.drill_down(),
+            Some(Command::Back) => self.back(),
+            None => {}
         }
         Action::None
+    }
+
+    /// Esc: out of a drill-down, or clears the filter.
+    fn back(&mut self) {
+        if self.view != View::Main {
+            self.view = View::Main;
+            self.leases.clear();
+            self.retries.clear();
+        } else if !self.filter.is_empty() {
+            self.filter.clear();
+        }
     }
 
     fn drill_down(&mut self) -> Action {

@@ -6,6 +6,7 @@
 //! hook; `ratatui::restore` runs on every return path).
 
 pub mod app;
+pub mod keys;
 pub mod stats;
 pub mod ui;
 

@@ -641,27 +641,6 @@ fn gone(frame: &mut Frame<'_>, area: Rect, text: String) {
     );
 }
 
-/// Every key, in one place.
-pub const HELP: &[(&str, &str)] = &[
-    ("q, Ctrl-C", "quit"),
-    ("Tab / Shift-Tab, h/l", "next / previous pane"),
-    ("↑ ↓, j k", "move the selection"),
-    (
-        "Enter",
-        "open: a topic's partitions, a group's partitions, leases, retries",
-    ),
-    ("Esc", "back (or clear the filter)"),
-    ("/", "filter by name (Enter to apply)"),
-    ("s", "cycle sort: name, lag, rate"),
-    ("p", "pause / resume refreshing"),
-    ("+ / -", "slower / faster refresh"),
-    ("?", "this help (any key closes it)"),
-    (
-        "! group",
-        "falling behind: polled lately, lag or oldest age growing",
-    ),
-];
-
 /// Width of the key column in the help overlay.
 const HELP_KEY_WIDTH: usize = 22;
 
@@ -669,16 +648,14 @@ fn draw_help(frame: &mut Frame<'_>) {
     let area = frame.area();
     // As wide as the longest line (key column, gap, text, borders) when the terminal allows;
     // narrower terminals wrap the text instead of cutting it.
-    let longest = HELP
-        .iter()
+    let longest = crate::keys::help_lines()
         .map(|(_, v)| v.chars().count())
         .max()
         .unwrap_or(0);
     let needed = u16::try_from(HELP_KEY_WIDTH + 2 + longest + 2).unwrap_or(u16::MAX);
     let w = area.width.min(needed);
     let text_width = usize::from(w.saturating_sub(2)).max(1);
-    let rows: usize = HELP
-        .iter()
+    let rows: usize = crate::keys::help_lines()
         .map(|(_, v)| (HELP_KEY_WIDTH + 2 + v.chars().count()).div_ceil(text_width))
         .sum();
     let h = area.height.min(u16::try_from(rows + 2).unwrap_or(u16::MAX));
@@ -688,15 +665,14 @@ fn draw_help(frame: &mut Frame<'_>) {
         width: w,
         height: h,
     };
-    let lines: Vec<Line<'_>> = HELP
-        .iter()
+    let lines: Vec<Line<'_>> = crate::keys::help_lines()
         .map(|(k, v)| {
             Line::from(vec![
                 Span::styled(
                     format!("{k:>HELP_KEY_WIDTH$}  "),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(*v),
+                Span::raw(v),
             ])
         })
         .collect();

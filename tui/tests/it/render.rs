@@ -72,7 +72,7 @@ fn help_overlay() {
     let mut a = app();
     a.on_key(Key::Char('?'));
     let screen = render(&a, 100, 30);
-    for (_, text) in driftq_tui::ui::HELP {
+    for (_, text) in driftq_tui::keys::help_lines() {
         assert!(screen.contains(text), "help line cut: {text:?}\n{screen}");
     }
     insta::assert_snapshot!(screen);
