@@ -8,6 +8,7 @@ use driftq_core::api::dlq::{DlqList, ReplayReply};
 use driftq_core::api::groups::{
     GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
 };
+use driftq_core::api::messages::{MessageList, StoredMessage};
 use driftq_core::api::stats::{DlqSummary, GroupSummary, Stats};
 use driftq_core::api::system::ErrorBody;
 use driftq_core::api::topics::{Purged, TopicCreated, TopicDescription};
@@ -489,13 +490,9 @@ impl Client {
         Ok(self.get_as::<DlqList>("/v1/dlq")?.dlq)
     }
 
-    pub fn dlq_peek(&self, topic: &str, max: usize) -> ClientResult<Vec<Value>> {
-        Ok(
-            self.get(&format!("/v1/dlq/{}/messages?max={max}", seg(topic)))?["messages"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
-        )
+    pub fn dlq_peek(&self, topic: &str, max: usize) -> ClientResult<Vec<StoredMessage>> {
+        let path = format!("/v1/dlq/{}/messages?max={max}", seg(topic));
+        Ok(self.get_as::<MessageList>(&path)?.messages)
     }
 
     pub fn dlq_replay(&self, topic: &str, body: &Value) -> ClientResult<ReplayReply> {

@@ -56,83 +56,113 @@ pub fn run(c: &ContextCommand, url: Option<&str>, out: &mut dyn Write) -> anyhow
     let mut file = Contexts::load()?;
     match c {
         ContextCommand::Add { name, token, r#use } => {
-            validate_name(name)?;
-            let Some(given) = url else {
-                return Err(crate::ExitError::usage_error(
-                    "context add needs the server: `driftq context add NAME --url http://host:8080`",
-                ));
-            };
-            let url = with_scheme(given);
-            reqwest::Url::parse(&url).map_err(|e| {
-                crate::ExitError::usage_error(format!("--url {given:?} is not a URL: {e}"))
-            })?;
-            file.contexts.insert(
-                name.clone(),
-                Context {
-                    url: url.clone(),
-                    token: token.clone(),
-                },
-            );
-            if *r#use || file.current.is_none() {
-                file.current = Some(name.clone());
-            }
-            file.save()?;
-            writeln!(out, "context {name}: {url} (in {})", path().display())?;
+            add(&mut file, name, token.as_deref(), *r#use, url, out)?;
         }
-        ContextCommand::Use { name } => {
-            file.get(name)?;
-            file.current = Some(name.clone());
-            file.save()?;
-            writeln!(out, "using context {name}")?;
-        }
-        ContextCommand::List { output } => match output {
-            OutputFormat::Json => {
-                let rows: Vec<_> = file
-                    .contexts
-                    .iter()
-                    .map(|(n, c)| json!({"name": n, "url": c.url, "current": file.current.as_deref() == Some(n)}))
-                    .collect();
-                writeln!(out, "{}", json!({"contexts": rows}))?;
-            }
-            OutputFormat::Table => {
-                for (n, c) in &file.contexts {
-                    let mark = if file.current.as_deref() == Some(n) {
-                        "*"
-                    } else {
-                        " "
-                    };
-                    writeln!(out, "{mark} {n}\t{}", c.url)?;
-                }
-            }
-        },
-        ContextCommand::Show { name, output } => {
-            let Some(name) = name.clone().or_else(|| file.current.clone()) else {
-                return Err(crate::ExitError::not_found(
-                    "no current context: `driftq context use NAME` picks one",
-                )
-                .into());
-            };
-            let c = file.get(&name)?;
-            let v = json!({"name": name, "url": c.url, "token": c.token.is_some(), "current": file.current.as_deref() == Some(name.as_str())});
-            match output {
-                OutputFormat::Json => writeln!(out, "{v}")?,
-                OutputFormat::Table => writeln!(
-                    out,
-                    "{name}: {} (token {})",
-                    c.url,
-                    if c.token.is_some() { "set" } else { "none" }
-                )?,
-            }
-        }
-        ContextCommand::Remove { name } => {
-            file.get(name)?;
-            file.contexts.remove(name);
-            if file.current.as_deref() == Some(name.as_str()) {
-                file.current = None;
-            }
-            file.save()?;
-            writeln!(out, "removed context {name}")?;
-        }
+        ContextCommand::Use { name } => use_context(&mut file, name, out)?,
+        ContextCommand::List { output } => list(&file, *output, out)?,
+        ContextCommand::Show { name, output } => show(&file, name.as_deref(), *output, out)?,
+        ContextCommand::Remove { name } => remove(&mut file, name, out)?,
     }
     Ok(exit::OK)
+}
+
+fn add(
+    file: &mut Contexts,
+    name: &str,
+    token: Option<&str>,
+    make_current: bool,
+    url: Option<&str>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    validate_name(name)?;
+    let Some(given) = url else {
+        return Err(crate::ExitError::usage_error(
+            "context add needs the server: `driftq context add NAME --url http://host:8080`",
+        ));
+    };
+    let url = with_scheme(given);
+    reqwest::Url::parse(&url)
+        .map_err(|e| crate::ExitError::usage_error(format!("--url {given:?} is not a URL: {e}")))?;
+    file.contexts.insert(
+        name.to_owned(),
+        Context {
+            url: url.clone(),
+            token: token.map(str::to_owned),
+        },
+    );
+    if make_current || file.current.is_none() {
+        file.current = Some(name.to_owned());
+    }
+    file.save()?;
+    writeln!(out, "context {name}: {url} (in {})", path().display())?;
+    Ok(())
+}
+
+fn use_context(file: &mut Contexts, name: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    file.get(name)?;
+    file.current = Some(name.to_owned());
+    file.save()?;
+    writeln!(out, "using context {name}")?;
+    Ok(())
+}
+
+fn list(file: &Contexts, output: OutputFormat, out: &mut dyn Write) -> anyhow::Result<()> {
+    match output {
+        OutputFormat::Json => {
+            let rows: Vec<_> = file
+                .contexts
+                .iter()
+                .map(|(n, c)| json!({"name": n, "url": c.url, "current": file.current.as_deref() == Some(n)}))
+                .collect();
+            writeln!(out, "{}", json!({"contexts": rows}))?;
+        }
+        OutputFormat::Table => {
+            for (n, c) in &file.contexts {
+                let mark = if file.current.as_deref() == Some(n) {
+                    "*"
+                } else {
+                    " "
+                };
+                writeln!(out, "{mark} {n}\t{}", c.url)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn show(
+    file: &Contexts,
+    name: Option<&str>,
+    output: OutputFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let Some(name) = name.map(str::to_owned).or_else(|| file.current.clone()) else {
+        return Err(crate::ExitError::not_found(
+            "no current context: `driftq context use NAME` picks one",
+        )
+        .into());
+    };
+    let c = file.get(&name)?;
+    let v = json!({"name": name, "url": c.url, "token": c.token.is_some(), "current": file.current.as_deref() == Some(name.as_str())});
+    match output {
+        OutputFormat::Json => writeln!(out, "{v}")?,
+        OutputFormat::Table => writeln!(
+            out,
+            "{name}: {} (token {})",
+            c.url,
+            if c.token.is_some() { "set" } else { "none" }
+        )?,
+    }
+    Ok(())
+}
+
+fn remove(file: &mut Contexts, name: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    file.get(name)?;
+    file.contexts.remove(name);
+    if file.current.as_deref() == Some(name) {
+        file.current = None;
+    }
+    file.save()?;
+    writeln!(out, "removed context {name}")?;
+    Ok(())
 }

@@ -8,7 +8,9 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{colour_ok, confirm, table};
+use driftq_core::api::Bytes;
 use driftq_core::api::dlq::{ReplayReply, ReplayedItem};
+use driftq_core::api::messages::StoredMessage;
 
 use crate::client::Client;
 use crate::output::printable;
@@ -152,87 +154,88 @@ fn parse_rate(s: &str) -> anyhow::Result<u64> {
 
 pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cmd {
-        DlqCommand::List(a) => {
-            let rows = client.dlq_list()?;
-            match a.output {
-                OutputFormat::Json => writeln!(out, "{}", json!({"dlq": rows}))?,
-                OutputFormat::Table if rows.is_empty() => {
-                    writeln!(
-                        out,
-                        "no dead-letter topics yet (one appears with its first message)"
-                    )?;
-                }
-                OutputFormat::Table => {
-                    let mut t = table(&["source topic", "dlq topic", "depth", "replayed"]);
-                    for r in &rows {
-                        t.add_row(vec![
-                            r.source_topic.clone(),
-                            r.dlq_topic.clone(),
-                            r.depth.to_string(),
-                            r.replayed.to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                }
-            }
-            Ok(exit::OK)
-        }
-        DlqCommand::Peek(a) => {
-            let msgs = client.dlq_peek(&a.topic, a.max)?;
-            match a.output {
-                OutputFormat::Json => {
-                    for m in &msgs {
-                        writeln!(out, "{m}")?;
-                    }
-                }
-                OutputFormat::Table if msgs.is_empty() => {
-                    writeln!(out, "no dead-lettered messages for {}", a.topic)?;
-                }
-                OutputFormat::Table => {
-                    let mut t = table(&[
-                        "dlq offset",
-                        "origin",
-                        "attempts",
-                        "errors",
-                        "key",
-                        "value",
-                        "replayed",
-                    ]);
-                    for m in &msgs {
-                        let d = &m["dlq"];
-                        let show = |v: &Value| match v {
-                            Value::Null => "-".to_owned(),
-                            Value::String(s) => printable(s.as_bytes()),
-                            other => other.to_string(),
-                        };
-                        t.add_row(vec![
-                            format!("{}@{}", m["partition"], m["offset"]),
-                            format!(
-                                "{}/{}@{}",
-                                d["topic"].as_str().unwrap_or_default(),
-                                d["partition"],
-                                d["offset"]
-                            ),
-                            d["attempts"].to_string(),
-                            printable(d["last_error"].as_str().unwrap_or_default().as_bytes()),
-                            show(&m["key"]),
-                            show(&m["value"]).chars().take(40).collect(),
-                            if m["moved"] == true {
-                                "moved".into()
-                            } else if m["replayed"] == true {
-                                "copied".into()
-                            } else {
-                                "-".into()
-                            },
-                        ]);
-                    }
-                    writeln!(out, "{t}")?;
-                }
-            }
-            Ok(exit::OK)
-        }
+        DlqCommand::List(a) => list(a, client, out),
+        DlqCommand::Peek(a) => peek(a, client, out),
         DlqCommand::Replay(a) => replay(a, client, out),
     }
+}
+
+fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let rows = client.dlq_list()?;
+    match a.output {
+        OutputFormat::Json => writeln!(out, "{}", json!({ "dlq": rows }))?,
+        OutputFormat::Table if rows.is_empty() => {
+            writeln!(
+                out,
+                "no dead-letter topics yet (one appears with its first message)"
+            )?;
+        }
+        OutputFormat::Table => {
+            let mut t = table(&["source topic", "dlq topic", "depth", "replayed"]);
+            for r in &rows {
+                t.add_row(vec![
+                    r.source_topic.clone(),
+                    r.dlq_topic.clone(),
+                    r.depth.to_string(),
+                    r.replayed.to_string(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn peek(a: &PeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let msgs = client.dlq_peek(&a.topic, a.max)?;
+    match a.output {
+        OutputFormat::Json => {
+            for m in &msgs {
+                writeln!(out, "{}", json!(m))?;
+            }
+        }
+        OutputFormat::Table if msgs.is_empty() => {
+            writeln!(out, "no dead-lettered messages for {}", a.topic)?;
+        }
+        OutputFormat::Table => writeln!(out, "{}", peek_table(&msgs))?,
+    }
+    Ok(exit::OK)
+}
+
+fn peek_table(msgs: &[StoredMessage]) -> comfy_table::Table {
+    let mut t = table(&[
+        "dlq offset",
+        "origin",
+        "attempts",
+        "errors",
+        "key",
+        "value",
+        "replayed",
+    ]);
+    let show = |b: Option<&Bytes>| match b {
+        None => "-".to_owned(),
+        Some(Bytes::Text(s)) => printable(s.as_bytes()),
+        Some(other) => json!(other).to_string(),
+    };
+    for m in msgs {
+        let d = m.dlq.clone().unwrap_or_default();
+        t.add_row(vec![
+            format!("{}@{}", m.partition, m.offset),
+            format!("{}/{}@{}", d.topic, d.partition, d.offset),
+            d.attempts.to_string(),
+            printable(d.last_error.as_bytes()),
+            show(m.key.as_ref()),
+            show(m.value.as_ref()).chars().take(40).collect(),
+            if m.moved == Some(true) {
+                "moved".into()
+            } else if m.replayed == Some(true) {
+                "copied".into()
+            } else {
+                "-".into()
+            },
+        ]);
+    }
+    t
 }
 
 fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
