@@ -7,6 +7,7 @@ use driftq_cli::serve_args::ServeConfig;
 use driftq_core::broker::Broker;
 use tokio::sync::{Notify, watch};
 
+use super::error::ApiResult;
 use super::{disk, metrics};
 
 /// Shared by every handler.
@@ -21,4 +22,18 @@ pub(crate) struct AppState {
     pub started: Instant,
     /// Free space on the data directory's disk (refreshed by the ticker).
     pub disk: Arc<disk::DiskGuard>,
+}
+
+impl AppState {
+    /// Refuses a write of `body` while the disk is below its free-space floor (507), counted
+    /// as a refused produce.
+    pub(crate) fn admit_write(
+        &self,
+        body: &Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    ) -> ApiResult<()> {
+        let bytes = body.as_ref().map_or(0, |b| b.len() as u64);
+        self.disk.check_produce(bytes).inspect_err(|e| {
+            self.metrics.count_produce_rejection(e);
+        })
+    }
 }

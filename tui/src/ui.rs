@@ -512,125 +512,108 @@ fn draw_group_partitions(frame: &mut Frame<'_>, app: &App, area: Rect, g: &Group
     frame.render_widget(table, area);
 }
 
+/// A bordered list of `rows` under `columns` (header and width each), titled.
+fn draw_list(
+    frame: &mut Frame<'_>,
+    app: &App,
+    area: Rect,
+    columns: &[(&'static str, Constraint)],
+    rows: Vec<Vec<String>>,
+    title: String,
+) {
+    let table = Table::new(
+        rows.into_iter().map(Row::new),
+        columns.iter().map(|(_, width)| *width),
+    )
+    .header(header(columns.iter().map(|(name, _)| *name).collect()))
+    .block(Block::default().borders(Borders::ALL).title(title))
+    .style(base_style(app));
+    frame.render_widget(table, area);
+}
+
+/// How many rows a bordered list with a header shows in `area`.
+fn fits(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3))
+}
+
 /// The group's leases: who holds what, for how long.
 fn draw_leases(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows: Vec<Row<'_>> = app
+    let rows = app
         .leases
         .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
+        .take(fits(area))
         .map(|l| {
-            Row::new(vec![
+            vec![
                 l.partition.to_string(),
                 l.offset.to_string(),
                 l.owner.clone(),
                 l.attempts.to_string(),
                 age(Some(l.lease_remaining_ms.max(0))),
                 l.last_error.clone().unwrap_or_else(|| "-".into()),
-            ])
+            ]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Min(12),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Min(10),
-        ],
-    )
-    .header(header(vec![
-        "partition",
-        "offset",
-        "owner",
-        "attempts",
-        "lease",
-        "last error",
-    ]))
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" In flight ({}) ", app.leases.len())),
-    )
-    .style(base_style(app));
-    frame.render_widget(table, area);
+    let columns = [
+        ("partition", Constraint::Length(9)),
+        ("offset", Constraint::Length(10)),
+        ("owner", Constraint::Min(12)),
+        ("attempts", Constraint::Length(8)),
+        ("lease", Constraint::Length(8)),
+        ("last error", Constraint::Min(10)),
+    ];
+    let title = format!(" In flight ({}) ", app.leases.len());
+    draw_list(frame, app, area, &columns, rows, title);
 }
 
 /// Failed messages waiting for their next delivery.
 fn draw_retries(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows: Vec<Row<'_>> = app
+    let rows = app
         .retries
         .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
+        .take(fits(area))
         .map(|r| {
-            Row::new(vec![
+            vec![
                 r.partition.to_string(),
                 r.offset.to_string(),
                 r.attempts.to_string(),
                 r.last_error.clone().unwrap_or_else(|| "-".into()),
-            ])
+            ]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(8),
-            Constraint::Min(10),
-        ],
-    )
-    .header(header(vec![
-        "partition",
-        "offset",
-        "attempts",
-        "last error",
-    ]))
-    .block(Block::default().borders(Borders::ALL).title(format!(
-        " Failed, waiting to retry ({}{}) ",
-        app.retries.len(),
-        if app.retries.len() >= 200 { "+" } else { "" }
-    )))
-    .style(base_style(app));
-    frame.render_widget(table, area);
+    let columns = [
+        ("partition", Constraint::Length(9)),
+        ("offset", Constraint::Length(10)),
+        ("attempts", Constraint::Length(8)),
+        ("last error", Constraint::Min(10)),
+    ];
+    let more = if app.retries.len() >= 200 { "+" } else { "" };
+    let title = format!(" Failed, waiting to retry ({}{more}) ", app.retries.len());
+    draw_list(frame, app, area, &columns, rows, title);
 }
 
 /// The group's consumers, a gone one marked.
 fn draw_consumers(frame: &mut Frame<'_>, app: &App, area: Rect, g: &GroupSummary) {
-    let rows: Vec<Row<'_>> = g
+    let rows = g
         .consumers
         .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
+        .take(fits(area))
         .map(|c| {
-            Row::new(vec![
-                c.owner.clone(),
-                if c.gone {
-                    "gone".to_owned()
-                } else {
-                    c.last_poll_age_ms
-                        .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", age(Some(ms))))
-                },
-                human(c.inflight),
-            ])
+            let polled = if c.gone {
+                "gone".to_owned()
+            } else {
+                c.last_poll_age_ms
+                    .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", age(Some(ms))))
+            };
+            vec![c.owner.clone(), polled, human(c.inflight)]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(12),
-            Constraint::Length(10),
-            Constraint::Length(8),
-        ],
-    )
-    .header(header(vec!["consumer", "polled", "inflight"]))
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" Consumers ({}) ", g.consumers.len())),
-    )
-    .style(base_style(app));
-    frame.render_widget(table, area);
+    let columns = [
+        ("consumer", Constraint::Min(12)),
+        ("polled", Constraint::Length(10)),
+        ("inflight", Constraint::Length(8)),
+    ];
+    let title = format!(" Consumers ({}) ", g.consumers.len());
+    draw_list(frame, app, area, &columns, rows, title);
 }
 
 /// Says that the thing a drill-down shows no longer exists.

@@ -33,6 +33,20 @@ pub struct LeaseRef<'a> {
     pub offset: u64,
 }
 
+impl<'a> LeaseRef<'a> {
+    /// Topic, group, owner, partition and offset, for a destructuring `let`.
+    #[must_use]
+    pub fn parts(&self) -> (&'a str, &'a str, &'a str, u32, u64) {
+        (
+            self.topic,
+            self.group,
+            self.owner,
+            self.partition,
+            self.offset,
+        )
+    }
+}
+
 impl Broker {
     pub(super) fn check_owner<'a>(
         t: &Topic,
@@ -99,13 +113,7 @@ impl Broker {
 
     /// Acks one message held by `owner`; holds once the ack is durable.
     pub fn ack(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<Deferred<()>> {
-        let LeaseRef {
-            topic,
-            group,
-            owner,
-            partition,
-            offset,
-        } = *r;
+        let (topic, group, owner, partition, offset) = r.parts();
         self.with_group(topic, group, now_ms, |t, g, records| {
             let gp = Self::check_owner(t, g, partition, offset, owner)?;
             let scopes = gp
@@ -178,13 +186,7 @@ impl Broker {
     /// Acks every offset of `partition` up to and including `offset`; each one must be done
     /// already or held by `owner`. Returns how many were acked.
     pub fn ack_cumulative(&self, r: &LeaseRef<'_>, now_ms: i64) -> Result<u64> {
-        let LeaseRef {
-            topic,
-            group,
-            owner,
-            partition,
-            offset,
-        } = *r;
+        let (topic, group, owner, partition, offset) = r.parts();
         self.with_group(topic, group, now_ms, |t, g, records| {
             let name = t.meta.name.clone();
             let gp = g.partitions.get_mut(partition as usize).ok_or_else(|| {
@@ -253,13 +255,7 @@ impl Broker {
         action: NackAction,
         now_ms: i64,
     ) -> Result<()> {
-        let LeaseRef {
-            topic,
-            group,
-            owner,
-            partition,
-            offset,
-        } = *r;
+        let (topic, group, owner, partition, offset) = r.parts();
         let reason = if reason.trim().is_empty() {
             "nack"
         } else {
@@ -308,13 +304,7 @@ impl Broker {
 
     /// Extends a lease held by `owner` to `now + lease_ms`; returns the new deadline.
     pub fn extend(&self, r: &LeaseRef<'_>, lease_ms: i64, now_ms: i64) -> Result<i64> {
-        let LeaseRef {
-            topic,
-            group,
-            owner,
-            partition,
-            offset,
-        } = *r;
+        let (topic, group, owner, partition, offset) = r.parts();
         check_lease(lease_ms)?;
         self.with_group(topic, group, now_ms, |t, g, _| {
             let gp = Self::check_owner(t, g, partition, offset, owner)?;

@@ -51,13 +51,7 @@ pub(crate) async fn replay_dlq(
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ReplayReply>> {
-    if let Err(e) = state
-        .disk
-        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
-    {
-        state.metrics.count_produce_rejection(&e);
-        return Err(e);
-    }
+    state.admit_write(&body)?;
     let body = body_bytes(body)?;
     let r: WireReplayRequest = if body.is_empty() {
         WireReplayRequest::default()

@@ -160,13 +160,7 @@ pub(crate) async fn produce(
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    if let Err(e) = state
-        .disk
-        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
-    {
-        state.metrics.count_produce_rejection(&e);
-        return Err(e);
-    }
+    state.admit_write(&body)?;
     let body = body_bytes(body)?;
     let (topic, msg) = if body.is_empty() {
         let topic = query.text("topic");
@@ -263,13 +257,7 @@ pub(crate) async fn produce_batch(
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    if let Err(e) = state
-        .disk
-        .check_produce(body.as_ref().map_or(0, |b| b.len() as u64))
-    {
-        state.metrics.count_produce_rejection(&e);
-        return Err(e);
-    }
+    state.admit_write(&body)?;
     // The path names a resource: a topic that does not exist is a 404 for the whole request,
     // not one per-message failure per message under a 200. (Messages may still be redirected
     // elsewhere by their envelope or the router; those targets fail one by one.)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Produce and consume, two server builds alternated in one sitting, every run measured by one
+# bench client (the newer binary's): `scripts/bench-ab.sh OLD_DRIFTQ NEW_DRIFTQ [ROUNDS] [MESSAGES]`.
+#   produce: batch 100 × 4 connections, 1 KiB, fsync always (the server's default);
+#   consume: consume + ack, 4 consumers, on each wire of $WIRES (default: json binary stream).
+# BENCHES="produce consume" (the default) picks which run. Loopback only; each run is bounded
+# by its message count. Prints one line per run:
+#   round build bench msgs_per_sec p50_ms p99_ms
+set -euo pipefail
+old=${1:?usage: bench-ab.sh OLD_DRIFTQ NEW_DRIFTQ [ROUNDS] [MESSAGES]}
+new=${2:?usage: bench-ab.sh OLD_DRIFTQ NEW_DRIFTQ [ROUNDS] [MESSAGES]}
+rounds=${3:-3}
+messages=${4:-200000}
+benches=${BENCHES:-produce consume}
+wires=${WIRES:-json binary stream}
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+
+start() { # BINARY → sets pid and url
+    rm -rf "$work/data"
+    "$1" serve --addr 127.0.0.1:0 --data-dir "$work/data" --fsync always 2>"$work/log" &
+    pid=$!
+    for _ in $(seq 100); do
+        url=$(sed -n 's/^driftq listening on \([^ ]*\).*/\1/p' "$work/log")
+        [ -n "$url" ] && return 0
+        sleep 0.1
+    done
+    echo "server did not start" >&2
+    exit 1
+}
+
+report() { # ROUND BUILD BENCH PHASE
+    python3 - "$1" "$2" "$3" "$4" "$work/out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[5]))
+c = [p for p in r["phases"] if p["phase"] == sys.argv[4]][0]
+print(sys.argv[1], sys.argv[2], sys.argv[3], int(c["msgs_per_sec"]), c["latency_ms"]["p50"], c["latency_ms"]["p99"])
+PY
+}
+
+for round in $(seq "$rounds"); do
+    for build in old new; do
+        bin=$old
+        [ "$build" = new ] && bin=$new
+        if [[ " $benches " == *" produce "* ]]; then
+            start "$bin"
+            "$new" bench produce --url "$url" --topic ab-produce --partitions 4 --size 1024 \
+                --messages "$messages" --batch 100 --producers 4 -o json >"$work/out"
+            report "$round" "$build" produce-b100x4 produce
+            kill "$pid"; wait "$pid" 2>/dev/null || true
+        fi
+        [[ " $benches " == *" consume "* ]] || continue
+        for wire in $wires; do
+            start "$bin"
+            "$new" bench consume --url "$url" --topic "ab-$wire" --partitions 4 \
+                --messages "$messages" --batch 500 --consumers 4 --wire "$wire" -o json >"$work/out"
+            report "$round" "$build" "consume-$wire" consume+ack
+            kill "$pid"; wait "$pid" 2>/dev/null || true
+        done
+    done
+done
