@@ -163,3 +163,19 @@ pub(crate) fn parse_time_ms(s: &str) -> ApiResult<i64> {
         ApiError::bad_request(format!("invalid time {s:?}: {e} (use unix ms or RFC 3339)"))
     })
 }
+
+/// The topic, group and owner of DriftQ's consume, ack, nack and extend: trimmed (as DriftQ
+/// reads them) and all three required.
+pub(crate) fn lease_names(
+    topic: &str,
+    group: &str,
+    owner: &str,
+) -> ApiResult<(String, String, String)> {
+    let (topic, group, owner) = (topic.trim(), group.trim(), owner.trim());
+    if topic.is_empty() || group.is_empty() || owner.is_empty() {
+        return Err(ApiError::bad_request(
+            "topic, group, and owner are required",
+        ));
+    }
+    Ok((topic.to_owned(), group.to_owned(), owner.to_owned()))
+}

@@ -4,8 +4,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use crate::storage::Record;
-
 use super::config::REPLY_BYTES;
 use super::envelope::ReplayMark;
 use super::error::{BrokerError, Result};
@@ -337,13 +335,7 @@ impl Broker {
             partition: dlq_msg.partition,
             offset: dlq_msg.offset,
         });
-        let record = Record {
-            timestamp: now_ms,
-            key: msg.key,
-            headers: msg.headers,
-            value: msg.value,
-            metadata: meta.encode(),
-        };
+        let record = msg.into_record(&meta, now_ms);
         let a = part.log.append(std::slice::from_ref(&record), now_ms)?;
         part.produced_messages.fetch_add(1, Ordering::Relaxed);
         part.produced_bytes

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use crate::storage::{Appended, DurableWait, PartitionLog, Record, SyncPool};
+use crate::storage::{Appended, DurableWait, PartitionLog, Record, StorageError, SyncPool};
 
-use super::error::Result;
+use super::error::{Result, write_failure};
 use super::group::{Group, GroupPartition, push_error};
-use super::idempotency::ProducerKey;
+use super::idempotency::{ProducerKey, log_key_commit};
+use super::produce::Produced;
 use super::state::{DeadLetterCause, FailCause, SeekCause, StateRecord};
 use super::topic::Topic;
 use super::{Broker, lock, read, state, write};
@@ -267,5 +268,97 @@ fn apply_to_partition(gp: &mut GroupPartition, rec: &StateRecord) {
             }
         },
         _ => {}
+    }
+}
+
+/// Produce results that hold only once their messages are durable (see
+/// [`Broker::produce_deferred`]).
+#[derive(Debug)]
+#[must_use = "the results hold only once the messages are durable"]
+pub struct DeferredProduce {
+    pub(super) results: Vec<Result<Produced>>,
+    /// Per appended batch: its log, its end, and the results it decides.
+    pub(super) batches: Vec<(Arc<PartitionLog>, Appended, Vec<usize>)>,
+    /// Keyed messages written, as (batch, scope, partition, offset): their key records go to
+    /// the state log once their batch is durable — never before, or a crash could leave a key
+    /// that dedupes the retry of a message that was lost.
+    pub(super) keys: Vec<(usize, String, u32, u64)>,
+    pub(super) now_ms: i64,
+}
+
+impl DeferredProduce {
+    /// Blocks until the messages (and their idempotency keys) are durable; one result per
+    /// message, in order.
+    pub fn wait(self, broker: &Broker) -> Vec<Result<Produced>> {
+        let outcomes = self
+            .batches
+            .iter()
+            .map(|(log, a, _)| log.wait_durable_for(a))
+            .collect();
+        let (results, keys) = self.finish(outcomes, broker);
+        if let Some(keys) = keys {
+            log_key_commit(keys.and_then(Deferred::wait));
+        }
+        results
+    }
+
+    /// Resolves once the messages (and their idempotency keys) are durable, without parking a
+    /// thread per call.
+    pub async fn durable(self, broker: &Broker) -> Vec<Result<Produced>> {
+        let waits = self
+            .batches
+            .iter()
+            .map(|(log, a, _)| (Arc::clone(log), a.next_offset))
+            .collect();
+        let outcomes = DurableWait::new(Arc::clone(&broker.sync_pool), waits).await;
+        let (results, keys) = self.finish(outcomes, broker);
+        if let Some(keys) = keys {
+            let committed = match keys {
+                Ok(deferred) => deferred.durable().await,
+                Err(e) => Err(e),
+            };
+            log_key_commit(committed);
+        }
+        results
+    }
+
+    /// Applies the durability outcomes to the results and commits the keys of the messages
+    /// that made it (appended, not yet durable); forgets the keys of those that did not.
+    pub(super) fn finish(
+        mut self,
+        outcomes: Vec<std::result::Result<(), StorageError>>,
+        broker: &Broker,
+    ) -> (Vec<Result<Produced>>, Option<Result<Deferred<()>>>) {
+        let mut durable = Vec::with_capacity(outcomes.len());
+        for ((_, _, indices), outcome) in self.batches.iter().zip(outcomes) {
+            durable.push(outcome.is_ok());
+            if let Err(e) = outcome {
+                let msg = e.to_string();
+                for &i in indices {
+                    self.results[i] = Err(write_failure(&msg));
+                }
+            }
+        }
+        if self.keys.is_empty() {
+            return (self.results, None);
+        }
+        let mut key_records = Vec::new();
+        {
+            let mut known = lock(&broker.producer_keys);
+            for (batch, scope, partition, offset) in self.keys {
+                if durable.get(batch).copied().unwrap_or(false) {
+                    key_records.push(StateRecord::ProducerKey {
+                        scope,
+                        partition,
+                        offset,
+                        expires_ms: self.now_ms.saturating_add(broker.config.idempotency_ttl_ms),
+                    });
+                } else {
+                    known.remove(&scope);
+                }
+            }
+        }
+        let committed = broker.commit_producer_keys(&key_records, self.now_ms);
+        (self.results, Some(committed))
     }
 }

@@ -6,17 +6,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use crate::storage::{Appended, DurableWait, PartitionLog, Record, StorageError};
-
 use super::config::MAX_DELAY_MS;
 use super::envelope::{Envelope, MessageMeta, Routing};
-use super::error::{BrokerError, Result, append_failure, same_failure, write_failure};
+use super::error::{BrokerError, Result, append_failure, same_failure};
 use super::idempotency::{ProducerKey, idempotency_scope, log_key_commit};
-use super::journal::Deferred;
+use super::journal::{Deferred, DeferredProduce};
 use super::router::RouteInput;
 use super::state::StateRecord;
 use super::topic::{Partition, Partitions, Topic};
 use super::{Broker, as_i64, key_partition, lock};
+use crate::storage::Record;
 
 /// One message to produce.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,95 +31,16 @@ pub struct ProduceMessage {
     pub delay_ms: Option<u64>,
 }
 
-/// Produce results that hold only once their messages are durable (see
-/// [`Broker::produce_deferred`]).
-#[derive(Debug)]
-#[must_use = "the results hold only once the messages are durable"]
-pub struct DeferredProduce {
-    pub(super) results: Vec<Result<Produced>>,
-    /// Per appended batch: its log, its end, and the results it decides.
-    pub(super) batches: Vec<(Arc<PartitionLog>, Appended, Vec<usize>)>,
-    /// Keyed messages written, as (batch, scope, partition, offset): their key records go to
-    /// the state log once their batch is durable — never before, or a crash could leave a key
-    /// that dedupes the retry of a message that was lost.
-    pub(super) keys: Vec<(usize, String, u32, u64)>,
-    pub(super) now_ms: i64,
-}
-
-impl DeferredProduce {
-    /// Blocks until the messages (and their idempotency keys) are durable; one result per
-    /// message, in order.
-    pub fn wait(self, broker: &Broker) -> Vec<Result<Produced>> {
-        let outcomes = self
-            .batches
-            .iter()
-            .map(|(log, a, _)| log.wait_durable_for(a))
-            .collect();
-        let (results, keys) = self.finish(outcomes, broker);
-        if let Some(keys) = keys {
-            log_key_commit(keys.and_then(Deferred::wait));
+impl ProduceMessage {
+    /// The log record of this message with `meta` as its metadata, stamped `now_ms`.
+    pub(super) fn into_record(self, meta: &MessageMeta, now_ms: i64) -> Record {
+        Record {
+            timestamp: now_ms,
+            key: self.key,
+            headers: self.headers,
+            value: self.value,
+            metadata: meta.encode(),
         }
-        results
-    }
-
-    /// Resolves once the messages (and their idempotency keys) are durable, without parking a
-    /// thread per call.
-    pub async fn durable(self, broker: &Broker) -> Vec<Result<Produced>> {
-        let waits = self
-            .batches
-            .iter()
-            .map(|(log, a, _)| (Arc::clone(log), a.next_offset))
-            .collect();
-        let outcomes = DurableWait::new(Arc::clone(&broker.sync_pool), waits).await;
-        let (results, keys) = self.finish(outcomes, broker);
-        if let Some(keys) = keys {
-            let committed = match keys {
-                Ok(deferred) => deferred.durable().await,
-                Err(e) => Err(e),
-            };
-            log_key_commit(committed);
-        }
-        results
-    }
-
-    /// Applies the durability outcomes to the results and commits the keys of the messages
-    /// that made it (appended, not yet durable); forgets the keys of those that did not.
-    pub(super) fn finish(
-        mut self,
-        outcomes: Vec<std::result::Result<(), StorageError>>,
-        broker: &Broker,
-    ) -> (Vec<Result<Produced>>, Option<Result<Deferred<()>>>) {
-        let mut durable = Vec::with_capacity(outcomes.len());
-        for ((_, _, indices), outcome) in self.batches.iter().zip(outcomes) {
-            durable.push(outcome.is_ok());
-            if let Err(e) = outcome {
-                let msg = e.to_string();
-                for &i in indices {
-                    self.results[i] = Err(write_failure(&msg));
-                }
-            }
-        }
-        if self.keys.is_empty() {
-            return (self.results, None);
-        }
-        let mut key_records = Vec::new();
-        {
-            let mut known = lock(&broker.producer_keys);
-            for (batch, scope, partition, offset) in self.keys {
-                if durable.get(batch).copied().unwrap_or(false) {
-                    key_records.push(StateRecord::ProducerKey {
-                        scope,
-                        partition,
-                        offset,
-                        expires_ms: self.now_ms.saturating_add(broker.config.idempotency_ttl_ms),
-                    });
-                } else {
-                    known.remove(&scope);
-                }
-            }
-        }
-        let committed = broker.commit_producer_keys(&key_records, self.now_ms);
-        (self.results, Some(committed))
     }
 }
 
@@ -424,13 +344,7 @@ impl Broker {
             replay: None,
             deliver_at_ms,
         };
-        let record = Record {
-            timestamp: now_ms,
-            key: msg.key,
-            headers: msg.headers,
-            value: msg.value,
-            metadata: meta.encode(),
-        };
+        let record = msg.into_record(&meta, now_ms);
         // Counted only once the message will be written: a duplicate or a refused one takes
         // no room from the rest of the batch.
         backlog.planned_msgs += 1;

@@ -16,7 +16,9 @@ use driftq_core::api::system::ErrorBody;
 use crate::serve::conn::Peer;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
-use crate::serve::extract::{ApiPath, ApiQuery, Params, body_bytes, json_text, parse_json};
+use crate::serve::extract::{
+    ApiPath, ApiQuery, Params, body_bytes, json_text, lease_names, parse_json,
+};
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
 use crate::serve::stream;
@@ -71,16 +73,7 @@ pub(crate) async fn consume(
 ) -> ApiResult<Response> {
     let body = body_bytes(body)?;
     let req = consume_params(&query, &body)?;
-    let (topic, group, owner) = (
-        req.topic.trim().to_owned(),
-        req.group.trim().to_owned(),
-        req.owner.trim().to_owned(),
-    );
-    if topic.is_empty() || group.is_empty() || owner.is_empty() {
-        return Err(ApiError::bad_request(
-            "topic, group, and owner are required",
-        ));
-    }
+    let (topic, group, owner) = lease_names(&req.topic, &req.group, &req.owner)?;
     // Checked before the stream starts: once it has, errors have nowhere to go.
     driftq_core::broker::validate_group_name(&group)
         .and_then(|()| driftq_core::broker::validate_owner(&owner))

@@ -17,7 +17,8 @@ use crate::serve::clock::now_ms;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
-    ApiPath, ApiQuery, Params, blocking, body_bytes, durable, json_text, ok_json, parse_json,
+    ApiPath, ApiQuery, Params, blocking, body_bytes, durable, json_text, lease_names, ok_json,
+    parse_json,
 };
 use crate::serve::state::AppState;
 
@@ -85,16 +86,7 @@ pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> 
             }
         })?
     };
-    let (topic, group, owner) = (
-        req.topic.trim().to_owned(),
-        req.group.trim().to_owned(),
-        req.owner.trim().to_owned(),
-    );
-    if topic.is_empty() || group.is_empty() || owner.is_empty() {
-        return Err(ApiError::bad_request(
-            "topic, group, and owner are required",
-        ));
-    }
+    let (topic, group, owner) = lease_names(&req.topic, &req.group, &req.owner)?;
     let (Some(p), Some(o)) = (req.partition, req.offset) else {
         return Err(ApiError::bad_request("partition and offset are required"));
     };
