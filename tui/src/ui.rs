@@ -185,53 +185,62 @@ fn selected_style(app: &App, pane: Pane, is_selected: bool) -> Style {
     }
 }
 
-fn draw_topics(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows_idx = app.topic_rows();
-    let sel = app.selection("topics");
-    let visible = window(
-        rows_idx.len(),
-        sel,
-        usize::from(area.height.saturating_sub(3)),
-    );
-    let rows: Vec<Row<'_>> = rows_idx[visible.clone()]
+/// One of the three selectable panes: the window of `rows` (indexes into the stats) that
+/// shows the selection, under `columns`; `row` makes a row from an index and the style of its
+/// selection state.
+fn draw_pane(
+    frame: &mut Frame<'_>,
+    app: &App,
+    area: Rect,
+    (pane, name, title): (Pane, &'static str, &str),
+    columns: &[(&'static str, Constraint)],
+    rows: &[usize],
+    row: impl Fn(usize, Style) -> Row<'static>,
+) {
+    let sel = app.selection(name);
+    let visible = window(rows.len(), sel, fits(area));
+    let shown: Vec<Row<'_>> = rows[visible.clone()]
         .iter()
         .enumerate()
-        .map(|(k, &i)| {
-            let t = &app.stats.topics[i];
-            let rate = app
-                .topic_rates
-                .get(&t.name)
-                .and_then(|h| h.back().copied())
-                .unwrap_or(0);
-            Row::new(vec![
-                Cell::from(t.name.clone()),
-                Cell::from(t.partitions.len().to_string()),
-                Cell::from(human(t.messages)),
-                Cell::from(bytes(t.bytes)),
-                Cell::from(format!("{}/s", human(rate))),
-            ])
-            .style(selected_style(app, Pane::Topics, visible.start + k == sel))
-        })
+        .map(|(k, &i)| row(i, selected_style(app, pane, visible.start + k == sel)))
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(12),
-            Constraint::Length(5),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header(vec![
-        "topic", "parts", "messages", "bytes", "produce",
-    ]))
-    .block(pane_block(
-        format!(" Topics ({}) ", rows_idx.len()),
-        app.pane == Pane::Topics,
-        app,
-    ));
+    let table = Table::new(shown, columns.iter().map(|(_, width)| *width))
+        .header(header(columns.iter().map(|(name, _)| *name).collect()))
+        .block(pane_block(
+            format!(" {title} ({}) ", rows.len()),
+            app.pane == pane,
+            app,
+        ));
     frame.render_widget(table, area);
+}
+
+fn draw_topics(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let columns = [
+        ("topic", Constraint::Min(12)),
+        ("parts", Constraint::Length(5)),
+        ("messages", Constraint::Length(9)),
+        ("bytes", Constraint::Length(10)),
+        ("produce", Constraint::Length(10)),
+    ];
+    let row = |i: usize, style: Style| {
+        let t = &app.stats.topics[i];
+        let rate = app
+            .topic_rates
+            .get(&t.name)
+            .and_then(|h| h.back().copied())
+            .unwrap_or(0);
+        Row::new(vec![
+            Cell::from(t.name.clone()),
+            Cell::from(t.partitions.len().to_string()),
+            Cell::from(human(t.messages)),
+            Cell::from(bytes(t.bytes)),
+            Cell::from(format!("{}/s", human(rate))),
+        ])
+        .style(style)
+    };
+    let rows = app.topic_rows();
+    let pane = (Pane::Topics, "topics", "Topics");
+    draw_pane(frame, app, area, pane, &columns, &rows, row);
 }
 
 fn draw_sparkline(frame: &mut Frame<'_>, app: &App, area: Rect) {
@@ -257,110 +266,72 @@ fn draw_sparkline(frame: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 fn draw_groups(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows_idx = app.group_rows();
-    let sel = app.selection("groups");
-    let visible = window(
-        rows_idx.len(),
-        sel,
-        usize::from(area.height.saturating_sub(3)),
-    );
-    let rows: Vec<Row<'_>> = rows_idx[visible.clone()]
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let g = &app.stats.groups[i];
-            let key = (g.topic.clone(), g.group.clone());
-            let rate = app.ack_rates.get(&key).copied().unwrap_or(0.0);
-            let mut style = selected_style(app, Pane::Groups, visible.start + k == sel);
-            let behind = app.behind.get(&key).copied().unwrap_or(false)
-                && !matches!(app.connection, Connection::Lost { .. });
-            if behind {
-                style = style.fg(Color::Red).add_modifier(Modifier::BOLD);
-            }
-            // A text marker too: colour does not survive NO_COLOR or a monochrome terminal.
-            let name = if behind {
-                format!("! {}", g.group)
-            } else {
-                g.group.clone()
-            };
-            Row::new(vec![
-                Cell::from(name),
-                Cell::from(g.topic.clone()),
-                Cell::from(human(g.lag)),
-                Cell::from(human(g.ready)),
-                Cell::from(human(g.inflight)),
-                Cell::from(age(g.oldest_unacked_age_ms)),
-                Cell::from(format!("{rate:.0}/s")),
-                Cell::from(human(g.redeliveries)),
-                Cell::from(human(g.dlq)),
-            ])
-            .style(style)
-        })
-        .collect();
-    let widths = [
-        Constraint::Min(10),
-        Constraint::Min(10),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(5),
+    let columns = [
+        ("group", Constraint::Min(10)),
+        ("topic", Constraint::Min(10)),
+        ("lag", Constraint::Length(7)),
+        ("ready", Constraint::Length(7)),
+        ("inflight", Constraint::Length(8)),
+        ("oldest", Constraint::Length(8)),
+        ("acks", Constraint::Length(8)),
+        ("redeliv", Constraint::Length(7)),
+        ("dlq", Constraint::Length(5)),
     ];
-    let table = Table::new(rows, widths)
-        .header(header(vec![
-            "group", "topic", "lag", "ready", "inflight", "oldest", "acks", "redeliv", "dlq",
-        ]))
-        .block(pane_block(
-            format!(" Groups ({}) ", rows_idx.len()),
-            app.pane == Pane::Groups,
-            app,
-        ));
-    frame.render_widget(table, area);
+    let row = |i: usize, mut style: Style| {
+        let g = &app.stats.groups[i];
+        let key = (g.topic.clone(), g.group.clone());
+        let rate = app.ack_rates.get(&key).copied().unwrap_or(0.0);
+        let behind = app.behind.get(&key).copied().unwrap_or(false)
+            && !matches!(app.connection, Connection::Lost { .. });
+        if behind {
+            style = style.fg(Color::Red).add_modifier(Modifier::BOLD);
+        }
+        // A text marker too: colour does not survive NO_COLOR or a monochrome terminal.
+        let name = if behind {
+            format!("! {}", g.group)
+        } else {
+            g.group.clone()
+        };
+        Row::new(vec![
+            Cell::from(name),
+            Cell::from(g.topic.clone()),
+            Cell::from(human(g.lag)),
+            Cell::from(human(g.ready)),
+            Cell::from(human(g.inflight)),
+            Cell::from(age(g.oldest_unacked_age_ms)),
+            Cell::from(format!("{rate:.0}/s")),
+            Cell::from(human(g.redeliveries)),
+            Cell::from(human(g.dlq)),
+        ])
+        .style(style)
+    };
+    let rows = app.group_rows();
+    let pane = (Pane::Groups, "groups", "Groups");
+    draw_pane(frame, app, area, pane, &columns, &rows, row);
 }
 
 fn draw_dlq(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows_idx = app.dlq_rows();
-    let sel = app.selection("dlq");
-    let visible = window(
-        rows_idx.len(),
-        sel,
-        usize::from(area.height.saturating_sub(3)),
-    );
-    let rows: Vec<Row<'_>> = rows_idx[visible.clone()]
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let d = &app.stats.dlq[i];
-            let growth = app.dlq_growth.get(&d.dlq_topic).copied().unwrap_or(0);
-            let mut style = selected_style(app, Pane::Dlq, visible.start + k == sel);
-            if growth > 0 {
-                style = style.fg(Color::Red);
-            }
-            Row::new(vec![
-                Cell::from(d.source_topic.clone()),
-                Cell::from(human(d.depth)),
-                Cell::from(format!("{growth:+}")),
-            ])
-            .style(style)
-        })
-        .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(8),
-            Constraint::Length(6),
-            Constraint::Length(5),
-        ],
-    )
-    .header(header(vec!["source", "depth", "Δ"]))
-    .block(pane_block(
-        format!(" DLQ ({}) ", rows_idx.len()),
-        app.pane == Pane::Dlq,
-        app,
-    ));
-    frame.render_widget(table, area);
+    let columns = [
+        ("source", Constraint::Min(8)),
+        ("depth", Constraint::Length(6)),
+        ("Δ", Constraint::Length(5)),
+    ];
+    let row = |i: usize, mut style: Style| {
+        let d = &app.stats.dlq[i];
+        let growth = app.dlq_growth.get(&d.dlq_topic).copied().unwrap_or(0);
+        if growth > 0 {
+            style = style.fg(Color::Red);
+        }
+        Row::new(vec![
+            Cell::from(d.source_topic.clone()),
+            Cell::from(human(d.depth)),
+            Cell::from(format!("{growth:+}")),
+        ])
+        .style(style)
+    };
+    let rows = app.dlq_rows();
+    let pane = (Pane::Dlq, "dlq", "DLQ");
+    draw_pane(frame, app, area, pane, &columns, &rows, row);
 }
 
 fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {

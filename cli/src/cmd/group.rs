@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table};
+use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table, table_of};
 use driftq_core::api::groups::GroupDescription;
 use driftq_core::api::stats::GroupSummary;
 
@@ -185,26 +185,28 @@ fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
             )?;
         }
         OutputFormat::Table => {
-            let mut t = table(&[
-                "topic",
-                "group",
-                "lag",
-                "ready",
-                "inflight",
-                "oldest unacked",
-                "dlq",
-            ]);
-            for g in &groups {
-                t.add_row(vec![
-                    g.topic.clone(),
-                    g.group.clone(),
-                    g.lag.to_string(),
-                    g.ready.to_string(),
-                    g.inflight.to_string(),
-                    age(g.oldest_unacked_age_ms),
-                    g.dlq.to_string(),
-                ]);
-            }
+            let t = table_of(
+                &[
+                    "topic",
+                    "group",
+                    "lag",
+                    "ready",
+                    "inflight",
+                    "oldest unacked",
+                    "dlq",
+                ],
+                groups.iter().map(|g| {
+                    vec![
+                        g.topic.clone(),
+                        g.group.clone(),
+                        g.lag.to_string(),
+                        g.ready.to_string(),
+                        g.inflight.to_string(),
+                        age(g.oldest_unacked_age_ms),
+                        g.dlq.to_string(),
+                    ]
+                }),
+            );
             writeln!(out, "{t}")?;
         }
     }
@@ -257,49 +259,53 @@ fn describe_table(a: &GroupArgs, g: &GroupDescription, out: &mut dyn Write) -> a
         "group {} on {}: lag {}, inflight {}{delayed}{blocked}, dlq {} (depth {}){polled}",
         a.group, a.topic, g.lag, g.inflight, g.dlq, g.dlq_depth
     )?;
-    let mut t = table(&[
-        "partition",
-        "committed",
-        "high",
-        "lag",
-        "ready",
-        "inflight",
-        "oldest unacked",
-        "acks",
-        "nacks",
-        "redeliveries",
-        "dlq",
-    ]);
-    for p in &g.partitions {
-        t.add_row(vec![
-            p.partition.to_string(),
-            p.committed.to_string(),
-            p.high_watermark.to_string(),
-            p.lag.to_string(),
-            p.ready.to_string(),
-            p.inflight.to_string(),
-            age(p.oldest_unacked_age_ms),
-            p.acks.to_string(),
-            p.nacks.to_string(),
-            p.redeliveries.to_string(),
-            p.dlq.to_string(),
-        ]);
-    }
+    let t = table_of(
+        &[
+            "partition",
+            "committed",
+            "high",
+            "lag",
+            "ready",
+            "inflight",
+            "oldest unacked",
+            "acks",
+            "nacks",
+            "redeliveries",
+            "dlq",
+        ],
+        g.partitions.iter().map(|p| {
+            vec![
+                p.partition.to_string(),
+                p.committed.to_string(),
+                p.high_watermark.to_string(),
+                p.lag.to_string(),
+                p.ready.to_string(),
+                p.inflight.to_string(),
+                age(p.oldest_unacked_age_ms),
+                p.acks.to_string(),
+                p.nacks.to_string(),
+                p.redeliveries.to_string(),
+                p.dlq.to_string(),
+            ]
+        }),
+    );
     writeln!(out, "{t}")?;
     if !g.consumers.is_empty() {
-        let mut t = table(&["consumer", "last poll", "inflight"]);
-        for c in &g.consumers {
-            t.add_row(vec![
-                printable(c.owner.as_bytes()),
-                if c.gone {
-                    "gone (stream closed)".to_owned()
-                } else {
-                    c.last_poll_age_ms
-                        .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", human_ms(ms)))
-                },
-                c.inflight.to_string(),
-            ]);
-        }
+        let t = table_of(
+            &["consumer", "last poll", "inflight"],
+            g.consumers.iter().map(|c| {
+                vec![
+                    printable(c.owner.as_bytes()),
+                    if c.gone {
+                        "gone (stream closed)".to_owned()
+                    } else {
+                        c.last_poll_age_ms
+                            .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", human_ms(ms)))
+                    },
+                    c.inflight.to_string(),
+                ]
+            }),
+        );
         writeln!(out, "{t}")?;
     }
     Ok(())
@@ -313,24 +319,26 @@ fn inflight(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resu
             writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
         }
         OutputFormat::Table => {
-            let mut t = table(&[
-                "partition",
-                "offset",
-                "owner",
-                "attempts",
-                "lease left",
-                "last error",
-            ]);
-            for r in &rows {
-                t.add_row(vec![
-                    r.partition.to_string(),
-                    r.offset.to_string(),
-                    r.owner.clone(),
-                    r.attempts.to_string(),
-                    age(Some(r.lease_remaining_ms)),
-                    printable(r.last_error.as_deref().unwrap_or("-").as_bytes()),
-                ]);
-            }
+            let t = table_of(
+                &[
+                    "partition",
+                    "offset",
+                    "owner",
+                    "attempts",
+                    "lease left",
+                    "last error",
+                ],
+                rows.iter().map(|r| {
+                    vec![
+                        r.partition.to_string(),
+                        r.offset.to_string(),
+                        r.owner.clone(),
+                        r.attempts.to_string(),
+                        age(Some(r.lease_remaining_ms)),
+                        printable(r.last_error.as_deref().unwrap_or("-").as_bytes()),
+                    ]
+                }),
+            );
             writeln!(out, "{t}")?;
         }
     }

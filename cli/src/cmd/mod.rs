@@ -31,6 +31,15 @@ pub fn set_no_headers(on: bool) {
 /// A table with the project's look: borders on a terminal; plain columns two spaces apart when
 /// stdout is a pipe or a file, so `awk` and `cut` read it (kubectl's and rpk's way).
 #[must_use]
+/// A table of `rows` under `header`, as [`table`] draws it.
+pub fn table_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Table {
+    let mut t = table(header);
+    for row in rows {
+        t.add_row(row);
+    }
+    t
+}
+
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     let plain = !std::io::stdout().is_terminal();

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{confirm, human_ms, parse_duration, parse_size, table};
+use super::{confirm, human_ms, parse_duration, parse_size, table_of};
 use driftq_core::api::topics::TopicDescription;
 
 use crate::client::Client;
@@ -300,16 +300,18 @@ fn list(a: &OutArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()>
             writeln!(out, "no topics yet (driftq topic create NAME)")?;
         }
         OutputFormat::Table => {
-            let mut t = table(&["topic", "partitions", "messages", "bytes", "groups"]);
-            for topic in &topics {
-                t.add_row(vec![
-                    topic.name.clone(),
-                    topic.partitions.len().to_string(),
-                    topic.messages.to_string(),
-                    topic.bytes.to_string(),
-                    topic.groups.len().to_string(),
-                ]);
-            }
+            let t = table_of(
+                &["topic", "partitions", "messages", "bytes", "groups"],
+                topics.iter().map(|topic| {
+                    vec![
+                        topic.name.clone(),
+                        topic.partitions.len().to_string(),
+                        topic.messages.to_string(),
+                        topic.bytes.to_string(),
+                        topic.groups.len().to_string(),
+                    ]
+                }),
+            );
             writeln!(out, "{t}")?;
         }
     }
@@ -333,17 +335,19 @@ fn describe(a: &NameArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     writeln!(out, "retention: {}", retention_text(&v))?;
     writeln!(out, "retry policy: {}", retry_text(&v))?;
     writeln!(out, "ordering: {}", ordering_text(&v))?;
-    let mut t = table(&["partition", "low", "high", "messages", "bytes", "segments"]);
-    for p in &v.partitions {
-        t.add_row(vec![
-            p.partition.to_string(),
-            p.low_watermark.to_string(),
-            p.high_watermark.to_string(),
-            p.messages.to_string(),
-            p.bytes.to_string(),
-            p.segments.to_string(),
-        ]);
-    }
+    let t = table_of(
+        &["partition", "low", "high", "messages", "bytes", "segments"],
+        v.partitions.iter().map(|p| {
+            vec![
+                p.partition.to_string(),
+                p.low_watermark.to_string(),
+                p.high_watermark.to_string(),
+                p.messages.to_string(),
+                p.bytes.to_string(),
+                p.segments.to_string(),
+            ]
+        }),
+    );
     writeln!(out, "{t}")?;
     for g in &v.groups {
         writeln!(
