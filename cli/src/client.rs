@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use driftq_core::api::debug::{MessageStateRow, MessageStates};
 use driftq_core::api::dlq::{DlqList, ReplayReply};
 use driftq_core::api::groups::{
     GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
@@ -441,7 +442,7 @@ impl Client {
         state: Option<&str>,
         owner: Option<&str>,
         limit: u64,
-    ) -> ClientResult<Vec<Value>> {
+    ) -> ClientResult<Vec<MessageStateRow>> {
         let mut path = format!(
             "/debug/messages/state?topic={}&group={}&limit={limit}",
             seg(topic),
@@ -453,10 +454,7 @@ impl Client {
         if let Some(owner) = owner {
             path.push_str(&format!("&owner={}", seg(owner)));
         }
-        Ok(self.get(&path)?["rows"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+        Ok(self.get_as::<MessageStates>(&path)?.rows)
     }
 
     pub fn inflight(&self, topic: &str, group: &str) -> ClientResult<Vec<InflightLease>> {

@@ -66,15 +66,10 @@ fn fetch_loop(
             return;
         }
         if let Some((topic, group)) = &current.group
-            && let Ok(rows) = client.message_states(topic, group, Some("retried"), None, 200)
+            && let Ok(retries) = client.message_states(topic, group, Some("retried"), None, 200)
+            && tx.send(Update::Retries(retries)).is_err()
         {
-            let retries = rows
-                .into_iter()
-                .filter_map(|r| serde_json::from_value(r).ok())
-                .collect();
-            if tx.send(Update::Retries(retries)).is_err() {
-                return;
-            }
+            return;
         }
     }
 }

@@ -5,7 +5,9 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table, table_of};
+use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table_of};
+use driftq_core::api::Bytes;
+use driftq_core::api::debug::MessageStateRow;
 use driftq_core::api::groups::GroupDescription;
 use driftq_core::api::stats::GroupSummary;
 
@@ -364,7 +366,7 @@ fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::R
     match a.output {
         OutputFormat::Json => {
             for r in &rows {
-                writeln!(out, "{r}")?;
+                writeln!(out, "{}", json!(r))?;
             }
         }
         OutputFormat::Table if rows.is_empty() => {
@@ -375,41 +377,40 @@ fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::R
     Ok(())
 }
 
-fn message_table(rows: &[Value]) -> comfy_table::Table {
-    let mut t = table(&[
-        "partition",
-        "offset",
-        "state",
-        "attempts",
-        "owner",
-        "last error",
-        "key",
-        "value",
-    ]);
-    let text = |v: &Value| match v.as_str() {
-        Some(s) => printable(s.as_bytes()),
-        None => "-".to_owned(),
-    };
+fn message_table(rows: &[MessageStateRow]) -> comfy_table::Table {
+    let text = |v: Option<&String>| v.map_or_else(|| "-".to_owned(), |s| printable(s.as_bytes()));
     // Keys and values that are not UTF-8 come with their exact bytes beside.
-    let bytes = |r: &Value, name: &str| match crate::output::bytes_from_json(
-        &r[format!("{name}_base64")],
-    ) {
-        Ok(b) => printable(&b),
-        Err(_) => text(&r[name]),
+    let bytes = |text_form: Option<&String>, raw: Option<&Bytes>| match raw.map(Bytes::to_bytes) {
+        Some(Ok(b)) => printable(&b),
+        _ => text(text_form),
     };
-    for r in rows {
-        t.add_row(vec![
-            r["partition"].to_string(),
-            r["offset"].to_string(),
-            r["state"].as_str().unwrap_or_default().to_owned(),
-            r["attempts"].to_string(),
-            text(&r["owner"]),
-            text(&r["last_error"]),
-            bytes(r, "key"),
-            bytes(r, "value").chars().take(40).collect(),
-        ]);
-    }
-    t
+    table_of(
+        &[
+            "partition",
+            "offset",
+            "state",
+            "attempts",
+            "owner",
+            "last error",
+            "key",
+            "value",
+        ],
+        rows.iter().map(|r| {
+            vec![
+                r.partition.to_string(),
+                r.offset.to_string(),
+                r.state.clone(),
+                r.attempts.to_string(),
+                text(r.owner.as_ref()),
+                text(r.last_error.as_ref()),
+                bytes(r.key.as_ref(), r.key_base64.as_ref()),
+                bytes(r.value.as_ref(), r.value_base64.as_ref())
+                    .chars()
+                    .take(40)
+                    .collect(),
+            ]
+        }),
+    )
 }
 
 fn delete(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@
 
 pub mod binary;
 pub mod consume;
+pub mod debug;
 pub mod dlq;
 pub mod groups;
 pub mod messages;

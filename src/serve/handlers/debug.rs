@@ -7,10 +7,11 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use driftq_core::api::debug::{self, text_and_base64};
 use driftq_core::api::messages::RoutingInfo;
 use driftq_core::api::system::ErrorBody;
-use driftq_core::api::{Bytes, WireEnvelope, format_rfc3339_ms};
-use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, StateQuery};
+use driftq_core::api::{WireEnvelope, format_rfc3339_ms};
+use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, PeekRow, StateQuery};
 use driftq_core::broker::{DlqOrigin, Message};
 use serde_json::{Map, Value, json};
 
@@ -22,17 +23,21 @@ use crate::serve::state::AppState;
 /// DriftQ's dashboard polls its v2 engine's runs (`/debug/runs?limit=10`) every few seconds and
 /// shows an error banner on a 404. driftq has no workflow engine, so it has no runs: an empty
 /// list in the shape the dashboard reads.
-#[utoipa::path(get, path = "/debug/runs", tag = "debug", params(("limit" = Option<u64>, Query)), responses((status = 200, description = "DriftQ's dashboard shape: {ok, limit, runs: []}", body = Object)))]
+#[utoipa::path(get, path = "/debug/runs", tag = "debug", params(("limit" = Option<u64>, Query)), responses((status = 200, description = "DriftQ's dashboard shape: no runs", body = debug::Runs)))]
 pub(crate) async fn runs(ApiQuery(query): ApiQuery<Params>) -> Response {
     let limit = query
         .get("limit")
         .and_then(|l| l.trim().parse::<u64>().ok())
         .unwrap_or(10);
-    pretty(&json!({"ok": true, "limit": limit, "runs": []}))
+    pretty(&debug::Runs {
+        limit,
+        ok: true,
+        runs: Vec::new(),
+    })
 }
 
 /// DriftQ writes these with Go's `json.Encoder` and a two-space indent: one object, a newline.
-fn pretty(v: &Value) -> Response {
+fn pretty(v: &impl serde::Serialize) -> Response {
     let mut body = serde_json::to_vec_pretty(v).unwrap_or_default();
     body.push(b'\n');
     let mut resp = body.into_response();
@@ -43,26 +48,26 @@ fn pretty(v: &Value) -> Response {
     resp
 }
 
-#[utoipa::path(get, path = "/debug/topics", tag = "debug", responses((status = 200, description = "{ok, topics: [{topic, messages}]}", body = Object)))]
+#[utoipa::path(get, path = "/debug/topics", tag = "debug", responses((status = 200, body = debug::Topics)))]
 pub(crate) async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
     let stats = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
-    let mut topics: Vec<Value> = stats
+    let mut topics: Vec<debug::TopicCount> = stats
         .topics
         .iter()
-        .map(|t| {
-            let messages: u64 = t
+        .map(|t| debug::TopicCount {
+            messages: t
                 .partitions
                 .iter()
                 .map(|p| p.high_watermark - p.low_watermark)
-                .sum();
-            json!({"topic": t.name, "messages": messages})
+                .sum(),
+            topic: t.name.clone(),
         })
         .collect();
-    topics.sort_by(|a, b| a["topic"].as_str().cmp(&b["topic"].as_str()));
-    Ok(pretty(&json!({"ok": true, "topics": topics})))
+    topics.sort_by(|a, b| a.topic.cmp(&b.topic));
+    Ok(pretty(&debug::Topics { ok: true, topics }))
 }
 
-#[utoipa::path(get, path = "/debug/topics/peek", tag = "debug", params(("topic" = String, Query), ("limit" = Option<u64>, Query)), responses((status = 200, description = "{ok, topic, limit, messages}, newest first", body = Object), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/debug/topics/peek", tag = "debug", params(("topic" = String, Query), ("limit" = Option<u64>, Query)), responses((status = 200, description = "newest first", body = debug::Peek), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn peek(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -79,34 +84,37 @@ pub(crate) async fn peek(
         b.peek_newest(&t, limit)
     })
     .await?;
-    let messages: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            let m = &r.message;
-            let mut v = json!({
-                "topic": m.topic,
-                "partition": m.partition,
-                "offset": m.offset,
-                "timestamp_ms": m.timestamp_ms,
-                "timestamp": format_rfc3339_ms(m.timestamp_ms),
-                "attempts": r.attempts,
-                "last_error": r.last_error.clone().unwrap_or_default(),
-                "routing": m.meta.routing.as_ref().map(RoutingInfo::from),
-                "envelope": internal_envelope(m),
-            });
-            key_and_value(&mut v, m);
-            v
-        })
-        .collect();
-    Ok(pretty(&json!({
-        "ok": true,
-        "topic": topic,
-        "limit": limit,
-        "messages": messages,
-    })))
+    let messages = rows.iter().map(peeked).collect();
+    Ok(pretty(&debug::Peek {
+        limit,
+        messages,
+        ok: true,
+        topic,
+    }))
 }
 
-#[utoipa::path(get, path = "/debug/topics/lag", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("partition" = Option<u32>, Query)), responses((status = 200, description = "{ok, group, topic, rows}", body = Object), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+fn peeked(r: &PeekRow) -> debug::PeekedMessage {
+    let m = &r.message;
+    let (key, key_base64) = text_and_base64(m.key.as_deref().unwrap_or_default());
+    let (value, value_base64) = text_and_base64(&m.value);
+    debug::PeekedMessage {
+        attempts: r.attempts,
+        envelope: internal_envelope(m),
+        key,
+        key_base64,
+        last_error: r.last_error.clone().unwrap_or_default(),
+        offset: m.offset,
+        partition: m.partition,
+        routing: m.meta.routing.as_ref().map(RoutingInfo::from),
+        timestamp: format_rfc3339_ms(m.timestamp_ms),
+        timestamp_ms: m.timestamp_ms,
+        topic: m.topic.clone(),
+        value,
+        value_base64,
+    }
+}
+
+#[utoipa::path(get, path = "/debug/topics/lag", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("partition" = Option<u32>, Query)), responses((status = 200, body = debug::Lag), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn lag(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -125,50 +133,35 @@ pub(crate) async fn lag(
         Ok((b.group_lag(&g, t.as_deref(), partition, now)?, now))
     })
     .await?;
-    let rows: Vec<Value> = rows.iter().map(|r| lag_row(&group, r, now)).collect();
-    Ok(pretty(&json!({
-        "ok": true,
-        "group": group,
-        "topic": topic.unwrap_or_default(),
-        "rows": rows,
-    })))
+    let rows = rows.iter().map(|r| lag_row(&group, r, now)).collect();
+    Ok(pretty(&debug::Lag {
+        group,
+        ok: true,
+        rows,
+        topic: topic.unwrap_or_default(),
+    }))
 }
 
-fn lag_row(group: &str, r: &LagRow, now: i64) -> Value {
-    let mut v = json!({
-        "group": group,
-        "topic": r.topic,
-        "partition": r.partition,
-        "head_offset": r.head_offset,
-        "committed_offset": r.committed_offset,
-        "lag": r.lag,
-        "inflight": r.inflight,
-    });
-    if !r.lease_owners.is_empty() {
-        v["lease_owners"] = json!(r.lease_owners);
+fn lag_row(group: &str, r: &LagRow, now: i64) -> debug::LagRow {
+    debug::LagRow {
+        committed_offset: r.committed_offset,
+        group: group.to_owned(),
+        head_offset: r.head_offset,
+        inflight: r.inflight,
+        lag: r.lag,
+        last_delivered_at_ms: r.last_delivered_ms,
+        last_owner: r.last_owner.clone(),
+        lease_duration_ms: r.oldest_lease_duration_ms,
+        lease_expires_at_ms: r.oldest_lease_deadline_ms,
+        lease_owners: r.lease_owners.clone(),
+        oldest_lease_age_ms: r.oldest_lease_delivered_ms.map(|at| age_since(now, at)),
+        partition: r.partition,
+        stalled: r.stalled.then_some(true),
+        topic: r.topic.clone(),
     }
-    let optional = [
-        ("last_owner", r.last_owner.as_ref().map(|o| json!(o))),
-        ("last_delivered_at_ms", r.last_delivered_ms.map(Value::from)),
-        (
-            "oldest_lease_age_ms",
-            r.oldest_lease_delivered_ms.map(|at| age_since(now, at)),
-        ),
-        (
-            "lease_duration_ms",
-            r.oldest_lease_duration_ms.map(Value::from),
-        ),
-        (
-            "lease_expires_at_ms",
-            r.oldest_lease_deadline_ms.map(Value::from),
-        ),
-        ("stalled", r.stalled.then_some(Value::Bool(true))),
-    ];
-    set_present(&mut v, optional);
-    v
 }
 
-#[utoipa::path(get, path = "/debug/messages/state", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("status" = Option<String>, Query), ("owner" = Option<String>, Query), ("limit" = Option<u64>, Query)), responses((status = 200, description = "{ok, group, topic, status, owner, rows}", body = Object), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/debug/messages/state", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("status" = Option<String>, Query), ("owner" = Option<String>, Query), ("limit" = Option<u64>, Query)), responses((status = 200, body = debug::MessageStates), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn message_states(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<Params>,
@@ -205,84 +198,53 @@ pub(crate) async fn message_states(
         Ok((b.message_states(&q, now)?, now))
     })
     .await?;
-    let rows: Vec<Value> = rows.iter().map(|r| state_row(&group, r, now)).collect();
-    Ok(pretty(&json!({
-        "ok": true,
-        "group": group,
-        "topic": topic.unwrap_or_default(),
-        "status": status,
-        "owner": owner.unwrap_or_default(),
-        "rows": rows,
-    })))
+    let rows = rows.iter().map(|r| state_row(&group, r, now)).collect();
+    Ok(pretty(&debug::MessageStates {
+        group,
+        ok: true,
+        owner: owner.unwrap_or_default(),
+        rows,
+        status,
+        topic: topic.unwrap_or_default(),
+    }))
 }
 
-fn state_row(group: &str, r: &MessageStateRow, now: i64) -> Value {
+fn state_row(group: &str, r: &MessageStateRow, now: i64) -> debug::MessageStateRow {
     let m = &r.message;
-    let mut v = json!({
-        "group": group,
-        "topic": m.topic,
-        "partition": m.partition,
-        "offset": m.offset,
-        "state": r.state.as_str(),
-        "attempts": r.attempts,
-    });
-    key_and_value(&mut v, m);
+    let (key, key_base64) = text_and_base64(m.key.as_deref().unwrap_or_default());
+    let (value, value_base64) = text_and_base64(&m.value);
     // DriftQ leaves out what is empty.
-    for name in ["key", "value"] {
-        if v[name] == ""
-            && let Some(o) = v.as_object_mut()
-        {
-            o.remove(name);
-        }
+    let present = |s: String| (!s.is_empty()).then_some(s);
+    debug::MessageStateRow {
+        attempts: r.attempts,
+        deliver_at_ms: m.meta.deliver_at_ms,
+        envelope: internal_envelope(m),
+        group: group.to_owned(),
+        key: present(key),
+        key_base64,
+        last_delivered_at_ms: r.delivered_ms,
+        last_error: r.last_error.clone(),
+        lease_age_ms: r.delivered_ms.map(|at| age_since(now, at)),
+        lease_duration_ms: r
+            .delivered_ms
+            .zip(r.lease_deadline_ms)
+            .map(|(at, until)| until - at),
+        lease_expires_at_ms: r.lease_deadline_ms,
+        offset: m.offset,
+        owner: r.owner.clone(),
+        partition: m.partition,
+        routing: m.meta.routing.as_ref().map(RoutingInfo::from),
+        stalled: r.stalled.then_some(true),
+        state: r.state.as_str().to_owned(),
+        topic: m.topic.clone(),
+        value: present(value),
+        value_base64,
     }
-    let optional = [
-        ("owner", r.owner.as_ref().map(|o| json!(o))),
-        ("last_error", r.last_error.as_ref().map(|e| json!(e))),
-        ("last_delivered_at_ms", r.delivered_ms.map(Value::from)),
-        ("lease_age_ms", r.delivered_ms.map(|at| age_since(now, at))),
-        (
-            "lease_duration_ms",
-            r.delivered_ms
-                .zip(r.lease_deadline_ms)
-                .map(|(at, until)| Value::from(until - at)),
-        ),
-        ("lease_expires_at_ms", r.lease_deadline_ms.map(Value::from)),
-        ("stalled", r.stalled.then_some(Value::Bool(true))),
-        ("deliver_at_ms", m.meta.deliver_at_ms.map(Value::from)),
-        ("envelope", internal_envelope(m)),
-        (
-            "routing",
-            m.meta.routing.as_ref().map(|r| json!(RoutingInfo::from(r))),
-        ),
-    ];
-    set_present(&mut v, optional);
-    v
 }
 
 /// Milliseconds from `at` to `now` (never negative: clocks step).
-fn age_since(now: i64, at: i64) -> Value {
-    Value::from(now.saturating_sub(at).max(0))
-}
-
-/// Sets the fields that have a value; DriftQ leaves the others out.
-fn set_present<const N: usize>(v: &mut Value, fields: [(&str, Option<Value>); N]) {
-    for (name, value) in fields {
-        if let Some(value) = value {
-            v[name] = value;
-        }
-    }
-}
-
-/// Key and value as DriftQ's stream gives them (text, `""` for no key), with `key_base64` /
-/// `value_base64` beside them when the bytes are not UTF-8, as in our v1 stream.
-fn key_and_value(v: &mut Value, m: &Message) {
-    let key = m.key.as_deref().unwrap_or_default();
-    for (name, bytes) in [("key", key), ("value", m.value.as_slice())] {
-        v[name] = json!(String::from_utf8_lossy(bytes));
-        if std::str::from_utf8(bytes).is_err() {
-            v[format!("{name}_base64")] = json!(Bytes::from_bytes(bytes));
-        }
-    }
+fn age_since(now: i64, at: i64) -> i64 {
+    now.saturating_sub(at).max(0)
 }
 
 /// DriftQ's internal envelope: the v1 envelope plus, on a DLQ copy, where it came from.

@@ -63,6 +63,7 @@ fn group_drill_down_with_leases() {
         offset: 9,
         attempts: 3,
         last_error: Some("upstream 503".into()),
+        ..Default::default()
     }]);
     insta::assert_snapshot!(render(&a, 120, 32));
 }
