@@ -18,8 +18,10 @@ _driftq() {
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -53,11 +55,13 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
 '--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -70,8 +74,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -105,8 +111,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -124,8 +132,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -142,8 +152,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -160,8 +172,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -186,8 +200,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -205,9 +221,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -225,9 +243,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -245,9 +265,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -337,8 +359,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -366,6 +390,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--until-end[Stop when nothing is left to consume]' \
@@ -374,6 +399,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--no-ack[Leave messages leased\: ack them later with \`driftq ack --stdin\`]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -397,9 +423,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -425,10 +453,12 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -453,9 +483,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -469,8 +501,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -495,8 +529,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -513,8 +549,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -533,8 +571,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -554,8 +594,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -579,8 +621,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -603,10 +647,12 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--force[Seek even while the group holds leases]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -626,10 +672,12 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -649,10 +697,12 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -714,8 +764,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -740,8 +792,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -758,8 +812,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -778,8 +834,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -805,12 +863,14 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--dry-run[Print the plan; change nothing]' \
 '--copy[Copy (leave the DLQ depth as is) instead of move]' \
 '--include-replayed[Include messages replayed before]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -864,8 +924,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -888,10 +950,12 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '(-n --count)-f[Keep waiting for new messages past the end]' \
 '(-n --count)--follow[Keep waiting for new messages past the end]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -905,8 +969,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -928,9 +994,11 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--use[Make it the current context too]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -944,8 +1012,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -963,8 +1033,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -981,8 +1053,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -996,8 +1070,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -1065,8 +1141,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1080,8 +1158,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -1094,8 +1174,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1136,9 +1218,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1171,9 +1255,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1206,9 +1292,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1257,8 +1345,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -1285,10 +1375,12 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '--full[Print keys, headers, values and state records in full instead of a preview]' \
 '--index[Dump index and time-index entries instead of records]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1306,8 +1398,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1326,8 +1420,10 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
@@ -1377,8 +1473,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \
@@ -1392,8 +1490,10 @@ _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
 '--no-headers[Tables print their rows without the header row]' \
 '-h[Print help]' \
 '--help[Print help]' \

@@ -45,8 +45,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Serve(args) => run_serve(args, service),
         Command::Top(args) => cli
-            .server()
-            .and_then(|(url, _)| driftq_tui::run(&url, args.interval))
+            .client()
+            .and_then(|(server, client)| driftq_tui::run(client, &server.url, args.interval))
             .map(|()| exit::OK),
         _ => {
             init_logging("warn", LogFormat::Text, service);

@@ -174,7 +174,12 @@ fn unreachable_hist() -> Histogram<u64> {
 }
 
 /// Runs a bench; prints the report; returns the exit code.
-pub fn run(cmd: &BenchCommand, url: &str, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
+pub fn run(
+    cmd: &BenchCommand,
+    url: &str,
+    tls: &crate::tls::TlsOptions,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<u8> {
     let (mode, args) = match cmd {
         BenchCommand::Produce(a) => ("produce", a),
         BenchCommand::Consume(a) => ("consume", a),
@@ -189,7 +194,7 @@ pub fn run(cmd: &BenchCommand, url: &str, out: &mut dyn std::io::Write) -> anyho
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let report = runtime.block_on(bench(mode, args, &url))?;
+    let report = runtime.block_on(bench(mode, args, &url, tls))?;
     drop(embedded);
     match args.output {
         OutputFormat::Json => writeln!(out, "{report}")?,
@@ -1019,8 +1024,14 @@ impl Run<'_> {
     }
 }
 
-async fn bench(mode: &str, args: &BenchArgs, url: &str) -> anyhow::Result<Value> {
-    let http = reqwest::Client::builder()
+async fn bench(
+    mode: &str,
+    args: &BenchArgs,
+    url: &str,
+    tls: &crate::tls::TlsOptions,
+) -> anyhow::Result<Value> {
+    let http = tls
+        .apply_async(reqwest::Client::builder())?
         .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
         .timeout(Duration::from_secs(60))
         .build()?;

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use driftq_core::api::debug::{MessageStateRow, MessageStates};
 use driftq_core::api::dlq::{DlqList, ReplayReply};
+
+use crate::tls::TlsOptions;
 use driftq_core::api::groups::{
     GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
 };
@@ -105,13 +107,23 @@ impl Client {
     /// A client whose requests each give up after `timeout` (at least 6 s: a consume's long
     /// poll waits up to 5 s for messages).
     pub fn with_timeout(url: &str, timeout: Duration) -> ClientResult<Self> {
-        let http = reqwest::blocking::Client::builder()
-            .timeout(timeout.max(Duration::from_secs(6)))
-            .build()
-            .map_err(|e| ClientError::Protocol {
-                url: url.to_owned(),
-                reason: e.to_string(),
-            })?;
+        let builder =
+            reqwest::blocking::Client::builder().timeout(timeout.max(Duration::from_secs(6)));
+        Self::from_builder(url, builder)
+    }
+
+    /// [`Self::with_timeout`], checking an https server's certificate as `tls` says.
+    pub fn with_tls(url: &str, timeout: Duration, tls: &TlsOptions) -> anyhow::Result<Self> {
+        let builder =
+            reqwest::blocking::Client::builder().timeout(timeout.max(Duration::from_secs(6)));
+        Ok(Self::from_builder(url, tls.apply(builder)?)?)
+    }
+
+    fn from_builder(url: &str, builder: reqwest::blocking::ClientBuilder) -> ClientResult<Self> {
+        let http = builder.build().map_err(|e| ClientError::Protocol {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })?;
         Ok(Self {
             base: url.trim_end_matches('/').to_owned(),
             http,

@@ -1,7 +1,7 @@
 //! Named servers (rpk profiles, `nats context`): `contexts.toml` in the XDG config directory
 //! (`$XDG_CONFIG_HOME/driftq`, else `~/.config/driftq`), one `[contexts.NAME]` table each with
-//! its `url` (and a `token`, sent as `Authorization: Bearer`), and `current` naming the one in
-//! use.
+//! its `url` (and a `token`, sent as `Authorization: Bearer`, and a `ca_cert`, the PEM file of
+//! the CA its certificate is checked against), and `current` naming the one in use.
 //!
 //! Which server a command talks to: `--url` > `DRIFTQ_URL` > `--context`/`DRIFTQ_CONTEXT` >
 //! the current context > `http://127.0.0.1:8080`. A URL without a scheme gets `http://`.
@@ -21,6 +21,16 @@ pub struct Context {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// The server a command talks to: its URL, the token to send, the CA to check it against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Server {
+    pub url: String,
+    pub token: Option<String>,
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// The whole file.
@@ -97,21 +107,28 @@ impl Contexts {
     }
 }
 
-/// The server a command talks to, and the token to send it (see the module docs).
-pub fn resolve(
-    url: Option<&str>,
-    context: Option<&str>,
-) -> anyhow::Result<(String, Option<String>)> {
+/// The server a command talks to, the token to send it and its CA (see the module docs).
+pub fn resolve(url: Option<&str>, context: Option<&str>) -> anyhow::Result<Server> {
     if let Some(u) = url {
-        return Ok((with_scheme(u), None));
+        return Ok(Server {
+            url: with_scheme(u),
+            ..Server::default()
+        });
     }
     let file = Contexts::load()?;
     let chosen = context.map(str::to_owned).or_else(|| file.current.clone());
     match chosen {
         Some(name) => {
             let c = file.get(&name)?;
-            Ok((with_scheme(&c.url), c.token.clone()))
+            Ok(Server {
+                url: with_scheme(&c.url),
+                token: c.token.clone(),
+                ca_cert: c.ca_cert.clone(),
+            })
         }
-        None => Ok((DEFAULT_URL.to_owned(), None)),
+        None => Ok(Server {
+            url: DEFAULT_URL.to_owned(),
+            ..Server::default()
+        }),
     }
 }

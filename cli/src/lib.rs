@@ -10,6 +10,7 @@ mod examples;
 pub mod output;
 pub mod retry;
 pub mod serve_args;
+pub mod tls;
 pub mod wal;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -98,6 +99,13 @@ pub struct Cli {
     /// Say each HTTP call on stderr: method, URL, status, milliseconds
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// PEM file of the CA an https server's certificate must chain to (instead of the system's
+    /// roots) [default: the context's]
+    #[arg(long, global = true, env = "DRIFTQ_CA_CERT", value_name = "FILE")]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// Do not check an https server's certificate at all (said on stderr every time)
+    #[arg(long, global = true)]
+    pub insecure: bool,
     /// Tables print their rows without the header row
     #[arg(long, global = true)]
     pub no_headers: bool,
@@ -196,25 +204,40 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 }
 
 impl Cli {
-    /// The server to talk to and the token to send it: `--url` > `DRIFTQ_URL` > `--context` /
-    /// `DRIFTQ_CONTEXT` > the current context > the default (see [`contexts`]).
-    pub fn server(&self) -> anyhow::Result<(String, Option<String>)> {
-        contexts::resolve(self.url.as_deref(), self.context.as_deref())
+    /// The server to talk to, the token to send it and its CA: `--url` > `DRIFTQ_URL` >
+    /// `--context` / `DRIFTQ_CONTEXT` > the current context > the default (see [`contexts`]);
+    /// `--ca-cert` wins over the context's.
+    pub fn server(&self) -> anyhow::Result<contexts::Server> {
+        let mut server = contexts::resolve(self.url.as_deref(), self.context.as_deref())?;
+        if let Some(ca) = &self.ca_cert {
+            server.ca_cert = Some(ca.clone());
+        }
+        Ok(server)
+    }
+
+    /// How the client checks an https server's certificate.
+    #[must_use]
+    pub fn tls(&self, server: &contexts::Server) -> tls::TlsOptions {
+        tls::TlsOptions {
+            ca_cert: server.ca_cert.clone(),
+            insecure: self.insecure,
+        }
+    }
+
+    /// A client of the server this command talks to.
+    pub fn client(&self) -> anyhow::Result<(contexts::Server, client::Client)> {
+        let server = self.server()?;
+        let client = client::Client::with_tls(&server.url, self.timeout, &self.tls(&server))?
+            .verbose(self.verbose)
+            .token(server.token.clone());
+        Ok((server, client))
     }
 }
 
 /// Runs a client command (everything but `serve` and `top`); returns the exit code.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
     cmd::set_no_headers(cli.no_headers);
-    let client_of = |url: &str, token: Option<String>| -> anyhow::Result<client::Client> {
-        Ok(client::Client::with_timeout(url, cli.timeout)?
-            .verbose(cli.verbose)
-            .token(token))
-    };
-    let client = || -> anyhow::Result<client::Client> {
-        let (url, token) = cli.server()?;
-        client_of(&url, token)
-    };
+    let client = || -> anyhow::Result<client::Client> { Ok(cli.client()?.1) };
     match &cli.command {
         Command::Serve(_) | Command::Top(_) => {
             Err(anyhow::anyhow!("serve and top are run by the binary"))
@@ -234,12 +257,17 @@ pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8>
         Command::Group(c) => cmd::group::run(c, &client()?, out),
         Command::Dlq(c) => cmd::dlq::run(c, &client()?, out),
         Command::Status(a) => {
-            let (url, token) = cli.server()?;
-            cmd::status::run(a, &url, &client_of(&url, token)?, out)
+            let (server, client) = cli.client()?;
+            cmd::status::run(a, &server.url, &client, out)
         }
-        Command::Context(c) => cmd::context::run(c, cli.url.as_deref(), out),
+        Command::Context(c) => {
+            cmd::context::run(c, cli.url.as_deref(), cli.ca_cert.as_deref(), out)
+        }
         Command::Check(a) => cmd::check::run(a, &client()?, out),
-        Command::Bench(c) => bench::run(c, &cli.server()?.0, out),
+        Command::Bench(c) => {
+            let server = cli.server()?;
+            bench::run(c, &server.url, &cli.tls(&server), out)
+        }
         Command::Wal(c) => wal::run(c, out),
         Command::Completions { shell } => cmd::docs::completions(*shell, out),
         Command::Man { dir } => {

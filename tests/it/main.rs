@@ -9,6 +9,7 @@ mod openapi;
 mod server;
 mod sessions;
 mod support;
+mod tls;
 mod top;
 mod wal;
 mod wire;

@@ -13,6 +13,7 @@ pub fn driftq() -> Command {
     // No context of the machine's user leaks in: a config directory that does not exist.
     cmd.env_remove("DRIFTQ_URL")
         .env_remove("DRIFTQ_CONTEXT")
+        .env_remove("DRIFTQ_CA_CERT")
         .env("XDG_CONFIG_HOME", "/nonexistent/driftq-tests")
         .env("NO_COLOR", "1");
     cmd

@@ -101,7 +101,8 @@ fn want_of(app: &App) -> Want {
 }
 
 /// Runs the dashboard until the user quits.
-pub fn run(url: &str, interval: Duration) -> anyhow::Result<()> {
+/// Runs the dashboard of the server `client` talks to (`url`, for the title).
+pub fn run(client: Client, url: &str, interval: Duration) -> anyhow::Result<()> {
     use std::io::IsTerminal as _;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(driftq_cli::ExitError::usage(
@@ -109,7 +110,6 @@ pub fn run(url: &str, interval: Duration) -> anyhow::Result<()> {
         )
         .into());
     }
-    let client = Client::new(url)?;
     let mut app = App::new(url, interval);
     let (tx, rx) = mpsc::channel();
     let (want_tx, want_rx) = mpsc::channel();

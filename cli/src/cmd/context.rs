@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Subcommand;
 use serde_json::json;
 
-use crate::contexts::{Context, Contexts, path, with_scheme};
+use crate::contexts::{Context, Contexts, Server, path, with_scheme};
 use crate::{OutputFormat, exit};
 
 #[derive(Debug, Subcommand)]
@@ -52,11 +52,21 @@ fn validate_name(name: &str) -> anyhow::Result<()> {
 }
 
 /// `url`: the global `--url` (or `DRIFTQ_URL`), which `context add` stores.
-pub fn run(c: &ContextCommand, url: Option<&str>, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(
+    c: &ContextCommand,
+    url: Option<&str>,
+    ca_cert: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
     let mut file = Contexts::load()?;
     match c {
         ContextCommand::Add { name, token, r#use } => {
-            add(&mut file, name, token.as_deref(), *r#use, url, out)?;
+            let server = Server {
+                url: url.unwrap_or_default().to_owned(),
+                token: token.clone(),
+                ca_cert: ca_cert.map(std::path::Path::to_path_buf),
+            };
+            add(&mut file, name, server, url.is_some(), *r#use, out)?;
         }
         ContextCommand::Use { name } => use_context(&mut file, name, out)?,
         ContextCommand::List { output } => list(&file, *output, out)?,
@@ -69,13 +79,13 @@ pub fn run(c: &ContextCommand, url: Option<&str>, out: &mut dyn Write) -> anyhow
 fn add(
     file: &mut Contexts,
     name: &str,
-    token: Option<&str>,
+    server: Server,
+    url_given: bool,
     make_current: bool,
-    url: Option<&str>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     validate_name(name)?;
-    let Some(given) = url else {
+    let Some(given) = url_given.then_some(server.url.as_str()) else {
         return Err(crate::ExitError::usage_error(
             "context add needs the server: `driftq context add NAME --url http://host:8080`",
         ));
@@ -87,7 +97,8 @@ fn add(
         name.to_owned(),
         Context {
             url: url.clone(),
-            token: token.map(str::to_owned),
+            token: server.token,
+            ca_cert: server.ca_cert,
         },
     );
     if make_current || file.current.is_none() {

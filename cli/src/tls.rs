@@ -1,0 +1,80 @@
+//! TLS for every client command: reqwest's rustls (aws-lc-rs provider; no OpenSSL), the
+//! system's roots by default, or exactly the CA given with `--ca-cert` (as `curl --cacert`), or no check
+//! at all with `--insecure` (said loudly on stderr, every time).
+
+use std::path::{Path, PathBuf};
+
+use crate::ExitError;
+
+/// How a client checks the server's certificate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// Trust only the CA certificates in this PEM file.
+    pub ca_cert: Option<PathBuf>,
+    /// Do not check the certificate at all.
+    pub insecure: bool,
+}
+
+impl TlsOptions {
+    /// The CA certificates of `--ca-cert`, if given: a missing or unreadable file, or one
+    /// holding no certificate, is a usage error.
+    pub fn roots(&self) -> anyhow::Result<Vec<reqwest::Certificate>> {
+        let Some(path) = &self.ca_cert else {
+            return Ok(Vec::new());
+        };
+        let pem = std::fs::read(path)
+            .map_err(|e| ExitError::usage_error(format!("--ca-cert {}: {e}", path.display())))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| no_certificate(path))?;
+        Ok(certs)
+    }
+
+    /// Applies these options to a blocking client's builder.
+    pub fn apply(
+        &self,
+        builder: reqwest::blocking::ClientBuilder,
+    ) -> anyhow::Result<reqwest::blocking::ClientBuilder> {
+        let roots = self.roots()?;
+        let builder = if roots.is_empty() {
+            builder
+        } else {
+            builder.tls_certs_only(roots)
+        };
+        if self.insecure {
+            warn_insecure();
+        }
+        Ok(builder.danger_accept_invalid_certs(self.insecure))
+    }
+
+    /// Applies these options to an async client's builder (`driftq bench`).
+    pub fn apply_async(
+        &self,
+        builder: reqwest::ClientBuilder,
+    ) -> anyhow::Result<reqwest::ClientBuilder> {
+        let roots = self.roots()?;
+        let builder = if roots.is_empty() {
+            builder
+        } else {
+            builder.tls_certs_only(roots)
+        };
+        if self.insecure {
+            warn_insecure();
+        }
+        Ok(builder.danger_accept_invalid_certs(self.insecure))
+    }
+}
+
+fn no_certificate(path: &Path) -> anyhow::Error {
+    ExitError::usage_error(format!(
+        "--ca-cert {}: no PEM certificate in it",
+        path.display()
+    ))
+}
+
+fn warn_insecure() {
+    eprintln!(
+        "driftq: --insecure: the server's certificate is NOT checked; anyone on the path can read and change what is sent"
+    );
+}
