@@ -4,7 +4,6 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use driftq_cli::serve_args::LogFormat;
 use driftq_cli::{Cli, Command, exit};
 
@@ -33,7 +32,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let mut cli = Cli::parse_from(line.args);
+    let mut cli = Cli::parse_with_examples(line.args);
     if let Command::Serve(args) = &mut cli.command {
         args.ignored_driftqd_flags = line.ignored;
     }

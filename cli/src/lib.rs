@@ -22,6 +22,31 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     pub const PARTIAL: u8 = 3;
     pub const NOT_FOUND_OR_FAILED_CHECK: u8 = 4;
+
+    /// Every code with what it means (the EXIT STATUS section of `driftq(1)`).
+    pub const MEANINGS: &[(u8, &str)] = &[
+        (OK, "success"),
+        (
+            ERROR,
+            "an error: the server refused, could not be reached, or failed",
+        ),
+        (
+            USAGE,
+            "a bad flag, value, environment variable or config file",
+        ),
+        (
+            PARTIAL,
+            "partial success: some messages or items failed (or produce was still held back by backpressure at --timeout)",
+        ),
+        (
+            NOT_FOUND_OR_FAILED_CHECK,
+            "not found (topic, group, context), or `wal verify` found damage",
+        ),
+        (
+            130,
+            "interrupted (Ctrl-C); what was printed was acked, the rest given back",
+        ),
+    ];
 }
 
 /// An error that carries its own exit code; anything else exits 1.
@@ -66,7 +91,6 @@ pub fn plural(n: u64, suffix: &'static str) -> &'static str {
     if n == 1 { "" } else { suffix }
 }
 
-/// Where clients look for the server unless told otherwise.
 /// Time since the Unix epoch by the wall clock (zero if the clock is before it): the one place
 /// the client reads it, for relative times the user types and for stamps.
 pub(crate) fn since_epoch() -> std::time::Duration {
@@ -75,6 +99,7 @@ pub(crate) fn since_epoch() -> std::time::Duration {
         .unwrap_or_default()
 }
 
+/// Where clients look for the server unless told otherwise.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 
 /// driftq: a durable message broker and its operator toolkit in one binary.
@@ -204,6 +229,23 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 }
 
 impl Cli {
+    /// The command tree as `driftq` shows it: the derive's, with every subcommand's EXAMPLES.
+    #[must_use]
+    pub fn command_with_examples() -> clap::Command {
+        examples::attach(<Self as clap::CommandFactory>::command())
+    }
+
+    /// Parses `args` against [`Self::command_with_examples`]; exits as clap does on bad usage
+    /// or `--help`.
+    pub fn parse_with_examples<I, T>(args: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Self::command_with_examples().get_matches_from(args);
+        <Self as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
     /// The server to talk to, the token to send it and its CA: `--url` > `DRIFTQ_URL` >
     /// `--context` / `DRIFTQ_CONTEXT` > the current context > the default (see [`contexts`]);
     /// `--ca-cert` wins over the context's.

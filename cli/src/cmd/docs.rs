@@ -4,14 +4,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::Cli;
 
 /// Writes the completion script for `shell`.
 pub fn completions(shell: Shell, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = Cli::command_with_examples();
     // Generated into memory first: clap_complete panics on a failed write, and a closed pipe
     // (`driftq completions bash | head -1`) is no reason to.
     let mut script = Vec::new();
@@ -24,7 +23,7 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> anyhow::Result<u8> {
 pub fn man(dir: &Path) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    write_pages(&Cli::command(), "driftq", dir, &mut written)?;
+    write_pages(&Cli::command_with_examples(), "driftq", dir, &mut written)?;
     Ok(written)
 }
 
@@ -37,8 +36,9 @@ fn write_pages(
     let cmd = cmd.clone().name(name.to_owned());
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    let page = sections(&String::from_utf8_lossy(&buf), &cmd, name == "driftq");
     let file = format!("{name}.1");
-    std::fs::write(dir.join(&file), buf)?;
+    std::fs::write(dir.join(&file), page)?;
     written.push(file);
     for sub in cmd.get_subcommands() {
         if sub.get_name() == "help" {
@@ -47,4 +47,33 @@ fn write_pages(
         write_pages(sub, &format!("{name}-{}", sub.get_name()), dir, written)?;
     }
     Ok(())
+}
+
+/// clap_mangen calls the `after_help` section EXTRA: an EXAMPLES section is named so, the top
+/// page's notes are NOTES, and `driftq(1)` gets an EXIT STATUS section before them.
+fn sections(page: &str, cmd: &clap::Command, top: bool) -> String {
+    let examples = cmd
+        .get_after_help()
+        .is_some_and(|h| h.to_string().starts_with("Examples:"));
+    let title = if examples {
+        ".SH EXAMPLES"
+    } else {
+        ".SH NOTES"
+    };
+    let mut page = page.replacen(".SH EXTRA", title, 1);
+    if top && let Some(at) = page.find(title) {
+        page.insert_str(at, &exit_status_section());
+    }
+    page
+}
+
+fn exit_status_section() -> String {
+    let mut out = String::from(".SH \"EXIT STATUS\"\n");
+    for (code, meaning) in crate::exit::MEANINGS {
+        out.push_str(&format!(".TP\n\\fB{code}\\fR\n{meaning}\n"));
+    }
+    out.push_str(
+        ".PP\n\\fBdriftq check\\fR exits as monitoring plugins do: 0 OK, 1 WARNING, 2 CRITICAL.\n",
+    );
+    out
 }
