@@ -422,7 +422,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version topic produce consume ack nack extend group dlq status read context check top bench help serve wal completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -33,7 +33,6 @@ complete -c driftq -n "__fish_driftq_needs_command" -l insecure -d 'Do not check
 complete -c driftq -n "__fish_driftq_needs_command" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_needs_command" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_needs_command" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
@@ -48,37 +47,11 @@ complete -c driftq -n "__fish_driftq_needs_command" -f -a "context" -d 'Named se
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
+complete -c driftq -n "__fish_driftq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
-complete -c driftq -n "__fish_driftq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l addr -d 'Address to listen on (`host:port`, or `:port` for all interfaces) [default: 127.0.0.1:8080]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l data-dir -d 'Data directory [default: ./driftq-data]' -r -F
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l fsync -d 'When writes reach the disk: always | interval=<duration> | never [default: always]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l log-level -d 'error | warn | info | debug | trace [default: info]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l log-format -d 'Log line format [default: text]' -r -f -a "text\t''
-json\t''"
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-inflight -d 'Leases a group may hold per partition [default: 1024]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-partition-msgs -d 'Unacked messages per partition (behind the slowest group) before produce gets 429 [default: 1000000]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-partition-bytes -d 'Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB [default: 1GiB]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-message-bytes -d 'Largest message accepted (key + value + headers + envelope text), e.g. 4MiB [default: 1MiB]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, e.g. 64MiB [default: 16MiB]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l router-config -d 'Rule file for the produce router (see docs/API.md) [default: no router]' -r -F
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d 'Segment size before roll-over, e.g. 256MiB [default: 64MiB]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l min-free-bytes -d 'Free space to keep on the data directory\'s disk: below it produces are refused (507 `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB or 5% of the disk, whichever is smaller]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML file with any of these settings (keys as the flags, with underscores)' -r -F
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -l no-headers -d 'Tables print their rows without the header row'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -753,6 +726,78 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "read" -d 'Read partitions by offset without a group (no lease, no lag): kcat -C, rpk without -g'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "context" -d 'Named servers: add, use, list, show, remove (kept in the XDG config directory)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "create" -d 'Create a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'List topics'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "alter" -d 'Add partitions to a topic, change its retention limits (the next retention pass applies them) or its retry policy'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "purge" -d 'Delete every message stored so far, keeping the topic, its offsets and its groups'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "delete" -d 'Delete a topic and its data'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Per-partition view of one group on one topic'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "messages" -d 'Messages as the group sees them: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group\'s position, with attempts and last error'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'DLQ topics and their depths'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "peek" -d 'Show DLQ messages without consuming them: origin, attempts, error history'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context the current one'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List contexts (the current one marked with *)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "remove" -d 'Remove a context'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "produce" -d 'Produce messages as fast as the server takes them'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l addr -d 'Address to listen on (`host:port`, or `:port` for all interfaces) [default: 127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l data-dir -d 'Data directory [default: ./driftq-data]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l fsync -d 'When writes reach the disk: always | interval=<duration> | never [default: always]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l log-level -d 'error | warn | info | debug | trace [default: info]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l log-format -d 'Log line format [default: text]' -r -f -a "text\t''
+json\t''"
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-inflight -d 'Leases a group may hold per partition [default: 1024]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-partition-msgs -d 'Unacked messages per partition (behind the slowest group) before produce gets 429 [default: 1000000]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-partition-bytes -d 'Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB [default: 1GiB]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-message-bytes -d 'Largest message accepted (key + value + headers + envelope text), e.g. 4MiB [default: 1MiB]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, e.g. 64MiB [default: 16MiB]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l router-config -d 'Rule file for the produce router (see docs/API.md) [default: no router]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d 'Segment size before roll-over, e.g. 256MiB [default: 64MiB]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l min-free-bytes -d 'Free space to keep on the data directory\'s disk: below it produces are refused (507 `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB or 5% of the disk, whichever is smaller]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML file with any of these settings (keys as the flags, with underscores)' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l no-headers -d 'Tables print their rows without the header row'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -826,48 +871,3 @@ complete -c driftq -n "__fish_driftq_using_subcommand man" -l insecure -d 'Do no
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "read" -d 'Read partitions by offset without a group (no lease, no lag): kcat -C, rpk without -g'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "context" -d 'Named servers: add, use, list, show, remove (kept in the XDG config directory)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "create" -d 'Create a topic'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'List topics'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "alter" -d 'Add partitions to a topic, change its retention limits (the next retention pass applies them) or its retry policy'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "purge" -d 'Delete every message stored so far, keeping the topic, its offsets and its groups'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "delete" -d 'Delete a topic and its data'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Every consumer group with lag, ready, inflight, oldest unacked age and DLQ count'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "describe" -d 'Per-partition view of one group on one topic'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "inflight" -d 'Who holds which lease, until when, and how many attempts'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "messages" -d 'Messages as the group sees them: queued, in flight, retried (failed, waiting for the next delivery) or acked, oldest first from the group\'s position, with attempts and last error'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "seek" -d 'Move a group\'s position: start | end | OFFSET | @TIME'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'DLQ topics and their depths'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "peek" -d 'Show DLQ messages without consuming them: origin, attempts, error history'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context the current one'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List contexts (the current one marked with *)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "remove" -d 'Remove a context'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "produce" -d 'Produce messages as fast as the server takes them'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'

@@ -36,40 +36,7 @@ _driftq() {
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:driftq-command-$line[1]:"
         case $line[1] in
-            (serve)
-_arguments "${_arguments_options[@]}" : \
-'--addr=[Address to listen on (\`host\:port\`, or \`\:port\` for all interfaces) \[default\: 127.0.0.1\:8080\]]:ADDR:_default' \
-'--data-dir=[Data directory \[default\: ./driftq-data\]]:DATA_DIR:_files' \
-'--fsync=[When writes reach the disk\: always | interval=<duration> | never \[default\: always\]]:FSYNC:_default' \
-'--log-level=[error | warn | info | debug | trace \[default\: info\]]:LOG_LEVEL:_default' \
-'--log-format=[Log line format \[default\: text\]]:LOG_FORMAT:(text json)' \
-'--max-inflight=[Leases a group may hold per partition \[default\: 1024\]]:MAX_INFLIGHT:_default' \
-'--max-partition-msgs=[Unacked messages per partition (behind the slowest group) before produce gets 429 \[default\: 1000000\]]:MAX_PARTITION_MSGS:_default' \
-'--max-partition-bytes=[Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB \[default\: 1GiB\]]:MAX_PARTITION_BYTES:_default' \
-'--max-message-bytes=[Largest message accepted (key + value + headers + envelope text), e.g. 4MiB \[default\: 1MiB\]]:MAX_MESSAGE_BYTES:_default' \
-'--max-body-bytes=[Largest request body accepted, e.g. 64MiB \[default\: 16MiB\]]:MAX_BODY_BYTES:_default' \
-'--router-config=[Rule file for the produce router (see docs/API.md) \[default\: no router\]]:ROUTER_CONFIG:_files' \
-'--segment-bytes=[Segment size before roll-over, e.g. 256MiB \[default\: 64MiB\]]:SEGMENT_BYTES:_default' \
-'--min-free-bytes=[Free space to keep on the data directory'\''s disk\: below it produces are refused (507 \`disk_full\`) while acks, nacks and deletes go on; 0 turns the floor off \[default\: 1GiB or 5% of the disk, whichever is smaller\]]:MIN_FREE_BYTES:_default' \
-'--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
-'--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
-'--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-'-V[Print version]' \
-'--version[Print version]' \
-&& ret=0
-;;
-(topic)
+            (topic)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
@@ -1340,168 +1307,6 @@ esac
     ;;
 esac
 ;;
-(wal)
-_arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help]' \
-'--help[Print help]' \
-'-V[Print version]' \
-'--version[Print version]' \
-":: :_driftq__subcmd__wal_commands" \
-"*::: :->wal" \
-&& ret=0
-
-    case $state in
-    (wal)
-        words=($line[1] "${words[@]}")
-        (( CURRENT += 1 ))
-        curcontext="${curcontext%:*:*}:driftq-wal-command-$line[1]:"
-        case $line[1] in
-            (inspect)
-_arguments "${_arguments_options[@]}" : \
-'--from=[Start at this offset]:OFFSET:_default' \
-'--limit=[Stop after this many records]:N:_default' \
-'-o+[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'--full[Print keys, headers, values and state records in full instead of a preview]' \
-'--index[Dump index and time-index entries instead of records]' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-'-V[Print version]' \
-'--version[Print version]' \
-':path -- Data directory, partition directory, or one `.log` segment file:_files' \
-&& ret=0
-;;
-(verify)
-_arguments "${_arguments_options[@]}" : \
-'-o+[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-'-V[Print version]' \
-'--version[Print version]' \
-':path -- Data directory, partition directory, or one `.log` segment file:_files' \
-&& ret=0
-;;
-(import)
-_arguments "${_arguments_options[@]}" : \
-'--data-dir=[The data directory to create; it must not exist]:DIR:_files' \
-'-o+[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-'-V[Print version]' \
-'--version[Print version]' \
-':wal -- The DriftQ v1 WAL file (read only):_files' \
-&& ret=0
-;;
-(help)
-_arguments "${_arguments_options[@]}" : \
-":: :_driftq__subcmd__wal__subcmd__help_commands" \
-"*::: :->help" \
-&& ret=0
-
-    case $state in
-    (help)
-        words=($line[1] "${words[@]}")
-        (( CURRENT += 1 ))
-        curcontext="${curcontext%:*:*}:driftq-wal-help-command-$line[1]:"
-        case $line[1] in
-            (inspect)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-(verify)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-(import)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-(help)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-        esac
-    ;;
-esac
-;;
-        esac
-    ;;
-esac
-;;
-(completions)
-_arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help]' \
-'--help[Print help]' \
-'-V[Print version]' \
-'--version[Print version]' \
-':shell -- Shell to complete for:(bash elvish fish powershell zsh)' \
-&& ret=0
-;;
-(man)
-_arguments "${_arguments_options[@]}" : \
-'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
-'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
-'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
-'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
-'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
-'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
-'--no-headers[Tables print their rows without the header row]' \
-'-h[Print help]' \
-'--help[Print help]' \
-'-V[Print version]' \
-'--version[Print version]' \
-'::dir -- Directory to write the pages into (created when missing):_files' \
-&& ret=0
-;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_driftq__subcmd__help_commands" \
@@ -1770,6 +1575,201 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+'--addr=[Address to listen on (\`host\:port\`, or \`\:port\` for all interfaces) \[default\: 127.0.0.1\:8080\]]:ADDR:_default' \
+'--data-dir=[Data directory \[default\: ./driftq-data\]]:DATA_DIR:_files' \
+'--fsync=[When writes reach the disk\: always | interval=<duration> | never \[default\: always\]]:FSYNC:_default' \
+'--log-level=[error | warn | info | debug | trace \[default\: info\]]:LOG_LEVEL:_default' \
+'--log-format=[Log line format \[default\: text\]]:LOG_FORMAT:(text json)' \
+'--max-inflight=[Leases a group may hold per partition \[default\: 1024\]]:MAX_INFLIGHT:_default' \
+'--max-partition-msgs=[Unacked messages per partition (behind the slowest group) before produce gets 429 \[default\: 1000000\]]:MAX_PARTITION_MSGS:_default' \
+'--max-partition-bytes=[Unacked bytes per partition (behind the slowest group) before produce gets 429, e.g. 512MiB \[default\: 1GiB\]]:MAX_PARTITION_BYTES:_default' \
+'--max-message-bytes=[Largest message accepted (key + value + headers + envelope text), e.g. 4MiB \[default\: 1MiB\]]:MAX_MESSAGE_BYTES:_default' \
+'--max-body-bytes=[Largest request body accepted, e.g. 64MiB \[default\: 16MiB\]]:MAX_BODY_BYTES:_default' \
+'--router-config=[Rule file for the produce router (see docs/API.md) \[default\: no router\]]:ROUTER_CONFIG:_files' \
+'--segment-bytes=[Segment size before roll-over, e.g. 256MiB \[default\: 64MiB\]]:SEGMENT_BYTES:_default' \
+'--min-free-bytes=[Free space to keep on the data directory'\''s disk\: below it produces are refused (507 \`disk_full\`) while acks, nacks and deletes go on; 0 turns the floor off \[default\: 1GiB or 5% of the disk, whichever is smaller\]]:MIN_FREE_BYTES:_default' \
+'--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
+'--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
+'--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(wal)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__wal_commands" \
+"*::: :->wal" \
+&& ret=0
+
+    case $state in
+    (wal)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-wal-command-$line[1]:"
+        case $line[1] in
+            (inspect)
+_arguments "${_arguments_options[@]}" : \
+'--from=[Start at this offset]:OFFSET:_default' \
+'--limit=[Stop after this many records]:N:_default' \
+'-o+[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--full[Print keys, headers, values and state records in full instead of a preview]' \
+'--index[Dump index and time-index entries instead of records]' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':path -- Data directory, partition directory, or one `.log` segment file:_files' \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':path -- Data directory, partition directory, or one `.log` segment file:_files' \
+&& ret=0
+;;
+(import)
+_arguments "${_arguments_options[@]}" : \
+'--data-dir=[The data directory to create; it must not exist]:DIR:_files' \
+'-o+[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
+json\:"JSON for scripts (NDJSON for streams of records)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':wal -- The DriftQ v1 WAL file (read only):_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__wal__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-wal-help-command-$line[1]:"
+        case $line[1] in
+            (inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(import)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell -- Shell to complete for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::dir -- Directory to write the pages into (created when missing):_files' \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -1778,7 +1778,6 @@ esac
 (( $+functions[_driftq_commands] )) ||
 _driftq_commands() {
     local commands; commands=(
-'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
 'topic:Create, list, describe, alter, purge and delete topics' \
 'produce:Produce messages\: from the argument, stdin or a file' \
 'consume:Consume messages as a group member (leases; acks what it printed unless --no-ack)' \
@@ -1793,10 +1792,11 @@ _driftq_commands() {
 'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
+'help:Print this message or the help of the given subcommand(s)' \
+'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
 'completions:Print a shell completion script' \
 'man:Write man pages (driftq.1 and one per subcommand) into DIR' \
-'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'driftq commands' commands "$@"
 }

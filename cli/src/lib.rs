@@ -99,6 +99,26 @@ pub(crate) fn since_epoch() -> std::time::Duration {
         .unwrap_or_default()
 }
 
+/// Commands that talk to no server: the server flags are hidden from their help and refused.
+const OFFLINE_COMMANDS: [&str; 4] = ["serve", "wal", "completions", "man"];
+
+/// The flags that choose and reach a server (global, for the commands that talk to one).
+const SERVER_FLAGS: [&str; 6] = [
+    "url", "context", "timeout", "ca_cert", "insecure", "verbose",
+];
+
+/// `cmd` and its subcommands without the server flags in their help.
+fn hide_server_flags(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        if SERVER_FLAGS.contains(&a.get_id().as_str()) {
+            a.hide(true)
+        } else {
+            a
+        }
+    })
+    .mut_subcommands(hide_server_flags)
+}
+
 /// Where clients look for the server unless told otherwise.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
 
@@ -229,20 +249,44 @@ fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
 }
 
 impl Cli {
-    /// The command tree as `driftq` shows it: the derive's, with every subcommand's EXAMPLES.
+    /// The command tree as `driftq` shows it: the derive's, with every subcommand's EXAMPLES,
+    /// and the flags that choose a server hidden where no server is talked to.
     #[must_use]
     pub fn command_with_examples() -> clap::Command {
-        examples::attach(<Self as clap::CommandFactory>::command())
+        let mut cmd = examples::attach(<Self as clap::CommandFactory>::command());
+        // Built first: the server flags are global, so they exist in every subcommand only once
+        // clap has propagated them.
+        cmd.build();
+        for name in OFFLINE_COMMANDS {
+            cmd = cmd.mut_subcommand(name, hide_server_flags);
+        }
+        cmd
     }
 
     /// Parses `args` against [`Self::command_with_examples`]; exits as clap does on bad usage
-    /// or `--help`.
+    /// or `--help`, and refuses a server flag given to a command that talks to no server.
     pub fn parse_with_examples<I, T>(args: I) -> Self
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let matches = Self::command_with_examples().get_matches_from(args);
+        let mut cmd = Self::command_with_examples();
+        let matches = cmd.clone().get_matches_from(args);
+        if let Some((name, _)) = matches.subcommand()
+            && OFFLINE_COMMANDS.contains(&name)
+            && let Some(flag) = SERVER_FLAGS
+                .iter()
+                .find(|id| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        {
+            cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--{} is for commands that talk to a server; `driftq {name}` talks to none",
+                    flag.replace('_', "-")
+                ),
+            )
+            .exit();
+        }
         <Self as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }
 

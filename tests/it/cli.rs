@@ -2109,3 +2109,44 @@ fn produce_reads_raw_input_key_delimited_lines_and_plain_json_fields() {
         .code(2)
         .stderr(predicate::str::contains("no key delimiter"));
 }
+
+#[test]
+fn server_flags_belong_to_commands_that_talk_to_a_server() {
+    for cmd in [
+        &["serve"][..],
+        &["wal", "verify"],
+        &["completions", "bash"],
+        &["man"],
+    ] {
+        let help = driftq().args(cmd).arg("--help").assert().success();
+        let text = String::from_utf8_lossy(&help.get_output().stdout).into_owned();
+        for flag in ["--url", "--context", "--ca-cert", "--insecure", "--timeout"] {
+            assert!(!text.contains(flag), "{cmd:?} --help shows {flag}:\n{text}");
+        }
+    }
+    driftq()
+        .args(["serve", "--url", "http://127.0.0.1:1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--url is for commands that talk to a server; `driftq serve` talks to none",
+        ));
+    driftq()
+        .args(["wal", "verify", "/nonexistent", "--insecure"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--insecure is for commands that talk to a server",
+        ));
+    // The environment is no flag: DRIFTQ_URL set for the client commands does not stop a server.
+    driftq()
+        .env("DRIFTQ_URL", "http://127.0.0.1:1")
+        .args(["completions", "bash"])
+        .assert()
+        .success();
+    let help = driftq()
+        .args(["topic", "list", "--help"])
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&help.get_output().stdout).contains("--ca-cert"));
+}
