@@ -604,7 +604,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to move]:GROUP:_default' \
 '--group=[Consumer group to move]:GROUP:_default' \
-'--to=[start | end | OFFSET | -N (N before the end) | @TIME (RFC 3339, unix ms, or -DURATION ago)]:TO:_default' \
+'--to=[start | end | N | -N (N before the end) | +N (N after the start) | @TIME (RFC 3339, unix ms, or -DURATION ago)\: \`driftq read\`'\''s offset grammar, one position]:TO:_default' \
 '-p+[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '--partition=[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -816,7 +816,7 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (replay)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Target topic \[default\: each message'\''s origin\]]:TO:_default' \
-'--offsets=[DLQ offsets A-B (inclusive; in every partition unless --partition)]:OFFSETS:_default' \
+'--offsets=[DLQ offsets A\:B (B not included; \`A\:\` to the end) or A-B (both included), in every partition unless --partition]:OFFSETS:_default' \
 '--partition=[Only this DLQ partition]:PARTITION:_default' \
 '--since=[Dead-lettered at or after (RFC 3339, unix ms, or -DURATION ago)]:SINCE:_default' \
 '--until=[Dead-lettered at or before (same forms)]:UNTIL:_default' \

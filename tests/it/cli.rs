@@ -598,7 +598,29 @@ fn group_seek_before_the_end_and_bad_values(s: &Server) {
         .args(["group", "seek", "t", "-g", "g", "--to", "-two", "--yes"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--to -N needs a number"));
+        .stderr(predicate::str::contains(
+            "--to must be start, end, N, -N, +N or @TIME, not \"-two\"",
+        ));
+    // +N: that many after the start of each partition (rpk's grammar, as `driftq read`).
+    let a = cli(s)
+        .args([
+            "group", "seek", "t", "-g", "g", "--to", "+1", "--yes", "--force", "-o", "json",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("→ 1 after the start"));
+    let moved = stdout_json(&a)["moved"].clone();
+    assert!(
+        moved
+            .as_array()
+            .is_some_and(|m| !m.is_empty() && m.iter().all(|m| m["to"].as_u64() <= Some(1))),
+        "{moved}"
+    );
+    cli(s)
+        .args(["group", "seek", "t", "-g", "g", "--to", "0:5", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a seek goes to one position"));
     let _ = cli(s)
         .args(["group", "seek", "t", "-g", "g", "--to", "end", "--yes"])
         .assert()
@@ -934,7 +956,7 @@ fn dlq_peek_and_replay(s: &Server) {
         0,
         "dead-lettered just now, not an hour ago"
     );
-    for range in ["0-0", "0-9"] {
+    for range in ["0-0", "0-9", "0:1", "0:"] {
         let a = cli(s)
             .args([
                 "dlq",

@@ -9,7 +9,7 @@ use driftq_core::broker::glob_match;
 use serde_json::{Value, json};
 
 use super::interrupt::{INTERRUPTED, Interrupt};
-use super::{parse_before_end, parse_duration, parse_time_ms, seek_before_end};
+use super::{parse_before_end, parse_duration, parse_time_ms, seek_each_partition};
 use crate::client::Client;
 use crate::{ExitError, OutputFormat, exit};
 
@@ -192,7 +192,9 @@ fn default_owner() -> String {
 /// Moves the group to `from` before consuming.
 fn seek_from(client: &Client, a: &ConsumeArgs, from: &str) -> anyhow::Result<()> {
     if let Some(n) = parse_before_end(from, "--from")? {
-        seek_before_end(client, &a.topic, &a.group, n, None, a.force)?;
+        seek_each_partition(client, &a.topic, &a.group, None, a.force, |low, high| {
+            high.saturating_sub(n).max(low)
+        })?;
         return Ok(());
     }
     let to = match from {

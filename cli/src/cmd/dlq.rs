@@ -53,7 +53,8 @@ pub struct ReplayArgs {
     /// Target topic [default: each message's origin]
     #[arg(long)]
     pub to: Option<String>,
-    /// DLQ offsets A-B (inclusive; in every partition unless --partition)
+    /// DLQ offsets A:B (B not included; `A:` to the end) or A-B (both included), in every
+    /// partition unless --partition
     #[arg(long)]
     pub offsets: Option<String>,
     /// Only this DLQ partition
@@ -110,16 +111,11 @@ fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
         body["partition"] = json!(p);
     }
     if let Some(r) = &a.offsets {
-        let bad =
-            || ExitError::usage_error(format!("--offsets {r:?} is not A-B (DLQ offsets, A ≤ B)"));
-        let (x, y) = r.split_once('-').ok_or_else(bad)?;
-        let from: u64 = x.trim().parse().map_err(|_| bad())?;
-        let to: u64 = y.trim().parse().map_err(|_| bad())?;
-        if from > to {
-            return Err(bad());
-        }
+        let (from, to) = parse_offset_range(r)?;
         body["offset_from"] = json!(from);
-        body["offset_to"] = json!(to);
+        if let Some(to) = to {
+            body["offset_to"] = json!(to);
+        }
     }
     for f in &a.filter {
         let Some((what, glob)) = f.split_once('=') else {
@@ -133,6 +129,33 @@ fn replay_body(a: &ReplayArgs) -> anyhow::Result<Value> {
         }
     }
     Ok(body)
+}
+
+/// `--offsets`: `A:B` as `driftq read` takes a range (B not included; `A:` to the end), or
+/// `A-B` (both included). Returns the first and last offset (`None`: no last).
+fn parse_offset_range(r: &str) -> anyhow::Result<(u64, Option<u64>)> {
+    let bad = || {
+        ExitError::usage_error(format!(
+            "--offsets {r:?} is not A-B (both included), A:B (B not included) or A:, with A ≤ B"
+        ))
+    };
+    let num = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
+    let (from, last) = match (r.split_once(':'), r.split_once('-')) {
+        (Some((a, "")), _) => (num(a)?, None),
+        (Some((a, b)), _) => {
+            let (a, b) = (num(a)?, num(b)?);
+            if b <= a {
+                return Err(bad());
+            }
+            (a, Some(b - 1))
+        }
+        (None, Some((a, b))) => (num(a)?, Some(num(b)?)),
+        (None, None) => return Err(bad()),
+    };
+    if last.is_some_and(|l| l < from) {
+        return Err(bad());
+    }
+    Ok((from, last))
 }
 
 fn bad_filter(f: &str) -> anyhow::Error {

@@ -5,7 +5,8 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{confirm, human_ms, parse_before_end, parse_time_ms, seek_before_end, table_of};
+use super::read::Spot;
+use super::{confirm, human_ms, seek_each_partition, table_of};
 use driftq_core::api::Bytes;
 use driftq_core::api::debug::MessageStateRow;
 use driftq_core::api::groups::GroupDescription;
@@ -130,7 +131,8 @@ pub struct SeekArgs {
     /// Consumer group to move
     #[arg(short, long)]
     pub group: String,
-    /// start | end | OFFSET | -N (N before the end) | @TIME (RFC 3339, unix ms, or -DURATION ago)
+    /// start | end | N | -N (N before the end) | +N (N after the start) | @TIME (RFC 3339,
+    /// unix ms, or -DURATION ago): `driftq read`'s offset grammar, one position
     #[arg(long, allow_hyphen_values = true)]
     pub to: String,
     /// Move only this partition [default: all]
@@ -437,35 +439,52 @@ fn delete(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     Ok(())
 }
 
-/// The request's target of `--to`, and how the preview says it.
-fn seek_target(to: &str, before_end: Option<u64>) -> anyhow::Result<(Value, String)> {
-    Ok(match to {
-        o if before_end.is_some() => (json!(null), format!("{} before the end", &o[1..])),
-        "start" => (json!("start"), "the start".to_owned()),
-        "end" => (json!("end"), "the end".to_owned()),
-        t if t.starts_with('@') => {
-            let ms =
-                parse_time_ms(&t[1..]).map_err(|e| ExitError::usage_error(format!("--to: {e}")))?;
-            (
-                json!(format!("@{ms}")),
-                format!(
-                    "the first message at or after {}",
-                    driftq_core::api::format_rfc3339_ms(ms)
-                ),
-            )
-        }
-        o => {
-            let offset = o.parse::<u64>().map_err(|_| {
-                ExitError::usage_error("--to must be start, end, OFFSET, -N or @TIME")
-            })?;
-            (json!(offset), format!("offset {offset}"))
-        }
+/// Where `--to` moves the group: a position the server resolves (start, end, an offset, a
+/// time), or one relative to each partition's watermarks that the client resolves.
+enum SeekTarget {
+    Server(Value),
+    PerPartition(Spot),
+}
+
+/// `--to` in `driftq read`'s offset grammar (one position, no range), and how the preview says it.
+fn seek_target(to: &str) -> anyhow::Result<(SeekTarget, String)> {
+    let (spot, range_end) = super::read::parse_offset(to).map_err(|_| {
+        ExitError::usage_error(format!(
+            "--to must be start, end, N, -N, +N or @TIME, not {to:?}"
+        ))
+    })?;
+    if range_end.is_some() {
+        return Err(ExitError::usage_error(format!(
+            "--to {to:?}: a seek goes to one position, not a range"
+        )));
+    }
+    Ok(match spot {
+        Spot::Start => (SeekTarget::Server(json!("start")), "the start".to_owned()),
+        Spot::End => (SeekTarget::Server(json!("end")), "the end".to_owned()),
+        Spot::At(offset) => (
+            SeekTarget::Server(json!(offset)),
+            format!("offset {offset}"),
+        ),
+        Spot::Time(ms) => (
+            SeekTarget::Server(json!(format!("@{ms}"))),
+            format!(
+                "the first message at or after {}",
+                driftq_core::api::format_rfc3339_ms(ms)
+            ),
+        ),
+        Spot::BeforeEnd(n) => (
+            SeekTarget::PerPartition(spot),
+            format!("{n} before the end"),
+        ),
+        Spot::AfterStart(n) => (
+            SeekTarget::PerPartition(spot),
+            format!("{n} after the start"),
+        ),
     })
 }
 
 fn seek(a: &SeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
-    let before_end = parse_before_end(&a.to, "--to")?;
-    let (to, target) = seek_target(&a.to, before_end)?;
+    let (to, target) = seek_target(&a.to)?;
     // Preview what moves before doing it.
     if let Ok(g) = client.describe_group(&a.topic, &a.group) {
         for p in &g.partitions {
@@ -481,9 +500,15 @@ fn seek(a: &SeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
         a.yes,
         &format!("move group {} on {} to {}", a.group, a.topic, a.to),
     )?;
-    let moved = match before_end {
-        Some(n) => seek_before_end(client, &a.topic, &a.group, n, a.partition, a.force)?,
-        None => {
+    let moved = match to {
+        SeekTarget::PerPartition(spot) => {
+            let at = move |low: u64, high: u64| match spot {
+                Spot::AfterStart(n) => low.saturating_add(n).min(high),
+                _ => high.saturating_sub(spot_back(spot)).max(low),
+            };
+            seek_each_partition(client, &a.topic, &a.group, a.partition, a.force, at)?
+        }
+        SeekTarget::Server(to) => {
             client
                 .seek(&a.topic, &a.group, &to, a.partition, a.force)?
                 .moved
@@ -498,4 +523,12 @@ fn seek(a: &SeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
         }
     }
     Ok(())
+}
+
+/// How many before the end a `-N` spot is (0 for any other).
+fn spot_back(spot: Spot) -> u64 {
+    match spot {
+        Spot::BeforeEnd(n) => n,
+        _ => 0,
+    }
 }

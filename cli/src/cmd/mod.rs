@@ -83,34 +83,30 @@ pub fn confirm(yes: bool, what: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Parses a size as people write it: `512`, `10KB`, `64MiB`, `10GiB`, `1.5GB`.
-/// Moves `group` to `n` messages before the end of each partition (or only of `only`), never
-/// before a partition's first stored message — Kafka's `--shift-by -N` from the latest offset.
-/// Each partition is moved by its own request, so a producer may append between them. Returns
-/// the server's `moved` entries.
-pub fn seek_before_end(
+/// Moves `group` on each partition (or only on `only`) to the offset `at(low, high)` names
+/// for the partition's watermarks — Kafka's `--shift-by` relative to its earliest or latest
+/// offset. Each partition is moved by its own request, so a producer may append between them.
+/// Returns the server's `moved` entries.
+pub fn seek_each_partition(
     client: &crate::client::Client,
     topic: &str,
     group: &str,
-    n: u64,
     only: Option<u32>,
     force: bool,
+    at: impl Fn(u64, u64) -> u64,
 ) -> anyhow::Result<Vec<driftq_core::api::groups::Move>> {
     let described = client.describe_topic(topic)?;
     let mut moved = Vec::new();
     for p in &described.partitions {
-        let (low, high, partition) = (p.low_watermark, p.high_watermark, p.partition);
-        if only.is_some_and(|o| o != partition) {
+        if only.is_some_and(|o| o != p.partition) {
             continue;
         }
-        let r = client.seek(
-            topic,
-            group,
-            &serde_json::json!(high.saturating_sub(n).max(low)),
-            Some(partition),
-            force,
-        )?;
-        moved.extend(r.moved);
+        let to = serde_json::json!(at(p.low_watermark, p.high_watermark));
+        moved.extend(
+            client
+                .seek(topic, group, &to, Some(p.partition), force)?
+                .moved,
+        );
     }
     Ok(moved)
 }
@@ -125,6 +121,7 @@ pub fn parse_before_end(s: &str, what: &str) -> anyhow::Result<Option<u64>> {
     })
 }
 
+/// Parses a size as people write it: `512`, `10KB`, `64MiB`, `10GiB`, `1.5GB`.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t

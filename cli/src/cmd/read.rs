@@ -51,7 +51,7 @@ pub struct ReadArgs {
 }
 
 /// One side of an offset spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spot {
     Start,
     End,
