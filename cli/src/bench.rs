@@ -1063,7 +1063,7 @@ async fn bench(
 
 fn table(report: &Value) -> String {
     let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
     t.set_header([
         "phase", "messages", "errors", "seconds", "msgs/s", "MB/s", "p50 ms", "p90 ms", "p99 ms",
         "p99.9 ms", "max ms",

@@ -43,7 +43,7 @@ pub fn table_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Tab
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     let plain = !std::io::stdout().is_terminal();
-    t.load_preset(if plain {
+    t.load_style(if plain {
         presets::NOTHING
     } else {
         presets::UTF8_BORDERS_ONLY
