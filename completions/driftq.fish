@@ -79,7 +79,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l ordering -d '`key`: each group delivers a key\'s messages one at a time, in order — a message is leased only when every earlier message with its key is acked or dead-lettered, and a failed one is retried before the next (SQS FIFO\'s message groups). Keyless messages are not ordered. Chosen at creation only' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -90,7 +91,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -101,7 +103,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -112,7 +115,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -129,7 +133,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l backoff -d 'Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l max-backoff -d 'Under that policy, never wait longer than this between deliveries (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -140,7 +145,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -152,7 +158,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -164,7 +171,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -204,7 +212,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l target-topic -
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l delay -d 'Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS\'s DelaySeconds). Messages produced after it are not held up' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l batch -d 'Messages per request when reading many' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -222,7 +231,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l format -d 'Lin
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l owner -d 'Consumer name that holds the leases [default: <hostname>-<pid>]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l lease -d 'Lease length' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -242,7 +252,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand ack" -l owner -d 'Lease ow
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s p -l partition -d 'Partition of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -258,7 +269,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -l owner -d 'Lease o
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s p -l partition -d 'Partition of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why: kept with the message, shown by `group inflight` and in the DLQ' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l delay -d 'Redeliver after this long instead of the message\'s retry backoff' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -277,7 +289,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l owner -d 'Lease
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s p -l partition -d 'Partition of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New lease length, counted from now' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
@@ -308,7 +321,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "rm" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -319,7 +333,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -331,7 +346,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -343,7 +359,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -364,7 +381,8 @@ blocked-by-key\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l owner -d 'Only messages leased to this owner' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s n -l limit -d 'At most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -378,7 +396,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l to -d 'start | end | N | -N (N before the end) | +N (N after the start) | @TIME (RFC 3339, unix ms, or -DURATION ago): `driftq read`\'s offset grammar, one position' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s p -l partition -d 'Move only this partition [default: all]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -392,7 +411,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s g -l group -d 'Consumer group to delete' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -406,7 +426,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s g -l group -d 'Consumer group to delete' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -440,7 +461,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -451,7 +473,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -463,7 +486,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -482,7 +506,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'At most N messages per second' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -501,7 +526,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -516,7 +542,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand read" -l offset -d 'Where 
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s n -l count -d 'Stop after N messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l format -d 'Line template, as `consume --format` takes it (%t %p %o %k %v %h %T)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -563,7 +590,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -574,7 +602,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -605,7 +634,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-lag -d 'Most
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-oldest -d 'Oldest a group\'s unacked message may be, e.g. 5m' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-dlq -d 'Most messages a group may have dead-lettered' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -655,7 +685,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -683,7 +714,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -711,7 +743,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -814,7 +847,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l from -d 'Start at this offset' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l limit -d 'Stop after this many records' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format (json: one object per line, binary-safe)' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -827,7 +861,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format (json: the whole report as one object)' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
@@ -839,7 +874,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format (json: the report as one object)' -r -f -a "table\t'Aligned text for people'
-json\t'JSON for scripts (NDJSON for streams of records)'"
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r

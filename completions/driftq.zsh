@@ -72,9 +72,11 @@ _arguments "${_arguments_options[@]}" : \
 '--ordering=[\`key\`\: each group delivers a key'\''s messages one at a time, in order — a message is leased only when every earlier message with its key is acked or dead-lettered, and a failed one is retried before the next (SQS FIFO'\''s message groups). Keyless messages are not ordered. Chosen at creation only]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -93,9 +95,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -113,9 +117,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -133,9 +139,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (describe)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -161,9 +169,11 @@ _arguments "${_arguments_options[@]}" : \
 '--backoff=[Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)]:BACKOFF:_default' \
 '--max-backoff=[Under that policy, never wait longer than this between deliveries (e.g. 30s)]:MAX_BACKOFF:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -182,9 +192,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (purge)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -204,9 +216,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (delete)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -226,9 +240,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (rm)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -320,9 +336,11 @@ raw\:"All of stdin (or --file) is one value, byte for byte"))' \
 '--delay=[Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS'\''s DelaySeconds). Messages produced after it are not held up]:DELAY:_default' \
 '--batch=[Messages per request when reading many]:BATCH:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -351,9 +369,11 @@ _arguments "${_arguments_options[@]}" : \
 '--owner=[Consumer name that holds the leases \[default\: <hostname>-<pid>\]]:OWNER:_default' \
 '--lease=[Lease length]:LEASE:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -384,9 +404,11 @@ _arguments "${_arguments_options[@]}" : \
 '--partition=[Partition of the leased message]:PARTITION:_default' \
 '--offset=[Offset of the leased message]:OFFSET:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -412,9 +434,11 @@ _arguments "${_arguments_options[@]}" : \
 '--partition=[Partition of the leased message]:PARTITION:_default' \
 '--offset=[Offset of the leased message]:OFFSET:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--reason=[Why\: kept with the message, shown by \`group inflight\` and in the DLQ]:REASON:_default' \
 '--delay=[Redeliver after this long instead of the message'\''s retry backoff]:DELAY:_default' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -443,9 +467,11 @@ _arguments "${_arguments_options[@]}" : \
 '--partition=[Partition of the leased message]:PARTITION:_default' \
 '--offset=[Offset of the leased message]:OFFSET:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--lease=[New lease length, counted from now]:LENGTH:_default' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
@@ -490,9 +516,11 @@ _arguments "${_arguments_options[@]}" : \
             (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -510,9 +538,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -532,9 +562,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group]:GROUP:_default' \
 '--group=[Consumer group]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -555,9 +587,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group]:GROUP:_default' \
 '--group=[Consumer group]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -582,9 +616,11 @@ _arguments "${_arguments_options[@]}" : \
 '-n+[At most this many messages]:LIMIT:_default' \
 '--limit=[At most this many messages]:LIMIT:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -608,9 +644,11 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '--partition=[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -633,9 +671,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to delete]:GROUP:_default' \
 '--group=[Consumer group to delete]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -658,9 +698,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to delete]:GROUP:_default' \
 '--group=[Consumer group to delete]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -753,9 +795,11 @@ _arguments "${_arguments_options[@]}" : \
             (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -773,9 +817,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -795,9 +841,11 @@ _arguments "${_arguments_options[@]}" : \
 '-n+[Show at most this many messages]:MAX:_default' \
 '--max=[Show at most this many messages]:MAX:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -824,9 +872,11 @@ _arguments "${_arguments_options[@]}" : \
 '--limit=[Replay at most this many messages]:LIMIT:_default' \
 '--rate=[At most N messages per second]:N/s:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -885,9 +935,11 @@ esac
 (status)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -911,9 +963,11 @@ _arguments "${_arguments_options[@]}" : \
 '--count=[Stop after N messages]:COUNT:_default' \
 '--format=[Line template, as \`consume --format\` takes it (%t %p %o %k %v %h %T)]:FORMAT:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -994,9 +1048,11 @@ _arguments "${_arguments_options[@]}" : \
 (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1014,9 +1070,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (show)
 _arguments "${_arguments_options[@]}" : \
 '-o+[]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1102,9 +1160,11 @@ _arguments "${_arguments_options[@]}" : \
 '--max-oldest=[Oldest a group'\''s unacked message may be, e.g. 5m]:MAX_OLDEST:_default' \
 '--max-dlq=[Most messages a group may have dead-lettered]:MAX_DLQ:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1179,9 +1239,11 @@ stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a bat
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1216,9 +1278,11 @@ stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a bat
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1253,9 +1317,11 @@ stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a bat
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1637,9 +1703,11 @@ _arguments "${_arguments_options[@]}" : \
 '--from=[Start at this offset]:OFFSET:_default' \
 '--limit=[Stop after this many records]:N:_default' \
 '-o+[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1660,9 +1728,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 (verify)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
@@ -1682,9 +1752,11 @@ json\:"JSON for scripts (NDJSON for streams of records)"))' \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[The data directory to create; it must not exist]:DIR:_files' \
 '-o+[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
-json\:"JSON for scripts (NDJSON for streams of records)"))' \
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \

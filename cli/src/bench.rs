@@ -197,7 +197,7 @@ pub fn run(
     let report = runtime.block_on(bench(mode, args, &url, tls))?;
     drop(embedded);
     match args.output {
-        OutputFormat::Json => writeln!(out, "{report}")?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{report}")?,
         OutputFormat::Table => writeln!(out, "{}", table(&report))?,
     }
     Ok(crate::exit::OK)

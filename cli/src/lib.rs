@@ -12,6 +12,7 @@ pub mod retry;
 pub mod serve_args;
 pub mod tls;
 pub mod wal;
+pub mod yaml;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -320,8 +321,60 @@ impl Cli {
     }
 }
 
-/// Runs a client command (everything but `serve` and `top`); returns the exit code.
+impl Command {
+    /// The `-o` format the command prints in, for those that print records.
+    #[must_use]
+    pub fn output(&self) -> Option<OutputFormat> {
+        use cmd::{dlq::DlqCommand as D, group::GroupCommand as G, topic::TopicCommand as T};
+        Some(match self {
+            Self::Topic(T::Create(a)) => a.output,
+            Self::Topic(T::List(a)) => a.output,
+            Self::Topic(T::Describe(a)) => a.output,
+            Self::Topic(T::Alter(a)) => a.output,
+            Self::Topic(T::Purge(a) | T::Delete(a)) => a.output,
+            Self::Produce(a) => a.output,
+            Self::Consume(a) => a.output,
+            Self::Read(a) => a.output,
+            Self::Ack(a) => a.lease.output,
+            Self::Nack(a) => a.lease.output,
+            Self::Extend(a) => a.lease.output,
+            Self::Group(G::List(a)) => a.output,
+            Self::Group(G::Describe(a) | G::Inflight(a)) => a.output,
+            Self::Group(G::Messages(a)) => a.output,
+            Self::Group(G::Seek(a)) => a.output,
+            Self::Group(G::Delete(a)) => a.output,
+            Self::Dlq(D::List(a)) => a.output,
+            Self::Dlq(D::Peek(a)) => a.output,
+            Self::Dlq(D::Replay(a)) => a.output,
+            Self::Status(a) => a.output,
+            Self::Check(a) => a.output,
+            Self::Context(
+                cmd::context::ContextCommand::List { output }
+                | cmd::context::ContextCommand::Show { output, .. },
+            ) => *output,
+            Self::Bench(
+                bench::BenchCommand::Produce(a)
+                | bench::BenchCommand::Consume(a)
+                | bench::BenchCommand::E2e(a),
+            ) => a.output,
+            Self::Wal(wal::WalCommand::Inspect(a)) => a.output,
+            Self::Wal(wal::WalCommand::Verify(a)) => a.output,
+            Self::Wal(wal::WalCommand::Import(a)) => a.output,
+            _ => return None,
+        })
+    }
+}
+
+/// Runs a client command (everything but `serve` and `top`); returns the exit code. With
+/// `-o yaml` the command prints JSON lines and [`yaml::YamlLines`] turns each into a document.
 pub fn run_client(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
+    if cli.command.output() == Some(OutputFormat::Yaml) {
+        return run_command(cli, &mut yaml::YamlLines::new(out));
+    }
+    run_command(cli, out)
+}
+
+fn run_command(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
     cmd::set_no_headers(cli.no_headers);
     let client = || -> anyhow::Result<client::Client> { Ok(cli.client()?.1) };
     match &cli.command {
@@ -385,6 +438,16 @@ pub enum OutputFormat {
     Table,
     /// JSON for scripts (NDJSON for streams of records).
     Json,
+    /// YAML: one document per record (the JSON output, as YAML).
+    Yaml,
+}
+
+impl OutputFormat {
+    /// JSON or YAML: the records as data, not a table.
+    #[must_use]
+    pub fn is_structured(self) -> bool {
+        matches!(self, Self::Json | Self::Yaml)
+    }
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ fn import(args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         code: exit::ERROR,
         message: format!("import failed: {e}"),
     })?;
-    if args.output == OutputFormat::Json {
+    if args.output.is_structured() {
         let mut v = serde_json::to_value(&report)?;
         v["wal"] = json!(args.wal.display().to_string());
         v["data_dir"] = json!(args.data_dir.display().to_string());
@@ -270,7 +270,7 @@ fn write_bad(
 fn inspect(args: &InspectArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let target = resolve(&args.path)?;
     let segments = segment_files(&target)?;
-    let json = args.output == OutputFormat::Json;
+    let json = args.output.is_structured();
     if args.index {
         for (base, path) in &segments {
             dump_index(*base, path, json, out)?;
@@ -573,7 +573,7 @@ fn verify(args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
             found: "no such directory (serve refuses to start; --repair recreates it at the next known offset)".into(),
         });
     }
-    if args.output == OutputFormat::Json {
+    if args.output.is_structured() {
         writeln!(out, "{}", report_json(&args.path, &report))?;
     } else {
         for p in &report.problems {

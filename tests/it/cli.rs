@@ -2172,3 +2172,36 @@ fn server_flags_belong_to_commands_that_talk_to_a_server() {
         .success();
     assert!(String::from_utf8_lossy(&help.get_output().stdout).contains("--ca-cert"));
 }
+
+#[test]
+fn yaml_output_is_one_document_per_record() {
+    let s = Server::start(&[]);
+    cli(&s)
+        .args(["topic", "create", "orders", "-p", "2"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["produce", "orders", "-k", "k1"])
+        .write_stdin("one\ntwo\n")
+        .assert()
+        .success();
+    let a = cli(&s)
+        .args(["topic", "describe", "orders", "-o", "yaml"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        text.starts_with("---\n") && text.contains("name: orders"),
+        "{text}"
+    );
+    let a = cli(&s)
+        .args(["consume", "orders", "-g", "g", "-n", "2", "-o", "yaml"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert_eq!(text.matches("---\n").count(), 2, "{text}");
+    assert!(
+        text.contains("value: one") && text.contains("value: two"),
+        "{text}"
+    );
+}

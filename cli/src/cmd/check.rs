@@ -114,7 +114,7 @@ pub fn run(a: &CheckArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         .map_or(OK, |c| u8::try_from(c).unwrap_or(CRITICAL));
     let count = |c: u8| rows.iter().filter(|r| r["code"] == c).count();
     match a.output {
-        OutputFormat::Json => writeln!(
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(
             out,
             "{}",
             json!({"status": word(worst), "code": worst, "checks": rows})

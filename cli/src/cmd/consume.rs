@@ -280,7 +280,7 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                 if matches(&filters, m) {
                     match (&a.format, a.output) {
                         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
-                        (None, OutputFormat::Json) => writeln!(out, "{m}")?,
+                        (None, OutputFormat::Json | OutputFormat::Yaml) => writeln!(out, "{m}")?,
                         (None, OutputFormat::Table) => {
                             writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
                         }

@@ -119,7 +119,7 @@ fn use_context(file: &mut Contexts, name: &str, out: &mut dyn Write) -> anyhow::
 
 fn list(file: &Contexts, output: OutputFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     match output {
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Yaml => {
             let rows: Vec<_> = file
                 .contexts
                 .iter()
@@ -156,7 +156,7 @@ fn show(
     let c = file.get(&name)?;
     let v = json!({"name": name, "url": c.url, "token": c.token.is_some(), "current": file.current.as_deref() == Some(name.as_str())});
     match output {
-        OutputFormat::Json => writeln!(out, "{v}")?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{v}")?,
         OutputFormat::Table => writeln!(
             out,
             "{name}: {} (token {})",

@@ -186,7 +186,7 @@ pub fn run(cmd: &DlqCommand, client: &Client, out: &mut dyn Write) -> anyhow::Re
 fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     let rows = client.dlq_list()?;
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!({ "dlq": rows }))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!({ "dlq": rows }))?,
         OutputFormat::Table if rows.is_empty() => {
             writeln!(
                 out,
@@ -212,7 +212,7 @@ fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8
 fn peek(a: &PeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     let msgs = client.dlq_peek(&a.topic, a.max)?;
     match a.output {
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Yaml => {
             for m in &msgs {
                 writeln!(out, "{}", json!(m))?;
             }
@@ -324,7 +324,7 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         pb.finish_and_clear();
     }
     match a.output {
-        OutputFormat::Json => writeln!(
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(
             out,
             "{}",
             json!({"selected": selected, "replayed": replayed, "failed": failed, "items": items})
@@ -349,7 +349,7 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
 /// The replay plan (a dry run, or nothing to replay).
 fn show_plan(a: &ReplayArgs, plan: &ReplayReply, out: &mut dyn Write) -> anyhow::Result<()> {
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!(plan))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(plan))?,
         OutputFormat::Table if plan.selected == 0 => {
             writeln!(
                 out,

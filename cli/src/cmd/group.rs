@@ -177,7 +177,7 @@ pub fn run(cmd: &GroupCommand, client: &Client, out: &mut dyn Write) -> anyhow::
 fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
     let groups = client.groups()?;
     match a.output {
-        OutputFormat::Json => writeln!(
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(
             out,
             "{}",
             json!({"groups": groups.iter().map(row).collect::<Vec<_>>()})
@@ -220,7 +220,7 @@ fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
 fn describe(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
     let g = client.describe_group(&a.topic, &a.group)?;
     match a.output {
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Yaml => {
             let mut v = json!({
                 "topic": g.topic, "group": g.group, "lag": g.lag, "ready": g.ready,
                 "inflight": g.inflight, "oldest_unacked_age_ms": g.oldest_unacked_age_ms,
@@ -318,7 +318,9 @@ fn describe_table(a: &GroupArgs, g: &GroupDescription, out: &mut dyn Write) -> a
 fn inflight(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
     let rows = client.inflight(&a.topic, &a.group)?;
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!({ "inflight": rows }))?,
+        OutputFormat::Json | OutputFormat::Yaml => {
+            writeln!(out, "{}", json!({ "inflight": rows }))?
+        }
         OutputFormat::Table if rows.is_empty() => {
             writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
         }
@@ -366,7 +368,7 @@ fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::R
         a.limit,
     )?;
     match a.output {
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Yaml => {
             for r in &rows {
                 writeln!(out, "{}", json!(r))?;
             }
@@ -427,7 +429,7 @@ fn delete(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     )?;
     let reply = client.delete_group(&a.topic, &a.group, a.force)?;
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!(reply))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(reply))?,
         OutputFormat::Table => {
             write!(out, "deleted group {} of {}", a.group, a.topic)?;
             if reply.dropped_leases > 0 {
@@ -515,7 +517,7 @@ fn seek(a: &SeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
         }
     };
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!({ "moved": moved }))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!({ "moved": moved }))?,
         OutputFormat::Table => {
             for m in &moved {
                 writeln!(out, "partition {}: {} → {}", m.partition, m.from, m.to)?;

@@ -379,7 +379,7 @@ impl Sender<'_> {
         })?;
         self.tally.count(&r, batch.len());
         let results = r["results"].as_array().cloned().unwrap_or_default();
-        if self.a.output == OutputFormat::Json {
+        if self.a.output.is_structured() {
             for res in &results {
                 writeln!(out, "{res}")?;
             }
@@ -576,7 +576,7 @@ fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Re
         bail!("{msg} ({code})");
     }
     match a.output {
-        OutputFormat::Json => writeln!(out, "{res}")?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{res}")?,
         OutputFormat::Table => writeln!(
             out,
             "produced {n} message to {}/{} at offset {}{}",

@@ -193,7 +193,7 @@ pub fn run(a: &ReadArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
 fn print(a: &ReadArgs, m: &Value, out: &mut dyn Write) -> anyhow::Result<()> {
     match (&a.format, a.output) {
         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
-        (None, OutputFormat::Json) => writeln!(out, "{m}")?,
+        (None, OutputFormat::Json | OutputFormat::Yaml) => writeln!(out, "{m}")?,
         (None, OutputFormat::Table) => writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?,
     }
     Ok(())

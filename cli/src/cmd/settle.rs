@@ -188,7 +188,7 @@ fn summary(
             };
             writeln!(out, "{} {ok} {messages}{failures}", verb.past_tense())?;
         }
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Yaml => {
             let mut v = json!({"failed": failed, "errors": t.errors});
             v[verb.past_tense()] = json!(ok);
             writeln!(out, "{v}")?;
@@ -224,7 +224,7 @@ pub fn run(
         let lease = one(a)?;
         let word = settle_one(verb, &lease, client)?;
         match a.output {
-            OutputFormat::Json => writeln!(
+            OutputFormat::Json | OutputFormat::Yaml => writeln!(
                 out,
                 "{}",
                 json!({"topic": lease.topic, "partition": lease.partition, "offset": lease.offset, "result": word})
@@ -352,7 +352,7 @@ fn extend_each(
         match settle_one(verb, &lease, client) {
             Ok(word) => {
                 tally.ok += 1;
-                if a.output == OutputFormat::Json {
+                if a.output.is_structured() {
                     writeln!(
                         out,
                         "{}",

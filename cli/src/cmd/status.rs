@@ -49,7 +49,7 @@ pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> a
     let config = client.get("/v1/config")?;
     let v = summary(url, &stats, &config);
     match a.output {
-        OutputFormat::Json => writeln!(out, "{v}")?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{v}")?,
         OutputFormat::Table => {
             let n = |f: &str| v[f].as_u64().unwrap_or(0);
             let text = |f: &str| v[f].as_str().unwrap_or("?").to_owned();

@@ -253,7 +253,9 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
             confirm(a.yes, &format!("delete topic {} and all its data", a.name))?;
             client.delete_topic(&a.name)?;
             match a.output {
-                OutputFormat::Json => writeln!(out, "{}", json!({"deleted": a.name}))?,
+                OutputFormat::Json | OutputFormat::Yaml => {
+                    writeln!(out, "{}", json!({"deleted": a.name}))?
+                }
                 OutputFormat::Table => writeln!(out, "deleted topic {}", a.name)?,
             }
         }
@@ -274,7 +276,7 @@ fn create(a: &CreateArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         (a.ordering == OrderingArg::Key).then_some("key"),
     )?;
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!(v))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(v))?,
         OutputFormat::Table => writeln!(
             out,
             "created topic {} with {} partition{}",
@@ -289,7 +291,7 @@ fn create(a: &CreateArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
 fn list(a: &OutArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
     let topics = client.stats()?.topics;
     match a.output {
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Yaml => {
             let rows: Vec<Value> = topics
                 .iter()
                 .map(|t| json!({"name": t.name, "partitions": t.partitions.len(), "messages": t.messages, "bytes": t.bytes}))
@@ -320,7 +322,7 @@ fn list(a: &OutArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()>
 
 fn describe(a: &NameArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()> {
     let v = client.describe_topic(&a.name)?;
-    if a.output == OutputFormat::Json {
+    if a.output.is_structured() {
         writeln!(out, "{}", json!(v))?;
         return Ok(());
     }
@@ -371,7 +373,7 @@ fn alter(a: &AlterArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<
         a.retry.json()?,
     )?;
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!(v))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(v))?,
         OutputFormat::Table => {
             if a.partitions.is_some() {
                 writeln!(out, "topic {} partitions: {}", a.name, v.partitions.len())?;
@@ -397,7 +399,7 @@ fn purge(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
     )?;
     let v = client.purge_topic(&a.name)?;
     match a.output {
-        OutputFormat::Json => writeln!(out, "{}", json!(v))?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(v))?,
         OutputFormat::Table => writeln!(
             out,
             "purged {} message{} from {}",
