@@ -79,6 +79,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l ordering -d '`key`: each group delivers a key\'s messages one at a time, in order — a message is leased only when every earlier message with its key is acked or dead-lettered, and a failed one is retried before the next (SQS FIFO\'s message groups). Keyless messages are not ordered. Chosen at creation only' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -91,6 +92,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -103,6 +105,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -115,6 +118,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -133,6 +137,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l backoff -d 'Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l max-backoff -d 'Under that policy, never wait longer than this between deliveries (e.g. 30s)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -145,6 +150,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -158,6 +164,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -171,6 +178,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -212,6 +220,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l target-topic -
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l delay -d 'Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS\'s DelaySeconds). Messages produced after it are not held up' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l batch -d 'Messages per request when reading many' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -231,6 +240,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l format -d 'Lin
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l owner -d 'Consumer name that holds the leases [default: <hostname>-<pid>]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l lease -d 'Lease length' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -252,6 +262,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand ack" -l owner -d 'Lease ow
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s p -l partition -d 'Partition of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -269,6 +280,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -l owner -d 'Lease o
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s p -l partition -d 'Partition of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l reason -d 'Why: kept with the message, shown by `group inflight` and in the DLQ' -r
@@ -289,6 +301,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l owner -d 'Lease
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s p -l partition -d 'Partition of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l offset -d 'Offset of the leased message' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l lease -d 'New lease length, counted from now' -r
@@ -321,6 +334,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "rm" -d 'Forget a group: positions, retries, counters. It stops holding producers back; a consumer that uses the name again starts from the beginning'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -333,6 +347,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -346,6 +361,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -359,6 +375,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s g -l group -d 'Consumer group' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -381,6 +398,7 @@ blocked-by-key\t''"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l owner -d 'Only messages leased to this owner' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s n -l limit -d 'At most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -396,6 +414,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l to -d 'start | end | N | -N (N before the end) | +N (N after the start) | @TIME (RFC 3339, unix ms, or -DURATION ago): `driftq read`\'s offset grammar, one position' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s p -l partition -d 'Move only this partition [default: all]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -411,6 +430,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s g -l group -d 'Consumer group to delete' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -426,6 +446,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s g -l group -d 'Consumer group to delete' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -461,6 +482,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -473,6 +495,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -486,6 +509,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l max -d 'Show at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -506,6 +530,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l limit -d 'Replay at most this many messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l rate -d 'At most N messages per second' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -526,6 +551,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -542,6 +568,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand read" -l offset -d 'Where 
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s n -l count -d 'Stop after N messages' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l format -d 'Line template, as `consume --format` takes it (%t %p %o %k %v %h %T)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -590,6 +617,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -602,6 +630,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -634,6 +663,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-lag -d 'Most
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-oldest -d 'Oldest a group\'s unacked message may be, e.g. 5m' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l max-dlq -d 'Most messages a group may have dead-lettered' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -685,6 +715,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -714,6 +745,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -743,6 +775,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -847,6 +880,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l from -d 'Start at this offset' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l limit -d 'Stop after this many records' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format (json: one object per line, binary-safe)' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -861,6 +895,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format (json: the whole report as one object)' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
@@ -874,6 +909,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l data-dir -d 'The data directory to create; it must not exist' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format (json: the report as one object)' -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
 json\t'JSON for scripts (NDJSON for streams of records)'
 yaml\t'YAML: one document per record (the JSON output, as YAML)'"
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r

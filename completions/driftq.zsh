@@ -72,9 +72,11 @@ _arguments "${_arguments_options[@]}" : \
 '--ordering=[\`key\`\: each group delivers a key'\''s messages one at a time, in order — a message is leased only when every earlier message with its key is acked or dead-lettered, and a failed one is retried before the next (SQS FIFO'\''s message groups). Keyless messages are not ordered. Chosen at creation only]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -95,9 +97,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -117,9 +121,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -139,9 +145,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (describe)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -169,9 +177,11 @@ _arguments "${_arguments_options[@]}" : \
 '--backoff=[Under that policy, wait this long before the first redelivery, doubling after (e.g. 500ms)]:BACKOFF:_default' \
 '--max-backoff=[Under that policy, never wait longer than this between deliveries (e.g. 30s)]:MAX_BACKOFF:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -192,9 +202,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (purge)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -216,9 +228,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (delete)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -240,9 +254,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (rm)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -336,9 +352,11 @@ raw\:"All of stdin (or --file) is one value, byte for byte"))' \
 '--delay=[Hold each message back from every group for this long (e.g. 30s; at most 15m, as SQS'\''s DelaySeconds). Messages produced after it are not held up]:DELAY:_default' \
 '--batch=[Messages per request when reading many]:BATCH:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -369,9 +387,11 @@ _arguments "${_arguments_options[@]}" : \
 '--owner=[Consumer name that holds the leases \[default\: <hostname>-<pid>\]]:OWNER:_default' \
 '--lease=[Lease length]:LEASE:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -404,9 +424,11 @@ _arguments "${_arguments_options[@]}" : \
 '--partition=[Partition of the leased message]:PARTITION:_default' \
 '--offset=[Offset of the leased message]:OFFSET:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -434,9 +456,11 @@ _arguments "${_arguments_options[@]}" : \
 '--partition=[Partition of the leased message]:PARTITION:_default' \
 '--offset=[Offset of the leased message]:OFFSET:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--reason=[Why\: kept with the message, shown by \`group inflight\` and in the DLQ]:REASON:_default' \
@@ -467,9 +491,11 @@ _arguments "${_arguments_options[@]}" : \
 '--partition=[Partition of the leased message]:PARTITION:_default' \
 '--offset=[Offset of the leased message]:OFFSET:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--lease=[New lease length, counted from now]:LENGTH:_default' \
@@ -516,9 +542,11 @@ _arguments "${_arguments_options[@]}" : \
             (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -538,9 +566,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -562,9 +592,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group]:GROUP:_default' \
 '--group=[Consumer group]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -587,9 +619,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group]:GROUP:_default' \
 '--group=[Consumer group]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -616,9 +650,11 @@ _arguments "${_arguments_options[@]}" : \
 '-n+[At most this many messages]:LIMIT:_default' \
 '--limit=[At most this many messages]:LIMIT:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -644,9 +680,11 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '--partition=[Move only this partition \[default\: all\]]:PARTITION:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -671,9 +709,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to delete]:GROUP:_default' \
 '--group=[Consumer group to delete]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -698,9 +738,11 @@ _arguments "${_arguments_options[@]}" : \
 '-g+[Consumer group to delete]:GROUP:_default' \
 '--group=[Consumer group to delete]:GROUP:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -795,9 +837,11 @@ _arguments "${_arguments_options[@]}" : \
             (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -817,9 +861,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (ls)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -841,9 +887,11 @@ _arguments "${_arguments_options[@]}" : \
 '-n+[Show at most this many messages]:MAX:_default' \
 '--max=[Show at most this many messages]:MAX:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -872,9 +920,11 @@ _arguments "${_arguments_options[@]}" : \
 '--limit=[Replay at most this many messages]:LIMIT:_default' \
 '--rate=[At most N messages per second]:N/s:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -935,9 +985,11 @@ esac
 (status)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -963,9 +1015,11 @@ _arguments "${_arguments_options[@]}" : \
 '--count=[Stop after N messages]:COUNT:_default' \
 '--format=[Line template, as \`consume --format\` takes it (%t %p %o %k %v %h %T)]:FORMAT:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1048,9 +1102,11 @@ _arguments "${_arguments_options[@]}" : \
 (list)
 _arguments "${_arguments_options[@]}" : \
 '-o+[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1070,9 +1126,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (show)
 _arguments "${_arguments_options[@]}" : \
 '-o+[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1160,9 +1218,11 @@ _arguments "${_arguments_options[@]}" : \
 '--max-oldest=[Oldest a group'\''s unacked message may be, e.g. 5m]:MAX_OLDEST:_default' \
 '--max-dlq=[Most messages a group may have dead-lettered]:MAX_DLQ:_default' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1239,9 +1299,11 @@ stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a bat
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1278,9 +1340,11 @@ stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a bat
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1317,9 +1381,11 @@ stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a bat
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1703,9 +1769,11 @@ _arguments "${_arguments_options[@]}" : \
 '--from=[Start at this offset]:OFFSET:_default' \
 '--limit=[Stop after this many records]:N:_default' \
 '-o+[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format (json\: one object per line, binary-safe)]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1728,9 +1796,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 (verify)
 _arguments "${_arguments_options[@]}" : \
 '-o+[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format (json\: the whole report as one object)]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
@@ -1752,9 +1822,11 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 _arguments "${_arguments_options[@]}" : \
 '--data-dir=[The data directory to create; it must not exist]:DIR:_files' \
 '-o+[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--output=[Output format (json\: the report as one object)]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
 json\:"JSON for scripts (NDJSON for streams of records)"
 yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \

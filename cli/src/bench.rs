@@ -198,7 +198,7 @@ pub fn run(
     drop(embedded);
     match args.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{report}")?,
-        OutputFormat::Table => writeln!(out, "{}", table(&report))?,
+        OutputFormat::Table | OutputFormat::Wide => writeln!(out, "{}", table(&report))?,
     }
     Ok(crate::exit::OK)
 }

@@ -436,6 +436,8 @@ pub enum OutputFormat {
     /// Aligned text for people.
     #[default]
     Table,
+    /// The table with more columns, where a command has more to show (kubectl's `-o wide`).
+    Wide,
     /// JSON for scripts (NDJSON for streams of records).
     Json,
     /// YAML: one document per record (the JSON output, as YAML).
@@ -443,6 +445,12 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// A table, plain or wide.
+    #[must_use]
+    pub fn is_table(self) -> bool {
+        matches!(self, Self::Table | Self::Wide)
+    }
+
     /// JSON or YAML: the records as data, not a table.
     #[must_use]
     pub fn is_structured(self) -> bool {

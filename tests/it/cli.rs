@@ -2205,3 +2205,38 @@ fn yaml_output_is_one_document_per_record() {
         "{text}"
     );
 }
+
+#[test]
+fn wide_tables_show_more_columns() {
+    let s = Server::start(&[]);
+    cli(&s)
+        .args(["topic", "create", "orders", "--retention-age", "1d"])
+        .assert()
+        .success();
+    cli(&s).args(["produce", "orders", "x"]).assert().success();
+    cli(&s)
+        .args(["consume", "orders", "-g", "billing", "-n", "1"])
+        .assert()
+        .success();
+    let plain = cli(&s).args(["topic", "list"]).assert().success();
+    let plain = String::from_utf8_lossy(&plain.get_output().stdout).into_owned();
+    let wide = cli(&s)
+        .args(["topic", "list", "-o", "wide"])
+        .assert()
+        .success();
+    let wide = String::from_utf8_lossy(&wide.get_output().stdout).into_owned();
+    assert!(
+        !plain.contains("retention age") && wide.contains("retention age"),
+        "{wide}"
+    );
+    assert!(wide.contains("1d"), "{wide}");
+    let wide = cli(&s)
+        .args(["group", "list", "-o", "wide"])
+        .assert()
+        .success();
+    let wide = String::from_utf8_lossy(&wide.get_output().stdout).into_owned();
+    assert!(
+        wide.contains("redeliveries") && wide.contains("consumers"),
+        "{wide}"
+    );
+}

@@ -119,7 +119,7 @@ pub fn run(a: &CheckArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
             "{}",
             json!({"status": word(worst), "code": worst, "checks": rows})
         )?,
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             for r in &rows {
                 writeln!(
                     out,

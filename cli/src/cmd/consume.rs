@@ -281,7 +281,7 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                     match (&a.format, a.output) {
                         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
                         (None, OutputFormat::Json | OutputFormat::Yaml) => writeln!(out, "{m}")?,
-                        (None, OutputFormat::Table) => {
+                        (None, OutputFormat::Table | OutputFormat::Wide) => {
                             writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
                         }
                     }

@@ -127,7 +127,7 @@ fn list(file: &Contexts, output: OutputFormat, out: &mut dyn Write) -> anyhow::R
                 .collect();
             writeln!(out, "{}", json!({"contexts": rows}))?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             for (n, c) in &file.contexts {
                 let mark = if file.current.as_deref() == Some(n) {
                     "*"
@@ -157,7 +157,7 @@ fn show(
     let v = json!({"name": name, "url": c.url, "token": c.token.is_some(), "current": file.current.as_deref() == Some(name.as_str())});
     match output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{v}")?,
-        OutputFormat::Table => writeln!(
+        OutputFormat::Table | OutputFormat::Wide => writeln!(
             out,
             "{name}: {} (token {})",
             c.url,

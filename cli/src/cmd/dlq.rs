@@ -187,13 +187,13 @@ fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8
     let rows = client.dlq_list()?;
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!({ "dlq": rows }))?,
-        OutputFormat::Table if rows.is_empty() => {
+        OutputFormat::Table | OutputFormat::Wide if rows.is_empty() => {
             writeln!(
                 out,
                 "no dead-letter topics yet (one appears with its first message)"
             )?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             let mut t = table(&["source topic", "dlq topic", "depth", "replayed"]);
             for r in &rows {
                 t.add_row(vec![
@@ -217,10 +217,10 @@ fn peek(a: &PeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8
                 writeln!(out, "{}", json!(m))?;
             }
         }
-        OutputFormat::Table if msgs.is_empty() => {
+        OutputFormat::Table | OutputFormat::Wide if msgs.is_empty() => {
             writeln!(out, "no dead-lettered messages for {}", a.topic)?;
         }
-        OutputFormat::Table => writeln!(out, "{}", peek_table(&msgs))?,
+        OutputFormat::Table | OutputFormat::Wide => writeln!(out, "{}", peek_table(&msgs))?,
     }
     Ok(exit::OK)
 }
@@ -296,7 +296,7 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
         let n = r.selected;
         replayed += r.replayed;
         failed += r.failed;
-        if a.output == OutputFormat::Table {
+        if a.output.is_table() {
             // Say why each failure failed: "1 failed" alone leaves the operator guessing.
             for it in &r.items {
                 if let Some(error) = &it.error {
@@ -329,7 +329,7 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
             "{}",
             json!({"selected": selected, "replayed": replayed, "failed": failed, "items": items})
         )?,
-        OutputFormat::Table => writeln!(
+        OutputFormat::Table | OutputFormat::Wide => writeln!(
             out,
             "replayed {replayed} of {selected} messages{}",
             if failed > 0 {
@@ -350,14 +350,14 @@ fn replay(a: &ReplayArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
 fn show_plan(a: &ReplayArgs, plan: &ReplayReply, out: &mut dyn Write) -> anyhow::Result<()> {
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(plan))?,
-        OutputFormat::Table if plan.selected == 0 => {
+        OutputFormat::Table | OutputFormat::Wide if plan.selected == 0 => {
             writeln!(
                 out,
                 "nothing to replay: no dead-lettered message of {} matches",
                 a.topic
             )?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             let mut t = table(&["dlq message", "→ target topic"]);
             for i in &plan.items {
                 t.add_row(vec![

@@ -182,36 +182,60 @@ fn list(a: &ListArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
             "{}",
             json!({"groups": groups.iter().map(row).collect::<Vec<_>>()})
         )?,
-        OutputFormat::Table if groups.is_empty() => {
+        OutputFormat::Table | OutputFormat::Wide if groups.is_empty() => {
             writeln!(
                 out,
                 "no consumer groups yet (one appears with its first consume)"
             )?;
         }
-        OutputFormat::Table => {
-            let t = table_of(
-                &[
-                    "topic",
-                    "group",
-                    "lag",
-                    "ready",
-                    "inflight",
-                    "oldest unacked",
-                    "dlq",
-                ],
-                groups.iter().map(|g| {
-                    vec![
-                        g.topic.clone(),
-                        g.group.clone(),
-                        g.lag.to_string(),
-                        g.ready.to_string(),
-                        g.inflight.to_string(),
-                        age(g.oldest_unacked_age_ms),
-                        g.dlq.to_string(),
-                    ]
-                }),
-            );
-            writeln!(out, "{t}")?;
+        OutputFormat::Table | OutputFormat::Wide => {
+            let wide = a.output == OutputFormat::Wide;
+            let mut header = vec![
+                "topic",
+                "group",
+                "lag",
+                "ready",
+                "inflight",
+                "oldest unacked",
+                "dlq",
+            ];
+            if wide {
+                header.extend([
+                    "acks",
+                    "nacks",
+                    "redeliveries",
+                    "delayed",
+                    "blocked by key",
+                    "consumers",
+                    "last owner",
+                ]);
+            }
+            let rows = groups.iter().map(|g| {
+                let mut row = vec![
+                    g.topic.clone(),
+                    g.group.clone(),
+                    g.lag.to_string(),
+                    g.ready.to_string(),
+                    g.inflight.to_string(),
+                    age(g.oldest_unacked_age_ms),
+                    g.dlq.to_string(),
+                ];
+                if wide {
+                    row.extend([
+                        g.acks.to_string(),
+                        g.nacks.to_string(),
+                        g.redeliveries.to_string(),
+                        g.delayed.to_string(),
+                        g.blocked_by_key.to_string(),
+                        g.consumers.len().to_string(),
+                        g.last_owner
+                            .as_deref()
+                            .map_or_else(|| "-".to_owned(), |o| printable(o.as_bytes())),
+                    ]);
+                }
+                row
+            });
+            writeln!(out, "{}", table_of(&header, rows))?;
         }
     }
     Ok(())
@@ -235,7 +259,7 @@ fn describe(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resu
             v["partitions"] = json!(g.partitions);
             writeln!(out, "{v}")?;
         }
-        OutputFormat::Table => describe_table(a, &g, out)?,
+        OutputFormat::Table | OutputFormat::Wide => describe_table(a, &g, out)?,
     }
     Ok(())
 }
@@ -321,10 +345,10 @@ fn inflight(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resu
         OutputFormat::Json | OutputFormat::Yaml => {
             writeln!(out, "{}", json!({ "inflight": rows }))?
         }
-        OutputFormat::Table if rows.is_empty() => {
+        OutputFormat::Table | OutputFormat::Wide if rows.is_empty() => {
             writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
         }
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             let t = table_of(
                 &[
                     "partition",
@@ -373,10 +397,10 @@ fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::R
                 writeln!(out, "{}", json!(r))?;
             }
         }
-        OutputFormat::Table if rows.is_empty() => {
+        OutputFormat::Table | OutputFormat::Wide if rows.is_empty() => {
             writeln!(out, "no such messages for group {} on {topic}", a.group)?;
         }
-        OutputFormat::Table => writeln!(out, "{}", message_table(&rows))?,
+        OutputFormat::Table | OutputFormat::Wide => writeln!(out, "{}", message_table(&rows))?,
     }
     Ok(())
 }
@@ -430,7 +454,7 @@ fn delete(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     let reply = client.delete_group(&a.topic, &a.group, a.force)?;
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(reply))?,
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             write!(out, "deleted group {} of {}", a.group, a.topic)?;
             if reply.dropped_leases > 0 {
                 write!(out, " ({} lease(s) dropped)", reply.dropped_leases)?;
@@ -518,7 +542,7 @@ fn seek(a: &SeekArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()
     };
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!({ "moved": moved }))?,
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             for m in &moved {
                 writeln!(out, "partition {}: {} → {}", m.partition, m.from, m.to)?;
             }

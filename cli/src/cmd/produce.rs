@@ -499,7 +499,7 @@ fn send_lines(
 
 fn summarize(a: &ProduceArgs, t: &Tally, out: &mut dyn Write) -> anyhow::Result<()> {
     let summary = json!({"produced": t.produced, "failed": t.failed, "sent": t.sent});
-    if a.output == OutputFormat::Table {
+    if a.output.is_table() {
         writeln!(
             out,
             "produced {} message{} to {}{}{}",
@@ -577,7 +577,7 @@ fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Re
     }
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{res}")?,
-        OutputFormat::Table => writeln!(
+        OutputFormat::Table | OutputFormat::Wide => writeln!(
             out,
             "produced {n} message to {}/{} at offset {}{}",
             res["topic"].as_str().unwrap_or(&a.topic),

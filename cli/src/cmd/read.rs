@@ -194,7 +194,9 @@ fn print(a: &ReadArgs, m: &Value, out: &mut dyn Write) -> anyhow::Result<()> {
     match (&a.format, a.output) {
         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
         (None, OutputFormat::Json | OutputFormat::Yaml) => writeln!(out, "{m}")?,
-        (None, OutputFormat::Table) => writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?,
+        (None, OutputFormat::Table | OutputFormat::Wide) => {
+            writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
+        }
     }
     Ok(())
 }

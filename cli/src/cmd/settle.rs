@@ -179,7 +179,7 @@ fn summary(
 ) -> anyhow::Result<u8> {
     let (ok, failed) = (t.ok, t.failed);
     match output {
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             let messages = format!("message{}", crate::plural(ok, "s"));
             let failures = if failed > 0 {
                 format!(", {failed} failed")
@@ -229,7 +229,7 @@ pub fn run(
                 "{}",
                 json!({"topic": lease.topic, "partition": lease.partition, "offset": lease.offset, "result": word})
             )?,
-            OutputFormat::Table => writeln!(
+            OutputFormat::Table | OutputFormat::Wide => writeln!(
                 out,
                 "{word} {}/{}@{}",
                 lease.topic, lease.partition, lease.offset

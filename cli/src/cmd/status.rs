@@ -50,7 +50,7 @@ pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> a
     let v = summary(url, &stats, &config);
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{v}")?,
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             let n = |f: &str| v[f].as_u64().unwrap_or(0);
             let text = |f: &str| v[f].as_str().unwrap_or("?").to_owned();
             writeln!(

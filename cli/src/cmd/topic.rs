@@ -256,7 +256,9 @@ pub fn run(cmd: &TopicCommand, client: &Client, out: &mut dyn Write) -> anyhow::
                 OutputFormat::Json | OutputFormat::Yaml => {
                     writeln!(out, "{}", json!({"deleted": a.name}))?
                 }
-                OutputFormat::Table => writeln!(out, "deleted topic {}", a.name)?,
+                OutputFormat::Table | OutputFormat::Wide => {
+                    writeln!(out, "deleted topic {}", a.name)?
+                }
             }
         }
     }
@@ -277,7 +279,7 @@ fn create(a: &CreateArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resul
     )?;
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(v))?,
-        OutputFormat::Table => writeln!(
+        OutputFormat::Table | OutputFormat::Wide => writeln!(
             out,
             "created topic {} with {} partition{}",
             v.name,
@@ -298,23 +300,42 @@ fn list(a: &OutArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<()>
                 .collect();
             writeln!(out, "{}", json!({ "topics": rows }))?;
         }
-        OutputFormat::Table if topics.is_empty() => {
+        OutputFormat::Table | OutputFormat::Wide if topics.is_empty() => {
             writeln!(out, "no topics yet (driftq topic create NAME)")?;
         }
-        OutputFormat::Table => {
-            let t = table_of(
-                &["topic", "partitions", "messages", "bytes", "groups"],
-                topics.iter().map(|topic| {
-                    vec![
-                        topic.name.clone(),
-                        topic.partitions.len().to_string(),
-                        topic.messages.to_string(),
-                        topic.bytes.to_string(),
-                        topic.groups.len().to_string(),
-                    ]
-                }),
-            );
-            writeln!(out, "{t}")?;
+        OutputFormat::Table | OutputFormat::Wide => {
+            let wide = a.output == OutputFormat::Wide;
+            let mut header = vec!["topic", "partitions", "messages", "bytes", "groups"];
+            if wide {
+                header.extend([
+                    "produced",
+                    "ordering",
+                    "retention age",
+                    "retention bytes",
+                    "max attempts",
+                ]);
+            }
+            let rows = topics.iter().map(|topic| {
+                let mut row = vec![
+                    topic.name.clone(),
+                    topic.partitions.len().to_string(),
+                    topic.messages.to_string(),
+                    topic.bytes.to_string(),
+                    topic.groups.len().to_string(),
+                ];
+                if wide {
+                    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
+                    row.extend([
+                        topic.produced_messages.to_string(),
+                        topic.ordering.clone(),
+                        or_dash(topic.retention_age_ms.map(human_ms)),
+                        or_dash(topic.retention_bytes.map(|b| b.to_string())),
+                        or_dash(topic.retry_policy.map(|p| p.max_attempts.to_string())),
+                    ]);
+                }
+                row
+            });
+            writeln!(out, "{}", table_of(&header, rows))?;
         }
     }
     Ok(())
@@ -374,7 +395,7 @@ fn alter(a: &AlterArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result<
     )?;
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(v))?,
-        OutputFormat::Table => {
+        OutputFormat::Table | OutputFormat::Wide => {
             if a.partitions.is_some() {
                 writeln!(out, "topic {} partitions: {}", a.name, v.partitions.len())?;
             }
@@ -400,7 +421,7 @@ fn purge(a: &DeleteArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
     let v = client.purge_topic(&a.name)?;
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(v))?,
-        OutputFormat::Table => writeln!(
+        OutputFormat::Table | OutputFormat::Wide => writeln!(
             out,
             "purged {} message{} from {}",
             v.purged,
