@@ -16,6 +16,9 @@ mod serve;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // `COMPLETE=bash driftq …`: the shell asking for completions (topic and group names from
+    // the server); answers and exits. Without COMPLETE set it returns at once.
+    clap_complete::CompleteEnv::with_factory(Cli::command_with_examples).complete();
     let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let service = if raw
         .first()

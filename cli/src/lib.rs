@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod client;
 pub mod cmd;
+pub mod complete;
 pub mod contexts;
 pub mod driftqd;
 mod examples;
@@ -254,7 +255,7 @@ impl Cli {
     /// and the flags that choose a server hidden where no server is talked to.
     #[must_use]
     pub fn command_with_examples() -> clap::Command {
-        let mut cmd = examples::attach(<Self as clap::CommandFactory>::command());
+        let mut cmd = complete::attach(examples::attach(<Self as clap::CommandFactory>::command()));
         // Built first: the server flags are global, so they exist in every subcommand only once
         // clap has propagated them.
         cmd.build();

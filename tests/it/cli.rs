@@ -2240,3 +2240,44 @@ fn wide_tables_show_more_columns() {
         "{wide}"
     );
 }
+
+#[test]
+fn the_shell_completes_topic_and_group_names_from_the_server() {
+    let s = Server::start(&[]);
+    cli(&s)
+        .args(["topic", "create", "orders"])
+        .assert()
+        .success();
+    cli(&s)
+        .args(["topic", "create", "other"])
+        .assert()
+        .success();
+    cli(&s).args(["produce", "orders", "x"]).assert().success();
+    cli(&s)
+        .args(["consume", "orders", "-g", "billing", "-n", "1"])
+        .assert()
+        .success();
+    let complete = |url: &str, line: &[&str]| -> String {
+        let a = driftq()
+            .env("DRIFTQ_URL", url)
+            .env("COMPLETE", "fish")
+            .args(["--", "driftq"])
+            .args(line)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+    };
+    assert_eq!(complete(&s.url, &["topic", "describe", "or"]), "orders\n");
+    assert_eq!(complete(&s.url, &["consume", "o"]), "orders\nother\n");
+    assert_eq!(
+        complete(&s.url, &["group", "describe", "orders", "-g", "b"]),
+        "billing\n"
+    );
+    // A new topic's name is not completed; without a server, names are not, commands still are.
+    assert_eq!(complete(&s.url, &["topic", "create", "o"]), "");
+    assert_eq!(
+        complete("http://127.0.0.1:1", &["topic", "describe", "o"]),
+        ""
+    );
+    assert!(complete("http://127.0.0.1:1", &["gro"]).starts_with("group\t"));
+}
