@@ -1361,6 +1361,15 @@ fn help_snapshots() {
         vec!["produce", "--help"],
         vec!["dlq", "replay", "--help"],
         vec!["serve", "--help"],
+        vec!["read", "--help"],
+        vec!["topic", "create", "--help"],
+        vec!["group", "seek", "--help"],
+        vec!["ack", "--help"],
+        vec!["nack", "--help"],
+        vec!["check", "--help"],
+        vec!["context", "add", "--help"],
+        vec!["wal", "inspect", "--help"],
+        vec!["bench", "produce", "--help"],
     ] {
         let out = driftq()
             .env_remove("DRIFTQ_URL")
