@@ -31,21 +31,27 @@ impl TlsOptions {
         Ok(certs)
     }
 
+    /// The roots to trust instead of the system's (none: the system's), saying `--insecure`
+    /// out loud: what both client builders need.
+    fn prepare(&self) -> anyhow::Result<Vec<reqwest::Certificate>> {
+        if self.insecure {
+            warn_insecure();
+        }
+        self.roots()
+    }
+
     /// Applies these options to a blocking client's builder.
     pub fn apply(
         &self,
         builder: reqwest::blocking::ClientBuilder,
     ) -> anyhow::Result<reqwest::blocking::ClientBuilder> {
-        let roots = self.roots()?;
-        let builder = if roots.is_empty() {
+        let roots = self.prepare()?;
+        let builder = builder.danger_accept_invalid_certs(self.insecure);
+        Ok(if roots.is_empty() {
             builder
         } else {
             builder.tls_certs_only(roots)
-        };
-        if self.insecure {
-            warn_insecure();
-        }
-        Ok(builder.danger_accept_invalid_certs(self.insecure))
+        })
     }
 
     /// Applies these options to an async client's builder (`driftq bench`).
@@ -53,16 +59,13 @@ impl TlsOptions {
         &self,
         builder: reqwest::ClientBuilder,
     ) -> anyhow::Result<reqwest::ClientBuilder> {
-        let roots = self.roots()?;
-        let builder = if roots.is_empty() {
+        let roots = self.prepare()?;
+        let builder = builder.danger_accept_invalid_certs(self.insecure);
+        Ok(if roots.is_empty() {
             builder
         } else {
             builder.tls_certs_only(roots)
-        };
-        if self.insecure {
-            warn_insecure();
-        }
-        Ok(builder.danger_accept_invalid_certs(self.insecure))
+        })
     }
 }
 

@@ -2218,15 +2218,7 @@ fn yaml_output_is_one_document_per_record() {
 #[test]
 fn wide_tables_show_more_columns() {
     let s = Server::start(&[]);
-    cli(&s)
-        .args(["topic", "create", "orders", "--retention-age", "1d"])
-        .assert()
-        .success();
-    cli(&s).args(["produce", "orders", "x"]).assert().success();
-    cli(&s)
-        .args(["consume", "orders", "-g", "billing", "-n", "1"])
-        .assert()
-        .success();
+    orders_consumed_by_billing(&s, &["--retention-age", "1d"]);
     let plain = cli(&s).args(["topic", "list"]).assert().success();
     let plain = String::from_utf8_lossy(&plain.get_output().stdout).into_owned();
     let wide = cli(&s)
@@ -2253,17 +2245,9 @@ fn wide_tables_show_more_columns() {
 #[test]
 fn the_shell_completes_topic_and_group_names_from_the_server() {
     let s = Server::start(&[]);
-    cli(&s)
-        .args(["topic", "create", "orders"])
-        .assert()
-        .success();
+    orders_consumed_by_billing(&s, &[]);
     cli(&s)
         .args(["topic", "create", "other"])
-        .assert()
-        .success();
-    cli(&s).args(["produce", "orders", "x"]).assert().success();
-    cli(&s)
-        .args(["consume", "orders", "-g", "billing", "-n", "1"])
         .assert()
         .success();
     let complete = |url: &str, line: &[&str]| -> String {
@@ -2289,4 +2273,19 @@ fn the_shell_completes_topic_and_group_names_from_the_server() {
         ""
     );
     assert!(complete("http://127.0.0.1:1", &["gro"]).starts_with("group\t"));
+}
+
+/// Topic `orders` (created with `create_flags`) holding one message that group `billing` has
+/// consumed and acked.
+fn orders_consumed_by_billing(s: &Server, create_flags: &[&str]) {
+    cli(s)
+        .args(["topic", "create", "orders"])
+        .args(create_flags)
+        .assert()
+        .success();
+    cli(s).args(["produce", "orders", "x"]).assert().success();
+    cli(s)
+        .args(["consume", "orders", "-g", "billing", "-n", "1"])
+        .assert()
+        .success();
 }
