@@ -12,6 +12,8 @@ use driftq_core::api::groups::{
     GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
 };
 use driftq_core::api::messages::{MessageList, StoredMessage};
+use driftq_core::api::produce::BatchReply;
+use driftq_core::api::settle::{AckBatchReply, Released};
 use driftq_core::api::stats::{DlqSummary, GroupSummary, Stats};
 use driftq_core::api::system::ErrorBody;
 use driftq_core::api::topics::{Purged, TopicCreated, TopicDescription};
@@ -339,11 +341,9 @@ impl Client {
     }
 
     /// Batch produce: `messages` are wire messages (`{"key"?,"value","headers"?,"partition"?,"envelope"?}`).
-    pub fn produce_batch(&self, topic: &str, messages: &[Value]) -> ClientResult<Value> {
-        self.post(
-            &format!("/v1/topics/{}/messages", seg(topic)),
-            &Value::Array(messages.to_vec()),
-        )
+    pub fn produce_batch(&self, topic: &str, messages: &[Value]) -> ClientResult<BatchReply> {
+        let url = format!("{}/v1/topics/{}/messages", self.base, seg(topic));
+        self.send_as(self.http.post(url).json(messages))
     }
 
     pub fn poll(
@@ -401,11 +401,19 @@ impl Client {
     }
 
     /// Acks (or nacks) many leases of one topic and group; per-item results.
-    pub fn ack_batch(&self, topic: &str, group: &str, items: &[Value]) -> ClientResult<Value> {
-        self.post(
-            &format!("/v1/topics/{}/groups/{}/acks", seg(topic), seg(group)),
-            &json!({"items": items}),
-        )
+    pub fn ack_batch(
+        &self,
+        topic: &str,
+        group: &str,
+        items: &[Value],
+    ) -> ClientResult<AckBatchReply> {
+        let url = format!(
+            "{}/v1/topics/{}/groups/{}/acks",
+            self.base,
+            seg(topic),
+            seg(group)
+        );
+        self.send_as(self.http.post(url).json(&json!({"items": items})))
     }
 
     /// Gives back leases `owner` took and will not process: `items` are `{"partition",
@@ -416,10 +424,17 @@ impl Client {
         group: &str,
         owner: &str,
         items: &[Value],
-    ) -> ClientResult<Value> {
-        self.post(
-            &format!("/v1/topics/{}/groups/{}/release", seg(topic), seg(group)),
-            &json!({"owner": owner, "items": items}),
+    ) -> ClientResult<Released> {
+        let url = format!(
+            "{}/v1/topics/{}/groups/{}/release",
+            self.base,
+            seg(topic),
+            seg(group)
+        );
+        self.send_as(
+            self.http
+                .post(url)
+                .json(&json!({"owner": owner, "items": items})),
         )
     }
 

@@ -333,13 +333,18 @@ fn give_back(client: &Client, a: &ConsumeArgs, owner: &str, unprinted: &[Value])
 
 /// Waits for a batch's ack, if one is in flight, and says on stderr when some of it failed.
 fn settle(
-    ack: Option<std::thread::ScopedJoinHandle<'_, crate::client::ClientResult<Value>>>,
+    ack: Option<
+        std::thread::ScopedJoinHandle<
+            '_,
+            crate::client::ClientResult<driftq_core::api::settle::AckBatchReply>,
+        >,
+    >,
 ) -> anyhow::Result<()> {
     let Some(ack) = ack else { return Ok(()) };
     let r = ack
         .join()
         .map_err(|_| anyhow::anyhow!("the ack thread panicked"))??;
-    let failed = r["failed"].as_u64().unwrap_or(0);
+    let failed = r.failed;
     if failed > 0 {
         eprintln!(
             "driftq: {failed} ack{} failed (lease{} expired?)",

@@ -12,6 +12,9 @@ use driftq_core::api::{Bytes, Header, WireEnvelope, WireMessage, WireRetryPolicy
 use serde_json::{Value, json};
 
 use super::{colour_ok, parse_duration, parse_time_ms};
+use driftq_core::api::produce::{BatchReply, BatchResult};
+use driftq_core::api::system::ErrorBody;
+
 use crate::client::Client;
 use crate::retry::Retry;
 use crate::{ExitError, OutputFormat, exit};
@@ -176,8 +179,8 @@ fn produce_retrying(
     topic: &str,
     messages: &[Value],
     retry: &mut Retry,
-) -> anyhow::Result<Value> {
-    let mut results: Vec<Value> = vec![Value::Null; messages.len()];
+) -> anyhow::Result<BatchReply> {
+    let mut results: Vec<Option<BatchResult>> = vec![None; messages.len()];
     let mut todo: Vec<usize> = (0..messages.len()).collect();
     // The first try sends the batch as it is; only a retry of some of it builds a new one.
     let mut retried: Option<Vec<Value>> = None;
@@ -200,15 +203,16 @@ fn produce_retrying(
             }
             Err(e) => return Err(e.into()),
         };
-        let replies = r["results"].as_array().cloned().unwrap_or_default();
         let mut again = Vec::new();
         let mut hint = None;
-        for (&i, res) in todo.iter().zip(replies) {
-            if res["error"] == "RESOURCE_EXHAUSTED" {
-                hint = hint.or(res["retry_after_ms"].as_u64().map(Duration::from_millis));
+        for (&i, res) in todo.iter().zip(r.results) {
+            if let BatchResult::Failed(e) = &res
+                && e.error == "RESOURCE_EXHAUSTED"
+            {
+                hint = hint.or(e.retry_after_ms.map(Duration::from_millis));
                 again.push(i);
             }
-            results[i] = res;
+            results[i] = Some(res);
         }
         if again.is_empty() || !retry.wait(hint, "produce") {
             break;
@@ -217,12 +221,27 @@ fn produce_retrying(
         todo = again;
     }
     retry.succeeded();
-    let failed = results.iter().filter(|r| r["error"].is_string()).count();
-    Ok(json!({
-        "produced": results.len() - failed,
-        "failed": failed,
-        "results": results,
-    }))
+    let results: Vec<BatchResult> = results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                BatchResult::Failed(ErrorBody {
+                    error: "INTERNAL".into(),
+                    message: "the server answered no result for this message".into(),
+                    ..ErrorBody::default()
+                })
+            })
+        })
+        .collect();
+    let failed = results
+        .iter()
+        .filter(|r| matches!(r, BatchResult::Failed(_)))
+        .count() as u64;
+    Ok(BatchReply {
+        produced: results.len() as u64 - failed,
+        failed,
+        results,
+    })
 }
 
 /// What every message of one `produce` gets from its flags.
@@ -323,19 +342,27 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, r: &Value, sent: usize) {
-        let results = r["results"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        self.produced += r["produced"].as_u64().unwrap_or(0);
-        self.failed += r["failed"].as_u64().unwrap_or(0);
-        self.duplicates += results.iter().filter(|x| x["duplicate"] == true).count() as u64;
-        self.sent += sent as u64;
-        self.backpressure_left |= results.iter().any(|x| x["error"] == "RESOURCE_EXHAUSTED");
-        self.all_failures_not_found &= results
+    fn count(&mut self, r: &BatchReply, sent: usize) {
+        let error = |x: &BatchResult| match x {
+            BatchResult::Failed(e) => Some(e.error.clone()),
+            BatchResult::Produced(_) => None,
+        };
+        self.produced += r.produced;
+        self.failed += r.failed;
+        self.duplicates += r
+            .results
             .iter()
-            .all(|x| x["error"].is_null() || x["error"] == "NOT_FOUND");
+            .filter(|x| matches!(x, BatchResult::Produced(p) if p.duplicate))
+            .count() as u64;
+        self.sent += sent as u64;
+        self.backpressure_left |= r
+            .results
+            .iter()
+            .any(|x| error(x).as_deref() == Some("RESOURCE_EXHAUSTED"));
+        self.all_failures_not_found &= r
+            .results
+            .iter()
+            .all(|x| error(x).is_none_or(|e| e == "NOT_FOUND"));
     }
 
     fn exit_code(&self) -> u8 {
@@ -378,16 +405,16 @@ impl Sender<'_> {
             }
         })?;
         self.tally.count(&r, batch.len());
-        let results = r["results"].as_array().cloned().unwrap_or_default();
         if self.a.output.is_structured() {
-            for res in &results {
-                writeln!(out, "{res}")?;
+            for res in &r.results {
+                writeln!(out, "{}", json!(res))?;
             }
-        } else if let Some(first) = results.iter().find(|x| x["error"].is_string()) {
-            eprintln!(
-                "driftq: some messages were refused: {}",
-                first["message"].as_str().unwrap_or_default()
-            );
+        } else if let Some(BatchResult::Failed(first)) = r
+            .results
+            .iter()
+            .find(|x| matches!(x, BatchResult::Failed(_)))
+        {
+            eprintln!("driftq: some messages were refused: {}", first.message);
         }
         if let Some(pb) = &self.pb {
             pb.inc(batch.len() as u64);
@@ -558,32 +585,35 @@ fn plain_json_message(
     Ok(keyed(key, value))
 }
 
-fn report(a: &ProduceArgs, r: &Value, n: u64, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let res = &r["results"][0];
-    if let Some(msg) = res["message"].as_str() {
-        let code = res["error"].as_str().unwrap_or("ERROR");
-        if code == "NOT_FOUND" {
-            return Err(ExitError::not_found(format!("{msg} ({code})")).into());
-        }
-        if code == "RESOURCE_EXHAUSTED" {
-            // Still held back when --timeout passed.
-            return Err(ExitError {
-                code: exit::PARTIAL,
-                message: format!("gave up waiting out backpressure: {msg} ({code})"),
+fn report(a: &ProduceArgs, r: &BatchReply, n: u64, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let produced = match r.results.first() {
+        Some(BatchResult::Produced(p)) => p,
+        Some(BatchResult::Failed(e)) => {
+            let (code, msg) = (e.error.as_str(), &e.message);
+            if code == "NOT_FOUND" {
+                return Err(ExitError::not_found(format!("{msg} ({code})")).into());
             }
-            .into());
+            if code == "RESOURCE_EXHAUSTED" {
+                // Still held back when --timeout passed.
+                return Err(ExitError {
+                    code: exit::PARTIAL,
+                    message: format!("gave up waiting out backpressure: {msg} ({code})"),
+                }
+                .into());
+            }
+            bail!("{msg} ({code})");
         }
-        bail!("{msg} ({code})");
-    }
+        None => bail!("the server answered no result for the message"),
+    };
     match a.output {
-        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{res}")?,
+        OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{}", json!(produced))?,
         OutputFormat::Table | OutputFormat::Wide => writeln!(
             out,
             "produced {n} message to {}/{} at offset {}{}",
-            res["topic"].as_str().unwrap_or(&a.topic),
-            res["partition"],
-            res["offset"],
-            if res["duplicate"] == true {
+            produced.topic,
+            produced.partition,
+            produced.offset,
+            if produced.duplicate {
                 " (duplicate: already written)"
             } else {
                 ""

@@ -9,6 +9,8 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::parse_duration;
+use driftq_core::api::settle::AckResult;
+
 use crate::client::{Client, Lease};
 use crate::{OutputFormat, exit};
 
@@ -248,22 +250,19 @@ pub fn run(
             return Ok(());
         }
         let r = client.ack_batch(&key.0, &key.1, items)?;
-        tally.ok += r["acked"].as_u64().unwrap_or(0);
-        tally.failed += r["failed"].as_u64().unwrap_or(0);
-        for (item, res) in items
-            .iter()
-            .zip(r["results"].as_array().cloned().unwrap_or_default())
-        {
-            let Some(msg) = res["message"].as_str() else {
+        tally.ok += r.acked;
+        tally.failed += r.failed;
+        for (item, res) in items.iter().zip(&r.results) {
+            let AckResult::Failed(e) = res else {
                 continue;
             };
-            if res["error"] == "INVALID_ARGUMENT" && msg.contains("not in flight") {
+            if e.error == "INVALID_ARGUMENT" && e.message.contains("not in flight") {
                 tally.not_held += 1;
             }
             if tally.errors.len() < MAX_ERRORS {
                 tally.errors.push(json!({
                     "topic": key.0, "group": key.1, "partition": item["partition"],
-                    "offset": item["offset"], "error": res["error"], "message": msg,
+                    "offset": item["offset"], "error": e.error, "message": e.message,
                 }));
             }
         }

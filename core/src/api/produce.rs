@@ -43,13 +43,14 @@ pub struct ProduceReply {
     pub topic: String,
 }
 
-/// Where one message of a batch went.
+/// Where one message of a batch went. (No field defaults: a reply item decodes as this or as
+/// an [`ErrorBody`], never both.)
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
 pub struct ProducedItem {
     pub topic: String,
     pub partition: u32,
     pub offset: u64,
+    #[serde(default)]
     pub duplicate: bool,
 }
 

@@ -23,14 +23,13 @@ pub struct VersionInfo {
 /// Every error: `{"error": CODE, "message": text}`; a 429 or 507 adds `reason` and
 /// `retry_after_ms` (and a `Retry-After` header).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
 pub struct ErrorBody {
     /// `INVALID_ARGUMENT`, `NOT_FOUND`, `ALREADY_EXISTS`, `FAILED_PRECONDITION`,
     /// `RESOURCE_EXHAUSTED`, `UNAVAILABLE`, `INTERNAL`, …
     pub error: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
 }
