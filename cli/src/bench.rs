@@ -1031,7 +1031,7 @@ async fn bench(
     tls: &crate::tls::TlsOptions,
 ) -> anyhow::Result<Value> {
     let http = tls
-        .apply_async(reqwest::Client::builder())?
+        .apply(reqwest::Client::builder())?
         .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
         .timeout(Duration::from_secs(60))
         .build()?;

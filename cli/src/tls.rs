@@ -40,32 +40,39 @@ impl TlsOptions {
         self.roots()
     }
 
-    /// Applies these options to a blocking client's builder.
-    pub fn apply(
-        &self,
-        builder: reqwest::blocking::ClientBuilder,
-    ) -> anyhow::Result<reqwest::blocking::ClientBuilder> {
+    /// Applies these options to a client builder, blocking or async.
+    pub fn apply<B: TlsBuilder>(&self, builder: B) -> anyhow::Result<B> {
         let roots = self.prepare()?;
-        let builder = builder.danger_accept_invalid_certs(self.insecure);
+        let builder = builder.accept_invalid_certs(self.insecure);
         Ok(if roots.is_empty() {
             builder
         } else {
-            builder.tls_certs_only(roots)
+            builder.only_roots(roots)
         })
     }
+}
 
-    /// Applies these options to an async client's builder (`driftq bench`).
-    pub fn apply_async(
-        &self,
-        builder: reqwest::ClientBuilder,
-    ) -> anyhow::Result<reqwest::ClientBuilder> {
-        let roots = self.prepare()?;
-        let builder = builder.danger_accept_invalid_certs(self.insecure);
-        Ok(if roots.is_empty() {
-            builder
-        } else {
-            builder.tls_certs_only(roots)
-        })
+/// What [`TlsOptions::apply`] needs of a reqwest client builder (blocking and async alike).
+pub trait TlsBuilder: Sized {
+    fn accept_invalid_certs(self, yes: bool) -> Self;
+    fn only_roots(self, roots: Vec<reqwest::Certificate>) -> Self;
+}
+
+impl TlsBuilder for reqwest::blocking::ClientBuilder {
+    fn accept_invalid_certs(self, yes: bool) -> Self {
+        self.danger_accept_invalid_certs(yes)
+    }
+    fn only_roots(self, roots: Vec<reqwest::Certificate>) -> Self {
+        self.tls_certs_only(roots)
+    }
+}
+
+impl TlsBuilder for reqwest::ClientBuilder {
+    fn accept_invalid_certs(self, yes: bool) -> Self {
+        self.danger_accept_invalid_certs(yes)
+    }
+    fn only_roots(self, roots: Vec<reqwest::Certificate>) -> Self {
+        self.tls_certs_only(roots)
     }
 }
 
