@@ -851,6 +851,15 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-body-bytes -
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l router-config -d 'Rule file for the produce router (see docs/API.md) [default: no router]' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l segment-bytes -d 'Segment size before roll-over, e.g. 256MiB [default: 64MiB]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l min-free-bytes -d 'Free space to keep on the data directory\'s disk: below it produces are refused (507 `disk_full`) while acks, nacks and deletes go on; 0 turns the floor off [default: 1GiB or 5% of the disk, whichever is smaller]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l auth-file -d 'Principals, their token hashes and permissions (TOML; see docs/SECURITY.md); re-read on SIGHUP [default: no auth: every client may do everything]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l tls-cert -d 'PEM certificate chain: serve https (with --tls-key); re-read on SIGHUP' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l tls-key -d 'PEM private key of --tls-cert' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l tls-client-ca -d 'PEM CA certificates: require client certificates signed by them (mutual TLS)' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-connections -d 'Open connections at once; more are answered 503 and closed [default: half the open-file limit]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l header-timeout -d 'Time a client has to send a request\'s headers (and finish a TLS handshake) [default: 10s]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l body-timeout -d 'Time a client has to send a request\'s body once its headers are in [default: 30s]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l idle-timeout -d 'Close a connection with no request in progress after this long [default: 60s]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-streams-per-principal -d 'Consume streams one principal may hold open at once [default: 64]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l config -d 'TOML file with any of these settings (keys as the flags, with underscores)' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
@@ -859,6 +868,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l ca-cert -d 'PEM 
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l allow-anonymous -d 'Serve clients without tokens on a non-loopback address (refused by default)'
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l metrics-public -d 'Serve /metrics without a token even when auth is on [default: needs read on every topic]'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l no-headers -d 'Tables print their rows without the header row'

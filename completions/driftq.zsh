@@ -1722,6 +1722,15 @@ _arguments "${_arguments_options[@]}" : \
 '--router-config=[Rule file for the produce router (see docs/API.md) \[default\: no router\]]:ROUTER_CONFIG:_files' \
 '--segment-bytes=[Segment size before roll-over, e.g. 256MiB \[default\: 64MiB\]]:SEGMENT_BYTES:_default' \
 '--min-free-bytes=[Free space to keep on the data directory'\''s disk\: below it produces are refused (507 \`disk_full\`) while acks, nacks and deletes go on; 0 turns the floor off \[default\: 1GiB or 5% of the disk, whichever is smaller\]]:MIN_FREE_BYTES:_default' \
+'--auth-file=[Principals, their token hashes and permissions (TOML; see docs/SECURITY.md); re-read on SIGHUP \[default\: no auth\: every client may do everything\]]:AUTH_FILE:_files' \
+'--tls-cert=[PEM certificate chain\: serve https (with --tls-key); re-read on SIGHUP]:TLS_CERT:_files' \
+'--tls-key=[PEM private key of --tls-cert]:TLS_KEY:_files' \
+'--tls-client-ca=[PEM CA certificates\: require client certificates signed by them (mutual TLS)]:TLS_CLIENT_CA:_files' \
+'--max-connections=[Open connections at once; more are answered 503 and closed \[default\: half the open-file limit\]]:MAX_CONNECTIONS:_default' \
+'--header-timeout=[Time a client has to send a request'\''s headers (and finish a TLS handshake) \[default\: 10s\]]:HEADER_TIMEOUT:_default' \
+'--body-timeout=[Time a client has to send a request'\''s body once its headers are in \[default\: 30s\]]:BODY_TIMEOUT:_default' \
+'--idle-timeout=[Close a connection with no request in progress after this long \[default\: 60s\]]:IDLE_TIMEOUT:_default' \
+'--max-streams-per-principal=[Consume streams one principal may hold open at once \[default\: 64\]]:MAX_STREAMS_PER_PRINCIPAL:_default' \
 '--config=[TOML file with any of these settings (keys as the flags, with underscores)]:CONFIG:_files' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
@@ -1730,6 +1739,8 @@ _arguments "${_arguments_options[@]}" : \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
 '--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
+'--allow-anonymous[Serve clients without tokens on a non-loopback address (refused by default)]' \
+'--metrics-public[Serve /metrics without a token even when auth is on \[default\: needs read on every topic\]]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \

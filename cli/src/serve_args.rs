@@ -67,6 +67,40 @@ pub struct ServeArgs {
     /// Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers
     #[arg(long, env = "DRIFTQ_ACCESS_LOG")]
     pub access_log: bool,
+    /// Principals, their token hashes and permissions (TOML; see docs/SECURITY.md); re-read on
+    /// SIGHUP [default: no auth: every client may do everything]
+    #[arg(long, env = "DRIFTQ_AUTH_FILE")]
+    pub auth_file: Option<PathBuf>,
+    /// Serve clients without tokens on a non-loopback address (refused by default)
+    #[arg(long, env = "DRIFTQ_ALLOW_ANONYMOUS")]
+    pub allow_anonymous: bool,
+    /// Serve /metrics without a token even when auth is on [default: needs read on every topic]
+    #[arg(long, env = "DRIFTQ_METRICS_PUBLIC")]
+    pub metrics_public: bool,
+    /// PEM certificate chain: serve https (with --tls-key); re-read on SIGHUP
+    #[arg(long, env = "DRIFTQ_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert
+    #[arg(long, env = "DRIFTQ_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA certificates: require client certificates signed by them (mutual TLS)
+    #[arg(long, env = "DRIFTQ_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Open connections at once; more are answered 503 and closed [default: half the open-file limit]
+    #[arg(long, env = "DRIFTQ_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Time a client has to send a request's headers (and finish a TLS handshake) [default: 10s]
+    #[arg(long, env = "DRIFTQ_HEADER_TIMEOUT", value_parser = crate::cmd::parse_duration)]
+    pub header_timeout: Option<std::time::Duration>,
+    /// Time a client has to send a request's body once its headers are in [default: 30s]
+    #[arg(long, env = "DRIFTQ_BODY_TIMEOUT", value_parser = crate::cmd::parse_duration)]
+    pub body_timeout: Option<std::time::Duration>,
+    /// Close a connection with no request in progress after this long [default: 60s]
+    #[arg(long, env = "DRIFTQ_IDLE_TIMEOUT", value_parser = crate::cmd::parse_duration)]
+    pub idle_timeout: Option<std::time::Duration>,
+    /// Consume streams one principal may hold open at once [default: 64]
+    #[arg(long, env = "DRIFTQ_MAX_STREAMS_PER_PRINCIPAL")]
+    pub max_streams_per_principal: Option<usize>,
     /// TOML file with any of these settings (keys as the flags, with underscores)
     #[arg(long, env = "DRIFTQ_CONFIG")]
     pub config: Option<PathBuf>,
@@ -95,6 +129,42 @@ pub struct ServeConfig {
     /// `None`: 1 GiB or 5 % of the disk, whichever is smaller.
     pub min_free_bytes: Option<u64>,
     pub access_log: bool,
+    pub auth_file: Option<PathBuf>,
+    pub allow_anonymous: bool,
+    pub metrics_public: bool,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub tls_client_ca: Option<PathBuf>,
+    /// `None`: half the open-file limit.
+    pub max_connections: Option<usize>,
+    #[serde(with = "duration_text")]
+    pub header_timeout: std::time::Duration,
+    #[serde(with = "duration_text")]
+    pub body_timeout: std::time::Duration,
+    #[serde(with = "duration_text")]
+    pub idle_timeout: std::time::Duration,
+    pub max_streams_per_principal: usize,
+}
+
+/// Durations in `/v1/config` and config files as people write them (`10s`, `1m 30s`).
+mod duration_text {
+    use std::time::Duration;
+
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&humantime::format_duration(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::cmd::parse_duration(&text).map_err(serde::de::Error::custom)
+    }
+
+    /// The optional form, for config files where every key may be left out.
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        deserialize(d).map(Some)
+    }
 }
 
 impl Default for ServeConfig {
@@ -116,6 +186,17 @@ impl Default for ServeConfig {
             segment_bytes: 64 << 20,
             min_free_bytes: None,
             access_log: false,
+            auth_file: None,
+            allow_anonymous: false,
+            metrics_public: false,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            max_connections: None,
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(30),
+            idle_timeout: std::time::Duration::from_secs(60),
+            max_streams_per_principal: 64,
         }
     }
 }
@@ -144,6 +225,20 @@ struct FileConfig {
     #[serde(default, deserialize_with = "file_size")]
     min_free_bytes: Option<u64>,
     access_log: Option<bool>,
+    auth_file: Option<PathBuf>,
+    allow_anonymous: Option<bool>,
+    metrics_public: Option<bool>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    tls_client_ca: Option<PathBuf>,
+    max_connections: Option<usize>,
+    #[serde(default, deserialize_with = "duration_text::optional")]
+    header_timeout: Option<std::time::Duration>,
+    #[serde(default, deserialize_with = "duration_text::optional")]
+    body_timeout: Option<std::time::Duration>,
+    #[serde(default, deserialize_with = "duration_text::optional")]
+    idle_timeout: Option<std::time::Duration>,
+    max_streams_per_principal: Option<usize>,
 }
 
 /// A size in a config file: a number of bytes (`67108864`) or a string as the flags take it
@@ -249,25 +344,36 @@ impl ServeArgs {
                 .unwrap_or(d.segment_bytes),
             min_free_bytes: self.min_free_bytes.or(file.min_free_bytes),
             access_log: self.access_log || file.access_log.unwrap_or(d.access_log),
+            auth_file: self.auth_file.clone().or(file.auth_file),
+            allow_anonymous: self.allow_anonymous || file.allow_anonymous.unwrap_or(false),
+            metrics_public: self.metrics_public || file.metrics_public.unwrap_or(false),
+            tls_cert: self.tls_cert.clone().or(file.tls_cert),
+            tls_key: self.tls_key.clone().or(file.tls_key),
+            tls_client_ca: self.tls_client_ca.clone().or(file.tls_client_ca),
+            max_connections: self.max_connections.or(file.max_connections),
+            header_timeout: self
+                .header_timeout
+                .or(file.header_timeout)
+                .unwrap_or(d.header_timeout),
+            body_timeout: self
+                .body_timeout
+                .or(file.body_timeout)
+                .unwrap_or(d.body_timeout),
+            idle_timeout: self
+                .idle_timeout
+                .or(file.idle_timeout)
+                .unwrap_or(d.idle_timeout),
+            max_streams_per_principal: self
+                .max_streams_per_principal
+                .or(file.max_streams_per_principal)
+                .unwrap_or(d.max_streams_per_principal),
         })
     }
 }
 
-/// Parses the config file; an error is one line ("line L, column C: what"), not TOML's
-/// multi-line snippet, so it reads like every other CLI error.
+/// Parses the config file; an error is one line, so it reads like every other CLI error.
 fn toml_from_str(text: &str) -> Result<FileConfig, String> {
-    toml::from_str(text).map_err(|e: toml::de::Error| {
-        let what = e.message().trim().replace('\n', " ");
-        match e.span() {
-            Some(span) => {
-                let before = text.get(..span.start).unwrap_or(text);
-                let line = before.matches('\n').count() + 1;
-                let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-                format!("line {line}, column {column}: {what}")
-            }
-            None => what,
-        }
-    })
+    toml::from_str(text).map_err(|e| driftq_core::toml_error::one_line(text, &e))
 }
 
 #[cfg(test)]

@@ -8,8 +8,14 @@
 //! means gone. [`Listener`] hands out [`Conn`]s; the handle in the request's `ConnectInfo`
 //! ([`Peer`]) shares the socket, so the check costs no extra file descriptor.
 //!
-//! Connections are capped ([`connection_cap`]: half the open-file limit) so that idle clients
-//! can never take the file descriptors a segment roll needs.
+//! Connections are capped ([`connection_cap`]: half the open-file limit, or `--max-connections`)
+//! so that idle clients can never take the file descriptors a segment roll needs; a client over
+//! the cap is accepted, answered 503 (plain HTTP; a TLS client is just closed) and closed.
+//!
+//! Each connection keeps its [`Activity`]: how many requests are in progress (from the head
+//! read until the response body is dropped), since when it has had none, and when the first
+//! byte of the next request arrived. The per-connection watchdog reads it to cut slow headers
+//! (`--header-timeout`) and idle connections (`--idle-timeout`).
 //!
 //! Invariant: `Conn` does what tokio's `TcpStream` does for hyper (readiness, then a
 //! non-blocking read or write); the peek never consumes bytes.
@@ -18,22 +24,26 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll, ready};
+use std::time::{Duration, Instant};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::IncomingStream;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Accepts [`Conn`]s, at most `cap` open at once (errors are handled as axum's own TCP
-/// listener handles them). At the cap it stops accepting until a connection closes: new clients
-/// wait in the kernel's backlog instead of taking the file descriptors storage needs to open a
-/// segment.
+/// Accepts [`Conn`]s, at most `cap` open at once.
 pub(crate) struct Listener {
     tcp: TcpListener,
     permits: Arc<Semaphore>,
     cap: usize,
+}
+
+/// What [`Listener::accept`] hands out.
+pub(crate) enum Accepted {
+    Conn(Conn, SocketAddr),
+    /// Over the cap: to be told so and closed.
+    OverCap(TcpStream, SocketAddr),
 }
 
 impl Listener {
@@ -42,6 +52,40 @@ impl Listener {
             tcp,
             permits: Arc::new(Semaphore::new(cap)),
             cap,
+        }
+    }
+
+    pub(crate) fn cap(&self) -> usize {
+        self.cap
+    }
+
+    /// The next connection. Accept errors (the process out of file descriptors, a client gone
+    /// before it was accepted) are logged and waited out, as axum's own listener does.
+    pub(crate) async fn accept(&self) -> Accepted {
+        let (stream, addr) = loop {
+            match self.tcp.accept().await {
+                Ok(accepted) => break accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        };
+        if let Err(e) = stream.set_nodelay(true) {
+            // Replies go out as soon as they are written: with Nagle on, a reply written in two
+            // parts waits for the client's delayed ACK before its second part leaves.
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+        match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(permit) => {
+                let inner = Inner {
+                    stream,
+                    _permit: permit,
+                    activity: Activity::new(),
+                };
+                Accepted::Conn(Conn(Arc::new(inner)), addr)
+            }
+            Err(_) => Accepted::OverCap(stream, addr),
         }
     }
 }
@@ -54,35 +98,101 @@ pub(crate) fn connection_cap(nofile: u64) -> usize {
         .clamp(8, Semaphore::MAX_PERMITS)
 }
 
-impl axum::serve::Listener for Listener {
-    type Io = Conn;
-    type Addr = SocketAddr;
+/// Checks `--max-connections` against the open-file limit: a quarter of it stays for storage.
+pub(crate) fn checked_cap(asked: Option<usize>, nofile: u64) -> Result<usize, String> {
+    let Some(n) = asked else {
+        return Ok(connection_cap(nofile));
+    };
+    let most = usize::try_from(nofile / 4 * 3).unwrap_or(usize::MAX);
+    if n == 0 || n > most {
+        return Err(format!(
+            "--max-connections {n}: between 1 and {most} (three quarters of the open-file limit {nofile}; the rest is kept for storage)"
+        ));
+    }
+    Ok(n.min(Semaphore::MAX_PERMITS))
+}
 
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let permit = match Arc::clone(&self.permits).try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                tracing::warn!(
-                    cap = self.cap,
-                    "connection cap reached: not accepting until one closes (the rest of the open-file limit is kept for storage)"
-                );
-                match Arc::clone(&self.permits).acquire_owned().await {
-                    Ok(p) => p,
-                    // Never closed: the semaphore lives as long as the listener.
-                    Err(_) => std::future::pending().await,
-                }
-            }
-        };
-        let (stream, addr) = axum::serve::Listener::accept(&mut self.tcp).await;
-        let inner = Inner {
-            stream,
-            _permit: permit,
-        };
-        (Conn(Arc::new(inner)), addr)
+/// Tells a client over the cap so (503, plain HTTP only: a TLS client cannot read it before
+/// its handshake) if the socket takes it at once, and closes.
+pub(crate) fn refuse(stream: TcpStream, tls: bool) {
+    static REPLY: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let body = r#"{"error":"UNAVAILABLE","message":"too many connections: the server's connection cap is reached; try again"}"#;
+        format!(
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    });
+    if !tls {
+        let _ = stream.try_write(&REPLY);
+    }
+    let _ = rustix::net::shutdown(&stream, rustix::net::Shutdown::Write);
+}
+
+/// A connection's requests in progress and the times its watchdog needs.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    born: Instant,
+    in_flight: AtomicUsize,
+    /// Milliseconds after `born` when the last request finished (or the connection opened).
+    idle_since: AtomicU64,
+    /// Milliseconds after `born`, plus one, when the first byte of the next request came; 0:
+    /// none yet.
+    head_started: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            born: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+            head_started: AtomicU64::new(0),
+        }
     }
 
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.tcp.local_addr()
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.born.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn bytes_read(&self) {
+        if self.in_flight.load(Ordering::Acquire) == 0
+            && self.head_started.load(Ordering::Relaxed) == 0
+        {
+            self.head_started
+                .store(self.now_ms().saturating_add(1), Ordering::Relaxed);
+        }
+    }
+
+    /// When the watchdog should close the connection: `None` while a request is in progress.
+    pub(crate) fn deadline(&self, header: Duration, idle: Duration) -> Option<Instant> {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let at = match self.head_started.load(Ordering::Relaxed) {
+            0 => self
+                .idle_since
+                .load(Ordering::Relaxed)
+                .saturating_add(ms(idle)),
+            started => (started - 1).saturating_add(ms(header)),
+        };
+        Some(self.born + Duration::from_millis(at))
+    }
+}
+
+/// Held while a request is in progress on its connection: from the handler's start until the
+/// response body is dropped (so a stream or a long poll is never idle).
+#[derive(Debug)]
+pub(crate) struct RequestGuard(Conn);
+
+impl Drop for RequestGuard {
+    fn drop(&mut self) {
+        let a = &self.0.0.activity;
+        if a.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+            a.head_started.store(0, Ordering::Relaxed);
+            a.idle_since.store(a.now_ms(), Ordering::Relaxed);
+        }
     }
 }
 
@@ -91,6 +201,7 @@ struct Inner {
     stream: TcpStream,
     /// Returned to the listener when the connection and every handle to it are gone.
     _permit: OwnedSemaphorePermit,
+    activity: Activity,
 }
 
 /// One accepted connection, shared between hyper and the handlers of its requests.
@@ -98,8 +209,15 @@ struct Inner {
 pub(crate) struct Conn(Arc<Inner>);
 
 impl Conn {
-    pub(crate) fn set_nodelay(&self, on: bool) -> io::Result<()> {
-        self.0.stream.set_nodelay(on)
+    pub(crate) fn activity(&self) -> &Activity {
+        &self.0.activity
+    }
+
+    /// Marks a request in progress until the guard is dropped.
+    pub(crate) fn request_started(&self) -> RequestGuard {
+        self.0.activity.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.0.activity.head_started.store(0, Ordering::Relaxed);
+        RequestGuard(self.clone())
     }
 
     /// Whether the client has closed its side (FIN) or reset the connection, as the kernel
@@ -131,7 +249,12 @@ impl AsyncRead for Conn {
             // Into the buffer's spare capacity, uninitialized as tokio's own read leaves it:
             // zeroing hyper's read buffer before every read would cost more than the read.
             match self.0.stream.try_read_buf(buf) {
-                Ok(_) => return Poll::Ready(Ok(())),
+                Ok(n) => {
+                    if n > 0 {
+                        self.0.activity.bytes_read();
+                    }
+                    return Poll::Ready(Ok(()));
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(e) => return Poll::Ready(Err(e)),
             }
@@ -189,21 +312,19 @@ impl AsyncWrite for Conn {
     }
 }
 
-/// What a handler knows of its connection: the client's address and the socket to ask.
+/// What a handler knows of its connection: the client's address, the socket to ask, and what
+/// TLS said of the client.
 #[derive(Debug, Clone)]
 pub(crate) struct Peer {
     pub addr: SocketAddr,
     pub conn: Conn,
+    /// Over TLS: the name in the client's certificate, when it sent one.
+    pub tls: Option<TlsPeer>,
 }
 
-impl<F> Connected<IncomingStream<'_, axum::serve::TapIo<Listener, F>>> for Peer
-where
-    F: FnMut(&mut Conn) + Send + 'static,
-{
-    fn connect_info(stream: IncomingStream<'_, axum::serve::TapIo<Listener, F>>) -> Self {
-        Self {
-            addr: *stream.remote_addr(),
-            conn: stream.io().clone(),
-        }
-    }
+/// What a TLS handshake told of the client.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TlsPeer {
+    /// The common name of the client certificate's subject (mutual TLS).
+    pub client_name: Option<String>,
 }

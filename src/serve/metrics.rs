@@ -32,6 +32,10 @@ pub(crate) struct Metrics {
     pub disk_free_bytes: Gauge,
     pub disk_min_free_bytes: Gauge,
     pub disk_full: Gauge,
+    /// Requests refused by authentication or a permission check, by reason.
+    pub auth_denied: Family<Labels, Counter>,
+    /// Connections answered 503 and closed at the connection cap.
+    pub connections_refused: Counter,
 }
 
 /// Records cut from torn tails when the broker started, for `/metrics`.
@@ -53,6 +57,30 @@ impl Metrics {
                 .get_or_create(&vec![("reason".to_owned(), reason.to_owned())])
                 .inc();
         }
+    }
+
+    /// Counts a request refused by auth: `missing_token`, `bad_token`, `unknown_certificate`
+    /// (401) or `permission` (403).
+    pub(crate) fn count_auth_denied(&self, reason: &str) {
+        self.auth_denied
+            .get_or_create(&vec![("reason".to_owned(), reason.to_owned())])
+            .inc();
+    }
+
+    fn register_limits(registry: &mut Registry) -> (Family<Labels, Counter>, Counter) {
+        let auth_denied = Family::<Labels, Counter>::default();
+        registry.register(
+            "auth_denied",
+            "Requests refused by authentication (401) or a permission check (403), by reason",
+            auth_denied.clone(),
+        );
+        let connections_refused = Counter::default();
+        registry.register(
+            "connections_refused",
+            "Connections answered 503 and closed because --max-connections were open",
+            connections_refused.clone(),
+        );
+        (auth_denied, connections_refused)
     }
 
     pub(crate) fn new(broker: Arc<Broker>) -> Self {
@@ -108,6 +136,7 @@ impl Metrics {
             broker: Arc::clone(&broker),
         }));
         registry.register_collector(Box::new(BrokerCollector { broker }));
+        let (auth_denied, connections_refused) = Self::register_limits(&mut registry);
         Self {
             registry,
             http_requests,
@@ -118,6 +147,8 @@ impl Metrics {
             disk_free_bytes,
             disk_min_free_bytes,
             disk_full,
+            auth_denied,
+            connections_refused,
         }
     }
 

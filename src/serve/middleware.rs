@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::serve::AppState;
-use crate::serve::conn::Peer;
+use crate::serve::conn::{Peer, RequestGuard};
 use crate::serve::error::ApiError;
 
 /// DriftQ's request middleware: echoes `X-Request-Id` / `X-Trace-Id` (or creates them, 24 hex
@@ -26,6 +26,11 @@ pub(crate) async fn log_access(req: Request, next: Next) -> Response {
         .map(|c| c.0.addr.ip().to_string())
         .unwrap_or_default();
     let mut resp = next.run(req).await;
+    let principal = resp
+        .extensions()
+        .get::<crate::serve::auth::PrincipalName>()
+        .map(|p| p.0.clone())
+        .unwrap_or_default();
     for (name, id) in [("x-request-id", &req_id), ("x-trace-id", &trace_id)] {
         if let Ok(v) = HeaderValue::from_str(id) {
             resp.headers_mut().insert(name, v);
@@ -38,11 +43,56 @@ pub(crate) async fn log_access(req: Request, next: Next) -> Response {
         .unwrap_or(0);
     let duration_ms = started.elapsed().as_secs_f64() * 1e3;
     if status >= 500 {
-        tracing::error!(trace_id, req_id, method = %method, path, status, bytes, duration_ms, remote_ip, "http");
+        tracing::error!(trace_id, req_id, method = %method, path, status, bytes, duration_ms, remote_ip, principal, "http");
     } else {
-        tracing::info!(trace_id, req_id, method = %method, path, status, bytes, duration_ms, remote_ip, "http");
+        tracing::info!(trace_id, req_id, method = %method, path, status, bytes, duration_ms, remote_ip, principal, "http");
     }
     resp
+}
+
+/// Marks the request in progress on its connection until its response body is dropped, so
+/// the connection's watchdog leaves it alone (see `listen.rs`).
+pub(crate) async fn track_request(req: Request, next: Next) -> Response {
+    let guard = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<Peer>>()
+        .map(|c| c.0.conn.request_started());
+    let resp = next.run(req).await;
+    match guard {
+        None => resp,
+        Some(guard) => resp.map(|body| {
+            axum::body::Body::new(Guarded {
+                body,
+                _guard: guard,
+            })
+        }),
+    }
+}
+
+/// A response body that holds its request's guard until hyper is done with it.
+struct Guarded {
+    body: axum::body::Body,
+    _guard: RequestGuard,
+}
+
+impl http_body::Body for Guarded {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// The client's id when it sent a sane one, else a new one.

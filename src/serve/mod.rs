@@ -5,6 +5,7 @@
 //! calls (file I/O, fsync waits) run on tokio's blocking pool. On SIGINT/SIGTERM the server stops
 //! accepting, ends consume streams, then syncs and closes every log before exiting 0.
 
+mod auth;
 mod clock;
 mod conn;
 mod dialect;
@@ -13,12 +14,14 @@ mod error;
 mod extract;
 mod handlers;
 mod json;
+mod listen;
 mod metrics;
 mod middleware;
 mod openapi;
 mod routes;
 mod state;
 mod stream;
+mod tls;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -111,6 +114,12 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
             Some(Arc::new(r))
         }
     };
+    let auth = auth::Auth::load(config.auth_file.clone(), config.metrics_public).map_err(usage)?;
+    if let Some(path) = &config.auth_file {
+        tracing::info!(path = %path.display(), "auth file loaded");
+    }
+    protected_mode(&config, addr)?;
+    let tls = server_tls(&config)?;
     if config.reset {
         reset_data_dir(&config.data_dir)?;
     }
@@ -119,7 +128,43 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(config, durability, addr, router))
+    runtime.block_on(serve(config, durability, addr, router, auth, tls))
+}
+
+/// Redis's protected mode: a non-loopback address with no auth file is refused unless the
+/// operator says `--allow-anonymous`, which then warns.
+fn protected_mode(config: &ServeConfig, addr: SocketAddr) -> anyhow::Result<()> {
+    if addr.ip().is_loopback() || config.auth_file.is_some() {
+        return Ok(());
+    }
+    if !config.allow_anonymous {
+        return Err(driftq_cli::ExitError::usage(format!(
+            "refusing to listen on {addr} without auth: anyone who reaches it could read, write and delete every topic; give --auth-file (see docs/SECURITY.md), bind 127.0.0.1, or pass --allow-anonymous"
+        ))
+        .into());
+    }
+    tracing::warn!(%addr, "--allow-anonymous: serving a non-loopback address without auth; anyone who reaches it may do everything");
+    Ok(())
+}
+
+/// The TLS configuration from `--tls-cert` / `--tls-key` / `--tls-client-ca`, if any.
+fn server_tls(config: &ServeConfig) -> anyhow::Result<Option<Arc<tls::ServerTls>>> {
+    let usage = driftq_cli::ExitError::usage;
+    match (&config.tls_cert, &config.tls_key) {
+        (None, None) if config.tls_client_ca.is_some() => {
+            Err(usage("--tls-client-ca needs --tls-cert and --tls-key".to_owned()).into())
+        }
+        (None, None) => Ok(None),
+        (Some(cert), Some(key)) => {
+            let files = tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                client_ca: config.tls_client_ca.clone(),
+            };
+            Ok(Some(Arc::new(tls::ServerTls::load(files).map_err(usage)?)))
+        }
+        _ => Err(usage("--tls-cert and --tls-key go together".to_owned()).into()),
+    }
 }
 
 async fn serve(
@@ -127,6 +172,8 @@ async fn serve(
     durability: Durability,
     addr: SocketAddr,
     router: Option<Arc<dyn Router>>,
+    auth: auth::Auth,
+    tls: Option<Arc<tls::ServerTls>>,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     // The fsync observer needs the metrics, and the metrics need the broker: break the cycle
@@ -169,6 +216,12 @@ async fn serve(
             config.data_dir.clone(),
             config.min_free_bytes,
         )),
+        auth: Arc::new(auth),
+        tls: match &tls {
+            None => state::TlsMode::Off,
+            Some(t) if t.mutual() => state::TlsMode::Mutual,
+            Some(_) => state::TlsMode::On,
+        },
     };
     let signals = Signals::register()?;
     let ticker = tokio::spawn(tick_loop(state.clone(), durability));
@@ -179,43 +232,37 @@ async fn serve(
         startup_ms = started.elapsed().as_millis() as u64,
         "broker starting"
     );
-    // The line tests and scripts wait for: the bound address (useful with port 0).
-    eprintln!(
-        "driftq listening on http://{local} (data dir {})",
-        config.data_dir.display()
-    );
-    let app = routes::router(state);
-    let mut stop = shutdown_rx.clone();
-    tokio::spawn(async move {
-        signals.wait().await;
-        tracing::info!("shutdown requested");
-        let _ = shutdown_tx.send(true);
-    });
-    // Replies go out as soon as they are written: with Nagle on, a reply written in two parts
-    // waits for the client's delayed ACK before its second part leaves.
     let nofile = rustix::process::getrlimit(rustix::process::Resource::Nofile)
         .current
         .unwrap_or(u64::MAX);
-    let cap = conn::connection_cap(nofile);
+    let cap =
+        conn::checked_cap(config.max_connections, nofile).map_err(driftq_cli::ExitError::usage)?;
     tracing::info!(
         max_connections = cap,
         open_file_limit = nofile,
-        "connections capped at half the open-file limit"
+        "connections capped"
     );
-    let listener = axum::serve::ListenerExt::tap_io(conn::Listener::new(listener, cap), |c| {
-        if let Err(e) = c.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<conn::Peer>(),
+    // The line tests and scripts wait for: the bound address (useful with port 0).
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    eprintln!(
+        "driftq listening on {scheme}://{local} (data dir {})",
+        config.data_dir.display()
+    );
+    let app = routes::router(state.clone());
+    tokio::spawn(on_signals(signals, shutdown_tx, state.clone(), tls.clone()));
+    let opts = listen::ConnOptions {
+        header_timeout: config.header_timeout,
+        idle_timeout: config.idle_timeout,
+        tls,
+        refused: state.metrics.connections_refused.clone(),
+    };
+    listen::serve(
+        conn::Listener::new(listener, cap),
+        app,
+        opts,
+        shutdown_rx.clone(),
     )
-    .with_graceful_shutdown(async move {
-        let _ = stop.wait_for(|s| *s).await;
-    })
-    .await
-    .context("server failed")?;
+    .await;
     ticker.abort();
     let b = Arc::clone(&broker);
     tokio::task::spawn_blocking(move || b.close())
@@ -227,10 +274,12 @@ async fn serve(
 }
 
 /// Signal streams registered before the server announces itself, so a SIGTERM that arrives
-/// right after the "listening" line is a clean shutdown, not the default kill.
+/// right after the "listening" line is a clean shutdown, not the default kill (and a SIGHUP a
+/// reload).
 struct Signals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -239,13 +288,45 @@ impl Signals {
         Ok(Self {
             term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
             int: signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?,
+            hup: signal(SignalKind::hangup()).context("cannot listen for SIGHUP")?,
         })
     }
+}
 
-    async fn wait(mut self) {
+/// SIGTERM / SIGINT: shut down. SIGHUP: re-read the auth file and the TLS certificates; a
+/// broken file is refused with a log line and the one in use stays.
+async fn on_signals(
+    mut signals: Signals,
+    shutdown: watch::Sender<bool>,
+    state: AppState,
+    tls: Option<Arc<tls::ServerTls>>,
+) {
+    loop {
         tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.int.recv() => {}
+            _ = signals.term.recv() => break,
+            _ = signals.int.recv() => break,
+            _ = signals.hup.recv() => reload(&state, tls.as_deref()),
+        }
+    }
+    tracing::info!("shutdown requested");
+    let _ = shutdown.send(true);
+}
+
+fn reload(state: &AppState, tls: Option<&tls::ServerTls>) {
+    if state.auth.enabled() {
+        match state.auth.reload() {
+            Ok(n) => tracing::info!(principals = n, "SIGHUP: auth file reloaded"),
+            Err(e) => {
+                tracing::error!(error = %e, "SIGHUP: auth file refused; the one loaded before stays in force")
+            }
+        }
+    }
+    if let Some(tls) = tls {
+        match tls.reload() {
+            Ok(()) => tracing::info!("SIGHUP: TLS certificates reloaded"),
+            Err(e) => {
+                tracing::error!(error = %e, "SIGHUP: TLS certificates refused; the ones loaded before stay in use")
+            }
         }
     }
 }

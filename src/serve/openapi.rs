@@ -14,7 +14,7 @@ use crate::serve::handlers::{consume, debug, dlq, groups, produce, settle, syste
         description = "A durable message broker: DriftQ v1's API plus resource-style extensions (docs/API.md)."
     ),
     paths(
-        system::healthz, system::version, system::config, system::stats, system::metrics,
+        system::healthz, system::whoami, system::version, system::config, system::stats, system::metrics,
         topics::list_topics, topics::create_topic, topics::describe_topic, topics::alter_topic,
         topics::purge_topic, topics::delete_topic, topics::read_partition,
         produce::produce, produce::produce_batch,

@@ -5,8 +5,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{self};
 use axum::routing::{get, post};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::serve::AppState;
+use crate::serve::auth::authenticate;
 use crate::serve::handlers::consume::{consume, poll};
 use crate::serve::handlers::debug;
 use crate::serve::handlers::dlq::{list_dlq, peek_dlq, replay_dlq};
@@ -15,19 +17,23 @@ use crate::serve::handlers::groups::{
 };
 use crate::serve::handlers::produce::{produce, produce_batch};
 use crate::serve::handlers::settle::{ack, ack_batch, ack_cumulative, extend, nack, release};
-use crate::serve::handlers::system::{config, healthz, metrics, stats, version};
+use crate::serve::handlers::system::{config, healthz, metrics, stats, version, whoami};
 use crate::serve::handlers::topics::{
     alter_topic, create_topic, delete_topic, describe_topic, list_topics, purge_topic,
     read_partition,
 };
-use crate::serve::middleware::{count_requests, log_access, method_not_allowed, not_found};
+use crate::serve::middleware::{
+    count_requests, log_access, method_not_allowed, not_found, track_request,
+};
 use crate::serve::openapi::document;
 
 pub(crate) fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
     let access_log = state.config.access_log;
+    let body_timeout = state.config.body_timeout;
     let router = Router::new()
         .route("/v1/healthz", get(healthz))
+        .route("/v1/whoami", get(whoami))
         .route("/v1/version", get(version))
         .route("/v1/config", get(config))
         .route("/v1/stats", get(stats))
@@ -75,15 +81,19 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/debug/runs", get(debug::runs))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,
         ))
-        .layer(DefaultBodyLimit::max(body_limit));
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout));
     let router = if access_log {
         router.layer(middleware::from_fn(log_access))
     } else {
         router
     };
-    router.with_state(state)
+    router
+        .layer(middleware::from_fn(track_request))
+        .with_state(state)
 }

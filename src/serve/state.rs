@@ -8,7 +8,7 @@ use driftq_core::broker::Broker;
 use tokio::sync::{Notify, watch};
 
 use super::error::ApiResult;
-use super::{disk, metrics};
+use super::{auth, disk, metrics};
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
@@ -22,6 +22,18 @@ pub(crate) struct AppState {
     pub started: Instant,
     /// Free space on the data directory's disk (refreshed by the ticker).
     pub disk: Arc<disk::DiskGuard>,
+    /// Who may do what (no auth file: everyone everything).
+    pub auth: Arc<auth::Auth>,
+    /// Whether clients connect over TLS, and must present certificates.
+    pub tls: TlsMode,
+}
+
+/// What `/v1/whoami` says of the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TlsMode {
+    Off,
+    On,
+    Mutual,
 }
 
 impl AppState {

@@ -17,6 +17,7 @@
 //!   released ([`Broker::release`]): not an attempt, no error. What was handed over is an
 //!   attempt and comes back when its lease runs out.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -24,6 +25,10 @@ use driftq_core::api::messages::{Delivery as WireDelivery, Payload};
 use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{Broker, Deferred, Delivery};
 
+use driftq_core::auth::{Action, Policy, Scope};
+use tokio::sync::watch;
+
+use super::auth::{Caller, StreamSlot};
 use super::conn::Conn;
 use super::dialect::Dialect;
 use super::error::{ApiError, ApiResult};
@@ -151,6 +156,43 @@ async fn lease_blocking(
         .map_err(|e| ApiError::from_broker(e, dialect))
 }
 
+/// Who holds a stream open, re-checked whenever the auth file is reloaded, and the slot it
+/// takes among its principal's streams.
+pub(crate) struct StreamAccess {
+    pub caller: Caller,
+    pub policy: watch::Receiver<Arc<Policy>>,
+    /// Held, not read: dropping it frees the slot.
+    pub _slot: StreamSlot,
+}
+
+impl StreamAccess {
+    /// The error line that ends the stream when a reload took its caller's permission away.
+    fn revoked(&mut self, who: &Consumer) -> Option<Bytes> {
+        if !self.policy.has_changed().unwrap_or(false) {
+            return None;
+        }
+        let policy = Arc::clone(&self.policy.borrow_and_update());
+        let scope = Scope::Group {
+            topic: &who.topic,
+            group: &who.group,
+        };
+        if self.caller.still_allowed(&policy, Action::Consume, scope) {
+            return None;
+        }
+        let err = ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "PERMISSION_DENIED",
+            format!(
+                "the auth file was reloaded and principal {:?} may no longer consume {scope}",
+                self.caller.name().unwrap_or_default()
+            ),
+        );
+        let mut line = serde_json::to_vec(&err.body()).unwrap_or_default();
+        line.push(b'\n');
+        Some(Bytes::from(line))
+    }
+}
+
 /// One consume stream's state: the body asks it for chunks; dropping it (the client went away,
 /// the server shuts down) ends the stream.
 pub(crate) struct ConsumeStream {
@@ -167,6 +209,7 @@ pub(crate) struct ConsumeStream {
     ended: bool,
     /// The client's connection, asked before each lease whether the client is still there.
     conn: Option<Conn>,
+    access: StreamAccess,
 }
 
 impl ConsumeStream {
@@ -176,6 +219,7 @@ impl ConsumeStream {
         lease_ms: i64,
         prefetch: usize,
         conn: Option<Conn>,
+        access: StreamAccess,
     ) -> Self {
         Self {
             state,
@@ -188,6 +232,7 @@ impl ConsumeStream {
             counted: false,
             ended: false,
             conn,
+            access,
         }
     }
 
@@ -207,6 +252,11 @@ impl ConsumeStream {
         loop {
             if *shutdown.borrow() {
                 return None;
+            }
+            if let Some(line) = self.access.revoked(&self.who) {
+                tracing::info!(topic = %self.who.topic, group = %self.who.group, owner = %self.who.owner, "consume stream ended: its principal lost the permission on reload");
+                self.ended = true;
+                return Some(line);
             }
             let notified = activity.notified();
             let room = self.room();
@@ -230,6 +280,7 @@ impl ConsumeStream {
                 () = notified => {}
                 () = tokio::time::sleep(IDLE_RECHECK) => {}
                 _ = shutdown.changed() => return None,
+                _ = self.access.policy.changed() => {}
             }
             // Woken, maybe by another connection's ack: a close that came before it may not
             // have reached hyper yet, so ask the socket before leasing again.

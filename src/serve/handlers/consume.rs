@@ -13,6 +13,7 @@ use driftq_core::api::consume::ConsumeRequest;
 use driftq_core::api::messages::{Delivery, PollReply};
 use driftq_core::api::system::ErrorBody;
 
+use crate::serve::auth::Caller;
 use crate::serve::conn::Peer;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
@@ -22,6 +23,7 @@ use crate::serve::extract::{
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
 use crate::serve::stream;
+use driftq_core::auth::{Action, Scope};
 
 pub(crate) const DEFAULT_LEASE_MS: i64 = 2_000;
 
@@ -67,6 +69,7 @@ pub(crate) fn conn_of(peer: ConnOf) -> Option<crate::serve::conn::Conn> {
 #[utoipa::path(get, path = "/v1/consume", tag = "consume", params(("topic" = String, Query), ("group" = String, Query), ("owner" = String, Query), ("lease_ms" = Option<i64>, Query), ("prefetch" = Option<usize>, Query)), responses((status = 200, description = "NDJSON: one delivery per line, blank lines while idle", content_type = "application/x-ndjson", body = Delivery), (status = 400, description = "invalid request", body = ErrorBody)))]
 pub(crate) async fn consume(
     State(state): State<AppState>,
+    caller: Caller,
     peer: ConnOf,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
@@ -74,6 +77,13 @@ pub(crate) async fn consume(
     let body = body_bytes(body)?;
     let req = consume_params(&query, &body)?;
     let (topic, group, owner) = lease_names(&req.topic, &req.group, &req.owner)?;
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     // Checked before the stream starts: once it has, errors have nowhere to go.
     driftq_core::broker::validate_group_name(&group)
         .and_then(|()| driftq_core::broker::validate_owner(&owner))
@@ -95,7 +105,8 @@ pub(crate) async fn consume(
         group,
         owner,
     };
-    let feed = stream::ConsumeStream::new(state, who, lease_ms, prefetch, conn_of(peer));
+    let access = stream_access(&state, caller, peer.as_ref())?;
+    let feed = stream::ConsumeStream::new(state, who, lease_ms, prefetch, conn_of(peer), access);
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         feed.next_chunk()
             .await
@@ -111,9 +122,39 @@ pub(crate) async fn consume(
     Ok(resp)
 }
 
+/// A slot among the caller's open streams (per principal; per client address when auth is
+/// off), or 429 when it holds `--max-streams-per-principal` already.
+fn stream_access(
+    state: &AppState,
+    caller: Caller,
+    peer: Option<&axum::Extension<axum::extract::ConnectInfo<Peer>>>,
+) -> ApiResult<stream::StreamAccess> {
+    let key = match caller.name() {
+        Some(name) => format!("principal {name}"),
+        None => peer.map_or_else(
+            || "anonymous".to_owned(),
+            |p| format!("address {}", p.0.0.addr.ip()),
+        ),
+    };
+    let max = state.config.max_streams_per_principal;
+    let slot = state.auth.streams().open(key.clone(), max).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RESOURCE_EXHAUSTED",
+            format!("{key} holds {max} consume streams already (--max-streams-per-principal): close one first"),
+        )
+    })?;
+    Ok(stream::StreamAccess {
+        caller,
+        policy: state.auth.subscribe(),
+        _slot: slot,
+    })
+}
+
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/poll", tag = "consume", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body(content = Option<ConsumeRequest>, description = "or the same names as query parameters"), responses((status = 200, body = PollReply, description = "or the binary framing with Accept: application/vnd.driftq.messages"), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn poll(
     State(state): State<AppState>,
+    caller: Caller,
     peer: ConnOf,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     ApiQuery(query): ApiQuery<Params>,
@@ -126,6 +167,13 @@ pub(crate) async fn poll(
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
     }
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     req.topic = topic;
     req.group = group;
     let max = req.max.unwrap_or(100).clamp(1, 10_000);

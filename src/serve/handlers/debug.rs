@@ -15,25 +15,28 @@ use driftq_core::broker::inspect::{LagRow, MessageState, MessageStateRow, PeekRo
 use driftq_core::broker::{DlqOrigin, Message};
 use serde_json::{Map, Value, json};
 
+use crate::serve::auth::Caller;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{ApiQuery, Params, blocking};
 use crate::serve::state::AppState;
+use driftq_core::auth::{Action, Scope};
 
 /// DriftQ's dashboard polls its v2 engine's runs (`/debug/runs?limit=10`) every few seconds and
 /// shows an error banner on a 404. driftq has no workflow engine, so it has no runs: an empty
 /// list in the shape the dashboard reads.
 #[utoipa::path(get, path = "/debug/runs", tag = "debug", params(("limit" = Option<u64>, Query)), responses((status = 200, description = "DriftQ's dashboard shape: no runs", body = debug::Runs)))]
-pub(crate) async fn runs(ApiQuery(query): ApiQuery<Params>) -> Response {
+pub(crate) async fn runs(caller: Caller, ApiQuery(query): ApiQuery<Params>) -> ApiResult<Response> {
+    caller.require(Action::Read, Scope::Everything)?;
     let limit = query
         .get("limit")
         .and_then(|l| l.trim().parse::<u64>().ok())
         .unwrap_or(10);
-    pretty(&debug::Runs {
+    Ok(pretty(&debug::Runs {
         limit,
         ok: true,
         runs: Vec::new(),
-    })
+    }))
 }
 
 /// DriftQ writes these with Go's `json.Encoder` and a two-space indent: one object, a newline.
@@ -49,7 +52,8 @@ fn pretty(v: &impl serde::Serialize) -> Response {
 }
 
 #[utoipa::path(get, path = "/debug/topics", tag = "debug", responses((status = 200, body = debug::Topics)))]
-pub(crate) async fn topics(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn topics(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    caller.require(Action::Read, Scope::Everything)?;
     let stats = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     let mut topics: Vec<debug::TopicCount> = stats
         .topics
@@ -70,8 +74,10 @@ pub(crate) async fn topics(State(state): State<AppState>) -> ApiResult<Response>
 #[utoipa::path(get, path = "/debug/topics/peek", tag = "debug", params(("topic" = String, Query), ("limit" = Option<u64>, Query)), responses((status = 200, description = "newest first", body = debug::Peek), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn peek(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
+    caller.require(Action::Read, Scope::Everything)?;
     let topic = query.required("topic")?;
     // DriftQ ignores a limit it cannot parse and clamps the rest to 1..=100.
     let limit = query
@@ -117,8 +123,10 @@ fn peeked(r: &PeekRow) -> debug::PeekedMessage {
 #[utoipa::path(get, path = "/debug/topics/lag", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("partition" = Option<u32>, Query)), responses((status = 200, body = debug::Lag), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn lag(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
+    caller.require(Action::Read, Scope::Everything)?;
     let group = query.required("group")?;
     let topic = query.get("topic").map(str::to_owned);
     let partition = query
@@ -164,8 +172,10 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> debug::LagRow {
 #[utoipa::path(get, path = "/debug/messages/state", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("status" = Option<String>, Query), ("owner" = Option<String>, Query), ("limit" = Option<u64>, Query)), responses((status = 200, body = debug::MessageStates), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn message_states(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Response> {
+    caller.require(Action::Read, Scope::Everything)?;
     let group = query.required("group")?;
     let topic = query.get("topic").map(str::to_owned);
     let status = query.get("status").unwrap_or_default().to_owned();

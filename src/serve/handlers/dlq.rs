@@ -12,29 +12,41 @@ use driftq_core::api::stats::DlqSummary;
 use driftq_core::api::system::ErrorBody;
 use driftq_core::broker::{ReplayRequest, dlq_topic_for};
 
+use crate::serve::auth::{Caller, owning_topic};
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
     ApiPath, ApiQuery, Params, blocking, body_bytes, parse_json, parse_time_ms,
 };
 use crate::serve::state::AppState;
+use driftq_core::auth::{Action, Scope};
 
 // ---- DLQ ------------------------------------------------------------------------------------
 
 #[utoipa::path(get, path = "/v1/dlq", tag = "dlq", responses((status = 200, body = DlqList)))]
-pub(crate) async fn list_dlq(State(state): State<AppState>) -> ApiResult<Json<DlqList>> {
+pub(crate) async fn list_dlq(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<DlqList>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     Ok(Json(DlqList {
-        dlq: s.dlq.iter().map(DlqSummary::from).collect(),
+        dlq: s
+            .dlq
+            .iter()
+            .filter(|d| caller.can(Action::Read, Scope::Topic(&d.source_topic)))
+            .map(DlqSummary::from)
+            .collect(),
     }))
 }
 
 #[utoipa::path(get, path = "/v1/dlq/{topic}/messages", tag = "dlq", params(("topic" = String, Path, description = "source topic or its dlq.<topic>"), ("max" = Option<usize>, Query)), responses((status = 200, body = MessageList), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn peek_dlq(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Json<MessageList>> {
+    caller.require(Action::Read, Scope::Topic(owning_topic(&topic)))?;
     let max: usize = query.int("max")?.unwrap_or(100).min(10_000);
     let msgs = blocking(&state, Dialect::Resource, move |b, _| {
         b.dlq_peek(&topic, max)
@@ -48,9 +60,11 @@ pub(crate) async fn peek_dlq(
 #[utoipa::path(post, path = "/v1/dlq/{topic}/replay", tag = "dlq", params(("topic" = String, Path, description = "source topic or its dlq.<topic>")), request_body(content = Option<WireReplayRequest>), responses((status = 200, body = ReplayReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 507, description = "disk below the free-space floor", body = ErrorBody)))]
 pub(crate) async fn replay_dlq(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ReplayReply>> {
+    caller.require(Action::Admin, Scope::Topic(owning_topic(&topic)))?;
     state.admit_write(&body)?;
     let body = body_bytes(body)?;
     let r: WireReplayRequest = if body.is_empty() {

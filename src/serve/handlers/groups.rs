@@ -13,6 +13,7 @@ use driftq_core::api::system::ErrorBody;
 use driftq_core::broker::SeekTo;
 use serde_json::Value;
 
+use crate::serve::auth::Caller;
 use crate::serve::clock::now_ms;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
@@ -20,22 +21,39 @@ use crate::serve::extract::{
     ApiPath, ApiQuery, Params, blocking, body_bytes, parse_json, parse_time_ms,
 };
 use crate::serve::state::AppState;
+use driftq_core::auth::{Action, Scope};
 
 // ---- groups ---------------------------------------------------------------------------------
 
 #[utoipa::path(get, path = "/v1/groups", tag = "groups", responses((status = 200, body = GroupList)))]
-pub(crate) async fn list_groups(State(state): State<AppState>) -> ApiResult<Json<GroupList>> {
+pub(crate) async fn list_groups(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<GroupList>> {
     let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
     Ok(Json(GroupList {
-        groups: s.groups.iter().map(GroupSummary::from).collect(),
+        groups: s
+            .groups
+            .iter()
+            .filter(|g| caller.can(Action::Read, Scope::Topic(&g.topic)))
+            .map(GroupSummary::from)
+            .collect(),
     }))
 }
 
 #[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = GroupDescription), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn describe_group(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<GroupDescription>> {
+    caller.require(
+        Action::Read,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     let t = topic.clone();
     let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
@@ -65,8 +83,16 @@ pub(crate) async fn describe_group(
 #[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}/inflight", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = InflightList), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn list_inflight(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<InflightList>> {
+    caller.require(
+        Action::Read,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     let leases = blocking(&state, Dialect::Resource, move |b, _| {
         b.inflight(&topic, &group)
     })
@@ -114,9 +140,17 @@ pub(crate) fn parse_seek_to(v: &Value) -> ApiResult<SeekTo> {
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/seek", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = SeekRequest, responses((status = 200, body = SeekReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn seek(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SeekReply>> {
+    caller.require(
+        Action::Admin,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     let req: SeekRequest = parse_json(&body_bytes(body)?)?;
     let to = parse_seek_to(&req.to)?;
     let moves = blocking(&state, Dialect::Resource, move |b, now| {
@@ -138,9 +172,17 @@ pub(crate) async fn seek(
 #[utoipa::path(delete, path = "/v1/topics/{topic}/groups/{group}", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group"), ("force" = Option<bool>, Query)), responses((status = 200, body = GroupDeleted), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn delete_group(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Json<GroupDeleted>> {
+    caller.require(
+        Action::Admin,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     let force = match query.get("force") {
         None => false,
         Some("true" | "1") => true,

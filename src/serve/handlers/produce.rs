@@ -16,6 +16,7 @@ use driftq_core::api::{
 use driftq_core::broker::{BrokerError, Envelope, ProduceMessage, Produced};
 use serde_json::json;
 
+use crate::serve::auth::Caller;
 use crate::serve::clock::now_ms;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
@@ -23,6 +24,7 @@ use crate::serve::extract::{
     ApiPath, ApiQuery, Params, body_bytes, json_text, ok_json, parse_json,
 };
 use crate::serve::state::AppState;
+use driftq_core::auth::{Action, Scope};
 
 /// Produces `msgs`: appended on this worker (an append only copies into the group commit's
 /// buffer), then durable — idempotency keys after their messages — without a thread parked per
@@ -157,6 +159,7 @@ pub(crate) fn to_produce_message(
 #[utoipa::path(post, path = "/v1/produce", tag = "produce", request_body(content = Option<ProduceRequest>, description = "or the same names as query parameters (DriftQ's form)"), responses((status = 200, body = ProduceReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 429, description = "backpressure: retry after retry_after_ms", body = ErrorBody), (status = 507, description = "disk below the free-space floor", body = ErrorBody), (status = 503, description = "out of open files or disk space", body = ErrorBody)))]
 pub(crate) async fn produce(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
@@ -207,6 +210,7 @@ pub(crate) async fn produce(
         )
     };
     check_size(&state, &msg)?;
+    require_produce(&caller, &topic, std::slice::from_ref(&msg))?;
     let started = Instant::now();
     let t = topic.clone();
     let mut results = produce_messages(&state, t, vec![msg]).await;
@@ -235,6 +239,20 @@ pub(crate) async fn produce(
     }
 }
 
+/// 403 unless the caller may produce to `topic` and to every topic a message's envelope
+/// sends it to (the router's redirects are the operator's and are not checked).
+pub(crate) fn require_produce(
+    caller: &Caller,
+    topic: &str,
+    msgs: &[ProduceMessage],
+) -> ApiResult<()> {
+    caller.require(Action::Produce, Scope::Topic(topic))?;
+    msgs.iter()
+        .filter_map(|m| m.envelope.as_ref())
+        .filter(|e| !e.target_topic.is_empty() && e.target_topic != topic)
+        .try_for_each(|e| caller.require(Action::Produce, Scope::Topic(&e.target_topic)))
+}
+
 /// Parses a batch body: a JSON array of messages, or NDJSON (one message per line).
 pub(crate) fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
     // No whole-body UTF-8 pass: the JSON parser validates every string it reads anyway.
@@ -254,9 +272,11 @@ pub(crate) fn parse_batch(body: &[u8]) -> ApiResult<Vec<WireMessage>> {
 #[utoipa::path(post, path = "/v1/topics/{topic}/messages", tag = "produce", params(("topic" = String, Path, description = "topic name")), request_body(content = Vec<WireMessage>, description = "a JSON array, or NDJSON (application/x-ndjson)"), responses((status = 200, body = BatchReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody), (status = 429, description = "backpressure: retry after retry_after_ms", body = ErrorBody), (status = 507, description = "disk below the free-space floor", body = ErrorBody), (status = 503, description = "out of open files or disk space", body = ErrorBody)))]
 pub(crate) async fn produce_batch(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    caller.require(Action::Produce, Scope::Topic(&topic))?;
     state.admit_write(&body)?;
     // The path names a resource: a topic that does not exist is a 404 for the whole request,
     // not one per-message failure per message under a 200. (Messages may still be redirected
@@ -293,6 +313,7 @@ pub(crate) async fn produce_batch(
         check_size(&state, &pm)?;
         msgs.push(pm);
     }
+    require_produce(&caller, &topic, &msgs)?;
     let started = Instant::now();
     let t = topic.clone();
     let results = produce_messages(&state, t, msgs).await;

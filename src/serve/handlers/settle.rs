@@ -13,6 +13,7 @@ use driftq_core::broker::release::HeldLease;
 use driftq_core::broker::{BrokerError, LeaseRef, NackAction};
 use serde_json::json;
 
+use crate::serve::auth::Caller;
 use crate::serve::clock::now_ms;
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
@@ -21,6 +22,7 @@ use crate::serve::extract::{
     parse_json,
 };
 use crate::serve::state::AppState;
+use driftq_core::auth::{Action, Scope};
 
 /// Parsed ack/nack/extend request: the lease it names plus the optional extras.
 pub(crate) struct AckRequest {
@@ -116,10 +118,18 @@ pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> 
 #[utoipa::path(post, path = "/v1/ack", tag = "settle", request_body(content = Option<LeaseRequest>, description = "or the same names as query parameters"), responses((status = 204, description = "acked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn ack(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &r.topic,
+            group: &r.group,
+        },
+    )?;
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
     durable(state.broker.ack(&r.lease(), now_ms()), Dialect::DriftQ).await?;
     // An ack may release the next message of its key (topics ordered by key).
@@ -130,10 +140,18 @@ pub(crate) async fn ack(
 #[utoipa::path(post, path = "/v1/ack-cumulative", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "acked up to offset"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn ack_cumulative(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &r.topic,
+            group: &r.group,
+        },
+    )?;
     blocking(&state, Dialect::DriftQ, move |b, now| {
         b.ack_cumulative(&r.lease(), now)
     })
@@ -145,10 +163,18 @@ pub(crate) async fn ack_cumulative(
 #[utoipa::path(post, path = "/v1/nack", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "nacked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn nack(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &r.topic,
+            group: &r.group,
+        },
+    )?;
     let action = nack_action(r.dead_letter, r.delay_ms)?;
     blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
@@ -162,10 +188,18 @@ pub(crate) async fn nack(
 #[utoipa::path(post, path = "/v1/extend", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 200, body = Extended), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn extend(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &r.topic,
+            group: &r.group,
+        },
+    )?;
     let lease_ms = r.lease_ms.unwrap_or(30_000);
     let deadline = blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
@@ -237,9 +271,17 @@ pub(crate) async fn ack_and_nack(
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/release", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = ReleaseRequest, responses((status = 200, body = Released), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn release(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     let req: ReleaseRequest = parse_json(&body_bytes(body)?)?;
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
@@ -267,9 +309,17 @@ pub(crate) async fn release(
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/acks", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = AckBatchRequest, responses((status = 200, body = AckBatchReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn ack_batch(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
+    caller.require(
+        Action::Consume,
+        Scope::Group {
+            topic: &topic,
+            group: &group,
+        },
+    )?;
     let req: AckBatchRequest = parse_json(&body_bytes(body)?)?;
     // Most batches name the owner once: items share it instead of cloning it each.
     let batch_owner: std::sync::Arc<str> = std::sync::Arc::from(req.owner);

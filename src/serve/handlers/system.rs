@@ -9,10 +9,14 @@ use driftq_core::api::system::{Health, VersionInfo};
 use driftq_core::storage::Durability;
 use serde_json::{Value, json};
 
+use crate::serve::auth::{Caller, owning_topic};
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::blocking;
 use crate::serve::state::AppState;
+use crate::serve::state::TlsMode;
+use driftq_core::api::system::{ErrorBody, WhoAmI};
+use driftq_core::auth::{Action, Scope};
 
 // ---- small endpoints ------------------------------------------------------------------------
 
@@ -33,7 +37,11 @@ pub(crate) async fn version() -> Json<VersionInfo> {
 }
 
 #[utoipa::path(get, path = "/v1/config", tag = "system", responses((status = 200, description = "the effective settings, plus DriftQ's names for them", body = Object)))]
-pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn config(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Value>> {
+    caller.require(Action::Read, Scope::Everything)?;
     let c = &state.config;
     let mut v = serde_json::to_value(c.as_ref()).unwrap_or_else(|_| json!({}));
     // DriftQ's names for the same settings, for its tools.
@@ -52,13 +60,47 @@ pub(crate) async fn config(State(state): State<AppState>) -> Json<Value> {
     v["engine_wal"] = json!("state-log");
     v["artifacts_dir"] = json!("");
     v["wal_buffer_bytes"] = json!(0);
-    Json(v)
+    Ok(Json(v))
 }
 
 #[utoipa::path(get, path = "/v1/stats", tag = "system", responses((status = 200, body = Stats)))]
-pub(crate) async fn stats(State(state): State<AppState>) -> ApiResult<Json<Stats>> {
-    let s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
+pub(crate) async fn stats(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Stats>> {
+    let mut s = blocking(&state, Dialect::Resource, |b, now| Ok(b.stats(now))).await?;
+    // Each caller sees the topics it may read, their groups and their DLQs.
+    let can_read = |topic: &str| caller.can(Action::Read, Scope::Topic(topic));
+    s.topics.retain(|t| can_read(owning_topic(&t.name)));
+    s.groups.retain(|g| can_read(&g.topic));
+    s.dlq.retain(|d| can_read(&d.source_topic));
     Ok(Json(stats_reply(&state, &s)))
+}
+
+#[utoipa::path(get, path = "/v1/whoami", tag = "system", responses((status = 200, body = WhoAmI), (status = 401, description = "auth is on and no known token or certificate was sent", body = ErrorBody)))]
+pub(crate) async fn whoami(State(state): State<AppState>, caller: Caller) -> Json<WhoAmI> {
+    let (principal, permissions) = match &caller {
+        Caller::Anyone => (None, Vec::new()),
+        Caller::Principal(p) => (Some(p.name.clone()), p.permissions.clone()),
+    };
+    let mut warnings = Vec::new();
+    if !state.auth.enabled() && !addr_is_loopback(&state.config.addr) {
+        warnings.push(format!(
+            "no auth on the non-loopback address {} (--allow-anonymous): anyone who reaches it may do everything",
+            state.config.addr
+        ));
+    }
+    Json(WhoAmI {
+        auth: state.auth.enabled(),
+        mutual_tls: state.tls == TlsMode::Mutual,
+        permissions: permissions.into_iter().map(Into::into).collect(),
+        principal,
+        tls: state.tls != TlsMode::Off,
+        warnings,
+    })
+}
+
+/// Whether `addr` (host:port) listens on loopback only.
+pub(crate) fn addr_is_loopback(addr: &str) -> bool {
+    addr.parse::<std::net::SocketAddr>()
+        .is_ok_and(|a| a.ip().is_loopback())
 }
 
 /// The broker's snapshot with the server's additions (uptime, version, disk, recovery).
@@ -77,7 +119,8 @@ pub(crate) fn stats_reply(state: &AppState, s: &driftq_core::broker::Stats) -> S
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain", body = String)))]
-pub(crate) async fn metrics(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn metrics(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    caller.require(Action::Read, Scope::Everything)?;
     let m = std::sync::Arc::clone(&state.metrics);
     let text = tokio::task::spawn_blocking(move || m.encode())
         .await

@@ -15,25 +15,28 @@ use driftq_core::api::topics::{
 };
 use driftq_core::broker::{ReadFrom, RetryPolicy, TopicChange, TopicMeta, TopicOrdering};
 
+use crate::serve::auth::{Caller, owning_topic};
 use crate::serve::dialect::Dialect;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::extract::{
     ApiPath, ApiQuery, Params, blocking, body_bytes, parse_json, parse_time_ms,
 };
 use crate::serve::state::AppState;
+use driftq_core::auth::{Action, Scope};
 
 // ---- topics ---------------------------------------------------------------------------------
 
 #[utoipa::path(get, path = "/v1/topics", tag = "topics", responses((status = 200, body = TopicList)))]
-pub(crate) async fn list_topics(State(state): State<AppState>) -> Json<TopicList> {
-    Json(TopicList {
-        topics: state.broker.list_topics(),
-    })
+pub(crate) async fn list_topics(State(state): State<AppState>, caller: Caller) -> Json<TopicList> {
+    let mut topics = state.broker.list_topics();
+    topics.retain(|t| caller.can(Action::Read, Scope::Topic(owning_topic(t))));
+    Json(TopicList { topics })
 }
 
 #[utoipa::path(post, path = "/v1/topics", tag = "topics", request_body(content = Option<CreateTopicRequest>, description = "or the same names as query parameters"), responses((status = 201, body = TopicCreated), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn create_topic(
     State(state): State<AppState>,
+    caller: Caller,
     ApiQuery(query): ApiQuery<Params>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
@@ -56,6 +59,7 @@ pub(crate) async fn create_topic(
     if name.is_empty() {
         return Err(ApiError::bad_request("name is required"));
     }
+    caller.require(Action::Admin, Scope::Topic(&name))?;
     let partitions = match req.partitions {
         None | Some(0) => 1,
         Some(p) => u32::try_from(p).map_err(|_| ApiError::bad_request("invalid partitions"))?,
@@ -97,8 +101,10 @@ pub(crate) async fn create_topic(
 #[utoipa::path(get, path = "/v1/topics/{topic}", tag = "topics", params(("topic" = String, Path, description = "topic name")), responses((status = 200, body = TopicDescription), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn describe_topic(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Json<TopicDescription>> {
+    caller.require(Action::Read, Scope::Topic(&topic))?;
     let t = topic.clone();
     let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
@@ -128,9 +134,11 @@ pub(crate) async fn describe_topic(
 #[utoipa::path(patch, path = "/v1/topics/{topic}", tag = "topics", params(("topic" = String, Path, description = "topic name")), request_body = AlterTopicRequest, responses((status = 200, body = TopicDescription), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn alter_topic(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<TopicDescription>> {
+    caller.require(Action::Admin, Scope::Topic(&topic))?;
     let body = body_bytes(body)?;
     let req: AlterTopicRequest = parse_json(&body)?;
     if req.ordering.is_some() {
@@ -156,7 +164,7 @@ pub(crate) async fn alter_topic(
         b.alter_topic(&t, &change, now)
     })
     .await?;
-    describe_topic(State(state), ApiPath(topic)).await
+    describe_topic(State(state), caller, ApiPath(topic)).await
 }
 
 /// `DELETE /v1/topics/{topic}/messages`: every message stored so far is deleted; the topic,
@@ -164,8 +172,10 @@ pub(crate) async fn alter_topic(
 #[utoipa::path(delete, path = "/v1/topics/{topic}/messages", tag = "topics", params(("topic" = String, Path, description = "topic name")), responses((status = 200, body = Purged), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn purge_topic(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Json<Purged>> {
+    caller.require(Action::Admin, Scope::Topic(&topic))?;
     let t = topic.clone();
     let purged = blocking(&state, Dialect::Resource, move |b, now| {
         b.purge_topic(&t, now)
@@ -177,8 +187,10 @@ pub(crate) async fn purge_topic(
 #[utoipa::path(delete, path = "/v1/topics/{topic}", tag = "topics", params(("topic" = String, Path, description = "topic name")), responses((status = 204, description = "deleted"), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn delete_topic(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath(topic): ApiPath<String>,
 ) -> ApiResult<Response> {
+    caller.require(Action::Admin, Scope::Topic(&topic))?;
     blocking(&state, Dialect::Resource, move |b, now| {
         b.delete_topic(&topic, now)
     })
@@ -191,9 +203,11 @@ pub(crate) async fn delete_topic(
 #[utoipa::path(get, path = "/v1/topics/{topic}/partitions/{partition}/messages", tag = "topics", params(("topic" = String, Path, description = "topic name"), ("partition" = u32, Path), ("offset" = Option<u64>, Query), ("timestamp" = Option<String>, Query, description = "unix ms or RFC 3339"), ("max" = Option<usize>, Query)), responses((status = 200, body = MessageList), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn read_partition(
     State(state): State<AppState>,
+    caller: Caller,
     ApiPath((topic, partition)): ApiPath<(String, u32)>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Json<MessageList>> {
+    caller.require(Action::Read, Scope::Topic(&topic))?;
     let max: usize = query.int("max")?.unwrap_or(100).min(10_000);
     let from = match (query.int::<u64>("offset")?, query.get("timestamp")) {
         (Some(o), _) => ReadFrom::Offset(o),
