@@ -19,6 +19,9 @@ _driftq() {
             driftq,ack)
                 cmd="driftq__subcmd__ack"
                 ;;
+            driftq,auth)
+                cmd="driftq__subcmd__auth"
+                ;;
             driftq,bench)
                 cmd="driftq__subcmd__bench"
                 ;;
@@ -72,6 +75,24 @@ _driftq() {
                 ;;
             driftq,wal)
                 cmd="driftq__subcmd__wal"
+                ;;
+            driftq__subcmd__auth,gen-token)
+                cmd="driftq__subcmd__auth__subcmd__gen__subcmd__token"
+                ;;
+            driftq__subcmd__auth,hash-token)
+                cmd="driftq__subcmd__auth__subcmd__hash__subcmd__token"
+                ;;
+            driftq__subcmd__auth,help)
+                cmd="driftq__subcmd__auth__subcmd__help"
+                ;;
+            driftq__subcmd__auth__subcmd__help,gen-token)
+                cmd="driftq__subcmd__auth__subcmd__help__subcmd__gen__subcmd__token"
+                ;;
+            driftq__subcmd__auth__subcmd__help,hash-token)
+                cmd="driftq__subcmd__auth__subcmd__help__subcmd__hash__subcmd__token"
+                ;;
+            driftq__subcmd__auth__subcmd__help,help)
+                cmd="driftq__subcmd__auth__subcmd__help__subcmd__help"
                 ;;
             driftq__subcmd__bench,consume)
                 cmd="driftq__subcmd__bench__subcmd__consume"
@@ -211,6 +232,9 @@ _driftq() {
             driftq__subcmd__help,ack)
                 cmd="driftq__subcmd__help__subcmd__ack"
                 ;;
+            driftq__subcmd__help,auth)
+                cmd="driftq__subcmd__help__subcmd__auth"
+                ;;
             driftq__subcmd__help,bench)
                 cmd="driftq__subcmd__help__subcmd__bench"
                 ;;
@@ -264,6 +288,12 @@ _driftq() {
                 ;;
             driftq__subcmd__help,wal)
                 cmd="driftq__subcmd__help__subcmd__wal"
+                ;;
+            driftq__subcmd__help__subcmd__auth,gen-token)
+                cmd="driftq__subcmd__help__subcmd__auth__subcmd__gen__subcmd__token"
+                ;;
+            driftq__subcmd__help__subcmd__auth,hash-token)
+                cmd="driftq__subcmd__help__subcmd__auth__subcmd__hash__subcmd__token"
                 ;;
             driftq__subcmd__help__subcmd__bench,consume)
                 cmd="driftq__subcmd__help__subcmd__bench__subcmd__consume"
@@ -422,7 +452,7 @@ _driftq() {
 
     case "${cmd}" in
         driftq)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version topic produce consume ack nack extend group dlq status read context check top bench help serve wal completions man"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version topic produce consume ack nack extend group dlq status read context check top bench help serve wal auth completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,6 +474,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -452,7 +486,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__ack)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +540,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -513,8 +551,8 @@ _driftq() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        driftq__subcmd__bench)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version produce consume e2e help"
+        driftq__subcmd__auth)
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version gen-token hash-token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,6 +574,184 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__auth__subcmd__gen__subcmd__token)
+            opts="-o -v -h -V --name --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__auth__subcmd__hash__subcmd__token)
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__auth__subcmd__help)
+            opts="gen-token hash-token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__auth__subcmd__help__subcmd__gen__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__auth__subcmd__help__subcmd__hash__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__auth__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__bench)
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version produce consume e2e help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -544,7 +760,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -623,6 +839,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -634,7 +854,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,6 +933,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -794,7 +1018,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,6 +1100,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -884,7 +1112,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__check)
-            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -o -v -h -V --topic --group --max-lag --max-oldest --max-dlq --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,6 +1166,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -946,7 +1178,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__completions)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1200,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -976,7 +1212,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__consume)
-            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -n -f -o -v -h -V --group --count --follow --until-end --from --force --filter --format --ack --no-ack --owner --lease --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,6 +1278,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1050,7 +1290,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version add use list show remove help"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version add use list show remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1072,6 +1312,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1080,16 +1324,12 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__add)
-            opts="-v -h -V --token --use --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-v -h -V --use --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1103,6 +1343,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1212,7 +1456,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,6 +1483,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1250,7 +1498,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__remove)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1272,6 +1520,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1280,7 +1532,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__show)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1310,6 +1562,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1318,7 +1574,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__context__subcmd__use)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1340,6 +1596,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1348,7 +1608,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version list ls peek replay help"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version list ls peek replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1367,6 +1627,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1448,7 +1712,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,6 +1742,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1486,7 +1754,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__peek)
-            opts="-n -o -v -h -V --max --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-n -o -v -h -V --max --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1524,6 +1792,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1532,7 +1804,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__dlq__subcmd__replay)
-            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --to --offsets --partition --since --until --filter --limit --rate --dry-run --copy --include-replayed --yes --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1594,6 +1866,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1602,7 +1878,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__extend)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --lease --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1660,6 +1936,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1668,7 +1948,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version list ls describe inflight messages seek delete rm help"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version list ls describe inflight messages seek delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1690,6 +1970,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1698,7 +1982,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__delete)
-            opts="-g -o -v -h -V --group --force --yes --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -o -v -h -V --group --force --yes --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1733,6 +2017,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1744,7 +2032,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__describe)
-            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1779,6 +2067,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1902,7 +2194,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__inflight)
-            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -o -v -h -V --group --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1940,6 +2232,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1948,7 +2244,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1978,6 +2274,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1986,7 +2286,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__messages)
-            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -n -o -v -h -V --group --state --owner --limit --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2040,6 +2340,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2048,7 +2352,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__group__subcmd__seek)
-            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -p -o -v -h -V --group --to --partition --force --yes --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2098,6 +2402,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2106,7 +2414,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__help)
-            opts="serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help"
+            opts="serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2122,6 +2430,48 @@ _driftq() {
         driftq__subcmd__help__subcmd__ack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__auth)
+            opts="gen-token hash-token"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__auth__subcmd__gen__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftq__subcmd__help__subcmd__auth__subcmd__hash__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2750,7 +3100,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__man)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2772,6 +3122,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2780,7 +3134,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__nack)
-            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-g -p -o -v -h -V --group --owner --partition --offset --stdin --output --reason --delay --dead-letter --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2842,6 +3196,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2850,7 +3208,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__produce)
-            opts="-k -H -p -o -v -h -V --file --input --key --key-delimiter --value-field --key-field --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-k -H -p -o -v -h -V --file --input --key --key-delimiter --value-field --key-field --header --partition --tenant --run-id --step-id --idempotency-key --max-attempts --backoff --max-backoff --deadline --target-topic --delay --batch --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2968,6 +3326,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2976,7 +3338,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__read)
-            opts="-p -n -f -o -v -h -V --partition --offset --count --follow --format --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-p -n -f -o -v -h -V --partition --offset --count --follow --format --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3030,6 +3392,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3038,7 +3404,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --auth-file --allow-anonymous --metrics-public --tls-cert --tls-key --tls-client-ca --max-connections --header-timeout --body-timeout --idle-timeout --max-streams-per-principal --config --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --auth-file --allow-anonymous --metrics-public --tls-cert --tls-key --tls-client-ca --max-connections --header-timeout --body-timeout --idle-timeout --max-streams-per-principal --config --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3152,6 +3518,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3160,7 +3530,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__status)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3190,6 +3560,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3198,7 +3572,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__top)
-            opts="-v -h -V --interval --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-v -h -V --interval --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3224,6 +3598,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3232,7 +3610,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version create list ls describe alter purge delete rm help"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version create list ls describe alter purge delete rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3254,6 +3632,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3262,7 +3644,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__alter)
-            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3320,6 +3702,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3328,7 +3714,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__create)
-            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-p -o -v -h -V --partitions --retention-age --retention-bytes --max-attempts --backoff --max-backoff --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3390,6 +3776,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3398,7 +3788,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__delete)
-            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3425,6 +3815,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3436,7 +3830,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__describe)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3463,6 +3857,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3586,7 +3984,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__list)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3613,6 +4011,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3624,7 +4026,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__topic__subcmd__purge)
-            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --yes --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3654,6 +4056,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3662,7 +4068,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal)
-            opts="-v -h -V --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version inspect verify import help"
+            opts="-v -h -V --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version inspect verify import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3681,6 +4087,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3762,7 +4172,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__import)
-            opts="-o -v -h -V --data-dir --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --data-dir --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3796,6 +4206,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3804,7 +4218,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__inspect)
-            opts="-o -v -h -V --from --limit --full --index --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --from --limit --full --index --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3842,6 +4256,10 @@ _driftq() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3850,7 +4268,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__wal__subcmd__verify)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3877,6 +4295,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftq_global_optspecs
-    string join \n url= context= timeout= v/verbose ca-cert= insecure no-headers h/help V/version
+    string join \n url= context= timeout= v/verbose ca-cert= token= insecure no-headers h/help V/version
 end
 
 function __fish_driftq_needs_command
@@ -28,6 +28,7 @@ complete -c driftq -n "__fish_driftq_needs_command" -l url -d 'Server URL (clien
 complete -c driftq -n "__fish_driftq_needs_command" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_needs_command" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_needs_command" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_needs_command" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_needs_command" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_needs_command" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_needs_command" -l no-headers -d 'Tables print their rows without the header row'
@@ -50,12 +51,14 @@ complete -c driftq -n "__fish_driftq_needs_command" -f -a "bench" -d 'Load-test 
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
+complete -c driftq -n "__fish_driftq_needs_command" -f -a "auth" -d 'Tokens for the server\'s auth file: make one, or hash one (offline)'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c driftq -n "__fish_driftq_needs_command" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and not __fish_seen_subcommand_from create list ls describe alter purge delete rm help" -l no-headers -d 'Tables print their rows without the header row'
@@ -86,6 +89,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from create" -l no-headers -d 'Tables print their rows without the header row'
@@ -99,6 +103,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
@@ -112,6 +117,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables print their rows without the header row'
@@ -125,6 +131,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from describe" -l no-headers -d 'Tables print their rows without the header row'
@@ -144,6 +151,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from alter" -l no-headers -d 'Tables print their rows without the header row'
@@ -157,6 +165,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from purge" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -171,6 +180,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from delete" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -185,6 +195,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand topic; and __fish_seen_subcommand_from rm" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -227,6 +238,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand produce" -l url -d 'Server
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand produce" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand produce" -l no-headers -d 'Tables print their rows without the header row'
@@ -247,6 +259,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand consume" -l url -d 'Server
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand consume" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -s f -l follow -d 'Keep waiting for new messages (the default unless -n or --until-end)'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l until-end -d 'Stop when nothing is left to consume'
 complete -c driftq -n "__fish_driftq_using_subcommand consume" -l force -d 'With --from: move the group even while it holds leases (their acks will fail), as `group seek --force` does'
@@ -269,6 +282,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand ack" -l url -d 'Server URL
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand ack" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand ack" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -289,6 +303,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand nack" -l url -d 'Server UR
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand nack" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -l dead-letter -d 'Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help: a message that will never parse, say)'
 complete -c driftq -n "__fish_driftq_using_subcommand nack" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -309,6 +324,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand extend" -l url -d 'Server 
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand extend" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l stdin -d 'Read the messages to settle from stdin, as `consume -o json` prints them (one JSON object per line; the flags above fill in what a line lacks)'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand extend" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -319,6 +335,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and not __fish_seen_subcommand_from list ls describe inflight messages seek delete rm help" -l no-headers -d 'Tables print their rows without the header row'
@@ -341,6 +358,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
@@ -354,6 +372,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables print their rows without the header row'
@@ -368,6 +387,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from describe" -l no-headers -d 'Tables print their rows without the header row'
@@ -382,6 +402,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from inflight" -l no-headers -d 'Tables print their rows without the header row'
@@ -405,6 +426,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from messages" -l no-headers -d 'Tables print their rows without the header row'
@@ -421,6 +443,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l force -d 'Seek even while the group holds leases'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from seek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -437,6 +460,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -453,6 +477,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l force -d 'Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -l yes -d 'Do not ask'
 complete -c driftq -n "__fish_driftq_using_subcommand group; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -471,6 +496,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and not __fish_seen_subcommand_from list ls peek replay help" -l no-headers -d 'Tables print their rows without the header row'
@@ -489,6 +515,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
@@ -502,6 +529,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables print their rows without the header row'
@@ -516,6 +544,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l no-headers -d 'Tables print their rows without the header row'
@@ -537,6 +566,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l dry-run -d 'Print the plan; change nothing'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l copy -d 'Copy (leave the DLQ depth as is) instead of move'
 complete -c driftq -n "__fish_driftq_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l include-replayed -d 'Include messages replayed before'
@@ -558,6 +588,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand status" -l url -d 'Server 
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand status" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand status" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand status" -l no-headers -d 'Tables print their rows without the header row'
@@ -575,6 +606,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand read" -l url -d 'Server UR
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand read" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s f -l follow -d 'Keep waiting for new messages past the end'
 complete -c driftq -n "__fish_driftq_using_subcommand read" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand read" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -585,22 +617,23 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_se
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "use" -d 'Make a context the current one'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "list" -d 'List contexts (the current one marked with *)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "remove" -d 'Remove a context'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and not __fish_seen_subcommand_from add use list show remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l token -d 'Token sent as `Authorization: Bearer` to this server' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l use -d 'Make it the current context too'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from add" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -611,6 +644,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from use" -l no-headers -d 'Tables print their rows without the header row'
@@ -624,6 +658,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables print their rows without the header row'
@@ -637,6 +672,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables print their rows without the header row'
@@ -646,12 +682,13 @@ complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -l no-headers -d 'Tables print their rows without the header row'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context the current one'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "list" -d 'List contexts (the current one marked with *)'
 complete -c driftq -n "__fish_driftq_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
@@ -670,6 +707,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand check" -l url -d 'Server U
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand check" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand check" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand check" -l no-headers -d 'Tables print their rows without the header row'
@@ -680,6 +718,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand top" -l url -d 'Server URL
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand top" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand top" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand top" -l no-headers -d 'Tables print their rows without the header row'
@@ -689,6 +728,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and not __fish_seen_subcommand_from produce consume e2e help" -l no-headers -d 'Tables print their rows without the header row'
@@ -722,6 +762,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -752,6 +793,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -782,6 +824,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l embedded -d 'Start a server on a temp data dir for the run (ignores --url)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
@@ -792,25 +835,26 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "read" -d 'Read partitions by offset without a group (no lease, no lag): kcat -C, rpk without -g'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "context" -d 'Named servers: add, use, list, show, remove (kept in the XDG config directory)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "serve" -d 'Run the broker (HTTP API on --addr, data in --data-dir)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "topic" -d 'Create, list, describe, alter, purge and delete topics'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "produce" -d 'Produce messages: from the argument, stdin or a file'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "consume" -d 'Consume messages as a group member (leases; acks what it printed unless --no-ack)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "ack" -d 'Ack leased messages (one, or many from `consume -o json` lines with --stdin)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "nack" -d 'Nack leased messages: redeliver after the backoff (or --delay), or dead-letter'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "extend" -d 'Extend leases (one, or many from `consume -o json` lines with --stdin)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "group" -d 'Consumer groups: list, describe, inflight, messages, seek, delete'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "dlq" -d 'Dead-letter queues: list, peek, replay'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "status" -d 'Is the server up: version, uptime, address, data dir, fsync mode and totals (exit 1 when unreachable)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "read" -d 'Read partitions by offset without a group (no lease, no lag): kcat -C, rpk without -g'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "context" -d 'Named servers: add, use, list, show, remove (kept in the XDG config directory)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "check" -d 'Monitoring probe: compare groups\' lag, oldest unacked age and DLQ count with limits'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "top" -d 'Live dashboard: lag, inflight, DLQ counts, rates (q quits, ? lists keys)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "bench" -d 'Load-test a server: throughput and latency percentiles'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "auth" -d 'Tokens for the server\'s auth file: make one, or hash one (offline)'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "wal" -d 'Read a data directory offline: decode records, check checksums and indexes'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "man" -d 'Write man pages (driftq.1 and one per subcommand) into DIR'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and not __fish_seen_subcommand_from serve topic produce consume ack nack extend group dlq status read context check top bench auth wal completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "create" -d 'Create a topic'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "list" -d 'List topics'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from topic" -f -a "describe" -d 'Partitions, watermarks, sizes, retention, groups and DLQ of a topic'
@@ -826,7 +870,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "list" -d 'DLQ topics and their depths'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "peek" -d 'Show DLQ messages without consuming them: origin, attempts, error history'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Put DLQ messages back on their origin topic (or --to another)'
-complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "add" -d 'Add (or replace) a context: a name for the server given with --url (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context the current one'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "list" -d 'List contexts (the current one marked with *)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "show" -d 'Show a context (the current one by default; tokens are not printed)'
@@ -834,6 +878,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "produce" -d 'Produce messages as fast as the server takes them'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "consume" -d 'Produce first (not timed), then consume and ack everything (timed)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "e2e" -d 'Produce and consume at once; latency is produce-to-consume'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "gen-token" -d 'Make a random token (256 bits) and print it with the hash the auth file takes'
+complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "hash-token" -d 'Print the SHA-256 of TOKEN as the auth file\'s `token_sha256` ("-" reads it from stdin, which keeps it out of the shell\'s history)'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "inspect" -d 'Print every record: offset, byte position, timestamp, size, CRC, key, headers, value'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
 complete -c driftq -n "__fish_driftq_using_subcommand help; and __fish_seen_subcommand_from wal" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
@@ -865,6 +911,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l url -d 'Server U
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l reset -d 'Move the data directory to <dir>.bak.<unix-seconds> and start empty'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l repair -d 'Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start'
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l access-log -d 'Log one `http` line per request and echo or create X-Request-Id / X-Trace-Id headers'
@@ -879,6 +926,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_s
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and not __fish_seen_subcommand_from inspect verify import help" -l no-headers -d 'Tables print their rows without the header row'
@@ -898,6 +946,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l full -d 'Print keys, headers, values and state records in full instead of a preview'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -l index -d 'Dump index and time-index entries instead of records'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
@@ -913,6 +962,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from verify" -l no-headers -d 'Tables print their rows without the header row'
@@ -927,6 +977,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from import" -l no-headers -d 'Tables print their rows without the header row'
@@ -936,10 +987,55 @@ complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subco
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check checksums, offsets, file names, indexes and tails; exit 4 when anything is wrong'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a DriftQ v1 WAL (JSON Lines, `driftqd -wal`) into a new data directory: topics, messages and group positions'
 complete -c driftq -n "__fish_driftq_using_subcommand wal; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -l no-headers -d 'Tables print their rows without the header row'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -s h -l help -d 'Print help'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -f -a "gen-token" -d 'Make a random token (256 bits) and print it with the hash the auth file takes'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -f -a "hash-token" -d 'Print the SHA-256 of TOKEN as the auth file\'s `token_sha256` ("-" reads it from stdin, which keeps it out of the shell\'s history)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and not __fish_seen_subcommand_from gen-token hash-token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l name -d 'Also print an auth-file entry for a principal of this name' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -s o -l output -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -l no-headers -d 'Tables print their rows without the header row'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from gen-token" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -s o -l output -r -f -a "table\t'Aligned text for people'
+wide\t'The table with more columns, where a command has more to show (kubectl\'s `-o wide`)'
+json\t'JSON for scripts (NDJSON for streams of records)'
+yaml\t'YAML: one document per record (the JSON output, as YAML)'"
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l no-headers -d 'Tables print their rows without the header row'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -s V -l version -d 'Print version'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "gen-token" -d 'Make a random token (256 bits) and print it with the hash the auth file takes'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "hash-token" -d 'Print the SHA-256 of TOKEN as the auth file\'s `token_sha256` ("-" reads it from stdin, which keeps it out of the shell\'s history)'
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l url -d 'Server URL (client commands) [default: the current context\'s, else http://127.0.0.1:8080]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand completions" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand completions" -l no-headers -d 'Tables print their rows without the header row'
@@ -949,6 +1045,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand man" -l url -d 'Server URL
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand man" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand man" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand man" -l no-headers -d 'Tables print their rows without the header row'

@@ -19,6 +19,7 @@ _driftq() {
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -42,6 +43,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -83,6 +85,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -108,6 +111,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -132,6 +136,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -156,6 +161,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -188,6 +194,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -213,6 +220,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -239,6 +247,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -265,6 +274,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -363,6 +373,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -398,6 +409,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-f[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--follow[Keep waiting for new messages (the default unless -n or --until-end)]' \
 '--until-end[Stop when nothing is left to consume]' \
@@ -435,6 +447,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -469,6 +482,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '(--delay)--dead-letter[Send the message to dlq.TOPIC now, whatever attempts it has left (retrying cannot help\: a message that will never parse, say)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -503,6 +517,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--stdin[Read the messages to settle from stdin, as \`consume -o json\` prints them (one JSON object per line; the flags above fill in what a line lacks)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -521,6 +536,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -553,6 +569,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -577,6 +594,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -603,6 +621,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -630,6 +649,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -661,6 +681,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -691,6 +712,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--force[Seek even while the group holds leases]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -720,6 +742,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -749,6 +772,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--force[Delete even while the group holds leases (their acks will fail) or was polled in the last 30 s (a consumer that polls again starts over from the beginning)]' \
 '--yes[Do not ask]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -816,6 +840,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -848,6 +873,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -872,6 +898,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -898,6 +925,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -931,6 +959,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--dry-run[Print the plan; change nothing]' \
 '--copy[Copy (leave the DLQ depth as is) instead of move]' \
 '--include-replayed[Include messages replayed before]' \
@@ -996,6 +1025,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1026,6 +1056,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '(-n --count)-f[Keep waiting for new messages past the end]' \
 '(-n --count)--follow[Keep waiting for new messages past the end]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1045,6 +1076,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1065,11 +1097,11 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (add)
 _arguments "${_arguments_options[@]}" : \
-'--token=[Token sent as \`Authorization\: Bearer\` to this server]:TOKEN:_default' \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--use[Make it the current context too]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1088,6 +1120,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1113,6 +1146,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1137,6 +1171,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1154,6 +1189,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1229,6 +1265,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1246,6 +1283,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1262,6 +1300,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1310,6 +1349,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1351,6 +1391,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1392,6 +1433,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--embedded[Start a server on a temp data dir for the run (ignores --url)]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1663,6 +1705,30 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(auth)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__help__subcmd__auth_commands" \
+"*::: :->auth" \
+&& ret=0
+
+    case $state in
+    (auth)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-help-auth-command-$line[1]:"
+        case $line[1] in
+            (gen-token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(hash-token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (wal)
 _arguments "${_arguments_options[@]}" : \
 ":: :_driftq__subcmd__help__subcmd__wal_commands" \
@@ -1736,6 +1802,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--reset[Move the data directory to <dir>.bak.<unix-seconds> and start empty]' \
 '--repair[Truncate damaged logs at the damage (keeping the cut bytes aside) instead of refusing to start]' \
 '--access-log[Log one \`http\` line per request and echo or create X-Request-Id / X-Trace-Id headers]' \
@@ -1757,6 +1824,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1791,6 +1859,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '--full[Print keys, headers, values and state records in full instead of a preview]' \
 '--index[Dump index and time-index entries instead of records]' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
@@ -1818,6 +1887,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1844,6 +1914,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1891,12 +1962,121 @@ esac
     ;;
 esac
 ;;
+(auth)
+_arguments "${_arguments_options[@]}" : \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_driftq__subcmd__auth_commands" \
+"*::: :->auth" \
+&& ret=0
+
+    case $state in
+    (auth)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-auth-command-$line[1]:"
+        case $line[1] in
+            (gen-token)
+_arguments "${_arguments_options[@]}" : \
+'--name=[Also print an auth-file entry for a principal of this name]:NAME:_default' \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(hash-token)
+_arguments "${_arguments_options[@]}" : \
+'-o+[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
+'--output=[]:OUTPUT:((table\:"Aligned text for people"
+wide\:"The table with more columns, where a command has more to show (kubectl'\''s \`-o wide\`)"
+json\:"JSON for scripts (NDJSON for streams of records)"
+yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
+'--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
+'--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
+'--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
+'--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
+'--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
+'--no-headers[Tables print their rows without the header row]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':token:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_driftq__subcmd__auth__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:driftq-auth-help-command-$line[1]:"
+        case $line[1] in
+            (gen-token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(hash-token)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--url=[Server URL (client commands) \[default\: the current context'\''s, else http\://127.0.0.1\:8080\]]:URL:_default' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1914,6 +2094,7 @@ _arguments "${_arguments_options[@]}" : \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -1950,6 +2131,7 @@ _driftq_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
 'serve:Run the broker (HTTP API on --addr, data in --data-dir)' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
+'auth:Tokens for the server'\''s auth file\: make one, or hash one (offline)' \
 'completions:Print a shell completion script' \
 'man:Write man pages (driftq.1 and one per subcommand) into DIR' \
     )
@@ -1959,6 +2141,49 @@ _driftq_commands() {
 _driftq__subcmd__ack_commands() {
     local commands; commands=()
     _describe -t commands 'driftq ack commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth_commands] )) ||
+_driftq__subcmd__auth_commands() {
+    local commands; commands=(
+'gen-token:Make a random token (256 bits) and print it with the hash the auth file takes' \
+'hash-token:Print the SHA-256 of TOKEN as the auth file'\''s \`token_sha256\` ("-" reads it from stdin, which keeps it out of the shell'\''s history)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq auth commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth__subcmd__gen-token_commands] )) ||
+_driftq__subcmd__auth__subcmd__gen-token_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq auth gen-token commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth__subcmd__hash-token_commands] )) ||
+_driftq__subcmd__auth__subcmd__hash-token_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq auth hash-token commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth__subcmd__help_commands] )) ||
+_driftq__subcmd__auth__subcmd__help_commands() {
+    local commands; commands=(
+'gen-token:Make a random token (256 bits) and print it with the hash the auth file takes' \
+'hash-token:Print the SHA-256 of TOKEN as the auth file'\''s \`token_sha256\` ("-" reads it from stdin, which keeps it out of the shell'\''s history)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'driftq auth help commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth__subcmd__help__subcmd__gen-token_commands] )) ||
+_driftq__subcmd__auth__subcmd__help__subcmd__gen-token_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq auth help gen-token commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth__subcmd__help__subcmd__hash-token_commands] )) ||
+_driftq__subcmd__auth__subcmd__help__subcmd__hash-token_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq auth help hash-token commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__auth__subcmd__help__subcmd__help_commands] )) ||
+_driftq__subcmd__auth__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq auth help help commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__bench_commands] )) ||
 _driftq__subcmd__bench_commands() {
@@ -2033,7 +2258,7 @@ _driftq__subcmd__consume_commands() {
 (( $+functions[_driftq__subcmd__context_commands] )) ||
 _driftq__subcmd__context_commands() {
     local commands; commands=(
-'add:Add (or replace) a context\: a name for the server given with --url' \
+'add:Add (or replace) a context\: a name for the server given with --url (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)' \
 'use:Make a context the current one' \
 'list:List contexts (the current one marked with *)' \
 'show:Show a context (the current one by default; tokens are not printed)' \
@@ -2050,7 +2275,7 @@ _driftq__subcmd__context__subcmd__add_commands() {
 (( $+functions[_driftq__subcmd__context__subcmd__help_commands] )) ||
 _driftq__subcmd__context__subcmd__help_commands() {
     local commands; commands=(
-'add:Add (or replace) a context\: a name for the server given with --url' \
+'add:Add (or replace) a context\: a name for the server given with --url (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)' \
 'use:Make a context the current one' \
 'list:List contexts (the current one marked with *)' \
 'show:Show a context (the current one by default; tokens are not printed)' \
@@ -2281,6 +2506,7 @@ _driftq__subcmd__help_commands() {
 'check:Monitoring probe\: compare groups'\'' lag, oldest unacked age and DLQ count with limits' \
 'top:Live dashboard\: lag, inflight, DLQ counts, rates (q quits, ? lists keys)' \
 'bench:Load-test a server\: throughput and latency percentiles' \
+'auth:Tokens for the server'\''s auth file\: make one, or hash one (offline)' \
 'wal:Read a data directory offline\: decode records, check checksums and indexes' \
 'completions:Print a shell completion script' \
 'man:Write man pages (driftq.1 and one per subcommand) into DIR' \
@@ -2292,6 +2518,24 @@ _driftq__subcmd__help_commands() {
 _driftq__subcmd__help__subcmd__ack_commands() {
     local commands; commands=()
     _describe -t commands 'driftq help ack commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__auth_commands] )) ||
+_driftq__subcmd__help__subcmd__auth_commands() {
+    local commands; commands=(
+'gen-token:Make a random token (256 bits) and print it with the hash the auth file takes' \
+'hash-token:Print the SHA-256 of TOKEN as the auth file'\''s \`token_sha256\` ("-" reads it from stdin, which keeps it out of the shell'\''s history)' \
+    )
+    _describe -t commands 'driftq help auth commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__auth__subcmd__gen-token_commands] )) ||
+_driftq__subcmd__help__subcmd__auth__subcmd__gen-token_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help auth gen-token commands' commands "$@"
+}
+(( $+functions[_driftq__subcmd__help__subcmd__auth__subcmd__hash-token_commands] )) ||
+_driftq__subcmd__help__subcmd__auth__subcmd__hash-token_commands() {
+    local commands; commands=()
+    _describe -t commands 'driftq help auth hash-token commands' commands "$@"
 }
 (( $+functions[_driftq__subcmd__help__subcmd__bench_commands] )) ||
 _driftq__subcmd__help__subcmd__bench_commands() {
@@ -2335,7 +2579,7 @@ _driftq__subcmd__help__subcmd__consume_commands() {
 (( $+functions[_driftq__subcmd__help__subcmd__context_commands] )) ||
 _driftq__subcmd__help__subcmd__context_commands() {
     local commands; commands=(
-'add:Add (or replace) a context\: a name for the server given with --url' \
+'add:Add (or replace) a context\: a name for the server given with --url (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)' \
 'use:Make a context the current one' \
 'list:List contexts (the current one marked with *)' \
 'show:Show a context (the current one by default; tokens are not printed)' \

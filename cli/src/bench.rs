@@ -176,7 +176,7 @@ fn unreachable_hist() -> Histogram<u64> {
 /// Runs a bench; prints the report; returns the exit code.
 pub fn run(
     cmd: &BenchCommand,
-    url: &str,
+    server: &crate::contexts::Server,
     tls: &crate::tls::TlsOptions,
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<u8> {
@@ -189,12 +189,12 @@ pub fn run(
         let (e, u) = start_embedded(&args.fsync)?;
         (Some(e), u)
     } else {
-        (None, url.trim_end_matches('/').to_owned())
+        (None, server.url.trim_end_matches('/').to_owned())
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let report = runtime.block_on(bench(mode, args, &url, tls))?;
+    let report = runtime.block_on(bench(mode, args, &url, tls, server.token.as_deref()))?;
     drop(embedded);
     match args.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{report}")?,
@@ -1024,14 +1024,30 @@ impl Run<'_> {
     }
 }
 
+/// `Authorization: Bearer <token>` for every request of the run (none without a token).
+fn bearer_header(token: Option<&str>) -> anyhow::Result<reqwest::header::HeaderMap> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(t) = token {
+        let mut v =
+            reqwest::header::HeaderValue::from_str(&format!("Bearer {t}")).map_err(|_| {
+                crate::ExitError::usage_error("the token has characters a header cannot carry")
+            })?;
+        v.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, v);
+    }
+    Ok(headers)
+}
+
 async fn bench(
     mode: &str,
     args: &BenchArgs,
     url: &str,
     tls: &crate::tls::TlsOptions,
+    token: Option<&str>,
 ) -> anyhow::Result<Value> {
     let http = tls
         .apply(reqwest::Client::builder())?
+        .default_headers(bearer_header(token)?)
         .pool_max_idle_per_host(args.producers.max(args.consumers) * 2)
         .timeout(Duration::from_secs(60))
         .build()?;

@@ -130,6 +130,16 @@ pub const BY_PATH: &[(&str, &str)] = &[
   driftq wal verify ./driftq-data && echo clean"),
     ("wal import", "Examples:
   driftq wal import driftq-v1.wal --data-dir ./driftq-data"),
+    ("auth", "Examples:
+  driftq auth gen-token --name orders-writer          a token, its hash and an auth-file entry
+  printf %s \"$TOKEN\" | driftq auth hash-token -        the hash of a token you have"),
+    ("auth gen-token", "Examples:
+  driftq auth gen-token
+  driftq auth gen-token --name orders-writer           and paste the entry into the auth file
+  driftq auth gen-token -o json | jq -r .token"),
+    ("auth hash-token", "Examples:
+  driftq auth hash-token dq_3q2…                       prints the token_sha256 for the auth file
+  printf %s \"$TOKEN\" | driftq auth hash-token -        from stdin, not the shell history"),
     ("context add", "Examples:
   driftq context add prod --url https://broker.internal:8443 --ca-cert ca.pem --use"),
     ("context use", "Examples:

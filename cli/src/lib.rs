@@ -102,11 +102,11 @@ pub(crate) fn since_epoch() -> std::time::Duration {
 }
 
 /// Commands that talk to no server: the server flags are hidden from their help and refused.
-const OFFLINE_COMMANDS: [&str; 4] = ["serve", "wal", "completions", "man"];
+const OFFLINE_COMMANDS: [&str; 5] = ["serve", "wal", "auth", "completions", "man"];
 
 /// The flags that choose and reach a server (global, for the commands that talk to one).
-const SERVER_FLAGS: [&str; 6] = [
-    "url", "context", "timeout", "ca_cert", "insecure", "verbose",
+const SERVER_FLAGS: [&str; 7] = [
+    "url", "context", "timeout", "token", "ca_cert", "insecure", "verbose",
 ];
 
 /// `cmd` and its subcommands without the server flags in their help.
@@ -150,6 +150,9 @@ pub struct Cli {
     /// roots) [default: the context's]
     #[arg(long, global = true, env = "DRIFTQ_CA_CERT", value_name = "FILE")]
     pub ca_cert: Option<std::path::PathBuf>,
+    /// Token sent as `Authorization: Bearer` [default: the context's]
+    #[arg(long, global = true, env = "DRIFTQ_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
     /// Do not check an https server's certificate at all (said on stderr every time)
     #[arg(long, global = true)]
     pub insecure: bool,
@@ -216,6 +219,9 @@ pub enum Command {
     /// succeeded for 10 s.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Tokens for the server's auth file: make one, or hash one (offline).
+    #[command(subcommand)]
+    Auth(cmd::auth::AuthCommand),
     /// Read a data directory offline: decode records, check checksums and indexes.
     #[command(subcommand)]
     Wal(wal::WalCommand),
@@ -294,11 +300,14 @@ impl Cli {
 
     /// The server to talk to, the token to send it and its CA: `--url` > `DRIFTQ_URL` >
     /// `--context` / `DRIFTQ_CONTEXT` > the current context > the default (see [`contexts`]);
-    /// `--ca-cert` wins over the context's.
+    /// `--token` / `DRIFTQ_TOKEN` and `--ca-cert` win over the context's.
     pub fn server(&self) -> anyhow::Result<contexts::Server> {
         let mut server = contexts::resolve(self.url.as_deref(), self.context.as_deref())?;
         if let Some(ca) = &self.ca_cert {
             server.ca_cert = Some(ca.clone());
+        }
+        if let Some(token) = &self.token {
+            server.token = Some(token.clone());
         }
         Ok(server)
     }
@@ -361,6 +370,10 @@ impl Command {
             Self::Wal(wal::WalCommand::Inspect(a)) => a.output,
             Self::Wal(wal::WalCommand::Verify(a)) => a.output,
             Self::Wal(wal::WalCommand::Import(a)) => a.output,
+            Self::Auth(
+                cmd::auth::AuthCommand::GenToken { output, .. }
+                | cmd::auth::AuthCommand::HashToken { output, .. },
+            ) => *output,
             _ => return None,
         })
     }
@@ -400,15 +413,20 @@ fn run_command(cli: &Cli, out: &mut dyn std::io::Write) -> anyhow::Result<u8> {
             let (server, client) = cli.client()?;
             cmd::status::run(a, &server.url, &client, out)
         }
-        Command::Context(c) => {
-            cmd::context::run(c, cli.url.as_deref(), cli.ca_cert.as_deref(), out)
-        }
+        Command::Context(c) => cmd::context::run(
+            c,
+            cli.url.as_deref(),
+            cli.token.as_deref(),
+            cli.ca_cert.as_deref(),
+            out,
+        ),
         Command::Check(a) => cmd::check::run(a, &client()?, out),
         Command::Bench(c) => {
             let server = cli.server()?;
-            bench::run(c, &server.url, &cli.tls(&server), out)
+            bench::run(c, &server, &cli.tls(&server), out)
         }
         Command::Wal(c) => wal::run(c, out),
+        Command::Auth(c) => cmd::auth::run(c, out),
         Command::Completions { shell } => cmd::docs::completions(*shell, out),
         Command::Man { dir } => {
             for f in cmd::docs::man(dir)? {

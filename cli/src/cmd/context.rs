@@ -12,11 +12,9 @@ use crate::{OutputFormat, exit};
 #[derive(Debug, Subcommand)]
 pub enum ContextCommand {
     /// Add (or replace) a context: a name for the server given with --url
+    /// (its token is the global --token, or DRIFTQ_TOKEN; its CA --ca-cert)
     Add {
         name: String,
-        /// Token sent as `Authorization: Bearer` to this server
-        #[arg(long)]
-        token: Option<String>,
         /// Make it the current context too
         #[arg(long)]
         r#use: bool,
@@ -55,15 +53,16 @@ fn validate_name(name: &str) -> anyhow::Result<()> {
 pub fn run(
     c: &ContextCommand,
     url: Option<&str>,
+    token: Option<&str>,
     ca_cert: Option<&std::path::Path>,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let mut file = Contexts::load()?;
     match c {
-        ContextCommand::Add { name, token, r#use } => {
+        ContextCommand::Add { name, r#use } => {
             let server = Server {
                 url: url.unwrap_or_default().to_owned(),
-                token: token.clone(),
+                token: token.map(str::to_owned),
                 ca_cert: ca_cert.map(std::path::Path::to_path_buf),
             };
             add(&mut file, name, server, url.is_some(), *r#use, out)?;

@@ -1,6 +1,7 @@
 //! The client commands. Each takes its clap args, a [`Client`], the output format and stdout;
 //! returns an exit code. Data goes to stdout, diagnostics to stderr.
 
+pub mod auth;
 pub mod check;
 pub mod consume;
 pub mod context;

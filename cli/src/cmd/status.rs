@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use driftq_core::api::stats::Stats;
+use driftq_core::api::system::WhoAmI;
 
 use super::human_ms;
 use crate::client::Client;
@@ -19,8 +20,10 @@ pub struct StatusArgs {
     pub output: OutputFormat,
 }
 
-/// The summary `status` prints, from `/v1/stats` and `/v1/config`.
-fn summary(url: &str, stats: &Stats, config: &Value) -> Value {
+/// The summary `status` prints, from `/v1/stats`, `/v1/config` and `/v1/whoami` (the last
+/// two may be refused to a principal without `read` on every topic, or missing on an older
+/// server: their fields are then null).
+fn summary(url: &str, stats: &Stats, config: &Value, who: Option<&WhoAmI>) -> Value {
     let (topics, groups, dlqs) = (&stats.topics, &stats.groups, &stats.dlq);
     let partitions: u64 = topics.iter().map(|t| t.partitions.len() as u64).sum();
     json!({
@@ -41,13 +44,35 @@ fn summary(url: &str, stats: &Stats, config: &Value) -> Value {
         "dlq_messages": dlqs.iter().map(|d| d.depth).sum::<u64>(),
         "disk": stats.disk,
         "recovery": stats.recovery,
+        "auth": who.map(|w| w.auth),
+        "tls": who.map(|w| w.tls),
+        "mutual_tls": who.map(|w| w.mutual_tls),
+        "principal": who.and_then(|w| w.principal.clone()),
+        "warnings": who.map(|w| w.warnings.clone()).unwrap_or_default(),
+    })
+}
+
+/// One line on how the server is protected and who it takes the caller for.
+fn security_line(v: &Value) -> Option<String> {
+    let auth = v["auth"].as_bool()?;
+    let tls = match (v["tls"].as_bool(), v["mutual_tls"].as_bool()) {
+        (Some(true), Some(true)) => "TLS on, client certificates required",
+        (Some(true), _) => "TLS on",
+        _ => "TLS off",
+    };
+    Some(if auth {
+        let who = v["principal"].as_str().unwrap_or("?");
+        format!("auth on, you are {who:?}; {tls}")
+    } else {
+        format!("auth off: every client may do everything; {tls}")
     })
 }
 
 pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> anyhow::Result<u8> {
     let stats = client.stats()?;
-    let config = client.get("/v1/config")?;
-    let v = summary(url, &stats, &config);
+    let config = client.get("/v1/config").unwrap_or(Value::Null);
+    let who: Option<WhoAmI> = client.get_as("/v1/whoami").ok();
+    let v = summary(url, &stats, &config, who.as_ref());
     match a.output {
         OutputFormat::Json | OutputFormat::Yaml => writeln!(out, "{v}")?,
         OutputFormat::Table | OutputFormat::Wide => {
@@ -66,6 +91,12 @@ pub fn run(a: &StatusArgs, url: &str, client: &Client, out: &mut dyn Write) -> a
                 text("data_dir"),
                 text("fsync")
             )?;
+            if let Some(line) = security_line(&v) {
+                writeln!(out, "{line}")?;
+            }
+            for w in v["warnings"].as_array().into_iter().flatten() {
+                writeln!(out, "WARNING: {}", w.as_str().unwrap_or_default())?;
+            }
             writeln!(
                 out,
                 "{} topic{} ({} partition{}, {} message{}, {} bytes)",
@@ -141,7 +172,16 @@ mod tests {
         }))
         .expect("a stats reply");
         let config = json!({"addr": "127.0.0.1:1", "data_dir": "d", "fsync": "always"});
-        let v = summary("http://x", &stats, &config);
+        let who = WhoAmI {
+            auth: true,
+            principal: Some("ops".into()),
+            ..WhoAmI::default()
+        };
+        let v = summary("http://x", &stats, &config, Some(&who));
+        assert_eq!(
+            security_line(&v).as_deref(),
+            Some("auth on, you are \"ops\"; TLS off")
+        );
         assert_eq!(
             v,
             json!({
@@ -150,6 +190,7 @@ mod tests {
                 "topics": 2, "partitions": 4, "messages": 6, "bytes": 60,
                 "groups": 2, "lag": 5, "inflight": 1, "dlq_topics": 1, "dlq_messages": 1,
                 "disk": null, "recovery": {"truncated_records": 0, "truncated_tails": []},
+                "auth": true, "tls": false, "mutual_tls": false, "principal": "ops", "warnings": [],
             })
         );
     }
