@@ -632,7 +632,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__auth__subcmd__hash__subcmd__token)
-            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --insecure --no-headers --help --version"
+            opts="-o -v -h -V --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,6 +659,10 @@ _driftq() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1023,6 +1023,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subc
 complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l context -d 'Named server to use (`driftq context list`), after --url and DRIFTQ_URL' -r
 complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l timeout -d 'How long a request may take, and how long writes wait out backpressure (429/503)' -r
 complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l ca-cert -d 'PEM file of the CA an https server\'s certificate must chain to (instead of the system\'s roots) [default: the context\'s]' -r -F
+complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l token -d 'Token sent as `Authorization: Bearer` [default: the context\'s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -s v -l verbose -d 'Say each HTTP call on stderr: method, URL, status, milliseconds'
 complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l insecure -d 'Do not check an https server\'s certificate at all (said on stderr every time)'
 complete -c driftq -n "__fish_driftq_using_subcommand auth; and __fish_seen_subcommand_from hash-token" -l no-headers -d 'Tables print their rows without the header row'

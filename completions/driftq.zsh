@@ -2027,6 +2027,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--context=[Named server to use (\`driftq context list\`), after --url and DRIFTQ_URL]:CONTEXT:_default' \
 '--timeout=[How long a request may take, and how long writes wait out backpressure (429/503)]:TIMEOUT:_default' \
 '--ca-cert=[PEM file of the CA an https server'\''s certificate must chain to (instead of the system'\''s roots) \[default\: the context'\''s\]]:FILE:_files' \
+'--token=[Token sent as \`Authorization\: Bearer\` \[default\: the context'\''s\]]:TOKEN:_default' \
 '-v[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--verbose[Say each HTTP call on stderr\: method, URL, status, milliseconds]' \
 '--insecure[Do not check an https server'\''s certificate at all (said on stderr every time)]' \
@@ -2035,7 +2036,7 @@ yaml\:"YAML\: one document per record (the JSON output, as YAML)"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-':token:_default' \
+':plain:_default' \
 && ret=0
 ;;
 (help)

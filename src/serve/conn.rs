@@ -139,6 +139,8 @@ pub(crate) struct Activity {
     /// Milliseconds after `born`, plus one, when the first byte of the next request came; 0:
     /// none yet.
     head_started: AtomicU64,
+    /// Wakes the watchdog when a request begins to arrive: its deadline moves closer.
+    head_begun: tokio::sync::Notify,
 }
 
 impl Activity {
@@ -148,6 +150,7 @@ impl Activity {
             in_flight: AtomicUsize::new(0),
             idle_since: AtomicU64::new(0),
             head_started: AtomicU64::new(0),
+            head_begun: tokio::sync::Notify::new(),
         }
     }
 
@@ -161,7 +164,13 @@ impl Activity {
         {
             self.head_started
                 .store(self.now_ms().saturating_add(1), Ordering::Relaxed);
+            self.head_begun.notify_one();
         }
+    }
+
+    /// Waits until a request begins to arrive (or has since the last wait).
+    pub(crate) async fn head_begun(&self) {
+        self.head_begun.notified().await;
     }
 
     /// When the watchdog should close the connection: `None` while a request is in progress.

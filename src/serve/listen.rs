@@ -165,11 +165,16 @@ async fn http<I>(
 /// Returns when the connection has been without a request in progress for too long: headers
 /// begun and not finished within `header`, or nothing at all within `idle`.
 async fn watchdog(conn: &Conn, header: Duration, idle: Duration) {
+    let activity = conn.activity();
     loop {
-        match conn.activity().deadline(header, idle) {
-            None => tokio::time::sleep(header.min(idle)).await,
+        let at = match activity.deadline(header, idle) {
+            None => std::time::Instant::now() + header.min(idle),
             Some(at) if at <= std::time::Instant::now() => return,
-            Some(at) => tokio::time::sleep_until(at.into()).await,
+            Some(at) => at,
+        };
+        tokio::select! {
+            () = tokio::time::sleep_until(at.into()) => {}
+            () = activity.head_begun() => {}
         }
     }
 }

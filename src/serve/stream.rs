@@ -161,6 +161,8 @@ async fn lease_blocking(
 pub(crate) struct StreamAccess {
     pub caller: Caller,
     pub policy: watch::Receiver<Arc<Policy>>,
+    /// The policy last checked against (compared by identity: a reload makes a new one).
+    pub checked: Arc<Policy>,
     /// Held, not read: dropping it frees the slot.
     pub _slot: StreamSlot,
 }
@@ -168,15 +170,19 @@ pub(crate) struct StreamAccess {
 impl StreamAccess {
     /// The error line that ends the stream when a reload took its caller's permission away.
     fn revoked(&mut self, who: &Consumer) -> Option<Bytes> {
-        if !self.policy.has_changed().unwrap_or(false) {
+        let current = Arc::clone(&self.policy.borrow());
+        if Arc::ptr_eq(&current, &self.checked) {
             return None;
         }
-        let policy = Arc::clone(&self.policy.borrow_and_update());
+        self.checked = current;
         let scope = Scope::Group {
             topic: &who.topic,
             group: &who.group,
         };
-        if self.caller.still_allowed(&policy, Action::Consume, scope) {
+        if self
+            .caller
+            .still_allowed(&self.checked, Action::Consume, scope)
+        {
             return None;
         }
         let err = ApiError::new(

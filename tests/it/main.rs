@@ -1,11 +1,15 @@
 //! End-to-end tests of the `driftq` binary.
 
+mod auth;
 mod bench;
 mod cli;
 mod crash;
 mod fuzz;
 mod http;
+mod https;
+mod limits;
 mod openapi;
+mod pki;
 mod server;
 mod sessions;
 mod support;

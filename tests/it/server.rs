@@ -123,6 +123,29 @@ impl Server {
         }
     }
 
+    /// SIGHUP: the server re-reads its auth file and TLS certificates.
+    pub(crate) fn hangup(&self) {
+        let pid = self.child.as_ref().expect("running").id();
+        let status = Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill -HUP");
+        assert!(status.success());
+    }
+
+    /// Waits (up to 20 s) for a log line containing `text`.
+    pub(crate) fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.logs().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "no log line with {text:?}: {}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// SIGTERM and wait; returns the exit status code.
     pub(crate) fn terminate(&mut self) -> Option<i32> {
         let mut c = self.child.take()?;

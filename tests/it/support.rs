@@ -14,6 +14,7 @@ pub fn driftq() -> Command {
     cmd.env_remove("DRIFTQ_URL")
         .env_remove("DRIFTQ_CONTEXT")
         .env_remove("DRIFTQ_CA_CERT")
+        .env_remove("DRIFTQ_TOKEN")
         .env("XDG_CONFIG_HOME", "/nonexistent/driftq-tests")
         .env("NO_COLOR", "1");
     cmd

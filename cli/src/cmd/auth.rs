@@ -22,7 +22,8 @@ pub enum AuthCommand {
     /// Print the SHA-256 of TOKEN as the auth file's `token_sha256` ("-" reads it from stdin,
     /// which keeps it out of the shell's history)
     HashToken {
-        token: String,
+        #[arg(value_name = "TOKEN")]
+        plain: String,
         #[arg(short, long, value_enum, default_value_t)]
         output: OutputFormat,
     },
@@ -45,13 +46,13 @@ pub fn run(c: &AuthCommand, out: &mut dyn Write) -> anyhow::Result<u8> {
                 }
             }
         }
-        AuthCommand::HashToken { token, output } => {
-            let token = if token == "-" {
+        AuthCommand::HashToken { plain, output } => {
+            let token = if plain == "-" {
                 let mut text = String::new();
                 std::io::stdin().read_to_string(&mut text)?;
                 text.trim_end_matches(['\r', '\n']).to_owned()
             } else {
-                token.clone()
+                plain.clone()
             };
             if token.trim().is_empty() {
                 return Err(crate::ExitError::usage_error("the token is empty"));

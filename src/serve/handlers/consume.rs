@@ -144,9 +144,12 @@ fn stream_access(
             format!("{key} holds {max} consume streams already (--max-streams-per-principal): close one first"),
         )
     })?;
+    let policy = state.auth.subscribe();
+    let checked = std::sync::Arc::clone(&policy.borrow());
     Ok(stream::StreamAccess {
         caller,
-        policy: state.auth.subscribe(),
+        policy,
+        checked,
         _slot: slot,
     })
 }
