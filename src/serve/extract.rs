@@ -80,10 +80,28 @@ pub(crate) fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes
     body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large(format!("request body too large: {}", e.body_text()))
+        } else if body_timed_out(&e) {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                "the request body did not arrive within --body-timeout",
+            )
         } else {
             ApiError::bad_request(e.body_text())
         }
     })
+}
+
+/// Whether the body failed because `--body-timeout` passed.
+fn body_timed_out(e: &BytesRejection) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Strict JSON: unknown fields and wrong types are a 400 naming the problem.

@@ -149,3 +149,22 @@ fn connections_over_the_cap_are_refused_and_a_connected_producer_goes_on() {
         "{m}"
     );
 }
+
+#[test]
+fn a_body_that_does_not_arrive_is_a_408() {
+    let s = Server::start(&["--body-timeout", "1s"]);
+    let mut c = TcpStream::connect(addr(&s)).expect("connect");
+    write!(
+        c,
+        "POST /v1/topics HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{"
+    )
+    .expect("write");
+    c.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut buf = [0u8; 1024];
+    let n = c.read(&mut buf).expect("a reply");
+    let reply = String::from_utf8_lossy(&buf[..n]);
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("\"error\":\"REQUEST_TIMEOUT\""), "{reply}");
+    assert!(s.json("/v1/topics")["topics"].as_array().is_some_and(Vec::is_empty));
+}

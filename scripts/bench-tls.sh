@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The cost of TLS + a token, measured in one sitting: `scripts/bench-tls.sh DRIFTQ [ROUNDS] [MESSAGES]`.
+# Alternates two servers of the same binary — plain HTTP without auth, and https (rustls, a CA
+# and a 127.0.0.1 certificate made here with openssl) with an auth file whose token the bench
+# sends — and runs `driftq bench produce` against each: batch 100 × 4 connections and single
+# messages (batch 1) × 4 connections, 1 KiB, fsync always. Loopback only; every run is bounded
+# by its message count. Prints one line per run:
+#   round server bench msgs_per_sec p50_ms p99_ms
+set -euo pipefail
+bin=${1:?usage: bench-tls.sh DRIFTQ [ROUNDS] [MESSAGES]}
+rounds=${2:-3}
+messages=${3:-200000}
+single=$((messages / 10))
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+
+# A CA and a certificate it signs for 127.0.0.1.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/ca.key" \
+    -out "$work/ca.pem" -days 2 -subj "/CN=bench CA" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/leaf.key" \
+    -out "$work/leaf.csr" -subj "/CN=127.0.0.1" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$work/leaf.ext"
+openssl x509 -req -in "$work/leaf.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
+    -out "$work/leaf.pem" -days 2 -extfile "$work/leaf.ext" 2>/dev/null
+token=$("$bin" auth gen-token -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+hash=$(printf %s "$token" | "$bin" auth hash-token -)
+printf '[[principals]]\nname = "bench"\ntoken_sha256 = "%s"\npermissions = [{ action = "admin", topics = "*" }]\n' \
+    "$hash" >"$work/auth.toml"
+
+start() { # plain|tls → sets pid and url
+    rm -rf "$work/data"
+    local extra=()
+    if [ "$1" = tls ]; then
+        extra=(--tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key" --auth-file "$work/auth.toml")
+    fi
+    "$bin" serve --addr 127.0.0.1:0 --data-dir "$work/data" --fsync always "${extra[@]}" 2>"$work/log" &
+    pid=$!
+    for _ in $(seq 100); do
+        url=$(sed -n 's/^driftq listening on \([^ ]*\).*/\1/p' "$work/log")
+        [ -n "$url" ] && return 0
+        sleep 0.1
+    done
+    echo "server did not start: $(cat "$work/log")" >&2
+    exit 1
+}
+
+report() { # ROUND SERVER BENCH
+    python3 - "$1" "$2" "$3" "$work/out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[4]))
+c = [p for p in r["phases"] if p["phase"] == "produce"][0]
+print(sys.argv[1], sys.argv[2], sys.argv[3], int(c["msgs_per_sec"]), c["latency_ms"]["p50"], c["latency_ms"]["p99"])
+PY
+}
+
+for round in $(seq "$rounds"); do
+    for server in plain tls; do
+        client=()
+        [ "$server" = tls ] && client=(--ca-cert "$work/ca.pem" --token "$token")
+        for shape in "b100x4 100 $messages" "b1x4 1 $single"; do
+            read -r name batch n <<<"$shape"
+            start "$server"
+            "$bin" bench produce --url "$url" "${client[@]}" --topic tls-bench --partitions 4 \
+                --size 1024 --messages "$n" --batch "$batch" --producers 4 -o json >"$work/out"
+            report "$round" "$server" "produce-$name"
+            kill "$pid"; wait "$pid" 2>/dev/null || true
+        done
+    done
+done
