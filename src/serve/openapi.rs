@@ -27,6 +27,8 @@ use crate::serve::handlers::{consume, debug, dlq, groups, produce, settle, syste
         debug::runs, debug::topics, debug::peek, debug::lag, debug::message_states,
         document,
     ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
     tags(
         (name = "system"), (name = "topics"), (name = "produce"), (name = "consume"),
         (name = "settle", description = "ack, nack, extend, release"), (name = "groups"),
@@ -35,7 +37,22 @@ use crate::serve::handlers::{consume, debug, dlq, groups, produce, settle, syste
 )]
 pub(crate) struct ApiDoc;
 
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "system", responses((status = 200, description = "this document", body = Object)))]
+/// Declares the bearer token every operation but the open ones needs when the server has an
+/// auth file (docs/SECURITY.md); the open ones say `security(())` on their own path.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "system", security(()), responses((status = 200, description = "this document", body = Object)))]
 pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
@@ -80,6 +97,23 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_open_routes_are_the_ones_the_document_says_need_no_token() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).expect("document");
+        assert_eq!(doc["security"], serde_json::json!([{"bearer": []}]));
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"],
+            serde_json::json!({"type": "http", "scheme": "bearer"})
+        );
+        for path in ["/v1/healthz", "/v1/openapi.json"] {
+            assert_eq!(
+                doc["paths"][path]["get"]["security"],
+                serde_json::json!([{}]),
+                "{path}"
+            );
+        }
     }
 
     #[test]

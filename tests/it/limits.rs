@@ -166,5 +166,9 @@ fn a_body_that_does_not_arrive_is_a_408() {
     let reply = String::from_utf8_lossy(&buf[..n]);
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains("\"error\":\"REQUEST_TIMEOUT\""), "{reply}");
-    assert!(s.json("/v1/topics")["topics"].as_array().is_some_and(Vec::is_empty));
+    assert!(
+        s.json("/v1/topics")["topics"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
 }

@@ -20,7 +20,7 @@ use driftq_core::auth::{Action, Scope};
 
 // ---- small endpoints ------------------------------------------------------------------------
 
-#[utoipa::path(get, path = "/v1/healthz", tag = "system", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/v1/healthz", tag = "system", security(()), responses((status = 200, body = Health)))]
 pub(crate) async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
