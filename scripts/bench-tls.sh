@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The cost of TLS + a token, measured in one sitting: `scripts/bench-tls.sh DRIFTQ [ROUNDS] [MESSAGES]`.
-# Alternates two servers of the same binary — plain HTTP without auth, and https (rustls, a CA
-# and a 127.0.0.1 certificate made here with openssl) with an auth file whose token the bench
-# sends — and runs `driftq bench produce` against each: batch 100 × 4 connections and single
+# Alternates three servers of the same binary — plain HTTP without auth (`plain`), plain HTTP
+# with an auth file whose token the bench sends (`token`), and https (rustls, a CA and a
+# 127.0.0.1 certificate made here with openssl) with that auth file (`tls`) — and runs `driftq bench produce` against each: batch 100 × 4 connections and single
 # messages (batch 1) × 4 connections, 1 KiB, fsync always. Loopback only; every run is bounded
 # by its message count. Prints one line per run:
 #   round server bench msgs_per_sec p50_ms p99_ms
@@ -28,12 +28,13 @@ hash=$(printf %s "$token" | "$bin" auth hash-token -)
 printf '[[principals]]\nname = "bench"\ntoken_sha256 = "%s"\npermissions = [{ action = "admin", topics = "*" }]\n' \
     "$hash" >"$work/auth.toml"
 
-start() { # plain|tls → sets pid and url
+start() { # plain|token|tls → sets pid and url
     rm -rf "$work/data"
     local extra=()
-    if [ "$1" = tls ]; then
-        extra=(--tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key" --auth-file "$work/auth.toml")
-    fi
+    case $1 in
+    token) extra=(--auth-file "$work/auth.toml") ;;
+    tls) extra=(--tls-cert "$work/leaf.pem" --tls-key "$work/leaf.key" --auth-file "$work/auth.toml") ;;
+    esac
     "$bin" serve --addr 127.0.0.1:0 --data-dir "$work/data" --fsync always "${extra[@]}" 2>"$work/log" &
     pid=$!
     for _ in $(seq 100); do
@@ -55,8 +56,9 @@ PY
 }
 
 for round in $(seq "$rounds"); do
-    for server in plain tls; do
+    for server in plain token tls; do
         client=()
+        [ "$server" = token ] && client=(--token "$token")
         [ "$server" = tls ] && client=(--ca-cert "$work/ca.pem" --token "$token")
         for shape in "b100x4 100 $messages" "b1x4 1 $single"; do
             read -r name batch n <<<"$shape"

@@ -51,12 +51,16 @@ fn client() -> Option<Client> {
     let context = std::env::var("DRIFTQ_CONTEXT").ok();
     let server = crate::contexts::resolve(url.as_deref(), context.as_deref()).ok()?;
     let tls = crate::tls::TlsOptions {
-        ca_cert: server.ca_cert.clone(),
+        ca_cert: std::env::var_os("DRIFTQ_CA_CERT")
+            .map(Into::into)
+            .or_else(|| server.ca_cert.clone()),
         insecure: false,
     };
+    // As every command: DRIFTQ_TOKEN over the context's token.
+    let token = std::env::var("DRIFTQ_TOKEN").ok().or(server.token);
     Client::with_tls(&server.url, Duration::from_secs(1), &tls)
         .ok()
-        .map(|c| c.token(server.token))
+        .map(|c| c.token(token))
 }
 
 fn starting_with(
