@@ -374,3 +374,41 @@ async fn tick_loop(state: AppState, durability: Durability) {
         state.activity.notify_waiters();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(addr: &str, auth: bool, anonymous: bool) -> (ServeConfig, SocketAddr) {
+        let c = ServeConfig {
+            addr: addr.to_owned(),
+            auth_file: auth.then(|| "auth.toml".into()),
+            allow_anonymous: anonymous,
+            ..ServeConfig::default()
+        };
+        let a = addr.parse().expect("addr");
+        (c, a)
+    }
+
+    #[test]
+    fn protected_mode_refuses_only_an_open_address_without_auth_or_consent() {
+        let refused = |addr, auth, anonymous| {
+            let (c, a) = config(addr, auth, anonymous);
+            protected_mode(&c, a).is_err()
+        };
+        assert!(refused("0.0.0.0:8080", false, false));
+        assert!(refused("[::]:8080", false, false));
+        assert!(refused("192.168.1.5:8080", false, false));
+        assert!(!refused("0.0.0.0:8080", true, false));
+        assert!(!refused("0.0.0.0:8080", false, true));
+        assert!(!refused("127.0.0.1:8080", false, false));
+        assert!(!refused("[::1]:8080", false, false));
+        let (c, a) = config("0.0.0.0:1", false, false);
+        let err = protected_mode(&c, a).expect_err("refused").to_string();
+        assert!(
+            err.contains("--auth-file") && err.contains("--allow-anonymous"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "one line: {err}");
+    }
+}
