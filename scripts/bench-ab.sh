@@ -7,6 +7,7 @@
 # by its message count. Prints one line per run:
 #   round build bench msgs_per_sec p50_ms p99_ms
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 old=${1:?usage: bench-ab.sh OLD_DRIFTQ NEW_DRIFTQ [ROUNDS] [MESSAGES]}
 new=${2:?usage: bench-ab.sh OLD_DRIFTQ NEW_DRIFTQ [ROUNDS] [MESSAGES]}
 rounds=${3:-3}
@@ -21,13 +22,7 @@ start() { # BINARY → sets pid and url
     rm -rf "$work/data"
     "$1" serve --addr 127.0.0.1:0 --data-dir "$work/data" --fsync always 2>"$work/log" &
     pid=$!
-    for _ in $(seq 100); do
-        url=$(sed -n 's/^driftq listening on \([^ ]*\).*/\1/p' "$work/log")
-        [ -n "$url" ] && return 0
-        sleep 0.1
-    done
-    echo "server did not start" >&2
-    exit 1
+    wait_for_url "$work/log"
 }
 
 report() { # ROUND BUILD BENCH PHASE

@@ -7,6 +7,7 @@
 # by its message count. Prints one line per run:
 #   round server bench msgs_per_sec p50_ms p99_ms
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 bin=${1:?usage: bench-tls.sh DRIFTQ [ROUNDS] [MESSAGES]}
 rounds=${2:-3}
 messages=${3:-200000}
@@ -37,13 +38,7 @@ start() { # plain|token|tls → sets pid and url
     esac
     "$bin" serve --addr 127.0.0.1:0 --data-dir "$work/data" --fsync always "${extra[@]}" 2>"$work/log" &
     pid=$!
-    for _ in $(seq 100); do
-        url=$(sed -n 's/^driftq listening on \([^ ]*\).*/\1/p' "$work/log")
-        [ -n "$url" ] && return 0
-        sleep 0.1
-    done
-    echo "server did not start: $(cat "$work/log")" >&2
-    exit 1
+    wait_for_url "$work/log"
 }
 
 report() { # ROUND SERVER BENCH

@@ -142,6 +142,11 @@ impl Caller {
         }
     }
 
+    /// [`Self::require`] on one group of one topic.
+    pub(crate) fn require_group(&self, action: Action, topic: &str, group: &str) -> ApiResult<()> {
+        self.require(action, Scope::Group { topic, group })
+    }
+
     /// Whether the caller may take `action` on `scope` (for lists that show only what the
     /// caller may see).
     pub(crate) fn can(&self, action: Action, scope: Scope<'_>) -> bool {

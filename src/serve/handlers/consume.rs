@@ -23,7 +23,7 @@ use crate::serve::extract::{
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
 use crate::serve::stream;
-use driftq_core::auth::{Action, Scope};
+use driftq_core::auth::Action;
 
 pub(crate) const DEFAULT_LEASE_MS: i64 = 2_000;
 
@@ -77,13 +77,7 @@ pub(crate) async fn consume(
     let body = body_bytes(body)?;
     let req = consume_params(&query, &body)?;
     let (topic, group, owner) = lease_names(&req.topic, &req.group, &req.owner)?;
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &topic, &group)?;
     // Checked before the stream starts: once it has, errors have nowhere to go.
     driftq_core::broker::validate_group_name(&group)
         .and_then(|()| driftq_core::broker::validate_owner(&owner))
@@ -170,13 +164,7 @@ pub(crate) async fn poll(
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
     }
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &topic, &group)?;
     req.topic = topic;
     req.group = group;
     let max = req.max.unwrap_or(100).clamp(1, 10_000);

@@ -47,13 +47,7 @@ pub(crate) async fn describe_group(
     caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<GroupDescription>> {
-    caller.require(
-        Action::Read,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Read, &topic, &group)?;
     let t = topic.clone();
     let s = blocking(&state, Dialect::Resource, move |b, now| {
         b.topic_meta(&t)?;
@@ -86,13 +80,7 @@ pub(crate) async fn list_inflight(
     caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<InflightList>> {
-    caller.require(
-        Action::Read,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Read, &topic, &group)?;
     let leases = blocking(&state, Dialect::Resource, move |b, _| {
         b.inflight(&topic, &group)
     })
@@ -144,13 +132,7 @@ pub(crate) async fn seek(
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<SeekReply>> {
-    caller.require(
-        Action::Admin,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Admin, &topic, &group)?;
     let req: SeekRequest = parse_json(&body_bytes(body)?)?;
     let to = parse_seek_to(&req.to)?;
     let moves = blocking(&state, Dialect::Resource, move |b, now| {
@@ -176,13 +158,7 @@ pub(crate) async fn delete_group(
     ApiPath((topic, group)): ApiPath<(String, String)>,
     ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Json<GroupDeleted>> {
-    caller.require(
-        Action::Admin,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Admin, &topic, &group)?;
     let force = match query.get("force") {
         None => false,
         Some("true" | "1") => true,

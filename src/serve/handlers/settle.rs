@@ -22,7 +22,7 @@ use crate::serve::extract::{
     parse_json,
 };
 use crate::serve::state::AppState;
-use driftq_core::auth::{Action, Scope};
+use driftq_core::auth::Action;
 
 /// Parsed ack/nack/extend request: the lease it names plus the optional extras.
 pub(crate) struct AckRequest {
@@ -123,13 +123,7 @@ pub(crate) async fn ack(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &r.topic,
-            group: &r.group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &r.topic, &r.group)?;
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
     durable(state.broker.ack(&r.lease(), now_ms()), Dialect::DriftQ).await?;
     // An ack may release the next message of its key (topics ordered by key).
@@ -145,13 +139,7 @@ pub(crate) async fn ack_cumulative(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &r.topic,
-            group: &r.group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &r.topic, &r.group)?;
     blocking(&state, Dialect::DriftQ, move |b, now| {
         b.ack_cumulative(&r.lease(), now)
     })
@@ -168,13 +156,7 @@ pub(crate) async fn nack(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &r.topic,
-            group: &r.group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &r.topic, &r.group)?;
     let action = nack_action(r.dead_letter, r.delay_ms)?;
     blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
@@ -193,13 +175,7 @@ pub(crate) async fn extend(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &r.topic,
-            group: &r.group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &r.topic, &r.group)?;
     let lease_ms = r.lease_ms.unwrap_or(30_000);
     let deadline = blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
@@ -275,13 +251,7 @@ pub(crate) async fn release(
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &topic, &group)?;
     let req: ReleaseRequest = parse_json(&body_bytes(body)?)?;
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
@@ -313,13 +283,7 @@ pub(crate) async fn ack_batch(
     ApiPath((topic, group)): ApiPath<(String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    caller.require(
-        Action::Consume,
-        Scope::Group {
-            topic: &topic,
-            group: &group,
-        },
-    )?;
+    caller.require_group(Action::Consume, &topic, &group)?;
     let req: AckBatchRequest = parse_json(&body_bytes(body)?)?;
     // Most batches name the owner once: items share it instead of cloning it each.
     let batch_owner: std::sync::Arc<str> = std::sync::Arc::from(req.owner);
