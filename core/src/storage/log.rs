@@ -454,8 +454,9 @@ pub enum DurablePoll {
     Ready(Result<(), StorageError>),
     /// Not yet; the waker is woken when a sync ends. With `must_lead`, no sync was running and
     /// the caller has claimed the next one: it must call [`PartitionLog::lead_claimed_sync`]
-    /// exactly once, or every waiter of this log waits forever.
-    Pending { must_lead: bool },
+    /// exactly once, or every waiter of this log waits forever. `alone`: no other waiter is
+    /// registered (a lone append, which may as well sync on its own thread).
+    Pending { must_lead: bool, alone: bool },
 }
 
 /// One partition's log. Cheap to share behind an `Arc`; every method takes `&self`.
@@ -660,7 +661,10 @@ impl PartitionLog {
         st.async_waiters.push(waker.clone());
         let must_lead = !st.syncing;
         st.syncing = true;
-        DurablePoll::Pending { must_lead }
+        DurablePoll::Pending {
+            must_lead,
+            alone: st.async_waiters.len() == 1,
+        }
     }
 
     /// Runs the group commit a [`DurablePoll::Pending`] with `must_lead` claimed: blocks for one

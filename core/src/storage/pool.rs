@@ -4,7 +4,8 @@
 //! past its end. A waiter that finds no sync running claims the next one
 //! ([`super::log::DurablePoll::Pending`] with `must_lead`) and hands it to the [`SyncPool`], whose
 //! threads run the fdatasyncs; the sync's end wakes every registered waker. An async server thus
-//! pays one thread hand-off per group commit instead of one per request.
+//! pays one thread hand-off per group commit instead of one per request — and none for a lone
+//! append (no other waiter on its log), which runs its fdatasync on the polling thread.
 //!
 //! Invariants:
 //! - a claimed sync always runs: the pool runs whatever it was given before its threads exit,
@@ -165,7 +166,26 @@ impl Future for DurableWait {
             }
             match log.poll_durable(*end, cx.waker()) {
                 DurablePoll::Ready(r) => *result = Some(r),
-                DurablePoll::Pending { must_lead } => {
+                DurablePoll::Pending { must_lead, alone } => {
+                    if must_lead && alone {
+                        // A lone append (one connection producing one message at a time) syncs
+                        // on this thread, as Redis's event loop does: handing the fdatasync to
+                        // a pool thread and waking this one after costs two thread hand-offs,
+                        // about a tenth of a single-message produce. With company the sync
+                        // goes to the pool, so one worker's fdatasync never holds up the
+                        // requests others are writing into the same group commit.
+                        while log.lead_claimed_sync() {}
+                        match log.poll_durable(*end, cx.waker()) {
+                            DurablePoll::Ready(r) => *result = Some(r),
+                            DurablePoll::Pending { must_lead, .. } => {
+                                if must_lead {
+                                    this.pool.submit(Arc::clone(log));
+                                }
+                                pending = true;
+                            }
+                        }
+                        continue;
+                    }
                     if must_lead {
                         this.pool.submit(Arc::clone(log));
                     }

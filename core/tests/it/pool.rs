@@ -215,7 +215,7 @@ fn sync_with_an_append_during_it(
                 b_end.store(b.next_offset, Ordering::SeqCst);
                 let waker = Waker::from(Arc::clone(&b_waker));
                 match log.poll_durable(b.next_offset, &waker) {
-                    DurablePoll::Pending { must_lead } => {
+                    DurablePoll::Pending { must_lead, .. } => {
                         assert!(!must_lead, "A's sync is running: B must not claim another");
                     }
                     DurablePoll::Ready(r) => panic!("B cannot be durable yet: {r:?}"),
@@ -230,7 +230,10 @@ fn sync_with_an_append_during_it(
     let a_waker = Waker::from(Arc::new(CountingWaker::default()));
     assert!(matches!(
         log.poll_durable(a.next_offset, &a_waker),
-        DurablePoll::Pending { must_lead: true }
+        DurablePoll::Pending {
+            must_lead: true,
+            alone: true
+        }
     ));
     let kept = log.lead_claimed_sync();
     assert_eq!(b_waker.0.load(Ordering::SeqCst), 1, "B's waiter was woken");
@@ -254,7 +257,10 @@ fn a_claimed_sync_keeps_the_claim_while_a_large_append_written_during_it_waits()
     assert!(
         matches!(
             log.poll_durable(b_next, &other),
-            DurablePoll::Pending { must_lead: false }
+            DurablePoll::Pending {
+                must_lead: false,
+                ..
+            }
         ),
         "while the claim is kept, nobody else claims a sync"
     );
@@ -278,8 +284,44 @@ fn a_small_append_written_during_a_claimed_sync_claims_the_next_one_itself() {
     let woken_b = Waker::from(Arc::new(CountingWaker::default()));
     assert!(matches!(
         log.poll_durable(b_next, &woken_b),
-        DurablePoll::Pending { must_lead: true }
+        DurablePoll::Pending {
+            must_lead: true,
+            alone: true
+        }
     ));
     assert!(!log.lead_claimed_sync());
     assert_eq!(log.high_watermark(), b_next);
+}
+
+#[test]
+fn a_lone_append_syncs_on_the_thread_that_waits_for_it() {
+    // The fault hook runs in the fdatasync's place: it tells on which thread that is.
+    let synced_on = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook = {
+        let synced_on = Arc::clone(&synced_on);
+        SyncFault(Arc::new(move |_: &std::path::Path, _| {
+            synced_on
+                .lock()
+                .expect("lock")
+                .push(std::thread::current().id());
+            Ok(())
+        }))
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = Arc::new(
+        PartitionLog::open(dir.path(), always(Some(hook)))
+            .expect("open")
+            .0,
+    );
+    let pool = SyncPool::new(2);
+    for i in 0..3 {
+        append_async(&log, &pool, &[record(i)]).expect("durable");
+    }
+    let me = std::thread::current().id();
+    let threads = synced_on.lock().expect("lock").clone();
+    assert_eq!(threads.len(), 3, "one fdatasync per lone append");
+    assert!(
+        threads.iter().all(|t| *t == me),
+        "no hand-off to a pool thread: {threads:?} vs {me:?}"
+    );
 }

@@ -324,3 +324,54 @@ fn a_delayed_message_waits_for_its_time_without_holding_up_the_rest_even_across_
         .expect("seek");
     assert_eq!(h.poll("t", "g", "c", 10).len(), 3);
 }
+
+/// A broker under `always` that counts its fdatasyncs.
+fn counting_syncs() -> (Harness, std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    let syncs = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = std::sync::Arc::clone(&syncs);
+    let h = Harness::with(|c| {
+        c.durability = Durability::Always;
+        c.on_sync = Some(driftq_core::storage::SyncObserver(std::sync::Arc::new(
+            move |_| {
+                counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            },
+        )));
+    });
+    (h, syncs)
+}
+
+#[test]
+fn a_lone_produce_under_always_costs_one_fdatasync_and_concurrent_ones_share_them() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (h, syncs) = counting_syncs();
+    h.topic("t", 1);
+    h.produce("t", msg("warm-up")); // creates nothing more, but settles the topic's files
+    for i in 0..5 {
+        syncs.store(0, Relaxed);
+        h.produce("t", msg(&format!("lone {i}")));
+        assert_eq!(
+            syncs.load(Relaxed),
+            1,
+            "one single-message produce, one fdatasync"
+        );
+    }
+    // 16 producers at once, each waiting as the server does: fewer fdatasyncs than messages.
+    syncs.store(0, Relaxed);
+    let rounds = 20;
+    std::thread::scope(|s| {
+        for p in 0..16 {
+            let h = &h;
+            s.spawn(move || {
+                for i in 0..rounds {
+                    h.produce("t", msg(&format!("p{p} m{i}")));
+                }
+            });
+        }
+    });
+    let n = syncs.load(Relaxed);
+    assert!(
+        n < 16 * rounds,
+        "{n} fdatasyncs for {} messages: concurrent produces must share them",
+        16 * rounds
+    );
+}
