@@ -764,7 +764,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__consume)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --pattern --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,6 +816,10 @@ _driftq() {
                     ;;
                 --keys)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -W "batch sdk" -- "${cur}"))
                     return 0
                     ;;
                 --ordering)
@@ -858,7 +862,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__e2e)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --pattern --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,6 +914,10 @@ _driftq() {
                     ;;
                 --keys)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -W "batch sdk" -- "${cur}"))
                     return 0
                     ;;
                 --ordering)
@@ -1022,7 +1030,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__bench__subcmd__produce)
-            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
+            opts="-o -v -h -V --embedded --fsync --topic --partitions --messages --size --batch --producers --consumers --duration --rate --wire --keys --pattern --ordering --output --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1074,6 +1082,10 @@ _driftq() {
                     ;;
                 --keys)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pattern)
+                    COMPREPLY=($(compgen -W "batch sdk" -- "${cur}"))
                     return 0
                     ;;
                 --ordering)

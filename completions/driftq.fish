@@ -752,6 +752,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 binary\t''
 stream\t'DriftQ\'s NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l pattern -d 'Request pattern: `batch` (batch produce and acks, the default) or `sdk` (e2e only: what DriftQ\'s SDKs do — one message per `POST /v1/produce`, consumers on the NDJSON stream, each message acked with its own `POST /v1/ack`; latency is produce-to-ack)' -r -f -a "batch\t''
+sdk\t'One message per request, as DriftQ\'s Go and Python SDKs send and ack them'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from produce" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -783,6 +785,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 binary\t''
 stream\t'DriftQ\'s NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l pattern -d 'Request pattern: `batch` (batch produce and acks, the default) or `sdk` (e2e only: what DriftQ\'s SDKs do — one message per `POST /v1/produce`, consumers on the NDJSON stream, each message acked with its own `POST /v1/ack`; latency is produce-to-ack)' -r -f -a "batch\t''
+sdk\t'One message per request, as DriftQ\'s Go and Python SDKs send and ack them'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from consume" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'
@@ -814,6 +818,8 @@ complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_sub
 binary\t''
 stream\t'DriftQ\'s NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l keys -d 'Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default' -r
+complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l pattern -d 'Request pattern: `batch` (batch produce and acks, the default) or `sdk` (e2e only: what DriftQ\'s SDKs do — one message per `POST /v1/produce`, consumers on the NDJSON stream, each message acked with its own `POST /v1/ack`; latency is produce-to-ack)' -r -f -a "batch\t''
+sdk\t'One message per request, as DriftQ\'s Go and Python SDKs send and ack them'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -l ordering -d 'Ordering of the topic when the bench creates it (`key`: a key\'s messages one at a time, in order; use with --keys)' -r -f -a "none\t'Any ready message may be delivered while others are in flight'
 key\t'One message per key at a time, in offset order'"
 complete -c driftq -n "__fish_driftq_using_subcommand bench; and __fish_seen_subcommand_from e2e" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned text for people'

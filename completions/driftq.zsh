@@ -1335,6 +1335,8 @@ _arguments "${_arguments_options[@]}" : \
 binary\:""
 stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a batch per chunk read"))' \
 '--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
+'--pattern=[Request pattern\: \`batch\` (batch produce and acks, the default) or \`sdk\` (e2e only\: what DriftQ'\''s SDKs do — one message per \`POST /v1/produce\`, consumers on the NDJSON stream, each message acked with its own \`POST /v1/ack\`; latency is produce-to-ack)]:PATTERN:((batch\:""
+sdk\:"One message per request, as DriftQ'\''s Go and Python SDKs send and ack them"))' \
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -1377,6 +1379,8 @@ _arguments "${_arguments_options[@]}" : \
 binary\:""
 stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a batch per chunk read"))' \
 '--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
+'--pattern=[Request pattern\: \`batch\` (batch produce and acks, the default) or \`sdk\` (e2e only\: what DriftQ'\''s SDKs do — one message per \`POST /v1/produce\`, consumers on the NDJSON stream, each message acked with its own \`POST /v1/ack\`; latency is produce-to-ack)]:PATTERN:((batch\:""
+sdk\:"One message per request, as DriftQ'\''s Go and Python SDKs send and ack them"))' \
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"
@@ -1419,6 +1423,8 @@ _arguments "${_arguments_options[@]}" : \
 binary\:""
 stream\:"DriftQ'\''s NDJSON consume stream (\`GET /v1/consume\`), acked in a batch per chunk read"))' \
 '--keys=[Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default]:KEYS:_default' \
+'--pattern=[Request pattern\: \`batch\` (batch produce and acks, the default) or \`sdk\` (e2e only\: what DriftQ'\''s SDKs do — one message per \`POST /v1/produce\`, consumers on the NDJSON stream, each message acked with its own \`POST /v1/ack\`; latency is produce-to-ack)]:PATTERN:((batch\:""
+sdk\:"One message per request, as DriftQ'\''s Go and Python SDKs send and ack them"))' \
 '--ordering=[Ordering of the topic when the bench creates it (\`key\`\: a key'\''s messages one at a time, in order; use with --keys)]:ORDERING:((none\:"Any ready message may be delivered while others are in flight"
 key\:"One message per key at a time, in offset order"))' \
 '-o+[Output format]:OUTPUT:((table\:"Aligned text for people"

@@ -71,6 +71,11 @@ pub struct BenchArgs {
     /// Key the messages with this many distinct keys (k0, k1, …, in turn); keyless by default
     #[arg(long, value_parser = at_least_one::<u64>)]
     pub keys: Option<u64>,
+    /// Request pattern: `batch` (batch produce and acks, the default) or `sdk` (e2e only: what
+    /// DriftQ's SDKs do — one message per `POST /v1/produce`, consumers on the NDJSON stream,
+    /// each message acked with its own `POST /v1/ack`; latency is produce-to-ack)
+    #[arg(long, value_enum, default_value_t)]
+    pub pattern: Pattern,
     /// Ordering of the topic when the bench creates it (`key`: a key's messages one at a time,
     /// in order; use with --keys)
     #[arg(long, value_enum, default_value_t)]
@@ -87,6 +92,30 @@ pub enum Wire {
     Binary,
     /// DriftQ's NDJSON consume stream (`GET /v1/consume`), acked in a batch per chunk read
     Stream,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pattern {
+    #[default]
+    Batch,
+    /// One message per request, as DriftQ's Go and Python SDKs send and ack them
+    Sdk,
+}
+
+/// `args` as `--pattern sdk` runs them: one message per request and the NDJSON stream (an
+/// e2e run only: the pattern is a producer and a consumer at once).
+fn sdk_shaped(mode: &str, args: &BenchArgs) -> anyhow::Result<BenchArgs> {
+    let mut args = args.clone();
+    if args.pattern == Pattern::Sdk {
+        if mode != "e2e" {
+            return Err(crate::ExitError::usage_error(
+                "--pattern sdk is for `driftq bench e2e` (producers and stream consumers at once)",
+            ));
+        }
+        args.batch = 1;
+        args.wire = Wire::Stream;
+    }
+    Ok(args)
 }
 
 /// A count that must be positive (clap reports anything else as a usage error).
@@ -185,6 +214,7 @@ pub fn run(
         BenchCommand::Consume(a) => ("consume", a),
         BenchCommand::E2e(a) => ("e2e", a),
     };
+    let args = &sdk_shaped(mode, args)?;
     let (embedded, url) = if args.embedded {
         let (e, u) = start_embedded(&args.fsync)?;
         (Some(e), u)
@@ -432,26 +462,7 @@ async fn produce_worker(
         latency: Some(histogram()),
         ..Tally::default()
     };
-    let value = payload(args.size);
-    // The same request bodies every time: encode them once, so the client spends its CPU on
-    // sending, not on JSON.
-    let batch_url = format!("{url}/v1/topics/{}/messages", args.topic);
-    let keys = KeyCycle(args.keys);
-    // With --keys, a few bodies in turn, so that every key is used.
-    let singles: Vec<String> = (0..keys.bodies(1))
-        .map(|b| {
-            keys.keyed(json!({"topic": args.topic, "value": value}), b)
-                .to_string()
-        })
-        .collect();
-    let full_batches: Vec<String> = (0..keys.bodies(args.batch))
-        .map(|b| {
-            let msgs: Vec<Value> = (0..args.batch)
-                .map(|i| keys.keyed(json!({"value": value}), b * args.batch + i))
-                .collect();
-            serde_json::to_string(&msgs).unwrap_or_default()
-        })
-        .collect();
+    let bodies = Bodies::new(&url, &args);
     let mut sent_requests = 0usize;
     let per_producer_rate = args.rate.map(|r| r as f64 / args.producers as f64);
     let started = Instant::now();
@@ -470,25 +481,11 @@ async fn produce_worker(
         let sent_at = now_us();
         let begin = Instant::now();
         sent_requests += 1;
-        let result = if args.batch == 1 && !e2e {
-            http.post(format!("{url}/v1/produce"))
-                .body(singles[sent_requests % singles.len()].clone())
-                .send()
-                .await
-        } else if !e2e && n == args.batch as u64 {
-            http.post(&batch_url)
-                .body(full_batches[sent_requests % full_batches.len()].clone())
-                .send()
-                .await
-        } else {
-            // e2e stamps each request with its send time, for produce→consume latency.
-            let msgs: Vec<Value> = (0..n as usize)
-                .map(|i| keys.keyed(json!({"value": value, "headers": [{"name": "bench-sent-us", "value": sent_at.to_string()}]}), sent_requests * args.batch + i))
-                .collect();
-            http.post(&batch_url).json(&msgs).send().await
-        };
+        let result = bodies
+            .send(&http, &url, &args, e2e, (n, sent_at, sent_requests))
+            .await;
         let outcome = match checked(result).await {
-            Ok(_) if args.batch == 1 && !e2e => Ok(()),
+            Ok(_) if args.pattern == Pattern::Sdk || (args.batch == 1 && !e2e) => Ok(()),
             Ok(r) => match r.bytes().await.map(|body| {
                 let counts = serde_json::from_slice::<BatchCounts>(&body);
                 (body, counts)
@@ -530,6 +527,83 @@ async fn produce_worker(
         }
     }
     t
+}
+
+/// The request bodies of a producer: encoded once, so the client spends its CPU on sending,
+/// not on JSON (e2e runs stamp each request, so theirs are made per request).
+struct Bodies {
+    value: String,
+    batch_url: String,
+    keys: KeyCycle,
+    /// With --keys, a few bodies in turn, so that every key is used.
+    singles: Vec<String>,
+    full_batches: Vec<String>,
+}
+
+impl Bodies {
+    fn new(url: &str, args: &BenchArgs) -> Self {
+        let value = payload(args.size);
+        let keys = KeyCycle(args.keys);
+        let singles = (0..keys.bodies(1))
+            .map(|b| {
+                keys.keyed(json!({"topic": args.topic, "value": value}), b)
+                    .to_string()
+            })
+            .collect();
+        let full_batches = (0..keys.bodies(args.batch))
+            .map(|b| {
+                let msgs: Vec<Value> = (0..args.batch)
+                    .map(|i| keys.keyed(json!({"value": value}), b * args.batch + i))
+                    .collect();
+                serde_json::to_string(&msgs).unwrap_or_default()
+            })
+            .collect();
+        Self {
+            batch_url: format!("{url}/v1/topics/{}/messages", args.topic),
+            value,
+            keys,
+            singles,
+            full_batches,
+        }
+    }
+
+    /// Sends the `nth` request, of `n` messages, stamped `sent_at` (e2e).
+    async fn send(
+        &self,
+        http: &reqwest::Client,
+        url: &str,
+        args: &BenchArgs,
+        e2e: bool,
+        (n, sent_at, nth): (u64, u64, usize),
+    ) -> reqwest::Result<reqwest::Response> {
+        let stamp = json!([{"name": "bench-sent-us", "value": sent_at.to_string()}]);
+        if args.pattern == Pattern::Sdk {
+            let body = json!({"topic": args.topic, "value": self.value, "headers": stamp});
+            http.post(format!("{url}/v1/produce"))
+                .json(&body)
+                .send()
+                .await
+        } else if args.batch == 1 && !e2e {
+            http.post(format!("{url}/v1/produce"))
+                .body(self.singles[nth % self.singles.len()].clone())
+                .send()
+                .await
+        } else if !e2e && n == args.batch as u64 {
+            http.post(&self.batch_url)
+                .body(self.full_batches[nth % self.full_batches.len()].clone())
+                .send()
+                .await
+        } else {
+            // e2e stamps each request with its send time, for produce→consume latency.
+            let msgs: Vec<Value> = (0..n as usize)
+                .map(|i| {
+                    let m = json!({"value": self.value, "headers": stamp});
+                    self.keys.keyed(m, nth * args.batch + i)
+                })
+                .collect();
+            http.post(&self.batch_url).json(&msgs).send().await
+        }
+    }
 }
 
 /// The part of a batch produce reply the bench reads on success: the per-message results are
@@ -788,24 +862,18 @@ async fn consume_worker(
         }
         last_success = Instant::now();
         let received_us = now_us();
-        let mut ack = String::with_capacity(64 + got.len() * 40);
-        let _ = write!(ack, "{{\"owner\":{},\"items\":[", json!(owner));
-        for (i, m) in got.iter().enumerate() {
-            let sep = if i == 0 { "" } else { "," };
-            let _ = write!(
-                ack,
-                "{sep}{{\"partition\":{},\"offset\":{}}}",
-                m.partition, m.offset
-            );
-        }
-        ack.push_str("]}");
-        let acked = http
-            .post(&ack_url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(ack)
-            .send()
-            .await;
-        if let Err(failed) = checked(acked).await {
+        let acked = if args.pattern == Pattern::Sdk {
+            ack_each(&http, &url, &args.topic, &owner, &got, &mut t).await
+        } else {
+            let acked = http
+                .post(&ack_url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(batch_ack_body(&owner, &got))
+                .send()
+                .await;
+            checked(acked).await.map(drop)
+        };
+        if let Err(failed) = acked {
             // The leases stay; their messages come back after they expire.
             t.errors += 1;
             if shared.after_failure(failed, last_success).await {
@@ -814,9 +882,12 @@ async fn consume_worker(
             break;
         }
         let n = got.len() as u64;
-        t.messages += n;
-        t.bytes += got.iter().map(|m| m.value_len).sum::<u64>();
-        if let Some(h) = t.latency.as_mut() {
+        if args.pattern != Pattern::Sdk {
+            // (`ack_each` counted its messages and their latency one by one.)
+            t.messages += n;
+            t.bytes += got.iter().map(|m| m.value_len).sum::<u64>();
+        }
+        if let Some(h) = t.latency.as_mut().filter(|_| args.pattern != Pattern::Sdk) {
             if e2e {
                 for sent in got.iter().filter_map(|m| m.sent_us) {
                     let _ = h.record(received_us.saturating_sub(sent).max(1));
@@ -835,6 +906,45 @@ async fn consume_worker(
         }
     }
     t
+}
+
+/// One batch ack of everything `got`, written by hand (no JSON tree per message).
+fn batch_ack_body(owner: &str, got: &[Got]) -> String {
+    let mut ack = String::with_capacity(64 + got.len() * 40);
+    let _ = write!(ack, "{{\"owner\":{},\"items\":[", json!(owner));
+    for (i, m) in got.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            ack,
+            "{sep}{{\"partition\":{},\"offset\":{}}}",
+            m.partition, m.offset
+        );
+    }
+    ack.push_str("]}");
+    ack
+}
+
+/// Acks `got` one message per `POST /v1/ack`, as DriftQ's SDKs do, recording each message's
+/// produce-to-ack latency.
+async fn ack_each(
+    http: &reqwest::Client,
+    url: &str,
+    topic: &str,
+    owner: &str,
+    got: &[Got],
+    t: &mut Tally,
+) -> Result<(), Failed> {
+    let ack_url = format!("{url}/v1/ack");
+    for m in got {
+        let body = json!({"topic": topic, "group": "bench", "owner": owner, "partition": m.partition, "offset": m.offset});
+        checked(http.post(&ack_url).json(&body).send().await).await?;
+        t.messages += 1;
+        t.bytes += m.value_len;
+        if let (Some(h), Some(sent)) = (t.latency.as_mut(), m.sent_us) {
+            let _ = h.record(now_us().saturating_sub(sent).max(1));
+        }
+    }
+    Ok(())
 }
 
 /// Waits for the workers and returns their tallies; a worker that panicked fails the run
@@ -1012,7 +1122,9 @@ impl Run<'_> {
         if let Some(why) = cshared.failure() {
             bail!("bench stopped: {why}");
         }
-        let name = if e2e {
+        let name = if e2e && self.args.pattern == Pattern::Sdk {
+            "e2e (produce→ack latency)"
+        } else if e2e {
             "e2e (produce→consume latency)"
         } else {
             "consume+ack"

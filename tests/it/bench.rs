@@ -154,3 +154,57 @@ fn bench_drains_a_topic_ordered_by_key() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_sdk_pattern_produces_and_acks_one_message_per_request() {
+    let s = crate::server::Server::start(&[]);
+    let out = driftq()
+        .args(["bench", "e2e", "--pattern", "sdk", "--url", &s.url])
+        .args([
+            "--messages",
+            "200",
+            "--producers",
+            "2",
+            "--consumers",
+            "2",
+            "--topic",
+            "bench",
+        ])
+        .args(["--partitions", "2", "--size", "64", "-o", "json"])
+        .assert()
+        .success();
+    let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+    let last = report["phases"]
+        .as_array()
+        .and_then(|p| p.last())
+        .expect("phase");
+    assert_eq!(last["phase"], "e2e (produce→ack latency)", "{report}");
+    assert_eq!(
+        (last["messages"].as_u64(), last["errors"].as_u64()),
+        (Some(200), Some(0))
+    );
+    // Every message was produced by its own request and acked by its own request.
+    let metrics = s.get("/metrics").text().expect("metrics");
+    let count = |route: &str| {
+        metrics
+            .lines()
+            .filter(|l| l.starts_with("http_requests_total{") && l.contains(route))
+            .filter(|l| l.contains("status=\"200\"") || l.contains("status=\"204\""))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum::<u64>()
+    };
+    assert_eq!(count("route=\"/v1/produce\""), 200, "{metrics}");
+    assert_eq!(count("route=\"/v1/ack\""), 200, "{metrics}");
+    let group = s.json("/v1/topics/bench/groups/bench");
+    assert_eq!(
+        (group["acks"].as_u64(), group["lag"].as_u64()),
+        (Some(200), Some(0))
+    );
+    driftq()
+        .args(["bench", "produce", "--pattern", "sdk", "--url", &s.url])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--pattern sdk is for `driftq bench e2e`",
+        ));
+}
