@@ -26,6 +26,9 @@ use super::log::{DurablePoll, PartitionLog};
 #[derive(Debug)]
 pub struct SyncPool {
     max_threads: usize,
+    /// Group commits claimed and not finished, on pool threads or inline: a lone append syncs
+    /// inline only when this is zero (see [`DurableWait`]).
+    running: std::sync::atomic::AtomicUsize,
     queue: Mutex<Queue>,
     ready: Condvar,
 }
@@ -49,6 +52,7 @@ impl SyncPool {
     pub fn new(max_threads: usize) -> Arc<Self> {
         Arc::new(Self {
             max_threads: max_threads.max(1),
+            running: std::sync::atomic::AtomicUsize::new(0),
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
         })
@@ -56,6 +60,8 @@ impl SyncPool {
 
     /// Runs `log`'s claimed sync on a pool thread.
     fn submit(self: &Arc<Self>, log: Arc<PartitionLog>) {
+        self.running
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let mut q = lock(&self.queue);
         if q.closed {
             drop(q);
@@ -114,8 +120,25 @@ impl SyncPool {
                 // one busy log cannot starve the others; this thread usually takes it next,
                 // without a wake-up.
                 lock(&self.queue).logs.push_back(log);
+            } else {
+                self.running
+                    .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
             }
         }
+    }
+
+    /// Claims the right to sync inline: granted only while no other group commit runs in the
+    /// process, so that one thread blocked in an fdatasync never holds up another log's.
+    fn try_inline(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.running
+            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    fn inline_done(&self) {
+        self.running
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Runs what is queued, stops the threads and waits for them. Syncs claimed later run on
@@ -167,14 +190,17 @@ impl Future for DurableWait {
             match log.poll_durable(*end, cx.waker()) {
                 DurablePoll::Ready(r) => *result = Some(r),
                 DurablePoll::Pending { must_lead, alone } => {
-                    if must_lead && alone {
+                    if must_lead && alone && this.pool.try_inline() {
                         // A lone append (one connection producing one message at a time) syncs
                         // on this thread, as Redis's event loop does: handing the fdatasync to
                         // a pool thread and waking this one after costs two thread hand-offs,
-                        // about a tenth of a single-message produce. With company the sync
-                        // goes to the pool, so one worker's fdatasync never holds up the
-                        // requests others are writing into the same group commit.
+                        // about a tenth of a single-message produce. With company on its log,
+                        // or any other group commit running in the process, the sync goes to
+                        // the pool: a worker blocked in an fdatasync holds up every request
+                        // it would have served (with many partitions every append is alone on
+                        // its log, and inline syncs cost a third of the SDK pattern's rate).
                         while log.lead_claimed_sync() {}
+                        this.pool.inline_done();
                         match log.poll_durable(*end, cx.waker()) {
                             DurablePoll::Ready(r) => *result = Some(r),
                             DurablePoll::Pending { must_lead, .. } => {
