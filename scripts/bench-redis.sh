@@ -22,14 +22,7 @@ port=$((20000 + RANDOM % 20000))
 value=$(head -c 1024 /dev/zero | tr '\0' 'x')
 
 redis_run() { # CONNECTIONS → one line
-    rm -rf "$work/redis" && mkdir "$work/redis"
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes \
-        --appendfsync always --dir "$work/redis" --daemonize no >"$work/redis.log" 2>&1 &
-    rpid=$!
-    for _ in $(seq 100); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    start_redis_always "$port" "$work/redis"
     redis-benchmark -p "$port" -c "$1" -n "$messages" -P 1 --csv XADD bench '*' v "$value" \
         | tail -1 | python3 -c '
 import csv, sys

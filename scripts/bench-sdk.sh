@@ -39,14 +39,7 @@ p = [p for p in json.load(sys.stdin)["phases"] if p["phase"].startswith("e2e")][
 print(sys.argv[1], "driftq", int(p["msgs_per_sec"]), p["latency_ms"]["p50"], p["latency_ms"]["p99"])' "$round"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 
-    rm -rf "$work/redis" && mkdir "$work/redis"
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes \
-        --appendfsync always --dir "$work/redis" --daemonize no >"$work/redis.log" 2>&1 &
-    rpid=$!
-    for _ in $(seq 100); do
-        redis-cli -p "$port" ping >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    start_redis_always "$port" "$work/redis"
     "$redis_sdk" "$port" "$messages" "$producers" "$workers" 1024 | python3 -c '
 import json, sys
 r = json.load(sys.stdin)

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use driftq_core::api::consume::ConsumeRequest;
 use driftq_core::api::debug::{MessageStateRow, MessageStates};
 use driftq_core::api::dlq::{DlqList, ReplayReply};
 
@@ -346,28 +347,27 @@ impl Client {
         self.send_as(self.http.post(url).json(messages))
     }
 
-    pub fn poll(
-        &self,
-        topic: &str,
-        group: &str,
-        owner: &str,
-        max: usize,
-        lease_ms: i64,
-        wait_ms: u64,
-    ) -> ClientResult<Vec<Value>> {
-        let body = json!({"owner": owner, "max": max, "lease_ms": lease_ms, "wait_ms": wait_ms});
-        let v = self.post(
-            &format!("/v1/topics/{}/groups/{}/poll", seg(topic), seg(group)),
-            &body,
-        )?;
-        // Taken out, not cloned: a poll may hold thousands of messages.
-        Ok(match v {
-            Value::Object(mut m) => match m.remove("messages") {
-                Some(Value::Array(msgs)) => msgs,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        })
+    /// Leases messages of `topic` to `req.owner` in `group` (`req`'s topic and group are not
+    /// sent: the path names them).
+    pub fn poll(&self, topic: &str, group: &str, req: &ConsumeRequest) -> ClientResult<Vec<Value>> {
+        let body = ConsumeRequest {
+            topic: String::new(),
+            group: String::new(),
+            ..req.clone()
+        };
+        /// The reply's deliveries stay JSON: `consume` prints them as the server sent them.
+        #[derive(serde::Deserialize)]
+        struct Polled {
+            messages: Vec<Value>,
+        }
+        let url = format!(
+            "{}/v1/topics/{}/groups/{}/poll",
+            self.base,
+            seg(topic),
+            seg(group)
+        );
+        let polled: Polled = self.send_as(self.http.post(url).json(&body))?;
+        Ok(polled.messages)
     }
 
     pub fn ack(&self, lease: &Lease) -> ClientResult<()> {

@@ -54,6 +54,30 @@ pub(crate) struct Consumer {
     pub owner: String,
 }
 
+/// How much a poll asks for: at most `max` messages, each leased for `lease_ms`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ask {
+    pub max: usize,
+    pub lease_ms: i64,
+}
+
+impl Consumer {
+    fn poll(
+        &self,
+        broker: &Broker,
+        ask: Ask,
+    ) -> driftq_core::broker::Result<Deferred<Vec<Delivery>>> {
+        broker.poll(
+            &self.topic,
+            &self.group,
+            &self.owner,
+            ask.max,
+            ask.lease_ms,
+            now_ms(),
+        )
+    }
+}
+
 /// Releases the leases it holds unless disarmed: the caller that took them went away before
 /// handing them over.
 struct ReleaseOnDrop<'a> {
@@ -92,8 +116,8 @@ fn held(ds: &[Delivery]) -> Vec<HeldLease> {
     ds.iter().map(HeldLease::of).collect()
 }
 
-/// Leases up to `max` messages for `who`. Cancel-safe: a caller dropped while this runs (its
-/// client went away) leaves no lease behind.
+/// Leases up to `ask.max` messages for `who`. Cancel-safe: a caller dropped while this runs
+/// (its client went away) leaves no lease behind.
 ///
 /// Runs on this worker when the poll reads the active segments (what a consumer near the head
 /// reads was just written and is in the page cache), waiting without a parked thread for the
@@ -104,15 +128,17 @@ pub(crate) async fn lease(
     state: &AppState,
     dialect: Dialect,
     who: &Consumer,
-    max: usize,
-    lease_ms: i64,
+    ask: Ask,
 ) -> ApiResult<Vec<Delivery>> {
     let broker = &state.broker;
     if broker.poll_reads_sealed(&who.topic, &who.group, now_ms()) {
-        return lease_blocking(state, dialect, who, max, lease_ms).await;
+        return match lease_blocking(Arc::clone(broker), who.clone(), ask).await {
+            Some(polled) => polled.map_err(|e| ApiError::from_broker(e, dialect)),
+            None => Err(ApiError::internal("a poll on the blocking pool panicked")),
+        };
     }
-    let deferred = broker
-        .poll(&who.topic, &who.group, &who.owner, max, lease_ms, now_ms())
+    let deferred = who
+        .poll(broker, ask)
         .map_err(|e| ApiError::from_broker(e, dialect))?;
     let guard = ReleaseOnDrop {
         broker,
@@ -124,36 +150,21 @@ pub(crate) async fn lease(
     outcome.map_err(|e| ApiError::from_broker(e, dialect))
 }
 
-/// [`lease`] on the blocking pool: the pool thread releases what it leased when the caller is
-/// gone by the time it is done.
+/// [`lease`] on the blocking pool (`None`: it panicked): the pool thread releases what it
+/// leased when the caller is gone by the time it is done.
 async fn lease_blocking(
-    state: &AppState,
-    dialect: Dialect,
-    who: &Consumer,
-    max: usize,
-    lease_ms: i64,
-) -> ApiResult<Vec<Delivery>> {
-    let broker = std::sync::Arc::clone(&state.broker);
-    let owned = who.clone();
+    broker: Arc<Broker>,
+    who: Consumer,
+    ask: Ask,
+) -> Option<driftq_core::broker::Result<Vec<Delivery>>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::task::spawn_blocking(move || {
-        let polled = broker
-            .poll(
-                &owned.topic,
-                &owned.group,
-                &owned.owner,
-                max,
-                lease_ms,
-                now_ms(),
-            )
-            .and_then(Deferred::wait);
+        let polled = who.poll(&broker, ask).and_then(Deferred::wait);
         if let Err(Ok(ds)) = tx.send(polled) {
-            release(&broker, &owned, &held(&ds));
+            release(&broker, &who, &held(&ds));
         }
     });
-    rx.await
-        .map_err(|_| ApiError::internal("a poll on the blocking pool panicked"))?
-        .map_err(|e| ApiError::from_broker(e, dialect))
+    rx.await.ok()
 }
 
 /// Who holds a stream open, re-checked whenever the auth file is reloaded, and the slot it
@@ -267,7 +278,17 @@ impl ConsumeStream {
             let notified = activity.notified();
             let room = self.room();
             if room > 0 {
-                match lease(&self.state, Dialect::DriftQ, &self.who, room, self.lease_ms).await {
+                match lease(
+                    &self.state,
+                    Dialect::DriftQ,
+                    &self.who,
+                    Ask {
+                        max: room,
+                        lease_ms: self.lease_ms,
+                    },
+                )
+                .await
+                {
                     Err(e) => {
                         self.ended = true;
                         let mut line = serde_json::to_vec(&e.body()).unwrap_or_default();

@@ -343,44 +343,36 @@ fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
         );
         return;
     };
-    let rows: Vec<Row<'_>> = t
+    let rows = t
         .partitions
         .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
+        .take(fits(area))
         .map(|p| {
-            Row::new(vec![
+            vec![
                 p.partition.to_string(),
                 p.low_watermark.to_string(),
                 p.high_watermark.to_string(),
                 human(p.messages),
                 bytes(p.bytes),
-            ])
+            ]
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(9),
-            Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header(vec![
-        "partition",
-        "low",
-        "high",
-        "messages",
-        "bytes",
-    ]))
-    .block(pane_block(
-        format!(" Topic {name} — partitions (Esc back) "),
-        true,
+    let columns = [
+        ("partition", Constraint::Length(9)),
+        ("low", Constraint::Length(12)),
+        ("high", Constraint::Length(12)),
+        ("messages", Constraint::Length(10)),
+        ("bytes", Constraint::Length(10)),
+    ];
+    let title = format!(" Topic {name} — partitions (Esc back) ");
+    draw_table(
+        frame,
         app,
-    ))
-    .style(base_style(app));
-    frame.render_widget(table, area);
+        area,
+        &columns,
+        rows,
+        pane_block(title, true, app),
+    );
 }
 
 fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: &str) {
@@ -412,12 +404,12 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
 /// The group's partitions, with who polled it last in the title.
 fn draw_group_partitions(frame: &mut Frame<'_>, app: &App, area: Rect, g: &GroupSummary) {
     let (group, topic) = (&g.group, &g.topic);
-    let rows: Vec<Row<'_>> = g
+    let rows = g
         .partitions
         .iter()
-        .take(usize::from(area.height.saturating_sub(3)))
+        .take(fits(area))
         .map(|p| {
-            Row::new(vec![
+            vec![
                 p.partition.to_string(),
                 p.committed.to_string(),
                 p.high_watermark.to_string(),
@@ -427,60 +419,47 @@ fn draw_group_partitions(frame: &mut Frame<'_>, app: &App, area: Rect, g: &Group
                 age(p.oldest_unacked_age_ms),
                 human(p.acks),
                 human(p.dlq),
-            ])
+            ]
         })
         .collect();
-    let widths = [
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(5),
+    let columns = [
+        ("partition", Constraint::Length(9)),
+        ("committed", Constraint::Length(10)),
+        ("high", Constraint::Length(10)),
+        ("lag", Constraint::Length(7)),
+        ("ready", Constraint::Length(7)),
+        ("inflight", Constraint::Length(8)),
+        ("oldest", Constraint::Length(8)),
+        ("acks", Constraint::Length(7)),
+        ("dlq", Constraint::Length(5)),
     ];
-    let table = Table::new(rows, widths)
-        .header(header(vec![
-            "partition",
-            "committed",
-            "high",
-            "lag",
-            "ready",
-            "inflight",
-            "oldest",
-            "acks",
-            "dlq",
-        ]))
-        .block(pane_block(
-            format!(
-                " Group {group} on {topic}, {}{}{}{} (Esc back) ",
-                match (&g.last_owner, g.last_poll_age_ms) {
-                    (Some(owner), Some(ms)) => format!("polled {} ago by {owner}", age(Some(ms))),
-                    _ => "not polled since the server started".to_owned(),
-                },
-                match g.consumers.len() {
-                    0 => String::new(),
-                    1 => ", 1 consumer".to_owned(),
-                    n => format!(", {n} consumers"),
-                },
-                if g.delayed > 0 {
-                    format!(", {} delayed", human(g.delayed))
-                } else {
-                    String::new()
-                },
-                if g.blocked_by_key > 0 {
-                    format!(", {} blocked by key", human(g.blocked_by_key))
-                } else {
-                    String::new()
-                }
-            ),
-            true,
-            app,
-        ))
-        .style(base_style(app));
-    frame.render_widget(table, area);
+    let block = pane_block(
+        format!(
+            " Group {group} on {topic}, {}{}{}{} (Esc back) ",
+            match (&g.last_owner, g.last_poll_age_ms) {
+                (Some(owner), Some(ms)) => format!("polled {} ago by {owner}", age(Some(ms))),
+                _ => "not polled since the server started".to_owned(),
+            },
+            match g.consumers.len() {
+                0 => String::new(),
+                1 => ", 1 consumer".to_owned(),
+                n => format!(", {n} consumers"),
+            },
+            if g.delayed > 0 {
+                format!(", {} delayed", human(g.delayed))
+            } else {
+                String::new()
+            },
+            if g.blocked_by_key > 0 {
+                format!(", {} blocked by key", human(g.blocked_by_key))
+            } else {
+                String::new()
+            }
+        ),
+        true,
+        app,
+    );
+    draw_table(frame, app, area, &columns, rows, block);
 }
 
 /// A bordered list of `rows` under `columns` (header and width each), titled.
@@ -492,12 +471,25 @@ fn draw_list(
     rows: Vec<Vec<String>>,
     title: String,
 ) {
+    let block = Block::default().borders(Borders::ALL).title(title);
+    draw_table(frame, app, area, columns, rows, block);
+}
+
+/// `rows` under `columns` (header and width each), in `block`.
+fn draw_table(
+    frame: &mut Frame<'_>,
+    app: &App,
+    area: Rect,
+    columns: &[(&'static str, Constraint)],
+    rows: Vec<Vec<String>>,
+    block: Block<'_>,
+) {
     let table = Table::new(
         rows.into_iter().map(Row::new),
         columns.iter().map(|(_, width)| *width),
     )
     .header(header(columns.iter().map(|(name, _)| *name).collect()))
-    .block(Block::default().borders(Borders::ALL).title(title))
+    .block(block)
     .style(base_style(app));
     frame.render_widget(table, area);
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 use driftq_core::api::Bytes;
+use driftq_core::api::consume::ConsumeRequest;
 use driftq_core::broker::glob_match;
 use serde_json::{Value, json};
 
@@ -252,7 +253,14 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                     .min(POLL_MAX)
             });
             let wait = if stop_at_end { 500 } else { 5_000 };
-            let msgs = client.poll(&a.topic, &a.group, &owner, want, lease_ms, wait)?;
+            let req = ConsumeRequest {
+                owner: owner.clone(),
+                max: Some(want),
+                lease_ms: Some(lease_ms),
+                wait_ms: Some(wait),
+                ..ConsumeRequest::default()
+            };
+            let msgs = client.poll(&a.topic, &a.group, &req)?;
             if !interrupt.holding() {
                 // A signal is ending the process; its handler waits for the ack in flight.
                 loop {

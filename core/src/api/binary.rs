@@ -38,35 +38,26 @@ const VERSION: u8 = 1;
 const HEADER_LEN: usize = 12;
 const NO_KEY: u32 = u32::MAX;
 
-/// One message to encode.
-#[derive(Debug, Clone, Copy)]
-pub struct OutMessage<'a> {
+/// One message of a frame; its headers are `H`: owned pairs to encode, borrowed ones decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FramedMessage<'a, H> {
     pub partition: u32,
     pub offset: u64,
     pub attempts: u32,
     pub timestamp_ms: i64,
     pub lease_deadline_ms: i64,
     pub key: Option<&'a [u8]>,
-    pub headers: &'a [(String, Vec<u8>)],
+    pub headers: H,
     /// A JSON object, or empty.
     pub extra: &'a [u8],
     pub value: &'a [u8],
 }
 
+/// One message to encode.
+pub type OutMessage<'a> = FramedMessage<'a, &'a [(String, Vec<u8>)]>;
+
 /// One decoded message, borrowed from the reply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolledMessage<'a> {
-    pub partition: u32,
-    pub offset: u64,
-    pub attempts: u32,
-    pub timestamp_ms: i64,
-    pub lease_deadline_ms: i64,
-    pub key: Option<&'a [u8]>,
-    pub headers: Vec<(&'a str, &'a [u8])>,
-    /// A JSON object, or empty.
-    pub extra: &'a [u8],
-    pub value: &'a [u8],
-}
+pub type PolledMessage<'a> = FramedMessage<'a, Vec<(&'a str, &'a [u8])>>;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {

@@ -67,6 +67,14 @@ pub(super) struct PollRequest<'a> {
     pub(super) ordered: bool,
 }
 
+/// What a poll has done so far: its deliveries, and the state records it applied and has not
+/// logged yet.
+#[derive(Debug, Default)]
+pub(super) struct Polled {
+    pub(super) out: Vec<Delivery>,
+    pub(super) records: Vec<StateRecord>,
+}
+
 impl PollRequest<'_> {
     /// Whether the poll has handed out all it may: `max` messages, or [`REPLY_BYTES`].
     pub(super) fn is_full(&self, delivered: usize) -> bool {
@@ -170,11 +178,14 @@ impl Broker {
             default_retry: *lock(&t.retry),
             ordered: t.ordering() == TopicOrdering::Key,
         };
-        let mut records = Vec::new();
-        let mut out = Vec::with_capacity(max.min(1024));
+        let mut acc = Polled {
+            out: Vec::with_capacity(max.min(1024)),
+            records: Vec::new(),
+        };
         let mut appended = None;
         let mut groups = lock(&t.groups);
-        records.extend(self.create_group_if_missing(&t, &mut groups, group, now_ms));
+        acc.records
+            .extend(self.create_group_if_missing(&t, &mut groups, group, now_ms));
         let parts = t.parts();
         let n = parts.len();
         let start = groups.get_mut(group).map_or(0, |g| {
@@ -185,41 +196,33 @@ impl Broker {
             s
         });
         for i in 0..n {
-            if req.is_full(out.len()) {
+            if req.is_full(acc.out.len()) {
                 break;
             }
             let p = (start + i) % n;
             let part = &parts[p];
-            let mut next =
-                self.poll_partition(&mut groups, &req, p as u32, &mut out, &mut records)?;
+            let mut next = self.poll_partition(&mut groups, &req, p as u32, &mut acc)?;
             while let Some((cursor, room)) = next {
                 // Reading and decoding the log is most of a poll's work, so it runs without the
                 // groups lock and other polls and acks of the topic go on meanwhile. What this
                 // poll changed so far is logged first: the state log keeps the order in which
                 // changes were applied.
-                if let Some(a) = self.log_state(&records, now_ms)? {
+                if let Some(a) = self.log_state(&acc.records, now_ms)? {
                     appended = Some(a);
                 }
-                records.clear();
+                acc.records.clear();
                 drop(groups);
                 let batch = part.read_for_poll(cursor, room);
                 groups = lock(&t.groups);
-                next = self.lease_read(
-                    &mut groups,
-                    &req,
-                    p as u32,
-                    (cursor, batch?),
-                    &mut out,
-                    &mut records,
-                );
+                next = self.lease_read(&mut groups, &req, p as u32, (cursor, batch?), &mut acc);
             }
         }
         t.refresh_min_floors(&groups);
-        if let Some(a) = self.log_state(&records, now_ms)? {
+        if let Some(a) = self.log_state(&acc.records, now_ms)? {
             appended = Some(a);
         }
         drop(groups);
-        Ok(self.after_state(out, appended))
+        Ok(self.after_state(acc.out, appended))
     }
 
     /// Creates `group` at each partition's low watermark when it does not exist yet; returns the
@@ -250,8 +253,7 @@ impl Broker {
         groups: &mut BTreeMap<String, Group>,
         req: &PollRequest<'_>,
         p: u32,
-        out: &mut Vec<Delivery>,
-        records: &mut Vec<StateRecord>,
+        acc: &mut Polled,
     ) -> Result<Option<(u64, usize)>> {
         let &PollRequest {
             topic: t,
@@ -275,7 +277,7 @@ impl Broker {
             };
             tracing::warn!(topic = %t.meta.name, group, partition = p, from = floor, to = low, "retention deleted unconsumed messages; group skips ahead");
             self.apply_group_record(t, groups, &rec, now_ms);
-            records.push(rec);
+            acc.records.push(rec);
         }
         // Redeliveries first, oldest offset first.
         loop {
@@ -285,7 +287,7 @@ impl Broker {
             let Some(gp) = g.partitions.get_mut(p as usize) else {
                 return Ok(None);
             };
-            if req.is_full(out.len()) || gp.inflight.len() >= self.config.max_inflight {
+            if req.is_full(acc.out.len()) || gp.inflight.len() >= self.config.max_inflight {
                 return Ok(None);
             }
             // Then delayed messages that came due, in the order they did.
@@ -307,12 +309,14 @@ impl Broker {
                 continue;
             };
             let msg = Self::to_message(&t.meta.name, p, stored);
-            self.lease(g, req, p, msg, out, records);
+            self.lease(g, req, p, msg, acc);
         }
         // Then (on a topic ordered by key) messages whose key's previous message is done.
-        self.lease_released(groups, req, p, out, records)?;
+        if let Some(g) = groups.get_mut(req.group) {
+            self.lease_released(g, req, p, acc)?;
+        }
         // Then messages never delivered since the last restart or seek.
-        Ok(self.room_to_read(groups, req, p, out.len()))
+        Ok(self.room_to_read(groups, req, p, acc.out.len()))
     }
 
     /// Leases the released heads of a topic ordered by key, lowest offsets first, as far as
@@ -320,25 +324,21 @@ impl Broker {
     /// heads an ack releases usually lie close together, and a read decodes whole batches.
     pub(super) fn lease_released(
         &self,
-        groups: &mut BTreeMap<String, Group>,
+        g: &mut Group,
         req: &PollRequest<'_>,
         p: u32,
-        out: &mut Vec<Delivery>,
-        records: &mut Vec<StateRecord>,
+        acc: &mut Polled,
     ) -> Result<()> {
         /// A span read covers at most this many offsets and (past its first record) bytes.
         const SPAN_RECORDS: u64 = 1024;
         const SPAN_BYTES: usize = 4 << 20;
         let part = &req.topic.parts()[p as usize];
-        let Some(g) = groups.get_mut(req.group) else {
-            return Ok(());
-        };
         let Some(gp) = g.partitions.get_mut(p as usize) else {
             return Ok(());
         };
         let room = req
             .max
-            .saturating_sub(out.len())
+            .saturating_sub(acc.out.len())
             .min(self.config.max_inflight.saturating_sub(gp.inflight.len()));
         let taken = gp.take_released(room);
         let mut i = 0;
@@ -354,10 +354,7 @@ impl Broker {
                 Ok(read) => read,
                 Err(e) => {
                     // Nothing is lost: what was not leased is released again.
-                    if let Some(gp) = groups
-                        .get_mut(req.group)
-                        .and_then(|g| g.partitions.get_mut(p as usize))
-                    {
+                    if let Some(gp) = g.partitions.get_mut(p as usize) {
                         gp.release_again(&taken[i..]);
                     }
                     return Err(e.into());
@@ -367,13 +364,10 @@ impl Broker {
             let mut read = read.into_iter().peekable();
             while i < taken.len() && taken[i] <= covered_to {
                 let offset = taken[i];
-                let Some(g) = groups.get_mut(req.group) else {
-                    return Ok(());
-                };
                 let Some(gp) = g.partitions.get_mut(p as usize) else {
                     return Ok(());
                 };
-                if req.is_full(out.len()) {
+                if req.is_full(acc.out.len()) {
                     gp.release_again(&taken[i..]);
                     return Ok(());
                 }
@@ -390,7 +384,7 @@ impl Broker {
                     gp.hold_delayed(offset, due);
                     continue;
                 }
-                self.lease(g, req, p, msg, out, records);
+                self.lease(g, req, p, msg, acc);
             }
         }
         Ok(())
@@ -425,8 +419,7 @@ impl Broker {
         req: &PollRequest<'_>,
         p: u32,
         (read_from, batch): (u64, Vec<StoredRecord>),
-        out: &mut Vec<Delivery>,
-        records: &mut Vec<StateRecord>,
+        acc: &mut Polled,
     ) -> Option<(u64, usize)> {
         let &PollRequest {
             topic: t, group, ..
@@ -435,14 +428,14 @@ impl Broker {
         let cursor_now = groups.get(group)?.partitions.get(p as usize)?.cursor;
         if batch.is_empty() || cursor_now < read_from {
             return (!batch.is_empty())
-                .then(|| self.room_to_read(groups, req, p, out.len()))
+                .then(|| self.room_to_read(groups, req, p, acc.out.len()))
                 .flatten();
         }
         let mut batch = batch.into_iter();
         while let Some(stored) = batch.next() {
             let g = groups.get_mut(group)?;
             let gp = g.partitions.get_mut(p as usize)?;
-            if req.is_full(out.len())
+            if req.is_full(acc.out.len())
                 || gp.inflight.len() >= self.config.max_inflight
                 || (req.ordered && gp.key_blocked() >= MAX_KEY_BLOCKED)
             {
@@ -474,9 +467,9 @@ impl Broker {
                 gp.hold_delayed(offset, due);
                 continue;
             }
-            self.lease(g, req, p, msg, out, records);
+            self.lease(g, req, p, msg, acc);
         }
-        self.room_to_read(groups, req, p, out.len())
+        self.room_to_read(groups, req, p, acc.out.len())
     }
 
     /// Hands `msg` to `owner`, or skips it when the group already acked its idempotency scope.
@@ -486,8 +479,7 @@ impl Broker {
         req: &PollRequest<'_>,
         p: u32,
         msg: Message,
-        out: &mut Vec<Delivery>,
-        records: &mut Vec<StateRecord>,
+        acc: &mut Polled,
     ) {
         let &PollRequest {
             topic: t,
@@ -516,7 +508,7 @@ impl Broker {
                 gp.mark_done(msg.offset);
                 gp.counters.skipped_duplicates += 1;
             }
-            records.push(rec);
+            acc.records.push(rec);
             return;
         }
         let Some(gp) = g.partitions.get_mut(p as usize) else {
@@ -542,7 +534,7 @@ impl Broker {
         );
         req.leased_bytes
             .set(req.leased_bytes.get() + payload_bytes(&msg));
-        out.push(Delivery {
+        acc.out.push(Delivery {
             message: msg,
             group: group.to_owned(),
             owner: owner.to_owned(),

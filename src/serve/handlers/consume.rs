@@ -181,7 +181,13 @@ pub(crate) async fn poll(
     let conn = conn_of(peer);
     loop {
         let notified = state.activity.notified();
-        let ds = stream::lease(&state, Dialect::Resource, &who, max, lease_ms).await?;
+        let ds = stream::lease(
+            &state,
+            Dialect::Resource,
+            &who,
+            stream::Ask { max, lease_ms },
+        )
+        .await?;
         let now = Instant::now();
         if !ds.is_empty() || now >= deadline {
             if !binary_reply {

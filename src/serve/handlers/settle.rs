@@ -2,8 +2,8 @@
 //! batch `acks` endpoint, and giving back leases never written (`release`).
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use driftq_core::api::settle::{AckBatchReply, Extended, Released};
@@ -50,7 +50,25 @@ impl AckRequest {
     }
 }
 
-pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> {
+/// An ack/nack/extend request, from its query or JSON body, whose caller may consume from its
+/// group: parsed and checked before the handler runs.
+pub(crate) struct Settle(AckRequest);
+
+impl FromRequest<AppState> for Settle {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, state).await?;
+        let ApiQuery(query) = ApiQuery::<Params>::from_request_parts(&mut parts, state).await?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
+        let r = ack_request(&query, &body_bytes(body)?)?;
+        caller.require_group(Action::Consume, &r.topic, &r.group)?;
+        Ok(Self(r))
+    }
+}
+
+fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> {
     let req: LeaseRequest = if body.is_empty() {
         let (p, o) = (query.get("partition"), query.get("offset"));
         if p.is_none() || o.is_none() {
@@ -116,14 +134,7 @@ pub(crate) fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> 
 }
 
 #[utoipa::path(post, path = "/v1/ack", tag = "settle", request_body(content = Option<LeaseRequest>, description = "or the same names as query parameters"), responses((status = 204, description = "acked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
-pub(crate) async fn ack(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(query): ApiQuery<Params>,
-    body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
-    let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require_group(Action::Consume, &r.topic, &r.group)?;
+pub(crate) async fn ack(State(state): State<AppState>, Settle(r): Settle) -> ApiResult<Response> {
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
     durable(state.broker.ack(&r.lease(), now_ms()), Dialect::DriftQ).await?;
     // An ack may release the next message of its key (topics ordered by key).
@@ -134,12 +145,8 @@ pub(crate) async fn ack(
 #[utoipa::path(post, path = "/v1/ack-cumulative", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "acked up to offset"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn ack_cumulative(
     State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(query): ApiQuery<Params>,
-    body: Result<Bytes, BytesRejection>,
+    Settle(r): Settle,
 ) -> ApiResult<Response> {
-    let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require_group(Action::Consume, &r.topic, &r.group)?;
     blocking(&state, Dialect::DriftQ, move |b, now| {
         b.ack_cumulative(&r.lease(), now)
     })
@@ -149,14 +156,7 @@ pub(crate) async fn ack_cumulative(
 }
 
 #[utoipa::path(post, path = "/v1/nack", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "nacked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
-pub(crate) async fn nack(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(query): ApiQuery<Params>,
-    body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
-    let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require_group(Action::Consume, &r.topic, &r.group)?;
+pub(crate) async fn nack(State(state): State<AppState>, Settle(r): Settle) -> ApiResult<Response> {
     let action = nack_action(r.dead_letter, r.delay_ms)?;
     blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
@@ -170,12 +170,8 @@ pub(crate) async fn nack(
 #[utoipa::path(post, path = "/v1/extend", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 200, body = Extended), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn extend(
     State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(query): ApiQuery<Params>,
-    body: Result<Bytes, BytesRejection>,
+    Settle(r): Settle,
 ) -> ApiResult<Response> {
-    let r = ack_request(&query, &body_bytes(body)?)?;
-    caller.require_group(Action::Consume, &r.topic, &r.group)?;
     let lease_ms = r.lease_ms.unwrap_or(30_000);
     let deadline = blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
