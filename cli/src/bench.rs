@@ -191,6 +191,16 @@ struct Tally {
     latency: Option<Histogram<u64>>,
 }
 
+impl Tally {
+    /// An empty tally that records latencies.
+    fn timed() -> Self {
+        Self {
+            latency: Some(histogram()),
+            ..Self::default()
+        }
+    }
+}
+
 fn histogram() -> Histogram<u64> {
     // 1 µs .. 60 s, 3 significant digits.
     Histogram::new_with_bounds(1, 60_000_000, 3)
@@ -458,10 +468,7 @@ async fn produce_worker(
     pb: Option<indicatif::ProgressBar>,
     e2e: bool,
 ) -> Tally {
-    let mut t = Tally {
-        latency: Some(histogram()),
-        ..Tally::default()
-    };
+    let mut t = Tally::timed();
     let bodies = Bodies::new(&url, &args);
     let mut sent_requests = 0usize;
     let per_producer_rate = args.rate.map(|r| r as f64 / args.producers as f64);
@@ -822,10 +829,7 @@ async fn consume_worker(
     pb: Option<indicatif::ProgressBar>,
     e2e: bool,
 ) -> Tally {
-    let mut t = Tally {
-        latency: Some(histogram()),
-        ..Tally::default()
-    };
+    let mut t = Tally::timed();
     let ack_url = format!("{url}/v1/topics/{}/groups/bench/acks", args.topic);
     let mut source = Source::new(&url, &args, &owner);
     let mut last_success = Instant::now();
@@ -962,10 +966,7 @@ fn now_us() -> u64 {
 }
 
 fn merge(tallies: Vec<Tally>) -> Tally {
-    let mut all = Tally {
-        latency: Some(histogram()),
-        ..Tally::default()
-    };
+    let mut all = Tally::timed();
     for t in tallies {
         all.messages += t.messages;
         all.bytes += t.bytes;

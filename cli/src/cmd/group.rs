@@ -6,11 +6,12 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::read::Spot;
-use super::{confirm, human_ms, seek_each_partition, table_of};
+use super::{columns_table, confirm, human_ms, seek_each_partition, table_of};
 use driftq_core::api::Bytes;
 use driftq_core::api::debug::MessageStateRow;
 use driftq_core::api::groups::GroupDescription;
 use driftq_core::api::stats::GroupSummary;
+use driftq_core::broker::inspect::MessageState;
 
 use crate::client::Client;
 use crate::output::printable;
@@ -77,31 +78,21 @@ pub struct MessagesArgs {
     pub output: OutputFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum MessageStateArg {
-    Queued,
-    InFlight,
-    Retried,
-    Acked,
-    DeadLettered,
-    Delayed,
-    BlockedByKey,
-}
+/// A message state as the CLI spells it: DriftQ's name in kebab case (`in-flight`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageStateArg(pub MessageState);
 
-impl MessageStateArg {
-    /// The server's (DriftQ's) name.
-    fn wire(self) -> &'static str {
-        use driftq_core::broker::inspect::MessageState;
-        match self {
-            Self::Queued => MessageState::Queued,
-            Self::InFlight => MessageState::InFlight,
-            Self::Retried => MessageState::Retried,
-            Self::Acked => MessageState::Acked,
-            Self::DeadLettered => MessageState::DeadLettered,
-            Self::Delayed => MessageState::Delayed,
-            Self::BlockedByKey => MessageState::BlockedByKey,
-        }
-        .as_str()
+impl clap::ValueEnum for MessageStateArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<MessageStateArg>> =
+            std::sync::LazyLock::new(|| MessageState::ALL.map(MessageStateArg).to_vec());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(
+            self.0.as_str().replace('_', "-"),
+        ))
     }
 }
 
@@ -349,25 +340,18 @@ fn inflight(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resu
             writeln!(out, "group {} holds no leases on {}", a.group, a.topic)?;
         }
         OutputFormat::Table | OutputFormat::Wide => {
-            let t = table_of(
+            let t = columns_table(
+                &rows,
                 &[
-                    "partition",
-                    "offset",
-                    "owner",
-                    "attempts",
-                    "lease left",
-                    "last error",
+                    ("partition", |r| r.partition.to_string()),
+                    ("offset", |r| r.offset.to_string()),
+                    ("owner", |r| r.owner.clone()),
+                    ("attempts", |r| r.attempts.to_string()),
+                    ("lease left", |r| age(Some(r.lease_remaining_ms))),
+                    ("last error", |r| {
+                        printable(r.last_error.as_deref().unwrap_or("-").as_bytes())
+                    }),
                 ],
-                rows.iter().map(|r| {
-                    vec![
-                        r.partition.to_string(),
-                        r.offset.to_string(),
-                        r.owner.clone(),
-                        r.attempts.to_string(),
-                        age(Some(r.lease_remaining_ms)),
-                        printable(r.last_error.as_deref().unwrap_or("-").as_bytes()),
-                    ]
-                }),
             );
             writeln!(out, "{t}")?;
         }
@@ -381,13 +365,15 @@ fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::R
     client.describe_group(&a.topic, &a.group)?;
     // Dead letters live in the DLQ topic; the other states in the topic itself.
     let topic = match a.state {
-        Some(MessageStateArg::DeadLettered) => driftq_core::broker::dlq_topic_for(&a.topic),
+        Some(MessageStateArg(MessageState::DeadLettered)) => {
+            driftq_core::broker::dlq_topic_for(&a.topic)
+        }
         _ => a.topic.clone(),
     };
     let rows = client.message_states(
         &topic,
         &a.group,
-        a.state.map(MessageStateArg::wire),
+        a.state.map(|s| s.0.as_str()),
         a.owner.as_deref(),
         a.limit,
     )?;
@@ -406,38 +392,31 @@ fn messages(a: &MessagesArgs, client: &Client, out: &mut dyn Write) -> anyhow::R
 }
 
 fn message_table(rows: &[MessageStateRow]) -> comfy_table::Table {
-    let text = |v: Option<&String>| v.map_or_else(|| "-".to_owned(), |s| printable(s.as_bytes()));
+    fn text(v: Option<&String>) -> String {
+        v.map_or_else(|| "-".to_owned(), |s| printable(s.as_bytes()))
+    }
     // Keys and values that are not UTF-8 come with their exact bytes beside.
-    let bytes = |text_form: Option<&String>, raw: Option<&Bytes>| match raw.map(Bytes::to_bytes) {
-        Some(Ok(b)) => printable(&b),
-        _ => text(text_form),
-    };
-    table_of(
+    fn bytes(text_form: Option<&String>, raw: Option<&Bytes>) -> String {
+        match raw.map(Bytes::to_bytes) {
+            Some(Ok(b)) => printable(&b),
+            _ => text(text_form),
+        }
+    }
+    columns_table(
+        rows,
         &[
-            "partition",
-            "offset",
-            "state",
-            "attempts",
-            "owner",
-            "last error",
-            "key",
-            "value",
+            ("partition", |r| r.partition.to_string()),
+            ("offset", |r| r.offset.to_string()),
+            ("state", |r| r.state.clone()),
+            ("attempts", |r| r.attempts.to_string()),
+            ("owner", |r| text(r.owner.as_ref())),
+            ("last error", |r| text(r.last_error.as_ref())),
+            ("key", |r| bytes(r.key.as_ref(), r.key_base64.as_ref())),
+            ("value", |r| {
+                let value = bytes(r.value.as_ref(), r.value_base64.as_ref());
+                value.chars().take(40).collect()
+            }),
         ],
-        rows.iter().map(|r| {
-            vec![
-                r.partition.to_string(),
-                r.offset.to_string(),
-                r.state.clone(),
-                r.attempts.to_string(),
-                text(r.owner.as_ref()),
-                text(r.last_error.as_ref()),
-                bytes(r.key.as_ref(), r.key_base64.as_ref()),
-                bytes(r.value.as_ref(), r.value_base64.as_ref())
-                    .chars()
-                    .take(40)
-                    .collect(),
-            ]
-        }),
     )
 }
 

@@ -41,6 +41,16 @@ pub fn table_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Tab
     t
 }
 
+/// A table of `rows`, one column per `(header, cell)`.
+pub fn columns_table<T>(rows: &[T], columns: &[(&str, fn(&T) -> String)]) -> Table {
+    let header: Vec<&str> = columns.iter().map(|(h, _)| *h).collect();
+    table_of(
+        &header,
+        rows.iter()
+            .map(|r| columns.iter().map(|(_, cell)| cell(r)).collect()),
+    )
+}
+
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     let plain = !std::io::stdout().is_terminal();

@@ -50,6 +50,17 @@ pub enum MessageState {
 }
 
 impl MessageState {
+    /// Every state, in the order the CLI lists them.
+    pub const ALL: [Self; 7] = [
+        Self::Queued,
+        Self::InFlight,
+        Self::Retried,
+        Self::Acked,
+        Self::DeadLettered,
+        Self::Delayed,
+        Self::BlockedByKey,
+    ];
+
     /// DriftQ's names.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -67,17 +78,7 @@ impl MessageState {
     /// Parses DriftQ's names; `None` for anything else.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Queued,
-            Self::InFlight,
-            Self::Retried,
-            Self::Acked,
-            Self::DeadLettered,
-            Self::Delayed,
-            Self::BlockedByKey,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
 

@@ -4,7 +4,8 @@
 //! errors are our JSON `{"error","message"}` instead of DriftQ's plain text, which those clients
 //! print as they are.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use driftq_core::api::debug::{self, text_and_base64};
@@ -123,12 +124,12 @@ fn peeked(r: &PeekRow) -> debug::PeekedMessage {
 #[utoipa::path(get, path = "/debug/topics/lag", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("partition" = Option<u32>, Query)), responses((status = 200, body = debug::Lag), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn lag(
     State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(query): ApiQuery<Params>,
+    GroupView {
+        group,
+        topic,
+        query,
+    }: GroupView,
 ) -> ApiResult<Response> {
-    caller.require(Action::Read, Scope::Everything)?;
-    let group = query.required("group")?;
-    let topic = query.get("topic").map(str::to_owned);
     let partition = query
         .get("partition")
         .map(|p| {
@@ -148,6 +149,29 @@ pub(crate) async fn lag(
         rows,
         topic: topic.unwrap_or_default(),
     }))
+}
+
+/// The query of a view of one group, from a caller who may read everything: `group`
+/// required, `topic` optional, the rest in `query`.
+pub(crate) struct GroupView {
+    group: String,
+    topic: Option<String>,
+    query: Params,
+}
+
+impl FromRequestParts<AppState> for GroupView {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let ApiQuery(query) = ApiQuery::<Params>::from_request_parts(parts, state).await?;
+        caller.require(Action::Read, Scope::Everything)?;
+        Ok(Self {
+            group: query.required("group")?,
+            topic: query.get("topic").map(str::to_owned),
+            query,
+        })
+    }
 }
 
 fn lag_row(group: &str, r: &LagRow, now: i64) -> debug::LagRow {
@@ -172,12 +196,12 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> debug::LagRow {
 #[utoipa::path(get, path = "/debug/messages/state", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("status" = Option<String>, Query), ("owner" = Option<String>, Query), ("limit" = Option<u64>, Query)), responses((status = 200, body = debug::MessageStates), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn message_states(
     State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(query): ApiQuery<Params>,
+    GroupView {
+        group,
+        topic,
+        query,
+    }: GroupView,
 ) -> ApiResult<Response> {
-    caller.require(Action::Read, Scope::Everything)?;
-    let group = query.required("group")?;
-    let topic = query.get("topic").map(str::to_owned);
     let status = query.get("status").unwrap_or_default().to_owned();
     let state_filter = match status.as_str() {
         "" | "all" => None,
