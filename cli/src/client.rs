@@ -10,7 +10,7 @@ use driftq_core::api::dlq::{DlqList, ReplayReply};
 
 use crate::tls::TlsOptions;
 use driftq_core::api::groups::{
-    GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
+    GroupDeleted, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
 };
 use driftq_core::api::messages::{MessageList, StoredMessage};
 use driftq_core::api::produce::BatchReply;
@@ -442,7 +442,7 @@ impl Client {
         Ok(self.get_as::<GroupList>("/v1/groups")?.groups)
     }
 
-    pub fn describe_group(&self, topic: &str, group: &str) -> ClientResult<GroupDescription> {
+    pub fn describe_group(&self, topic: &str, group: &str) -> ClientResult<GroupSummary> {
         self.get_as(&format!("/v1/topics/{}/groups/{}", seg(topic), seg(group)))
     }
 

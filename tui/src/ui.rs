@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Sparkline, Table, Wrap};
 
 use crate::app::{App, Connection, Pane, View};
-use crate::stats::GroupSummary;
+use crate::stats::{
+    ConsumerSummary, GroupPartitionSummary, GroupSummary, Lease, PartitionSummary, Retry,
+};
 
 fn human(n: u64) -> String {
     match n {
@@ -343,36 +345,22 @@ fn draw_topic(frame: &mut Frame<'_>, app: &App, area: Rect, name: &str) {
         );
         return;
     };
-    let rows = t
-        .partitions
-        .iter()
-        .take(fits(area))
-        .map(|p| {
-            vec![
-                p.partition.to_string(),
-                p.low_watermark.to_string(),
-                p.high_watermark.to_string(),
-                human(p.messages),
-                bytes(p.bytes),
-            ]
-        })
-        .collect();
-    let columns = [
-        ("partition", Constraint::Length(9)),
-        ("low", Constraint::Length(12)),
-        ("high", Constraint::Length(12)),
-        ("messages", Constraint::Length(10)),
-        ("bytes", Constraint::Length(10)),
+    let columns: [Column<PartitionSummary>; 5] = [
+        ("partition", Constraint::Length(9), |p| {
+            p.partition.to_string()
+        }),
+        ("low", Constraint::Length(12), |p| {
+            p.low_watermark.to_string()
+        }),
+        ("high", Constraint::Length(12), |p| {
+            p.high_watermark.to_string()
+        }),
+        ("messages", Constraint::Length(10), |p| human(p.messages)),
+        ("bytes", Constraint::Length(10), |p| bytes(p.bytes)),
     ];
     let title = format!(" Topic {name} — partitions (Esc back) ");
-    draw_table(
-        frame,
-        app,
-        area,
-        &columns,
-        rows,
-        pane_block(title, true, app),
-    );
+    let block = pane_block(title, true, app);
+    draw_rows(frame, app, area, &t.partitions, &columns, block);
 }
 
 fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: &str) {
@@ -404,34 +392,24 @@ fn draw_group(frame: &mut Frame<'_>, app: &App, area: Rect, topic: &str, group: 
 /// The group's partitions, with who polled it last in the title.
 fn draw_group_partitions(frame: &mut Frame<'_>, app: &App, area: Rect, g: &GroupSummary) {
     let (group, topic) = (&g.group, &g.topic);
-    let rows = g
-        .partitions
-        .iter()
-        .take(fits(area))
-        .map(|p| {
-            vec![
-                p.partition.to_string(),
-                p.committed.to_string(),
-                p.high_watermark.to_string(),
-                human(p.lag),
-                human(p.ready),
-                human(p.inflight),
-                age(p.oldest_unacked_age_ms),
-                human(p.acks),
-                human(p.dlq),
-            ]
-        })
-        .collect();
-    let columns = [
-        ("partition", Constraint::Length(9)),
-        ("committed", Constraint::Length(10)),
-        ("high", Constraint::Length(10)),
-        ("lag", Constraint::Length(7)),
-        ("ready", Constraint::Length(7)),
-        ("inflight", Constraint::Length(8)),
-        ("oldest", Constraint::Length(8)),
-        ("acks", Constraint::Length(7)),
-        ("dlq", Constraint::Length(5)),
+    let columns: [Column<GroupPartitionSummary>; 9] = [
+        ("partition", Constraint::Length(9), |p| {
+            p.partition.to_string()
+        }),
+        ("committed", Constraint::Length(10), |p| {
+            p.committed.to_string()
+        }),
+        ("high", Constraint::Length(10), |p| {
+            p.high_watermark.to_string()
+        }),
+        ("lag", Constraint::Length(7), |p| human(p.lag)),
+        ("ready", Constraint::Length(7), |p| human(p.ready)),
+        ("inflight", Constraint::Length(8), |p| human(p.inflight)),
+        ("oldest", Constraint::Length(8), |p| {
+            age(p.oldest_unacked_age_ms)
+        }),
+        ("acks", Constraint::Length(7), |p| human(p.acks)),
+        ("dlq", Constraint::Length(5), |p| human(p.dlq)),
     ];
     let block = pane_block(
         format!(
@@ -459,38 +437,29 @@ fn draw_group_partitions(frame: &mut Frame<'_>, app: &App, area: Rect, g: &Group
         true,
         app,
     );
-    draw_table(frame, app, area, &columns, rows, block);
+    draw_rows(frame, app, area, &g.partitions, &columns, block);
 }
 
-/// A bordered list of `rows` under `columns` (header and width each), titled.
-fn draw_list(
+/// One column of a list: its header, its width, and how an item reads in it.
+type Column<T> = (&'static str, Constraint, fn(&T) -> String);
+
+/// The first `items` that fit in `area`, one row each under `columns`, in `block`.
+fn draw_rows<T>(
     frame: &mut Frame<'_>,
     app: &App,
     area: Rect,
-    columns: &[(&'static str, Constraint)],
-    rows: Vec<Vec<String>>,
-    title: String,
-) {
-    let block = Block::default().borders(Borders::ALL).title(title);
-    draw_table(frame, app, area, columns, rows, block);
-}
-
-/// `rows` under `columns` (header and width each), in `block`.
-fn draw_table(
-    frame: &mut Frame<'_>,
-    app: &App,
-    area: Rect,
-    columns: &[(&'static str, Constraint)],
-    rows: Vec<Vec<String>>,
+    items: &[T],
+    columns: &[Column<T>],
     block: Block<'_>,
 ) {
-    let table = Table::new(
-        rows.into_iter().map(Row::new),
-        columns.iter().map(|(_, width)| *width),
-    )
-    .header(header(columns.iter().map(|(name, _)| *name).collect()))
-    .block(block)
-    .style(base_style(app));
+    let rows = items
+        .iter()
+        .take(fits(area))
+        .map(|item| Row::new(columns.iter().map(|(_, _, cell)| cell(item))));
+    let table = Table::new(rows, columns.iter().map(|(_, width, _)| *width))
+        .header(header(columns.iter().map(|(name, _, _)| *name).collect()))
+        .block(block)
+        .style(base_style(app));
     frame.render_widget(table, area);
 }
 
@@ -499,84 +468,68 @@ fn fits(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
 }
 
+/// A bordered list's frame, titled.
+fn list_block(title: String) -> Block<'static> {
+    Block::default().borders(Borders::ALL).title(title)
+}
+
 /// The group's leases: who holds what, for how long.
 fn draw_leases(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows = app
-        .leases
-        .iter()
-        .take(fits(area))
-        .map(|l| {
-            vec![
-                l.partition.to_string(),
-                l.offset.to_string(),
-                l.owner.clone(),
-                l.attempts.to_string(),
-                age(Some(l.lease_remaining_ms.max(0))),
-                l.last_error.clone().unwrap_or_else(|| "-".into()),
-            ]
-        })
-        .collect();
-    let columns = [
-        ("partition", Constraint::Length(9)),
-        ("offset", Constraint::Length(10)),
-        ("owner", Constraint::Min(12)),
-        ("attempts", Constraint::Length(8)),
-        ("lease", Constraint::Length(8)),
-        ("last error", Constraint::Min(10)),
+    let columns: [Column<Lease>; 6] = [
+        ("partition", Constraint::Length(9), |l| {
+            l.partition.to_string()
+        }),
+        ("offset", Constraint::Length(10), |l| l.offset.to_string()),
+        ("owner", Constraint::Min(12), |l| l.owner.clone()),
+        ("attempts", Constraint::Length(8), |l| {
+            l.attempts.to_string()
+        }),
+        ("lease", Constraint::Length(8), |l| {
+            age(Some(l.lease_remaining_ms.max(0)))
+        }),
+        ("last error", Constraint::Min(10), |l| {
+            l.last_error.clone().unwrap_or_else(|| "-".into())
+        }),
     ];
     let title = format!(" In flight ({}) ", app.leases.len());
-    draw_list(frame, app, area, &columns, rows, title);
+    draw_rows(frame, app, area, &app.leases, &columns, list_block(title));
 }
 
 /// Failed messages waiting for their next delivery.
 fn draw_retries(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let rows = app
-        .retries
-        .iter()
-        .take(fits(area))
-        .map(|r| {
-            vec![
-                r.partition.to_string(),
-                r.offset.to_string(),
-                r.attempts.to_string(),
-                r.last_error.clone().unwrap_or_else(|| "-".into()),
-            ]
-        })
-        .collect();
-    let columns = [
-        ("partition", Constraint::Length(9)),
-        ("offset", Constraint::Length(10)),
-        ("attempts", Constraint::Length(8)),
-        ("last error", Constraint::Min(10)),
+    let columns: [Column<Retry>; 4] = [
+        ("partition", Constraint::Length(9), |r| {
+            r.partition.to_string()
+        }),
+        ("offset", Constraint::Length(10), |r| r.offset.to_string()),
+        ("attempts", Constraint::Length(8), |r| {
+            r.attempts.to_string()
+        }),
+        ("last error", Constraint::Min(10), |r| {
+            r.last_error.clone().unwrap_or_else(|| "-".into())
+        }),
     ];
     let more = if app.retries.len() >= 200 { "+" } else { "" };
     let title = format!(" Failed, waiting to retry ({}{more}) ", app.retries.len());
-    draw_list(frame, app, area, &columns, rows, title);
+    draw_rows(frame, app, area, &app.retries, &columns, list_block(title));
 }
 
 /// The group's consumers, a gone one marked.
 fn draw_consumers(frame: &mut Frame<'_>, app: &App, area: Rect, g: &GroupSummary) {
-    let rows = g
-        .consumers
-        .iter()
-        .take(fits(area))
-        .map(|c| {
-            let polled = if c.gone {
+    let columns: [Column<ConsumerSummary>; 3] = [
+        ("consumer", Constraint::Min(12), |c| c.owner.clone()),
+        ("polled", Constraint::Length(10), |c| {
+            if c.gone {
                 "gone".to_owned()
             } else {
                 c.last_poll_age_ms
                     .map_or_else(|| "-".to_owned(), |ms| format!("{} ago", age(Some(ms))))
-            };
-            vec![c.owner.clone(), polled, human(c.inflight)]
-        })
-        .collect();
-    let columns = [
-        ("consumer", Constraint::Min(12)),
-        ("polled", Constraint::Length(10)),
-        ("inflight", Constraint::Length(8)),
+            }
+        }),
+        ("inflight", Constraint::Length(8), |c| human(c.inflight)),
     ];
     let title = format!(" Consumers ({}) ", g.consumers.len());
-    draw_list(frame, app, area, &columns, rows, title);
+    draw_rows(frame, app, area, &g.consumers, &columns, list_block(title));
 }
 
 /// Says that the thing a drill-down shows no longer exists.

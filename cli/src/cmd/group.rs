@@ -9,7 +9,6 @@ use super::read::Spot;
 use super::{columns_table, confirm, human_ms, seek_each_partition, table_of};
 use driftq_core::api::Bytes;
 use driftq_core::api::debug::MessageStateRow;
-use driftq_core::api::groups::GroupDescription;
 use driftq_core::api::stats::GroupSummary;
 use driftq_core::broker::inspect::MessageState;
 
@@ -255,7 +254,7 @@ fn describe(a: &GroupArgs, client: &Client, out: &mut dyn Write) -> anyhow::Resu
     Ok(())
 }
 
-fn describe_table(a: &GroupArgs, g: &GroupDescription, out: &mut dyn Write) -> anyhow::Result<()> {
+fn describe_table(a: &GroupArgs, g: &GroupSummary, out: &mut dyn Write) -> anyhow::Result<()> {
     let polled = match (g.last_poll_age_ms, g.last_owner.as_deref()) {
         (Some(age), Some(owner)) => format!(
             ", last polled {} ago by {}",
@@ -276,7 +275,12 @@ fn describe_table(a: &GroupArgs, g: &GroupDescription, out: &mut dyn Write) -> a
     writeln!(
         out,
         "group {} on {}: lag {}, inflight {}{delayed}{blocked}, dlq {} (depth {}){polled}",
-        a.group, a.topic, g.lag, g.inflight, g.dlq, g.dlq_depth
+        a.group,
+        a.topic,
+        g.lag,
+        g.inflight,
+        g.dlq,
+        g.dlq_depth.unwrap_or(0)
     )?;
     let t = table_of(
         &[

@@ -41,8 +41,11 @@ pub fn table_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Tab
     t
 }
 
+/// One column of a table: its header, and how a row reads in it.
+pub type Column<T> = (&'static str, fn(&T) -> String);
+
 /// A table of `rows`, one column per `(header, cell)`.
-pub fn columns_table<T>(rows: &[T], columns: &[(&str, fn(&T) -> String)]) -> Table {
+pub fn columns_table<T>(rows: &[T], columns: &[Column<T>]) -> Table {
     let header: Vec<&str> = columns.iter().map(|(h, _)| *h).collect();
     table_of(
         &header,

@@ -215,6 +215,10 @@ pub struct GroupSummary {
     /// Held back by a produce delay that has not passed.
     pub delayed: u64,
     pub dlq: u64,
+    /// Messages waiting in the topic's DLQ (all groups): `GET /v1/topics/{topic}/groups/{group}`
+    /// only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dlq_depth: Option<u64>,
     pub group: String,
     pub inflight: u64,
     pub lag: u64,
@@ -240,6 +244,7 @@ impl From<&broker::GroupStats> for GroupSummary {
             consumers: g.consumers.iter().map(ConsumerSummary::from).collect(),
             delayed: sum(|p| p.delayed),
             dlq: sum(|p| p.counters.dead_lettered),
+            dlq_depth: None,
             group: g.group.clone(),
             inflight: sum(|p| p.inflight),
             lag: sum(|p| p.lag),

@@ -5,8 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use driftq_core::api::groups::{
-    GroupDeleted, GroupDescription, GroupList, InflightLease, InflightList, Move, SeekReply,
-    SeekRequest,
+    GroupDeleted, GroupList, InflightLease, InflightList, Move, SeekReply, SeekRequest,
 };
 use driftq_core::api::stats::GroupSummary;
 use driftq_core::api::system::ErrorBody;
@@ -41,12 +40,12 @@ pub(crate) async fn list_groups(
     }))
 }
 
-#[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = GroupDescription), (status = 404, description = "no such topic or group", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = GroupSummary), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn describe_group(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath((topic, group)): ApiPath<(String, String)>,
-) -> ApiResult<Json<GroupDescription>> {
+) -> ApiResult<Json<GroupSummary>> {
     caller.require_group(Action::Read, &topic, &group)?;
     let t = topic.clone();
     let s = blocking(&state, Dialect::Resource, move |b, now| {
@@ -68,10 +67,10 @@ pub(crate) async fn describe_group(
         .iter()
         .find(|d| d.source_topic == topic)
         .map_or(0, |d| d.depth);
-    Ok(Json(GroupDescription::new(
-        GroupSummary::from(g),
-        dlq_depth,
-    )))
+    Ok(Json(GroupSummary {
+        dlq_depth: Some(dlq_depth),
+        ..GroupSummary::from(g)
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/topics/{topic}/groups/{group}/inflight", tag = "groups", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), responses((status = 200, body = InflightList), (status = 404, description = "no such topic or group", body = ErrorBody)))]
