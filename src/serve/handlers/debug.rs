@@ -122,32 +122,26 @@ fn peeked(r: &PeekRow) -> debug::PeekedMessage {
 }
 
 #[utoipa::path(get, path = "/debug/topics/lag", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("partition" = Option<u32>, Query)), responses((status = 200, body = debug::Lag), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
-pub(crate) async fn lag(
-    State(state): State<AppState>,
-    GroupView {
-        group,
-        topic,
-        query,
-    }: GroupView,
-) -> ApiResult<Response> {
-    let partition = query
+pub(crate) async fn lag(State(state): State<AppState>, view: GroupView) -> ApiResult<Response> {
+    let partition = view
+        .query
         .get("partition")
         .map(|p| {
             p.parse::<u32>()
                 .map_err(|_| ApiError::bad_request("invalid partition"))
         })
         .transpose()?;
-    let (g, t) = (group.clone(), topic.clone());
+    let (g, t) = (view.group.clone(), view.topic.clone());
     let (rows, now) = blocking(&state, Dialect::Resource, move |b, now| {
         Ok((b.group_lag(&g, t.as_deref(), partition, now)?, now))
     })
     .await?;
-    let rows = rows.iter().map(|r| lag_row(&group, r, now)).collect();
+    let rows = rows.iter().map(|r| lag_row(&view.group, r, now)).collect();
     Ok(pretty(&debug::Lag {
-        group,
+        group: view.group,
         ok: true,
         rows,
-        topic: topic.unwrap_or_default(),
+        topic: view.topic.unwrap_or_default(),
     }))
 }
 
@@ -196,12 +190,13 @@ fn lag_row(group: &str, r: &LagRow, now: i64) -> debug::LagRow {
 #[utoipa::path(get, path = "/debug/messages/state", tag = "debug", params(("group" = String, Query), ("topic" = Option<String>, Query), ("status" = Option<String>, Query), ("owner" = Option<String>, Query), ("limit" = Option<u64>, Query)), responses((status = 200, body = debug::MessageStates), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn message_states(
     State(state): State<AppState>,
-    GroupView {
+    view: GroupView,
+) -> ApiResult<Response> {
+    let GroupView {
         group,
         topic,
         query,
-    }: GroupView,
-) -> ApiResult<Response> {
+    } = view;
     let status = query.get("status").unwrap_or_default().to_owned();
     let state_filter = match status.as_str() {
         "" | "all" => None,

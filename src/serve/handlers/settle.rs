@@ -2,7 +2,6 @@
 //! batch `acks` endpoint, and giving back leases never written (`release`).
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -65,6 +64,29 @@ impl FromRequest<AppState> for Settle {
         let r = ack_request(&query, &body_bytes(body)?)?;
         caller.require_group(Action::Consume, &r.topic, &r.group)?;
         Ok(Self(r))
+    }
+}
+
+/// A JSON body for `/v1/topics/{topic}/groups/{group}/…`, whose caller may consume from the
+/// group: checked, then parsed, before the handler runs.
+pub(crate) struct ConsumeBody<T> {
+    topic: String,
+    group: String,
+    req: T,
+}
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ConsumeBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, state).await?;
+        let ApiPath((topic, group)) =
+            ApiPath::<(String, String)>::from_request_parts(&mut parts, state).await?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
+        caller.require_group(Action::Consume, &topic, &group)?;
+        let req = parse_json(&body_bytes(body)?)?;
+        Ok(Self { topic, group, req })
     }
 }
 
@@ -243,12 +265,8 @@ pub(crate) async fn ack_and_nack(
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/release", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = ReleaseRequest, responses((status = 200, body = Released), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn release(
     State(state): State<AppState>,
-    caller: Caller,
-    ApiPath((topic, group)): ApiPath<(String, String)>,
-    body: Result<Bytes, BytesRejection>,
+    ConsumeBody { topic, group, req }: ConsumeBody<ReleaseRequest>,
 ) -> ApiResult<Response> {
-    caller.require_group(Action::Consume, &topic, &group)?;
-    let req: ReleaseRequest = parse_json(&body_bytes(body)?)?;
     if req.owner.trim().is_empty() {
         return Err(ApiError::bad_request("owner is required"));
     }
@@ -275,12 +293,8 @@ pub(crate) async fn release(
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/acks", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = AckBatchRequest, responses((status = 200, body = AckBatchReply), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
 pub(crate) async fn ack_batch(
     State(state): State<AppState>,
-    caller: Caller,
-    ApiPath((topic, group)): ApiPath<(String, String)>,
-    body: Result<Bytes, BytesRejection>,
+    ConsumeBody { topic, group, req }: ConsumeBody<AckBatchRequest>,
 ) -> ApiResult<Response> {
-    caller.require_group(Action::Consume, &topic, &group)?;
-    let req: AckBatchRequest = parse_json(&body_bytes(body)?)?;
     // Most batches name the owner once: items share it instead of cloning it each.
     let batch_owner: std::sync::Arc<str> = std::sync::Arc::from(req.owner);
     let mut items = Vec::with_capacity(req.items.len());
