@@ -6,6 +6,18 @@ use predicates::prelude::*;
 
 use crate::support::driftq;
 
+/// Runs `driftq bench ARGS -o json` (ARGS split at spaces), asserts it succeeds, and returns
+/// its report.
+fn bench_report(args: &str) -> Value {
+    let out = driftq()
+        .arg("bench")
+        .args(args.split_whitespace())
+        .args(["-o", "json"])
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("json report")
+}
+
 #[test]
 fn bench_modes_report_throughput_and_latency() {
     for (mode, wire) in [
@@ -16,27 +28,9 @@ fn bench_modes_report_throughput_and_latency() {
         ("e2e", "json"),
         ("e2e", "stream"),
     ] {
-        let out = driftq()
-            .args([
-                "bench",
-                mode,
-                "--wire",
-                wire,
-                "--embedded",
-                "--fsync",
-                "never",
-                "--messages",
-                "300",
-                "--batch",
-                "20",
-                "--size",
-                "64",
-                "-o",
-                "json",
-            ])
-            .assert()
-            .success();
-        let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+        let report = bench_report(&format!(
+            "{mode} --wire {wire} --embedded --fsync never --messages 300 --batch 20 --size 64"
+        ));
         let phases = report["phases"].as_array().expect("phases");
         assert!(!phases.is_empty(), "{mode}");
         let last = phases.last().expect("phase");
@@ -59,28 +53,10 @@ fn bench_modes_report_throughput_and_latency() {
 fn bench_against_an_existing_topic_reports_the_topics_own_partition_count() {
     let s = crate::server::Server::start(&[]);
     s.create_topic("existing", 2);
-    let out = driftq()
-        .args([
-            "bench",
-            "produce",
-            "--url",
-            &s.url,
-            "--topic",
-            "existing",
-            "--partitions",
-            "4",
-            "--messages",
-            "40",
-            "--batch",
-            "10",
-            "--size",
-            "16",
-            "-o",
-            "json",
-        ])
-        .assert()
-        .success();
-    let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+    let report = bench_report(&format!(
+        "produce --url {} --topic existing --partitions 4 --messages 40 --batch 10 --size 16",
+        s.url
+    ));
     assert_eq!(report["partitions"], 2, "{report}");
     assert_eq!(report["phases"][0]["messages"], 40, "{report}");
 }
@@ -115,29 +91,9 @@ fn bench_stops_with_the_servers_error_instead_of_retrying_forever() {
 #[test]
 fn bench_drains_a_topic_ordered_by_key() {
     for mode in ["consume", "e2e"] {
-        let out = driftq()
-            .args([
-                "bench",
-                mode,
-                "--embedded",
-                "--fsync",
-                "never",
-                "--messages",
-                "400",
-                "--batch",
-                "25",
-                "--size",
-                "32",
-                "--keys",
-                "7",
-                "--ordering",
-                "key",
-                "-o",
-                "json",
-            ])
-            .assert()
-            .success();
-        let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+        let report = bench_report(&format!(
+            "{mode} --embedded --fsync never --messages 400 --batch 25 --size 32 --keys 7 --ordering key"
+        ));
         let last = report["phases"]
             .as_array()
             .and_then(|p| p.last())
@@ -158,22 +114,11 @@ fn bench_drains_a_topic_ordered_by_key() {
 #[test]
 fn the_sdk_pattern_produces_and_acks_one_message_per_request() {
     let s = crate::server::Server::start(&[]);
-    let out = driftq()
-        .args(["bench", "e2e", "--pattern", "sdk", "--url", &s.url])
-        .args([
-            "--messages",
-            "200",
-            "--producers",
-            "2",
-            "--consumers",
-            "2",
-            "--topic",
-            "bench",
-        ])
-        .args(["--partitions", "2", "--size", "64", "-o", "json"])
-        .assert()
-        .success();
-    let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("json report");
+    let report = bench_report(&format!(
+        "e2e --pattern sdk --url {} --messages 200 --producers 2 --consumers 2 --topic bench \
+         --partitions 2 --size 64",
+        s.url
+    ));
     let last = report["phases"]
         .as_array()
         .and_then(|p| p.last())

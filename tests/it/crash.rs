@@ -518,13 +518,7 @@ fn a_missing_topic_directory_is_refused_and_repair_never_reuses_an_offset() {
     let data = tmp.path().join("data");
     let mut s = Server::start_on(&data, &[]);
     s.create_topic("t", 1);
-    for i in 0..3 {
-        let r = s.post(
-            "/v1/produce",
-            &json!({"topic": "t", "value": format!("v{i}")}),
-        );
-        assert_eq!(r.status(), 200);
-    }
+    s.produce_values("t", 3);
     let polled = s.poll("t", "g", &json!({"owner": "o", "max": 2}));
     for m in polled["messages"].as_array().expect("messages") {
         let r = s.post(
@@ -684,13 +678,7 @@ fn a_torn_tail_cut_at_start_is_reported_in_stats_metrics_and_status() {
     let data = tmp.path().join("data");
     let mut s = Server::start_on(&data, &[]);
     s.create_topic("t", 1);
-    for i in 0..5 {
-        let r = s.post(
-            "/v1/produce",
-            &json!({"topic": "t", "value": format!("v{i}")}),
-        );
-        assert_eq!(r.status(), 200);
-    }
+    s.produce_values("t", 5);
     s.kill9();
     // A write torn by a crash: the start of a one-record batch, its header whole.
     let seg = data.join("topics/t/0/00000000000000000000.log");

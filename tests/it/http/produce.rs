@@ -16,42 +16,22 @@ fn produce_json_and_query_forms_and_errors() {
     );
     let r: Value = s.post_query("/v1/produce?topic=t1&value=b&key=k&tenant=acme&retry_max_attempts=3&retry_backoff_ms=10").json().expect("json");
     assert_eq!(r["offset"], 1);
-    assert_eq!(error_code(s.post_query("/v1/produce?topic=t1")).0, 400);
-    assert_eq!(
-        error_code(s.post_query("/v1/produce?topic=nope&value=x")).0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post_query("/v1/produce?topic=t1&value=x&retry_backoff_ms=10")).0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post_query("/v1/produce?topic=t1&value=x&retry_max_attempts=-1")).0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post_query("/v1/produce?topic=t1&value=x&partition_override=9")).0,
-        400
-    );
-    assert_eq!(
-        error_code(
-            s.post_query("/v1/produce?topic=t1&value=x&deadline_rfc3339=2001-01-01T00:00:00Z")
-        )
-        .0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post(
-            "/v1/produce",
-            &json!({"topic": "t1", "value": "x", "envelope": {"labels": {}}})
-        ))
-        .0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post("/v1/produce", &json!({"topic": "t1", "value": 5}))).0,
-        400
-    );
+    for bad in [
+        "/v1/produce?topic=t1",
+        "/v1/produce?topic=nope&value=x",
+        "/v1/produce?topic=t1&value=x&retry_backoff_ms=10",
+        "/v1/produce?topic=t1&value=x&retry_max_attempts=-1",
+        "/v1/produce?topic=t1&value=x&partition_override=9",
+        "/v1/produce?topic=t1&value=x&deadline_rfc3339=2001-01-01T00:00:00Z",
+    ] {
+        assert_eq!(error_code(s.post_query(bad)).0, 400, "{bad}");
+    }
+    for bad in [
+        json!({"topic": "t1", "value": "x", "envelope": {"labels": {}}}),
+        json!({"topic": "t1", "value": 5}),
+    ] {
+        assert_eq!(error_code(s.post("/v1/produce", &bad)).0, 400, "{bad}");
+    }
     let r = s
         .http
         .post(format!("{}/v1/produce", s.url))

@@ -21,19 +21,15 @@ fn topics_create_list_json_and_query_duplicate_409_describe_delete() {
         error_code(s.post("/v1/topics", &json!({"name": "t1"}))),
         (409, "ALREADY_EXISTS".into())
     );
-    assert_eq!(
-        error_code(s.post_query("/v1/topics?name=bad%20name")).0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post_query("/v1/topics?name=x&partitions=-1")).0,
-        400
-    );
-    assert_eq!(
-        error_code(s.post("/v1/topics", &json!({"name": "x", "bogus": 1}))).0,
-        400
-    );
-    assert_eq!(error_code(s.post("/v1/topics", &json!({"name": 5}))).0, 400);
+    for bad in [
+        "/v1/topics?name=bad%20name",
+        "/v1/topics?name=x&partitions=-1",
+    ] {
+        assert_eq!(error_code(s.post_query(bad)).0, 400, "{bad}");
+    }
+    for bad in [json!({"name": "x", "bogus": 1}), json!({"name": 5})] {
+        assert_eq!(error_code(s.post("/v1/topics", &bad)).0, 400, "{bad}");
+    }
     let d = s.json("/v1/topics/t1");
     assert_eq!(d["partitions"].as_array().map(Vec::len), Some(2));
     let r = s

@@ -257,9 +257,7 @@ fn a_group_polled_lately_is_not_deleted_unless_forced() {
 fn purging_a_topic_deletes_its_messages_keeps_offsets_and_moves_groups_past_them() {
     let mut h = Harness::new();
     h.topic("t", 2);
-    for i in 0..6 {
-        h.produce("t", msg(&format!("m{i}")));
-    }
+    h.produce_n("t", 6);
     let leased = h.poll("t", "g", "o", 1);
     assert_eq!(leased.len(), 1);
     assert_eq!(h.b().purge_topic("t", h.now).expect("purge"), 6);
@@ -405,9 +403,7 @@ fn a_topic_grows_partitions_live_groups_read_the_new_ones_and_the_growth_survive
 fn a_missing_partition_directory_is_refused_and_repair_continues_its_offsets() {
     let mut h = Harness::new();
     h.topic("t", 2);
-    for i in 0..10 {
-        h.produce("t", msg(&format!("m{i}")));
-    }
+    h.produce_n("t", 10);
     for d in h.poll("t", "g", "o", 10) {
         if d.message.partition == 0 && d.message.offset < 3 {
             h.b()

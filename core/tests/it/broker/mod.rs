@@ -71,6 +71,13 @@ impl Harness {
         (r.partition, r.offset, r.duplicate)
     }
 
+    /// Produces `n` messages `m0`, `m1`, … to `topic`, one at a time.
+    fn produce_n(&self, topic: &str, n: usize) {
+        for i in 0..n {
+            self.produce(topic, msg(&format!("m{i}")));
+        }
+    }
+
     /// Produces the way the server does: appended, then awaited (keys committed after the
     /// message is durable). Tests that call `Broker::produce` directly cover the blocking path.
     fn try_produce(&self, topic: &str, msg: ProduceMessage) -> Result<Produced, BrokerError> {

@@ -351,9 +351,7 @@ fn polls_and_dlq_peeks_stop_at_reply_bytes_and_the_rest_follows() {
 fn a_group_lists_its_consumers_with_their_leases_until_they_go_idle() {
     let mut h = Harness::new();
     h.topic("t", 2);
-    for i in 0..4 {
-        h.produce("t", msg(&format!("m{i}")));
-    }
+    h.produce_n("t", 4);
     let a = h.poll("t", "g", "alice", 3);
     h.tick(10);
     let b = h.poll("t", "g", "bob", 3);

@@ -62,9 +62,7 @@ fn retention_set_on_a_live_topic_applies_at_the_next_tick_and_survives_restarts_
     for snapshot_every in [100_000, 1] {
         let mut h = Harness::with(|c| c.snapshot_every = snapshot_every);
         h.topic("t", 1);
-        for i in 0..3 {
-            h.produce("t", msg(&format!("m{i}")));
-        }
+        h.produce_n("t", 3);
         let low = |h: &Harness| h.stats().topics[0].partitions[0].low_watermark;
         h.tick(120_000);
         assert_eq!(low(&h), 0, "no retention: everything kept");
