@@ -209,15 +209,22 @@ fn zeros_and_garbage_after_the_last_batch_are_a_torn_tail() {
     }
 }
 
+/// Flips `mask` in the byte at `at` of the first segment under `dir`; returns the segment and
+/// its bytes after the flip.
+fn flip_bits(dir: &Path, at: usize, mask: u8) -> (PathBuf, Vec<u8>) {
+    let seg = log_files(dir)[0].clone();
+    let mut bytes = fs::read(&seg).expect("read");
+    bytes[at] ^= mask;
+    fs::write(&seg, &bytes).expect("write");
+    (seg, bytes)
+}
+
 #[test]
 fn a_bad_batch_followed_by_a_valid_one_in_the_tail_is_corruption() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ends = write_batches(dir.path(), 3);
-    let seg = log_files(dir.path())[0].clone();
-    let mut bytes = fs::read(&seg).expect("read");
-    let at = ends[0] as usize + 60; // inside the second batch's records
-    bytes[at] ^= 0x01;
-    fs::write(&seg, &bytes).expect("write");
+    // Inside the second batch's records.
+    let (seg, bytes) = flip_bits(dir.path(), ends[0] as usize + 60, 0x01);
     let err =
         PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect_err("refuses");
     match err {
@@ -771,11 +778,8 @@ fn under_interval_a_sealed_segment_is_durable_before_the_next_one_gets_a_byte() 
 fn a_bit_flip_in_the_last_batch_is_damage_not_a_torn_tail() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ends = write_batches(dir.path(), 2);
-    let seg = log_files(dir.path())[0].clone();
-    let mut bytes = fs::read(&seg).expect("read");
-    let at = ends[0] as usize + 60; // inside the last batch's records
-    bytes[at] ^= 0x10;
-    fs::write(&seg, &bytes).expect("write");
+    // Inside the last batch's records.
+    let (seg, bytes) = flip_bits(dir.path(), ends[0] as usize + 60, 0x10);
     let report = verify_partition(dir.path());
     assert_eq!(report.problems.len(), 1, "{report:?}");
     assert_eq!(report.problems[0].kind, "checksum", "not torn_tail");

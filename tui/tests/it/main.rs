@@ -27,28 +27,25 @@ pub(crate) fn snapshot(now_ms: i64, written: u64, acks: u64, lag: u64, dlq_depth
     }
 }
 
+/// A partition holding `messages` from offset 0, in `bytes`.
+fn partition(partition: u32, messages: u64, bytes: u64) -> PartitionSummary {
+    PartitionSummary {
+        partition,
+        high_watermark: messages,
+        messages,
+        bytes,
+        ..PartitionSummary::default()
+    }
+}
+
 /// `orders` (two partitions, `written` messages) and its DLQ.
 fn sample_topics(written: u64, dlq_depth: u64) -> Vec<TopicSummary> {
     vec![
         TopicSummary {
             name: "orders".into(),
             partitions: vec![
-                PartitionSummary {
-                    partition: 0,
-                    low_watermark: 0,
-                    high_watermark: written / 2,
-                    messages: written / 2,
-                    bytes: written * 512,
-                    ..Default::default()
-                },
-                PartitionSummary {
-                    partition: 1,
-                    low_watermark: 0,
-                    high_watermark: written - written / 2,
-                    messages: written - written / 2,
-                    bytes: written * 512,
-                    ..Default::default()
-                },
+                partition(0, written / 2, written * 512),
+                partition(1, written - written / 2, written * 512),
             ],
             messages: written,
             bytes: written * 1024,
@@ -56,26 +53,14 @@ fn sample_topics(written: u64, dlq_depth: u64) -> Vec<TopicSummary> {
         },
         TopicSummary {
             name: "audit".into(),
-            partitions: vec![PartitionSummary {
-                partition: 0,
-                low_watermark: 0,
-                high_watermark: 7,
-                messages: 7,
-                bytes: 700,
-                ..Default::default()
-            }],
+            partitions: vec![partition(0, 7, 700)],
             messages: 7,
             bytes: 700,
             ..Default::default()
         },
         TopicSummary {
             name: "dlq.orders".into(),
-            partitions: vec![PartitionSummary {
-                partition: 0,
-                high_watermark: dlq_depth,
-                messages: dlq_depth,
-                ..PartitionSummary::default()
-            }],
+            partitions: vec![partition(0, dlq_depth, 0)],
             messages: dlq_depth,
             bytes: 0,
             ..Default::default()
