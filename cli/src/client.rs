@@ -12,7 +12,7 @@ use crate::tls::TlsOptions;
 use driftq_core::api::groups::{
     GroupDeleted, GroupList, InflightLease, InflightList, SeekReply, SeekRequest,
 };
-use driftq_core::api::messages::{MessageList, StoredMessage};
+use driftq_core::api::messages::{Delivery, MessageList, PollReply, StoredMessage};
 use driftq_core::api::produce::BatchReply;
 use driftq_core::api::settle::{AckBatchReply, Released};
 use driftq_core::api::stats::{DlqSummary, GroupSummary, Stats};
@@ -349,24 +349,24 @@ impl Client {
 
     /// Leases messages of `topic` to `req.owner` in `group` (`req`'s topic and group are not
     /// sent: the path names them).
-    pub fn poll(&self, topic: &str, group: &str, req: &ConsumeRequest) -> ClientResult<Vec<Value>> {
+    pub fn poll(
+        &self,
+        topic: &str,
+        group: &str,
+        req: &ConsumeRequest,
+    ) -> ClientResult<Vec<Delivery<'static>>> {
         let body = ConsumeRequest {
             topic: String::new(),
             group: String::new(),
             ..req.clone()
         };
-        /// The reply's deliveries stay JSON: `consume` prints them as the server sent them.
-        #[derive(serde::Deserialize)]
-        struct Polled {
-            messages: Vec<Value>,
-        }
         let url = format!(
             "{}/v1/topics/{}/groups/{}/poll",
             self.base,
             seg(topic),
             seg(group)
         );
-        let polled: Polled = self.send_as(self.http.post(url).json(&body))?;
+        let polled: PollReply<'static> = self.send_as(self.http.post(url).json(&body))?;
         Ok(polled.messages)
     }
 

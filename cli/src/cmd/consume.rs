@@ -4,12 +4,13 @@
 use std::io::Write;
 
 use clap::Args;
-use driftq_core::api::Bytes;
 use driftq_core::api::consume::ConsumeRequest;
+use driftq_core::api::messages::Delivery;
 use driftq_core::broker::glob_match;
 use serde_json::{Value, json};
 
 use super::interrupt::{INTERRUPTED, Interrupt};
+use super::shown::{Shown, render, text};
 use super::{parse_before_end, parse_duration, parse_time_ms, seek_each_partition};
 use crate::client::Client;
 use crate::{ExitError, OutputFormat, exit};
@@ -98,88 +99,15 @@ fn parse_filter(s: &str) -> anyhow::Result<Filter> {
     })
 }
 
-fn raw(v: &Value) -> Vec<u8> {
-    // Read in place: `from_value` would take a copy of the value first.
-    <Bytes as serde::Deserialize>::deserialize(v)
-        .ok()
-        .and_then(|b| b.to_bytes().ok())
-        .unwrap_or_default()
-}
-
-fn text(v: &Value) -> String {
-    String::from_utf8_lossy(&raw(v)).into_owned()
-}
-
-fn matches(filters: &[Filter], m: &Value) -> bool {
+fn matches(filters: &[Filter], m: &dyn Shown) -> bool {
     filters.iter().all(|f| match &f.kind {
-        FilterKind::Key => !m["key"].is_null() && glob_match(&f.glob, &text(&m["key"])),
-        FilterKind::Value => glob_match(&f.glob, &text(&m["value"])),
-        FilterKind::Header(name) => m["headers"].as_array().is_some_and(|hs| {
-            hs.iter()
-                .any(|h| h["name"] == name.as_str() && glob_match(&f.glob, &text(&h["value"])))
-        }),
+        FilterKind::Key => m.key().is_some() && glob_match(&f.glob, &text(m.key())),
+        FilterKind::Value => glob_match(&f.glob, &text(m.value())),
+        FilterKind::Header(name) => m
+            .headers()
+            .iter()
+            .any(|h| h.name == *name && glob_match(&f.glob, &text(Some(&h.value)))),
     })
-}
-
-/// Fills a `--format` template. `escaped`: keys, values and headers go through [`printable`]
-/// (the default line); otherwise they are written as text, as the template asked.
-pub(crate) fn render(template: &str, m: &Value, escaped: bool) -> String {
-    let show = |v: &Value| {
-        if escaped {
-            crate::output::printable(&raw(v))
-        } else {
-            text(v)
-        }
-    };
-    let mut out = String::new();
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(o) => out.push(o),
-                None => out.push('\\'),
-            }
-            continue;
-        }
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push_str(m["topic"].as_str().unwrap_or_default()),
-            Some('p') => out.push_str(&m["partition"].to_string()),
-            Some('o') => out.push_str(&m["offset"].to_string()),
-            Some('k') => out.push_str(&show(&m["key"])),
-            Some('v') => out.push_str(&show(&m["value"])),
-            Some('T') => out.push_str(m["timestamp"].as_str().unwrap_or_default()),
-            Some('a') => out.push_str(&m["attempts"].to_string()),
-            Some('e') => out.push_str(m["last_error"].as_str().unwrap_or_default()),
-            Some('h') => {
-                let hs: Vec<String> = m["headers"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|h| {
-                        format!(
-                            "{}={}",
-                            h["name"].as_str().unwrap_or_default(),
-                            show(&h["value"])
-                        )
-                    })
-                    .collect();
-                out.push_str(&hs.join(","));
-            }
-            Some('%') => out.push('%'),
-            Some(o) => {
-                out.push('%');
-                out.push(o);
-            }
-            None => out.push('%'),
-        }
-    }
-    out
 }
 
 /// Default consumer name: unique per process so two scripts of one group do not share leases.
@@ -288,7 +216,10 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                 if matches(&filters, m) {
                     match (&a.format, a.output) {
                         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
-                        (None, OutputFormat::Json | OutputFormat::Yaml) => writeln!(out, "{m}")?,
+                        // Keys in alphabetical order, as `read` and the JSON poll print them.
+                        (None, OutputFormat::Json | OutputFormat::Yaml) => {
+                            writeln!(out, "{}", serde_json::to_value(m)?)?
+                        }
                         (None, OutputFormat::Table | OutputFormat::Wide) => {
                             writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
                         }
@@ -296,9 +227,7 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                     printed += 1;
                 }
                 done += 1;
-                to_ack.push(
-                    json!({"partition": m["partition"], "offset": m["offset"], "owner": owner}),
-                );
+                to_ack.push(json!({"partition": m.partition, "offset": m.offset, "owner": owner}));
             }
             out.flush()?;
             if ack {
@@ -325,10 +254,10 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
 
 /// Releases the leases of messages an interrupted consume never printed: not an attempt, and
 /// the next consumer gets them at once.
-fn give_back(client: &Client, a: &ConsumeArgs, owner: &str, unprinted: &[Value]) {
+fn give_back(client: &Client, a: &ConsumeArgs, owner: &str, unprinted: &[Delivery<'_>]) {
     let items: Vec<Value> = unprinted
         .iter()
-        .map(|m| json!({"partition": m["partition"], "offset": m["offset"], "attempts": m["attempts"]}))
+        .map(|m| json!({"partition": m.partition, "offset": m.offset, "attempts": m.attempts}))
         .collect();
     if let Err(e) = client.release(&a.topic, &a.group, owner, &items) {
         eprintln!(
@@ -373,13 +302,19 @@ mod tests {
             crate::output::printable(b"a\nb\x1b[31m\xff \xc3\xa9t\xc3\xa9"),
             "a\\nb\\u{1b}[31m\\xff \u{e9}t\u{e9}"
         );
-        let m = json!({"topic": "t", "partition": 0, "offset": 1, "key": null, "value": {"base64": "AP8KDQl4"}});
+        let m: Delivery<'_> = serde_json::from_value(
+            json!({"topic": "t", "partition": 0, "offset": 1, "key": null, "value": {"base64": "AP8KDQl4"}}),
+        )
+        .expect("delivery");
         assert_eq!(render("%v", &m, true), "\\u{0}\\xff\\n\\r\\tx");
     }
 
     #[test]
     fn templates_and_filters() {
-        let m = json!({"topic": "t", "partition": 1, "offset": 7, "key": "vip-1", "value": {"base64": "/w=="}, "headers": [{"name": "r", "value": "eu"}], "attempts": 2, "timestamp": "x", "last_error": ""});
+        let m: Delivery<'_> = serde_json::from_value(
+            json!({"topic": "t", "partition": 1, "offset": 7, "key": "vip-1", "value": {"base64": "/w=="}, "headers": [{"name": "r", "value": "eu"}], "attempts": 2, "timestamp": "x", "last_error": ""}),
+        )
+        .expect("delivery");
         assert_eq!(
             render("%t/%p@%o %k %a %h\\t|%%", &m, false),
             "t/1@7 vip-1 2 r=eu\t|%"

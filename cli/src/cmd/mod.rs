@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod produce;
 pub mod read;
 pub mod settle;
+pub mod shown;
 pub mod status;
 pub mod topic;
 

@@ -19,10 +19,10 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use serde_json::Value;
+use driftq_core::api::messages::{MessageList, StoredMessage};
 
-use super::consume::render;
 use super::parse_time_ms;
+use super::shown::render;
 use crate::client::Client;
 use crate::{ExitError, OutputFormat, exit};
 
@@ -116,9 +116,8 @@ fn resolve(
         Spot::Time(ms) => {
             let path =
                 format!("/v1/topics/{topic}/partitions/{partition}/messages?timestamp={ms}&max=1");
-            client.get(&path)?["messages"][0]["offset"]
-                .as_u64()
-                .unwrap_or(high)
+            let first: MessageList = client.get_as(&path)?;
+            first.messages.first().map_or(high, |m| m.offset)
         }
     })
 }
@@ -160,9 +159,9 @@ pub fn run(a: &ReadArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
                 "/v1/topics/{}/partitions/{partition}/messages?offset={next}&max={want}",
                 a.topic
             );
-            let reply = client.get(&path)?;
-            for m in reply["messages"].as_array().into_iter().flatten() {
-                let offset = m["offset"].as_u64().unwrap_or(*next);
+            let reply: MessageList = client.get_as(&path)?;
+            for m in &reply.messages {
+                let offset = m.offset;
                 if stop.is_some_and(|s| offset >= s) {
                     break;
                 }
@@ -190,10 +189,12 @@ pub fn run(a: &ReadArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
     }
 }
 
-fn print(a: &ReadArgs, m: &Value, out: &mut dyn Write) -> anyhow::Result<()> {
+fn print(a: &ReadArgs, m: &StoredMessage, out: &mut dyn Write) -> anyhow::Result<()> {
     match (&a.format, a.output) {
         (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
-        (None, OutputFormat::Json | OutputFormat::Yaml) => writeln!(out, "{m}")?,
+        (None, OutputFormat::Json | OutputFormat::Yaml) => {
+            writeln!(out, "{}", serde_json::to_string(m)?)?
+        }
         (None, OutputFormat::Table | OutputFormat::Wide) => {
             writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
         }
