@@ -99,7 +99,7 @@ fn parse_filter(s: &str) -> anyhow::Result<Filter> {
     })
 }
 
-fn matches(filters: &[Filter], m: &dyn Shown) -> bool {
+fn matches(filters: &[Filter], m: &Shown<'_>) -> bool {
     filters.iter().all(|f| match &f.kind {
         FilterKind::Key => m.key().is_some() && glob_match(&f.glob, &text(m.key())),
         FilterKind::Value => glob_match(&f.glob, &text(m.value())),
@@ -213,15 +213,16 @@ pub fn run(a: &ConsumeArgs, client: &Client, out: &mut dyn Write) -> anyhow::Res
                 if interrupt.interrupted() {
                     break;
                 }
-                if matches(&filters, m) {
+                let shown = Shown::from(m);
+                if matches(&filters, &shown) {
                     match (&a.format, a.output) {
-                        (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
+                        (Some(t), _) => writeln!(out, "{}", render(t, &shown, false))?,
                         // Keys in alphabetical order, as `read` and the JSON poll print them.
                         (None, OutputFormat::Json | OutputFormat::Yaml) => {
                             writeln!(out, "{}", serde_json::to_value(m)?)?
                         }
                         (None, OutputFormat::Table | OutputFormat::Wide) => {
-                            writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
+                            writeln!(out, "{}", render("%t/%p@%o %k: %v", &shown, true))?
                         }
                     }
                     printed += 1;
@@ -306,7 +307,10 @@ mod tests {
             json!({"topic": "t", "partition": 0, "offset": 1, "key": null, "value": {"base64": "AP8KDQl4"}}),
         )
         .expect("delivery");
-        assert_eq!(render("%v", &m, true), "\\u{0}\\xff\\n\\r\\tx");
+        assert_eq!(
+            render("%v", &Shown::from(&m), true),
+            "\\u{0}\\xff\\n\\r\\tx"
+        );
     }
 
     #[test]
@@ -316,10 +320,11 @@ mod tests {
         )
         .expect("delivery");
         assert_eq!(
-            render("%t/%p@%o %k %a %h\\t|%%", &m, false),
+            render("%t/%p@%o %k %a %h\\t|%%", &Shown::from(&m), false),
             "t/1@7 vip-1 2 r=eu\t|%"
         );
         let f = |s: &str| parse_filter(s).expect("filter");
+        let m = Shown::from(&m);
         assert!(matches(&[f("key=vip-*"), f("header:r=e?")], &m));
         assert!(!matches(&[f("key=x*")], &m));
         assert!(parse_filter("bogus").is_err());

@@ -191,12 +191,12 @@ pub fn run(a: &ReadArgs, client: &Client, out: &mut dyn Write) -> anyhow::Result
 
 fn print(a: &ReadArgs, m: &StoredMessage, out: &mut dyn Write) -> anyhow::Result<()> {
     match (&a.format, a.output) {
-        (Some(t), _) => writeln!(out, "{}", render(t, m, false))?,
+        (Some(t), _) => writeln!(out, "{}", render(t, &m.into(), false))?,
         (None, OutputFormat::Json | OutputFormat::Yaml) => {
             writeln!(out, "{}", serde_json::to_string(m)?)?
         }
         (None, OutputFormat::Table | OutputFormat::Wide) => {
-            writeln!(out, "{}", render("%t/%p@%o %k: %v", m, true))?
+            writeln!(out, "{}", render("%t/%p@%o %k: %v", &m.into(), true))?
         }
     }
     Ok(())

@@ -1,84 +1,71 @@
 //! What `consume` and `read` print of a message: the `--format` template, the default line,
 //! and the `--filter` globs read a leased [`Delivery`] and a stored [`StoredMessage`] alike,
-//! through [`Shown`].
+//! as a [`Shown`].
 
 use driftq_core::api::messages::{Delivery, StoredMessage};
 use driftq_core::api::{Bytes, Header};
 
 use crate::output::printable;
 
-/// A message as the templates read it.
-pub(crate) trait Shown {
-    fn topic(&self) -> &str;
-    fn partition(&self) -> u32;
-    fn offset(&self) -> u64;
-    fn key(&self) -> Option<&Bytes>;
-    fn value(&self) -> Option<&Bytes>;
-    fn headers(&self) -> &[Header];
+/// A message as the templates read it: a delivery's or a stored message's fields, borrowed.
+pub(crate) struct Shown<'a> {
+    topic: &'a str,
+    partition: u32,
+    offset: u64,
+    key: Option<&'a Bytes>,
+    value: Option<&'a Bytes>,
+    headers: &'a [Header],
     /// RFC 3339.
-    fn timestamp(&self) -> &str;
+    timestamp: &'a str,
     /// How often it was delivered; a stored message was not.
-    fn attempts(&self) -> Option<u32>;
-    fn last_error(&self) -> &str;
+    attempts: Option<u32>,
+    last_error: &'a str,
 }
 
-impl Shown for Delivery<'_> {
-    fn topic(&self) -> &str {
-        &self.topic
-    }
-    fn partition(&self) -> u32 {
-        self.partition
-    }
-    fn offset(&self) -> u64 {
-        self.offset
-    }
-    fn key(&self) -> Option<&Bytes> {
-        self.key.as_ref()
-    }
-    fn value(&self) -> Option<&Bytes> {
-        self.value.as_ref()
-    }
-    fn headers(&self) -> &[Header] {
-        &self.headers
-    }
-    fn timestamp(&self) -> &str {
-        &self.timestamp
-    }
-    fn attempts(&self) -> Option<u32> {
-        Some(self.attempts)
-    }
-    fn last_error(&self) -> &str {
-        &self.last_error
+impl<'a> From<&'a Delivery<'_>> for Shown<'a> {
+    fn from(d: &'a Delivery<'_>) -> Self {
+        Self {
+            topic: &d.topic,
+            partition: d.partition,
+            offset: d.offset,
+            key: d.key.as_ref(),
+            value: d.value.as_ref(),
+            headers: &d.headers,
+            timestamp: &d.timestamp,
+            attempts: Some(d.attempts),
+            last_error: &d.last_error,
+        }
     }
 }
 
-impl Shown for StoredMessage {
-    fn topic(&self) -> &str {
-        &self.topic
+impl<'a> From<&'a StoredMessage> for Shown<'a> {
+    fn from(m: &'a StoredMessage) -> Self {
+        Self {
+            topic: &m.topic,
+            partition: m.partition,
+            offset: m.offset,
+            key: m.key.as_ref(),
+            value: m.value.as_ref(),
+            headers: &m.headers,
+            timestamp: &m.timestamp,
+            attempts: None,
+            last_error: "",
+        }
     }
-    fn partition(&self) -> u32 {
-        self.partition
+}
+
+/// What the filters read.
+impl<'a> Shown<'a> {
+    pub(crate) fn key(&self) -> Option<&'a Bytes> {
+        self.key
     }
-    fn offset(&self) -> u64 {
-        self.offset
+
+    pub(crate) fn value(&self) -> Option<&'a Bytes> {
+        self.value
     }
-    fn key(&self) -> Option<&Bytes> {
-        self.key.as_ref()
-    }
-    fn value(&self) -> Option<&Bytes> {
-        self.value.as_ref()
-    }
-    fn headers(&self) -> &[Header] {
-        &self.headers
-    }
-    fn timestamp(&self) -> &str {
-        &self.timestamp
-    }
-    fn attempts(&self) -> Option<u32> {
-        None
-    }
-    fn last_error(&self) -> &str {
-        ""
+
+    pub(crate) fn headers(&self) -> &'a [Header] {
+        self.headers
     }
 }
 
@@ -94,7 +81,7 @@ pub(crate) fn text(b: Option<&Bytes>) -> String {
 
 /// Fills a `--format` template. `escaped`: keys, values and headers go through [`printable`]
 /// (the default line); otherwise they are written as text, as the template asked.
-pub(crate) fn render(template: &str, m: &dyn Shown, escaped: bool) -> String {
+pub(crate) fn render(template: &str, m: &Shown<'_>, escaped: bool) -> String {
     let show = |b: Option<&Bytes>| {
         if escaped { printable(&raw(b)) } else { text(b) }
     };
@@ -115,18 +102,18 @@ pub(crate) fn render(template: &str, m: &dyn Shown, escaped: bool) -> String {
             continue;
         }
         match chars.next() {
-            Some('t') => out.push_str(m.topic()),
-            Some('p') => out.push_str(&m.partition().to_string()),
-            Some('o') => out.push_str(&m.offset().to_string()),
-            Some('k') => out.push_str(&show(m.key())),
-            Some('v') => out.push_str(&show(m.value())),
-            Some('T') => out.push_str(m.timestamp()),
+            Some('t') => out.push_str(m.topic),
+            Some('p') => out.push_str(&m.partition.to_string()),
+            Some('o') => out.push_str(&m.offset.to_string()),
+            Some('k') => out.push_str(&show(m.key)),
+            Some('v') => out.push_str(&show(m.value)),
+            Some('T') => out.push_str(m.timestamp),
             // A stored message was never delivered: `null`, as its JSON would say.
-            Some('a') => out.push_str(&m.attempts().map_or("null".into(), |a| a.to_string())),
-            Some('e') => out.push_str(m.last_error()),
+            Some('a') => out.push_str(&m.attempts.map_or("null".into(), |a| a.to_string())),
+            Some('e') => out.push_str(m.last_error),
             Some('h') => {
                 let hs: Vec<String> = m
-                    .headers()
+                    .headers
                     .iter()
                     .map(|h| format!("{}={}", h.name, show(Some(&h.value))))
                     .collect();
