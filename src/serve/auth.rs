@@ -27,6 +27,27 @@ use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::state::AppState;
 
 /// The auth file and the policy read from it.
+/// What tells one version of a file from the next without reading it: size, modification
+/// time, inode (`None`: the file is not there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+impl FileStamp {
+    pub(crate) fn of(path: &std::path::Path) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(Self {
+            len: m.len(),
+            modified: m.modified().ok(),
+            inode: m.ino(),
+        })
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Auth {
     file: Option<PathBuf>,
@@ -52,6 +73,11 @@ impl Auth {
 
     pub(crate) fn enabled(&self) -> bool {
         self.file.is_some()
+    }
+
+    /// The auth file, when auth is on.
+    pub(crate) fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
     }
 
     /// Re-reads the auth file; a broken one is refused and the policy in use stays. Returns

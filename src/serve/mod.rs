@@ -250,6 +250,9 @@ async fn serve(
     );
     let app = routes::router(state.clone());
     tokio::spawn(on_signals(signals, shutdown_tx, state.clone(), tls.clone()));
+    if let Some(path) = state.auth.file() {
+        tokio::spawn(watch_auth_file(state.clone(), path.to_owned()));
+    }
     let opts = listen::ConnOptions {
         header_timeout: config.header_timeout,
         idle_timeout: config.idle_timeout,
@@ -305,28 +308,61 @@ async fn on_signals(
         tokio::select! {
             _ = signals.term.recv() => break,
             _ = signals.int.recv() => break,
-            _ = signals.hup.recv() => reload(&state, tls.as_deref()),
+            _ = signals.hup.recv() => {
+                reload_auth(&state, "SIGHUP");
+                reload_tls(tls.as_deref());
+            }
         }
     }
     tracing::info!("shutdown requested");
     let _ = shutdown.send(true);
 }
 
-fn reload(state: &AppState, tls: Option<&tls::ServerTls>) {
+fn reload_auth(state: &AppState, cause: &str) {
     if state.auth.enabled() {
         match state.auth.reload() {
-            Ok(n) => tracing::info!(principals = n, "SIGHUP: auth file reloaded"),
+            Ok(n) => tracing::info!(principals = n, "{cause}: auth file reloaded"),
             Err(e) => {
-                tracing::error!(error = %e, "SIGHUP: auth file refused; the one loaded before stays in force")
+                tracing::error!(error = %e, "{cause}: auth file refused; the one loaded before stays in force")
             }
         }
     }
+}
+
+fn reload_tls(tls: Option<&tls::ServerTls>) {
     if let Some(tls) = tls {
         match tls.reload() {
             Ok(()) => tracing::info!("SIGHUP: TLS certificates reloaded"),
             Err(e) => {
                 tracing::error!(error = %e, "SIGHUP: TLS certificates refused; the ones loaded before stay in use")
             }
+        }
+    }
+}
+
+/// How often the auth file is looked at for changes.
+const AUTH_WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Reloads the auth file when it changes on disk, as SIGHUP does: its size, modification time
+/// or inode (an editor's or a Kubernetes volume's rename over it) differs from what was loaded.
+/// A change is taken once it has held still for a look (a second): a file caught half written
+/// — truncated, say, which would read as a policy with nobody in it — is not loaded. Polled,
+/// not notified: a stat a second costs nothing and sees a replaced symlink target, which
+/// inotify on the old inode would not.
+async fn watch_auth_file(state: AppState, path: std::path::PathBuf) {
+    let mut loaded = auth::FileStamp::of(&path);
+    let mut seen = loaded;
+    let mut every = tokio::time::interval(AUTH_WATCH_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let now = auth::FileStamp::of(&path);
+        let settled = now == seen;
+        seen = now;
+        // A file that is not there (mid-replace) is not a policy: a later change reloads.
+        if settled && now != loaded && now.is_some() {
+            loaded = now;
+            reload_auth(&state, "auth file changed");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Tokens with topic permissions against the real binary: 401 without or with a wrong token,
 //! 403 naming the permission and the topic, each action allowed on its glob and denied
-//! elsewhere, reload on SIGHUP (a stream of a removed principal ends; a broken file changes
-//! nothing), protected mode, the access log's principal and `auth_denied_total`.
+//! elsewhere, reload on SIGHUP and when the file changes (a stream of a removed principal ends;
+//! a broken file changes nothing), protected mode, the access log's principal and `auth_denied_total`.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -314,6 +314,32 @@ fn a_broken_auth_file_on_reload_keeps_the_one_in_force() {
         a.server.logs()
     );
     assert_eq!(a.call(Some("ops"), Method::GET, "/v1/topics", None).0, 200);
+}
+
+/// The auth file is watched: a change on disk is loaded without a signal once it holds still, a
+/// broken one is refused as on SIGHUP.
+#[test]
+fn an_auth_file_changed_on_disk_is_reloaded_without_a_signal() {
+    let a = start(
+        &[principal("old", r#"{ action = "admin", topics = "*" }"#)],
+        &[],
+    );
+    std::fs::write(
+        &a.auth_file,
+        "[[principals]]\nname = \"old\"\ntoken = \"plain text\"\n",
+    )
+    .expect("break it");
+    a.server
+        .wait_for_log("auth file changed: auth file refused");
+    assert_eq!(a.call(Some("old"), Method::GET, "/v1/topics", None).0, 200);
+    write_auth(
+        &a.auth_file,
+        &[principal("new", r#"{ action = "admin", topics = "*" }"#)],
+    );
+    a.server
+        .wait_for_log("auth file changed: auth file reloaded");
+    assert_eq!(a.call(Some("new"), Method::GET, "/v1/topics", None).0, 200);
+    assert_eq!(a.call(Some("old"), Method::GET, "/v1/topics", None).0, 401);
 }
 
 #[test]
