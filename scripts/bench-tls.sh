@@ -5,7 +5,9 @@
 # 127.0.0.1 certificate made here with openssl) with that auth file (`tls`) — and runs `driftq bench produce` against each: batch 100 × 4 connections and single
 # messages (batch 1) × 4 connections, 1 KiB, fsync always. Loopback only; every run is bounded
 # by its message count. Prints one line per run:
-#   round server bench msgs_per_sec p50_ms p99_ms
+#   round server bench msgs_per_sec p50_ms p99_ms server_cpu_us_per_msg
+# The last column is the server process's own CPU time (user + system, from /proc) per message:
+# what TLS costs the server, apart from the bench client's crypto on the same two cores.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bin=${1:?usage: bench-tls.sh DRIFTQ [ROUNDS] [MESSAGES]}
@@ -41,12 +43,14 @@ start() { # plain|token|tls → sets pid and url
     wait_for_url "$work/log"
 }
 
-report() { # ROUND SERVER BENCH
-    python3 - "$1" "$2" "$3" "$work/out" <<'PY'
+report() { # ROUND SERVER BENCH MESSAGES
+    python3 - "$1" "$2" "$3" "$work/out" "$4" "$(cut -d' ' -f14,15 "/proc/$pid/stat")" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[4]))
 c = [p for p in r["phases"] if p["phase"] == "produce"][0]
-print(sys.argv[1], sys.argv[2], sys.argv[3], int(c["msgs_per_sec"]), c["latency_ms"]["p50"], c["latency_ms"]["p99"])
+ticks = sum(int(t) for t in sys.argv[6].split())
+cpu_us = ticks / int(sys.argv[7]) * 1e6 / int(sys.argv[5])
+print(sys.argv[1], sys.argv[2], sys.argv[3], int(c["msgs_per_sec"]), c["latency_ms"]["p50"], c["latency_ms"]["p99"], round(cpu_us, 2))
 PY
 }
 
@@ -60,7 +64,7 @@ for round in $(seq "$rounds"); do
             start "$server"
             "$bin" bench produce --url "$url" "${client[@]}" --topic tls-bench --partitions 4 \
                 --size 1024 --messages "$n" --batch "$batch" --producers 4 -o json >"$work/out"
-            report "$round" "$server" "produce-$name"
+            report "$round" "$server" "produce-$name" "$n"
             kill "$pid"; wait "$pid" 2>/dev/null || true
         done
     done
