@@ -16,6 +16,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 
@@ -28,7 +29,7 @@ pub struct SyncPool {
     max_threads: usize,
     /// Group commits claimed and not finished, on pool threads or inline: a lone append syncs
     /// inline only when this is zero (see [`DurableWait`]).
-    running: std::sync::atomic::AtomicUsize,
+    running: AtomicUsize,
     queue: Mutex<Queue>,
     ready: Condvar,
 }
@@ -52,7 +53,7 @@ impl SyncPool {
     pub fn new(max_threads: usize) -> Arc<Self> {
         Arc::new(Self {
             max_threads: max_threads.max(1),
-            running: std::sync::atomic::AtomicUsize::new(0),
+            running: AtomicUsize::new(0),
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
         })
@@ -60,12 +61,11 @@ impl SyncPool {
 
     /// Runs `log`'s claimed sync on a pool thread.
     fn submit(self: &Arc<Self>, log: Arc<PartitionLog>) {
-        self.running
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.running.fetch_add(1, Ordering::AcqRel);
         let mut q = lock(&self.queue);
         if q.closed {
             drop(q);
-            while log.lead_claimed_sync() {}
+            self.sync_here(&log);
             return;
         }
         q.logs.push_back(log);
@@ -87,7 +87,7 @@ impl SyncPool {
                     let queued: Vec<_> = q.logs.drain(..).collect();
                     drop(q);
                     for log in queued {
-                        while log.lead_claimed_sync() {}
+                        self.sync_here(&log);
                     }
                 }
                 // The running threads will get to it.
@@ -121,8 +121,7 @@ impl SyncPool {
                 // without a wake-up.
                 lock(&self.queue).logs.push_back(log);
             } else {
-                self.running
-                    .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+                self.running.fetch_sub(1, Ordering::AcqRel);
             }
         }
     }
@@ -130,15 +129,15 @@ impl SyncPool {
     /// Claims the right to sync inline: granted only while no other group commit runs in the
     /// process, so that one thread blocked in an fdatasync never holds up another log's.
     fn try_inline(&self) -> bool {
-        use std::sync::atomic::Ordering;
         self.running
             .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
     }
 
-    fn inline_done(&self) {
-        self.running
-            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    /// Runs a claimed (and counted) sync of `log` on this thread to its end, and counts it done.
+    fn sync_here(&self, log: &PartitionLog) {
+        while log.lead_claimed_sync() {}
+        self.running.fetch_sub(1, Ordering::AcqRel);
     }
 
     /// Runs what is queued, stops the threads and waits for them. Syncs claimed later run on
@@ -187,36 +186,32 @@ impl Future for DurableWait {
             if result.is_some() {
                 continue;
             }
-            match log.poll_durable(*end, cx.waker()) {
-                DurablePoll::Ready(r) => *result = Some(r),
-                DurablePoll::Pending { must_lead, alone } => {
-                    if must_lead && alone && this.pool.try_inline() {
-                        // A lone append (one connection producing one message at a time) syncs
-                        // on this thread, as Redis's event loop does: handing the fdatasync to
-                        // a pool thread and waking this one after costs two thread hand-offs,
-                        // about a tenth of a single-message produce. With company on its log,
-                        // or any other group commit running in the process, the sync goes to
-                        // the pool: a worker blocked in an fdatasync holds up every request
-                        // it would have served (with many partitions every append is alone on
-                        // its log, and inline syncs cost a third of the SDK pattern's rate).
-                        while log.lead_claimed_sync() {}
-                        this.pool.inline_done();
-                        match log.poll_durable(*end, cx.waker()) {
-                            DurablePoll::Ready(r) => *result = Some(r),
-                            DurablePoll::Pending { must_lead, .. } => {
-                                if must_lead {
-                                    this.pool.submit(Arc::clone(log));
-                                }
-                                pending = true;
-                            }
-                        }
+            loop {
+                match log.poll_durable(*end, cx.waker()) {
+                    DurablePoll::Ready(r) => *result = Some(r),
+                    // A lone append (one connection producing one message at a time) syncs on
+                    // this thread, as Redis's event loop does: handing the fdatasync to a pool
+                    // thread and waking this one after costs two thread hand-offs, about a
+                    // tenth of a single-message produce. With company on its log, or any other
+                    // group commit running in the process, the sync goes to the pool: a worker
+                    // blocked in an fdatasync holds up every request it would have served
+                    // (with many partitions every append is alone on its log, and inline syncs
+                    // cost a third of the SDK pattern's rate).
+                    DurablePoll::Pending {
+                        must_lead: true,
+                        alone: true,
+                    } if this.pool.try_inline() => {
+                        this.pool.sync_here(log);
                         continue;
                     }
-                    if must_lead {
-                        this.pool.submit(Arc::clone(log));
+                    DurablePoll::Pending { must_lead, .. } => {
+                        if must_lead {
+                            this.pool.submit(Arc::clone(log));
+                        }
+                        pending = true;
                     }
-                    pending = true;
                 }
+                break;
             }
         }
         if pending {
