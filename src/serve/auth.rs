@@ -11,7 +11,7 @@
 //! - A reload swaps the whole policy at once; a broken file changes nothing.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -26,9 +26,8 @@ use crate::serve::conn::Peer;
 use crate::serve::error::{ApiError, ApiResult};
 use crate::serve::state::AppState;
 
-/// The auth file and the policy read from it.
 /// What tells one version of a file from the next without reading it: size, modification
-/// time, inode (`None`: the file is not there).
+/// time, inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FileStamp {
     len: u64,
@@ -37,7 +36,8 @@ pub(crate) struct FileStamp {
 }
 
 impl FileStamp {
-    pub(crate) fn of(path: &std::path::Path) -> Option<Self> {
+    /// `None` when the file is not there (or cannot be looked at).
+    pub(crate) fn of(path: &Path) -> Option<Self> {
         use std::os::unix::fs::MetadataExt;
         let m = std::fs::metadata(path).ok()?;
         Some(Self {
@@ -48,9 +48,12 @@ impl FileStamp {
     }
 }
 
+/// The auth file and the policy read from it.
 #[derive(Debug)]
 pub(crate) struct Auth {
     file: Option<PathBuf>,
+    /// The file as it was when last read (by the start, SIGHUP or the watch), refused or not.
+    read: Mutex<Option<FileStamp>>,
     policy: watch::Sender<Arc<Policy>>,
     metrics_public: bool,
     streams: StreamCounts,
@@ -59,12 +62,14 @@ pub(crate) struct Auth {
 impl Auth {
     /// Reads `file` (no file: auth off).
     pub(crate) fn load(file: Option<PathBuf>, metrics_public: bool) -> Result<Self, String> {
+        let read = file.as_deref().and_then(FileStamp::of);
         let policy = match &file {
             Some(path) => Policy::from_file(path).map_err(|e| e.to_string())?,
             None => Policy::default(),
         };
         Ok(Self {
             file,
+            read: Mutex::new(read),
             policy: watch::Sender::new(Arc::new(policy)),
             metrics_public,
             streams: StreamCounts::default(),
@@ -76,8 +81,16 @@ impl Auth {
     }
 
     /// The auth file, when auth is on.
-    pub(crate) fn file(&self) -> Option<&std::path::Path> {
+    pub(crate) fn file(&self) -> Option<&Path> {
         self.file.as_deref()
+    }
+
+    /// Whether the auth file on disk, as `now` stamps it, is not the one last read.
+    pub(crate) fn changed_since_read(&self, now: Option<FileStamp>) -> bool {
+        now != *self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Re-reads the auth file; a broken one is refused and the policy in use stays. Returns
@@ -86,6 +99,10 @@ impl Auth {
         let Some(path) = &self.file else {
             return Ok(0);
         };
+        *self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = FileStamp::of(path);
         let policy = Policy::from_file(path).map_err(|e| e.to_string())?;
         let n = policy.len();
         self.policy.send_replace(Arc::new(policy));

@@ -344,14 +344,13 @@ fn reload_tls(tls: Option<&tls::ServerTls>) {
 const AUTH_WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// Reloads the auth file when it changes on disk, as SIGHUP does: its size, modification time
-/// or inode (an editor's or a Kubernetes volume's rename over it) differs from what was loaded.
-/// A change is taken once it has held still for a look (a second): a file caught half written
-/// — truncated, say, which would read as a policy with nobody in it — is not loaded. Polled,
-/// not notified: a stat a second costs nothing and sees a replaced symlink target, which
-/// inotify on the old inode would not.
+/// or inode (an editor's or a Kubernetes volume's rename over it) differs from the file last
+/// read, by the start, SIGHUP or this watch. A change is taken once it has held still for a
+/// look (a second): a file caught half written — truncated, say, which would read as a policy
+/// with nobody in it — is not loaded. Polled, not notified: a stat a second costs nothing and
+/// sees a replaced symlink target, which inotify on the old inode would not.
 async fn watch_auth_file(state: AppState, path: std::path::PathBuf) {
-    let mut loaded = auth::FileStamp::of(&path);
-    let mut seen = loaded;
+    let mut seen = auth::FileStamp::of(&path);
     let mut every = tokio::time::interval(AUTH_WATCH_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -360,8 +359,7 @@ async fn watch_auth_file(state: AppState, path: std::path::PathBuf) {
         let settled = now == seen;
         seen = now;
         // A file that is not there (mid-replace) is not a policy: a later change reloads.
-        if settled && now != loaded && now.is_some() {
-            loaded = now;
+        if settled && now.is_some() && state.auth.changed_since_read(now) {
             reload_auth(&state, "auth file changed");
         }
     }
