@@ -110,16 +110,16 @@ impl Client {
     /// A client whose requests each give up after `timeout` (at least 6 s: a consume's long
     /// poll waits up to 5 s for messages).
     pub fn with_timeout(url: &str, timeout: Duration) -> ClientResult<Self> {
-        let builder =
-            reqwest::blocking::Client::builder().timeout(timeout.max(Duration::from_secs(6)));
-        Self::from_builder(url, builder)
+        Self::from_builder(url, Self::builder(timeout))
     }
 
     /// [`Self::with_timeout`], checking an https server's certificate as `tls` says.
     pub fn with_tls(url: &str, timeout: Duration, tls: &TlsOptions) -> anyhow::Result<Self> {
-        let builder =
-            reqwest::blocking::Client::builder().timeout(timeout.max(Duration::from_secs(6)));
-        Ok(Self::from_builder(url, tls.apply(builder)?)?)
+        Ok(Self::from_builder(url, tls.apply(Self::builder(timeout))?)?)
+    }
+
+    fn builder(timeout: Duration) -> reqwest::blocking::ClientBuilder {
+        reqwest::blocking::Client::builder().timeout(timeout.max(Duration::from_secs(6)))
     }
 
     fn from_builder(url: &str, builder: reqwest::blocking::ClientBuilder) -> ClientResult<Self> {
@@ -347,26 +347,21 @@ impl Client {
         self.send_as(self.http.post(url).json(messages))
     }
 
-    /// Leases messages of `topic` to `req.owner` in `group` (`req`'s topic and group are not
-    /// sent: the path names them).
+    /// Leases messages of `topic` to `req.owner` in `group` (the path names them: the server
+    /// does not read `req`'s topic and group).
     pub fn poll(
         &self,
         topic: &str,
         group: &str,
         req: &ConsumeRequest,
     ) -> ClientResult<Vec<Delivery<'static>>> {
-        let body = ConsumeRequest {
-            topic: String::new(),
-            group: String::new(),
-            ..req.clone()
-        };
         let url = format!(
             "{}/v1/topics/{}/groups/{}/poll",
             self.base,
             seg(topic),
             seg(group)
         );
-        let polled: PollReply<'static> = self.send_as(self.http.post(url).json(&body))?;
+        let polled: PollReply<'static> = self.send_as(self.http.post(url).json(req))?;
         Ok(polled.messages)
     }
 
