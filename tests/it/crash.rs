@@ -670,6 +670,18 @@ fn a_full_disk_refuses_produces_keeps_acks_and_recovers_without_a_restart() {
     );
 }
 
+/// Where the batches of segment log `path` end (space reserved after them reads as zeros).
+fn batches_end(path: &std::path::Path) -> u64 {
+    let file = std::fs::File::open(path).expect("open segment");
+    let len = file.metadata().expect("stat").len();
+    let mut buf = Vec::new();
+    let mut end = 0;
+    while let Ok(Ok(h)) = driftq_core::storage::segment::read_batch_at(&file, end, len, &mut buf) {
+        end += u64::from(h.length);
+    }
+    end
+}
+
 /// A torn tail cut at start is reported: how many records, from which offset, where the bytes
 /// were kept — in the log, `/v1/stats`, `/metrics` and `status`.
 #[test]
@@ -680,14 +692,17 @@ fn a_torn_tail_cut_at_start_is_reported_in_stats_metrics_and_status() {
     s.create_topic("t", 1);
     s.produce_values("t", 5);
     s.kill9();
-    // A write torn by a crash: the start of a one-record batch, its header whole.
+    // The space the active segment had reserved ahead is no damage.
+    driftq().args(["wal", "verify"]).arg(&data).assert().code(0);
+    // A write torn by a crash: the start of a one-record batch, its header whole, where the
+    // batches end (inside that reserved space).
     let seg = data.join("topics/t/0/00000000000000000000.log");
     let bytes = std::fs::read(&seg).expect("read segment");
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
+    let f = std::fs::OpenOptions::new()
+        .write(true)
         .open(&seg)
         .expect("open");
-    std::io::Write::write_all(&mut f, &bytes[..60]).expect("append");
+    std::os::unix::fs::FileExt::write_all_at(&f, &bytes[..60], batches_end(&seg)).expect("write");
     drop(f);
     let s = Server::start_on(&data, &[]);
     let stats = s.json("/v1/stats");

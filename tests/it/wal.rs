@@ -193,7 +193,8 @@ fn verify_reports_torn_tails_and_index_damage() {
     let (_tmp, part) = data_dir(30, 1 << 20);
     let seg = &segments(&part)[0];
     let mut f = fs::OpenOptions::new().append(true).open(seg).expect("open");
-    std::io::Write::write_all(&mut f, &[0u8; 100]).expect("zeros");
+    // Bytes that are no batch (zeros would be space reserved ahead: no problem at all).
+    std::io::Write::write_all(&mut f, &[0xa5u8; 100]).expect("garbage");
     let index = seg.with_extension("index");
     fs::write(&index, [1, 2, 3]).expect("damage index");
     let out = driftq()

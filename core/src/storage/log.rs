@@ -507,6 +507,18 @@ const RESERVE_CHUNK: u64 = 4 << 20;
 /// at once (see [`PartitionLog::lead_claimed_sync`]).
 const CHAIN_SYNC_MIN_BYTES: usize = 32 * 1024;
 
+/// Cuts a segment's file back to its bytes, giving back the space reserved past them. Not
+/// synced: should the cut be lost, the zeros come back as reserved space, which open reads as the
+/// end of the segment.
+fn trim_reserved(segment: &Segment) {
+    if segment.reserved > segment.size
+        && segment.reserved != u64::MAX
+        && let Err(e) = segment.files.log.set_len(segment.size)
+    {
+        tracing::warn!(segment = %segment.files.log_path.display(), error = %e, "cannot give back reserved space");
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves plain data behind, never a half-written file
     // position (positions are updated only after a write succeeds), so the data is usable.
@@ -804,8 +816,14 @@ impl PartitionLog {
     /// Makes sure the active segment's file has disk allocated up to `end`, in chunks of
     /// [`RESERVE_CHUNK`], before an append is given offsets. A full disk then fails that append
     /// alone — nothing was written, no offset taken — instead of the group commit's write later,
-    /// which would have to be sticky (offsets after it are handed out already). The file's size
-    /// is kept (`FALLOC_FL_KEEP_SIZE`), so recovery and readers never see the reserved space.
+    /// which would have to be sticky (offsets after it are handed out already).
+    ///
+    /// The reservation extends the file's size: its zeros are read as the end of the log (see
+    /// [`segment::is_reserved_tail`]), and an fdatasync of bytes written inside the file's size
+    /// need not commit a new size to the journal — measured on ext4 here, write + fdatasync of
+    /// 1 KiB takes 0.115 ms p50 inside the size against 0.15–0.16 ms past it (appending, or with
+    /// `FALLOC_FL_KEEP_SIZE`), which is most of a single-message produce under `always`.
+    /// Sealed segments and a closed log are trimmed back to their bytes.
     fn reserve(&self, inner: &mut Inner, end: u64) -> Result<(), StorageError> {
         let active = inner.active_mut();
         if end <= active.reserved {
@@ -815,7 +833,7 @@ impl PartitionLog {
         let len = (end - from).max(RESERVE_CHUNK.min(self.config.segment_bytes));
         match rustix::fs::fallocate(
             &active.files.log,
-            rustix::fs::FallocateFlags::KEEP_SIZE,
+            rustix::fs::FallocateFlags::empty(),
             from,
             len,
         ) {
@@ -839,14 +857,7 @@ impl PartitionLog {
         let active = inner.active().clone();
         active.files.flush_index()?;
         // A sealed segment never grows: give back the disk reserved past its end.
-        if active.reserved > active.size && active.reserved != u64::MAX {
-            let _ = rustix::fs::fallocate(
-                &active.files.log,
-                rustix::fs::FallocateFlags::PUNCH_HOLE | rustix::fs::FallocateFlags::KEEP_SIZE,
-                active.size,
-                active.reserved - active.size,
-            );
-        }
+        trim_reserved(&active);
         if !inner.pending.is_empty() {
             let pending = std::mem::take(&mut inner.pending);
             active
@@ -1063,6 +1074,10 @@ impl PartitionLog {
         self.sync()?;
         let mut inner = lock(&self.inner);
         inner.closed = true;
+        let active = inner.active_mut();
+        // At rest a segment is as long as its batches (a reopened log reserves again).
+        trim_reserved(active);
+        active.reserved = active.size;
         let active = inner.active();
         active.files.flush_index()?;
         let _ = active.files.index.sync_data();
@@ -1490,6 +1505,20 @@ struct SegmentOutcome {
 
 /// Scans one segment batch by batch, handles a torn tail or damage, and rebuilds its indexes if
 /// they disagree with the log.
+/// A segment's log opened for recovery, and its length.
+fn open_segment_rw(path: &Path) -> Result<(File, u64), StorageError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| io_err(format!("open {}", path.display()), e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| io_err(format!("stat {}", path.display()), e))?
+        .len();
+    Ok((file, len))
+}
+
 fn recover_segment(
     dir: &Path,
     base: u64,
@@ -1498,15 +1527,7 @@ fn recover_segment(
     config: &LogConfig,
     report: &mut RecoveryReport,
 ) -> Result<SegmentOutcome, StorageError> {
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| io_err(format!("open {}", path.display()), e))?;
-    let file_len = file
-        .metadata()
-        .map_err(|e| io_err(format!("stat {}", path.display()), e))?
-        .len();
+    let (file, file_len) = open_segment_rw(path)?;
     let mut planner = IndexPlanner::default();
     let mut expected_index = Vec::new();
     let mut expected_times = Vec::new();
@@ -1516,6 +1537,7 @@ fn recover_segment(
     let mut max_ts: Option<i64> = None;
     let mut buf = Vec::new();
     let mut dropped_later = false;
+    let mut reserved_tail = false;
     while position < file_len {
         let outcome = read_batch_at(&file, position, file_len, &mut buf)
             .map_err(|e| io_err(format!("read {}", path.display()), e))?;
@@ -1541,12 +1563,19 @@ fn recover_segment(
             }
             Err(e) => e,
         };
+        if segment::is_reserved_tail(&file, position, file_len)
+            .map_err(|e| io_err(format!("read {}", path.display()), e))?
+        {
+            reserved_tail = true;
+            break;
+        }
         let valid_after = find_valid_batch_after(&file, position, file_len)
             .map_err(|e| io_err(format!("scan {}", path.display()), e))?;
-        // A torn write ends the file early, leaves blocks that were never written (zeros), or
-        // leaves bytes that are no batch at all. A whole batch — its magic, and as many bytes
-        // as its length says — that fails its checksum is damage: a bit flip in what may have
-        // been acknowledged, which is not cut without `repair`.
+        // A torn write ends the file early, leaves sectors that were never written (zeros: in
+        // the batch, or from inside it to the end of the file), or leaves bytes that are no
+        // batch at all. A whole batch — its magic, and as many bytes as its length says, none
+        // of them lost to zeros — that fails its checksum is damage: a bit flip in what may
+        // have been acknowledged, which is not cut without `repair`.
         let torn = is_last
             && valid_after.is_none()
             && tail_is_torn(&file, position, file_len, &problem)
@@ -1566,12 +1595,14 @@ fn recover_segment(
             });
         }
         let records = batch_record_count(&file, position);
-        let kept_at = cut_tail(dir, path, &file, position, file_len, next_offset)?;
+        let bad_end = bad_bytes_end(&file, position, file_len)
+            .map_err(|e| io_err(format!("read {}", path.display()), e))?;
+        let kept_at = cut_tail(dir, path, &file, position, bad_end, next_offset)?;
         let lost = TornTail {
             segment: path.to_path_buf(),
             position,
             first_lost_offset: next_offset,
-            bytes: file_len - position,
+            bytes: bad_end - position,
             kept_at,
             records,
         };
@@ -1580,15 +1611,21 @@ fn recover_segment(
     }
     rebuild_stale_indexes(dir, base, &expected_index, &expected_times, report)?;
     let files = open_files(dir, base)?;
+    let segment = Segment {
+        files: Arc::new(files),
+        next_offset,
+        size: position,
+        first_ts,
+        max_ts,
+        // The active segment goes on writing into the space it had reserved before a crash.
+        reserved: if reserved_tail { file_len } else { position },
+    };
+    if !is_last {
+        // Reserved when it was active; the trim at its roll did not reach the disk.
+        trim_reserved(&segment);
+    }
     Ok(SegmentOutcome {
-        segment: Segment {
-            files: Arc::new(files),
-            next_offset,
-            size: position,
-            first_ts,
-            max_ts,
-            reserved: position,
-        },
+        segment,
         planner,
         dropped_later,
     })
@@ -1603,10 +1640,17 @@ pub(crate) fn tail_is_torn(
     len: u64,
     problem: &DecodeError,
 ) -> io::Result<bool> {
-    let whole_damaged_batch = !matches!(problem, DecodeError::Incomplete { .. })
-        && starts_with_magic(file, position, len)?
-        && !has_unwritten_block(file, position, len)?;
-    Ok(!whole_damaged_batch)
+    if matches!(problem, DecodeError::Incomplete { .. }) || !starts_with_magic(file, position, len)?
+    {
+        return Ok(true);
+    }
+    // The batch's bytes: as many as its header says, or the header alone when it does not decode.
+    let span_end = whole_batch_end(file, position, len)?
+        .unwrap_or_else(|| len.min(position + format::HEADER_LEN as u64));
+    // Zeros from inside the batch to the end of the file: the write's tail never landed (the
+    // space was reserved ahead, so the file kept its size).
+    Ok(written_end(file, position, len)? < span_end
+        || has_unwritten_sector(file, position, span_end)?)
 }
 
 fn starts_with_magic(file: &File, at: u64, len: u64) -> io::Result<bool> {
@@ -1618,16 +1662,60 @@ fn starts_with_magic(file: &File, at: u64, len: u64) -> io::Result<bool> {
     Ok(magic == format::MAGIC)
 }
 
-/// Whether bytes `from..len` hold a run of zeros as long as a file-system block (4 KiB) or as
-/// the rest of the file, whichever is shorter: what a write torn by a power loss leaves where
-/// its data never reached the disk.
-fn has_unwritten_block(file: &File, from: u64, len: u64) -> io::Result<bool> {
-    const BLOCK: u64 = 4096;
-    let mut tail = vec![0u8; usize::try_from(len - from).unwrap_or(usize::MAX)];
-    file.read_exact_at(&mut tail, from)?;
-    let run = BLOCK.min(len - from).max(1);
+/// Where the batch at `at` ends, when its header decodes and the file holds as many bytes as it
+/// says.
+fn whole_batch_end(file: &File, at: u64, len: u64) -> io::Result<Option<u64>> {
+    let mut head = [0u8; format::HEADER_LEN];
+    if len.saturating_sub(at) < head.len() as u64 {
+        return Ok(None);
+    }
+    file.read_exact_at(&mut head, at)?;
+    Ok(match format::decode_header(&head) {
+        Ok(h) if at + u64::from(h.length) <= len => Some(at + u64::from(h.length)),
+        _ => None,
+    })
+}
+
+/// Where the bytes a cut at `at` keeps aside end: the batch there as far as the file holds it,
+/// and whatever is written after it — not the zeros of space reserved ahead, never written.
+fn bad_bytes_end(file: &File, at: u64, len: u64) -> io::Result<u64> {
+    let mut head = [0u8; format::HEADER_LEN];
+    let header = (len.saturating_sub(at) >= head.len() as u64)
+        .then(|| file.read_exact_at(&mut head, at))
+        .transpose()?
+        .and_then(|()| format::decode_header(&head).ok());
+    let batch_end = len.min(at + header.map_or(head.len() as u64, |h| u64::from(h.length)));
+    Ok(written_end(file, at, len)?.max(batch_end))
+}
+
+/// The end of the last byte in `from..len` that is not zero (`from` if none is).
+fn written_end(file: &File, from: u64, len: u64) -> io::Result<u64> {
+    const CHUNK: u64 = 64 * 1024;
+    let mut buf = vec![0u8; CHUNK as usize];
+    let mut end = len;
+    while end > from {
+        let start = end.saturating_sub(CHUNK).max(from);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.read_exact_at(chunk, start)?;
+        if let Some(i) = chunk.iter().rposition(|b| *b != 0) {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(from)
+}
+
+/// Whether bytes `from..end` hold a run of zeros as long as a disk sector (512 bytes) or as the
+/// whole range, whichever is shorter: what a write torn by a power loss leaves where its data
+/// never reached the disk (inside the file's size when the space was reserved ahead). Looked for
+/// within one batch only: the reserved zeros after it say nothing about it.
+fn has_unwritten_sector(file: &File, from: u64, end: u64) -> io::Result<bool> {
+    const SECTOR: u64 = 512;
+    let mut bytes = vec![0u8; usize::try_from(end - from).unwrap_or(usize::MAX)];
+    file.read_exact_at(&mut bytes, from)?;
+    let run = SECTOR.min(end - from).max(1);
     let mut zeros = 0u64;
-    for b in &tail {
+    for b in &bytes {
         zeros = if *b == 0 { zeros + 1 } else { 0 };
         if zeros >= run {
             return Ok(true);
@@ -1668,7 +1756,8 @@ fn cut_tail(
 
 /// Removes empty segments at the end of the list. A roll creates the next segment (and syncs
 /// the directory) before the previous one's last bytes are synced, so after a power loss the
-/// previous segment may have lost its tail while the new one exists with nothing in it; that
+/// previous segment may have lost its tail while the new one exists with nothing in it (or only
+/// the space it reserved); that
 /// previous segment is then the real end of the log, and its torn tail is recovered as such.
 /// Never the first segment: a log always keeps one.
 fn drop_empty_trailing_segments(
@@ -1680,10 +1769,9 @@ fn drop_empty_trailing_segments(
         let Some((base, path)) = listed.last().cloned() else {
             break;
         };
-        let len = fs::metadata(&path)
-            .map_err(|e| io_err(format!("stat {}", path.display()), e))?
-            .len();
-        if len > 0 {
+        if !segment::holds_no_batch(&path)
+            .map_err(|e| io_err(format!("read {}", path.display()), e))?
+        {
             break;
         }
         for name in [

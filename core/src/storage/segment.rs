@@ -100,6 +100,31 @@ pub fn read_batch_at(
     Ok(Ok(header))
 }
 
+/// Whether bytes `from..len` of `file` are all zero: disk an active segment reserved ahead of its
+/// appends (`PartitionLog::reserve` extends the file with `fallocate`) that no batch reached.
+/// Zeros are never a batch (a batch starts with its magic), so the log ends where they start.
+pub fn is_reserved_tail(file: &File, from: u64, len: u64) -> io::Result<bool> {
+    const CHUNK: u64 = 64 * 1024;
+    let mut buf = vec![0u8; CHUNK as usize];
+    let mut at = from;
+    while at < len {
+        let n = (len - at).min(CHUNK) as usize;
+        file.read_exact_at(&mut buf[..n], at)?;
+        if buf[..n].iter().any(|b| *b != 0) {
+            return Ok(false);
+        }
+        at += n as u64;
+    }
+    Ok(true)
+}
+
+/// Whether the segment log at `path` holds no batch: empty, or nothing but reserved space.
+pub fn holds_no_batch(path: &Path) -> io::Result<bool> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
+    is_reserved_tail(&file, 0, len)
+}
+
 /// Looks for a batch with a valid checksum starting anywhere after `from`. A bad batch followed by
 /// a good one is damage in the middle of the log; a bad batch followed by nothing valid is a torn
 /// tail. Reads in bounded chunks so a long tail does not need memory of its size.
@@ -141,7 +166,8 @@ pub enum WalkItem {
         header: BatchHeader,
         error: DecodeError,
     },
-    /// Bytes that are not a batch. The walk stops here.
+    /// Bytes that are not a batch (and not only zeros: the walk ends quietly at reserved space).
+    /// The walk stops here.
     Bad {
         position: u64,
         error: DecodeError,
@@ -230,6 +256,10 @@ impl SegmentWalker {
                     batch,
                     crc_ok,
                 }))
+            }
+            Err(_) if is_reserved_tail(&self.file, position, self.len)? => {
+                self.done = true;
+                Ok(None)
             }
             Err(error) => {
                 self.done = true;

@@ -63,7 +63,8 @@ impl PowerLoss {
 }
 
 /// A strict POSIX file system at a power loss (ALICE's model): every file keeps only what its
-/// fdatasyncs covered, and every name operation — creating a file or directory, a rename, an
+/// fdatasyncs covered (the rest reads as zeros, as in space reserved ahead; [`PowerLoss::cut`]
+/// models the other outcome, a file cut short), and every name operation — creating a file or directory, a rename, an
 /// unlink — is undone unless its parent directory was fsynced after it. Storage tells it of
 /// each name operation and directory fsync ([`driftq_core::storage::FsWatch`]) and of each
 /// fdatasync ([`SyncFault`]); at the chosen event it copies the data directory as that disk
@@ -210,16 +211,17 @@ impl Model {
             let original = self
                 .root
                 .join(file.strip_prefix(&image).expect("in the image"));
-            let keep = if name.ends_with(".log") {
-                synced.get(&original).copied().unwrap_or(0)
-            } else if name.ends_with(".index") || name.ends_with(".timeindex") {
-                0
-            } else {
-                continue;
-            };
             let f = OpenOptions::new().write(true).open(&file).expect("open");
             let len = f.metadata().expect("stat").len();
-            f.set_len(keep.min(len)).expect("cut");
+            if name.ends_with(".log") {
+                // The file keeps its size (space reserved ahead of the appends is allocated
+                // with it); what no fdatasync covered reads back as zeros.
+                let keep = synced.get(&original).copied().unwrap_or(0).min(len);
+                let zeros = vec![0u8; usize::try_from(len - keep).expect("fits")];
+                std::os::unix::fs::FileExt::write_all_at(&f, &zeros, keep).expect("zero");
+            } else if name.ends_with(".index") || name.ends_with(".timeindex") {
+                f.set_len(0).expect("cut");
+            }
         }
     }
 }

@@ -184,29 +184,140 @@ fn torn_tail_at_every_byte_of_the_last_batch_recovers_to_the_previous_batch() {
 }
 
 #[test]
-fn zeros_and_garbage_after_the_last_batch_are_a_torn_tail() {
-    for tail in [
-        vec![0u8; 4096],
-        b"\xde\xad\xbe\xef garbage that is not a batch".to_vec(),
-    ] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ends = write_batches(dir.path(), 2);
-        let seg = log_files(dir.path())[0].clone();
-        OpenOptions::new()
-            .append(true)
-            .open(&seg)
-            .expect("open")
-            .write_all(&tail)
-            .expect("write");
-        let report = verify_partition(dir.path());
-        assert_eq!(report.problems.len(), 1, "{report:?}");
-        assert_eq!(report.problems[0].kind, "torn_tail");
-        assert_eq!(report.problems[0].position, Some(ends[1]));
-        let (log, rec_report) =
-            PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
-        assert_eq!(rec_report.torn_tail.expect("torn").bytes, tail.len() as u64);
-        assert_eq!(log.high_watermark(), 6);
+fn garbage_after_the_last_batch_is_a_torn_tail() {
+    let tail = b"\xde\xad\xbe\xef garbage that is not a batch".to_vec();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ends = write_batches(dir.path(), 2);
+    let seg = log_files(dir.path())[0].clone();
+    OpenOptions::new()
+        .append(true)
+        .open(&seg)
+        .expect("open")
+        .write_all(&tail)
+        .expect("write");
+    let report = verify_partition(dir.path());
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    assert_eq!(report.problems[0].kind, "torn_tail");
+    assert_eq!(report.problems[0].position, Some(ends[1]));
+    let (log, rec_report) =
+        PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
+    assert_eq!(rec_report.torn_tail.expect("torn").bytes, tail.len() as u64);
+    assert_eq!(log.high_watermark(), 6);
+}
+
+/// Appends `len` zero bytes to `seg`: the space an active segment reserves ahead of its appends,
+/// as a crash leaves it.
+fn reserve_zeros(seg: &Path, len: usize) {
+    OpenOptions::new()
+        .append(true)
+        .open(seg)
+        .and_then(|mut f| f.write_all(&vec![0u8; len]))
+        .expect("zeros");
+}
+
+#[test]
+fn reserved_zeros_after_the_last_batch_end_the_log_quietly_and_are_written_into() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ends = write_batches(dir.path(), 2);
+    let seg = log_files(dir.path())[0].clone();
+    reserve_zeros(&seg, 4 << 20);
+    let report = verify_partition(dir.path());
+    assert!(report.problems.is_empty(), "{report:?}");
+    assert_eq!(report.batches, 2);
+    let (log, recovered) =
+        PartitionLog::open(dir.path(), config(1 << 30, Durability::Always)).expect("open");
+    assert!(recovered.torn_tail.is_none(), "{recovered:?}");
+    assert_eq!(log.high_watermark(), 6);
+    assert_eq!(log.size_bytes(), ends[1]);
+    // The next batch goes where the bytes end, inside the reserved space.
+    log.append(&[rec(5, 99)], 0).expect("append");
+    assert_eq!(read_all(&log).len(), 7);
+    assert_eq!(read_all(&log)[6].1, rec(5, 99));
+    let written = log.size_bytes();
+    log.close().expect("close");
+    assert_eq!(
+        fs::metadata(&seg).expect("stat").len(),
+        written,
+        "a closed log is trimmed to its bytes"
+    );
+    assert!(verify_partition(dir.path()).problems.is_empty());
+}
+
+#[test]
+fn the_active_segment_reserves_ahead_and_sealed_segments_are_trimmed_to_their_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = open(dir.path(), config(2048, Durability::Always));
+    for i in 0..100 {
+        log.append(&[rec(i, i as usize)], 0).expect("append");
     }
+    let segments = log.segments();
+    assert!(segments.len() > 2, "rolled");
+    let active = segments.len() - 1;
+    for (i, info) in segments.iter().enumerate() {
+        let len = fs::metadata(&info.path).expect("stat").len();
+        if i == active {
+            assert!(len > info.bytes, "the active segment reserves ahead: {len}");
+        } else {
+            assert_eq!(len, info.bytes, "{} is sealed", info.path.display());
+        }
+    }
+    // A crash now leaves the reservation: open reads its zeros as the end of the log.
+    drop(log);
+    let (log, recovered) =
+        PartitionLog::open(dir.path(), config(2048, Durability::Always)).expect("reopen");
+    assert!(recovered.torn_tail.is_none(), "{recovered:?}");
+    assert_eq!(read_all(&log).len(), 100);
+}
+
+#[test]
+fn a_write_torn_inside_reserved_space_is_a_torn_tail() {
+    // Zeros from inside the last batch to the end (its tail never landed), and a lost sector in
+    // the middle of it: both torn, both cut back to the batch before.
+    for (zero_from, zero_to) in [(40, None), (300, Some(812))] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = open(dir.path(), config(1 << 30, Durability::Never));
+        log.append(&[rec(1, 1)], 0).expect("append");
+        let before = log.size_bytes();
+        let big = Record {
+            value: vec![7u8; 2000],
+            ..rec(2, 2)
+        };
+        log.append(&[big], 0).expect("append");
+        let end = log.size_bytes();
+        log.close().expect("close");
+        let seg = log_files(dir.path())[0].clone();
+        let mut bytes = fs::read(&seg).expect("read");
+        let from = before as usize + zero_from;
+        let to = zero_to.map_or(end as usize, |t| before as usize + t);
+        bytes[from..to].fill(0);
+        fs::write(&seg, &bytes).expect("write");
+        reserve_zeros(&seg, 1 << 20);
+        let (log, recovered) =
+            PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
+        let torn = recovered.torn_tail.expect("torn tail");
+        assert_eq!(torn.position, before);
+        assert!(
+            torn.bytes <= end - before,
+            "the reserved zeros are not kept aside: {} bytes",
+            torn.bytes
+        );
+        assert_eq!(log.high_watermark(), 1);
+    }
+}
+
+#[test]
+fn a_flipped_bit_in_the_last_whole_batch_before_reserved_space_is_damage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ends = write_batches(dir.path(), 2);
+    flip_bits(dir.path(), ends[0] as usize + 60, 0x01);
+    reserve_zeros(&log_files(dir.path())[0], 1 << 20);
+    match PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)) {
+        Err(StorageError::Corrupt { position, .. }) => assert_eq!(position, ends[0]),
+        other => panic!("expected corruption, got {other:?}"),
+    }
+    let report = verify_partition(dir.path());
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    assert_eq!(report.problems[0].kind, "checksum");
 }
 
 /// Flips `mask` in the byte at `at` of the first segment under `dir`; returns the segment and
