@@ -9,18 +9,21 @@
 //! that only appends to a file with group fdatasync" the serve issue measures its bar against,
 //! so the bar can be put next to it in the same sitting. `append FILE N` spreads the requests
 //! over N such files (`FILE.0` …), each with its own sync thread, like a topic's partitions.
+//! `append FILE N S` gives each file S sync threads taking groups from one queue, so a group's
+//! write and fdatasync can start while the one before is still syncing (pipelined group commit).
 //!
 //! ```sh
 //! cargo run --release --example http_floor -- 127.0.0.1:18090 &
 //! cargo run --release --example http_floor -- 127.0.0.1:18091 append /tmp/floor.log &
 //! cargo run --release --example http_floor -- 127.0.0.1:18092 append /tmp/floor.log 4 &
+//! cargo run --release --example http_floor -- 127.0.0.1:18093 append /tmp/floor.log 1 2 &
 //! driftq bench produce --url http://127.0.0.1:18090 --partitions 1 --messages 40000 --batch 1 --producers 16
 //! driftq bench produce --url http://127.0.0.1:18090 --partitions 4 --messages 300000 --batch 100 --producers 4
 //! ```
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::Context as _;
 use axum::Router;
@@ -34,16 +37,30 @@ type Append = (Bytes, oneshot::Sender<()>);
 
 /// The group commit: waits for one body, takes every other one already queued, writes them all
 /// with one `write`, fdatasyncs once and answers each. Ends when every sender is gone.
-fn sync_loop(mut file: std::fs::File, queue: &mpsc::Receiver<Append>) -> std::io::Result<()> {
+/// With several sync threads per file, each takes the whole queue in turn: the lock is held only
+/// while a thread waits for its group's first body and takes the rest.
+fn sync_loop(
+    mut file: std::fs::File,
+    queue: &Mutex<mpsc::Receiver<Append>>,
+) -> std::io::Result<()> {
     let mut group = Vec::new();
     let mut buffer = Vec::new();
-    while let Ok(first) = queue.recv() {
-        group.push(first);
-        group.extend(queue.try_iter());
+    loop {
+        {
+            let queue = queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let Ok(first) = queue.recv() else {
+                return Ok(());
+            };
+            group.push(first);
+            group.extend(queue.try_iter());
+        }
         buffer.clear();
         for (body, _) in &group {
             buffer.extend_from_slice(body);
         }
+        // An `O_APPEND` write: groups of different threads never overlap.
         file.write_all(&buffer)?;
         file.sync_data()?;
         for (_, done) in group.drain(..) {
@@ -51,7 +68,6 @@ fn sync_loop(mut file: std::fs::File, queue: &mpsc::Receiver<Append>) -> std::io
             let _ = done.send(());
         }
     }
-    Ok(())
 }
 
 /// One appender per file, each with its own sync thread; requests take them in turn (as keyless
@@ -61,7 +77,7 @@ struct Appenders {
     next: AtomicUsize,
 }
 
-fn start_appenders(path: &str, files: usize) -> anyhow::Result<Appenders> {
+fn start_appenders(path: &str, files: usize, syncers: usize) -> anyhow::Result<Appenders> {
     let mut queues = Vec::with_capacity(files);
     for i in 0..files {
         let path = if files == 1 {
@@ -75,14 +91,18 @@ fn start_appenders(path: &str, files: usize) -> anyhow::Result<Appenders> {
             .open(&path)
             .with_context(|| format!("open {path}"))?;
         let (send, queue) = mpsc::channel::<Append>();
-        std::thread::Builder::new()
-            .name("floor-sync".into())
-            .spawn(move || {
-                if let Err(e) = sync_loop(file, &queue) {
-                    eprintln!("http_floor: append to {path}: {e}");
-                    std::process::exit(1);
-                }
-            })?;
+        let queue = Arc::new(Mutex::new(queue));
+        for _ in 0..syncers {
+            let (file, queue, path) = (file.try_clone()?, Arc::clone(&queue), path.clone());
+            std::thread::Builder::new()
+                .name("floor-sync".into())
+                .spawn(move || {
+                    if let Err(e) = sync_loop(file, &queue) {
+                        eprintln!("http_floor: append to {path}: {e}");
+                        std::process::exit(1);
+                    }
+                })?;
+        }
         queues.push(send);
     }
     Ok(Appenders {
@@ -94,15 +114,18 @@ fn start_appenders(path: &str, files: usize) -> anyhow::Result<Appenders> {
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:18090".to_owned());
-    let usage = "usage: http_floor [ADDR] [append FILE [FILES]]";
+    let usage = "usage: http_floor [ADDR] [append FILE [FILES [SYNC_THREADS]]]";
+    let count = |arg: Option<String>| -> anyhow::Result<usize> {
+        match arg {
+            None => Ok(1),
+            Some(n) => n.parse().ok().filter(|n| *n > 0).context(usage),
+        }
+    };
     let appenders = match (args.next().as_deref(), args.next()) {
         (None, _) => None,
         (Some("append"), Some(path)) => {
-            let files = match args.next() {
-                None => 1,
-                Some(n) => n.parse().ok().filter(|n| *n > 0).context(usage)?,
-            };
-            Some(Arc::new(start_appenders(&path, files)?))
+            let (files, syncers) = (count(args.next())?, count(args.next())?);
+            Some(Arc::new(start_appenders(&path, files, syncers)?))
         }
         _ => anyhow::bail!(usage),
     };
