@@ -687,7 +687,17 @@ impl PartitionLog {
     /// left the disk idle between a busy partition's syncs.
     #[must_use = "a kept claim must be run, or every waiter of this log waits forever"]
     pub fn lead_claimed_sync(&self) -> bool {
-        self.lead_sync(false)
+        self.lead_sync(false, None)
+    }
+
+    /// [`Self::lead_claimed_sync`] run by an async waiter on its own thread, inside its poll:
+    /// its own waker (`own`) is not woken. Its task is running and polls again by itself; a
+    /// wake would only schedule it once more, and the runtime would wake an idle worker to
+    /// steal it — a futex call, a spinning thread and a spurious poll per single-message
+    /// produce.
+    #[must_use = "a kept claim must be run, or every waiter of this log waits forever"]
+    pub fn lead_claimed_sync_inline(&self, own: &std::task::Waker) -> bool {
+        self.lead_sync(false, Some(own))
     }
 
     /// Seals the active segment now (if it holds anything) so the next append starts a new one.
@@ -915,7 +925,7 @@ impl PartitionLog {
             }
             st.syncing = true;
             drop(st);
-            let kept = self.lead_sync(true);
+            let kept = self.lead_sync(true, None);
             debug_assert!(!kept, "a thread leader never keeps the claim");
         }
     }
@@ -924,7 +934,7 @@ impl PartitionLog {
     /// it will append again itself) or for an async one: gathers the appends under way, syncs,
     /// publishes the new durable end and wakes everyone who waited. For an async claim, returns
     /// whether the claim is kept for the next sync (see [`Self::lead_claimed_sync`]).
-    fn lead_sync(&self, leader_appends: bool) -> bool {
+    fn lead_sync(&self, leader_appends: bool, own: Option<&std::task::Waker>) -> bool {
         // Give appends that are under way, and (when the waiters are threads that append again
         // as soon as they wake) as many as the last group had, a chance to land before this
         // fdatasync; a lone writer never waits. Async waiters' next appends come a network
@@ -1007,7 +1017,9 @@ impl PartitionLog {
         // A woken async waiter whose target this sync did not cover registers again and, as
         // the sync has ended, claims the next one.
         for waker in async_waiters {
-            waker.wake();
+            if !own.is_some_and(|own| waker.will_wake(own)) {
+                waker.wake();
+            }
         }
         keep_claim
     }

@@ -65,7 +65,7 @@ impl SyncPool {
         let mut q = lock(&self.queue);
         if q.closed {
             drop(q);
-            self.sync_here(&log);
+            self.sync_here(&log, None);
             return;
         }
         q.logs.push_back(log);
@@ -87,7 +87,7 @@ impl SyncPool {
                     let queued: Vec<_> = q.logs.drain(..).collect();
                     drop(q);
                     for log in queued {
-                        self.sync_here(&log);
+                        self.sync_here(&log, None);
                     }
                 }
                 // The running threads will get to it.
@@ -135,8 +135,12 @@ impl SyncPool {
     }
 
     /// Runs a claimed (and counted) sync of `log` on this thread to its end, and counts it done.
-    fn sync_here(&self, log: &PartitionLog) {
-        while log.lead_claimed_sync() {}
+    /// `own`: the waker of the async waiter running it inside its poll, which is not woken.
+    fn sync_here(&self, log: &PartitionLog, own: Option<&std::task::Waker>) {
+        match own {
+            Some(own) => while log.lead_claimed_sync_inline(own) {},
+            None => while log.lead_claimed_sync() {},
+        }
         self.running.fetch_sub(1, Ordering::AcqRel);
     }
 
@@ -201,7 +205,7 @@ impl Future for DurableWait {
                         must_lead: true,
                         alone: true,
                     } if this.pool.try_inline() => {
-                        this.pool.sync_here(log);
+                        this.pool.sync_here(log, Some(cx.waker()));
                         continue;
                     }
                     DurablePoll::Pending { must_lead, .. } => {

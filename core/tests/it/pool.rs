@@ -325,3 +325,31 @@ fn a_lone_append_syncs_on_the_thread_that_waits_for_it() {
         "no hand-off to a pool thread: {threads:?} vs {me:?}"
     );
 }
+
+#[test]
+fn a_lone_append_synced_inline_does_not_wake_its_own_task() {
+    // Its task is running and polls again by itself: a wake would schedule it once more and
+    // make the runtime wake an idle worker to steal it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = Arc::new(
+        PartitionLog::open(dir.path(), always(None))
+            .expect("open")
+            .0,
+    );
+    let pool = SyncPool::new(2);
+    let counter = Arc::new(CountingWaker::default());
+    let waker = Waker::from(Arc::clone(&counter));
+    let mut cx = Context::from_waker(&waker);
+    for i in 0..3 {
+        let appended = log.append_deferred(&[record(i)], 0).expect("append");
+        let mut wait = std::pin::pin!(DurableWait::new(
+            Arc::clone(&pool),
+            vec![(Arc::clone(&log), appended.next_offset)],
+        ));
+        match wait.as_mut().poll(&mut cx) {
+            Poll::Ready(results) => assert!(results.iter().all(Result::is_ok), "{results:?}"),
+            Poll::Pending => panic!("a lone append is durable within its first poll"),
+        }
+    }
+    assert_eq!(counter.0.load(Ordering::SeqCst), 0, "woken needlessly");
+}
