@@ -61,6 +61,11 @@ fn always(sync_fault: Option<SyncFault>) -> LogConfig {
     }
 }
 
+/// A log under `always` in `dir`, shared as the broker shares it.
+fn open_always(dir: &std::path::Path, sync_fault: Option<SyncFault>) -> Arc<PartitionLog> {
+    Arc::new(PartitionLog::open(dir, always(sync_fault)).expect("open").0)
+}
+
 fn record(i: usize) -> Record {
     Record::new(0, format!("value-{i}").into_bytes())
 }
@@ -68,11 +73,7 @@ fn record(i: usize) -> Record {
 #[test]
 fn async_and_thread_waiters_share_group_commits_and_each_sees_its_append_durable() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = Arc::new(
-        PartitionLog::open(dir.path(), always(None))
-            .expect("open")
-            .0,
-    );
+    let log = open_always(dir.path(), None);
     let pool = SyncPool::new(2);
     let offsets: Vec<u64> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8usize)
@@ -119,11 +120,7 @@ fn async_and_thread_waiters_share_group_commits_and_each_sees_its_append_durable
 fn a_failed_fdatasync_fails_every_async_waiter_of_its_group_and_stays_failed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (failing, fault) = crate::storage::failing_syncs();
-    let log = Arc::new(
-        PartitionLog::open(dir.path(), always(Some(fault)))
-            .expect("open")
-            .0,
-    );
+    let log = open_always(dir.path(), Some(fault));
     let pool = SyncPool::new(1);
     append_async(&log, &pool, &[record(0)]).expect("before the fault");
     failing.store(true, Ordering::SeqCst);
@@ -157,11 +154,7 @@ fn a_failed_fdatasync_fails_every_async_waiter_of_its_group_and_stays_failed() {
 #[test]
 fn a_closed_pool_still_runs_the_syncs_claimed_after_it_closed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = Arc::new(
-        PartitionLog::open(dir.path(), always(None))
-            .expect("open")
-            .0,
-    );
+    let log = open_always(dir.path(), None);
     let pool = SyncPool::new(1);
     append_async(&log, &pool, &[record(0)]).expect("through the pool");
     pool.close();
@@ -308,11 +301,7 @@ fn a_lone_append_syncs_on_the_thread_that_waits_for_it() {
         }))
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = Arc::new(
-        PartitionLog::open(dir.path(), always(Some(hook)))
-            .expect("open")
-            .0,
-    );
+    let log = open_always(dir.path(), Some(hook));
     let pool = SyncPool::new(2);
     for i in 0..3 {
         append_async(&log, &pool, &[record(i)]).expect("durable");
@@ -331,11 +320,7 @@ fn a_lone_append_synced_inline_does_not_wake_its_own_task() {
     // Its task is running and polls again by itself: a wake would schedule it once more and
     // make the runtime wake an idle worker to steal it.
     let dir = tempfile::tempdir().expect("tempdir");
-    let log = Arc::new(
-        PartitionLog::open(dir.path(), always(None))
-            .expect("open")
-            .0,
-    );
+    let log = open_always(dir.path(), None);
     let pool = SyncPool::new(2);
     let counter = Arc::new(CountingWaker::default());
     let waker = Waker::from(Arc::clone(&counter));
