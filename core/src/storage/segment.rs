@@ -181,6 +181,8 @@ pub enum WalkItem {
 pub struct SegmentWalker {
     file: File,
     len: u64,
+    /// Where the walk met reserved space (zeros to the end of the file), if it did.
+    reserved_from: Option<u64>,
     position: u64,
     done: bool,
     buf: Vec<u8>,
@@ -193,6 +195,7 @@ impl SegmentWalker {
         Ok(Self {
             file,
             len,
+            reserved_from: None,
             position: 0,
             done: false,
             buf: Vec::new(),
@@ -212,6 +215,12 @@ impl SegmentWalker {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// The file's bytes before the reserved space the walk ended at (all of them, until then).
+    #[must_use]
+    pub fn data_len(&self) -> u64 {
+        self.reserved_from.unwrap_or(self.len)
     }
 
     fn step(&mut self) -> io::Result<Option<WalkItem>> {
@@ -259,6 +268,7 @@ impl SegmentWalker {
             }
             Err(_) if is_reserved_tail(&self.file, position, self.len)? => {
                 self.done = true;
+                self.reserved_from = Some(position);
                 Ok(None)
             }
             Err(error) => {

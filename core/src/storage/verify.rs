@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::format::DecodeError;
 use super::index::{self, IndexPlanner, OFFSET_ENTRY_LEN, OffsetEntry, TIME_ENTRY_LEN, TimeEntry};
 use super::segment::{
-    SegmentWalker, WalkItem, index_file_name, list_segments, parse_log_file_name,
+    self, SegmentWalker, WalkItem, index_file_name, list_segments, parse_log_file_name,
     timeindex_file_name,
 };
 
@@ -93,11 +93,11 @@ pub fn verify_partition(dir: &Path) -> VerifyReport {
         );
     }
     let mut expected_next: Option<u64> = None;
-    // Empty segments at the end are what a crash right after a roll leaves (open removes
-    // them): the segment before them is the end of the log, where a torn tail may be.
+    // Empty segments at the end (or holding only reserved space) are what a crash right after
+    // a roll leaves (open removes them): the segment before them is the end of the log, where a torn tail may be.
     let count = segments
         .iter()
-        .rposition(|(_, p)| fs::metadata(p).map_or(true, |m| m.len() > 0))
+        .rposition(|(_, p)| !segment::holds_no_batch(p).unwrap_or(false))
         .map_or(1, |i| i + 1);
     for (i, (base, path)) in segments.iter().enumerate() {
         if i >= count {
@@ -243,7 +243,6 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
             return base;
         }
     };
-    report.bytes += walker.len();
     let mut planner = IndexPlanner::default();
     let mut expected_index = Vec::new();
     let mut expected_times = Vec::new();
@@ -328,6 +327,7 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
             }
         }
     }
+    report.bytes += walker.data_len();
     if clean_end {
         check_indexes(path, base, is_last, expected_index, expected_times, report);
     }

@@ -911,3 +911,27 @@ fn a_bit_flip_in_the_last_batch_is_damage_not_a_torn_tail() {
     assert!(rec.repaired.is_some(), "{rec:?}");
     assert_eq!(log.high_watermark(), 3);
 }
+
+#[test]
+fn a_segment_holding_only_reserved_space_after_a_torn_one_leaves_that_one_the_tail() {
+    // A crash right after a roll: the new segment exists with its reservation and nothing else,
+    // the one before it lost its last write. Open and `wal verify` must agree it is a torn tail.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ends = write_batches(dir.path(), 2);
+    let seg = log_files(dir.path())[0].clone();
+    OpenOptions::new()
+        .append(true)
+        .open(&seg)
+        .and_then(|mut f| f.write_all(b"\xde\xad torn"))
+        .expect("torn write");
+    fs::write(dir.path().join(format!("{:020}.log", 6)), vec![0u8; 1 << 20]).expect("next");
+    let report = verify_partition(dir.path());
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    assert_eq!(report.problems[0].kind, "torn_tail");
+    assert_eq!(report.bytes, ends[1] + 7, "reserved zeros are not counted as data");
+    let (log, recovered) =
+        PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
+    assert_eq!(recovered.torn_tail.expect("torn").position, ends[1]);
+    assert_eq!(log.high_watermark(), 6);
+    assert_eq!(log_files(dir.path()).len(), 1, "the empty segment is removed");
+}
