@@ -924,14 +924,26 @@ fn a_segment_holding_only_reserved_space_after_a_torn_one_leaves_that_one_the_ta
         .open(&seg)
         .and_then(|mut f| f.write_all(b"\xde\xad torn"))
         .expect("torn write");
-    fs::write(dir.path().join(format!("{:020}.log", 6)), vec![0u8; 1 << 20]).expect("next");
+    fs::write(
+        dir.path().join(format!("{:020}.log", 6)),
+        vec![0u8; 1 << 20],
+    )
+    .expect("next");
     let report = verify_partition(dir.path());
     assert_eq!(report.problems.len(), 1, "{report:?}");
     assert_eq!(report.problems[0].kind, "torn_tail");
-    assert_eq!(report.bytes, ends[1] + 7, "reserved zeros are not counted as data");
+    assert_eq!(
+        report.bytes,
+        ends[1] + 7,
+        "reserved zeros are not counted as data"
+    );
     let (log, recovered) =
         PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
     assert_eq!(recovered.torn_tail.expect("torn").position, ends[1]);
     assert_eq!(log.high_watermark(), 6);
-    assert_eq!(log_files(dir.path()).len(), 1, "the empty segment is removed");
+    assert_eq!(
+        log_files(dir.path()).len(),
+        1,
+        "the empty segment is removed"
+    );
 }
