@@ -5,6 +5,11 @@
 //! where `<base>` is the first offset the segment holds, printed as 20 decimal digits so that a
 //! plain sort of names is a sort by offset. Bytes cut off a torn tail are kept in
 //! `<base>.log.torn-<first lost offset>`.
+//!
+//! A segment log is its batches back to back, from byte 0. The active segment's file may be
+//! longer: disk reserved ahead of the appends (`fallocate`), all zeros. A batch never starts with
+//! a zero byte (its magic), so the first position from which only zeros follow is the end of the
+//! segment ([`is_reserved_tail`]); sealed segments and closed logs are trimmed to their batches.
 
 use std::fs::File;
 use std::io;
