@@ -1,4 +1,4 @@
-//! The client commands. Each takes its clap args, a [`Client`], the output format and stdout;
+//! The client commands. Each takes its clap args, a [`Client`](crate::client::Client), the output format and stdout;
 //! returns an exit code. Data goes to stdout, diagnostics to stderr.
 
 pub mod auth;

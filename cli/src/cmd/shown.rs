@@ -1,6 +1,6 @@
 //! What `consume` and `read` print of a message: the `--format` template, the default line,
 //! and the `--filter` globs read a leased [`Delivery`] and a stored [`StoredMessage`] alike,
-//! as a [`Shown`].
+//! as a `Shown`.
 
 use driftq_core::api::messages::{Delivery, StoredMessage};
 use driftq_core::api::{Bytes, Header};

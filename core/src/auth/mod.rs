@@ -1,6 +1,6 @@
 //! Who may do what: principals, their tokens and their permissions on topics and groups.
 //!
-//! A [`Policy`] is read from the auth file ([`file`]); the server asks it who a token (or a
+//! A [`Policy`] is read from the auth file ([`file`](mod@file)); the server asks it who a token (or a
 //! client certificate's name) belongs to, then asks that [`Principal`] whether it may take an
 //! [`Action`] on a [`Scope`]. Nothing here knows HTTP.
 //!

@@ -272,7 +272,7 @@ fn apply_to_partition(gp: &mut GroupPartition, rec: &StateRecord) {
 }
 
 /// Produce results that hold only once their messages are durable (see
-/// [`Broker::produce_deferred`]).
+/// [`Broker::produce`]).
 #[derive(Debug)]
 #[must_use = "the results hold only once the messages are durable"]
 pub struct DeferredProduce {

@@ -59,7 +59,7 @@ pub struct GroupStats {
     /// How long ago, and by which owner, the group was last polled (since this broker started).
     pub last_poll_age_ms: Option<i64>,
     pub last_owner: Option<String>,
-    /// Its consumers: owners that polled within [`CONSUMER_IDLE_MS`] or still hold leases,
+    /// Its consumers: owners that polled within [`CONSUMER_IDLE_MS`](super::group::CONSUMER_IDLE_MS) or still hold leases,
     /// most recently seen first.
     pub consumers: Vec<ConsumerStats>,
 }

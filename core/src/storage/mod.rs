@@ -3,7 +3,7 @@
 //! Knows nothing of brokers: it stores batches of [`Record`]s with opaque metadata and hands
 //! them back by offset or timestamp.
 //!
-//! - [`format`]: the batch byte layout, encoder and decoder (torn vs corrupt).
+//! - [`format`](mod@format): the batch byte layout, encoder and decoder (torn vs corrupt).
 //! - [`index`]: sparse offset and time indexes, and the rule that decides their entries.
 //! - [`segment`]: segment file names, positional batch reads, the read-only walker.
 //! - [`log`]: [`PartitionLog`]: append, read, seek by time, retention, durability, recovery.
