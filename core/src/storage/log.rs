@@ -1661,7 +1661,7 @@ pub(crate) fn tail_is_torn(
         .unwrap_or_else(|| len.min(position + format::HEADER_LEN as u64));
     // Zeros from inside the batch to the end of the file: the write's tail never landed (the
     // space was reserved ahead, so the file kept its size).
-    Ok(written_end(file, position, len)? < span_end
+    Ok(segment::written_end(file, position, len)? < span_end
         || has_unwritten_sector(file, position, span_end)?)
 }
 
@@ -1697,24 +1697,7 @@ fn bad_bytes_end(file: &File, at: u64, len: u64) -> io::Result<u64> {
         .transpose()?
         .and_then(|()| format::decode_header(&head).ok());
     let batch_end = len.min(at + header.map_or(head.len() as u64, |h| u64::from(h.length)));
-    Ok(written_end(file, at, len)?.max(batch_end))
-}
-
-/// The end of the last byte in `from..len` that is not zero (`from` if none is).
-fn written_end(file: &File, from: u64, len: u64) -> io::Result<u64> {
-    const CHUNK: u64 = 64 * 1024;
-    let mut buf = vec![0u8; CHUNK as usize];
-    let mut end = len;
-    while end > from {
-        let start = end.saturating_sub(CHUNK).max(from);
-        let chunk = &mut buf[..(end - start) as usize];
-        file.read_exact_at(chunk, start)?;
-        if let Some(i) = chunk.iter().rposition(|b| *b != 0) {
-            return Ok(start + i as u64 + 1);
-        }
-        end = start;
-    }
-    Ok(from)
+    Ok(segment::written_end(file, at, len)?.max(batch_end))
 }
 
 /// Whether bytes `from..end` hold a run of zeros as long as a disk sector (512 bytes) or as the

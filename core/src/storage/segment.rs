@@ -123,6 +123,23 @@ pub fn is_reserved_tail(file: &File, from: u64, len: u64) -> io::Result<bool> {
     Ok(true)
 }
 
+/// The end of the last byte in `from..len` that is not zero (`from` if none is).
+pub fn written_end(file: &File, from: u64, len: u64) -> io::Result<u64> {
+    const CHUNK: u64 = 64 * 1024;
+    let mut buf = vec![0u8; CHUNK as usize];
+    let mut end = len;
+    while end > from {
+        let start = end.saturating_sub(CHUNK).max(from);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.read_exact_at(chunk, start)?;
+        if let Some(i) = chunk.iter().rposition(|b| *b != 0) {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(from)
+}
+
 /// Whether the segment log at `path` holds no batch: empty, or nothing but reserved space.
 pub fn holds_no_batch(path: &Path) -> io::Result<bool> {
     let file = File::open(path)?;

@@ -182,22 +182,77 @@ fn report_bad_batch(
     );
 }
 
-/// Reports a batch whose checksum fails and whose records do not decode either.
+/// Reports a batch whose checksum fails (its header whole): a torn tail when open would call it
+/// one — the last batch of the last segment, with zeros where its write never landed (in space
+/// reserved ahead a torn write keeps its length) — and `damage` otherwise. Whether it was torn.
+fn report_torn_or(
+    path: &Path,
+    position: u64,
+    base_offset: u64,
+    is_last: bool,
+    report: &mut VerifyReport,
+    damage: impl FnOnce(&mut VerifyReport),
+) -> bool {
+    let mismatch = DecodeError::Corrupt("checksum mismatch".into());
+    let torn = is_last
+        && std::fs::File::open(path)
+            .and_then(|f| {
+                let len = f.metadata()?.len();
+                Ok(
+                    segment::find_valid_batch_after(&f, position, len)?.is_none()
+                        && super::log::tail_is_torn(&f, position, len, &mismatch)?,
+                )
+            })
+            .unwrap_or(false);
+    if torn {
+        report_bad_batch(path, position, base_offset, &mismatch, None, true, report);
+    } else {
+        damage(report);
+    }
+    torn
+}
+
+/// Reports a batch whose checksum fails and whose records do not decode either (a torn tail
+/// when [`report_torn_or`] says so). Whether it was torn.
 fn report_damaged_batch(
     path: &Path,
     position: u64,
     base_offset: u64,
     error: &impl std::fmt::Display,
+    is_last: bool,
     report: &mut VerifyReport,
-) {
-    report.problem(
-        path,
-        Some(position),
-        Some(base_offset),
-        "checksum",
-        "a batch whose CRC32C matches its bytes",
-        format!("a CRC mismatch, and the records do not decode ({error})"),
-    );
+) -> bool {
+    report_torn_or(path, position, base_offset, is_last, report, |r| {
+        r.problem(
+            path,
+            Some(position),
+            Some(base_offset),
+            "checksum",
+            "a batch whose CRC32C matches its bytes",
+            format!("a CRC mismatch, and the records do not decode ({error})"),
+        );
+    })
+}
+
+/// Reports a batch whose checksum fails though its records decode (a torn tail when
+/// [`report_torn_or`] says so). Whether it was torn.
+fn report_crc_mismatch(
+    path: &Path,
+    position: u64,
+    base_offset: u64,
+    is_last: bool,
+    report: &mut VerifyReport,
+) -> bool {
+    report_torn_or(path, position, base_offset, is_last, report, |r| {
+        r.problem(
+            path,
+            Some(position),
+            Some(base_offset),
+            "checksum",
+            "a batch whose CRC32C matches its bytes",
+            "a CRC mismatch (bytes changed after they were written)",
+        );
+    })
 }
 
 /// Checks a segment's offset and time indexes against the entries its batches call for.
@@ -271,15 +326,10 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
                 let h = batch.header;
                 report.batches += 1;
                 report.records += batch.records.len() as u64;
-                if !crc_ok {
-                    report.problem(
-                        path,
-                        Some(position),
-                        Some(h.base_offset),
-                        "checksum",
-                        "a batch whose CRC32C matches its bytes",
-                        "a CRC mismatch (bytes changed after they were written)",
-                    );
+                if !crc_ok && report_crc_mismatch(path, position, h.base_offset, is_last, report) {
+                    // A torn tail, as open will cut it: nothing after it is data.
+                    clean_end = false;
+                    break;
                 }
                 if h.base_offset != next {
                     let kind = if first { "file_name" } else { "offset_gap" };
@@ -305,7 +355,10 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
             }) => {
                 clean_end = false;
                 report.batches += 1;
-                report_damaged_batch(path, position, header.base_offset, &error, report);
+                if report_damaged_batch(path, position, header.base_offset, &error, is_last, report)
+                {
+                    break;
+                }
                 first = false;
                 next = header.next_offset();
             }
@@ -341,8 +394,14 @@ fn count_entries(path: &Path, entry_len: usize) -> usize {
     })
 }
 
+/// Bytes written from `position` on (reserved zeros after them are not counted).
 fn walker_len_hint(path: &Path, position: u64) -> u64 {
-    fs::metadata(path).map_or(0, |m| m.len().saturating_sub(position))
+    std::fs::File::open(path)
+        .and_then(|f| {
+            let len = f.metadata()?.len();
+            segment::written_end(&f, position, len)
+        })
+        .map_or(0, |end| end.saturating_sub(position))
 }
 
 fn read_or_empty(path: &Path) -> Result<Vec<u8>, String> {

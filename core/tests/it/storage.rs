@@ -292,6 +292,23 @@ fn a_write_torn_inside_reserved_space_is_a_torn_tail() {
         bytes[from..to].fill(0);
         fs::write(&seg, &bytes).expect("write");
         reserve_zeros(&seg, 1 << 20);
+        let verified = verify_partition(dir.path());
+        assert_eq!(verified.problems.len(), 1, "{verified:?}");
+        assert_eq!(
+            verified.problems[0].kind, "torn_tail",
+            "case {zero_from}: {verified:?}"
+        );
+        let hint: u64 = verified.problems[0]
+            .found
+            .rsplit_once('(')
+            .and_then(|(_, h)| h.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a byte count");
+        assert!(
+            hint <= end - before,
+            "the hint counts written bytes, not reserved zeros: {}",
+            verified.problems[0].found
+        );
         let (log, recovered) =
             PartitionLog::open(dir.path(), config(1 << 30, Durability::Never)).expect("open");
         let torn = recovered.torn_tail.expect("torn tail");
