@@ -3420,7 +3420,7 @@ _driftq() {
             return 0
             ;;
         driftq__subcmd__serve)
-            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --auth-file --allow-anonymous --metrics-public --tls-cert --tls-key --tls-client-ca --max-connections --header-timeout --body-timeout --idle-timeout --max-streams-per-principal --config --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
+            opts="-v -h -V --addr --data-dir --fsync --reset --repair --log-level --log-format --max-inflight --max-partition-msgs --max-partition-bytes --max-message-bytes --max-body-bytes --router-config --segment-bytes --min-free-bytes --access-log --auth-file --allow-anonymous --metrics-public --tls-cert --tls-key --tls-client-ca --max-connections --conn-threads --header-timeout --body-timeout --idle-timeout --max-streams-per-principal --config --url --context --timeout --verbose --ca-cert --token --insecure --no-headers --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3495,6 +3495,10 @@ _driftq() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --conn-threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -908,6 +908,7 @@ complete -c driftq -n "__fish_driftq_using_subcommand serve" -l tls-cert -d 'PEM
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l tls-key -d 'PEM private key of --tls-cert' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l tls-client-ca -d 'PEM CA certificates: require client certificates signed by them (mutual TLS)' -r -F
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l max-connections -d 'Open connections at once; more are answered 503 and closed [default: half the open-file limit]' -r
+complete -c driftq -n "__fish_driftq_using_subcommand serve" -l conn-threads -d 'Threads that each own the connections dealt to them; 0 serves every connection on one work-stealing runtime [default: one per core]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l header-timeout -d 'Time a client has to send a request\'s headers (and finish a TLS handshake) [default: 10s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l body-timeout -d 'Time a client has to send a request\'s body once its headers are in [default: 30s]' -r
 complete -c driftq -n "__fish_driftq_using_subcommand serve" -l idle-timeout -d 'Close a connection with no request in progress after this long [default: 60s]' -r

@@ -1799,6 +1799,7 @@ _arguments "${_arguments_options[@]}" : \
 '--tls-key=[PEM private key of --tls-cert]:TLS_KEY:_files' \
 '--tls-client-ca=[PEM CA certificates\: require client certificates signed by them (mutual TLS)]:TLS_CLIENT_CA:_files' \
 '--max-connections=[Open connections at once; more are answered 503 and closed \[default\: half the open-file limit\]]:MAX_CONNECTIONS:_default' \
+'--conn-threads=[Threads that each own the connections dealt to them; 0 serves every connection on one work-stealing runtime \[default\: one per core\]]:CONN_THREADS:_default' \
 '--header-timeout=[Time a client has to send a request'\''s headers (and finish a TLS handshake) \[default\: 10s\]]:HEADER_TIMEOUT:_default' \
 '--body-timeout=[Time a client has to send a request'\''s body once its headers are in \[default\: 30s\]]:BODY_TIMEOUT:_default' \
 '--idle-timeout=[Close a connection with no request in progress after this long \[default\: 60s\]]:IDLE_TIMEOUT:_default' \

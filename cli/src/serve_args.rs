@@ -89,6 +89,10 @@ pub struct ServeArgs {
     /// Open connections at once; more are answered 503 and closed [default: half the open-file limit]
     #[arg(long, env = "DRIFTQ_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
+    /// Threads that each own the connections dealt to them; 0 serves every connection on one
+    /// work-stealing runtime [default: one per core]
+    #[arg(long, env = "DRIFTQ_CONN_THREADS")]
+    pub conn_threads: Option<usize>,
     /// Time a client has to send a request's headers (and finish a TLS handshake) [default: 10s]
     #[arg(long, env = "DRIFTQ_HEADER_TIMEOUT", value_parser = crate::cmd::parse_duration)]
     pub header_timeout: Option<std::time::Duration>,
@@ -137,6 +141,8 @@ pub struct ServeConfig {
     pub tls_client_ca: Option<PathBuf>,
     /// `None`: half the open-file limit.
     pub max_connections: Option<usize>,
+    /// `None`: one per core; 0: none (the shared runtime serves every connection).
+    pub conn_threads: Option<usize>,
     #[serde(with = "duration_text")]
     pub header_timeout: std::time::Duration,
     #[serde(with = "duration_text")]
@@ -193,6 +199,7 @@ impl Default for ServeConfig {
             tls_key: None,
             tls_client_ca: None,
             max_connections: None,
+            conn_threads: None,
             header_timeout: std::time::Duration::from_secs(10),
             body_timeout: std::time::Duration::from_secs(30),
             idle_timeout: std::time::Duration::from_secs(60),
@@ -232,6 +239,7 @@ struct FileConfig {
     tls_key: Option<PathBuf>,
     tls_client_ca: Option<PathBuf>,
     max_connections: Option<usize>,
+    conn_threads: Option<usize>,
     #[serde(default, deserialize_with = "duration_text::optional")]
     header_timeout: Option<std::time::Duration>,
     #[serde(default, deserialize_with = "duration_text::optional")]
@@ -351,6 +359,7 @@ impl ServeArgs {
             tls_key: self.tls_key.clone().or(file.tls_key),
             tls_client_ca: self.tls_client_ca.clone().or(file.tls_client_ca),
             max_connections: self.max_connections.or(file.max_connections),
+            conn_threads: self.conn_threads.or(file.conn_threads),
             header_timeout: self
                 .header_timeout
                 .or(file.header_timeout)

@@ -41,9 +41,37 @@ pub(crate) struct Listener {
 
 /// What [`Listener::accept`] hands out.
 pub(crate) enum Accepted {
-    Conn(Conn, SocketAddr),
+    Conn(Handoff, SocketAddr),
     /// Over the cap: to be told so and closed.
     OverCap(TcpStream, SocketAddr),
+    /// Lost between the accept and its hand-over (logged).
+    Dropped,
+}
+
+/// An accepted connection on its way to the thread that will serve it: a socket in no runtime
+/// yet, and its place under the cap.
+pub(crate) struct Handoff {
+    stream: std::net::TcpStream,
+    permit: OwnedSemaphorePermit,
+}
+
+impl Handoff {
+    /// The connection, registered with the calling thread's runtime; it counts on the thread's
+    /// load while it is open, when that is a connection thread.
+    pub(crate) fn into_conn(self) -> io::Result<Conn> {
+        let stream = TcpStream::from_std(self.stream)?;
+        let thread_load = crate::serve::threads::this_thread_load();
+        if let Some(load) = &thread_load {
+            load.fetch_add(1, Ordering::AcqRel);
+        }
+        let inner = Inner {
+            stream,
+            _permit: self.permit,
+            activity: Activity::new(),
+            thread_load,
+        };
+        Ok(Conn(Arc::new(inner)))
+    }
 }
 
 impl Listener {
@@ -77,14 +105,13 @@ impl Listener {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
         match Arc::clone(&self.permits).try_acquire_owned() {
-            Ok(permit) => {
-                let inner = Inner {
-                    stream,
-                    _permit: permit,
-                    activity: Activity::new(),
-                };
-                Accepted::Conn(Conn(Arc::new(inner)), addr)
-            }
+            Ok(permit) => match stream.into_std() {
+                Ok(stream) => Accepted::Conn(Handoff { stream, permit }, addr),
+                Err(e) => {
+                    tracing::warn!(%addr, error = %e, "cannot hand a connection over");
+                    Accepted::Dropped
+                }
+            },
             Err(_) => Accepted::OverCap(stream, addr),
         }
     }
@@ -211,6 +238,16 @@ struct Inner {
     /// Returned to the listener when the connection and every handle to it are gone.
     _permit: OwnedSemaphorePermit,
     activity: Activity,
+    /// The serving thread's count of open connections, this one included (see `threads.rs`).
+    thread_load: Option<Arc<AtomicUsize>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(load) = &self.thread_load {
+            load.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 /// One accepted connection, shared between hyper and the handlers of its requests.

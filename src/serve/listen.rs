@@ -23,7 +23,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
 use tower_layer::Layer as _;
 
-use crate::serve::conn::{self, Accepted, Conn, Peer, TlsPeer};
+use crate::serve::conn::{self, Accepted, Conn, Handoff, Peer, TlsPeer};
+use crate::serve::threads::{ConnThreads, Job};
 use crate::serve::tls::{self, ServerTls};
 
 /// How connections are served.
@@ -34,6 +35,8 @@ pub(crate) struct ConnOptions {
     pub tls: Option<Arc<ServerTls>>,
     /// Counts connections refused at the cap.
     pub refused: prometheus_client::metrics::counter::Counter,
+    /// Connection threads to start (0: serve on the shared runtime).
+    pub conn_threads: usize,
 }
 
 /// Serves `app` on `listener` until `stop` turns true, then waits for the connections in
@@ -44,6 +47,7 @@ pub(crate) async fn serve(
     opts: ConnOptions,
     mut stop: watch::Receiver<bool>,
 ) {
+    let threads = ConnThreads::start(opts.conn_threads);
     let graceful = GracefulShutdown::new();
     let builder = Arc::new(http_builder());
     loop {
@@ -57,21 +61,30 @@ pub(crate) async fn serve(
                 opts.refused.inc();
                 conn::refuse(stream, opts.tls.is_some());
             }
-            Accepted::Conn(conn, addr) => {
+            Accepted::Conn(handoff, addr) => {
                 let task = Connection {
-                    conn,
+                    handoff,
                     addr,
                     app: app.clone(),
                     opts: opts.clone(),
                     builder: Arc::clone(&builder),
                     graceful: graceful.watcher(),
                 };
-                tokio::spawn(task.run());
+                let job: Job = Box::new(move || {
+                    tokio::spawn(task.run());
+                });
+                // No connection thread took it: served on this runtime.
+                if let Err(job) = threads.deal(job) {
+                    job();
+                }
             }
+            Accepted::Dropped => {}
         }
     }
     drop(listener);
     graceful.shutdown().await;
+    // Every connection has ended: the threads stop once their queues close.
+    drop(threads);
 }
 
 fn http_builder() -> auto::Builder<TokioExecutor> {
@@ -84,7 +97,7 @@ fn http_builder() -> auto::Builder<TokioExecutor> {
 }
 
 struct Connection {
-    conn: Conn,
+    handoff: Handoff,
     addr: std::net::SocketAddr,
     app: Router,
     opts: ConnOptions,
@@ -95,13 +108,20 @@ struct Connection {
 impl Connection {
     async fn run(self) {
         let Self {
-            conn,
+            handoff,
             addr,
             app,
             opts,
             builder,
             graceful,
         } = self;
+        let conn = match handoff.into_conn() {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!(%addr, error = %e, "cannot serve a connection");
+                return;
+            }
+        };
         let Some(tls) = opts.tls.clone() else {
             let peer = Peer {
                 addr,

@@ -21,6 +21,7 @@ mod openapi;
 mod routes;
 mod state;
 mod stream;
+mod threads;
 mod tls;
 
 use std::net::SocketAddr;
@@ -232,16 +233,7 @@ async fn serve(
         startup_ms = started.elapsed().as_millis() as u64,
         "broker starting"
     );
-    let nofile = rustix::process::getrlimit(rustix::process::Resource::Nofile)
-        .current
-        .unwrap_or(u64::MAX);
-    let cap =
-        conn::checked_cap(config.max_connections, nofile).map_err(driftq_cli::ExitError::usage)?;
-    tracing::info!(
-        max_connections = cap,
-        open_file_limit = nofile,
-        "connections capped"
-    );
+    let (cap, conn_threads) = connection_limits(&config)?;
     // The line tests and scripts wait for: the bound address (useful with port 0).
     let scheme = if tls.is_some() { "https" } else { "http" };
     eprintln!(
@@ -258,6 +250,7 @@ async fn serve(
         idle_timeout: config.idle_timeout,
         tls,
         refused: state.metrics.connections_refused.clone(),
+        conn_threads,
     };
     listen::serve(
         conn::Listener::new(listener, cap),
@@ -274,6 +267,26 @@ async fn serve(
         .context("could not flush the logs on shutdown")?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// The connection cap (checked against the open-file limit) and how many connection threads
+/// to start (`--conn-threads`, one per core by default).
+fn connection_limits(config: &ServeConfig) -> anyhow::Result<(usize, usize)> {
+    let nofile = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+        .current
+        .unwrap_or(u64::MAX);
+    let cap =
+        conn::checked_cap(config.max_connections, nofile).map_err(driftq_cli::ExitError::usage)?;
+    let conn_threads = config.conn_threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    tracing::info!(
+        max_connections = cap,
+        open_file_limit = nofile,
+        conn_threads,
+        "connections capped"
+    );
+    Ok((cap, conn_threads))
 }
 
 /// Signal streams registered before the server announces itself, so a SIGTERM that arrives

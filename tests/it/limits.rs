@@ -172,3 +172,59 @@ fn a_body_that_does_not_arrive_is_a_408() {
             .is_some_and(Vec::is_empty)
     );
 }
+
+/// Connections are dealt to connection threads (one per core by default), or all served by the
+/// shared runtime with `--conn-threads 0`: either way every connection's produces, long polls and
+/// acks work at once, and a connection that holds a long poll does not stall the others on its
+/// thread.
+#[test]
+fn connections_are_served_with_and_without_connection_threads() {
+    for args in [&[][..], &["--conn-threads", "0"], &["--conn-threads", "3"]] {
+        let s = Server::start(args);
+        s.create_topic("t", 2);
+        // A long poll parked on every thread while others produce.
+        let waiting: Vec<_> = (0..4)
+            .map(|i| {
+                let (url, http) = (s.url.clone(), s.http.clone());
+                std::thread::spawn(move || {
+                    http.post(format!("{url}/v1/topics/t/groups/g{i}/poll"))
+                        .json(&json!({"owner": format!("w{i}"), "max": 1, "wait_ms": 5000}))
+                        .send()
+                        .expect("poll")
+                        .json::<serde_json::Value>()
+                        .expect("json")
+                })
+            })
+            .collect();
+        let producers: Vec<_> = (0..6)
+            .map(|i| {
+                let url = s.url.clone();
+                std::thread::spawn(move || {
+                    // A client of its own: a connection of its own.
+                    let http = reqwest::blocking::Client::new();
+                    for j in 0..20 {
+                        let r = http
+                            .post(format!("{url}/v1/produce"))
+                            .json(&json!({"topic": "t", "value": format!("{i}-{j}")}))
+                            .send()
+                            .expect("produce");
+                        assert_eq!(r.status(), 200, "{args:?}");
+                    }
+                })
+            })
+            .collect();
+        for p in producers {
+            p.join().expect("producer");
+        }
+        for w in waiting {
+            let got = w.join().expect("poller");
+            assert_eq!(
+                got["messages"].as_array().map(Vec::len),
+                Some(1),
+                "{args:?}: {got}"
+            );
+        }
+        let stats = s.json("/v1/stats");
+        assert_eq!(stats["topics"][0]["messages"], 120, "{args:?}: {stats}");
+    }
+}

@@ -13,6 +13,7 @@
 //! - the pool runs at most `max_threads` fdatasyncs at once, one per log at a time (a log's
 //!   `syncing` flag, not the pool, guarantees the latter).
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -22,6 +23,12 @@ use std::task::{Context, Poll};
 
 use super::StorageError;
 use super::log::{DurablePoll, PartitionLog};
+
+thread_local! {
+    /// Requests in progress on this thread, when the server counts them (see
+    /// [`SyncPool::count_requests_on_this_thread`]).
+    static THREAD_LOAD: RefCell<Option<Arc<AtomicUsize>>> = const { RefCell::new(None) };
+}
 
 /// Threads that run group commits claimed by async waiters.
 #[derive(Debug)]
@@ -127,11 +134,19 @@ impl SyncPool {
     }
 
     /// Claims the right to sync inline: granted only while no other group commit runs in the
-    /// process, so that one thread blocked in an fdatasync never holds up another log's.
+    /// process, so that one thread blocked in an fdatasync never holds up another log's, and —
+    /// on a thread whose requests are counted — while the caller's is its only request.
     fn try_inline(&self) -> bool {
-        self.running
-            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
+        let alone_here = THREAD_LOAD.with(|load| {
+            load.borrow()
+                .as_ref()
+                .is_none_or(|n| n.load(Ordering::Acquire) <= 1)
+        });
+        alone_here
+            && self
+                .running
+                .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
     }
 
     /// Runs a claimed (and counted) sync of `log` on this thread to its end, and counts it done.
@@ -142,6 +157,14 @@ impl SyncPool {
             None => while log.lead_claimed_sync() {},
         }
         self.running.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Tells every pool that `load` counts the requests in progress on the calling thread (a
+    /// server thread with connections of its own): a lone append then syncs inline only while
+    /// its request is the thread's only one, as an fdatasync on the thread would hold up the
+    /// others.
+    pub fn count_requests_on_this_thread(load: Arc<AtomicUsize>) {
+        THREAD_LOAD.with(|l| *l.borrow_mut() = Some(load));
     }
 
     /// Runs what is queued, stops the threads and waits for them. Syncs claimed later run on

@@ -61,6 +61,20 @@ fn always(sync_fault: Option<SyncFault>) -> LogConfig {
     }
 }
 
+/// A fault hook that runs in each fdatasync's place and records the thread it ran on.
+fn thread_recording_hook() -> (SyncFault, Arc<std::sync::Mutex<Vec<std::thread::ThreadId>>>) {
+    let synced_on = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorder = Arc::clone(&synced_on);
+    let hook = SyncFault(Arc::new(move |_: &std::path::Path, _| {
+        recorder
+            .lock()
+            .expect("lock")
+            .push(std::thread::current().id());
+        Ok(())
+    }));
+    (hook, synced_on)
+}
+
 /// A log under `always` in `dir`, shared as the broker shares it.
 fn open_always(dir: &std::path::Path, sync_fault: Option<SyncFault>) -> Arc<PartitionLog> {
     Arc::new(PartitionLog::open(dir, always(sync_fault)).expect("open").0)
@@ -289,17 +303,7 @@ fn a_small_append_written_during_a_claimed_sync_claims_the_next_one_itself() {
 #[test]
 fn a_lone_append_syncs_on_the_thread_that_waits_for_it() {
     // The fault hook runs in the fdatasync's place: it tells on which thread that is.
-    let synced_on = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let hook = {
-        let synced_on = Arc::clone(&synced_on);
-        SyncFault(Arc::new(move |_: &std::path::Path, _| {
-            synced_on
-                .lock()
-                .expect("lock")
-                .push(std::thread::current().id());
-            Ok(())
-        }))
-    };
+    let (hook, synced_on) = thread_recording_hook();
     let dir = tempfile::tempdir().expect("tempdir");
     let log = open_always(dir.path(), Some(hook));
     let pool = SyncPool::new(2);
@@ -337,4 +341,27 @@ fn a_lone_append_synced_inline_does_not_wake_its_own_task() {
         }
     }
     assert_eq!(counter.0.load(Ordering::SeqCst), 0, "woken needlessly");
+}
+
+#[test]
+fn a_lone_append_syncs_inline_only_while_its_thread_serves_nothing_else() {
+    // A server thread that owns connections counts them: with another one open, an fdatasync
+    // on the thread would hold it up, so the pool takes the sync.
+    let (hook, synced_on) = thread_recording_hook();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = open_always(dir.path(), Some(hook));
+    let pool = SyncPool::new(2);
+    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(1));
+    SyncPool::count_requests_on_this_thread(Arc::clone(&connections));
+    append_async(&log, &pool, &[record(0)]).expect("durable");
+    connections.store(2, Ordering::SeqCst);
+    append_async(&log, &pool, &[record(1)]).expect("durable");
+    let me = std::thread::current().id();
+    let threads = synced_on.lock().expect("lock").clone();
+    assert_eq!(threads.len(), 2, "one fdatasync per lone append");
+    assert_eq!(threads[0], me, "alone on its thread: synced inline");
+    assert_ne!(
+        threads[1], me,
+        "another connection on the thread: synced by the pool"
+    );
 }
