@@ -224,6 +224,9 @@ pub(crate) struct RequestGuard(Conn);
 
 impl Drop for RequestGuard {
     fn drop(&mut self) {
+        if let Some(load) = &self.0.0.thread_load {
+            load.fetch_sub(1, Ordering::AcqRel);
+        }
         let a = &self.0.0.activity;
         if a.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
             a.head_started.store(0, Ordering::Relaxed);
@@ -238,7 +241,7 @@ struct Inner {
     /// Returned to the listener when the connection and every handle to it are gone.
     _permit: OwnedSemaphorePermit,
     activity: Activity,
-    /// The serving thread's count of open connections, this one included (see `threads.rs`).
+    /// The serving thread's load: open connections and requests in progress (see `threads.rs`).
     thread_load: Option<Arc<AtomicUsize>>,
 }
 
@@ -261,6 +264,9 @@ impl Conn {
 
     /// Marks a request in progress until the guard is dropped.
     pub(crate) fn request_started(&self) -> RequestGuard {
+        if let Some(load) = &self.0.thread_load {
+            load.fetch_add(1, Ordering::AcqRel);
+        }
         self.0.activity.in_flight.fetch_add(1, Ordering::AcqRel);
         self.0.activity.head_started.store(0, Ordering::Relaxed);
         RequestGuard(self.clone())

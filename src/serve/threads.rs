@@ -6,11 +6,12 @@
 //! that worker's wake-up and search take the core the client needs, which measured ~40 µs of a
 //! single-message produce's ~250 µs. A thread that owns its connections wakes nobody.
 //!
-//! Each thread counts its open connections and tells the storage's sync pool
-//! ([`driftq_core::storage::SyncPool::count_requests_on_this_thread`]), so that a lone append
-//! syncs on the thread only while its connection is the thread's only one: an fdatasync there
-//! would hold up every other connection of the thread — requests in progress are not enough to
-//! count, as the next request of another connection may not have been read yet.
+//! Each thread counts its open connections and their requests in progress and tells the
+//! storage's sync pool ([`driftq_core::storage::SyncPool::count_load_on_this_thread`]), so that a
+//! lone append syncs on the thread only while it is all the thread has — one connection, one
+//! request: an fdatasync there would hold up everything else on the thread. Requests alone are
+//! not enough to count (another connection's next request may not have been read yet), nor
+//! connections alone (one HTTP/2 connection carries many requests).
 //!
 //! Invariant: a job given to a thread runs on it; if the thread is gone, [`ConnThreads::deal`]
 //! gives the job back and the caller runs it where it is.
@@ -26,11 +27,12 @@ use tokio::sync::mpsc;
 pub(crate) type Job = Box<dyn FnOnce() + Send>;
 
 thread_local! {
-    /// The open connections of this connection thread (`None` on other threads).
+    /// Open connections plus requests in progress on this connection thread (`None` elsewhere).
     static LOAD: RefCell<Option<Arc<AtomicUsize>>> = const { RefCell::new(None) };
 }
 
-/// The counter of open connections on the calling thread, if it is a connection thread.
+/// The calling thread's count of open connections plus requests in progress, if it is a
+/// connection thread.
 pub(crate) fn this_thread_load() -> Option<Arc<AtomicUsize>> {
     LOAD.with(|l| l.borrow().clone())
 }
@@ -86,7 +88,8 @@ fn run(mut jobs: mpsc::UnboundedReceiver<Job>) {
         }
     };
     let load = Arc::new(AtomicUsize::new(0));
-    SyncPool::count_requests_on_this_thread(Arc::clone(&load));
+    // Alone: the caller's connection and its request.
+    SyncPool::count_load_on_this_thread(Arc::clone(&load), 2);
     LOAD.with(|l| *l.borrow_mut() = Some(load));
     runtime.block_on(async move {
         while let Some(job) = jobs.recv().await {

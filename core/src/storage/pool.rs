@@ -25,9 +25,9 @@ use super::StorageError;
 use super::log::{DurablePoll, PartitionLog};
 
 thread_local! {
-    /// Requests in progress on this thread, when the server counts them (see
-    /// [`SyncPool::count_requests_on_this_thread`]).
-    static THREAD_LOAD: RefCell<Option<Arc<AtomicUsize>>> = const { RefCell::new(None) };
+    /// This thread's load and the load at which a caller is alone on it, when the server
+    /// counts them (see [`SyncPool::count_load_on_this_thread`]).
+    static THREAD_LOAD: RefCell<Option<(Arc<AtomicUsize>, usize)>> = const { RefCell::new(None) };
 }
 
 /// Threads that run group commits claimed by async waiters.
@@ -135,12 +135,12 @@ impl SyncPool {
 
     /// Claims the right to sync inline: granted only while no other group commit runs in the
     /// process, so that one thread blocked in an fdatasync never holds up another log's, and —
-    /// on a thread whose requests are counted — while the caller's is its only request.
+    /// on a thread whose load is counted — while the caller is alone on it.
     fn try_inline(&self) -> bool {
         let alone_here = THREAD_LOAD.with(|load| {
             load.borrow()
                 .as_ref()
-                .is_none_or(|n| n.load(Ordering::Acquire) <= 1)
+                .is_none_or(|(n, alone)| n.load(Ordering::Acquire) <= *alone)
         });
         alone_here
             && self
@@ -159,12 +159,12 @@ impl SyncPool {
         self.running.fetch_sub(1, Ordering::AcqRel);
     }
 
-    /// Tells every pool that `load` counts the requests in progress on the calling thread (a
-    /// server thread with connections of its own): a lone append then syncs inline only while
-    /// its request is the thread's only one, as an fdatasync on the thread would hold up the
-    /// others.
-    pub fn count_requests_on_this_thread(load: Arc<AtomicUsize>) {
-        THREAD_LOAD.with(|l| *l.borrow_mut() = Some(load));
+    /// Tells every pool that `load` counts the work open on the calling thread (a server thread
+    /// with connections of its own: connections and requests in progress), and that a caller is
+    /// alone on it while `load` is at most `alone` (its own connection and request): a lone append
+    /// then syncs inline only then, as an fdatasync on the thread would hold up the rest.
+    pub fn count_load_on_this_thread(load: Arc<AtomicUsize>, alone: usize) {
+        THREAD_LOAD.with(|l| *l.borrow_mut() = Some((load, alone)));
     }
 
     /// Runs what is queued, stops the threads and waits for them. Syncs claimed later run on

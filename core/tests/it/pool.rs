@@ -351,10 +351,11 @@ fn a_lone_append_syncs_inline_only_while_its_thread_serves_nothing_else() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = open_always(dir.path(), Some(hook));
     let pool = SyncPool::new(2);
-    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(1));
-    SyncPool::count_requests_on_this_thread(Arc::clone(&connections));
+    // Its connection and its request; then another connection too.
+    let load = Arc::new(std::sync::atomic::AtomicUsize::new(2));
+    SyncPool::count_load_on_this_thread(Arc::clone(&load), 2);
     append_async(&log, &pool, &[record(0)]).expect("durable");
-    connections.store(2, Ordering::SeqCst);
+    load.store(3, Ordering::SeqCst);
     append_async(&log, &pool, &[record(1)]).expect("durable");
     let me = std::thread::current().id();
     let threads = synced_on.lock().expect("lock").clone();
