@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::format::DecodeError;
+use super::format::{BatchHeader, DecodeError};
 use super::index::{self, IndexPlanner, OFFSET_ENTRY_LEN, OffsetEntry, TIME_ENTRY_LEN, TimeEntry};
 use super::segment::{
     self, SegmentWalker, WalkItem, index_file_name, list_segments, parse_log_file_name,
@@ -212,16 +212,21 @@ fn report_torn_or(
     torn
 }
 
-/// Reports a batch whose checksum fails and whose records do not decode either (a torn tail
-/// when [`report_torn_or`] says so). Whether it was torn.
-fn report_damaged_batch(
+/// Reports a batch whose checksum fails, with `undecodable` when its records do not decode
+/// either (a torn tail when [`report_torn_or`] says so). Whether it was torn.
+fn report_checksum_failure(
     path: &Path,
     position: u64,
-    base_offset: u64,
-    error: &impl std::fmt::Display,
+    header: &BatchHeader,
     is_last: bool,
+    undecodable: Option<&DecodeError>,
     report: &mut VerifyReport,
 ) -> bool {
+    let base_offset = header.base_offset;
+    let found = match undecodable {
+        None => "a CRC mismatch (bytes changed after they were written)".to_owned(),
+        Some(e) => format!("a CRC mismatch, and the records do not decode ({e})"),
+    };
     report_torn_or(path, position, base_offset, is_last, report, |r| {
         r.problem(
             path,
@@ -229,30 +234,32 @@ fn report_damaged_batch(
             Some(base_offset),
             "checksum",
             "a batch whose CRC32C matches its bytes",
-            format!("a CRC mismatch, and the records do not decode ({error})"),
+            found,
         );
     })
 }
 
-/// Reports a batch whose checksum fails though its records decode (a torn tail when
-/// [`report_torn_or`] says so). Whether it was torn.
-fn report_crc_mismatch(
+/// Reports a batch that does not start at the offset the one before it ends at (or, first in
+/// its segment, at the segment's base offset).
+fn check_offset(
     path: &Path,
     position: u64,
     base_offset: u64,
-    is_last: bool,
+    next: u64,
+    first: bool,
     report: &mut VerifyReport,
-) -> bool {
-    report_torn_or(path, position, base_offset, is_last, report, |r| {
-        r.problem(
+) {
+    if base_offset != next {
+        let kind = if first { "file_name" } else { "offset_gap" };
+        report.problem(
             path,
             Some(position),
             Some(base_offset),
-            "checksum",
-            "a batch whose CRC32C matches its bytes",
-            "a CRC mismatch (bytes changed after they were written)",
+            kind,
+            format!("batch at offset {next}"),
+            format!("batch at offset {base_offset}"),
         );
-    })
+    }
 }
 
 /// Checks a segment's offset and time indexes against the entries its batches call for.
@@ -326,22 +333,12 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
                 let h = batch.header;
                 report.batches += 1;
                 report.records += batch.records.len() as u64;
-                if !crc_ok && report_crc_mismatch(path, position, h.base_offset, is_last, report) {
+                if !crc_ok && report_checksum_failure(path, position, &h, is_last, None, report) {
                     // A torn tail, as open will cut it: nothing after it is data.
                     clean_end = false;
                     break;
                 }
-                if h.base_offset != next {
-                    let kind = if first { "file_name" } else { "offset_gap" };
-                    report.problem(
-                        path,
-                        Some(position),
-                        Some(h.base_offset),
-                        kind,
-                        format!("batch at offset {next}"),
-                        format!("batch at offset {}", h.base_offset),
-                    );
-                }
+                check_offset(path, position, h.base_offset, next, first, report);
                 first = false;
                 let (oe, te) = planner.next_batch(position, h.base_offset, h.max_timestamp);
                 expected_index.extend(oe);
@@ -355,8 +352,7 @@ fn verify_segment(path: &Path, base: u64, is_last: bool, report: &mut VerifyRepo
             }) => {
                 clean_end = false;
                 report.batches += 1;
-                if report_damaged_batch(path, position, header.base_offset, &error, is_last, report)
-                {
+                if report_checksum_failure(path, position, &header, is_last, Some(&error), report) {
                     break;
                 }
                 first = false;

@@ -189,12 +189,7 @@ fn garbage_after_the_last_batch_is_a_torn_tail() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ends = write_batches(dir.path(), 2);
     let seg = log_files(dir.path())[0].clone();
-    OpenOptions::new()
-        .append(true)
-        .open(&seg)
-        .expect("open")
-        .write_all(&tail)
-        .expect("write");
+    append_to(&seg, &tail);
     let report = verify_partition(dir.path());
     assert_eq!(report.problems.len(), 1, "{report:?}");
     assert_eq!(report.problems[0].kind, "torn_tail");
@@ -205,14 +200,19 @@ fn garbage_after_the_last_batch_is_a_torn_tail() {
     assert_eq!(log.high_watermark(), 6);
 }
 
-/// Appends `len` zero bytes to `seg`: the space an active segment reserves ahead of its appends,
-/// as a crash leaves it.
-fn reserve_zeros(seg: &Path, len: usize) {
+/// Appends `bytes` to the segment log `seg`.
+fn append_to(seg: &Path, bytes: &[u8]) {
     OpenOptions::new()
         .append(true)
         .open(seg)
-        .and_then(|mut f| f.write_all(&vec![0u8; len]))
-        .expect("zeros");
+        .and_then(|mut f| f.write_all(bytes))
+        .expect("append to the segment");
+}
+
+/// Appends `len` zero bytes to `seg`: the space an active segment reserves ahead of its appends,
+/// as a crash leaves it.
+fn reserve_zeros(seg: &Path, len: usize) {
+    append_to(seg, &vec![0u8; len]);
 }
 
 #[test]
@@ -936,11 +936,7 @@ fn a_segment_holding_only_reserved_space_after_a_torn_one_leaves_that_one_the_ta
     let dir = tempfile::tempdir().expect("tempdir");
     let ends = write_batches(dir.path(), 2);
     let seg = log_files(dir.path())[0].clone();
-    OpenOptions::new()
-        .append(true)
-        .open(&seg)
-        .and_then(|mut f| f.write_all(b"\xde\xad torn"))
-        .expect("torn write");
+    append_to(&seg, b"\xde\xad torn");
     fs::write(
         dir.path().join(format!("{:020}.log", 6)),
         vec![0u8; 1 << 20],
