@@ -37,46 +37,84 @@ pub(crate) fn this_thread_load() -> Option<Arc<AtomicUsize>> {
     LOAD.with(|l| l.borrow().clone())
 }
 
-/// The threads, dealt connections in turn.
+/// The threads, each dealt the next connection when it is the least loaded.
 pub(crate) struct ConnThreads {
-    queues: Vec<mpsc::UnboundedSender<Job>>,
+    threads: Vec<Thread>,
+    /// Where the search for the least loaded thread starts: ties go round in turn.
     next: AtomicUsize,
+}
+
+struct Thread {
+    queue: mpsc::UnboundedSender<Job>,
+    /// Its open connections plus requests in progress (the counter it tells the sync pool).
+    load: Arc<AtomicUsize>,
+    /// Connections dealt to it and not yet running there: a burst of accepts must not all go to
+    /// the thread that looked idle first.
+    arriving: Arc<AtomicUsize>,
+}
+
+impl Thread {
+    fn weight(&self) -> usize {
+        self.load.load(Ordering::Acquire) + self.arriving.load(Ordering::Acquire)
+    }
 }
 
 impl ConnThreads {
     /// Starts `count` threads. A thread that cannot start is left out; with none at all every
     /// job runs where it is dealt.
     pub(crate) fn start(count: usize) -> Self {
-        let mut queues = Vec::new();
+        let mut threads = Vec::new();
         for i in 0..count {
-            let (send, receive) = mpsc::unbounded_channel::<Job>();
+            let (queue, receive) = mpsc::unbounded_channel::<Job>();
+            let load = Arc::new(AtomicUsize::new(0));
+            let for_thread = Arc::clone(&load);
             let started = std::thread::Builder::new()
                 .name(format!("driftq-conn-{i}"))
-                .spawn(move || run(receive));
+                .spawn(move || run(receive, for_thread));
             match started {
-                Ok(_) => queues.push(send),
+                Ok(_) => threads.push(Thread {
+                    queue,
+                    load,
+                    arriving: Arc::new(AtomicUsize::new(0)),
+                }),
                 Err(e) => tracing::warn!(error = %e, "cannot start a connection thread"),
             }
         }
         Self {
-            queues,
+            threads,
             next: AtomicUsize::new(0),
         }
     }
 
-    /// Gives `job` to the next thread in turn; back to the caller when no thread takes it.
+    /// Gives `job` to the least loaded thread (round robin among equals): without work stealing
+    /// between threads, two busy connections on one thread while the other idles would halve
+    /// what they get. Back to the caller when no thread takes it.
     pub(crate) fn deal(&self, job: Job) -> Result<(), Job> {
-        if self.queues.is_empty() {
+        let n = self.threads.len();
+        if n == 0 {
             return Err(job);
         }
-        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.queues.len();
-        self.queues[turn].send(job).map_err(|e| e.0)
+        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        let Some(thread) = (0..n)
+            .map(|i| &self.threads[(first + i) % n])
+            .min_by_key(|t| t.weight())
+        else {
+            return Err(job);
+        };
+        thread.arriving.fetch_add(1, Ordering::AcqRel);
+        let arrived = Arc::clone(&thread.arriving);
+        let job: Job = Box::new(move || {
+            arrived.fetch_sub(1, Ordering::AcqRel);
+            job();
+        });
+        // Given back, the job still takes itself off `arriving` wherever it runs.
+        thread.queue.send(job).map_err(|e| e.0)
     }
 }
 
 /// A connection thread: runs the jobs it is given until every sender is gone. The connections
 /// they spawned have ended by then (the server drops its senders after its graceful stop).
-fn run(mut jobs: mpsc::UnboundedReceiver<Job>) {
+fn run(mut jobs: mpsc::UnboundedReceiver<Job>, load: Arc<AtomicUsize>) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -87,7 +125,6 @@ fn run(mut jobs: mpsc::UnboundedReceiver<Job>) {
             return;
         }
     };
-    let load = Arc::new(AtomicUsize::new(0));
     // Alone: the caller's connection and its request.
     SyncPool::count_load_on_this_thread(Arc::clone(&load), 2);
     LOAD.with(|l| *l.borrow_mut() = Some(load));
@@ -96,4 +133,46 @@ fn run(mut jobs: mpsc::UnboundedReceiver<Job>) {
             job();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deals one job and returns the name of the thread it ran on.
+    fn dealt_to(threads: &ConnThreads) -> String {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job: Job = Box::new(move || {
+            let name = std::thread::current().name().unwrap_or_default().to_owned();
+            let _ = tx.send(name);
+        });
+        assert!(threads.deal(job).is_ok(), "a thread takes it");
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the job ran")
+    }
+
+    #[test]
+    fn a_connection_goes_to_the_least_loaded_thread_and_equals_take_turns() {
+        let threads = ConnThreads::start(2);
+        let a = dealt_to(&threads);
+        let b = dealt_to(&threads);
+        assert_ne!(a, b, "equal threads take turns");
+        // The first thread now carries a busy connection: the next ones go to the other.
+        let busy = threads
+            .threads
+            .iter()
+            .position(|t| t.load.load(Ordering::Acquire) == 0)
+            .expect("a thread");
+        threads.threads[busy].load.fetch_add(3, Ordering::AcqRel);
+        let idle = format!("driftq-conn-{}", 1 - busy);
+        assert_eq!(dealt_to(&threads), idle);
+        assert_eq!(dealt_to(&threads), idle);
+    }
+
+    #[test]
+    fn without_threads_a_job_is_given_back() {
+        let threads = ConnThreads::start(0);
+        let job: Job = Box::new(|| {});
+        assert!(threads.deal(job).is_err());
+    }
 }
