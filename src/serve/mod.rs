@@ -120,6 +120,8 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
         tracing::info!(path = %path.display(), "auth file loaded");
     }
     protected_mode(&config, addr)?;
+    // Refused before anything is opened, like the address.
+    threads::checked_count(config.conn_threads).map_err(usage)?;
     let tls = server_tls(&config)?;
     if config.reset {
         reset_data_dir(&config.data_dir)?;
@@ -277,9 +279,8 @@ fn connection_limits(config: &ServeConfig) -> anyhow::Result<(usize, usize)> {
         .unwrap_or(u64::MAX);
     let cap =
         conn::checked_cap(config.max_connections, nofile).map_err(driftq_cli::ExitError::usage)?;
-    let conn_threads = config.conn_threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let conn_threads =
+        threads::checked_count(config.conn_threads).map_err(driftq_cli::ExitError::usage)?;
     tracing::info!(
         max_connections = cap,
         open_file_limit = nofile,

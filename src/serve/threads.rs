@@ -37,6 +37,20 @@ pub(crate) fn this_thread_load() -> Option<Arc<AtomicUsize>> {
     LOAD.with(|l| l.borrow().clone())
 }
 
+/// More connection threads than this is a typo, not a tuning.
+const MAX_THREADS: usize = 1024;
+
+/// How many connection threads `--conn-threads` asks for: one per core when it does not say.
+pub(crate) fn checked_count(asked: Option<usize>) -> Result<usize, String> {
+    match asked {
+        Some(n) if n > MAX_THREADS => Err(format!(
+            "--conn-threads {n}: at most {MAX_THREADS} (0 serves every connection on the shared runtime)"
+        )),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)),
+    }
+}
+
 /// The threads, each dealt the next connection when it is the least loaded.
 pub(crate) struct ConnThreads {
     threads: Vec<Thread>,

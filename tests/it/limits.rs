@@ -228,3 +228,24 @@ fn connections_are_served_with_and_without_connection_threads() {
         assert_eq!(stats["topics"][0]["messages"], 120, "{args:?}: {stats}");
     }
 }
+
+#[test]
+fn too_many_connection_threads_is_a_usage_error_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    crate::support::driftq()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--conn-threads",
+            "5000",
+            "--data-dir",
+        ])
+        .arg(dir.path().join("data"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--conn-threads 5000: at most 1024",
+        ));
+    assert!(!dir.path().join("data").exists(), "nothing was written");
+}
