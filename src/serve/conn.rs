@@ -59,16 +59,11 @@ impl Handoff {
     /// The connection, registered with the calling thread's runtime; it counts on the thread's
     /// load while it is open, when that is a connection thread.
     pub(crate) fn into_conn(self) -> io::Result<Conn> {
-        let stream = TcpStream::from_std(self.stream)?;
-        let thread_load = crate::serve::threads::this_thread_load();
-        if let Some(load) = &thread_load {
-            load.fetch_add(1, Ordering::AcqRel);
-        }
         let inner = Inner {
-            stream,
+            stream: TcpStream::from_std(self.stream)?,
             _permit: self.permit,
             activity: Activity::new(),
-            thread_load,
+            load: LoadShare::add(crate::serve::threads::this_thread_load()),
         };
         Ok(Conn(Arc::new(inner)))
     }
@@ -220,13 +215,13 @@ impl Activity {
 /// Held while a request is in progress on its connection: from the handler's start until the
 /// response body is dropped (so a stream or a long poll is never idle).
 #[derive(Debug)]
-pub(crate) struct RequestGuard(Conn);
+pub(crate) struct RequestGuard(
+    Conn,
+    #[expect(dead_code, reason = "held, not read")] LoadShare,
+);
 
 impl Drop for RequestGuard {
     fn drop(&mut self) {
-        if let Some(load) = &self.0.0.thread_load {
-            load.fetch_sub(1, Ordering::AcqRel);
-        }
         let a = &self.0.0.activity;
         if a.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
             a.head_started.store(0, Ordering::Relaxed);
@@ -241,14 +236,28 @@ struct Inner {
     /// Returned to the listener when the connection and every handle to it are gone.
     _permit: OwnedSemaphorePermit,
     activity: Activity,
-    /// The serving thread's load: open connections and requests in progress (see `threads.rs`).
-    thread_load: Option<Arc<AtomicUsize>>,
+    /// This connection's share of its serving thread's load (see `threads.rs`).
+    load: LoadShare,
 }
 
-impl Drop for Inner {
+/// One unit of a connection thread's load (an open connection or a request in progress), held
+/// while it lasts: the count goes down however it ends, on whichever thread it is dropped.
+#[derive(Debug)]
+struct LoadShare(Option<Arc<AtomicUsize>>);
+
+impl LoadShare {
+    fn add(load: Option<Arc<AtomicUsize>>) -> Self {
+        if let Some(n) = &load {
+            n.fetch_add(1, Ordering::AcqRel);
+        }
+        Self(load)
+    }
+}
+
+impl Drop for LoadShare {
     fn drop(&mut self) {
-        if let Some(load) = &self.thread_load {
-            load.fetch_sub(1, Ordering::AcqRel);
+        if let Some(n) = &self.0 {
+            n.fetch_sub(1, Ordering::AcqRel);
         }
     }
 }
@@ -264,12 +273,10 @@ impl Conn {
 
     /// Marks a request in progress until the guard is dropped.
     pub(crate) fn request_started(&self) -> RequestGuard {
-        if let Some(load) = &self.0.thread_load {
-            load.fetch_add(1, Ordering::AcqRel);
-        }
+        let load = LoadShare::add(self.0.load.0.clone());
         self.0.activity.in_flight.fetch_add(1, Ordering::AcqRel);
         self.0.activity.head_started.store(0, Ordering::Relaxed);
-        RequestGuard(self.clone())
+        RequestGuard(self.clone(), load)
     }
 
     /// Whether the client has closed its side (FIN) or reset the connection, as the kernel

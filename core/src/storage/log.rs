@@ -1468,12 +1468,21 @@ fn rebuild_stale_indexes(
     Ok(())
 }
 
-/// How many records the batch at `position` says it holds (0 when even its header is torn).
-fn batch_record_count(file: &fs::File, position: u64) -> u64 {
+/// The header of the batch at `at` in a file of `len` bytes, if one is there and decodes.
+fn header_at(file: &File, at: u64, len: u64) -> io::Result<Option<format::BatchHeader>> {
     let mut head = [0u8; format::HEADER_LEN];
-    file.read_exact_at(&mut head, position)
+    if len.saturating_sub(at) < head.len() as u64 {
+        return Ok(None);
+    }
+    file.read_exact_at(&mut head, at)?;
+    Ok(format::decode_header(&head).ok())
+}
+
+/// How many records the batch at `position` says it holds (0 when even its header is torn).
+fn batch_record_count(file: &fs::File, position: u64, len: u64) -> u64 {
+    header_at(file, position, len)
         .ok()
-        .and_then(|()| format::decode_header(&head).ok())
+        .flatten()
         .map_or(0, |h| u64::from(h.record_count))
 }
 
@@ -1515,8 +1524,6 @@ struct SegmentOutcome {
     dropped_later: bool,
 }
 
-/// Scans one segment batch by batch, handles a torn tail or damage, and rebuilds its indexes if
-/// they disagree with the log.
 /// A segment's log opened for recovery, and its length.
 fn open_segment_rw(path: &Path) -> Result<(File, u64), StorageError> {
     let file = OpenOptions::new()
@@ -1531,6 +1538,8 @@ fn open_segment_rw(path: &Path) -> Result<(File, u64), StorageError> {
     Ok((file, len))
 }
 
+/// Scans one segment batch by batch, handles a torn tail or damage, and rebuilds its indexes if
+/// they disagree with the log.
 fn recover_segment(
     dir: &Path,
     base: u64,
@@ -1606,7 +1615,7 @@ fn recover_segment(
                 },
             });
         }
-        let records = batch_record_count(&file, position);
+        let records = batch_record_count(&file, position, file_len);
         let bad_end = bad_bytes_end(&file, position, file_len)
             .map_err(|e| io_err(format!("read {}", path.display()), e))?;
         let kept_at = cut_tail(dir, path, &file, position, bad_end, next_offset)?;
@@ -1677,26 +1686,16 @@ fn starts_with_magic(file: &File, at: u64, len: u64) -> io::Result<bool> {
 /// Where the batch at `at` ends, when its header decodes and the file holds as many bytes as it
 /// says.
 fn whole_batch_end(file: &File, at: u64, len: u64) -> io::Result<Option<u64>> {
-    let mut head = [0u8; format::HEADER_LEN];
-    if len.saturating_sub(at) < head.len() as u64 {
-        return Ok(None);
-    }
-    file.read_exact_at(&mut head, at)?;
-    Ok(match format::decode_header(&head) {
-        Ok(h) if at + u64::from(h.length) <= len => Some(at + u64::from(h.length)),
-        _ => None,
-    })
+    Ok(header_at(file, at, len)?
+        .map(|h| at + u64::from(h.length))
+        .filter(|end| *end <= len))
 }
 
 /// Where the bytes a cut at `at` keeps aside end: the batch there as far as the file holds it,
 /// and whatever is written after it — not the zeros of space reserved ahead, never written.
 fn bad_bytes_end(file: &File, at: u64, len: u64) -> io::Result<u64> {
-    let mut head = [0u8; format::HEADER_LEN];
-    let header = (len.saturating_sub(at) >= head.len() as u64)
-        .then(|| file.read_exact_at(&mut head, at))
-        .transpose()?
-        .and_then(|()| format::decode_header(&head).ok());
-    let batch_end = len.min(at + header.map_or(head.len() as u64, |h| u64::from(h.length)));
+    let span = header_at(file, at, len)?.map_or(format::HEADER_LEN as u64, |h| u64::from(h.length));
+    let batch_end = len.min(at + span);
     Ok(segment::written_end(file, at, len)?.max(batch_end))
 }
 

@@ -94,7 +94,8 @@ pub fn verify_partition(dir: &Path) -> VerifyReport {
     }
     let mut expected_next: Option<u64> = None;
     // Empty segments at the end (or holding only reserved space) are what a crash right after
-    // a roll leaves (open removes them): the segment before them is the end of the log, where a torn tail may be.
+    // a roll leaves (open removes them): the segment before them is the end of the log, where a
+    // torn tail may be.
     let count = segments
         .iter()
         .rposition(|(_, p)| !segment::holds_no_batch(p).unwrap_or(false))
@@ -182,17 +183,19 @@ fn report_bad_batch(
     );
 }
 
-/// Reports a batch whose checksum fails (its header whole): a torn tail when open would call it
-/// one — the last batch of the last segment, with zeros where its write never landed (in space
-/// reserved ahead a torn write keeps its length) — and `damage` otherwise. Whether it was torn.
-fn report_torn_or(
+/// Reports a batch whose checksum fails (its header whole), with `undecodable` when its records
+/// do not decode either: a torn tail when open would call it one — the last batch of the last
+/// segment, with zeros where its write never landed (in space reserved ahead a torn write keeps
+/// its length) — and a checksum problem otherwise. Whether it was torn.
+fn report_checksum_failure(
     path: &Path,
     position: u64,
-    base_offset: u64,
+    header: &BatchHeader,
     is_last: bool,
+    undecodable: Option<&DecodeError>,
     report: &mut VerifyReport,
-    damage: impl FnOnce(&mut VerifyReport),
 ) -> bool {
+    let base_offset = header.base_offset;
     let mismatch = DecodeError::Corrupt("checksum mismatch".into());
     let torn = is_last
         && std::fs::File::open(path)
@@ -206,37 +209,21 @@ fn report_torn_or(
             .unwrap_or(false);
     if torn {
         report_bad_batch(path, position, base_offset, &mismatch, None, true, report);
-    } else {
-        damage(report);
+        return true;
     }
-    torn
-}
-
-/// Reports a batch whose checksum fails, with `undecodable` when its records do not decode
-/// either (a torn tail when [`report_torn_or`] says so). Whether it was torn.
-fn report_checksum_failure(
-    path: &Path,
-    position: u64,
-    header: &BatchHeader,
-    is_last: bool,
-    undecodable: Option<&DecodeError>,
-    report: &mut VerifyReport,
-) -> bool {
-    let base_offset = header.base_offset;
     let found = match undecodable {
         None => "a CRC mismatch (bytes changed after they were written)".to_owned(),
         Some(e) => format!("a CRC mismatch, and the records do not decode ({e})"),
     };
-    report_torn_or(path, position, base_offset, is_last, report, |r| {
-        r.problem(
-            path,
-            Some(position),
-            Some(base_offset),
-            "checksum",
-            "a batch whose CRC32C matches its bytes",
-            found,
-        );
-    })
+    report.problem(
+        path,
+        Some(position),
+        Some(base_offset),
+        "checksum",
+        "a batch whose CRC32C matches its bytes",
+        found,
+    );
+    false
 }
 
 /// Reports a batch that does not start at the offset the one before it ends at (or, first in
