@@ -23,6 +23,7 @@ mod state;
 mod stream;
 mod threads;
 mod tls;
+mod wakeups;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -34,7 +35,7 @@ use driftq_cli::serve_args::ServeConfig;
 use driftq_core::broker::dirlock::DataDirLock;
 use driftq_core::broker::{Broker, BrokerConfig, Router, RuleRouter};
 use driftq_core::storage::{Durability, SyncObserver};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use clock::now_ms;
 use state::AppState;
@@ -211,7 +212,7 @@ async fn serve(
     let state = AppState {
         broker: Arc::clone(&broker),
         config: Arc::new(config.clone()),
-        activity: Arc::new(Notify::new()),
+        wakeups: Arc::new(wakeups::Wakeups::default()),
         shutdown: shutdown_rx.clone(),
         metrics,
         started,
@@ -419,7 +420,7 @@ async fn tick_loop(state: AppState, durability: Durability) {
             Ok(Err(e)) => tracing::error!(error = %e, "tick failed"),
             Err(e) => tracing::error!(error = %e, "tick panicked"),
         }
-        state.activity.notify_waiters();
+        state.wakeups.everyone();
     }
 }
 

@@ -5,9 +5,10 @@ use std::time::Instant;
 
 use driftq_cli::serve_args::ServeConfig;
 use driftq_core::broker::Broker;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use super::error::ApiResult;
+use super::wakeups::Wakeups;
 use super::{auth, disk, metrics};
 
 /// Shared by every handler.
@@ -15,8 +16,8 @@ use super::{auth, disk, metrics};
 pub(crate) struct AppState {
     pub broker: Arc<Broker>,
     pub config: Arc<ServeConfig>,
-    /// Woken after anything that can make messages deliverable (produce, nack, tick).
-    pub activity: Arc<Notify>,
+    /// Rung after anything that can make messages deliverable (produce, ack, nack, tick).
+    pub wakeups: Arc<Wakeups>,
     pub shutdown: watch::Receiver<bool>,
     pub metrics: Arc<metrics::Metrics>,
     pub started: Instant,

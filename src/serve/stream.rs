@@ -32,6 +32,7 @@ use super::auth::{Caller, StreamSlot};
 use super::conn::Conn;
 use super::dialect::Dialect;
 use super::error::{ApiError, ApiResult};
+use super::wakeups::Wait;
 use crate::serve::clock::now_ms;
 use crate::serve::state::AppState;
 
@@ -265,7 +266,7 @@ impl ConsumeStream {
             return Some(Bytes::from_static(b"\n"));
         }
         let mut shutdown = self.state.shutdown.clone();
-        let activity = std::sync::Arc::clone(&self.state.activity);
+        let bell = self.state.wakeups.bell(&self.who.topic, &self.who.group);
         loop {
             if *shutdown.borrow() {
                 return None;
@@ -275,9 +276,14 @@ impl ConsumeStream {
                 self.ended = true;
                 return Some(line);
             }
-            let notified = activity.notified();
+            // Made before looking, so a ring while this looks is not missed. Only a stream with
+            // room queues for messages: a ring for one consumer may then pick this one (it
+            // passes the ring on if it leases anyway).
+            let settled = bell.settled.notified();
             let room = self.room();
+            let mut arrived = std::pin::pin!(bell.arrived.notified());
             if room > 0 {
+                arrived.as_mut().enable();
                 match lease(
                     &self.state,
                     Dialect::DriftQ,
@@ -303,15 +309,27 @@ impl ConsumeStream {
                     }
                 }
             }
+            // At its prefetch bound it waits for an ack to make room, else for messages, and
+            // for acks too while the group holds messages back until leases are settled.
+            let w = &self.who;
+            let wait = if room == 0 {
+                Wait::Settled
+            } else if self.state.broker.waits_on_settling(&w.topic, &w.group) {
+                Wait::Either
+            } else {
+                Wait::Arrived
+            };
             tokio::select! {
-                () = notified => {}
+                () = wait.until(arrived, settled) => {}
                 () = tokio::time::sleep(IDLE_RECHECK) => {}
                 _ = shutdown.changed() => return None,
                 _ = self.access.policy.changed() => {}
             }
             // Woken, maybe by another connection's ack: a close that came before it may not
-            // have reached hyper yet, so ask the socket before leasing again.
+            // have reached hyper yet, so ask the socket before leasing again. A ring meant for
+            // one consumer goes on to another.
             if self.conn.as_ref().is_some_and(Conn::client_gone) {
+                bell.arrived.notify_one();
                 return None;
             }
             if self.last_sent.elapsed() >= HEARTBEAT {

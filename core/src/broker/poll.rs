@@ -128,6 +128,24 @@ impl Broker {
             .collect())
     }
 
+    /// Whether `group` may hold messages back until some of its leases are settled: a partition
+    /// is at the in-flight bound, or the topic is ordered by key and a key's next message waits
+    /// for the ack of the one leased. A consumer that found nothing then waits for settlements
+    /// as well as for new messages. Only a hint: the answer may change at once.
+    pub fn waits_on_settling(&self, topic: &str, group: &str) -> bool {
+        let Ok(t) = self.topic(topic) else {
+            return false;
+        };
+        let ordered = t.ordering() == TopicOrdering::Key;
+        let groups = lock(&t.groups);
+        groups.get(group).is_some_and(|g| {
+            g.partitions.iter().any(|gp| {
+                gp.inflight.len() >= self.config.max_inflight
+                    || (ordered && !gp.inflight.is_empty())
+            })
+        })
+    }
+
     /// Whether a poll of `group` would start reading below some partition's active segment
     /// (its cursor, a due retry or a released head is there; a group not created yet starts at the low
     /// watermark). Such reads may go to the disk, so an async caller runs the poll where it may

@@ -23,6 +23,7 @@ use crate::serve::extract::{
 use crate::serve::json as wire;
 use crate::serve::state::AppState;
 use crate::serve::stream;
+use crate::serve::wakeups::Wait;
 use driftq_core::auth::Action;
 
 pub(crate) const DEFAULT_LEASE_MS: i64 = 2_000;
@@ -179,8 +180,13 @@ pub(crate) async fn poll(
     // A client that disconnects while this waits makes hyper drop this future: it takes nothing.
     // Woken by another connection, the poll asks the socket too, as the stream does.
     let conn = conn_of(peer);
+    let bell = state.wakeups.bell(&who.topic, &who.group);
     loop {
-        let notified = state.activity.notified();
+        // Made and enabled before looking: a ring while this looks is not missed, and a ring
+        // that picks this one while it leases anyway is passed on when it is dropped.
+        let settled = bell.settled.notified();
+        let mut arrived = std::pin::pin!(bell.arrived.notified());
+        arrived.as_mut().enable();
         let ds = stream::lease(
             &state,
             Dialect::Resource,
@@ -205,8 +211,13 @@ pub(crate) async fn poll(
             return Ok(resp);
         }
         let mut shutdown = state.shutdown.clone();
+        let wait = if state.broker.waits_on_settling(&who.topic, &who.group) {
+            Wait::Either
+        } else {
+            Wait::Arrived
+        };
         tokio::select! {
-            () = notified => {}
+            () = wait.until(arrived, settled) => {}
             () = tokio::time::sleep((deadline - now).min(Duration::from_millis(250))) => {}
             _ = shutdown.changed() => {}
         }
@@ -216,6 +227,7 @@ pub(crate) async fn poll(
             .as_ref()
             .is_some_and(crate::serve::conn::Conn::client_gone)
         {
+            bell.arrived.notify_one();
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "CLIENT_GONE",

@@ -109,7 +109,7 @@ pub(crate) async fn replay_dlq(
         b.dlq_replay(&req, now)
     })
     .await?;
-    state.activity.notify_waiters();
+    state.wakeups.everyone();
     let failed = items.iter().filter(|i| i.error.is_some()).count();
     let selected = items.len();
     let items: Vec<ReplayedItem> = items

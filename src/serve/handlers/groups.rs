@@ -138,7 +138,7 @@ pub(crate) async fn seek(
         b.seek(&topic, &group, req.partition, to, req.force, now)
     })
     .await?;
-    state.activity.notify_waiters();
+    state.wakeups.everyone();
     let moved = moves
         .into_iter()
         .map(|(partition, from, to)| Move {
@@ -170,7 +170,7 @@ pub(crate) async fn delete_group(
     })
     .await?;
     // Producers it held back may go on.
-    state.activity.notify_waiters();
+    state.wakeups.everyone();
     Ok(Json(GroupDeleted {
         dropped_leases: dropped as u64,
         group,

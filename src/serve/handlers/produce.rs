@@ -34,11 +34,32 @@ pub(crate) async fn produce_messages(
     topic: String,
     msgs: Vec<ProduceMessage>,
 ) -> Vec<Result<Produced, BrokerError>> {
-    state
+    let results = state
         .broker
         .produce(&topic, msgs, now_ms())
         .durable(&state.broker)
-        .await
+        .await;
+    wake_consumers(state, &results);
+    results
+}
+
+/// Wakes a consumer per message produced, in each group of the topic it landed on (a router
+/// or a target topic may have sent it elsewhere than asked).
+fn wake_consumers(state: &AppState, results: &[Result<Produced, BrokerError>]) {
+    let mut landed = results.iter().filter_map(|r| r.as_ref().ok());
+    let Some(first) = landed.next() else {
+        return;
+    };
+    let mut run = (first.topic.as_str(), 1);
+    for p in landed {
+        if p.topic == run.0 {
+            run.1 += 1;
+        } else {
+            state.wakeups.arrived(run.0, run.1);
+            run = (p.topic.as_str(), 1);
+        }
+    }
+    state.wakeups.arrived(run.0, run.1);
 }
 
 // ---- produce --------------------------------------------------------------------------------
@@ -218,7 +239,6 @@ pub(crate) async fn produce(
         .metrics
         .append_seconds
         .observe(started.elapsed().as_secs_f64());
-    state.activity.notify_waiters();
     let result = results
         .pop()
         .ok_or_else(|| ApiError::internal("no produce result"))?;
@@ -321,7 +341,6 @@ pub(crate) async fn produce_batch(
         .metrics
         .append_seconds
         .observe(started.elapsed().as_secs_f64());
-    state.activity.notify_waiters();
     // Written as text directly: this response is on the hot path of batch produce.
     let total = results.len();
     let mut failed = 0usize;

@@ -9,7 +9,7 @@ use driftq_core::api::settle::{AckBatchReply, Extended, Released};
 use driftq_core::api::settle::{AckBatchRequest, LeaseRequest, ReleaseRequest};
 use driftq_core::api::system::ErrorBody;
 use driftq_core::broker::release::HeldLease;
-use driftq_core::broker::{BrokerError, LeaseRef, NackAction};
+use driftq_core::broker::{BrokerError, LeaseRef, NackAction, dlq_topic_for};
 use serde_json::json;
 
 use crate::serve::auth::Caller;
@@ -159,8 +159,7 @@ fn ack_request(query: &Params, body: &[u8]) -> ApiResult<AckRequest> {
 pub(crate) async fn ack(State(state): State<AppState>, Settle(r): Settle) -> ApiResult<Response> {
     // Appended on this worker, durable without a parked thread (see `produce_messages`).
     durable(state.broker.ack(&r.lease(), now_ms()), Dialect::DriftQ).await?;
-    // An ack may release the next message of its key (topics ordered by key).
-    state.activity.notify_waiters();
+    wake_after_settling(&state, &r.topic, &r.group, 0);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -169,23 +168,25 @@ pub(crate) async fn ack_cumulative(
     State(state): State<AppState>,
     Settle(r): Settle,
 ) -> ApiResult<Response> {
+    let (topic, group) = (r.topic.clone(), r.group.clone());
     blocking(&state, Dialect::DriftQ, move |b, now| {
         b.ack_cumulative(&r.lease(), now)
     })
     .await?;
-    state.activity.notify_waiters();
+    wake_after_settling(&state, &topic, &group, 0);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[utoipa::path(post, path = "/v1/nack", tag = "settle", request_body(content = Option<LeaseRequest>), responses((status = 204, description = "nacked"), (status = 400, description = "invalid request", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn nack(State(state): State<AppState>, Settle(r): Settle) -> ApiResult<Response> {
     let action = nack_action(r.dead_letter, r.delay_ms)?;
+    let (topic, group) = (r.topic.clone(), r.group.clone());
     blocking(&state, Dialect::DriftQ, move |b, now| {
         let lease = r.lease();
         b.nack(&lease, &r.reason, action, now)
     })
     .await?;
-    state.activity.notify_waiters();
+    wake_after_settling(&state, &topic, &group, 1);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -260,6 +261,16 @@ pub(crate) async fn ack_and_nack(
     .await
 }
 
+/// Wakes the consumers of `group` that settling may let go on: those waiting for room or for
+/// messages the group held back, one per nacked message (back for redelivery), and one per
+/// nack on the DLQ (where a last attempt goes).
+fn wake_after_settling(state: &AppState, topic: &str, group: &str, nacks: usize) {
+    state.wakeups.settled(topic, group, nacks);
+    if nacks > 0 {
+        state.wakeups.arrived(&dlq_topic_for(topic), nacks);
+    }
+}
+
 /// Gives back leases a consumer took and never processed (a CLI interrupted before printing
 /// them): not an attempt, no error. Leases not held as named are skipped.
 #[utoipa::path(post, path = "/v1/topics/{topic}/groups/{group}/release", tag = "settle", params(("topic" = String, Path, description = "topic name"), ("group" = String, Path, description = "consumer group")), request_body = ReleaseRequest, responses((status = 200, body = Released), (status = 400, description = "invalid request", body = ErrorBody), (status = 404, description = "no such topic or group", body = ErrorBody)))]
@@ -283,7 +294,7 @@ pub(crate) async fn release(
         .broker
         .release(&topic, &group, req.owner.trim(), &leases, now_ms())
         .map_err(|e| ApiError::from_broker(e, Dialect::Resource))?;
-    state.activity.notify_waiters();
+    state.wakeups.settled(&topic, &group, released);
     Ok(ok_json(json!({
         "released": released,
         "skipped": leases.len() - released,
@@ -332,7 +343,8 @@ pub(crate) async fn ack_batch(
             nack,
         });
     }
-    let results = if items.iter().all(|it| it.nack.is_none()) {
+    let nacks = items.iter().filter(|it| it.nack.is_some()).count();
+    let results = if nacks == 0 {
         // Acks only: appended on this worker, durable without a parked thread.
         let acks: Vec<(&str, u32, u64)> = items
             .iter()
@@ -341,9 +353,9 @@ pub(crate) async fn ack_batch(
         let deferred = state.broker.ack_batch(&topic, &group, &acks, now_ms());
         durable(deferred, Dialect::Resource).await?
     } else {
-        ack_and_nack(&state, topic, group, items).await?
+        ack_and_nack(&state, topic.clone(), group.clone(), items).await?
     };
-    state.activity.notify_waiters();
+    wake_after_settling(&state, &topic, &group, nacks);
     // Written directly: a consumer acks every message, and a `Value` per item was measurable.
     let total = results.len();
     let mut failed = 0;

@@ -78,6 +78,65 @@ fn max_inflight_holds_messages_until_ack() {
     assert_eq!(next["messages"][0]["value"], "m2");
 }
 
+/// A message produced while streams wait wakes one waiting stream of each group, not every
+/// one: each group still gets every message exactly once, spread over its streams, and a long
+/// poll of another group waiting at the same time gets its first message.
+#[test]
+fn messages_produced_one_at_a_time_reach_each_group_once_across_its_waiting_streams() {
+    const MESSAGES: usize = 40;
+    let s = Server::start(&[]);
+    s.create_topic("t", 4);
+    let (tx, rx) = std::sync::mpsc::channel();
+    for (group, owner) in [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1")] {
+        let mut reader = StreamReader::open(&s, &format!("topic=t&group={group}&owner={owner}"));
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while let Some(Ok(line)) = reader.lines.next() {
+                let Ok(m) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                let at = (m["partition"].as_u64(), m["offset"].as_u64());
+                if tx.send((group, owner, at)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    let long_poll = std::thread::scope(|scope| {
+        let waiting = scope.spawn(|| {
+            s.poll(
+                "t",
+                "c",
+                &json!({"owner": "c1", "max": 1, "wait_ms": 30_000}),
+            )
+        });
+        for i in 0..MESSAGES {
+            let r = s.post(
+                "/v1/produce",
+                &json!({"topic": "t", "value": format!("m{i}")}),
+            );
+            assert_eq!(r.status(), 200);
+        }
+        waiting.join().expect("long poll")
+    });
+    assert_eq!(long_poll["messages"].as_array().map(Vec::len), Some(1));
+    let mut seen: std::collections::BTreeMap<&str, Vec<_>> = Default::default();
+    let mut owners = std::collections::BTreeSet::new();
+    for _ in 0..2 * MESSAGES {
+        let (group, owner, at) = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("every message reaches each group");
+        seen.entry(group).or_default().push(at);
+        owners.insert(owner);
+    }
+    for (group, mut ats) in seen {
+        ats.sort_unstable();
+        ats.dedup();
+        assert_eq!(ats.len(), MESSAGES, "group {group} got each message once");
+    }
+    assert!(owners.contains("b1") && owners.len() >= 2, "{owners:?}");
+}
+
 #[test]
 fn a_backlog_in_sealed_segments_is_consumed_in_order_by_pull_and_stream() {
     // Tiny segments: nearly every message is in a sealed segment, which polls read on the

@@ -13,6 +13,11 @@ fn a_topic_ordered_by_key_hands_out_each_keys_messages_one_at_a_time_in_order_ac
             "one per key; keyless messages are not ordered"
         );
         assert!(h.poll("o", "g", "c2", 10).is_empty());
+        assert!(
+            h.b().waits_on_settling("o", "g"),
+            "a consumer that found nothing waits for an ack to let a key's next message go"
+        );
+        assert!(!h.b().waits_on_settling("o", "g-never-polled"));
         assert_eq!(
             (
                 group_partition_of_o(&h).blocked_by_key,

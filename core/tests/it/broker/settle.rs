@@ -48,15 +48,21 @@ fn groups_are_independent_and_inflight_is_limited() {
     for i in 0..5 {
         h.produce("t", msg(&i.to_string()));
     }
+    assert!(!h.b().waits_on_settling("t", "g1"), "no group yet");
     let a = h.poll("t", "g1", "o", 10);
     assert_eq!(a.len(), 2, "max_inflight per partition");
     assert!(h.poll("t", "g1", "o", 10).is_empty());
+    assert!(
+        h.b().waits_on_settling("t", "g1"),
+        "a consumer that found nothing waits for an ack too"
+    );
     let b = h.poll("t", "g2", "o", 10);
     assert_eq!(
         b.iter().map(|d| d.message.offset).collect::<Vec<_>>(),
         vec![0, 1]
     );
     h.ack(&a[0]).expect("ack");
+    assert!(!h.b().waits_on_settling("t", "g1"));
     let next = h.poll("t", "g1", "o", 10);
     assert_eq!(
         next.iter().map(|d| d.message.offset).collect::<Vec<_>>(),
