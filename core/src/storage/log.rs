@@ -40,11 +40,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::format::{self, DecodeError, Record, StoredRecord};
+use super::format::{self, BatchHeader, DecodeError, Record, StoredRecord};
 use super::index::{self, IndexPlanner, OFFSET_ENTRY_LEN, OffsetEntry, TIME_ENTRY_LEN, TimeEntry};
 use super::segment::{
-    self, find_valid_batch_after, index_file_name, log_file_name, read_batch_at,
-    timeindex_file_name,
+    self, find_valid_batch_after, index_file_name, log_file_name, read_batch_at, read_header_at,
+    read_rest_of_batch, timeindex_file_name,
 };
 use super::{StorageError, io_err};
 
@@ -295,6 +295,11 @@ struct SegmentFiles {
     timeindex: File,
     /// Encoded index entries that follow the files' contents but are not written yet.
     unwritten_index: Mutex<UnwrittenIndex>,
+    /// Where the last read of this segment stopped: (the offset it would read next, the byte
+    /// position of the batch holding or starting at it). A consumer near the head reads next
+    /// exactly there, and a sparse index would make it read and skip batches before it. Batch
+    /// positions never change while the files are open, so the pair never goes stale.
+    resume: Mutex<Option<(u64, u64)>>,
 }
 
 #[derive(Debug, Default)]
@@ -352,6 +357,16 @@ impl SegmentFiles {
             unwritten.times.clear();
         }
         Ok(())
+    }
+
+    /// Remembers where a read of this segment stopped (see `resume`).
+    fn remember_resume(&self, next_offset: u64, position: u64) {
+        *lock(&self.resume) = Some((next_offset, position));
+    }
+
+    /// The position of the batch holding `offset` when the last read stopped right there.
+    fn resume_position(&self, offset: u64) -> Option<u64> {
+        lock(&self.resume).and_then(|(next, position)| (next == offset).then_some(position))
     }
 
     /// The last buffered `.index` entry at or before `offset`, if any (a binary search over the
@@ -1186,20 +1201,19 @@ impl PartitionLog {
             next = next.max(seg.files.base);
             let mut position = lookup_position(&seg.files, next)?;
             while position < seg.size && next < end && out.len() < max_records {
-                let header = match read_batch_at(&seg.files.log, position, seg.size, &mut buf) {
-                    Ok(Ok(h)) => h,
-                    Ok(Err(e)) => return Err(corrupt_at(&seg.files, position, next, &e)),
-                    Err(e) => {
-                        return Err(io_err(format!("read {}", seg.files.log_path.display()), e));
-                    }
-                };
                 let batch_pos = position;
+                let read = read_header_at(&seg.files.log, position, seg.size, &mut buf);
+                let header = checked_batch(&seg, position, next, read)?;
                 position += u64::from(header.length);
                 if header.next_offset() <= next {
+                    // Wholly before the offset sought: skipped by its length, unread.
                     continue;
                 }
-                // `read_batch_at` checked the CRC. Only the records this read can return are
-                // built; the rest are checked.
+                let read =
+                    read_rest_of_batch(&seg.files.log, batch_pos, seg.size, header, &mut buf);
+                checked_batch(&seg, batch_pos, next, read)?;
+                // The CRC is checked. Only the records this read can return are built; the rest
+                // are checked.
                 let records = format::decode_records(&header, &buf, next, max_records - out.len())
                     .map_err(|e| corrupt_at(&seg.files, batch_pos, next, &e))?;
                 for rec in records {
@@ -1208,12 +1222,19 @@ impl PartitionLog {
                     }
                     let size = rec.record.encoded_len();
                     if out.len() >= max_records || (!out.is_empty() && bytes + size > max_bytes) {
+                        seg.files.remember_resume(next, batch_pos);
                         return Ok(out);
                     }
                     bytes += size;
                     next = rec.offset + 1;
                     out.push(rec);
                 }
+                let resume_at = if next >= header.next_offset() {
+                    position
+                } else {
+                    batch_pos
+                };
+                seg.files.remember_resume(next, resume_at);
             }
             if next < seg.next_offset {
                 // This segment had nothing more that is visible yet.
@@ -1346,6 +1367,20 @@ impl PartitionLog {
     }
 }
 
+/// A batch read at `position` of `seg` by a reader seeking `offset`, its failures as errors.
+fn checked_batch(
+    seg: &Segment,
+    position: u64,
+    offset: u64,
+    read: io::Result<Result<BatchHeader, DecodeError>>,
+) -> Result<BatchHeader, StorageError> {
+    match read {
+        Ok(Ok(header)) => Ok(header),
+        Ok(Err(e)) => Err(corrupt_at(&seg.files, position, offset, &e)),
+        Err(e) => Err(io_err(format!("read {}", seg.files.log_path.display()), e)),
+    }
+}
+
 fn corrupt_at(files: &SegmentFiles, position: u64, offset: u64, e: &DecodeError) -> StorageError {
     StorageError::Corrupt {
         file: files.log_path.clone(),
@@ -1358,7 +1393,11 @@ fn corrupt_at(files: &SegmentFiles, position: u64, offset: u64, e: &DecodeError)
 /// Byte position of the last indexed batch at or before `offset` (binary search with `pread`, so
 /// index files are never held in memory).
 fn lookup_position(files: &SegmentFiles, offset: u64) -> Result<u64, StorageError> {
-    // Buffered entries all follow the written ones, so a hit there is the best one.
+    // Where the last read stopped is exact; buffered entries all follow the written ones, so a
+    // hit there is the best of the index.
+    if let Some(position) = files.resume_position(offset) {
+        return Ok(position);
+    }
     if let Some(position) = files.unwritten_position(offset) {
         return Ok(position);
     }
@@ -1415,6 +1454,7 @@ fn open_files(dir: &Path, base: u64) -> Result<SegmentFiles, StorageError> {
         timeindex: open_rw(&dir.join(timeindex_file_name(base)), true)?,
         log_path,
         unwritten_index: Mutex::new(UnwrittenIndex::default()),
+        resume: Mutex::new(None),
     })
 }
 

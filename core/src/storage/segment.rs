@@ -77,15 +77,38 @@ pub fn read_batch_at(
     file_len: u64,
     buf: &mut Vec<u8>,
 ) -> io::Result<Result<BatchHeader, DecodeError>> {
+    match read_header_at(file, position, file_len, buf)? {
+        Ok(header) => read_rest_of_batch(file, position, file_len, header, buf),
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// Reads and decodes only the header of the batch at `position` into `buf` (nothing checked by
+/// the CRC yet): a reader looking for a later offset skips the batch by its length without
+/// reading the rest.
+pub fn read_header_at(
+    file: &File,
+    position: u64,
+    file_len: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<Result<BatchHeader, DecodeError>> {
     let available = file_len.saturating_sub(position);
     let head_len = available.min(HEADER_LEN as u64) as usize;
     buf.clear();
     buf.resize(head_len, 0);
     file.read_exact_at(buf, position)?;
-    let header = match format::decode_header(buf) {
-        Ok(h) => h,
-        Err(e) => return Ok(Err(e)),
-    };
+    Ok(format::decode_header(buf))
+}
+
+/// Completes in `buf` the batch whose header [`read_header_at`] read there, and checks its CRC.
+pub fn read_rest_of_batch(
+    file: &File,
+    position: u64,
+    file_len: u64,
+    header: BatchHeader,
+    buf: &mut Vec<u8>,
+) -> io::Result<Result<BatchHeader, DecodeError>> {
+    let available = file_len.saturating_sub(position);
     let len = header.length as usize;
     if (len as u64) > available {
         return Ok(Err(DecodeError::Incomplete {

@@ -511,6 +511,39 @@ fn rotation_and_reopen_after_thousands_of_appends_across_segments() {
     assert!(verify_partition(dir.path()).problems.is_empty());
 }
 
+/// A read starts where the last one of its segment stopped when it asks for that offset
+/// (tailing consumers), inside a batch or at its end; readers at other offsets in between, and
+/// segment rolls, never make one start anywhere else.
+#[test]
+fn reads_that_continue_where_others_stopped_get_exactly_the_records_asked_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = open(dir.path(), config(8 * 1024, Durability::Never));
+    let mut expected = Vec::new();
+    let (mut tail, mut behind) = (0u64, 0u64);
+    for n in 0..600 {
+        let batch: Vec<Record> = (0..(n % 3) + 1).map(|j| rec(n as i64, n + j)).collect();
+        log.append(&batch, 0).expect("append");
+        expected.extend(batch);
+        // One reader keeps up two records at a time (stopping inside batches); another lags
+        // and reads five at a time from further back; a third reads from random places.
+        for (cursor, max) in [(&mut tail, 2), (&mut behind, 5)] {
+            if n % 2 == 0 || max == 2 {
+                let got = log.read(*cursor, max, usize::MAX).expect("read");
+                for r in &got {
+                    assert_eq!((r.offset, &r.record), (*cursor, &expected[*cursor as usize]));
+                    *cursor += 1;
+                }
+            }
+        }
+        let at = (n * 7919) % expected.len();
+        let got = log.read(at as u64, 1, usize::MAX).expect("read");
+        assert_eq!(got[0].record, expected[at]);
+    }
+    assert!(log.segments().len() > 10);
+    let got: Vec<Record> = read_all(&log).into_iter().map(|(_, r)| r).collect();
+    assert_eq!(got, expected);
+}
+
 #[test]
 fn age_based_roll_and_retention_by_age_and_size() {
     let dir = tempfile::tempdir().expect("tempdir");
