@@ -530,7 +530,10 @@ fn reads_that_continue_where_others_stopped_get_exactly_the_records_asked_for() 
             if n % 2 == 0 || max == 2 {
                 let got = log.read(*cursor, max, usize::MAX).expect("read");
                 for r in &got {
-                    assert_eq!((r.offset, &r.record), (*cursor, &expected[*cursor as usize]));
+                    assert_eq!(
+                        (r.offset, &r.record),
+                        (*cursor, &expected[*cursor as usize])
+                    );
                     *cursor += 1;
                 }
             }
