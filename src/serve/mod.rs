@@ -122,7 +122,7 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
     }
     protected_mode(&config, addr)?;
     // Refused before anything is opened, like the address.
-    threads::checked_count(config.conn_threads).map_err(usage)?;
+    let conn_threads = threads::checked_count(config.conn_threads).map_err(usage)?;
     let tls = server_tls(&config)?;
     if config.reset {
         reset_data_dir(&config.data_dir)?;
@@ -132,7 +132,15 @@ pub fn run(config: ServeConfig) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(config, durability, addr, router, auth, tls))
+    runtime.block_on(serve(
+        config,
+        durability,
+        addr,
+        router,
+        auth,
+        tls,
+        conn_threads,
+    ))
 }
 
 /// Redis's protected mode: a non-loopback address with no auth file is refused unless the
@@ -178,6 +186,7 @@ async fn serve(
     router: Option<Arc<dyn Router>>,
     auth: auth::Auth,
     tls: Option<Arc<tls::ServerTls>>,
+    conn_threads: usize,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     // The fsync observer needs the metrics, and the metrics need the broker: break the cycle
@@ -236,7 +245,7 @@ async fn serve(
         startup_ms = started.elapsed().as_millis() as u64,
         "broker starting"
     );
-    let (cap, conn_threads) = connection_limits(&config)?;
+    let cap = connection_cap(&config, conn_threads)?;
     // The line tests and scripts wait for: the bound address (useful with port 0).
     let scheme = if tls.is_some() { "https" } else { "http" };
     eprintln!(
@@ -272,23 +281,21 @@ async fn serve(
     Ok(())
 }
 
-/// The connection cap (checked against the open-file limit) and how many connection threads
-/// to start (`--conn-threads`, one per core by default).
-fn connection_limits(config: &ServeConfig) -> anyhow::Result<(usize, usize)> {
+/// The connection cap, checked against the open-file limit (logged with the connection
+/// threads `run` resolved).
+fn connection_cap(config: &ServeConfig, conn_threads: usize) -> anyhow::Result<usize> {
     let nofile = rustix::process::getrlimit(rustix::process::Resource::Nofile)
         .current
         .unwrap_or(u64::MAX);
     let cap =
         conn::checked_cap(config.max_connections, nofile).map_err(driftq_cli::ExitError::usage)?;
-    let conn_threads =
-        threads::checked_count(config.conn_threads).map_err(driftq_cli::ExitError::usage)?;
     tracing::info!(
         max_connections = cap,
         open_file_limit = nofile,
         conn_threads,
         "connections capped"
     );
-    Ok((cap, conn_threads))
+    Ok(cap)
 }
 
 /// Signal streams registered before the server announces itself, so a SIGTERM that arrives

@@ -1200,10 +1200,12 @@ impl PartitionLog {
             };
             next = next.max(seg.files.base);
             let mut position = lookup_position(&seg.files, next)?;
+            // Where this read stops in the segment, remembered for the read that goes on there.
+            let mut resume = None;
             while position < seg.size && next < end && out.len() < max_records {
                 let batch_pos = position;
-                let read = read_header_at(&seg.files.log, position, seg.size, &mut buf);
-                let header = checked_batch(&seg, position, next, read)?;
+                let read = read_header_at(&seg.files.log, batch_pos, seg.size, &mut buf);
+                let header = checked_batch(&seg, batch_pos, next, read)?;
                 position += u64::from(header.length);
                 if header.next_offset() <= next {
                     // Wholly before the offset sought: skipped by its length, unread.
@@ -1234,7 +1236,10 @@ impl PartitionLog {
                 } else {
                     batch_pos
                 };
-                seg.files.remember_resume(next, resume_at);
+                resume = Some((next, resume_at));
+            }
+            if let Some((next, position)) = resume {
+                seg.files.remember_resume(next, position);
             }
             if next < seg.next_offset {
                 // This segment had nothing more that is visible yet.
